@@ -1,0 +1,1 @@
+//! The intermediate representation: SSA with block parameters, modelled on CLIF.

@@ -1,0 +1,1 @@
+//! Shared and per-ISA settings, declared once as tables.

@@ -1,0 +1,10 @@
+//! Helpers for tests that check our bytes against independent tools.
+//!
+//! Expected encodings never come from our own encoder: tests hand bytes to GNU
+//! `objdump` (native or cross binutils) or `llvm-mc-14` and compare what *they* print.
+//! A missing tool is an error naming the Debian package, never a silent pass; the
+//! project's test command (`scripts/test.sh`) installs them.
+
+mod disasm;
+
+pub use disasm::{disassemble, DisasmArch, DisasmError, DisasmLine};

@@ -1,0 +1,1 @@
+//! The CLIF text format: parser and printer.

@@ -1,0 +1,5 @@
+//! The `atoll` command-line tool.
+
+fn main() {
+    println!("atoll: no subcommands yet");
+}
