@@ -6,6 +6,8 @@
 
 mod label_use;
 mod reloc;
+mod sink;
 
 pub use label_use::{CodeOffset, LabelUse};
 pub use reloc::{Addend, Reloc};
+pub use sink::{CodeSink, MachLabel, RelocTarget};

@@ -6,5 +6,7 @@
 //! project's test command (`scripts/test.sh`) installs them.
 
 mod disasm;
+mod recording_sink;
 
 pub use disasm::{disassemble, DisasmArch, DisasmError, DisasmLine};
+pub use recording_sink::RecordingSink;
