@@ -10,7 +10,7 @@
 //! function has been read. A polymorphic instruction whose type-giving operand is
 //! not defined yet needs an explicit type suffix, as in Cranelift.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use cranelift_entity::EntityRef;
 
@@ -51,7 +51,7 @@ pub(super) struct FuncParser<'c, 'a> {
     /// Type suffixes given for operands not yet defined: (operand, suffix type, token).
     suffix_checks: Vec<(Value, Type, Token<'a>)>,
     /// `v12 -> v1` lines: alias to its target; uses are rewritten at the end.
-    aliases: HashMap<Value, (Value, Token<'a>)>,
+    aliases: BTreeMap<Value, (Value, Token<'a>)>,
     entity_lines: Vec<(u32, AnyEntity)>,
 }
 
@@ -83,7 +83,7 @@ pub fn parse_function<'a>(cur: &mut Cursor<'a>) -> PResult<ParsedFunction> {
         value_refs: Vec::new(),
         block_refs: Vec::new(),
         suffix_checks: Vec::new(),
-        aliases: HashMap::new(),
+        aliases: BTreeMap::new(),
         entity_lines: vec![(kw.line, AnyEntity::Function)],
     };
     p.func.name = p.external_name("function name ('%name' or 'u0:1')")?;
@@ -569,6 +569,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             let at_block = t.tok == Tok::Ident && entity_number(t.text, "block").is_some();
             if at_block || t.tok == Tok::RBrace {
                 return Ok(());
+            }
+            if t.tok == Tok::Eof {
+                return Err(self.cur.expected("'}' to close the function"));
             }
             self.instruction(block)?;
         }
