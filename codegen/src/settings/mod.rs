@@ -28,7 +28,7 @@ mod shared;
 #[cfg(test)]
 mod tests;
 
-pub use error::SettingsError;
+pub use error::{edit_distance, nearest, SettingsError};
 pub use shared::{
     Flags, LibcallCallConv, OptLevel, ProbestackStrategy, RegallocAlgorithm, StackSwitchModel,
     TlsModel, TEMPLATE as SHARED_TEMPLATE,
