@@ -10,7 +10,8 @@ pub enum SettingsError {
     /// No setting or preset of that name in the group (or groups) searched.
     UnknownFlag {
         name: String,
-        group: &'static str,
+        /// The group(s) searched, e.g. `shared` or `shared or x64`.
+        group: String,
         suggestion: Option<&'static str>,
     },
     /// The value does not fit the setting's kind.
@@ -42,12 +43,12 @@ impl SettingsError {
     /// `UnknownFlag` for `name`, with the closest of `known` as suggestion.
     pub fn unknown(
         name: &str,
-        group: &'static str,
+        group: &str,
         known: impl Iterator<Item = &'static str>,
     ) -> SettingsError {
         SettingsError::UnknownFlag {
             name: name.to_string(),
-            group,
+            group: group.to_string(),
             suggestion: nearest(name, known),
         }
     }

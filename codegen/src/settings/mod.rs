@@ -353,7 +353,7 @@ pub fn apply_to_first(
     let names: Vec<&'static str> = builders.iter().flat_map(|b| b.template.names()).collect();
     Err(SettingsError::unknown(
         d.name,
-        groups.first().copied().unwrap_or("settings"),
+        &groups.join(" or "),
         names.into_iter(),
     ))
 }
