@@ -8,7 +8,7 @@
 //! the r/m operand. Bit 3 of every register number goes into REX (`R` for `g`, `X` for
 //! the index, `B` for the base or `e`).
 
-use atoll_codegen::buffer::CodeSink;
+use atoll_codegen::buffer::{Addend, CodeSink, Reloc, RelocTarget};
 
 use crate::inst::{Amode, RegMem};
 use crate::label_use::LabelUse;
@@ -167,4 +167,23 @@ pub(crate) fn emit_rip_disp(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8],
     sink.put_data(opcode);
     sink.put1(modrm(0, g, 5));
     sink.put4(disp as u32);
+}
+
+/// `opcode` with a RIP-relative r/m whose displacement is a relocation against another
+/// function. The addend is also stored in the field, because the text-section builder
+/// resolves it as a `PCRel32` use, whose patch adds to the field.
+pub(crate) fn emit_rip_reloc(
+    sink: &mut impl CodeSink<LabelUse>,
+    rex: Rex,
+    opcode: &[u8],
+    g: u8,
+    reloc: Reloc,
+    target: RelocTarget,
+    addend: Addend,
+) {
+    put_prefix_rex(sink, &[], rex, g, 0, 0);
+    sink.put_data(opcode);
+    sink.put1(modrm(0, g, 5));
+    sink.add_reloc(reloc, target, addend);
+    sink.put4(addend as i32 as u32);
 }

@@ -7,10 +7,14 @@
 //! `use_label_at_offset` (`JmpRel32` for rel32 branches, `PCRel32` for RIP-relative
 //! operands); calls to other functions record an `X86CallPCRel4` relocation.
 //!
-//! One file per family: `enc` (prefix/REX/ModRM/SIB machinery), `control`.
+//! One file per family: `enc` (prefix/REX/ModRM/SIB machinery), `alu`, `mov`,
+//! `sse`, `control`.
 
+mod alu;
 mod control;
 mod enc;
+mod mov;
+mod sse;
 
 use atoll_codegen::buffer::CodeSink;
 
@@ -27,6 +31,40 @@ impl Inst {
     /// Append this instruction's encoding to `sink`.
     pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
         match self {
+            Inst::AluRmiR { size, op, src1, src2, dst } => alu::emit_alu(sink, *size, *op, *src1, src2, dst.to_reg()),
+            Inst::CmpRmiR { size, op, src1, src2 } => alu::emit_cmp(sink, *size, *op, *src1, src2),
+            Inst::Unary { size, op, src, dst } => alu::emit_unary(sink, *size, *op, *src, dst.to_reg()),
+            Inst::BitCount { size, op, src, dst } => alu::emit_bit_count(sink, *size, *op, src, dst.to_reg()),
+            Inst::Shift { size, kind, src, by, dst } => alu::emit_shift(sink, *size, *kind, *src, *by, dst.to_reg()),
+            Inst::MulWide { size, signed, src2, .. } => alu::emit_mul_wide(sink, *size, *signed, src2),
+            Inst::IMul { size, src1, src2, dst } => alu::emit_imul(sink, *size, *src1, src2, dst.to_reg()),
+            Inst::IMulImm { size, src, imm, dst } => alu::emit_imul_imm(sink, *size, src, *imm, dst.to_reg()),
+            Inst::Div { size, signed, divisor, trap, .. } => alu::emit_div(sink, *size, *signed, divisor, *trap),
+            Inst::SignExtendData { size, .. } => alu::emit_sign_extend_data(sink, *size),
+            Inst::Bswap { size, src, dst } => alu::emit_bswap(sink, *size, *src, dst.to_reg()),
+            Inst::Setcc { cc, dst } => alu::emit_setcc(sink, *cc, dst.to_reg()),
+            Inst::Cmove { size, cc, consequent, alternative, dst } => {
+                alu::emit_cmove(sink, *size, *cc, consequent, *alternative, dst.to_reg())
+            }
+            Inst::MovRR { size, src, dst } => mov::emit_mov_rr(sink, *size, *src, dst.to_reg()),
+            Inst::MovImm { size, imm, dst } => mov::emit_mov_imm(sink, *size, *imm, dst.to_reg()),
+            Inst::MovzxRmR { ext, src, dst } => mov::emit_movzx(sink, *ext, src, dst.to_reg()),
+            Inst::MovsxRmR { ext, src, dst } => mov::emit_movsx(sink, *ext, src, dst.to_reg()),
+            Inst::Mov64MR { src, dst } => mov::emit_load64(sink, src, dst.to_reg()),
+            Inst::MovRM { size, src, dst } => mov::emit_store(sink, *size, *src, dst),
+            Inst::MovImmM { size, imm, dst } => mov::emit_store_imm(sink, *size, *imm, dst),
+            Inst::Lea { size, src, dst } => mov::emit_lea(sink, *size, src, dst.to_reg()),
+            Inst::LoadExtName { target, dst } => mov::emit_load_ext_name(sink, *target, dst.to_reg()),
+            Inst::XmmRmR { op, src1, src2, dst } => {
+                debug_assert_eq!(src1, &dst.to_reg(), "two-address SSE: dst must reuse src1");
+                sse::emit_xmm_rm_r(sink, *op, src2, dst.to_reg())
+            }
+            Inst::XmmUnaryRmR { op, src, dst } => sse::emit_xmm_rm_r(sink, *op, src, dst.to_reg()),
+            Inst::XmmRound { op, src, mode, dst } => sse::emit_xmm_round(sink, *op, src, *mode, dst.to_reg()),
+            Inst::XmmMovRM { op, src, dst } => sse::emit_xmm_store(sink, *op, *src, dst),
+            Inst::XmmCmpRmR { op, src1, src2 } => sse::emit_xmm_rm_r(sink, *op, src2, *src1),
+            Inst::GprToXmm { op, src, src_size, dst } => sse::emit_gpr_to_xmm(sink, *op, src, *src_size, dst.to_reg()),
+            Inst::XmmToGpr { op, src, dst_size, dst } => sse::emit_xmm_to_gpr(sink, *op, *src, *dst_size, dst.to_reg()),
             Inst::Nop { len } => control::emit_nop(sink, *len),
             Inst::Jmp { target } => control::emit_jmp(sink, *target),
             Inst::JmpCond { cc, taken, not_taken } => {
