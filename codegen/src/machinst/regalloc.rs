@@ -39,7 +39,7 @@ pub enum RegallocError {
     Alloc(regalloc2::RegAllocError),
     /// The checker found the allocation wrong (a regalloc2 bug, or an operand
     /// description that does not match the instruction).
-    Checker(String),
+    Checker(regalloc2::checker::CheckerErrors),
     /// An instruction names an allocatable register directly instead of asking for
     /// it with a fixed constraint (see [`super::operands`]).
     AllocatableRealReg {
@@ -54,7 +54,7 @@ impl core::fmt::Display for RegallocError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             RegallocError::Alloc(e) => write!(f, "register allocation failed: {e}"),
-            RegallocError::Checker(e) => write!(f, "register allocation checker failed: {e}"),
+            RegallocError::Checker(e) => write!(f, "register allocation checker failed: {e:?}"),
             RegallocError::AllocatableRealReg { inst, preg } => {
                 write!(f, "inst {inst} uses allocatable register {preg} without a fixed constraint")
             }
@@ -83,7 +83,7 @@ pub fn run_regalloc<I: MachInst>(
     if config.checker {
         let mut checker = Checker::new(vcode, env);
         checker.prepare(&output);
-        checker.run().map_err(|e| RegallocError::Checker(format!("{e:?}")))?;
+        checker.run().map_err(RegallocError::Checker)?;
     }
     Ok(output)
 }
