@@ -51,13 +51,8 @@ impl Gen<'_, '_> {
     }
 
     fn add(&mut self, block: Block, data: InstructionData, ctrl: Option<Type>) -> Inst {
-        let tys = self.func.result_types(&data, ctrl).expect("generator builds typed instructions");
-        let inst = self.func.dfg.make_inst(data);
-        for t in tys {
-            let v = self.func.dfg.append_inst_result(inst, t);
-            self.avail.push(v);
-        }
-        self.func.layout.append_inst(inst, block);
+        let inst = self.func.append_inst(block, data, ctrl).expect("generator builds typed instructions");
+        self.avail.extend_from_slice(self.func.dfg.inst_results(inst));
         inst
     }
 

@@ -4,7 +4,7 @@ use cranelift_entity::PrimaryMap;
 use smallvec::SmallVec;
 
 use super::dfg::DataFlowGraph;
-use super::entities::{FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot};
+use super::entities::{Block, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot};
 use super::entities_data::{GlobalValueData, JumpTableData, StackSlotData};
 use super::extfunc::{ExtFuncData, ExternalName, Signature};
 use super::instructions::{BlockCall, InstructionData};
@@ -104,6 +104,19 @@ impl Function {
             }
         }
         Ok(out)
+    }
+
+    /// Create an instruction with its results (typed by [`Self::result_types`]) and
+    /// append it to `block`, which must be in the layout. The convenience builders and
+    /// tests use; the parser attaches the value numbers it reads instead.
+    pub fn append_inst(&mut self, block: Block, data: InstructionData, ctrl: Option<Type>) -> Result<Inst, ResultTypeError> {
+        let types = self.result_types(&data, ctrl)?;
+        let inst = self.dfg.make_inst(data);
+        for t in types {
+            self.dfg.append_inst_result(inst, t);
+        }
+        self.layout.append_inst(inst, block);
+        Ok(inst)
     }
 
     /// The controlling type of an instruction already in the DFG: the suffix type for

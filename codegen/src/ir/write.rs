@@ -248,15 +248,7 @@ mod tests {
         func.layout.set_cold(b1, true);
         let v0 = func.dfg.append_block_param(b0, Type::I32);
         let p1 = func.dfg.append_block_param(b1, Type::I32);
-        let add = |func: &mut Function, block, data: InstructionData, ctrl| {
-            let tys = func.result_types(&data, ctrl).unwrap();
-            let inst = func.dfg.make_inst(data);
-            for t in tys {
-                func.dfg.append_inst_result(inst, t);
-            }
-            func.layout.append_inst(inst, block);
-            inst
-        };
+        let add = |func: &mut Function, block, data, ctrl| func.append_inst(block, data, ctrl).unwrap();
         let c = add(&mut func, b0, InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: Imm64(-7) }, Some(Type::I32));
         let c = func.dfg.inst_results(c)[0];
         let ov = add(&mut func, b0, InstructionData::Binary { opcode: Opcode::UaddOverflow, args: [v0, c] }, Some(Type::I32));

@@ -21,6 +21,7 @@ mod cursor;
 mod lexer;
 mod operands;
 mod parser;
+mod preamble;
 
 use core::fmt;
 
