@@ -155,7 +155,10 @@ fn parse_float(s: &str, w: u32, t: u32) -> Result<u64, FloatError> {
     if body == "Inf" {
         return Ok(sign_bit | exp_mask);
     }
-    if let Some(rest) = body.strip_prefix("NaN").or_else(|| body.strip_prefix("sNaN")) {
+    if let Some(rest) = body
+        .strip_prefix("NaN")
+        .or_else(|| body.strip_prefix("sNaN"))
+    {
         let signaling = body.starts_with('s');
         let payload = match rest.strip_prefix(":") {
             None if rest.is_empty() => 0,
@@ -184,15 +187,22 @@ fn parse_float(s: &str, w: u32, t: u32) -> Result<u64, FloatError> {
 fn parse_decimal_float(s: &str, t: u32) -> Result<u64, FloatError> {
     let ok = !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+' | '_'));
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+' | '_'));
     if !ok {
         return Err(FloatError::Malformed);
     }
     let clean: String = s.chars().filter(|&c| c != '_').collect();
     if t == 23 {
-        clean.parse::<f32>().map(|x| u64::from(x.to_bits())).map_err(|_| FloatError::Malformed)
+        clean
+            .parse::<f32>()
+            .map(|x| u64::from(x.to_bits()))
+            .map_err(|_| FloatError::Malformed)
     } else {
-        clean.parse::<f64>().map(f64::to_bits).map_err(|_| FloatError::Malformed)
+        clean
+            .parse::<f64>()
+            .map(f64::to_bits)
+            .map_err(|_| FloatError::Malformed)
     }
 }
 
@@ -208,7 +218,10 @@ fn parse_hex_float(hex: &str, w: u32, t: u32) -> Result<u64, FloatError> {
             if clean.is_empty() || clean.starts_with('+') {
                 return Err(FloatError::Malformed);
             }
-            clean.parse::<i32>().map_err(|_| FloatError::Malformed)?.into()
+            clean
+                .parse::<i32>()
+                .map_err(|_| FloatError::Malformed)?
+                .into()
         }
         None => 0,
     };
@@ -247,7 +260,11 @@ fn parse_hex_float(hex: &str, w: u32, t: u32) -> Result<u64, FloatError> {
         return Err(FloatError::Inexact);
     }
     // Number of significand bits available below the leading one.
-    let frac_bits = if e < emin { i64::from(t) - (emin - e) } else { i64::from(t) };
+    let frac_bits = if e < emin {
+        i64::from(t) - (emin - e)
+    } else {
+        i64::from(t)
+    };
     if frac_bits < 0 {
         return Err(FloatError::Inexact);
     }

@@ -29,15 +29,19 @@ pub mod write;
 
 pub use condcodes::{FloatCC, IntCC};
 pub use dfg::{AttachError, DataFlowGraph, ValueDef};
-pub use entities::{AnyEntity, Block, Constant, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot, Value};
+pub use entities::{
+    AnyEntity, Block, Constant, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot, Value,
+};
 pub use entities_data::{GlobalValueData, JumpTableData, StackSlotData};
-pub use extfunc::{AbiParam, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName, Signature};
+pub use extfunc::{
+    AbiParam, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName, Signature,
+};
 pub use function::{Function, ResultTypeError, ResultTypes};
 pub use immediates::{parse_int, FloatError, Ieee32, Ieee64, Imm64, IntError, Offset32};
 pub use instructions::{BlockCall, InstructionData, ValueList};
 pub use layout::Layout;
 pub use memflags::{MemFlagError, MemFlags};
-pub use opcodes::{AtomicRmwOp, Ctrl, InstructionFormat, OpcodeInfo, Opcode, Results, TypeSet};
+pub use opcodes::{AtomicRmwOp, Ctrl, InstructionFormat, Opcode, OpcodeInfo, Results, TypeSet};
 pub use trapcode::TrapCode;
 pub use types::{Type, ALL_TYPES};
 pub use write::display_inst;

@@ -433,9 +433,15 @@ impl Opcode {
     /// Must this instruction be kept even if its results are unused?
     pub fn has_side_effects(self) -> bool {
         let f = self.info().flags;
-        [OpFlags::CALL, OpFlags::CAN_TRAP, OpFlags::CAN_STORE, OpFlags::SIDE_EFFECT, OpFlags::TERMINATOR]
-            .iter()
-            .any(|&x| f.contains(x))
+        [
+            OpFlags::CALL,
+            OpFlags::CAN_TRAP,
+            OpFlags::CAN_STORE,
+            OpFlags::SIDE_EFFECT,
+            OpFlags::TERMINATOR,
+        ]
+        .iter()
+        .any(|&x| f.contains(x))
     }
 }
 

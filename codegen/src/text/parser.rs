@@ -19,8 +19,8 @@ use super::cursor::{describe, entity_number, error_at, Cursor, MAX_ENTITY_NUMBER
 use super::lexer::{Tok, Token};
 use super::ParseError;
 use crate::ir::{
-    AnyEntity, AttachError, Block, Ctrl, Function, Imm64, Inst, MemFlags, Offset32, Opcode, ResultTypeError, Type,
-    Value,
+    AnyEntity, AttachError, Block, Ctrl, Function, Imm64, Inst, MemFlags, Offset32, Opcode,
+    ResultTypeError, Type, Value,
 };
 
 type PResult<T> = Result<T, ParseError>;
@@ -74,22 +74,34 @@ pub fn parse_function<'a>(cur: &mut Cursor<'a>) -> PResult<ParsedFunction> {
     };
     p.func.name = p.external_name("function name ('%name' or 'u0:1')")?;
     p.func.signature = p.signature()?;
-    p.cur.expect(Tok::LBrace, "'{' to start the function body")?;
+    p.cur
+        .expect(Tok::LBrace, "'{' to start the function body")?;
     p.preamble()?;
     while p.cur.peek().tok != Tok::RBrace {
         p.block()?;
     }
     let end = p.cur.bump();
     p.final_checks()?;
-    Ok(ParsedFunction { func: p.func, line: kw.line, end_line: end.line, entity_lines: p.entity_lines })
+    Ok(ParsedFunction {
+        func: p.func,
+        line: kw.line,
+        end_line: end.line,
+        entity_lines: p.entity_lines,
+    })
 }
 
 /// Is `text` a vector type name such as `i8x16`, `f32x4` or `i32x4xN`?
 fn is_vector_type(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix(['i', 'f']) else { return false };
+    let Some(rest) = text.strip_prefix(['i', 'f']) else {
+        return false;
+    };
     let mut parts = rest.split('x');
-    let lane = parts.next().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let count = parts.next().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let lane = parts
+        .next()
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let count = parts
+        .next()
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     lane && count && parts.all(|p| p == "N")
 }
 
@@ -107,7 +119,13 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 return Ok(ty);
             }
             if is_vector_type(t.text) {
-                return Err(self.err(t, format!("unsupported type {} (vector types are not implemented)", t.text)));
+                return Err(self.err(
+                    t,
+                    format!(
+                        "unsupported type {} (vector types are not implemented)",
+                        t.text
+                    ),
+                ));
             }
             let old_style = t.text.len() > 1
                 && t.text.starts_with(['b', 'r', 'i', 'f'])
@@ -115,7 +133,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             if old_style || t.text == "iflags" || t.text == "fflags" {
                 return Err(self.err(
                     t,
-                    format!("unsupported type {} (only i8 i16 i32 i64 i128 f32 f64 are implemented)", t.text),
+                    format!(
+                        "unsupported type {} (only i8 i16 i32 i64 i128 f32 f64 are implemented)",
+                        t.text
+                    ),
                 ));
             }
         }
@@ -131,7 +152,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         if n > u64::from(MAX_ENTITY_NUMBER) {
             return Some(Err(self.err(
                 t,
-                format!("entity number too large in '{}' (limit {MAX_ENTITY_NUMBER})", t.text),
+                format!(
+                    "entity number too large in '{}' (limit {MAX_ENTITY_NUMBER})",
+                    t.text
+                ),
             )));
         }
         Some(Ok(n as usize))
@@ -167,7 +191,11 @@ impl<'c, 'a> FuncParser<'c, 'a> {
     }
 
     /// A reference to a declared preamble entity.
-    pub(super) fn declared_ref<E: EntityRef + Into<AnyEntity>>(&mut self, prefix: &str, what: &str) -> PResult<E> {
+    pub(super) fn declared_ref<E: EntityRef + Into<AnyEntity>>(
+        &mut self,
+        prefix: &str,
+        what: &str,
+    ) -> PResult<E> {
         let (n, t) = self.entity(prefix, what)?;
         let e = E::new(n);
         if !self.declared.contains(&e.into()) {
@@ -182,15 +210,25 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         loop {
             let t = self.cur.peek();
             if t.tok != Tok::Ident || !MemFlags::is_flag_name(t.text) {
-                if t.tok == Tok::Ident && matches!(t.text, "checked" | "can_move" | "rodata" | "tls") {
+                if t.tok == Tok::Ident
+                    && matches!(t.text, "checked" | "can_move" | "rodata" | "tls")
+                {
                     return Err(self.err(t, format!("unsupported memory flag '{}'", t.text)));
                 }
                 if t.tok == Tok::Ident && t.text.parse::<crate::ir::TrapCode>().is_ok() {
-                    return Err(self.err(t, format!("unsupported memory flag '{}' (trap codes on memory accesses)", t.text)));
+                    return Err(self.err(
+                        t,
+                        format!(
+                            "unsupported memory flag '{}' (trap codes on memory accesses)",
+                            t.text
+                        ),
+                    ));
                 }
                 return Ok(flags);
             }
-            flags.set_by_name(t.text).map_err(|_| self.err(t, format!("conflicting memory flag '{}'", t.text)))?;
+            flags
+                .set_by_name(t.text)
+                .map_err(|_| self.err(t, format!("conflicting memory flag '{}'", t.text)))?;
             self.cur.bump();
         }
     }
@@ -218,8 +256,12 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         self.cur.bump();
         match crate::ir::parse_int(t.text) {
             Ok(v) => Ok(Imm64(v)),
-            Err(crate::ir::IntError::Overflow) => Err(self.err(t, format!("integer immediate out of range: '{}'", t.text))),
-            Err(crate::ir::IntError::Malformed) => Err(self.err(t, format!("malformed integer immediate '{}'", t.text))),
+            Err(crate::ir::IntError::Overflow) => {
+                Err(self.err(t, format!("integer immediate out of range: '{}'", t.text)))
+            }
+            Err(crate::ir::IntError::Malformed) => {
+                Err(self.err(t, format!("malformed integer immediate '{}'", t.text)))
+            }
         }
     }
 
@@ -247,7 +289,8 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 if self.cur.eat(Tok::RPar) {
                     break;
                 }
-                self.cur.expect(Tok::Comma, "',' or ')' in block parameter list")?;
+                self.cur
+                    .expect(Tok::Comma, "',' or ')' in block parameter list")?;
             }
         }
         if self.cur.eat_word("cold") {
@@ -288,7 +331,8 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 if self.cur.eat(Tok::Equal) {
                     break;
                 }
-                self.cur.expect(Tok::Comma, "',' or '=' after result value")?;
+                self.cur
+                    .expect(Tok::Comma, "',' or '=' after result value")?;
             }
         }
         let ot = self.cur.peek();
@@ -315,28 +359,46 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         let data = self.operands(opcode)?;
         let ctrl = self.ctrl_type(opcode, &data, suffix, ot)?;
         let types = self.func.result_types(&data, ctrl).map_err(|e| match e {
-            ResultTypeError::MissingCtrlType => {
-                self.err(ot, format!("'{opcode}' needs a type suffix (e.g. '{opcode}.i32')"))
+            ResultTypeError::MissingCtrlType => self.err(
+                ot,
+                format!("'{opcode}' needs a type suffix (e.g. '{opcode}.i32')"),
+            ),
+            ResultTypeError::BadCtrlType(t) => {
+                self.err(ot, format!("type {t} is not allowed for '{opcode}'"))
             }
-            ResultTypeError::BadCtrlType(t) => self.err(ot, format!("type {t} is not allowed for '{opcode}'")),
-            ResultTypeError::UnknownCallee => self.err(ot, format!("'{opcode}' names an undeclared callee")),
+            ResultTypeError::UnknownCallee => {
+                self.err(ot, format!("'{opcode}' names an undeclared callee"))
+            }
         })?;
         if types.len() != results.len() {
             let t = results.first().map_or(ot, |r| r.1);
             return Err(self.err(
                 t,
-                format!("'{opcode}' has {} result(s) but {} value(s) are named", types.len(), results.len()),
+                format!(
+                    "'{opcode}' has {} result(s) but {} value(s) are named",
+                    types.len(),
+                    results.len()
+                ),
             ));
         }
         let inst: Inst = self.func.dfg.make_inst(data);
         for ((v, t), ty) in results.into_iter().zip(types) {
-            self.func.dfg.attach_inst_result(inst, v, ty).map_err(|e| self.attach_error(t, v, e))?;
+            self.func
+                .dfg
+                .attach_inst_result(inst, v, ty)
+                .map_err(|e| self.attach_error(t, v, e))?;
         }
         self.func.layout.append_inst(inst, block);
         self.entity_lines.push((start.line, inst.into()));
         if self.cur.on_same_line() {
             let t = self.cur.peek();
-            return Err(self.err(t, format!("expected end of line after instruction, found {}", describe(t))));
+            return Err(self.err(
+                t,
+                format!(
+                    "expected end of line after instruction, found {}",
+                    describe(t)
+                ),
+            ));
         }
         Ok(())
     }
@@ -354,7 +416,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         }
         if self.cur.on_same_line() {
             let t = self.cur.peek();
-            return Err(self.err(t, format!("expected end of line after alias, found {}", describe(t))));
+            return Err(self.err(
+                t,
+                format!("expected end of line after alias, found {}", describe(t)),
+            ));
         }
         Ok(())
     }
@@ -382,7 +447,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         }
         let mut map = HashMap::new();
         for (&a, &(_, t)) in &self.aliases {
-            let target = self.resolve(a).ok_or_else(|| self.err(t, format!("alias cycle through {a}")))?;
+            let target = self
+                .resolve(a)
+                .ok_or_else(|| self.err(t, format!("alias cycle through {a}")))?;
             map.insert(a, target);
         }
         let fix = |v: &mut Value| {

@@ -12,8 +12,8 @@ use super::lexer::{Tok, Token};
 use super::parser::FuncParser;
 use super::ParseError;
 use crate::ir::{
-    AbiParam, AnyEntity, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName, FuncRef,
-    GlobalValue, GlobalValueData, Imm64, SigRef, Signature, StackSlot, StackSlotData,
+    AbiParam, AnyEntity, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName,
+    FuncRef, GlobalValue, GlobalValueData, Imm64, SigRef, Signature, StackSlot, StackSlotData,
 };
 
 type PResult<T> = Result<T, ParseError>;
@@ -22,7 +22,11 @@ type PResult<T> = Result<T, ParseError>;
 /// implicit signatures (`fn0 = %g(i32)`) are numbered after every explicit `sigN`.
 enum Decl<'a> {
     StackSlot(StackSlot, StackSlotData),
-    GlobalValue(GlobalValue, GlobalValueData, Option<(GlobalValue, Token<'a>)>),
+    GlobalValue(
+        GlobalValue,
+        GlobalValueData,
+        Option<(GlobalValue, Token<'a>)>,
+    ),
     Sig(SigRef, Signature),
     Func(FuncRef, ExternalName, bool, SigSpec<'a>),
 }
@@ -40,7 +44,9 @@ impl<'a> FuncParser<'_, 'a> {
             Tok::Name => {
                 let body = &t.text[1..];
                 if !ExternalName::is_valid_testcase(body) {
-                    return Err(self.err(t, format!("expected a name after '%', found '{}'", t.text)));
+                    return Err(
+                        self.err(t, format!("expected a name after '%', found '{}'", t.text))
+                    );
                 }
                 self.cur.bump();
                 Ok(ExternalName::TestCase(body.to_string()))
@@ -58,20 +64,27 @@ impl<'a> FuncParser<'_, 'a> {
     }
 
     fn u32_of(&self, t: Token<'a>, text: &str) -> PResult<u32> {
-        text.parse::<u32>().map_err(|_| self.err(t, format!("expected a 32-bit unsigned integer, found '{text}'")))
+        text.parse::<u32>().map_err(|_| {
+            self.err(
+                t,
+                format!("expected a 32-bit unsigned integer, found '{text}'"),
+            )
+        })
     }
 
     /// `(params) [-> returns] [callconv]`.
     pub(super) fn signature(&mut self) -> PResult<Signature> {
         let mut sig = Signature::default();
-        self.cur.expect(Tok::LPar, "'(' to start the parameter list")?;
+        self.cur
+            .expect(Tok::LPar, "'(' to start the parameter list")?;
         if !self.cur.eat(Tok::RPar) {
             loop {
                 sig.params.push(self.abi_param(true)?);
                 if self.cur.eat(Tok::RPar) {
                     break;
                 }
-                self.cur.expect(Tok::Comma, "',' or ')' in parameter list")?;
+                self.cur
+                    .expect(Tok::Comma, "',' or ')' in parameter list")?;
             }
         }
         if self.cur.eat(Tok::Arrow) {
@@ -112,7 +125,9 @@ impl<'a> FuncParser<'_, 'a> {
                 "vmctx" => p.purpose = ArgumentPurpose::VMContext,
                 "sret" => p.purpose = ArgumentPurpose::StructReturn,
                 _ if in_parens => {
-                    return Err(self.err(t, format!("unsupported parameter attribute '{}'", t.text)));
+                    return Err(
+                        self.err(t, format!("unsupported parameter attribute '{}'", t.text))
+                    );
                 }
                 _ => return Ok(p),
             }
@@ -145,46 +160,29 @@ impl<'a> FuncParser<'_, 'a> {
     }
 
     fn declaration(&mut self, t: Token<'a>) -> PResult<Decl<'a>> {
-        if let Some(n) = self.number(t, "ss") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            return Ok(Decl::StackSlot(StackSlot::new(n), self.stack_slot_data()?));
-        }
-        if let Some(n) = self.number(t, "gv") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            let (data, base) = self.global_value_data()?;
-            return Ok(Decl::GlobalValue(GlobalValue::new(n), data, base));
-        }
-        if let Some(n) = self.number(t, "sig") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            return Ok(Decl::Sig(SigRef::new(n), self.signature()?));
-        }
-        if let Some(n) = self.number(t, "fn") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            let colocated = self.cur.eat_word("colocated");
-            let at = self.cur.peek();
-            if at.tok == Tok::Ident && entity_number(at.text, "u").is_none() {
-                return Err(self.err(at, format!("unsupported function attribute '{}'", at.text)));
-            }
-            let name = self.external_name("function name ('%name' or 'u0:1')")?;
-            let spec = match self.cur.peek().tok {
-                Tok::LPar => SigSpec::Inline(self.signature()?),
-                _ => {
-                    let (n, st) = self.entity("sig", "signature ('sigN' or '(...)')")?;
-                    SigSpec::Ref(SigRef::new(n), st)
-                }
+        for prefix in ["ss", "gv", "sig", "fn"] {
+            let Some(n) = self.number(t, prefix) else {
+                continue;
             };
-            return Ok(Decl::Func(FuncRef::new(n), name, colocated, spec));
+            let n = n?;
+            self.cur.bump(); // the entity
+            self.cur.bump(); // '='
+            return match prefix {
+                "ss" => Ok(Decl::StackSlot(StackSlot::new(n), self.stack_slot_data()?)),
+                "gv" => {
+                    let (data, base) = self.global_value_data()?;
+                    Ok(Decl::GlobalValue(GlobalValue::new(n), data, base))
+                }
+                "sig" => Ok(Decl::Sig(SigRef::new(n), self.signature()?)),
+                _ => self.func_decl(FuncRef::new(n)),
+            };
         }
         if t.text == "stack_limit" {
-            return Err(self.err(t, "unsupported declaration 'stack_limit' (stack limits come from the VM context)".to_string()));
+            return Err(self.err(
+                t,
+                "unsupported declaration 'stack_limit' (stack limits come from the VM context)"
+                    .to_string(),
+            ));
         }
         let unsupported = [
             ("jt", "jump table declarations are not supported (write the targets inline: br_table v0, block1, [block2, block3])"),
@@ -198,7 +196,31 @@ impl<'a> FuncParser<'_, 'a> {
                 return Err(self.err(t, format!("unsupported declaration '{}': {msg}", t.text)));
             }
         }
-        Err(self.err(t, format!("unsupported declaration '{}' (only ssN, gvN, sigN and fnN)", t.text)))
+        Err(self.err(
+            t,
+            format!(
+                "unsupported declaration '{}' (only ssN, gvN, sigN and fnN)",
+                t.text
+            ),
+        ))
+    }
+
+    /// `[colocated] name sigN` or `[colocated] name(params) -> returns [callconv]`.
+    fn func_decl(&mut self, r: FuncRef) -> PResult<Decl<'a>> {
+        let colocated = self.cur.eat_word("colocated");
+        let at = self.cur.peek();
+        if at.tok == Tok::Ident && entity_number(at.text, "u").is_none() {
+            return Err(self.err(at, format!("unsupported function attribute '{}'", at.text)));
+        }
+        let name = self.external_name("function name ('%name' or 'u0:1')")?;
+        let spec = match self.cur.peek().tok {
+            Tok::LPar => SigSpec::Inline(self.signature()?),
+            _ => {
+                let (n, st) = self.entity("sig", "signature ('sigN' or '(...)')")?;
+                SigSpec::Ref(SigRef::new(n), st)
+            }
+        };
+        Ok(Decl::Func(r, name, colocated, spec))
     }
 
     /// `explicit_slot SIZE [, align = N]`.
@@ -206,7 +228,13 @@ impl<'a> FuncParser<'_, 'a> {
         let t = self.cur.peek();
         if !self.cur.eat_word("explicit_slot") {
             if t.tok == Tok::Ident {
-                return Err(self.err(t, format!("unsupported stack slot kind '{}' (only explicit_slot)", t.text)));
+                return Err(self.err(
+                    t,
+                    format!(
+                        "unsupported stack slot kind '{}' (only explicit_slot)",
+                        t.text
+                    ),
+                ));
             }
             return Err(self.cur.expected("stack slot kind 'explicit_slot'"));
         }
@@ -217,7 +245,9 @@ impl<'a> FuncParser<'_, 'a> {
             let at = self.cur.peek();
             if !self.cur.eat_word("align") {
                 if at.tok == Tok::Ident {
-                    return Err(self.err(at, format!("unsupported stack slot option '{}'", at.text)));
+                    return Err(
+                        self.err(at, format!("unsupported stack slot option '{}'", at.text))
+                    );
                 }
                 return Err(self.cur.expected("'align' after ','"));
             }
@@ -225,7 +255,10 @@ impl<'a> FuncParser<'_, 'a> {
             let nt = self.cur.expect(Tok::Number, "alignment in bytes")?;
             let align = self.u32_of(nt, nt.text)?;
             if !align.is_power_of_two() {
-                return Err(self.err(nt, format!("alignment must be a power of two, found {align}")));
+                return Err(self.err(
+                    nt,
+                    format!("alignment must be a power of two, found {align}"),
+                ));
             }
             align_shift = align.trailing_zeros() as u8;
         }
@@ -234,7 +267,9 @@ impl<'a> FuncParser<'_, 'a> {
 
     /// `vmctx`, `load.T flags gvN[+off]`, `iadd_imm.T gvN, imm` or
     /// `symbol [colocated] [tls] name[+off]`. Also returns the base it references.
-    fn global_value_data(&mut self) -> PResult<(GlobalValueData, Option<(GlobalValue, Token<'a>)>)> {
+    fn global_value_data(
+        &mut self,
+    ) -> PResult<(GlobalValueData, Option<(GlobalValue, Token<'a>)>)> {
         let t = self.cur.peek();
         if self.cur.eat_word("vmctx") {
             return Ok((GlobalValueData::VMContext, None));
@@ -246,28 +281,54 @@ impl<'a> FuncParser<'_, 'a> {
             let (n, bt) = self.entity("gv", "base global value")?;
             let offset = self.offset32()?;
             let base = GlobalValue::new(n);
-            return Ok((GlobalValueData::Load { base, offset, global_type, flags }, Some((base, bt))));
+            return Ok((
+                GlobalValueData::Load {
+                    base,
+                    offset,
+                    global_type,
+                    flags,
+                },
+                Some((base, bt)),
+            ));
         }
         if self.cur.eat_word("iadd_imm") {
-            self.cur.expect(Tok::Dot, "'.' and a type after 'iadd_imm'")?;
+            self.cur
+                .expect(Tok::Dot, "'.' and a type after 'iadd_imm'")?;
             let global_type = self.ty("type after 'iadd_imm.'")?;
             let (n, bt) = self.entity("gv", "base global value")?;
             self.cur.expect(Tok::Comma, "',' after base global value")?;
             let offset = self.imm64()?;
             let base = GlobalValue::new(n);
-            return Ok((GlobalValueData::IAddImm { base, offset, global_type }, Some((base, bt))));
+            return Ok((
+                GlobalValueData::IAddImm {
+                    base,
+                    offset,
+                    global_type,
+                },
+                Some((base, bt)),
+            ));
         }
         if self.cur.eat_word("symbol") {
             let colocated = self.cur.eat_word("colocated");
             let tls = self.cur.eat_word("tls");
             let name = self.external_name("symbol name")?;
             let offset = Imm64(i64::from(self.offset32()?.0));
-            return Ok((GlobalValueData::Symbol { name, offset, colocated, tls }, None));
+            return Ok((
+                GlobalValueData::Symbol {
+                    name,
+                    offset,
+                    colocated,
+                    tls,
+                },
+                None,
+            ));
         }
         if t.tok == Tok::Ident {
             return Err(self.err(t, format!("unsupported global value kind '{}'", t.text)));
         }
-        Err(self.cur.expected("global value kind ('vmctx', 'load', 'iadd_imm', 'symbol')"))
+        Err(self
+            .cur
+            .expected("global value kind ('vmctx', 'load', 'iadd_imm', 'symbol')"))
     }
 
     fn apply_declarations(&mut self, decls: Vec<Decl<'a>>) -> PResult<()> {
@@ -320,7 +381,11 @@ impl<'a> FuncParser<'_, 'a> {
                             colocated: false,
                         });
                     }
-                    self.func.ext_funcs[r] = ExtFuncData { name, signature, colocated };
+                    self.func.ext_funcs[r] = ExtFuncData {
+                        name,
+                        signature,
+                        colocated,
+                    };
                 }
             }
         }

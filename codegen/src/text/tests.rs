@@ -24,7 +24,11 @@ fn round_trip_table() {
         let funcs = parse_functions(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         let printed: String = funcs.iter().map(|f| f.to_string()).collect();
         assert_eq!(printed, *want);
-        let again: String = parse_functions(&printed).unwrap().iter().map(|f| f.to_string()).collect();
+        let again: String = parse_functions(&printed)
+            .unwrap()
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
         assert_eq!(again, printed);
     }
 }
@@ -55,16 +59,53 @@ fn error_table() {
 fn test_file_structure() {
     let src = "test compile precise-output\nset opt_level=speed ; why\ntarget x86_64 has_avx\nfeature \"experimental\"\n; intro\n\nfunction %f() {\n    ; own line\nblock0: ; header\n    return ; ret\n}\n; run: %f() == 0\n\nfunction %g() {\nblock0:\n    return\n}\n";
     let file = parse_test(src).unwrap();
-    assert_eq!(file.commands, vec![TestCommand { name: "compile".into(), options: vec!["precise-output".into()], line: 1 }]);
-    assert_eq!(file.isa_lines[0], IsaLine { kind: IsaLineKind::Set, text: "opt_level=speed".into(), line: 2, column: 5 });
-    assert_eq!(file.isa_lines[1], IsaLine { kind: IsaLineKind::Target, text: "x86_64 has_avx".into(), line: 3, column: 8 });
+    assert_eq!(
+        file.commands,
+        vec![TestCommand {
+            name: "compile".into(),
+            options: vec!["precise-output".into()],
+            line: 1
+        }]
+    );
+    assert_eq!(
+        file.isa_lines[0],
+        IsaLine {
+            kind: IsaLineKind::Set,
+            text: "opt_level=speed".into(),
+            line: 2,
+            column: 5
+        }
+    );
+    assert_eq!(
+        file.isa_lines[1],
+        IsaLine {
+            kind: IsaLineKind::Target,
+            text: "x86_64 has_avx".into(),
+            line: 3,
+            column: 8
+        }
+    );
     assert_eq!(file.features, vec!["experimental".to_string()]);
-    let pre: Vec<&str> = file.preamble_comments.iter().map(|c| c.text.as_str()).collect();
+    let pre: Vec<&str> = file
+        .preamble_comments
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
     assert_eq!(pre, [" why", " intro"]);
     let f = &file.functions[0];
     assert_eq!((f.line, f.end_line), (7, 11));
-    assert_eq!(f.comments, vec![Comment { line: 12, text: " run: %f() == 0".into() }]);
-    let ec: Vec<String> = f.entity_comments.iter().map(|(e, c)| format!("{e}:{}", c.text)).collect();
+    assert_eq!(
+        f.comments,
+        vec![Comment {
+            line: 12,
+            text: " run: %f() == 0".into()
+        }]
+    );
+    let ec: Vec<String> = f
+        .entity_comments
+        .iter()
+        .map(|(e, c)| format!("{e}:{}", c.text))
+        .collect();
     assert_eq!(ec, ["block0: own line", "block0: header", "inst0: ret"]);
     assert_eq!(file.functions[1].line, 14);
 }
