@@ -124,7 +124,41 @@ impl Gen<'_, '_> {
     fn body_inst(&mut self, block: Block) {
         let int_ty = self.c.pick(&INT_TYPES);
         let float_ty = self.c.pick(&[Type::F32, Type::F64]);
-        match self.c.below(12) {
+        match self.c.below(14) {
+            12 => {
+                let op = self.c.pick(&AtomicRmwOp::ALL);
+                let p = self.value_of(block, Type::I64);
+                let x = self.value_of(block, int_ty);
+                let flags = if self.c.below(2) == 0 {
+                    MemFlags::trusted()
+                } else {
+                    MemFlags::new()
+                };
+                let data = InstructionData::AtomicRmw {
+                    opcode: Opcode::AtomicRmw,
+                    flags,
+                    op,
+                    args: [p, x],
+                };
+                self.add(block, data, Some(int_ty));
+            }
+            13 => {
+                let a = self.value_of(block, Type::I64);
+                let split = self.add(
+                    block,
+                    InstructionData::Unary {
+                        opcode: Opcode::Isplit,
+                        arg: a,
+                    },
+                    Some(Type::I64),
+                );
+                let [lo, hi] = [0, 1].map(|i| self.func.dfg.inst_results(split)[i]);
+                let data = InstructionData::Binary {
+                    opcode: Opcode::Iconcat,
+                    args: [lo, hi],
+                };
+                self.add(block, data, Some(Type::I32));
+            }
             0 => {
                 let op = self.c.pick(&[
                     Opcode::Iadd,

@@ -289,10 +289,16 @@ fn distribute_comments(
             continue;
         }
         let lines = &entity_lines[idx - 1];
+        // `lines` is sorted by line (entities are recorded in source order).
+        let after = lines.partition_point(|(l, _)| *l <= c.line);
         let entity = if c.own_line {
-            lines.iter().find(|(l, _)| *l > c.line).map(|e| e.1)
+            lines.get(after).map(|e| e.1)
         } else {
-            lines.iter().rev().find(|(l, _)| *l == c.line).map(|e| e.1)
+            after
+                .checked_sub(1)
+                .and_then(|i| lines.get(i))
+                .filter(|(l, _)| *l == c.line)
+                .map(|e| e.1)
         };
         f.entity_comments
             .push((entity.unwrap_or(AnyEntity::Function), comment));
