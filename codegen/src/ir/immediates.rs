@@ -130,6 +130,8 @@ pub enum FloatError {
     Inexact,
     /// A NaN payload of zero, or too wide.
     BadPayload,
+    /// A decimal literal too large for the format.
+    OutOfRange,
 }
 
 impl fmt::Display for FloatError {
@@ -138,6 +140,7 @@ impl fmt::Display for FloatError {
             FloatError::Malformed => "malformed float literal",
             FloatError::Inexact => "hex float is not exactly representable",
             FloatError::BadPayload => "bad NaN payload",
+            FloatError::OutOfRange => "float literal out of range",
         })
     }
 }
@@ -193,17 +196,19 @@ fn parse_decimal_float(s: &str, t: u32) -> Result<u64, FloatError> {
         return Err(FloatError::Malformed);
     }
     let clean: String = s.chars().filter(|&c| c != '_').collect();
-    if t == 23 {
-        clean
-            .parse::<f32>()
-            .map(|x| u64::from(x.to_bits()))
-            .map_err(|_| FloatError::Malformed)
+    // Rust's parsers round correctly; a literal too large for the format becomes
+    // infinity there, which CLIF spells `Inf`, so refuse it instead.
+    let (bits, infinite) = if t == 23 {
+        let x = clean.parse::<f32>().map_err(|_| FloatError::Malformed)?;
+        (u64::from(x.to_bits()), x.is_infinite())
     } else {
-        clean
-            .parse::<f64>()
-            .map(f64::to_bits)
-            .map_err(|_| FloatError::Malformed)
+        let x = clean.parse::<f64>().map_err(|_| FloatError::Malformed)?;
+        (x.to_bits(), x.is_infinite())
+    };
+    if infinite {
+        return Err(FloatError::OutOfRange);
     }
+    Ok(bits)
 }
 
 /// `hex` is the text after `0x`: digits, optional `.` and digits, optional `p` exponent.
@@ -381,5 +386,6 @@ mod tests {
         assert_eq!(Ieee32::parse("0x1p200"), Err(FloatError::Inexact));
         assert_eq!(Ieee32::parse("sNaN"), Err(FloatError::BadPayload));
         assert_eq!(Ieee32::parse("1.0.0"), Err(FloatError::Malformed));
+        assert_eq!(Ieee32::parse("1e39"), Err(FloatError::OutOfRange));
     }
 }
