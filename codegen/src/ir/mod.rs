@@ -6,7 +6,7 @@
 //! Entities are `u32` indices into `cranelift-entity` maps ([`entities`]).
 //!
 //! Every opcode's properties come from one table ([`opcodes`]); the printer
-//! ([`write`]), the parser ([`crate::text`]) and the verifier all read it, so they
+//! ([`mod@write`]), the parser ([`crate::text`]) and the verifier all read it, so they
 //! cannot disagree about an opcode's operands or result types.
 //!
 //! Text form: `Display for Function` prints canonical CLIF, which

@@ -3,7 +3,7 @@
 //!
 //! The parser, the printer and the verifier all read this table, so adding an opcode
 //! is one line here plus (if it needs a new operand shape) one format in
-//! [`super::instructions`].
+//! [`super::InstructionData`].
 //!
 //! **Controlling type.** A polymorphic opcode has one type variable. It is either
 //! written as a suffix (`iconst.i64`, [`Ctrl::Explicit`]) or read from one value
