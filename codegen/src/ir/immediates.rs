@@ -25,8 +25,22 @@ pub struct Ieee32(pub u32);
 pub struct Ieee64(pub u64);
 
 impl fmt::Display for Imm64 {
+    /// Decimal when small (|x| < 10000), otherwise hex of the 64-bit pattern in
+    /// `_`-separated groups of four digits, as Cranelift writes it
+    /// (`0x0042_4242_4242_4242`, `0xffff_ffff_fffe_7960`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        let x = self.0;
+        if -10_000 < x && x < 10_000 {
+            return write!(f, "{x}");
+        }
+        let bits = x as u64;
+        let mut shift = (63 - bits.leading_zeros()) & !15;
+        write!(f, "0x{:04x}", (bits >> shift) & 0xffff)?;
+        while shift > 0 {
+            shift -= 16;
+            write!(f, "_{:04x}", (bits >> shift) & 0xffff)?;
+        }
+        Ok(())
     }
 }
 
@@ -341,6 +355,22 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(parse_int(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn imm64_display() {
+        let cases: [(i64, &str); 6] = [
+            (0, "0"),
+            (-1, "-1"),
+            (9999, "9999"),
+            (10_000, "0x2710"),
+            (0x0042_4242_4242_4242, "0x0042_4242_4242_4242"),
+            (-100_000, "0xffff_ffff_fffe_7960"),
+        ];
+        for (x, s) in cases {
+            assert_eq!(Imm64(x).to_string(), s);
+            assert_eq!(parse_int(s), Ok(x));
         }
     }
 
