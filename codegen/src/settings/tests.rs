@@ -265,6 +265,6 @@ fn apply_to_first_routes_and_suggests() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unknown shared setting `has_bb` (did you mean `has_b`?)"
+        "unknown shared or demo setting `has_bb` (did you mean `has_b`?)"
     );
 }
