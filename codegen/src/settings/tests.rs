@@ -268,3 +268,44 @@ fn apply_to_first_routes_and_suggests() {
         "unknown shared or demo setting `has_bb` (did you mean `has_b`?)"
     );
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A setting of the shared table and a valid raw value for it.
+    fn setting_and_value() -> impl Strategy<Value = (usize, u64)> {
+        (0..SHARED_TEMPLATE.settings.len()).prop_flat_map(|i| {
+            let values = match SHARED_TEMPLATE.settings[i].kind {
+                SettingKind::Bool => (0..=1u64).boxed(),
+                SettingKind::Num { min, max } => (min..=max).boxed(),
+                SettingKind::Enum(names) => (0..names.len() as u64).boxed(),
+            };
+            (Just(i), values)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any valid value, printed as `atoll settings` shows it, reads back the same.
+        #[test]
+        fn value_text_round_trips((i, raw) in setting_and_value()) {
+            let desc = &SHARED_TEMPLATE.settings[i];
+            let mut b = Flags::builder();
+            b.set(desc.name, Some(&desc.display_value(raw))).unwrap();
+            prop_assert_eq!(b.raw_at(i), raw);
+        }
+
+        /// Arbitrary text never panics, and a refused `set` changes nothing.
+        #[test]
+        fn arbitrary_text_is_an_error_not_a_panic(name in "[a-z_0-9=]{0,24}", value in proptest::option::of("[ -~]{0,12}")) {
+            let mut b = Flags::builder();
+            let before = Flags::new(&b);
+            if b.set(&name, value.as_deref()).is_err() {
+                prop_assert_eq!(Flags::new(&b), before);
+            }
+            let _ = parse_directives(&format!("set {name} {}", value.unwrap_or_default()));
+        }
+    }
+}
