@@ -248,7 +248,7 @@ fn apply_to_first_routes_and_suggests() {
         parse_directive("opt_level=speed").unwrap(),
     )
     .unwrap();
-    assert_eq!(demo::Flags::new(&isa).has_a(), true);
+    assert!(demo::Flags::new(&isa).has_a());
     assert_eq!(Flags::new(&shared).opt_level(), OptLevel::Speed);
     let err = apply_to_first(
         &mut [&mut shared, &mut isa],
