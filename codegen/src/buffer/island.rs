@@ -5,10 +5,12 @@
 //! left out at a function boundary, after an unconditional branch, and at `finish`.
 //!
 //! Which pending fixups an island handles: they come out of the deadline heap in
-//! order while their deadline is below `worst-case end of this island + worst-case
-//! size of the next island + distance`. Anything later stays queued: the invariant
-//! then still holds after the island, and the caller can emit `distance` bytes before
-//! it must ask again. A handled fixup whose label is bound and in range is patched;
+//! order while their deadline is below `current end of the island + what it still
+//! adds (trap stubs, constants) + worst-case size of the next island + distance`.
+//! Anything later stays queued: the invariant then still holds after the island, and
+//! the caller can emit `distance` bytes before it must ask again. Veneers are placed in
+//! deadline order, which is why each use only needs the island's worst case *up to
+//! its own veneer* to end before its deadline (see the module doc of `buffer`). A handled fixup whose label is bound and in range is patched;
 //! otherwise it goes through a veneer (shared per target and kind), and the veneer's
 //! own use is queued like any other, so chains (19 → 26 → long) form naturally, in the
 //! same island when even the longer kind would not reach the next one.
@@ -72,7 +74,6 @@ impl<L: IslandIsa> MachBuffer<L> {
             return;
         }
         let start = self.cur_offset();
-        let worst_end = start + self.worst_case_island_size();
         let ends_in_jump = self.latest_branches.last().is_some_and(|b| b.end == start && b.inverted.is_none())
             && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
         self.latest_branches.clear();
@@ -98,12 +99,16 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
 
         let mut after: Vec<Fixup<L>> = Vec::new();
+        // What this island still adds after the veneers placed so far.
+        let tail_bytes = self.deferred_traps.len() as CodeOffset * L::TRAP_SIZE
+            + self.constants.next_pool_bytes()
+            + 2 * (L::INSN_ALIGN - 1);
         loop {
             let threshold = if final_island {
                 CodeOffset::MAX
             } else {
-                worst_end
-                    .saturating_add(self.island_base_size() + self.fixups.veneer_bytes())
+                self.cur_offset()
+                    .saturating_add(tail_bytes + self.island_base_size() + self.fixups.veneer_bytes())
                     .saturating_add(distance)
             };
             let Some(f) = self.fixups.pop_due(threshold) else { break };

@@ -272,6 +272,15 @@ impl<L: IslandIsa> MachBuffer<L> {
         // Post-invariant: as for `put_data`.
     }
 
+    /// Append `len` bytes of the ISA's padding.
+    pub fn put_padding(&mut self, len: CodeOffset) {
+        if len > 0 {
+            L::write_padding(&mut self.data, len as usize);
+            self.stats.padding_bytes += len;
+        }
+        // Post-invariant: as for `put_data`.
+    }
+
     /// Record a relocation at the current offset.
     pub fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
         let offset = self.cur_offset();
@@ -377,9 +386,36 @@ impl<L: IslandIsa> MachBuffer<L> {
             "worst-case veneer bytes out of sync"
         );
         if self.error.is_none() {
-            if let Some(d) = self.fixups.min_deadline() {
-                let end = self.cur_offset() + self.worst_case_island_size();
-                assert!(end <= d, "an island emitted now could end at {end:#x}, past deadline {d:#x}");
+            self.check_deadlines();
+        }
+    }
+
+    /// The invariant, in the form the island algorithm relies on: an island emitted now
+    /// places veneers in deadline order (one per key), then trap stubs and constants;
+    /// every use that may need a veneer, trap stub or constant from it finds it before
+    /// its deadline.
+    fn check_deadlines(&self) {
+        let cur = self.cur_offset();
+        let whole_end = cur + self.worst_case_island_size();
+        let mut end = cur + L::JUMP_SIZE + (L::ALIGN - 1);
+        let mut seen = std::collections::HashSet::new();
+        let mut local: std::collections::HashSet<MachLabel> =
+            self.deferred_traps.pending().iter().map(|(l, _)| *l).collect();
+        local.extend(self.constants.next_pool_labels());
+        for f in self.fixups.live_sorted() {
+            let d = f.deadline();
+            if let Some(lo) = self.labels.offset(f.label) {
+                if in_range(f.kind, f.offset, lo) && !f.force_veneer {
+                    continue;
+                }
+            }
+            if f.kind.supports_veneer() && !local.contains(&self.labels.resolve(f.label)) {
+                if seen.insert((self.labels.resolve(f.label), f.kind)) {
+                    end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
+                }
+                assert!(end <= d, "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}", f.offset);
+            } else {
+                assert!(whole_end <= d, "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}", f.offset);
             }
         }
     }
