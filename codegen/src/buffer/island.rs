@@ -45,6 +45,20 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
     }
 
+    /// [`Self::island_needed`], also true when a use of `kind` written within `distance`
+    /// bytes could not reach an island emitted right after it. Emitters ask this before
+    /// short-range uses of the island's own trap stubs and constants (A32 `ldr`
+    /// literals, a conditional branch to a trap stub on a short-range ISA).
+    ///
+    /// When it is true, `emit_island(kind.max_pos_range())` usually makes room; if it is
+    /// still true after that (the worst case counts a veneer for every pending use, even
+    /// far ones), `emit_island(CodeOffset::MAX)` resolves every pending use now and
+    /// always does.
+    pub fn island_needed_for_use(&self, distance: CodeOffset, kind: L) -> bool {
+        self.island_needed(distance)
+            || distance.saturating_add(self.worst_case_island_size()) > kind.max_pos_range()
+    }
+
     /// Emit an island here, jumping around it (the code before it may fall through).
     /// `distance` is how far the caller expects to emit before it asks again.
     pub fn emit_island(&mut self, distance: CodeOffset) {
@@ -90,13 +104,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         let body_start = self.cur_offset();
 
         // Labels placed by this island itself are resolved after it, never veneered.
-        let mut local: HashSet<MachLabel> = HashSet::new();
-        for (l, _) in self.deferred_traps.pending() {
-            local.insert(*l);
-        }
-        for l in self.constants.next_pool_labels() {
-            local.insert(l);
-        }
+        let local = std::mem::take(&mut self.local_labels);
 
         let mut after: Vec<Fixup<L>> = Vec::new();
         // What this island still adds after the veneers placed so far.
@@ -135,6 +143,10 @@ impl<L: IslandIsa> MachBuffer<L> {
             match self.labels.offset(f.label) {
                 Some(lo) if in_range(f.kind, f.offset, lo) => self.patch_use(f.offset, f.kind, lo),
                 Some(lo) => self.out_of_range(&f, lo),
+                // Not due after all (a forced island pops everything): queue it again.
+                None if !final_island && f.deadline() >= self.cur_offset() => {
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
                 None => self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset }),
             }
         }
