@@ -146,10 +146,11 @@ fn store_parts(op: StoreOp, rt: Reg) -> (&'static str, String) {
     }
 }
 
-/// `ldr`/`ldur`/`str`/`stur` + suffix: unscaled offsets use the `u` mnemonics.
+/// `ldr`/`ldur`/`str`/`stur` + suffix (`base` is `ld` or `st`): unscaled offsets
+/// use the `u` mnemonics.
 fn ldst(base: &str, suffix: &str, rt: String, mem: &AMode, bytes: u8) -> String {
     let u = if matches!(mem, AMode::Unscaled { .. }) { "u" } else { "" };
-    format!("{base}{u}{suffix} {rt}, {}", amode(mem, bytes))
+    format!("{base}{u}r{suffix} {rt}, {}", amode(mem, bytes))
 }
 
 fn fpu_op2_name(op: FpuOp2) -> &'static str {
@@ -281,11 +282,11 @@ impl Inst {
 
             Inst::Load { op, rd, mem } => {
                 let (suffix, rt) = load_parts(*op, rd.to_reg());
-                ldst("ldr", suffix, rt, mem, load_bytes(*op))
+                ldst("ld", suffix, rt, mem, load_bytes(*op))
             }
             Inst::Store { op, rt, mem } => {
                 let (suffix, rt) = store_parts(*op, *rt);
-                ldst("str", suffix, rt, mem, store_bytes(*op))
+                ldst("st", suffix, rt, mem, store_bytes(*op))
             }
             Inst::LoadPair { kind, rt, rt2, mem } => {
                 let p = if *kind == PairKind::X64 { 'x' } else { 'd' };
