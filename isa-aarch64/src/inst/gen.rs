@@ -123,3 +123,7 @@ impl Inst {
         out
     }
 }
+
+#[cfg(test)]
+#[path = "gen_tests.rs"]
+mod tests;
