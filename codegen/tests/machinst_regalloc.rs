@@ -101,7 +101,7 @@ fn term_spec() -> impl Strategy<Value = TermSpec> {
         2 => (any::<usize>(), args()).prop_map(|(t, a)| TermSpec::Jump(t, a)),
         3 => (any::<usize>(), any::<usize>(), args(), any::<usize>(), args())
             .prop_map(|(c, t, ta, f, fa)| TermSpec::Br(c, t, ta, f, fa)),
-        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| TermSpec::Ret(a, b)),
+        2 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| TermSpec::Ret(a, b)),
     ]
 }
 
