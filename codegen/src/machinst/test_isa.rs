@@ -461,6 +461,7 @@ impl ABIMachineSpec for TestAbi {
             even_reg_pairs: false,
             shared_position: false,
             no_backfill: false,
+            max_reg_values: None,
         }
     }
     fn arg_regs(&self) -> ArgRegs<'_> {
