@@ -1,12 +1,13 @@
 //! End-to-end property test of the machine-instruction framework on the test ISA:
 //! random programs over virtual registers with branches, loops and block
 //! parameters go through BlockOrder (critical-edge splitting) -> VCode ->
-//! regalloc2 (checker and SSA validation on) -> emission, and the emitted bytes must
-//! compute what the VCode computes before allocation.
+//! regalloc2 (checker and SSA validation on) -> emission into a `MachBuffer` (the
+//! test ISA's short conditional branches force islands and veneers), and the
+//! emitted bytes must compute what the VCode computes before allocation.
 
-use atoll_codegen::buffer::MachLabel;
+use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::machinst::test_isa::{
-    interpret_bytes, interpret_vcode, machine_env, AluOp, InterpError, TestAbi, TestBuffer, TestInst,
+    interpret_bytes, interpret_vcode, machine_env, AluOp, InterpError, TestAbi, TestInst, TestLabelUse,
 };
 use atoll_codegen::machinst::{
     emit_function, run_regalloc, BlockOrder, CfgView, FrameRequest, LoweredBlock, Reg, RegClass, RegallocAlgorithm,
@@ -263,7 +264,7 @@ enum Outcome {
     /// It loops (or runs too long) before allocation; nothing to compare.
     Diverged,
     /// It returned the same values both ways; `spilled` if regalloc2 used the stack.
-    Returned { spilled: bool },
+    Returned { spilled: bool, islands: bool },
 }
 
 fn check(p: &Prog, x: i64, y: i64, algorithm: RegallocAlgorithm, scratch: bool) -> Result<Outcome, TestCaseError> {
@@ -276,14 +277,15 @@ fn check(p: &Prog, x: i64, y: i64, algorithm: RegallocAlgorithm, scratch: bool) 
     let config = RegallocConfig { algorithm, checker: true, validate_ssa: true };
     let output = run_regalloc(&vcode, &machine_env(scratch), &config)
         .map_err(|e| TestCaseError::fail(format!("regalloc: {e}\n{}", dump(&vcode))))?;
-    let mut buf = TestBuffer::default();
+    let mut buf = MachBuffer::<TestLabelUse>::new();
     let res = emit_function(&vcode, &output, &TestAbi, &FrameRequest::default(), &(), &mut buf)
         .map_err(|e| TestCaseError::fail(format!("emit: {e}")))?;
-    let code = buf.finish().ok_or_else(|| TestCaseError::fail("unbound label"))?;
+    let done = buf.try_finish().map_err(|e| TestCaseError::fail(format!("buffer: {e}")))?;
+    let code = done.data;
     let got = interpret_bytes(&code, &[x, y], res.frame.total_size(), 1_000_000)
         .map_err(|e| TestCaseError::fail(format!("post-allocation interpretation failed: {e:?}")))?;
     prop_assert_eq!(got, expected);
-    Ok(Outcome::Returned { spilled: output.num_spillslots > 0 })
+    Ok(Outcome::Returned { spilled: output.num_spillslots > 0, islands: done.stats.veneer_bytes > 0 })
 }
 
 fn algorithm() -> impl Strategy<Value = RegallocAlgorithm> {
@@ -310,16 +312,20 @@ proptest! {
 #[test]
 fn random_programs_terminate_and_spill() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let (mut done, mut spilled) = (0, 0);
+    let (mut done, mut spilled, mut islands) = (0, 0, 0);
     for _ in 0..300 {
         let p = prog().new_tree(&mut runner).unwrap().current();
-        if let Outcome::Returned { spilled: s } = check(&p, 7, -3, RegallocAlgorithm::Backtracking, true).unwrap() {
+        if let Outcome::Returned { spilled: s, islands: i } =
+            check(&p, 7, -3, RegallocAlgorithm::Backtracking, true).unwrap()
+        {
             done += 1;
             spilled += usize::from(s);
+            islands += usize::from(i);
         }
     }
-    eprintln!("{done}/300 programs returned, {spilled} of them spilled");
+    eprintln!("{done}/300 programs returned, {spilled} of them spilled, {islands} needed veneers");
     assert!(done >= 150, "only {done}/300 random programs terminated");
     assert!(spilled >= 20, "only {spilled} random programs spilled");
+    assert!(islands >= 5, "only {islands} random programs needed veneers");
 }
 

@@ -19,7 +19,7 @@ use super::{
     ABIMachineSpec, AllocApplier, FrameError, FrameLayout, FrameLayoutInput, MachInst, MachInstEmitState,
     MachTerminator, Reg, StackSlotSpec, VCode, Writable,
 };
-use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachLabel};
+use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachBuffer, MachLabel};
 
 /// What the driver needs from a code buffer beyond [`CodeSink`].
 pub trait EmitBuffer<L: IslandIsa>: CodeSink<L> {
@@ -31,6 +31,21 @@ pub trait EmitBuffer<L: IslandIsa>: CodeSink<L> {
     fn island_needed(&self, distance: CodeOffset) -> bool;
     /// Emit an island now (jumped around), leaving room for `distance` more bytes.
     fn emit_island(&mut self, distance: CodeOffset);
+}
+
+impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
+    fn get_label(&mut self) -> MachLabel {
+        MachBuffer::get_label(self)
+    }
+    fn bind_label(&mut self, label: MachLabel) {
+        MachBuffer::bind_label(self, label)
+    }
+    fn island_needed(&self, distance: CodeOffset) -> bool {
+        MachBuffer::island_needed(self, distance)
+    }
+    fn emit_island(&mut self, distance: CodeOffset) {
+        MachBuffer::emit_island(self, distance)
+    }
 }
 
 /// Frame inputs the driver cannot derive from the VCode.
