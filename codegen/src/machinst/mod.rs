@@ -23,6 +23,7 @@
 
 mod abi;
 mod blockorder;
+mod cfg_ir;
 mod emit;
 mod frame;
 mod inst;
@@ -39,7 +40,7 @@ pub use abi::{
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
 pub use emit::{compute_frame, emit_function, final_block_order, EmitBuffer, EmitError, EmitResult, FrameRequest};
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
-pub use inst::{MachInst, MachInstEmitState, MachTerminator};
+pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
 pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
 pub use reg::{Reg, RegClass, Writable, PINNED};
 pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};

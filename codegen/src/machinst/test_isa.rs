@@ -23,10 +23,10 @@ use regalloc2::{Block, Function, MachineEnv, PReg, PRegSet, RegClass, SpillSlot}
 
 use super::{
     ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg,
-    VCode, Writable,
+    UnsupportedType, VCode, Writable,
 };
 use crate::buffer::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc};
-use crate::ir::TrapCode;
+use crate::ir::{TrapCode, Type};
 
 /// Physical register `i` (0..8) of the test ISA.
 pub fn preg(i: usize) -> PReg {
@@ -399,6 +399,18 @@ impl MachInst for TestInst {
 
     fn gen_nop(_preferred_size: usize) -> Self {
         TestInst::Nop
+    }
+
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        match ty {
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
+            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
+            Type::F32 | Type::F64 => Err(UnsupportedType(ty)),
+        }
+    }
+
+    fn canonical_type_for_rc(_class: RegClass) -> Type {
+        Type::I64
     }
 
     fn spillslot_size(_class: RegClass) -> usize {
