@@ -86,8 +86,8 @@ fn at(delta: i64) -> u64 {
 fn unconditional_branch_and_call_reach() {
     for d in distances(LabelUse::Branch26) {
         check(&Inst::Jump { dest: MachLabel(0) }, BASE, &[at(d)], &[], &[("b ", at(d))]);
-        check(&Inst::CallLabel { dest: MachLabel(0) }, BASE, &[at(d)], &[], &[("bl ", at(d))]);
-        check(&Inst::Call { dest: RelocTarget(1) }, BASE, &[], &[0, at(d)], &[("bl ", at(d))]);
+        check(&Inst::CallLabel { dest: MachLabel(0), info: Box::default() }, BASE, &[at(d)], &[], &[("bl ", at(d))]);
+        check(&Inst::call(RelocTarget(1)), BASE, &[], &[0, at(d)], &[("bl ", at(d))]);
     }
 }
 

@@ -338,10 +338,10 @@ fn random_inst(g: &mut Rng) -> Inst {
         }
         _ => match g.below(6) {
             0 => Inst::IndirectBr { rn: g.zr_slot() },
-            1 => Inst::CallInd { rn: g.zr_slot() },
+            1 => Inst::CallInd { rn: g.zr_slot(), info: Box::default() },
             2 => Inst::Brk { imm: g.below(0x10000) as u16 },
             3 => Inst::Adrp { rd: w(g.zr_slot()), pages: AdrpPages::maybe_from_i64(g.below(1 << 21) as i64 - (1 << 20)).unwrap() },
-            4 => Inst::Ret,
+            4 => Inst::ret(),
             _ => Inst::Nop4,
         },
     }

@@ -123,16 +123,17 @@ impl Inst {
             }
             Inst::IndirectBr { rn } => put(sink, enc_br_family(0, hw_enc_zr(*rn))),
             Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets),
-            Inst::Call { dest } => {
+            Inst::Call { dest, .. } => {
                 sink.add_reloc(Reloc::Arm64Call, *dest, 0);
                 put(sink, enc_bl(0));
             }
-            Inst::CallLabel { dest } => {
+            Inst::CallLabel { dest, .. } => {
                 sink.use_label_at_offset(sink.cur_offset(), *dest, LabelUse::Branch26);
                 put(sink, enc_bl(0));
             }
-            Inst::CallInd { rn } => put(sink, enc_br_family(1, hw_enc_zr(*rn))),
-            Inst::Ret => put(sink, enc_br_family(2, hw_enc_zr(link_reg()))),
+            Inst::CallInd { rn, .. } => put(sink, enc_br_family(1, hw_enc_zr(*rn))),
+            Inst::Ret { .. } => put(sink, enc_br_family(2, hw_enc_zr(link_reg()))),
+            Inst::Args { .. } => {}
             Inst::Udf { trap_code } => {
                 sink.add_trap(*trap_code);
                 put(sink, enc_udf(0));

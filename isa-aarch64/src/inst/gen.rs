@@ -43,6 +43,16 @@ impl Inst {
         Inst::Store { op: StoreOp::Store64, rt, mem }
     }
 
+    /// `ret` with no return values in registers.
+    pub fn ret() -> Inst {
+        Inst::Ret { rets: SmallVec::new() }
+    }
+
+    /// `bl func<dest>` with no register arguments or results (tests, stubs).
+    pub fn call(dest: RelocTarget) -> Inst {
+        Inst::Call { dest, info: Box::default() }
+    }
+
     /// A register copy of `class` (64-bit integer move, or whole float register).
     pub fn gen_move(rd: Writable<Reg>, rm: Reg, class: RegClass) -> Inst {
         match class {

@@ -9,11 +9,13 @@
 
 pub mod args;
 mod gen;
+mod operands;
 mod print;
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{Reg, RegClass, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
+use smallvec::SmallVec;
 
 use crate::imms::{FpImm8, Imm12, ImmLogic, ImmShift, MoveWideConst, SImm9, UImm5, NZCV};
 
@@ -346,13 +348,16 @@ pub enum Inst {
     JTSequence { ridx: Reg, rtmp1: Writable<Reg>, rtmp2: Writable<Reg>, targets: Box<[MachLabel]> },
     /// `bl` to another function of the module (relocation `Arm64Call`, resolved by the
     /// text-section builder).
-    Call { dest: RelocTarget },
+    Call { dest: RelocTarget, info: Box<CallInfo> },
     /// `bl` to a label in the same buffer.
-    CallLabel { dest: MachLabel },
+    CallLabel { dest: MachLabel, info: Box<CallInfo> },
     /// `blr rn`.
-    CallInd { rn: Reg },
-    /// `ret` (through `x30`).
-    Ret,
+    CallInd { rn: Reg, info: Box<CallInfo> },
+    /// `ret` (through `x30`); `rets` are the return values, each in its fixed register.
+    Ret { rets: SmallVec<[(Reg, PReg); 2]> },
+    /// Pseudo-instruction at function entry (emits nothing): defines each argument
+    /// value in the register the calling convention passes it in.
+    Args { args: SmallVec<[(Writable<Reg>, PReg); 8]> },
     /// `udf #0`, recorded in the trap table with `trap_code`.
     Udf { trap_code: TrapCode },
     /// `brk #imm`.
@@ -365,6 +370,17 @@ pub enum Inst {
     Adr { rd: Writable<Reg>, label: MachLabel },
     /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
+}
+
+/// What a call reads, writes and destroys, for register allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallInfo {
+    /// Argument values and the registers they must be in.
+    pub uses: SmallVec<[(Reg, PReg); 8]>,
+    /// Result values and the registers the callee leaves them in.
+    pub defs: SmallVec<[(Writable<Reg>, PReg); 2]>,
+    /// Registers the callee may destroy (caller-saved), minus the `defs`.
+    pub clobbers: PRegSet,
 }
 
 /// Left shift applied after extension in extended-register forms: 0..=4.

@@ -372,10 +372,14 @@ impl Inst {
                     table.join(" ; ")
                 )
             }
-            Inst::Call { dest } => format!("bl func{}", dest.0),
-            Inst::CallLabel { dest } => format!("bl {}", label(*dest)),
-            Inst::CallInd { rn } => format!("blr {}", x(*rn)),
-            Inst::Ret => "ret".into(),
+            Inst::Call { dest, .. } => format!("bl func{}", dest.0),
+            Inst::CallLabel { dest, .. } => format!("bl {}", label(*dest)),
+            Inst::CallInd { rn, .. } => format!("blr {}", x(*rn)),
+            Inst::Ret { .. } => "ret".into(),
+            Inst::Args { args } => {
+                let list: Vec<String> = args.iter().map(|(r, p)| format!("{}={p}", x(r.to_reg()))).collect();
+                format!("args {}", list.join(", "))
+            }
             Inst::Udf { trap_code } => format!("udf #0 ; trap: {trap_code}"),
             Inst::Brk { imm } => format!("brk #{imm:#x}"),
             Inst::TrapIf { kind, trap_code } => {
