@@ -23,6 +23,10 @@ fn r(reg: Reg) -> String {
     }
 }
 
+fn is_sp(reg: Reg) -> bool {
+    reg == crate::regs::sp()
+}
+
 fn w(reg: Writable<Reg>) -> String {
     r(reg.to_reg())
 }
@@ -252,6 +256,17 @@ impl Inst {
                     ExtendOp::Sxth => "sxth",
                 };
                 format!("{name} {}, {}", w(*rd), r(*rm))
+            }
+            // LLVM prints a single-register pop/push of a word by its alias.
+            Inst::Load { width: WordByte::Word, rt, mem: AMode::PostIndex { rn, off } }
+                if is_sp(*rn) && off.get() == 4 =>
+            {
+                format!("pop {{{}}}", w(*rt))
+            }
+            Inst::Store { width: WordByte::Word, rt, mem: AMode::PreIndex { rn, off } }
+                if is_sp(*rn) && off.get() == -4 =>
+            {
+                format!("push {{{}}}", r(*rt))
             }
             Inst::Load { width, rt, mem } => {
                 format!("{} {}, {}", if *width == WordByte::Byte { "ldrb" } else { "ldr" }, w(*rt), amode(mem))
