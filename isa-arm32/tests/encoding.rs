@@ -42,19 +42,41 @@ fn rg(n: u8) -> Operand2 {
     Operand2::Reg(r(n))
 }
 fn shi(n: u8, kind: ShiftKind, amount: u32) -> Operand2 {
-    Operand2::RegShiftImm(r(n), kind, ShiftAmt::maybe_from_u32(kind, amount).expect("valid shift"))
+    Operand2::RegShiftImm(
+        r(n),
+        kind,
+        ShiftAmt::maybe_from_u32(kind, amount).expect("valid shift"),
+    )
 }
 fn shr(n: u8, kind: ShiftKind, rs: u8) -> Operand2 {
     Operand2::RegShiftReg(r(n), kind, r(rs))
 }
 fn alu(op: AluOp, s: bool, cond: Cond, rd: u8, rn: u8, op2: Operand2) -> Inst {
-    Inst::Alu { op, s, cond, rd: w(rd), rn: r(rn), op2 }
+    Inst::Alu {
+        op,
+        s,
+        cond,
+        rd: w(rd),
+        rn: r(rn),
+        op2,
+    }
 }
 fn cmp(op: CmpOp, cond: Cond, rn: u8, op2: Operand2) -> Inst {
-    Inst::Cmp { op, cond, rn: r(rn), op2 }
+    Inst::Cmp {
+        op,
+        cond,
+        rn: r(rn),
+        op2,
+    }
 }
 fn mov(not: bool, s: bool, cond: Cond, rd: u8, op2: Operand2) -> Inst {
-    Inst::Mov { not, s, cond, rd: w(rd), op2 }
+    Inst::Mov {
+        not,
+        s,
+        cond,
+        rd: w(rd),
+        op2,
+    }
 }
 fn o12(off: i64) -> Off12 {
     Off12::maybe_from_i64(off).expect("valid offset")
@@ -66,13 +88,18 @@ fn vo(off: i64) -> VfpOff {
     VfpOff::maybe_from_i64(off).expect("valid offset")
 }
 fn idx(rm: u8, sub: bool, shift: u32) -> IndexReg {
-    IndexReg { rm: r(rm), sub, shift: ShiftAmt::maybe_from_u32(ShiftKind::Lsl, shift).expect("valid shift") }
+    IndexReg {
+        rm: r(rm),
+        sub,
+        shift: ShiftAmt::maybe_from_u32(ShiftKind::Lsl, shift).expect("valid shift"),
+    }
 }
 fn fimm(v: f64) -> VfpImm8 {
     VfpImm8::maybe_from_f64(v).expect("encodable float immediate")
 }
 
-/// (instruction, llvm-mc bytes as hex, llvm-mc text)
+/// (instruction, llvm-mc bytes as hex, llvm-mc text); one row per line.
+#[rustfmt::skip]
 fn table() -> Vec<(Inst, &'static str, &'static str)> {
     vec![
         (alu(AluOp::And, false, Al, 0, 1, imm(0xff)), "ff0001e2", "and r0, r1, #255"),
@@ -370,10 +397,18 @@ fn encodings_match_llvm_mc() {
         let mut sink = RecordingSink::<LabelUse>::default();
         inst.emit(&mut sink, &mut EmitState::default());
         if hex(&sink.bytes) != *bytes {
-            failures.push(format!("{text}: expected {bytes}, got {} ({inst:?})", hex(&sink.bytes)));
+            failures.push(format!(
+                "{text}: expected {bytes}, got {} ({inst:?})",
+                hex(&sink.bytes)
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} encoding mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} encoding mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -384,12 +419,20 @@ fn printer_matches_llvm_mc() {
             failures.push(format!("expected `{text}`, printed `{}`", inst.print()));
         }
     }
-    assert!(failures.is_empty(), "{} printer mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} printer mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn trap_is_recorded() {
     let mut sink = RecordingSink::<LabelUse>::default();
-    Inst::Udf { code: TrapCode::HEAP_OUT_OF_BOUNDS }.emit(&mut sink, &mut EmitState::default());
+    Inst::Udf {
+        code: TrapCode::HEAP_OUT_OF_BOUNDS,
+    }
+    .emit(&mut sink, &mut EmitState::default());
     assert_eq!(sink.traps, vec![(0, TrapCode::HEAP_OUT_OF_BOUNDS)]);
 }

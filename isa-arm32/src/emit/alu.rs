@@ -15,12 +15,30 @@ const OPC_MVN: u32 = 15;
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     let al = enc::COND_AL;
     let word = match inst {
-        Inst::Alu { op, s, cond, rd, rn, op2 } => {
-            dp(cond.bits(), *op as u32, *s, rreg_num(*rn), rreg_num(rd.to_reg()), op2)
-        }
+        Inst::Alu {
+            op,
+            s,
+            cond,
+            rd,
+            rn,
+            op2,
+        } => dp(
+            cond.bits(),
+            *op as u32,
+            *s,
+            rreg_num(*rn),
+            rreg_num(rd.to_reg()),
+            op2,
+        ),
         // Comparisons always set flags and write no register (Rd field 0).
         Inst::Cmp { op, cond, rn, op2 } => dp(cond.bits(), *op as u32, true, rreg_num(*rn), 0, op2),
-        Inst::Mov { not, s, cond, rd, op2 } => {
+        Inst::Mov {
+            not,
+            s,
+            cond,
+            rd,
+            op2,
+        } => {
             let opc = if *not { OPC_MVN } else { OPC_MOV };
             dp(cond.bits(), opc, *s, 0, rreg_num(rd.to_reg()), op2)
         }
@@ -39,9 +57,22 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 MulOp::Mla => (0b0010, rreg_num(*ra)),
                 MulOp::Mls => (0b0110, rreg_num(*ra)),
             };
-            enc::mul(al, op_23_20, rreg_num(rd.to_reg()), ra, rreg_num(*rm), rreg_num(*rn))
+            enc::mul(
+                al,
+                op_23_20,
+                rreg_num(rd.to_reg()),
+                ra,
+                rreg_num(*rm),
+                rreg_num(*rn),
+            )
         }
-        Inst::MulLong { signed, rd_lo, rd_hi, rn, rm } => {
+        Inst::MulLong {
+            signed,
+            rd_lo,
+            rd_hi,
+            rn,
+            rm,
+        } => {
             let op_23_20 = if *signed { 0b1100 } else { 0b1000 };
             enc::mul(
                 al,
@@ -52,9 +83,13 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 rreg_num(*rn),
             )
         }
-        Inst::Div { signed, rd, rn, rm } => {
-            enc::div(al, !*signed, rreg_num(rd.to_reg()), rreg_num(*rm), rreg_num(*rn))
-        }
+        Inst::Div { signed, rd, rn, rm } => enc::div(
+            al,
+            !*signed,
+            rreg_num(rd.to_reg()),
+            rreg_num(*rm),
+            rreg_num(*rn),
+        ),
         Inst::Bit { op, rd, rm } => {
             let (op_27_20, op_7_4) = match op {
                 BitOp::Clz => (0b0001_0110, 0b0001),
@@ -86,9 +121,16 @@ fn dp(cond: u32, opc: u32, s: bool, rn: u32, rd: u32, op2: &Operand2) -> u32 {
         Operand2::RegShiftImm(rm, kind, amt) => {
             enc::dp_reg(cond, opc, s, rn, rd, amt.bits(), kind as u32, rreg_num(rm))
         }
-        Operand2::RegShiftReg(rm, kind, rs) => {
-            enc::dp_reg_shift_reg(cond, opc, s, rn, rd, rreg_num(rs), kind as u32, rreg_num(rm))
-        }
+        Operand2::RegShiftReg(rm, kind, rs) => enc::dp_reg_shift_reg(
+            cond,
+            opc,
+            s,
+            rn,
+            rd,
+            rreg_num(rs),
+            kind as u32,
+            rreg_num(rm),
+        ),
     }
 }
 

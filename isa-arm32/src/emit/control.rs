@@ -17,7 +17,11 @@ pub const CALL_RELOC_ADDEND: i64 = -8;
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     match inst {
         Inst::Jmp { target } => branch(sink, Cond::Al, false, *target),
-        Inst::CondBr { cond, taken, not_taken } => {
+        Inst::CondBr {
+            cond,
+            taken,
+            not_taken,
+        } => {
             branch(sink, *cond, false, *taken);
             branch(sink, Cond::Al, false, *not_taken);
         }
@@ -32,7 +36,16 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         Inst::IndirectBr { rm } => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(*rm))),
         Inst::JumpTable { idx, targets } => {
             // add pc, pc, idx, lsl #2
-            sink.put4(enc::dp_reg(enc::COND_AL, 4, false, 15, 15, 2, 0, rreg_num(*idx)));
+            sink.put4(enc::dp_reg(
+                enc::COND_AL,
+                4,
+                false,
+                15,
+                15,
+                2,
+                0,
+                rreg_num(*idx),
+            ));
             sink.put4(enc::UDF0);
             for t in targets.iter() {
                 branch(sink, Cond::Al, false, *t);
