@@ -24,3 +24,4 @@ pub mod regs;
 pub use emit::EmitState;
 pub use inst::Inst;
 pub use label_use::LabelUse;
+pub mod settings;
