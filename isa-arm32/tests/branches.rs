@@ -69,7 +69,13 @@ fn branch_forms() -> Vec<(Inst, &'static str)> {
     let l = MachLabel(1);
     let mut forms = vec![
         (Inst::Jmp { target: l }, "b"),
-        (Inst::CallLabel { target: l }, "bl"),
+        (
+            Inst::CallLabel {
+                target: l,
+                info: Default::default(),
+            },
+            "bl",
+        ),
     ];
     for (cond, name) in [
         (Cond::Eq, "beq"),
@@ -298,7 +304,10 @@ fn veneer_chains_land_on_their_labels() {
     let l = MachLabel(1);
     for branch in [
         Inst::Jmp { target: l },
-        Inst::CallLabel { target: l },
+        Inst::CallLabel {
+            target: l,
+            info: Default::default(),
+        },
         Inst::OneWayCondBr {
             cond: Cond::Ne,
             target: l,
@@ -317,6 +326,7 @@ fn veneer_chains_land_on_their_labels() {
 fn call_relocation_resolves_through_branch24() {
     let sink = emit(&Inst::Call {
         target: RelocTarget(3),
+        info: Default::default(),
     });
     let (off, reloc, _, addend) = sink.relocs[0];
     assert_eq!(off, 0);

@@ -375,12 +375,20 @@ fn table() -> Vec<(Inst, &'static str, &'static str)> {
         (Inst::VPop { first: 8, count: 2 }, "048bbdec", "vpop {d8, d9}"),
         (Inst::VPop { first: 8, count: 8 }, "108bbdec", "vpop {d8, d9, d10, d11, d12, d13, d14, d15}"),
         (Inst::VPush { first: 0, count: 16 }, "200b2ded", "vpush {d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15}"),
-        (Inst::Ret, "1eff2fe1", "bx lr"),
-        (Inst::CallInd { rm: r(3) }, "33ff2fe1", "blx r3"),
+        (Inst::Ret { rets: vec![] }, "1eff2fe1", "bx lr"),
+        (Inst::CallInd { rm: r(3), info: Default::default() }, "33ff2fe1", "blx r3"),
         (Inst::IndirectBr { rm: r(0) }, "10ff2fe1", "bx r0"),
-        (Inst::CallInd { rm: r(12) }, "3cff2fe1", "blx r12"),
+        (Inst::CallInd { rm: r(12), info: Default::default() }, "3cff2fe1", "blx r12"),
         (Inst::Udf { code: TrapCode::STACK_OVERFLOW }, "f000f0e7", "udf #0"),
         (Inst::Nop, "00f020e3", "nop"),
+        (Inst::CSel { cond: Ne, rd: w(0), rn: r(1), rm: r(0) }, "0100a011", "movne r0, r1"),
+        (Inst::CSel { cond: Hs, rd: w(7), rn: r(12), rm: r(7) }, "0c70a021", "movhs r7, r12"),
+        (Inst::CSet { cond: Lt, rd: w(0) }, "0000a0e30100a0b3", "mov r0, #0\nmovlt r0, #1"),
+        (Inst::CSet { cond: Vs, rd: w(9) }, "0090a0e30190a063", "mov r9, #0\nmovvs r9, #1"),
+        (Inst::FpuCSel { size: FpSize::F64, cond: Gt, rd: wd(0), rn: d(1), rm: d(0) }, "410bb0ce", "vmovgt.f64 d0, d1"),
+        (Inst::FpuCSel { size: FpSize::F32, cond: Mi, rd: wd(2), rn: d(5), rm: d(2) }, "452ab04e", "vmovmi.f32 s4, s10"),
+        (Inst::TrapIf { cond: Eq, code: TrapCode::INTEGER_OVERFLOW }, "0000001af000f0e7", "bne #0\nudf #0"),
+        (Inst::TrapIf { cond: Hi, code: TrapCode::HEAP_OUT_OF_BOUNDS }, "0000009af000f0e7", "bls #0\nudf #0"),
     ]
 }
 

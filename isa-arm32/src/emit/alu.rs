@@ -45,6 +45,26 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         Inst::MovWide { top, cond, rd, imm } => {
             enc::movw_movt(cond.bits(), *top, rreg_num(rd.to_reg()), *imm as u32)
         }
+        Inst::CSel { cond, rd, rn, rm } => {
+            debug_assert_eq!(
+                rd.to_reg(),
+                *rm,
+                "CSel destination must be allocated to its else input"
+            );
+            dp(
+                cond.bits(),
+                OPC_MOV,
+                false,
+                0,
+                rreg_num(rd.to_reg()),
+                &Operand2::Reg(*rn),
+            )
+        }
+        Inst::CSet { cond, rd } => {
+            let rd = rreg_num(rd.to_reg());
+            sink.put4(enc::dp_imm(al, OPC_MOV, false, 0, rd, 0));
+            enc::dp_imm(cond.bits(), OPC_MOV, false, 0, rd, 1)
+        }
         Inst::LoadConst32 { rd, value } => {
             for w in load_const32(rreg_num(rd.to_reg()), *value) {
                 sink.put4(w);

@@ -26,13 +26,15 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
             branch(sink, Cond::Al, false, *not_taken);
         }
         Inst::OneWayCondBr { cond, target } => branch(sink, *cond, false, *target),
-        Inst::Call { target } => {
+        Inst::Call { target, .. } => {
             sink.add_reloc(Reloc::Arm32Call, *target, CALL_RELOC_ADDEND);
             sink.put4(enc::b(enc::COND_AL, true, CALL_PLACEHOLDER_IMM24));
         }
-        Inst::CallLabel { target } => branch(sink, Cond::Al, true, *target),
-        Inst::CallInd { rm } => sink.put4(enc::bx(enc::COND_AL, true, rreg_num(*rm))),
-        Inst::Ret => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(lr()))),
+        Inst::CallLabel { target, .. } => branch(sink, Cond::Al, true, *target),
+        Inst::CallInd { rm, .. } => sink.put4(enc::bx(enc::COND_AL, true, rreg_num(*rm))),
+        Inst::Ret { .. } => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(lr()))),
+        // Arguments are already in their registers: no code.
+        Inst::Args { .. } => {}
         Inst::IndirectBr { rm } => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(*rm))),
         Inst::JumpTable { idx, targets } => {
             // add pc, pc, idx, lsl #2

@@ -33,7 +33,10 @@ fn branches_record_branch24_uses() {
             cond: Cond::Lt,
             target: l2,
         },
-        Inst::CallLabel { target: l1 },
+        Inst::CallLabel {
+            target: l1,
+            info: Default::default(),
+        },
     ]);
     assert_eq!(
         sink.label_uses,
@@ -68,6 +71,7 @@ fn call_records_elf_style_reloc() {
         Inst::Nop,
         Inst::Call {
             target: RelocTarget(7),
+            info: Default::default(),
         },
     ]);
     assert_eq!(sink.relocs, vec![(4, Reloc::Arm32Call, RelocTarget(7), -8)]);

@@ -72,6 +72,31 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 1,
             )
         }
+        Inst::FpuCSel {
+            size,
+            cond,
+            rd,
+            rn,
+            rm,
+        } => {
+            debug_assert_eq!(
+                rd.to_reg(),
+                *rm,
+                "FpuCSel destination must be allocated to its else input"
+            );
+            let (s, d) = (*size, size.is_double());
+            enc::vfp_other(
+                cond.bits(),
+                0b0000,
+                d,
+                vnum(rd.to_reg(), s),
+                d,
+                vnum(*rn, s),
+                d,
+                0,
+                1,
+            )
+        }
         Inst::FpuCmp {
             size,
             signal_nan,

@@ -11,16 +11,25 @@
 //!   (see [`crate::regs`]), so one `Reg` serves both widths.
 //!
 //! Conditions: data processing, moves and VFP arithmetic carry a [`Cond`] because A32
-//! executes them conditionally, which is how `select` and float min/max are lowered
-//! without branches. Memory and control instructions are unconditional except the
-//! branches that say otherwise.
+//! executes them conditionally. A conditional instruction writes its destination only
+//! sometimes, which SSA register allocation cannot express, so code given to regalloc2
+//! uses `Cond::Al` everywhere except [`Inst::CSel`], [`Inst::FpuCSel`] (destination
+//! tied to the "else" input) and [`Inst::CSet`] (writes unconditionally first). Other
+//! conditional forms, `movt`, and pre/post-indexed addressing (which writes the base)
+//! are for code built on real registers after allocation (prologues, epilogues,
+//! emit-time sequences); `get_operands` checks this in debug builds.
+//!
+//! Pseudo-instructions for register allocation: [`Inst::Args`] (fixed definitions at
+//! function entry, no code), [`Inst::Ret`] (fixed uses of return registers), and the
+//! calls' [`CallInfo`] (fixed argument uses, fixed result definitions, clobbers).
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{Reg, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 
+mod mach;
 pub mod print;
 
 /// An A32 condition code (bits 31..28 of a conditional instruction).
@@ -265,6 +274,17 @@ pub enum VfpAMode {
     Literal(MachLabel),
 }
 
+/// The registers a call reads, writes and destroys, for register allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallInfo {
+    /// Argument values and the registers the convention puts them in.
+    pub uses: Vec<(Reg, PReg)>,
+    /// Result values and the registers they come back in.
+    pub defs: Vec<(Writable<Reg>, PReg)>,
+    /// Registers the callee may destroy (caller-saved, minus the result registers).
+    pub clobbers: PRegSet,
+}
+
 /// A machine instruction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inst {
@@ -301,6 +321,16 @@ pub enum Inst {
         rd: Writable<Reg>,
         imm: u16,
     },
+    /// `mov<cond> rd, rn`, where `rd` is allocated to `rm`'s register:
+    /// `rd = cond ? rn : rm` in one instruction.
+    CSel {
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
+    /// `mov rd, #0` ; `mov<cond> rd, #1`: materialize a condition as 0 or 1.
+    CSet { cond: Cond, rd: Writable<Reg> },
     /// Load a 32-bit constant: one `mov`/`mvn` when a rotated immediate fits, else
     /// `movw` plus `movt` when the top half is non-zero.
     LoadConst32 { rd: Writable<Reg>, value: u32 },
@@ -402,6 +432,15 @@ pub enum Inst {
         rd: Writable<Reg>,
         rm: Reg,
     },
+    /// `vmov<cond>.f32|f64 rd, rn` with `rd` allocated to `rm`'s register:
+    /// `rd = cond ? rn : rm`.
+    FpuCSel {
+        size: FpSize,
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `vmov{cond}.f32|f64 rd, #imm`.
     FpuMovImm {
         size: FpSize,
@@ -450,13 +489,21 @@ pub enum Inst {
     /// `b<cond> target`, falling through otherwise.
     OneWayCondBr { cond: Cond, target: MachLabel },
     /// `bl` to another function through a `Reloc::Arm32Call` (addend -8).
-    Call { target: RelocTarget },
+    Call {
+        target: RelocTarget,
+        info: Box<CallInfo>,
+    },
     /// `bl` to a label in the same buffer.
-    CallLabel { target: MachLabel },
+    CallLabel {
+        target: MachLabel,
+        info: Box<CallInfo>,
+    },
     /// `blx rm`.
-    CallInd { rm: Reg },
-    /// `bx lr`.
-    Ret,
+    CallInd { rm: Reg, info: Box<CallInfo> },
+    /// `bx lr`; `rets` are the returned values and their registers.
+    Ret { rets: Vec<(Reg, PReg)> },
+    /// No code: defines the function's arguments in their ABI registers at entry.
+    Args { args: Vec<(Writable<Reg>, PReg)> },
     /// `bx rm`.
     IndirectBr { rm: Reg },
     /// A branch table indexed by `idx` (already bounds-checked by lowering):

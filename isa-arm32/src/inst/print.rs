@@ -38,6 +38,14 @@ fn v(reg: Reg, size: FpSize) -> String {
     }
 }
 
+fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
+    let reg = Reg::from_real(p);
+    match p.class() {
+        atoll_codegen::machinst::RegClass::Int => r(reg),
+        _ => show_dreg(reg),
+    }
+}
+
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
 }
@@ -265,6 +273,12 @@ impl Inst {
                     w(*rd)
                 )
             }
+            Inst::CSel { cond, rd, rn, .. } => {
+                format!("mov{} {}, {}", cond.suffix(), w(*rd), r(*rn))
+            }
+            Inst::CSet { cond, rd } => {
+                format!("mov {0}, #0\nmov{1} {0}, #1", w(*rd), cond.suffix())
+            }
             Inst::LoadConst32 { rd, value } => {
                 if let Some(imm) = crate::imms::ModImm::maybe_from_u32(*value) {
                     return format!("mov {}, #{}", w(*rd), imm.value() as i32);
@@ -451,6 +465,15 @@ impl Inst {
                 let view = |reg: Reg, d: bool| if d { show_dreg(reg) } else { show_sreg(reg) };
                 format!("vcvt.{types} {}, {}", view(rd.to_reg(), dd), view(*rm, md))
             }
+            Inst::FpuCSel {
+                size, cond, rd, rn, ..
+            } => format!(
+                "vmov{}{} {}, {}",
+                cond.suffix(),
+                size_suffix(*size),
+                v(rd.to_reg(), *size),
+                v(*rn, *size)
+            ),
             Inst::FpuMovImm {
                 size,
                 cond,
@@ -493,10 +516,14 @@ impl Inst {
                 )
             }
             Inst::OneWayCondBr { cond, target } => format!("b{} {}", cond.suffix(), label(*target)),
-            Inst::Call { target } => format!("bl fn{}", target.0),
-            Inst::CallLabel { target } => format!("bl {}", label(*target)),
-            Inst::CallInd { rm } => format!("blx {}", r(*rm)),
-            Inst::Ret => "bx lr".into(),
+            Inst::Call { target, .. } => format!("bl fn{}", target.0),
+            Inst::CallLabel { target, .. } => format!("bl {}", label(*target)),
+            Inst::CallInd { rm, .. } => format!("blx {}", r(*rm)),
+            Inst::Ret { .. } => "bx lr".into(),
+            Inst::Args { args } => {
+                let regs: Vec<String> = args.iter().map(|(_, p)| preg_name(*p)).collect();
+                format!("@ args {}", regs.join(", "))
+            }
             Inst::IndirectBr { rm } => format!("bx {}", r(*rm)),
             Inst::JumpTable { idx, targets } => {
                 let mut s = format!("add pc, pc, {}, lsl #2\nudf #0", r(*idx));
