@@ -17,3 +17,4 @@ pub mod machinst;
 pub mod settings;
 pub mod testing;
 pub mod text;
+pub mod verifier;

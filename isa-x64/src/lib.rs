@@ -22,6 +22,7 @@ pub mod imms;
 pub mod inst;
 pub mod label_use;
 pub mod regs;
+pub mod settings;
 
 pub use emit::EmitState;
 pub use inst::Inst;
