@@ -101,7 +101,7 @@ fn rel32_distances() -> Vec<i64> {
 #[test]
 fn jmp_jcc_and_call_reach_their_full_range() {
     let l = MachLabel(0);
-    let mut forms = vec![Inst::Jmp { target: l }, Inst::CallKnown { target: RelocTarget(3) }];
+    let mut forms = vec![Inst::Jmp { target: l }, Inst::CallKnown { target: RelocTarget(3), info: Box::default() }];
     forms.extend((0..16).map(|n| Inst::JmpIf { cc: CC::from_nibble(n), taken: l }));
     for inst in &forms {
         for d in rel32_distances() {
@@ -188,7 +188,7 @@ fn long_veneers_extend_every_rel32_form() {
     let forms = [
         Inst::Jmp { target: l },
         Inst::JmpIf { cc: CC::B, taken: l },
-        Inst::CallKnown { target: RelocTarget(0) },
+        Inst::CallKnown { target: RelocTarget(0), info: Box::default() },
     ];
     for inst in &forms {
         for (gap, far) in [(0, 6i64 << 30), (100, -(3i64 << 30)), (7, 1 << 40), (0, -0x1_0000_0001)] {
@@ -201,10 +201,10 @@ fn long_veneers_extend_every_rel32_form() {
 fn indirect_jumps_and_calls() {
     let forms = [
         (Inst::JmpUnknown { target: RegMem::Reg(r11()) }, "jmp r11"),
-        (Inst::CallUnknown { target: RegMem::Reg(rax()) }, "call rax"),
-        (Inst::CallUnknown { target: RegMem::Mem(Amode::imm_reg(16, r12())) }, "call QWORD PTR [r12+0x10]"),
-        (Inst::Ret { stack_bytes: 0 }, "ret"),
-        (Inst::Ret { stack_bytes: 16 }, "ret 0x10"),
+        (Inst::CallUnknown { target: RegMem::Reg(rax()), info: Box::default() }, "call rax"),
+        (Inst::CallUnknown { target: RegMem::Mem(Amode::imm_reg(16, r12())), info: Box::default() }, "call QWORD PTR [r12+0x10]"),
+        (Inst::Ret { stack_bytes: 0, rets: vec![] }, "ret"),
+        (Inst::Ret { stack_bytes: 16, rets: vec![] }, "ret 0x10"),
     ];
     for (inst, text) in forms {
         let lines = objdump_at(&emit(&inst).bytes, 0);

@@ -383,8 +383,8 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
     (Inst::Push64 { src: r12() }, "41 54", "push r12"),
     (Inst::Pop64 { dst: w(rbp()) }, "5d", "pop rbp"),
     (Inst::Pop64 { dst: w(r15()) }, "41 5f", "pop r15"),
-    (Inst::Ret { stack_bytes: 0 }, "c3", "ret"),
-    (Inst::Ret { stack_bytes: 16 }, "c2 10 00", "ret 16"),
+    (Inst::Ret { stack_bytes: 0, rets: vec![] }, "c3", "ret"),
+    (Inst::Ret { stack_bytes: 16, rets: vec![] }, "c2 10 00", "ret 16"),
     (Inst::Ud2 { code: TrapCode::STACK_OVERFLOW }, "0f 0b", "ud2"),
     (Inst::Nop { len: 1 }, "90", "nop"),
     (Inst::Jmp { target: MachLabel(1) }, "e9 .. .. .. ..", "jmp label1"),
@@ -394,10 +394,10 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
     (Inst::JmpIf { cc: CC::NP, taken: MachLabel(3) }, "0f 8b .. .. .. ..", "jnp label3"),
     (Inst::JmpUnknown { target: rg(rax()) }, "ff e0", "jmp rax"),
     (Inst::JmpUnknown { target: mem(at(r11(), 8)) }, "41 ff 63 08", "jmp qword ptr [r11 + 8]"),
-    (Inst::CallKnown { target: RelocTarget(3) }, "e8 .. .. .. ..", "call fn3"),
-    (Inst::CallUnknown { target: rg(r11()) }, "41 ff d3", "call r11"),
-    (Inst::CallUnknown { target: mem(at(rax(), 0)) }, "ff 10", "call qword ptr [rax]"),
-    (Inst::CallUnknown { target: mem(at2(rdi(), rcx(), 8, 64)) }, "ff 54 cf 40", "call qword ptr [rdi + 8*rcx + 64]"),
+    (Inst::CallKnown { target: RelocTarget(3), info: Box::default() }, "e8 .. .. .. ..", "call fn3"),
+    (Inst::CallUnknown { target: rg(r11()), info: Box::default() }, "41 ff d3", "call r11"),
+    (Inst::CallUnknown { target: mem(at(rax(), 0)), info: Box::default() }, "ff 10", "call qword ptr [rax]"),
+    (Inst::CallUnknown { target: mem(at2(rdi(), rcx(), 8, 64)), info: Box::default() }, "ff 54 cf 40", "call qword ptr [rdi + 8*rcx + 64]"),
     (Inst::LoadExtName { target: RelocTarget(3), dst: w(rax()) }, "48 8d 05 .. .. .. ..", "lea rax, [rip + fn3]"),
     (xmm2(SseOp::Addss, 0, xr(1)), "f3 0f 58 c1", "addss xmm0, xmm1"),
     (xmm2(SseOp::Addsd, 8, xr(15)), "f2 45 0f 58 c7", "addsd xmm8, xmm15"),
@@ -510,6 +510,6 @@ fn divisions_record_their_trap() {
     div(S32, true, rg(rcx())).emit(&mut sink, &mut EmitState::default());
     assert_eq!(sink.traps, vec![(0, TrapCode::INTEGER_DIVISION_BY_ZERO)]);
     let mut sink = RecordingSink::<LabelUse>::default();
-    Inst::CallKnown { target: RelocTarget(9) }.emit(&mut sink, &mut EmitState::default());
+    Inst::CallKnown { target: RelocTarget(9), info: Box::default() }.emit(&mut sink, &mut EmitState::default());
     assert_eq!(sink.relocs[0].0, 1);
 }
