@@ -230,7 +230,8 @@ pub enum Inst {
     Cmove { size: OperandSize, cc: CC, consequent: RegMem, alternative: Reg, dst: Writable<Reg> },
 
     // ---- moves, loads, stores, addresses ------------------------------------------------
-    /// `mov dst, src` (32 bits zero-extends; 64 bits).
+    /// `mov dst, src` (any width; 32 bits zero-extends the upper half, 8 and 16 bits
+    /// keep it).
     MovRR { size: OperandSize, src: Reg, dst: Writable<Reg> },
     /// Constant: `mov r32, imm32` (S32, zero-extends), `mov r64, simm32` (S64 when the
     /// value sign-extends from 32 bits) or `movabs r64, imm64`.
