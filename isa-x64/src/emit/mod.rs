@@ -76,9 +76,10 @@ impl Inst {
             Inst::JmpTableSeq { idx, tmp1, tmp2, targets } => {
                 control::emit_jump_table(sink, *idx, tmp1.to_reg(), tmp2.to_reg(), targets)
             }
-            Inst::CallKnown { target } => control::emit_call_known(sink, *target),
-            Inst::CallUnknown { target } => control::emit_indirect(sink, control::EXT_CALL, target),
-            Inst::Ret { stack_bytes } => control::emit_ret(sink, *stack_bytes),
+            Inst::CallKnown { target, .. } => control::emit_call_known(sink, *target),
+            Inst::CallUnknown { target, .. } => control::emit_indirect(sink, control::EXT_CALL, target),
+            Inst::Ret { stack_bytes, .. } => control::emit_ret(sink, *stack_bytes),
+            Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
             Inst::Push64 { src } => control::emit_push(sink, *src),

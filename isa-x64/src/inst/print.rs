@@ -274,10 +274,14 @@ impl Inst {
                     labels.join(", ")
                 )
             }
-            Inst::CallKnown { target } => format!("call fn{}", target.0),
-            Inst::CallUnknown { target } => format!("call {}", rm(target, S64)),
-            Inst::Ret { stack_bytes: 0 } => "ret".to_string(),
-            Inst::Ret { stack_bytes } => format!("ret {stack_bytes}"),
+            Inst::CallKnown { target, .. } => format!("call fn{}", target.0),
+            Inst::CallUnknown { target, .. } => format!("call {}", rm(target, S64)),
+            Inst::Ret { stack_bytes: 0, .. } => "ret".to_string(),
+            Inst::Ret { stack_bytes, .. } => format!("ret {stack_bytes}"),
+            Inst::Args { args } => {
+                let regs: Vec<String> = args.iter().map(|(r, _)| wr(*r, S64)).collect();
+                format!("args {}", regs.join(", "))
+            }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
