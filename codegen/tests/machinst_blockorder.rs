@@ -45,7 +45,9 @@ fn describe(order: &BlockOrder) -> String {
 
 /// (name, successors per block, cold blocks, expected order; `*` marks cold,
 /// `eP.I>S` is the edge block on successor I of P, which targets S).
-const CASES: &[(&str, &[&[u32]], &[u32], &str)] = &[
+type Case = (&'static str, &'static [&'static [u32]], &'static [u32], &'static str);
+
+const CASES: &[Case] = &[
     ("straight line", &[&[1], &[2], &[]], &[], "b0 b1 b2"),
     ("diamond: no critical edge", &[&[1, 2], &[3], &[3], &[]], &[], "b0 b1 b2 b3"),
     ("triangle: edge 0->2 is critical", &[&[1, 2], &[2], &[]], &[], "b0 b1 e0.1>2 b2"),
