@@ -133,27 +133,11 @@ const XMM: [PReg; 8] = [
 ];
 
 fn sysv_rules() -> ArgRules {
-    ArgRules {
-        reg_bytes: [8, 8, 16],
-        stack_slot_min: 8,
-        stack_align_max: 16,
-        even_reg_pairs: false,
-        shared_position: false,
-        no_backfill: false,
-        max_reg_values: None,
-    }
+    ArgRules::plain([8, 8, 16], 8)
 }
 
 fn aapcs_rules() -> ArgRules {
-    ArgRules {
-        reg_bytes: [4, 8, 16],
-        stack_slot_min: 4,
-        stack_align_max: 8,
-        even_reg_pairs: true,
-        shared_position: false,
-        no_backfill: true,
-        max_reg_values: None,
-    }
+    ArgRules { stack_align_max: 8, even_reg_pairs: true, no_backfill: true, ..ArgRules::plain([4, 8, 16], 4) }
 }
 
 fn win64_rules() -> ArgRules {
