@@ -7,3 +7,4 @@
 //! selection). Modules appear here as the backend grows.
 
 #![deny(rust_2018_idioms)]
+pub mod settings;
