@@ -16,7 +16,7 @@ use atoll_codegen::buffer::{CodeOffset, LabelUse as _, MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{Reg, Writable};
 use atoll_codegen::testing::RecordingSink;
-use atoll_isa_x64::imms::{RoundImm, ShiftImm, Simm32};
+use atoll_isa_x64::imms::{FcmpImm, RoundImm, ShiftImm, Simm32};
 use atoll_isa_x64::inst::OperandSize::{self, *};
 use atoll_isa_x64::inst::*;
 use atoll_isa_x64::regs::*;
@@ -147,6 +147,9 @@ fn xcmp(op: SseOp, src1: u8, src2: RegMem) -> Inst {
 }
 fn round(op: SseOp, dst: u8, src: RegMem, mode: RoundImm) -> Inst {
     Inst::XmmRound { op, src, mode, dst: w(xmm(dst)) }
+}
+fn xcmpi(op: SseOp, dst: u8, src2: RegMem, pred: FcmpImm) -> Inst {
+    Inst::XmmCmpImm { op, src1: xmm(dst), src2, pred, dst: w(xmm(dst)) }
 }
 fn g2x(op: GprToXmmOp, dst: u8, src: RegMem, src_size: OperandSize) -> Inst {
     Inst::GprToXmm { op, src, src_size, dst: w(xmm(dst)) }
@@ -454,6 +457,17 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
     (x2g(XmmToGprOp::Cvttss2si, 1, S64, rax()), "f3 48 0f 2c c1", "cvttss2si rax, xmm1"),
     (x2g(XmmToGprOp::Cvttsd2si, 9, S32, r8()), "f2 45 0f 2c c1", "cvttsd2si r8d, xmm9"),
     (x2g(XmmToGprOp::Cvttsd2si, 2, S64, r15()), "f2 4c 0f 2c fa", "cvttsd2si r15, xmm2"),
+    (xcmpi(SseOp::Cmpss, 0, xr(1), FcmpImm::Equal), "f3 0f c2 c1 00", "cmpeqss xmm0, xmm1"),
+    (xcmpi(SseOp::Cmpss, 2, xr(3), FcmpImm::LessThan), "f3 0f c2 d3 01", "cmpltss xmm2, xmm3"),
+    (xcmpi(SseOp::Cmpsd, 8, mem(at(rax(), 0)), FcmpImm::Ordered), "f2 44 0f c2 00 07", "cmpordsd xmm8, qword ptr [rax]"),
+    (xcmpi(SseOp::Cmpsd, 0, xr(1), FcmpImm::Unordered), "f2 0f c2 c1 03", "cmpunordsd xmm0, xmm1"),
+    (xcmpi(SseOp::Cmpss, 0, xr(15), FcmpImm::NotLessThan), "f3 41 0f c2 c7 05", "cmpnltss xmm0, xmm15"),
+    (xcmpi(SseOp::Cmpsd, 4, xr(5), FcmpImm::LessThanOrEqual), "f2 0f c2 e5 02", "cmplesd xmm4, xmm5"),
+    (xcmpi(SseOp::Cmpss, 6, mem(rip(2)), FcmpImm::NotEqual), "f3 0f c2 35 .. .. .. .. 04", "cmpneqss xmm6, dword ptr [rip + label2]"),
+    (xcmpi(SseOp::Cmpsd, 7, xr(7), FcmpImm::NotLessThanOrEqual), "f2 0f c2 ff 06", "cmpnlesd xmm7, xmm7"),
+    (xmm1(SseOp::Movups, 0, mem(at(rsp(), 16))), "0f 10 44 24 10", "movups xmm0, xmmword ptr [rsp + 16]"),
+    (xmm1(SseOp::Movups, 3, xr(4)), "0f 10 dc", "movups xmm3, xmm4"),
+    (xstore(SseOp::Movups, 9, at(rsp(), 0)), "44 0f 11 0c 24", "movups xmmword ptr [rsp], xmm9"),
     ]
 }
 

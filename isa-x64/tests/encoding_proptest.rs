@@ -15,7 +15,7 @@ use atoll_codegen::buffer::MachLabel;
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{Reg, Writable};
 use atoll_codegen::testing::RecordingSink;
-use atoll_isa_x64::imms::{RoundImm, ShiftImm, Simm32};
+use atoll_isa_x64::imms::{FcmpImm, RoundImm, ShiftImm, Simm32};
 use atoll_isa_x64::inst::*;
 use atoll_isa_x64::regs::{gpr, xmm};
 use atoll_isa_x64::{EmitState, LabelUse};
@@ -100,7 +100,7 @@ fn w(r: Reg) -> Writable<Reg> {
 
 fn random_inst(p: &mut Pick<'_>) -> Inst {
     use OperandSize::*;
-    match p.n(27) {
+    match p.n(28) {
         0 => {
             let (size, dst) = (p.size(), p.gpr());
             let op = [AluOp::Add, AluOp::Or, AluOp::Adc, AluOp::Sbb, AluOp::And, AluOp::Sub, AluOp::Xor][p.n(7) as usize];
@@ -187,7 +187,7 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
         }
         20 => {
             use SseOp::*;
-            let op = [Sqrtss, Sqrtsd, Cvtss2sd, Cvtsd2ss, Movaps, Movapd, Movss, Movsd][p.n(8) as usize];
+            let op = [Sqrtss, Sqrtsd, Cvtss2sd, Cvtsd2ss, Movaps, Movapd, Movups, Movss, Movsd][p.n(9) as usize];
             Inst::XmmUnaryRmR { op, src: p.xrm(), dst: w(p.xmm()) }
         }
         21 => Inst::XmmRound {
@@ -196,7 +196,7 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
             mode: [RoundImm::Nearest, RoundImm::Floor, RoundImm::Ceil, RoundImm::Trunc][p.n(4) as usize],
             dst: w(p.xmm()),
         },
-        22 => Inst::XmmMovRM { op: [SseOp::Movss, SseOp::Movsd][p.n(2) as usize], src: p.xmm(), dst: p.amode() },
+        22 => Inst::XmmMovRM { op: [SseOp::Movss, SseOp::Movsd, SseOp::Movups][p.n(3) as usize], src: p.xmm(), dst: p.amode() },
         23 => Inst::XmmCmpRmR { op: [SseOp::Ucomiss, SseOp::Ucomisd][p.n(2) as usize], src1: p.xmm(), src2: p.xrm() },
         24 => {
             let op = [GprToXmmOp::Mov, GprToXmmOp::Cvtsi2ss, GprToXmmOp::Cvtsi2sd][p.n(3) as usize];
@@ -208,6 +208,11 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
         25 => {
             let op = [XmmToGprOp::Mov, XmmToGprOp::Cvttss2si, XmmToGprOp::Cvttsd2si][p.n(3) as usize];
             Inst::XmmToGpr { op, src: p.xmm(), dst_size: p.size_32_64(), dst: w(p.gpr()) }
+        }
+        26 => {
+            let r = p.xmm();
+            let pred = FcmpImm::from_bits(p.n(8) as u8).unwrap();
+            Inst::XmmCmpImm { op: [SseOp::Cmpss, SseOp::Cmpsd][p.n(2) as usize], src1: r, src2: p.xrm(), pred, dst: w(r) }
         }
         _ => match p.n(5) {
             0 => Inst::Push64 { src: p.gpr() },

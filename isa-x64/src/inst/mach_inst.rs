@@ -115,7 +115,7 @@ impl Inst {
                 amode_uses(dst, v);
             }
             Inst::MovImmM { dst, .. } => amode_uses(dst, v),
-            Inst::XmmRmR { src1, src2, dst, .. } => {
+            Inst::XmmRmR { src1, src2, dst, .. } | Inst::XmmCmpImm { src1, src2, dst, .. } => {
                 rm_uses(src2, v);
                 v.reg_mod(src1, dst);
             }
@@ -189,7 +189,9 @@ impl MachInst for Inst {
         match *self {
             // A 32-bit `mov` zero-extends, so only the 64-bit one is a plain copy.
             Inst::MovRR { size: OperandSize::S64, src, dst } => Some((dst, src)),
-            Inst::XmmUnaryRmR { op: SseOp::Movaps | SseOp::Movapd, src: RegMem::Reg(src), dst } => Some((dst, src)),
+            Inst::XmmUnaryRmR { op: SseOp::Movaps | SseOp::Movapd | SseOp::Movups, src: RegMem::Reg(src), dst } => {
+                Some((dst, src))
+            }
             _ => None,
         }
     }

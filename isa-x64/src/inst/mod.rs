@@ -7,6 +7,7 @@
 //! shifts) are explicit operands for the same reason.
 
 mod args;
+mod gen;
 mod mach_inst;
 mod print;
 
@@ -16,7 +17,7 @@ use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
 
-use crate::imms::{RoundImm, ShiftImm, Simm32};
+use crate::imms::{FcmpImm, RoundImm, ShiftImm, Simm32};
 
 /// Two-operand integer ALU operations; the value is the `/n` extension of the
 /// immediate forms and `8 * n` is the base of the register forms.
@@ -138,6 +139,8 @@ pub enum SseOp {
     /// Register copy (all 128 bits).
     Movaps,
     Movapd,
+    /// Unaligned 128-bit load or store (vector spills and reloads).
+    Movups,
     /// Load or store of the low 32/64 bits (a load zeroes the rest).
     Movss,
     Movsd,
@@ -145,6 +148,9 @@ pub enum SseOp {
     Ucomisd,
     Roundss,
     Roundsd,
+    /// Compare with a predicate immediate (`XmmCmpImm`).
+    Cmpss,
+    Cmpsd,
 }
 
 /// Moves and conversions from a general-purpose register (or memory) to an xmm register.
@@ -256,11 +262,14 @@ pub enum Inst {
     /// Binary `op dst, src2` with `dst` = `src1`.
     XmmRmR { op: SseOp, src1: Reg, src2: RegMem, dst: Writable<Reg> },
     /// Unary `op dst, src`: `sqrt*`, `cvtss2sd`/`cvtsd2ss`, `movaps`/`movapd` copies,
-    /// `movss`/`movsd` loads.
+    /// `movss`/`movsd`/`movups` loads.
     XmmUnaryRmR { op: SseOp, src: RegMem, dst: Writable<Reg> },
     /// `roundss`/`roundsd dst, src, mode` (SSE4.1: the `has_sse41` setting).
     XmmRound { op: SseOp, src: RegMem, mode: RoundImm, dst: Writable<Reg> },
-    /// `movss`/`movsd` store.
+    /// `cmp<pred>ss`/`cmp<pred>sd dst, src2` with `dst` = `src1`: the low lane becomes
+    /// all ones or all zeros (masks for branch-free float selects and NaN checks).
+    XmmCmpImm { op: SseOp, src1: Reg, src2: RegMem, pred: FcmpImm, dst: Writable<Reg> },
+    /// `movss`/`movsd`/`movups` store.
     XmmMovRM { op: SseOp, src: Reg, dst: Amode },
     /// `ucomiss`/`ucomisd src1, src2`: flags only (unordered sets ZF, PF and CF).
     XmmCmpRmR { op: SseOp, src1: Reg, src2: RegMem },

@@ -136,6 +136,9 @@ fn sse_name(op: SseOp) -> (&'static str, &'static str) {
         SseOp::Ucomisd => ("ucomisd", Q),
         SseOp::Roundss => ("roundss", D),
         SseOp::Roundsd => ("roundsd", Q),
+        SseOp::Movups => ("movups", X),
+        SseOp::Cmpss => ("ss", D),
+        SseOp::Cmpsd => ("sd", Q),
     }
 }
 
@@ -229,6 +232,10 @@ impl Inst {
             Inst::XmmRound { op, src, mode, dst } => {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}, {}", wr(*dst, S64), xrm(src, ptr), mode.bits())
+            }
+            Inst::XmmCmpImm { op, src2, pred, dst, .. } => {
+                let (suffix, ptr) = sse_name(*op);
+                format!("cmp{}{suffix} {}, {}", pred.name(), wr(*dst, S64), xrm(src2, ptr))
             }
             Inst::XmmMovRM { op, src, dst } => {
                 let (name, ptr) = sse_name(*op);
