@@ -15,16 +15,21 @@ use std::process::Command;
 
 use atoll_codegen::buffer::{LabelUse as _, MachLabel};
 use atoll_codegen::testing::RecordingSink;
-use atoll_isa_aarch64::imms::MoveWideConst;
-use atoll_isa_aarch64::inst::{CondBrKind, Inst, MoveWideOp, OperandSize};
-use atoll_isa_aarch64::regs::{writable_xreg, xreg};
+use atoll_isa_aarch64::imms::{Imm12, MoveWideConst, SImm7Scaled};
+use atoll_isa_aarch64::inst::{ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind};
+use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg};
 use atoll_isa_aarch64::{EmitState, LabelUse};
 
 const MIB: u64 = 1 << 20;
 
+/// Whether the cross compiler and qemu are installed; prints why a test is skipped.
 fn tools_present() -> bool {
     let ok = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    ok("aarch64-linux-gnu-gcc") && ok("qemu-aarch64")
+    let present = ok("aarch64-linux-gnu-gcc") && ok("qemu-aarch64");
+    if !present {
+        eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing (Debian gcc-aarch64-linux-gnu, qemu-user)");
+    }
+    present
 }
 
 /// Pieces of code at absolute offsets of one blob, with optional global symbols.
@@ -124,7 +129,6 @@ fn run(name: &str, asm: &str, harness: &str) -> String {
 #[test]
 fn long_veneer_chains_execute() {
     if !tools_present() {
-        eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing (Debian gcc-aarch64-linux-gnu, qemu-user)");
         return;
     }
     let t_back = 0u64;
@@ -185,39 +189,34 @@ int main(void) {
 #[test]
 fn call_through_long_veneer_returns() {
     if !tools_present() {
-        eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing");
         return;
     }
     let caller = 0u64;
     let veneer = 64u64;
     let callee = 4096u64;
     let mut blob = Blob::default();
+    let simm7 = |v| SImm7Scaled::maybe_from_i64(v, 8).unwrap();
+    // Save fp/lr, call through the veneer, add 1 to the result, restore, return.
     let body = [
         Inst::StorePair {
-            kind: atoll_isa_aarch64::inst::PairKind::X64,
+            kind: PairKind::X64,
             rt: xreg(29),
             rt2: xreg(30),
-            mem: atoll_isa_aarch64::inst::PairAMode::PreIndexed {
-                rn: atoll_isa_aarch64::regs::writable_stack_reg(),
-                simm7: atoll_isa_aarch64::imms::SImm7Scaled::maybe_from_i64(-16, 8).unwrap(),
-            },
+            mem: PairAMode::PreIndexed { rn: writable_stack_reg(), simm7: simm7(-16) },
         },
         Inst::CallLabel { dest: MachLabel(0), info: Box::default() },
         Inst::AluRRImm12 {
-            op: atoll_isa_aarch64::inst::ALUOp::Add,
+            op: ALUOp::Add,
             size: OperandSize::Size64,
             rd: writable_xreg(0),
             rn: xreg(0),
-            imm12: atoll_isa_aarch64::imms::Imm12::maybe_from_u64(1).unwrap(),
+            imm12: Imm12::maybe_from_u64(1).unwrap(),
         },
         Inst::LoadPair {
-            kind: atoll_isa_aarch64::inst::PairKind::X64,
+            kind: PairKind::X64,
             rt: writable_xreg(29),
             rt2: writable_xreg(30),
-            mem: atoll_isa_aarch64::inst::PairAMode::PostIndexed {
-                rn: atoll_isa_aarch64::regs::writable_stack_reg(),
-                simm7: atoll_isa_aarch64::imms::SImm7Scaled::maybe_from_i64(16, 8).unwrap(),
-            },
+            mem: PairAMode::PostIndexed { rn: writable_stack_reg(), simm7: simm7(16) },
         },
         Inst::ret(),
     ];
@@ -232,7 +231,6 @@ fn call_through_long_veneer_returns() {
 #[test]
 fn jump_table_executes() {
     if !tools_present() {
-        eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing");
         return;
     }
     let n = 5u64;
