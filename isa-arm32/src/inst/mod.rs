@@ -29,6 +29,7 @@ use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 
+pub mod gen;
 mod mach;
 pub mod print;
 
