@@ -86,6 +86,14 @@ impl Gen<'_, '_> {
         if !candidates.is_empty() && self.c.below(3) != 0 {
             return self.c.pick(&candidates);
         }
+        if ty == Type::I128 {
+            // CLIF has no `iconst.i128`: build it from two halves.
+            let lo = self.value_of(block, Type::I64);
+            let hi = self.value_of(block, Type::I64);
+            let data = InstructionData::Binary { opcode: Opcode::Iconcat, args: [lo, hi] };
+            let inst = self.add(block, data, Some(Type::I64));
+            return self.func.dfg.inst_results(inst)[0];
+        }
         let data = match ty {
             Type::F32 => InstructionData::UnaryIeee32 {
                 opcode: Opcode::F32const,
@@ -254,10 +262,11 @@ impl Gen<'_, '_> {
             6 => {
                 let op = self.c.pick(&[Opcode::Uextend, Opcode::Sextend]);
                 let a = self.value_of(block, Type::I8);
+                let wider = self.c.pick(&[Type::I16, Type::I32, Type::I64]);
                 self.add(
                     block,
                     InstructionData::Unary { opcode: op, arg: a },
-                    Some(int_ty),
+                    Some(wider),
                 );
             }
             7 => {
