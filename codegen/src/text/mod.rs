@@ -134,6 +134,20 @@ pub fn parse_functions(src: &str) -> Result<Vec<Function>, ParseError> {
         .collect())
 }
 
+/// Parse text holding exactly one function (header lines allowed), as tests of later
+/// passes want.
+pub fn parse_function(src: &str) -> Result<Function, ParseError> {
+    let mut funcs = parse_functions(src)?;
+    match funcs.len() {
+        1 => Ok(funcs.remove(0)),
+        n => Err(ParseError {
+            line: 1,
+            column: 1,
+            message: format!("expected exactly one function, found {n}"),
+        }),
+    }
+}
+
 /// Parse a whole test file.
 pub fn parse_test(src: &str) -> Result<TestFile, ParseError> {
     let (toks, comments) = lex(src);

@@ -113,3 +113,18 @@ fn test_file_structure() {
     assert_eq!(ec, ["block0: own line", "block0: header", "inst0: ret"]);
     assert_eq!(file.functions[1].line, 14);
 }
+
+#[test]
+fn parse_function_wants_exactly_one() {
+    let one = "function %f() {\nblock0:\n    return\n}\n";
+    assert!(parse_function(one).is_ok());
+    let two = format!("{one}{one}");
+    assert_eq!(
+        parse_function(&two).unwrap_err().to_string(),
+        "1:1: expected exactly one function, found 2"
+    );
+    assert_eq!(
+        parse_function("").unwrap_err().to_string(),
+        "1:1: expected exactly one function, found 0"
+    );
+}
