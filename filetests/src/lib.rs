@@ -7,3 +7,11 @@ pub mod diff;
 pub mod discover;
 pub mod expect;
 pub mod header;
+pub mod env;
+pub mod runner;
+pub mod subtest;
+pub mod subtests;
+
+pub use env::{HookError, TargetDesc, TestEnvironment};
+pub use runner::{run_file, run_paths, run_source, FileReport, RunOptions, Summary};
+pub use subtest::{Context, Outcome, Subtest, SubtestResult};

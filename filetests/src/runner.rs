@@ -184,7 +184,7 @@ pub fn run_source(
             )),
             (Some(_), Err(msg)) => Outcome::Failed(msg.clone()),
             (Some(sub), Ok(targets)) => match (&parsed, sub.needs_parse()) {
-                (Err(e), true) => Outcome::Failed(e.to_string()),
+                (Err(e), true) => Outcome::Failed(format!("{}:{e}", path.display())),
                 _ => {
                     let ctx = Context {
                         path,
@@ -205,4 +205,46 @@ pub fn run_source(
     }
     let new_source = if rewrites.is_empty() { None } else { Some(bless(source, &rewrites)) };
     (results, new_source.filter(|s| s != source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(results: &[(&str, Outcome)]) -> FileReport {
+        FileReport {
+            path: PathBuf::from("d/t.clif"),
+            results: results.iter().map(|(n, o)| (n.to_string(), o.clone())).collect(),
+            blessed: false,
+        }
+    }
+
+    #[test]
+    fn summary_lines() {
+        let cases: &[(&[(&str, Outcome)], &str, bool)] = &[
+            (&[], "0 passed, 0 failed", true),
+            (&[("cat", Outcome::Passed), ("run", Outcome::Skipped("x".into()))], "1 passed, 0 failed, 1 skipped", true),
+            (&[("cat", Outcome::Failed("m".into()))], "0 passed, 1 failed", false),
+        ];
+        for &(results, line, ok) in cases {
+            let mut s = Summary::default();
+            s.add(report(results));
+            assert_eq!(s.line(), line);
+            assert_eq!(s.success(), ok);
+        }
+    }
+
+    #[test]
+    fn reports() {
+        let r = report(&[
+            ("cat", Outcome::Passed),
+            ("compile", Outcome::Skipped("no backend for x64 yet".into())),
+            ("verifier", Outcome::Failed("a\nb".into())),
+        ]);
+        assert_eq!(
+            render_report(&r, false),
+            "SKIP d/t.clif (test compile): no backend for x64 yet\nFAIL d/t.clif (test verifier):\n    a\n    b\n"
+        );
+        assert!(render_report(&r, true).starts_with("ok d/t.clif (test cat)\n"));
+    }
 }

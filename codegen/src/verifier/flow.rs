@@ -102,7 +102,13 @@ fn check_dominance(func: &Function, domtree: &DomTree, errors: &mut Errors<'_>) 
         for inst in func.layout.block_insts(block) {
             let data = &func.dfg[inst];
             let uses = data.args().iter().chain(func.branch_destinations(inst).into_iter().flat_map(|c| c.args.iter()));
+            // One report per value and instruction, however often it is used there.
+            let mut seen: Vec<Value> = Vec::new();
             for &v in uses {
+                if seen.contains(&v) {
+                    continue;
+                }
+                seen.push(v);
                 if let Some(problem) = use_problem(func, domtree, &seq, block, inst, v) {
                     errors.inst(inst, problem);
                 }
