@@ -20,8 +20,8 @@ use super::CliError;
 
 #[derive(clap::Args, Debug)]
 pub struct Options {
-    /// Test only on this target (x86_64, aarch64, arm, or a triple); the files'
-    /// `target` lines for other ISAs are left out.
+    /// Test only on this target (x86_64, aarch64, arm, or a triple); tests on the
+    /// files' other targets are skipped.
     #[arg(long, short = 't', value_name = "TARGET")]
     pub target: Option<String>,
 
@@ -84,16 +84,17 @@ impl TestEnvironment for Env {
             let name = words.next().unwrap_or_default().to_string();
             let mut own = directives.clone();
             own.extend(words.map(str::to_string));
-            if let Some(t) = resolved.targets.iter().find(|t| t.index == index) {
-                if self.forced.is_some_and(|k| k != t.spec.isa.kind) {
-                    continue;
+            let unavailable = if let Some(t) = resolved.targets.iter().find(|t| t.index == index) {
+                match self.forced {
+                    Some(kind) if kind != t.spec.isa.kind => Some(format!("--target {} excludes {name}", kind.name())),
+                    _ => None,
                 }
-                targets.push(TargetDesc { name, directives: own, unavailable: None });
             } else if let Some((_, why)) = resolved.skipped.iter().find(|(i, _)| *i == index) {
-                if self.forced.is_none() {
-                    targets.push(TargetDesc { name, directives: own, unavailable: Some(why.to_string()) });
-                }
-            }
+                Some(why.to_string())
+            } else {
+                continue;
+            };
+            targets.push(TargetDesc { name, directives: own, unavailable });
         }
         Ok(targets)
     }

@@ -23,6 +23,8 @@
 
 mod domtree;
 mod flow;
+#[cfg(test)]
+mod fuzz_tests;
 mod layout;
 mod refs;
 #[cfg(test)]
