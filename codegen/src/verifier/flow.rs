@@ -1,5 +1,5 @@
-//! Control and data flow: branch targets, block-call arguments, the entry block, and
-//! SSA dominance.
+//! Control and data flow: branch targets (never the entry block), block-call
+//! arguments, the entry block's parameters, and SSA dominance.
 //!
 //! SSA rule checked here: every value an instruction uses (operands and block-call
 //! arguments) is defined exactly where it can be seen — by an instruction earlier in
@@ -47,6 +47,11 @@ fn check_block_call(func: &Function, inst: Inst, call: &BlockCall, errors: &mut 
     if !func.layout.is_block_inserted(target) {
         errors.inst(inst, format!("branch target {target} is not in the layout"));
         return false;
+    }
+    if func.layout.entry_block() == Some(target) {
+        // The entry block's parameters come from the caller; a branch back to it would
+        // give them a second source (and register allocation needs it predecessor-free).
+        errors.inst(inst, format!("branch target {target} is the entry block"));
     }
     let params = func.dfg.block_params(target);
     if params.len() != call.args.len() {

@@ -8,7 +8,7 @@
 
 use super::Errors;
 use crate::ir::{
-    AbiParam, Ctrl, Function, Inst, InstructionData, Opcode, ResultTypeError, Signature, Type, TypeSet, Value,
+    AbiParam, Ctrl, Function, GlobalValueData, Inst, InstructionData, Opcode, ResultTypeError, Signature, Type, TypeSet, Value,
 };
 
 /// What an operand's type must be.
@@ -111,6 +111,21 @@ fn check_inst(func: &Function, inst: Inst, errors: &mut Errors<'_>) {
                 check_against(func, inst, call_args, &sig.params, "argument", signature_name(func, data), errors);
                 if opcode.is_return() {
                     check_tail_returns(func, inst, sig, errors);
+                }
+            }
+        }
+        InstructionData::UnaryGlobalValue { global_value, .. } if opcode == Opcode::GlobalValue => {
+            // Only loads and additions declare their type; `vmctx` and symbols are
+            // pointers, whose width is a target property.
+            let declared = match func.global_values.get(*global_value) {
+                Some(GlobalValueData::Load { global_type, .. } | GlobalValueData::IAddImm { global_type, .. }) => {
+                    Some(*global_type)
+                }
+                _ => None,
+            };
+            if let (Some(want), Some(got)) = (declared, ctrl) {
+                if want != got {
+                    errors.inst(inst, format!("{global_value} has type {want}, not {got}"));
                 }
             }
         }
