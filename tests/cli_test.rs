@@ -36,22 +36,39 @@ fn filetests_pass() {
     let (passed, failed) = summary(last).unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
     assert_eq!(failed, 0, "failures:\n{stdout}");
     assert!(passed >= 25, "only {passed} tests passed:\n{stdout}");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn failing_test_exits_1_with_summary_last() {
-    let path = scratch_file("fails.clif", "test verifier\n\nfunction %f() {\nblock0:\n    return\n}\n; error: not reported\n");
+    let path = scratch_file(
+        "fails.clif",
+        "test verifier\n\nfunction %f() {\nblock0:\n    return\n}\n; error: not reported\n",
+    );
     let out = atoll(&["test", path.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().last(), Some("0 passed, 1 failed"), "{stdout}");
-    assert!(stdout.contains("expected an error at the function containing `not reported`"), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("0 passed, 1 failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("expected an error at the function containing `not reported`"),
+        "{stdout}"
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn malformed_file_is_one_error_line() {
-    let path = scratch_file("malformed.clif", "function %f() {\nblock0:\n    v0 = iconst.i32\n}\n");
+    let path = scratch_file(
+        "malformed.clif",
+        "function %f() {\nblock0:\n    v0 = iconst.i32\n}\n",
+    );
     for cmd in ["cat", "test"] {
         let out = atoll(&[cmd, path.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "atoll {cmd}");
@@ -64,7 +81,11 @@ fn malformed_file_is_one_error_line() {
             let pos = &lines[0][prefix.len()..];
             let mut parts = pos.splitn(3, ':');
             let (l, c) = (parts.next().unwrap(), parts.next().unwrap());
-            assert!(l.parse::<u32>().is_ok() && c.parse::<u32>().is_ok(), "no L:C in {}", lines[0]);
+            assert!(
+                l.parse::<u32>().is_ok() && c.parse::<u32>().is_ok(),
+                "no L:C in {}",
+                lines[0]
+            );
             assert!(out.stdout.is_empty());
         }
     }
@@ -72,12 +93,22 @@ fn malformed_file_is_one_error_line() {
 
 #[test]
 fn cat_prints_canonical_clif() {
-    let path = scratch_file("cat.clif", "function %g(i32)->i32{\nblock0(v0:i32):\n  return v0\n}\n");
+    let path = scratch_file(
+        "cat.clif",
+        "function %g(i32)->i32{\nblock0(v0:i32):\n  return v0\n}\n",
+    );
     let out = atoll(&["cat", path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("function %g(i32) -> i32"), "{stdout}");
-    assert!(stdout.contains("block0(v0: i32):\n    return v0\n}"), "{stdout}");
+    assert!(
+        stdout.contains("block0(v0: i32):\n    return v0\n}"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -48,7 +48,12 @@ pub trait TestEnvironment {
 
     /// Compiles `func` for `target` and returns the printed machine code, which
     /// `test compile precise-output` compares with the function's expectation block.
-    fn compile(&self, target: &TargetDesc, func: &TestFunction, options: &[String]) -> Result<String, HookError> {
+    fn compile(
+        &self,
+        target: &TargetDesc,
+        func: &TestFunction,
+        options: &[String],
+    ) -> Result<String, HookError> {
         let _ = (func, options);
         Err(HookError::Skipped(format!("no backend for {target} yet")))
     }

@@ -5,9 +5,9 @@
 pub mod bless;
 pub mod diff;
 pub mod discover;
+pub mod env;
 pub mod expect;
 pub mod header;
-pub mod env;
 pub mod runner;
 pub mod subtest;
 pub mod subtests;

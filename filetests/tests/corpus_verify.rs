@@ -18,16 +18,22 @@ fn corpus_isa_tests_verify_cleanly() {
 }
 
 fn verify_corpus(name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(name);
     if !dir.is_dir() {
         eprintln!("corpus not found at {}; skipping", dir.display());
         return;
     }
-    let Ok(paths) = atoll_filetests::discover::discover(&[dir]) else { return };
+    let Ok(paths) = atoll_filetests::discover::discover(&[dir]) else {
+        return;
+    };
     let (mut functions, mut unparsed) = (0, 0);
     let mut problems = Vec::new();
     for path in &paths {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         let Ok(file) = parse_test(&text) else {
             unparsed += 1;
             continue;
@@ -35,10 +41,22 @@ fn verify_corpus(name: &str) {
         for f in &file.functions {
             functions += 1;
             if let Err(e) = verify_function(&f.func) {
-                problems.push(format!("{}: function {}:\n{e}", path.display(), f.func.name));
+                problems.push(format!(
+                    "{}: function {}:\n{e}",
+                    path.display(),
+                    f.func.name
+                ));
             }
         }
     }
-    eprintln!("{} files, {unparsed} not parsed, {functions} functions verified", paths.len());
-    assert!(problems.is_empty(), "{} false positives:\n{}", problems.len(), problems.join("\n"));
+    eprintln!(
+        "{} files, {unparsed} not parsed, {functions} functions verified",
+        paths.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} false positives:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -13,7 +13,11 @@ impl TestEnvironment for FakeEnv {
     fn check_isa_lines(&self, lines: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
         let mut out = Vec::new();
         for l in lines {
-            let body = l.text.trim_start_matches("target").trim_start_matches("set").trim();
+            let body = l
+                .text
+                .trim_start_matches("target")
+                .trim_start_matches("set")
+                .trim();
             match l.kind {
                 IsaLineKind::Set if body.contains("bogus") => {
                     return Err(format!("{}:{}: unknown flag `bogus`", l.line, l.column))
@@ -31,7 +35,10 @@ impl TestEnvironment for FakeEnv {
 }
 
 fn run(source: &str, bless: bool) -> (Vec<(String, Outcome)>, Option<String>) {
-    let options = RunOptions { bless, verbose: false };
+    let options = RunOptions {
+        bless,
+        verbose: false,
+    };
     run_source(Path::new("t.clif"), source, &FakeEnv, &options)
 }
 
@@ -55,7 +62,8 @@ fn cat_passes_with_the_printed_function_as_expectation() {
 
 #[test]
 fn cat_mismatch_shows_a_unified_diff() {
-    let src = format!("test cat\n\n{RET}; function %f() fast {{\n; block0:\n;     trap user1\n; }}\n");
+    let src =
+        format!("test cat\n\n{RET}; function %f() fast {{\n; block0:\n;     trap user1\n; }}\n");
     let o = outcome(&src);
     assert!(failed_with(&o, "-    trap user1\n+    return"), "{o:?}");
     assert!(failed_with(&o, "function %f (line 3)"), "{o:?}");
@@ -82,8 +90,20 @@ fn verifier_located_and_trailing_expectations() {
     // The right message on the wrong line is both unexpected and missing.
     let wrong_line = "test verifier\nfunction %f(i32, i64) {\nblock0(v0: i32, v1: i64):\n    v2 = iadd v0, v1\n    return ; error: arg 1 has type i64\n}\n";
     let o = outcome(wrong_line);
-    assert!(failed_with(&o, "unexpected error: inst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32"), "{o:?}");
-    assert!(failed_with(&o, "line 5: expected an error at inst1 containing `arg 1 has type i64`"), "{o:?}");
+    assert!(
+        failed_with(
+            &o,
+            "unexpected error: inst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32"
+        ),
+        "{o:?}"
+    );
+    assert!(
+        failed_with(
+            &o,
+            "line 5: expected an error at inst1 containing `arg 1 has type i64`"
+        ),
+        "{o:?}"
+    );
 }
 
 #[test]
@@ -95,12 +115,23 @@ fn verifier_clean_function_with_no_expectations_passes() {
 fn parse_error_subtest() {
     let src = "test parse-error\nfunction %f() {\nblock0:\n    v0 = iconst.i32\n}\n";
     let (results, _) = run(src, false);
-    let Outcome::Failed(m) = &results[0].1 else { panic!("{results:?}") };
-    assert!(m.contains("no `; expect-error: L:C: message` comment"), "{m}");
+    let Outcome::Failed(m) = &results[0].1 else {
+        panic!("{results:?}")
+    };
+    assert!(
+        m.contains("no `; expect-error: L:C: message` comment"),
+        "{m}"
+    );
     // Take the parser's own message for this file as the expectation: the subtest
     // must then pass, and fail for any other position.
-    let err = atoll_codegen::text::parse_test(src).err().expect("malformed").to_string();
-    assert_eq!(outcome(&format!("{src}; expect-error: {err}\n")), Outcome::Passed);
+    let err = atoll_codegen::text::parse_test(src)
+        .err()
+        .expect("malformed")
+        .to_string();
+    assert_eq!(
+        outcome(&format!("{src}; expect-error: {err}\n")),
+        Outcome::Passed
+    );
     let o = outcome(&format!("{src}; expect-error: 1:1: {err}\n"));
     assert!(failed_with(&o, "expected error: 1:1:"), "{o:?}");
     let o = outcome(&format!("test parse-error\n{RET}; expect-error: 1:1: x\n"));
@@ -110,14 +141,20 @@ fn parse_error_subtest() {
 #[test]
 fn a_file_that_does_not_parse_fails_its_tests_with_the_position() {
     let o = outcome("test cat\nfunction %f() {\nblock0:\n    v0 = iconst.i32\n}\n");
-    assert!(matches!(&o, Outcome::Failed(m) if m.starts_with("t.clif:5:1: expected integer immediate")), "{o:?}");
+    assert!(
+        matches!(&o, Outcome::Failed(m) if m.starts_with("t.clif:5:1: expected integer immediate")),
+        "{o:?}"
+    );
 }
 
 #[test]
 fn backends_skip_with_a_reason() {
     let cases: &[(&str, &str)] = &[
         ("test compile\ntarget x86_64\n", "no backend for x86_64 yet"),
-        ("test run\ntarget aarch64\ntarget riscv64\n", "no backend for aarch64 yet"),
+        (
+            "test run\ntarget aarch64\ntarget riscv64\n",
+            "no backend for aarch64 yet",
+        ),
         ("test run\ntarget riscv64\n", "no riscv64 backend"),
         ("test compile precise-output\n", "no `target` line in file"),
     ];
@@ -131,7 +168,10 @@ fn backends_skip_with_a_reason() {
 fn header_problems_fail() {
     let cases: &[(&str, &str)] = &[
         ("test cat\nset bogus\n", "2:5: unknown flag `bogus`"),
-        ("test frobnicate\n", "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run)"),
+        (
+            "test frobnicate\n",
+            "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run)",
+        ),
         ("; no test line\n", "no `test` line in file"),
     ];
     for (header, msg) in cases {

@@ -25,7 +25,8 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     for path in &opts.files {
         let text = fs::read_to_string(path)
             .map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
-        let file = parse_test(&text).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
+        let file =
+            parse_test(&text).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
         for f in &file.functions {
             if !first {
                 writeln!(out)?;

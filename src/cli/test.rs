@@ -35,9 +35,17 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let forced = opts.target.as_deref().map(lookup).transpose()?.map(|d| d.kind);
+    let forced = opts
+        .target
+        .as_deref()
+        .map(lookup)
+        .transpose()?
+        .map(|d| d.kind);
     let env = Env { forced };
-    let options = RunOptions { verbose: opts.verbose, ..RunOptions::from_env() };
+    let options = RunOptions {
+        verbose: opts.verbose,
+        ..RunOptions::from_env()
+    };
     let mut out = io::stdout().lock();
     let mut write_error = None;
     let summary = run_paths(&opts.paths, &env, &options, &mut |text| {
@@ -53,7 +61,10 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     if summary.success() {
         Ok(())
     } else {
-        Err(CliError::Message(format!("{} test(s) failed", summary.failed)))
+        Err(CliError::Message(format!(
+            "{} test(s) failed",
+            summary.failed
+        )))
     }
 }
 
@@ -86,7 +97,9 @@ impl TestEnvironment for Env {
             own.extend(words.map(str::to_string));
             let unavailable = if let Some(t) = resolved.targets.iter().find(|t| t.index == index) {
                 match self.forced {
-                    Some(kind) if kind != t.spec.isa.kind => Some(format!("--target {} excludes {name}", kind.name())),
+                    Some(kind) if kind != t.spec.isa.kind => {
+                        Some(format!("--target {} excludes {name}", kind.name()))
+                    }
                     _ => None,
                 }
             } else if let Some((_, why)) = resolved.skipped.iter().find(|(i, _)| *i == index) {
@@ -94,7 +107,11 @@ impl TestEnvironment for Env {
             } else {
                 continue;
             };
-            targets.push(TargetDesc { name, directives: own, unavailable });
+            targets.push(TargetDesc {
+                name,
+                directives: own,
+                unavailable,
+            });
         }
         Ok(targets)
     }

@@ -7,8 +7,9 @@ use proptest::prelude::*;
 
 use super::verify_function;
 use crate::ir::{
-    AbiParam, Block, BlockCall, CallConv, ExtFuncData, ExternalName, FuncRef, Function, Imm64, InstructionData as D,
-    JumpTable, JumpTableData, Opcode, SigRef, Signature, StackSlot, Type, Value,
+    AbiParam, Block, BlockCall, CallConv, ExtFuncData, ExternalName, FuncRef, Function, Imm64,
+    InstructionData as D, JumpTable, JumpTableData, Opcode, SigRef, Signature, StackSlot, Type,
+    Value,
 };
 
 const TYPES: [Type; 5] = [Type::I8, Type::I32, Type::I64, Type::F32, Type::F64];
@@ -18,11 +19,18 @@ type RawInst = (u8, u32, u32, u32, usize);
 
 fn build(nblocks: usize, params: &[usize], insts: &[RawInst], in_layout: u8) -> Function {
     let mut sig = Signature::new(CallConv::SystemV);
-    sig.params = params.iter().map(|&t| AbiParam::new(TYPES[t % 5])).collect();
+    sig.params = params
+        .iter()
+        .map(|&t| AbiParam::new(TYPES[t % 5]))
+        .collect();
     sig.returns.push(AbiParam::new(Type::I32));
     let mut f = Function::new(ExternalName::TestCase("fuzz".into()), sig.clone());
     let sig0 = f.sigs.push(sig);
-    f.ext_funcs.push(ExtFuncData { name: ExternalName::TestCase("g".into()), signature: sig0, colocated: true });
+    f.ext_funcs.push(ExtFuncData {
+        name: ExternalName::TestCase("g".into()),
+        signature: sig0,
+        colocated: true,
+    });
     let blocks: Vec<Block> = (0..nblocks).map(|_| f.dfg.make_block()).collect();
     for (i, &b) in blocks.iter().enumerate() {
         // Leave some blocks out of the layout.
@@ -33,25 +41,76 @@ fn build(nblocks: usize, params: &[usize], insts: &[RawInst], in_layout: u8) -> 
             f.dfg.append_block_param(b, TYPES[t % 5]);
         }
     }
-    f.jump_tables.push(JumpTableData { default: BlockCall::new(Block::new(1), &[]), entries: vec![BlockCall::new(Block::new(9), &[])] });
+    f.jump_tables.push(JumpTableData {
+        default: BlockCall::new(Block::new(1), &[]),
+        entries: vec![BlockCall::new(Block::new(9), &[])],
+    });
     for (n, &(kind, a, b, target, ty)) in insts.iter().enumerate() {
         let (va, vb) = (Value::new(a as usize), Value::new(b as usize));
-        let call = |t: u32| BlockCall::new(Block::new(t as usize), &[va, vb][..(a % 3).min(2) as usize]);
+        let call =
+            |t: u32| BlockCall::new(Block::new(t as usize), &[va, vb][..(a % 3).min(2) as usize]);
         let data = match kind % 14 {
-            0 => D::UnaryImm { opcode: Opcode::Iconst, imm: Imm64(i64::from(a)) },
-            1 => D::Binary { opcode: Opcode::Iadd, args: [va, vb] },
-            2 => D::Binary { opcode: Opcode::Fadd, args: [va, vb] },
-            3 => D::Binary { opcode: Opcode::Ishl, args: [va, vb] },
-            4 => D::Ternary { opcode: Opcode::Select, args: [va, vb, va] },
-            5 => D::Unary { opcode: Opcode::Uextend, arg: va },
-            6 => D::Unary { opcode: Opcode::Bitcast, arg: va },
-            7 => D::Jump { opcode: Opcode::Jump, destination: call(target) },
-            8 => D::Brif { opcode: Opcode::Brif, arg: va, blocks: [call(target), call(target + 1)] },
-            9 => D::MultiAry { opcode: Opcode::Return, args: [va].into_iter().collect() },
-            10 => D::Call { opcode: Opcode::Call, func_ref: FuncRef::new(a as usize % 2), args: [vb].into_iter().collect() },
-            11 => D::CallIndirect { opcode: Opcode::CallIndirect, sig_ref: SigRef::new(b as usize % 2), args: [va].into_iter().collect() },
-            12 => D::StackLoad { opcode: Opcode::StackLoad, stack_slot: StackSlot::new(0), offset: Default::default() },
-            _ => D::BranchTable { opcode: Opcode::BrTable, arg: va, table: JumpTable::new(target as usize % 2) },
+            0 => D::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm: Imm64(i64::from(a)),
+            },
+            1 => D::Binary {
+                opcode: Opcode::Iadd,
+                args: [va, vb],
+            },
+            2 => D::Binary {
+                opcode: Opcode::Fadd,
+                args: [va, vb],
+            },
+            3 => D::Binary {
+                opcode: Opcode::Ishl,
+                args: [va, vb],
+            },
+            4 => D::Ternary {
+                opcode: Opcode::Select,
+                args: [va, vb, va],
+            },
+            5 => D::Unary {
+                opcode: Opcode::Uextend,
+                arg: va,
+            },
+            6 => D::Unary {
+                opcode: Opcode::Bitcast,
+                arg: va,
+            },
+            7 => D::Jump {
+                opcode: Opcode::Jump,
+                destination: call(target),
+            },
+            8 => D::Brif {
+                opcode: Opcode::Brif,
+                arg: va,
+                blocks: [call(target), call(target + 1)],
+            },
+            9 => D::MultiAry {
+                opcode: Opcode::Return,
+                args: [va].into_iter().collect(),
+            },
+            10 => D::Call {
+                opcode: Opcode::Call,
+                func_ref: FuncRef::new(a as usize % 2),
+                args: [vb].into_iter().collect(),
+            },
+            11 => D::CallIndirect {
+                opcode: Opcode::CallIndirect,
+                sig_ref: SigRef::new(b as usize % 2),
+                args: [va].into_iter().collect(),
+            },
+            12 => D::StackLoad {
+                opcode: Opcode::StackLoad,
+                stack_slot: StackSlot::new(0),
+                offset: Default::default(),
+            },
+            _ => D::BranchTable {
+                opcode: Opcode::BrTable,
+                arg: va,
+                table: JumpTable::new(target as usize % 2),
+            },
         };
         let inst = f.dfg.make_inst(data);
         // Zero, one or two results of a random type: right, wrong or missing.

@@ -77,7 +77,10 @@ impl std::error::Error for VerifierErrors {}
 
 /// Checks `func`; returns every problem found.
 pub fn verify_function(func: &Function) -> Result<(), VerifierErrors> {
-    let mut errors = Errors { func, list: Vec::new() };
+    let mut errors = Errors {
+        func,
+        list: Vec::new(),
+    };
     let layout_ok = layout::check(func, &mut errors);
     refs::check(func, &mut errors);
     if layout_ok {
@@ -105,11 +108,19 @@ impl Errors<'_> {
         } else {
             None
         };
-        self.list.push(VerifierError { location: AnyEntity::Inst(inst), context, message: message.into() });
+        self.list.push(VerifierError {
+            location: AnyEntity::Inst(inst),
+            context,
+            message: message.into(),
+        });
     }
 
     /// Reports a problem with any other entity.
     fn at(&mut self, location: AnyEntity, message: impl Into<String>) {
-        self.list.push(VerifierError { location, context: None, message: message.into() });
+        self.list.push(VerifierError {
+            location,
+            context: None,
+            message: message.into(),
+        });
     }
 }

@@ -7,8 +7,8 @@ use cranelift_entity::EntityRef;
 
 use super::*;
 use crate::ir::{
-    AbiParam, Block, BlockCall, CallConv, ExternalName, FuncRef, GlobalValue, GlobalValueData, Imm64, InstructionData as D,
-    JumpTable, Opcode, SigRef, Signature, StackSlot, Type, Value,
+    AbiParam, Block, BlockCall, CallConv, ExternalName, FuncRef, GlobalValue, GlobalValueData,
+    Imm64, InstructionData as D, JumpTable, Opcode, SigRef, Signature, StackSlot, Type, Value,
 };
 
 const I32: Type = Type::I32;
@@ -25,33 +25,62 @@ impl B {
         let mut sig = Signature::new(CallConv::SystemV);
         sig.params = params.iter().map(|&t| AbiParam::new(t)).collect();
         sig.returns = returns.iter().map(|&t| AbiParam::new(t)).collect();
-        B { f: Function::new(ExternalName::TestCase("t".into()), sig) }
+        B {
+            f: Function::new(ExternalName::TestCase("t".into()), sig),
+        }
     }
 
     fn block(&mut self, params: &[Type]) -> (Block, Vec<Value>) {
         let b = self.f.dfg.make_block();
         self.f.layout.append_block(b);
-        let vs = params.iter().map(|&t| self.f.dfg.append_block_param(b, t)).collect();
+        let vs = params
+            .iter()
+            .map(|&t| self.f.dfg.append_block_param(b, t))
+            .collect();
         (b, vs)
     }
 
     fn inst(&mut self, b: Block, data: D, results: &[Type]) -> Vec<Value> {
         let i = self.f.dfg.make_inst(data);
-        let vs = results.iter().map(|&t| self.f.dfg.append_inst_result(i, t)).collect();
+        let vs = results
+            .iter()
+            .map(|&t| self.f.dfg.append_inst_result(i, t))
+            .collect();
         self.f.layout.append_inst(i, b);
         vs
     }
 
     fn iconst(&mut self, b: Block, ty: Type, n: i64) -> Value {
-        self.inst(b, D::UnaryImm { opcode: Opcode::Iconst, imm: Imm64(n) }, &[ty])[0]
+        self.inst(
+            b,
+            D::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm: Imm64(n),
+            },
+            &[ty],
+        )[0]
     }
 
     fn ret(&mut self, b: Block, vals: &[Value]) {
-        self.inst(b, D::MultiAry { opcode: Opcode::Return, args: vals.iter().copied().collect() }, &[]);
+        self.inst(
+            b,
+            D::MultiAry {
+                opcode: Opcode::Return,
+                args: vals.iter().copied().collect(),
+            },
+            &[],
+        );
     }
 
     fn jump(&mut self, b: Block, to: Block, args: &[Value]) {
-        self.inst(b, D::Jump { opcode: Opcode::Jump, destination: BlockCall::new(to, args) }, &[]);
+        self.inst(
+            b,
+            D::Jump {
+                opcode: Opcode::Jump,
+                destination: BlockCall::new(to, args),
+            },
+            &[],
+        );
     }
 
     fn errors(self) -> Vec<String> {
@@ -63,7 +92,10 @@ impl B {
 }
 
 fn bin(op: Opcode, a: Value, b: Value) -> D {
-    D::Binary { opcode: op, args: [a, b] }
+    D::Binary {
+        opcode: op,
+        args: [a, b],
+    }
 }
 
 type Case = (&'static str, fn() -> B, &'static [&'static str]);

@@ -15,7 +15,11 @@ pub struct Run;
 
 /// The targets to test on, or the skip that says why there are none.
 fn usable_targets<'a>(ctx: &Context<'a>) -> Result<Vec<&'a TargetDesc>, SubtestResult> {
-    let usable: Vec<_> = ctx.targets.iter().filter(|t| t.unavailable.is_none()).collect();
+    let usable: Vec<_> = ctx
+        .targets
+        .iter()
+        .filter(|t| t.unavailable.is_none())
+        .collect();
     if !usable.is_empty() {
         return Ok(usable);
     }
