@@ -115,6 +115,11 @@ impl<L: LabelUse> FixupQueue<L> {
         self.heap.peek().map(|Reverse((d, _))| *d)
     }
 
+    /// Kind of the live fixup with the soonest deadline.
+    pub(crate) fn soonest_kind(&self) -> Option<L> {
+        self.heap.peek().map(|Reverse((_, id))| self.fixups[*id as usize].kind)
+    }
+
     /// Take out the live fixup with the soonest deadline if that deadline is below
     /// `threshold`; the caller must then resolve it (patch or veneer).
     pub(crate) fn pop_due(&mut self, threshold: CodeOffset) -> Option<Fixup<L>> {

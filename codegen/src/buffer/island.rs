@@ -45,6 +45,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
     }
 
+    /// Forward range of the pending use with the soonest deadline.
+    pub fn soonest_range(&self) -> Option<CodeOffset> {
+        self.fixups.soonest_kind().map(|k| k.max_pos_range())
+    }
+
     /// [`Self::island_needed`], also true when a use of `kind` written within `distance`
     /// bytes could not reach an island emitted right after it. Emitters ask this before
     /// short-range uses of the island's own trap stubs and constants (A32 `ldr`

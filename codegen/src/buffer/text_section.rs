@@ -13,6 +13,10 @@ use core::fmt;
 use super::records::{BufferError, IslandRecord};
 use super::{Addend, CodeOffset, IslandIsa, MachBuffer, MachLabel, Reloc};
 
+/// How far ahead an island between functions resolves uses, as a fraction of the
+/// reach of the use that forced it.
+const ISLAND_HORIZON_DIVISOR: CodeOffset = 64;
+
 /// Options of the builder (the last two exist for tests: they make islands and veneers
 /// appear in small modules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,7 +173,11 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
             .saturating_add(self.opts.padding_between_functions)
             .saturating_add(chains);
         if self.buf.island_needed(distance) {
-            self.buf.emit_island_at_boundary(distance);
+            // Look further ahead than this one function, or islands would come after
+            // nearly every function: 1/64 of the soonest use's reach costs at most that
+            // fraction of forward calls an early veneer, and makes islands rare.
+            let horizon = self.buf.soonest_range().map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
+            self.buf.emit_island_at_boundary(distance.max(horizon));
         }
         self.buf.align_to(align);
         let start = self.buf.cur_offset();
