@@ -66,7 +66,14 @@ impl Driver {
     fn new() -> Self {
         let mut buf = MachBuffer::new();
         let labels = (0..LABELS).map(|_| buf.get_label()).collect();
-        Driver { buf, labels, bound: vec![false; LABELS], uses: Vec::new(), emitted: 0, const_bytes: 0 }
+        Driver {
+            buf,
+            labels,
+            bound: vec![false; LABELS],
+            uses: Vec::new(),
+            emitted: 0,
+            const_bytes: 0,
+        }
     }
 
     fn island_check(&mut self) {
@@ -85,12 +92,21 @@ impl Driver {
             return;
         }
         self.emitted -= before - after;
-        let removed: Vec<Use> = self.uses.iter().filter(|u| u.off >= after).cloned().collect();
+        let removed: Vec<Use> = self
+            .uses
+            .iter()
+            .filter(|u| u.off >= after)
+            .cloned()
+            .collect();
         self.uses.retain(|u| u.off < after);
         for u in self.uses.iter_mut().rev().take(2) {
-            if let (Some(c), Some(FakeInsn::Cond { cond, .. })) = (u.cond, decode(self.buf.data(), u.off)) {
+            if let (Some(c), Some(FakeInsn::Cond { cond, .. })) =
+                (u.cond, decode(self.buf.data(), u.off))
+            {
                 if c != cond {
-                    let jump = removed.iter().find(|r| r.off == u.off + 4 && r.cond.is_none());
+                    let jump = removed
+                        .iter()
+                        .find(|r| r.off == u.off + 4 && r.cond.is_none());
                     let jump = jump.expect("an inverted branch replaced the jump after it");
                     u.cond = Some(cond);
                     u.label = jump.label;
@@ -106,7 +122,10 @@ impl Driver {
         // range (see `island_needed_for_use`).
         let local_use = match *op {
             Op::Trap(..) => Some((8, FakeLabelUse::Cond)),
-            Op::Const(v, a) => Some((4 + v as CodeOffset * 5 + 1 + (1 << a) - 1, FakeLabelUse::Ldr)),
+            Op::Const(v, a) => Some((
+                4 + v as CodeOffset * 5 + 1 + (1 << a) - 1,
+                FakeLabelUse::Ldr,
+            )),
             _ => None,
         };
         if let Some((distance, kind)) = local_use {
@@ -130,12 +149,22 @@ impl Driver {
             }
             Op::Cond(i, c) => {
                 gen_cond_branch(&mut self.buf, c, self.labels[i]);
-                self.uses.push(Use { off, cond: Some(c), label: self.labels[i], want: Want::Label(i) });
+                self.uses.push(Use {
+                    off,
+                    cond: Some(c),
+                    label: self.labels[i],
+                    want: Want::Label(i),
+                });
                 self.emitted += 4;
             }
             Op::Jump(i) => {
                 gen_jump(&mut self.buf, self.labels[i]);
-                self.uses.push(Use { off, cond: None, label: self.labels[i], want: Want::Label(i) });
+                self.uses.push(Use {
+                    off,
+                    cond: None,
+                    label: self.labels[i],
+                    want: Want::Label(i),
+                });
                 self.emitted += 4;
             }
             Op::Const(v, a) => {
@@ -143,14 +172,24 @@ impl Driver {
                 let align = 1 << a;
                 let l = gen_ldr(&mut self.buf, &bytes, align);
                 self.const_bytes += bytes.len() as CodeOffset + align - 1;
-                self.uses.push(Use { off, cond: None, label: l, want: Want::Const(bytes, align) });
+                self.uses.push(Use {
+                    off,
+                    cond: None,
+                    label: l,
+                    want: Want::Const(bytes, align),
+                });
                 self.emitted += 4;
             }
             Op::Trap(t, c) => {
                 let code = TrapCode::user(t).unwrap();
                 let l = self.buf.defer_trap(code);
                 gen_cond_branch(&mut self.buf, c, l);
-                self.uses.push(Use { off, cond: Some(c), label: l, want: Want::Trap(code) });
+                self.uses.push(Use {
+                    off,
+                    cond: Some(c),
+                    label: l,
+                    want: Want::Trap(code),
+                });
                 self.emitted += 4;
             }
             Op::Ret => {
@@ -201,8 +240,16 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
                 prop_assert!(f.traps.iter().any(|t| t.offset == lo && t.code == *code));
             }
             Want::Const(c, align) => {
-                prop_assert_eq!(decode(bytes, u.off), Some(FakeInsn::Ldr { target: lo as i64 }));
-                prop_assert!(lo - u.off <= 124, "ldr at {:#x} out of range of {:#x}", u.off, lo);
+                prop_assert_eq!(
+                    decode(bytes, u.off),
+                    Some(FakeInsn::Ldr { target: lo as i64 })
+                );
+                prop_assert!(
+                    lo - u.off <= 124,
+                    "ldr at {:#x} out of range of {:#x}",
+                    u.off,
+                    lo
+                );
                 prop_assert_eq!(lo % align, 0);
                 prop_assert_eq!(&bytes[lo as usize..lo as usize + c.len()], &c[..]);
             }
@@ -213,7 +260,12 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
     // unconditional jump (or the final `ret`).
     for isl in &f.islands {
         if isl.body_start > isl.start {
-            prop_assert_eq!(decode(bytes, isl.start), Some(FakeInsn::Long { target: isl.end as i64 }));
+            prop_assert_eq!(
+                decode(bytes, isl.start),
+                Some(FakeInsn::Long {
+                    target: isl.end as i64
+                })
+            );
         } else {
             let prev = decode(bytes, isl.start - 4);
             prop_assert!(
@@ -235,16 +287,26 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
             }
         }
         let insn = decode(bytes, off).unwrap();
-        prop_assert!(!matches!(insn, FakeInsn::Unknown(_)), "{insn:?} at {off:#x}");
+        prop_assert!(
+            !matches!(insn, FakeInsn::Unknown(_)),
+            "{insn:?} at {off:#x}"
+        );
         off += insn.size();
     }
 
     // Size bound: emitted code + per island its fixed part + one veneer chain per
     // branch use + every constant (with alignment) + trap stubs.
     let branch_uses = uses.len() as CodeOffset;
-    let bound = emitted + f.islands.len() as CodeOffset * (8 + 3 + 6) + branch_uses * 12 + const_bytes
+    let bound = emitted
+        + f.islands.len() as CodeOffset * (8 + 3 + 6)
+        + branch_uses * 12
+        + const_bytes
         + f.traps.len() as CodeOffset * 4;
-    prop_assert!(bytes.len() as CodeOffset <= bound, "{} bytes > bound {bound}", bytes.len());
+    prop_assert!(
+        bytes.len() as CodeOffset <= bound,
+        "{} bytes > bound {bound}",
+        bytes.len()
+    );
     Ok(())
 }
 
@@ -276,4 +338,3 @@ proptest! {
         check(&ops)?;
     }
 }
-

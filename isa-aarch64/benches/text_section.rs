@@ -35,7 +35,10 @@ fn run(n: u32) {
     }
     body.extend_from_slice(&0xd65f_03c0u32.to_le_bytes());
     let padding = SECTION_BYTES / n as u64 - body.len() as u64;
-    let opts = TextSectionOptions { padding_between_functions: padding, ..Default::default() };
+    let opts = TextSectionOptions {
+        padding_between_functions: padding,
+        ..Default::default()
+    };
 
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = move || {
@@ -79,7 +82,10 @@ fn run(n: u32) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     if let [n] = args.as_slice() {
         if let Ok(n) = n.parse() {
             return run(n);
@@ -92,7 +98,10 @@ fn main() {
     };
     let exe = std::env::current_exe().expect("current exe");
     for n in sizes {
-        let status = Command::new(&exe).arg(n.to_string()).status().expect("spawn");
+        let status = Command::new(&exe)
+            .arg(n.to_string())
+            .status()
+            .expect("spawn");
         assert!(status.success(), "run with {n} functions failed");
     }
 }

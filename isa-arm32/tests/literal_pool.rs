@@ -29,7 +29,11 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
         i += 1;
         if i % 7 == 0 {
             // A few values repeat, to exercise deduplication within a pool.
-            let value = if i % 5 == 0 { 0xdead_beef } else { i.wrapping_mul(0x9e37_79b9) };
+            let value = if i % 5 == 0 {
+                0xdead_beef
+            } else {
+                i.wrapping_mul(0x9e37_79b9)
+            };
             if b.island_needed_for_use(12, LabelUse::Ldr12) {
                 b.emit_island(LOOKAHEAD);
             }
@@ -47,19 +51,35 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
     assert!(f.islands.len() >= 25, "{} pools", f.islands.len());
 
     let lines = disassemble(DisasmArch::Arm32, &f.data).expect("arm-linux-gnueabihf-objdump");
-    let by_offset: HashMap<CodeOffset, &str> = lines.iter().map(|l| (l.offset, l.text.as_str())).collect();
+    let by_offset: HashMap<CodeOffset, &str> =
+        lines.iter().map(|l| (l.offset, l.text.as_str())).collect();
     for &(at, value) in &loads {
         let text = by_offset[&at];
         assert!(text.starts_with("ldr r"), "{at:#x}: {text}");
-        let addr = text.rsplit("@ 0x").next().and_then(|h| u64::from_str_radix(h.trim(), 16).ok());
+        let addr = text
+            .rsplit("@ 0x")
+            .next()
+            .and_then(|h| u64::from_str_radix(h.trim(), 16).ok());
         let target = addr.unwrap_or_else(|| panic!("{at:#x}: no literal address in `{text}`"));
-        assert!(target.abs_diff(at) <= 4096, "{at:#x}: literal at {target:#x}");
-        let word = u32::from_le_bytes(f.data[target as usize..target as usize + 4].try_into().unwrap());
+        assert!(
+            target.abs_diff(at) <= 4096,
+            "{at:#x}: literal at {target:#x}"
+        );
+        let word = u32::from_le_bytes(
+            f.data[target as usize..target as usize + 4]
+                .try_into()
+                .unwrap(),
+        );
         assert_eq!(word, value, "{at:#x}: wrong constant at {target:#x}");
     }
     // Each pool is jumped around.
     for isl in &f.islands[..f.islands.len() - 1] {
         let text = by_offset[&isl.start];
-        assert_eq!(text, format!("b 0x{:x}", isl.end), "island at {:#x}", isl.start);
+        assert_eq!(
+            text,
+            format!("b 0x{:x}", isl.end),
+            "island at {:#x}",
+            isl.start
+        );
     }
 }

@@ -52,7 +52,12 @@ pub(crate) struct FixupQueue<L: LabelUse> {
 
 impl<L: LabelUse> Default for FixupQueue<L> {
     fn default() -> Self {
-        FixupQueue { fixups: Vec::new(), heap: BinaryHeap::new(), keys: HashMap::new(), veneer_bytes: 0 }
+        FixupQueue {
+            fixups: Vec::new(),
+            heap: BinaryHeap::new(),
+            keys: HashMap::new(),
+            veneer_bytes: 0,
+        }
     }
 }
 
@@ -68,7 +73,14 @@ impl<L: LabelUse> FixupQueue<L> {
         chain_size: CodeOffset,
     ) -> FixupId {
         let id = self.fixups.len() as FixupId;
-        let f = Fixup { offset, label, kind, force_veneer, live: true, chain_size };
+        let f = Fixup {
+            offset,
+            label,
+            kind,
+            force_veneer,
+            live: true,
+            chain_size,
+        };
         self.fixups.push(f);
         self.heap.push(Reverse((f.deadline(), id)));
         if chain_size > 0 {
@@ -81,10 +93,11 @@ impl<L: LabelUse> FixupQueue<L> {
         id
     }
 
-
     /// Retire a fixup (handled, or its instruction was deleted).
     pub(crate) fn remove(&mut self, id: FixupId) {
-        let Some(f) = self.fixups.get_mut(id as usize) else { return };
+        let Some(f) = self.fixups.get_mut(id as usize) else {
+            return;
+        };
         if !f.live {
             return;
         }
@@ -117,7 +130,9 @@ impl<L: LabelUse> FixupQueue<L> {
 
     /// Kind of the live fixup with the soonest deadline.
     pub(crate) fn soonest_kind(&self) -> Option<L> {
-        self.heap.peek().map(|Reverse((_, id))| self.fixups[*id as usize].kind)
+        self.heap
+            .peek()
+            .map(|Reverse((_, id))| self.fixups[*id as usize].kind)
     }
 
     /// Take out the live fixup with the soonest deadline if that deadline is below
@@ -138,13 +153,14 @@ impl<L: LabelUse> FixupQueue<L> {
         self.veneer_bytes
     }
 
-
-
     /// Live fixups in deadline order (for `check_invariants`).
     pub(crate) fn live_sorted(&self) -> Vec<Fixup<L>> {
         let mut v: Vec<(CodeOffset, FixupId)> = self.heap.iter().map(|Reverse(e)| *e).collect();
         v.sort_unstable();
-        v.into_iter().map(|(_, id)| self.fixups[id as usize]).filter(|f| f.live).collect()
+        v.into_iter()
+            .map(|(_, id)| self.fixups[id as usize])
+            .filter(|f| f.live)
+            .collect()
     }
 
     /// Recompute `veneer_bytes` from scratch (for `check_invariants`).

@@ -40,7 +40,12 @@ impl<L: IslandIsa> MachBuffer<L> {
     /// uses, constants and trap stubs they add) can be written.
     pub fn island_needed(&self, distance: CodeOffset) -> bool {
         match self.fixups.min_deadline() {
-            Some(d) => self.cur_offset().saturating_add(distance).saturating_add(self.worst_case_island_size()) > d,
+            Some(d) => {
+                self.cur_offset()
+                    .saturating_add(distance)
+                    .saturating_add(self.worst_case_island_size())
+                    > d
+            }
             None => false,
         }
     }
@@ -93,7 +98,10 @@ impl<L: IslandIsa> MachBuffer<L> {
             return;
         }
         let start = self.cur_offset();
-        let ends_in_jump = self.latest_branches.last().is_some_and(|b| b.end == start && b.inverted.is_none())
+        let ends_in_jump = self
+            .latest_branches
+            .last()
+            .is_some_and(|b| b.end == start && b.inverted.is_none())
             && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
         self.latest_branches.clear();
         self.labels_at_tail.clear();
@@ -121,10 +129,14 @@ impl<L: IslandIsa> MachBuffer<L> {
                 CodeOffset::MAX
             } else {
                 self.cur_offset()
-                    .saturating_add(tail_bytes + self.island_base_size() + self.fixups.veneer_bytes())
+                    .saturating_add(
+                        tail_bytes + self.island_base_size() + self.fixups.veneer_bytes(),
+                    )
                     .saturating_add(distance)
             };
-            let Some(f) = self.fixups.pop_due(threshold) else { break };
+            let Some(f) = self.fixups.pop_due(threshold) else {
+                break;
+            };
             self.handle_fixup(f, final_island, &local, &mut after);
         }
 
@@ -152,7 +164,10 @@ impl<L: IslandIsa> MachBuffer<L> {
                 None if !final_island && f.deadline() >= self.cur_offset() => {
                     self.record_use(f.offset, f.label, f.kind, false);
                 }
-                None => self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset }),
+                None => self.set_error(BufferError::UnboundLabel {
+                    label: f.label,
+                    use_offset: f.offset,
+                }),
             }
         }
         let end = self.cur_offset();
@@ -170,7 +185,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         self.apply_known_uses();
         if end > start {
-            self.islands.push(IslandRecord { start, body_start, end });
+            self.islands.push(IslandRecord {
+                start,
+                body_start,
+                end,
+            });
             self.stats.islands += 1;
         }
         if cfg!(debug_assertions) && self.error.is_none() && !final_island {
@@ -197,17 +216,27 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     /// Patch `f`, give it a veneer, or leave it for after the island's own labels.
-    fn handle_fixup(&mut self, f: Fixup<L>, final_island: bool, local: &HashSet<MachLabel>, after: &mut Vec<Fixup<L>>) {
+    fn handle_fixup(
+        &mut self,
+        f: Fixup<L>,
+        final_island: bool,
+        local: &HashSet<MachLabel>,
+        after: &mut Vec<Fixup<L>>,
+    ) {
         let target = self.labels.resolve(f.label);
         let lo = self.labels.own_offset(target);
         match lo {
-            Some(lo) if in_range(f.kind, f.offset, lo) && (!f.force_veneer || !f.kind.supports_veneer()) => {
+            Some(lo)
+                if in_range(f.kind, f.offset, lo)
+                    && (!f.force_veneer || !f.kind.supports_veneer()) =>
+            {
                 self.patch_use(f.offset, f.kind, lo)
             }
             _ if local.contains(&target) => after.push(f),
-            None if final_island => {
-                self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset })
-            }
+            None if final_island => self.set_error(BufferError::UnboundLabel {
+                label: f.label,
+                use_offset: f.offset,
+            }),
             _ if f.kind.supports_veneer() => self.use_veneer(f, target),
             Some(lo) => self.out_of_range(&f, lo),
             None => after.push(f),

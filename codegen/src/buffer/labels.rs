@@ -85,6 +85,8 @@ impl LabelTable {
 
     /// Resolved offset of every label (`None` when unbound).
     pub(crate) fn all_offsets(&self) -> Vec<Option<CodeOffset>> {
-        (0..self.offsets.len() as u32).map(|i| self.offset(MachLabel(i))).collect()
+        (0..self.offsets.len() as u32)
+            .map(|i| self.offset(MachLabel(i)))
+            .collect()
     }
 }

@@ -10,8 +10,8 @@ use super::fixups::{FixupId, FixupQueue};
 use super::labels::LabelTable;
 use super::peephole::BranchRecord;
 use super::records::{
-    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc, MachSrcLoc,
-    MachTrap,
+    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc,
+    MachSrcLoc, MachTrap,
 };
 use super::traps::DeferredTraps;
 use super::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc, RelocTarget};
@@ -197,7 +197,13 @@ impl<L: IslandIsa> MachBuffer<L> {
         // Post-invariant: as for `use_label_at_offset`.
     }
 
-    pub(super) fn record_use(&mut self, off: CodeOffset, l: MachLabel, kind: L, force: bool) -> Option<FixupId> {
+    pub(super) fn record_use(
+        &mut self,
+        off: CodeOffset,
+        l: MachLabel,
+        kind: L,
+        force: bool,
+    ) -> Option<FixupId> {
         if !self.labels.is_valid(l) {
             self.set_error(BufferError::InvalidLabel { label: l });
             return None;
@@ -212,7 +218,11 @@ impl<L: IslandIsa> MachBuffer<L> {
             }
         }
         let local = self.local_labels.contains(&self.labels.resolve(l));
-        let chain = if kind.supports_veneer() && !local { self.chain_size(kind) } else { 0 };
+        let chain = if kind.supports_veneer() && !local {
+            self.chain_size(kind)
+        } else {
+            0
+        };
         let id = self.fixups.push(off, l, kind, force, chain);
         self.last_use = Some((off, kind, l, Some(id)));
         Some(id)
@@ -292,7 +302,12 @@ impl<L: IslandIsa> MachBuffer<L> {
     /// Record a relocation at the current offset.
     pub fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
         let offset = self.cur_offset();
-        self.relocs.push(MachReloc { offset, kind, target, addend });
+        self.relocs.push(MachReloc {
+            offset,
+            kind,
+            target,
+            addend,
+        });
     }
 
     /// Record that the instruction about to be written traps with `code`.
@@ -369,8 +384,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let mut veneers: Vec<(String, u64)> =
-            self.veneers_by_kind.iter().map(|(k, n)| (format!("{k:?}"), *n)).collect();
+        let mut veneers: Vec<(String, u64)> = self
+            .veneers_by_kind
+            .iter()
+            .map(|(k, n)| (format!("{k:?}"), *n))
+            .collect();
         veneers.sort();
         self.stats.veneers_by_kind = veneers;
         Ok(MachBufferFinalized {
@@ -419,9 +437,17 @@ impl<L: IslandIsa> MachBuffer<L> {
                 if seen.insert((self.labels.resolve(f.label), f.kind)) {
                     end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
                 }
-                assert!(end <= d, "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}", f.offset);
+                assert!(
+                    end <= d,
+                    "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}",
+                    f.offset
+                );
             } else {
-                assert!(whole_end <= d, "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}", f.offset);
+                assert!(
+                    whole_end <= d,
+                    "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}",
+                    f.offset
+                );
             }
         }
     }
@@ -433,7 +459,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         if self.labels_at_tail_off == self.cur_offset() {
             for l in &self.labels_at_tail {
-                assert_eq!(self.labels.own_offset(*l), Some(self.labels_at_tail_off), "label at tail moved");
+                assert_eq!(
+                    self.labels.own_offset(*l),
+                    Some(self.labels_at_tail_off),
+                    "label at tail moved"
+                );
             }
         }
     }

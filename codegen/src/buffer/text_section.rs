@@ -83,7 +83,12 @@ pub enum TextSectionError {
     /// A function was never appended.
     NotAppended { func: u32 },
     /// A call's relocation has no PC-relative label-use kind on this ISA.
-    UnsupportedReloc { func: u32, offset: CodeOffset, kind: Reloc, addend: Addend },
+    UnsupportedReloc {
+        func: u32,
+        offset: CodeOffset,
+        kind: Reloc,
+        addend: Addend,
+    },
     /// A call's patched field lies outside its function's bytes.
     RelocOutsideFunction { func: u32, offset: CodeOffset },
     /// A call that cannot reach its target even through veneers.
@@ -127,12 +132,21 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
     pub fn new(num_funcs: u32, opts: TextSectionOptions) -> Self {
         let mut buf = MachBuffer::new();
         buf.get_labels(num_funcs as usize);
-        TextSectionBuilder { buf, opts, num_funcs, offsets: vec![None; num_funcs as usize], call_fixups: 0 }
+        TextSectionBuilder {
+            buf,
+            opts,
+            num_funcs,
+            offsets: vec![None; num_funcs as usize],
+            call_fixups: 0,
+        }
     }
 
     fn check_func(&self, func: u32) -> Result<(), TextSectionError> {
         if func >= self.num_funcs {
-            return Err(TextSectionError::NoSuchFunction { func, num_funcs: self.num_funcs });
+            return Err(TextSectionError::NoSuchFunction {
+                func,
+                num_funcs: self.num_funcs,
+            });
         }
         Ok(())
     }
@@ -161,8 +175,14 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
                 addend: r.addend,
             };
             let kind = L::from_reloc(r.kind, r.addend).ok_or_else(unsupported)?;
-            if r.offset.checked_add(kind.patch_size()).is_none_or(|end| end > bytes.len() as CodeOffset) {
-                return Err(TextSectionError::RelocOutsideFunction { func: func_index, offset: r.offset });
+            if r.offset
+                .checked_add(kind.patch_size())
+                .is_none_or(|end| end > bytes.len() as CodeOffset)
+            {
+                return Err(TextSectionError::RelocOutsideFunction {
+                    func: func_index,
+                    offset: r.offset,
+                });
             }
             chains += self.buf.chain_size(kind);
             uses.push((r.offset, MachLabel(r.target_func), kind));
@@ -176,7 +196,10 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
             // Look further ahead than this one function, or islands would come after
             // nearly every function: 1/64 of the soonest use's reach costs at most that
             // fraction of forward calls an early veneer, and makes islands rare.
-            let horizon = self.buf.soonest_range().map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
+            let horizon = self
+                .buf
+                .soonest_range()
+                .map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
             self.buf.emit_island_at_boundary(distance.max(horizon));
         }
         self.buf.align_to(align);
@@ -203,7 +226,10 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
         if let Some(func) = self.offsets.iter().position(Option::is_none) {
             return Err(TextSectionError::NotAppended { func: func as u32 });
         }
-        let f = self.buf.try_finish().map_err(TextSectionError::Unresolvable)?;
+        let f = self
+            .buf
+            .try_finish()
+            .map_err(TextSectionError::Unresolvable)?;
         let stats = TextSectionStats {
             functions: self.num_funcs as u64,
             call_fixups: self.call_fixups,
