@@ -4,7 +4,9 @@
 //! out of range; execution never falls into an island; the size stays within a bound
 //! computed from what was emitted.
 
-use atoll_codegen::buffer::{CodeOffset, LabelUse, MachBuffer, MachBufferFinalized, MachLabel};
+use atoll_codegen::buffer::{
+    BufferStats, CodeOffset, LabelUse, MachBuffer, MachBufferFinalized, MachLabel,
+};
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::testing::fake_isa::{
     decode, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn, FakeLabelUse,
@@ -219,7 +221,7 @@ fn prop_assert_no_panic(ok: bool) {
     assert!(ok, "island_needed_for_use still true right after an island");
 }
 
-fn check(ops: &[Op]) -> Result<(), TestCaseError> {
+fn check(ops: &[Op]) -> Result<BufferStats, TestCaseError> {
     let mut d = Driver::new();
     for op in ops {
         d.run(op);
@@ -307,7 +309,7 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
         "{} bytes > bound {bound}",
         bytes.len()
     );
-    Ok(())
+    Ok(f.stats.clone())
 }
 
 proptest! {
@@ -337,4 +339,38 @@ proptest! {
     ) {
         check(&ops)?;
     }
+}
+
+/// The generators above do reach the interesting cases (a guard against a change that
+/// makes them trivially pass): islands, veneers of both kinds (so chains), shared
+/// veneers and peephole edits all occur over a fixed sample.
+#[test]
+fn generated_programs_exercise_islands_veneers_and_peepholes() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut islands, mut shared, mut edits) = (0, 0, 0);
+    let mut kinds = std::collections::BTreeMap::new();
+    for _ in 0..200 {
+        let ops = proptest::collection::vec(op(), 0..120)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let stats = check(&ops).unwrap();
+        islands += stats.islands;
+        shared += stats.shared_veneer_uses;
+        edits += stats.peephole_edits;
+        for (k, n) in stats.veneers_by_kind {
+            *kinds.entry(k).or_insert(0) += n;
+        }
+    }
+    assert!(
+        islands > 200 && shared > 0 && edits > 0,
+        "{islands} {shared} {edits}"
+    );
+    assert!(
+        kinds.get("Cond").is_some_and(|n| *n > 0) && kinds.get("Jump").is_some_and(|n| *n > 0),
+        "{kinds:?}"
+    );
+    eprintln!("200 programs: {islands} islands, veneers {kinds:?}, {shared} shared uses, {edits} peephole edits");
 }
