@@ -208,11 +208,16 @@ fn base() -> impl Strategy<Value = Reg> {
     (0u8..14).prop_map(|n| if n == 13 { sp() } else { r(n) })
 }
 
+/// Base of a writeback form: r0–r12 except the transfer register (UNPREDICTABLE).
+fn writeback_base(rt: u8) -> impl Strategy<Value = Reg> + Clone {
+    (0u8..13)
+        .prop_filter("base differs from rt", move |n| *n != rt)
+        .prop_map(r)
+}
+
 fn amode(rt: u8) -> impl Strategy<Value = AMode> {
     let off = (-4095i64..=4095).prop_map(|o| Off12::maybe_from_i64(o).unwrap());
-    let wb_base = (0u8..13)
-        .prop_filter("base differs from rt", move |n| *n != rt)
-        .prop_map(r);
+    let wb_base = writeback_base(rt);
     prop_oneof![
         (base(), off.clone()).prop_map(|(rn, off)| AMode::Offset { rn, off }),
         (base(), gpr(), any::<bool>(), 0u32..32).prop_map(|(rn, rm, sub, s)| AMode::RegOffset {
@@ -230,9 +235,7 @@ fn amode(rt: u8) -> impl Strategy<Value = AMode> {
 
 fn amode_extra(rt: u8) -> impl Strategy<Value = AModeExtra> {
     let off = (-255i64..=255).prop_map(|o| Off8::maybe_from_i64(o).unwrap());
-    let wb_base = (0u8..13)
-        .prop_filter("base differs from rt", move |n| *n != rt)
-        .prop_map(r);
+    let wb_base = writeback_base(rt);
     prop_oneof![
         (base(), off.clone()).prop_map(|(rn, off)| AModeExtra::Offset { rn, off }),
         (base(), gpr(), any::<bool>()).prop_map(|(rn, rm, sub)| AModeExtra::RegOffset {
