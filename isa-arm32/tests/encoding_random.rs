@@ -1,7 +1,8 @@
 //! Differential property test: random instructions (every non-label form, random
 //! registers, conditions, immediates and addressing modes) are printed, assembled by
-//! `llvm-mc-14 -triple=armv7a-linux-gnueabihf -mattr=+vfp3,+hwdiv-arm -show-encoding`
-//! in one batch per case, and LLVM's bytes must equal our encoder's. This checks the
+//! `llvm-mc-14 -triple=armv7a-linux-gnueabihf -mattr=+fp-armv8,+hwdiv-arm -show-encoding`
+//! in one batch per case (`+fp-armv8` is a superset of VFPv3 that also accepts the
+//! `has_v8` forms), and LLVM's bytes must equal our encoder's. This checks the
 //! encoder and the printer together: a printer bug makes LLVM assemble something else.
 //!
 //! Generated operands avoid the UNPREDICTABLE combinations lowering never builds
@@ -350,6 +351,31 @@ fn vfp() -> impl Strategy<Value = Inst> {
                 rm: (!zero).then_some(rm)
             })),
         Just(Inst::FpuToFlags),
+        gpr().prop_map(|n| Inst::FpscrRead { rd: w(n) }),
+        gpr().prop_map(|n| Inst::FpscrWrite { rn: r(n) }),
+        (any::<bool>(), size()).prop_flat_map(|(signed, size)| (freg(FpSize::F32), freg(size))
+            .prop_map(move |(rd, rm)| Inst::FpuCvtToIntRound {
+                signed,
+                size,
+                rd: writable(rd),
+                rm
+            })),
+        (round_mode(), size()).prop_flat_map(|(mode, size)| (freg(size), freg(size)).prop_map(
+            move |(rd, rm)| Inst::FpuRound {
+                mode,
+                size,
+                rd: writable(rd),
+                rm
+            }
+        )),
+        (any::<bool>(), size()).prop_flat_map(|(max, size)| (freg(size), freg(size), freg(size))
+            .prop_map(move |(rd, rn, rm)| Inst::FpuMinMaxNm {
+                max,
+                size,
+                rd: writable(rd),
+                rn,
+                rm
+            })),
         cvt.prop_flat_map(|op| {
             let (dd, md) = match op {
                 F32ToF64 | S32ToF64 | U32ToF64 => (true, false),
@@ -414,6 +440,15 @@ fn vfp() -> impl Strategy<Value = Inst> {
     ]
 }
 
+fn round_mode() -> impl Strategy<Value = RoundMode> {
+    prop::sample::select(vec![
+        RoundMode::Nearest,
+        RoundMode::Floor,
+        RoundMode::Ceil,
+        RoundMode::Trunc,
+    ])
+}
+
 /// The value of VFP immediate field `b`, computed independently of `VfpImm8`.
 fn vfp_imm_value(b: u8) -> f64 {
     let sign = if b & 0x80 != 0 { -1.0 } else { 1.0 };
@@ -453,7 +488,7 @@ fn llvm_mc(text: &str) -> Result<Vec<Vec<u8>>, String> {
     let mut child = Command::new("llvm-mc-14")
         .args([
             "-triple=armv7a-linux-gnueabihf",
-            "-mattr=+vfp3,+hwdiv-arm",
+            "-mattr=+fp-armv8,+hwdiv-arm",
             "-show-encoding",
         ])
         .stdin(Stdio::piped())

@@ -204,6 +204,17 @@ impl MachInst for Inst {
                 }
             }
             Inst::FpuToFlags => {}
+            Inst::FpscrRead { rd } => v.reg_def(rd),
+            Inst::FpscrWrite { rn } => v.reg_use(rn),
+            Inst::FpuCvtToIntRound { rd, rm, .. } | Inst::FpuRound { rd, rm, .. } => {
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
+            Inst::FpuMinMaxNm { rd, rn, rm, .. } => {
+                v.reg_use(rn);
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
             Inst::FpuCvt { rd, rm, .. } => {
                 v.reg_use(rm);
                 v.reg_def(rd);
