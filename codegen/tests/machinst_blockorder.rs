@@ -45,7 +45,9 @@ fn describe(order: &BlockOrder) -> String {
 
 /// (name, successors per block, cold blocks, expected order; `*` marks cold,
 /// `eP.I>S` is the edge block on successor I of P, which targets S).
-const CASES: &[(&str, &[&[u32]], &[u32], &str)] = &[
+type Case = (&'static str, &'static [&'static [u32]], &'static [u32], &'static str);
+
+const CASES: &[Case] = &[
     ("straight line", &[&[1], &[2], &[]], &[], "b0 b1 b2"),
     ("diamond: no critical edge", &[&[1, 2], &[3], &[3], &[]], &[], "b0 b1 b2 b3"),
     ("triangle: edge 0->2 is critical", &[&[1, 2], &[2], &[]], &[], "b0 b1 e0.1>2 b2"),
@@ -186,4 +188,27 @@ proptest! {
             prop_assert!(has_earlier_pred, "block {} has no earlier predecessor", i);
         }
     }
+}
+
+/// The IR function is a `CfgView`: a CLIF loop whose latch branches back to the
+/// header and out gets both of its edges split (header and exit have two preds).
+#[test]
+fn block_order_of_clif_function() {
+    let src = "function %f(i32) -> i32 {
+block0(v0: i32):
+    jump block1(v0)
+
+block1(v1: i32):
+    brif v1, block2, block3(v1)
+
+block2:
+    v2 = iadd_imm v1, -1
+    brif v2, block1(v2), block3(v2)
+
+block3(v3: i32):
+    return v3
+}";
+    let funcs = atoll_codegen::text::parse_functions(src).expect("parses");
+    let order = BlockOrder::new(&funcs[0]).unwrap();
+    assert_eq!(describe(&order), "b0 b1 b2 e2.0>1 e2.1>3 e1.1>3 b3");
 }

@@ -47,7 +47,8 @@ fn frame_layout_table() {
     let a32_saves = [(ir(4), 4), (ir(5), 4), (ir(6), 4)];
     // (name, input, clobber_size, fixed_frame, outgoing, spill base, stack slot
     //  offsets, sp_adjustment, total)
-    let cases: Vec<(&str, FrameLayoutInput<'_>, u32, u32, u32, u32, Vec<u32>, u32, u32)> = vec![
+    type Case<'a> = (&'a str, FrameLayoutInput<'a>, u32, u32, u32, u32, Vec<u32>, u32, u32);
+    let cases: Vec<Case<'_>> = vec![
         ("empty x64 frame", input(8, 16, 16, &[], &[], 0, 0), 0, 0, 0, 0, vec![], 0, 16),
         ("three spills round up to 32", input(8, 16, 16, &[], &[], 3, 0), 0, 32, 0, 0, vec![], 32, 48),
         (
@@ -132,27 +133,11 @@ const XMM: [PReg; 8] = [
 ];
 
 fn sysv_rules() -> ArgRules {
-    ArgRules {
-        reg_bytes: [8, 8, 16],
-        stack_slot_min: 8,
-        stack_align_max: 16,
-        even_reg_pairs: false,
-        shared_position: false,
-        no_backfill: false,
-        max_reg_values: None,
-    }
+    ArgRules::plain([8, 8, 16], 8)
 }
 
 fn aapcs_rules() -> ArgRules {
-    ArgRules {
-        reg_bytes: [4, 8, 16],
-        stack_slot_min: 4,
-        stack_align_max: 8,
-        even_reg_pairs: true,
-        shared_position: false,
-        no_backfill: true,
-        max_reg_values: None,
-    }
+    ArgRules { stack_align_max: 8, even_reg_pairs: true, no_backfill: true, ..ArgRules::plain([4, 8, 16], 4) }
 }
 
 fn win64_rules() -> ArgRules {
@@ -180,7 +165,8 @@ fn argument_assignment_table() {
     let win_int = [ir(1), ir(2), ir(8), ir(9)]; // rcx, rdx, r8, r9
     let win = ArgRegs { int: &win_int, float: &XMM[..4], vector: &XMM[..4] };
     // (name, params, regs, rules, expected locations, expected stack size)
-    let cases: Vec<(&str, Vec<AbiParam>, ArgRegs<'_>, ArgRules, Vec<ArgLoc>, u32)> = vec![
+    type Case<'a> = (&'a str, Vec<AbiParam>, ArgRegs<'a>, ArgRules, Vec<ArgLoc>, u32);
+    let cases: Vec<Case<'_>> = vec![
         (
             "sysv: classes counted separately, 7th int on the stack",
             vec![I64, F64, I32, F64, I64, I64, I64, I64, I64, I32],

@@ -105,15 +105,23 @@ fn w(r: Reg) -> Writable<Reg> {
     Writable::from_reg(r)
 }
 
-fn random_amode(g: &mut Rng, bytes: u8) -> AMode {
+/// A random addressing mode for an access of `bytes` whose data register is `data`
+/// (a writeback base equal to the data register is UNPREDICTABLE and llvm rejects
+/// it, so such a base is replaced by `sp`).
+fn random_amode(g: &mut Rng, bytes: u8, data: Reg) -> AMode {
+    let simm9 = |g: &mut Rng| SImm9::maybe_from_i64(g.below(512) as i64 - 256).unwrap();
+    let base = |g: &mut Rng| {
+        let b = g.sp_slot();
+        w(if b == data { stack_reg() } else { b })
+    };
     match g.below(5) {
         0 => {
             let off = g.below(4096) as i64 * i64::from(bytes);
             AMode::UImm12 { rn: g.sp_slot(), uimm12: UImm12Scaled::maybe_from_i64(off, bytes).unwrap() }
         }
-        1 => AMode::Unscaled { rn: g.sp_slot(), simm9: SImm9::maybe_from_i64(g.below(512) as i64 - 256).unwrap() },
-        2 => AMode::PreIndexed { rn: w(g.sp_slot()), simm9: SImm9::maybe_from_i64(g.below(512) as i64 - 256).unwrap() },
-        3 => AMode::PostIndexed { rn: w(g.sp_slot()), simm9: SImm9::maybe_from_i64(g.below(512) as i64 - 256).unwrap() },
+        1 => AMode::Unscaled { rn: g.sp_slot(), simm9: simm9(g) },
+        2 => AMode::PreIndexed { rn: base(g), simm9: simm9(g) },
+        3 => AMode::PostIndexed { rn: base(g), simm9: simm9(g) },
         _ => {
             let extend = g.pick(&[ExtendOp::Uxtw, ExtendOp::Uxtx, ExtendOp::Sxtw, ExtendOp::Sxtx]);
             AMode::RegExtended { rn: g.sp_slot(), rm: g.zr_slot(), extend, shifted: g.flip() }
@@ -222,41 +230,14 @@ fn random_inst(g: &mut Rng) -> Inst {
         16..=18 => {
             use LoadOp::*;
             let op = g.pick(&[ULoad8, SLoad8, ULoad16, SLoad16, ULoad32, SLoad32, ULoad64, FpuLoad32, FpuLoad64, FpuLoad128]);
-            let bytes = match op {
-                ULoad8 | SLoad8 => 1,
-                ULoad16 | SLoad16 => 2,
-                ULoad32 | SLoad32 | FpuLoad32 => 4,
-                ULoad64 | FpuLoad64 => 8,
-                FpuLoad128 => 16,
-            };
-            let rd = if matches!(op, FpuLoad32 | FpuLoad64 | FpuLoad128) { g.fpr() } else { g.zr_slot() };
-            let mut mem = random_amode(g, bytes);
-            // Writeback with the data register as base is UNPREDICTABLE; llvm rejects it.
-            if let AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } = &mut mem {
-                if rn.to_reg() == rd {
-                    *rn = w(stack_reg());
-                }
-            }
-            Inst::Load { op, rd: w(rd), mem }
+            let rd = if op.is_fpu() { g.fpr() } else { g.zr_slot() };
+            Inst::Load { op, rd: w(rd), mem: random_amode(g, op.bytes(), rd) }
         }
         19 | 20 => {
             use StoreOp::*;
             let op = g.pick(&[Store8, Store16, Store32, Store64, FpuStore32, FpuStore64, FpuStore128]);
-            let bytes = match op {
-                Store8 => 1,
-                Store16 => 2,
-                Store32 | FpuStore32 => 4,
-                Store64 | FpuStore64 => 8,
-                FpuStore128 => 16,
-            };
-            let rt = if matches!(op, FpuStore32 | FpuStore64 | FpuStore128) { g.fpr() } else { g.zr_slot() };
-            let mut mem = random_amode(g, bytes);
-            if let AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } = &mut mem {
-                if rn.to_reg() == rt {
-                    *rn = w(stack_reg());
-                }
-            }
-            Inst::Store { op, rt, mem }
+            let rt = if op.is_fpu() { g.fpr() } else { g.zr_slot() };
+            Inst::Store { op, rt, mem: random_amode(g, op.bytes(), rt) }
         }
         21 => {
             let kind = if g.flip() { PairKind::X64 } else { PairKind::D64 };

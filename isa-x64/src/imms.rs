@@ -75,6 +75,39 @@ impl RoundImm {
     }
 }
 
+/// The predicate immediate of `cmpss`/`cmpsd` (0..=7, the non-signalling SSE set);
+/// the result lane is all ones when the predicate holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FcmpImm {
+    Equal = 0,
+    LessThan = 1,
+    LessThanOrEqual = 2,
+    Unordered = 3,
+    NotEqual = 4,
+    NotLessThan = 5,
+    NotLessThanOrEqual = 6,
+    Ordered = 7,
+}
+
+impl FcmpImm {
+    pub fn bits(self) -> u8 {
+        self as u8
+    }
+
+    /// The predicate encoded by `b` (0..=7).
+    pub fn from_bits(b: u8) -> Option<FcmpImm> {
+        use FcmpImm::*;
+        [Equal, LessThan, LessThanOrEqual, Unordered, NotEqual, NotLessThan, NotLessThanOrEqual, Ordered]
+            .get(usize::from(b))
+            .copied()
+    }
+
+    /// The predicate's part of the mnemonic llvm-mc prints (`cmpltss`, `cmpordsd`, ...).
+    pub fn name(self) -> &'static str {
+        ["eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"][self as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

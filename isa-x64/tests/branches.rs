@@ -101,7 +101,7 @@ fn rel32_distances() -> Vec<i64> {
 #[test]
 fn jmp_jcc_and_call_reach_their_full_range() {
     let l = MachLabel(0);
-    let mut forms = vec![Inst::Jmp { target: l }, Inst::CallKnown { target: RelocTarget(3) }];
+    let mut forms = vec![Inst::Jmp { target: l }, Inst::CallKnown { target: RelocTarget(3), info: Box::default() }];
     forms.extend((0..16).map(|n| Inst::JmpIf { cc: CC::from_nibble(n), taken: l }));
     for inst in &forms {
         for d in rel32_distances() {
@@ -188,7 +188,7 @@ fn long_veneers_extend_every_rel32_form() {
     let forms = [
         Inst::Jmp { target: l },
         Inst::JmpIf { cc: CC::B, taken: l },
-        Inst::CallKnown { target: RelocTarget(0) },
+        Inst::CallKnown { target: RelocTarget(0), info: Box::default() },
     ];
     for inst in &forms {
         for (gap, far) in [(0, 6i64 << 30), (100, -(3i64 << 30)), (7, 1 << 40), (0, -0x1_0000_0001)] {
@@ -201,10 +201,10 @@ fn long_veneers_extend_every_rel32_form() {
 fn indirect_jumps_and_calls() {
     let forms = [
         (Inst::JmpUnknown { target: RegMem::Reg(r11()) }, "jmp r11"),
-        (Inst::CallUnknown { target: RegMem::Reg(rax()) }, "call rax"),
-        (Inst::CallUnknown { target: RegMem::Mem(Amode::imm_reg(16, r12())) }, "call QWORD PTR [r12+0x10]"),
-        (Inst::Ret { stack_bytes: 0 }, "ret"),
-        (Inst::Ret { stack_bytes: 16 }, "ret 0x10"),
+        (Inst::CallUnknown { target: RegMem::Reg(rax()), info: Box::default() }, "call rax"),
+        (Inst::CallUnknown { target: RegMem::Mem(Amode::imm_reg(16, r12())), info: Box::default() }, "call QWORD PTR [r12+0x10]"),
+        (Inst::Ret { stack_bytes: 0, rets: vec![] }, "ret"),
+        (Inst::Ret { stack_bytes: 16, rets: vec![] }, "ret 0x10"),
     ];
     for (inst, text) in forms {
         let lines = objdump_at(&emit(&inst).bytes, 0);
@@ -251,6 +251,49 @@ fn jump_table_entries_are_relative_to_the_table() {
             let at = table + 4 * i;
             let entry = i32::from_le_bytes(sink.bytes[at..at + 4].try_into().unwrap());
             assert_eq!((BASE + table as u64).wrapping_add(entry as i64 as u64), *want);
+        }
+    }
+}
+
+/// Encode `inst`, resolve its single `PCRel32` use (or `X86PCRel4` relocation) to a
+/// label at `delta` from the field, and check objdump's computed address.
+fn check_rip_relative(inst: &Inst, delta: i64) {
+    let mut sink = emit(inst);
+    let (off, kind) = only_use(&sink);
+    assert_eq!(kind, LabelUse::PCRel32, "{inst:?}");
+    let use_at = BASE + off;
+    let label = (use_at as i64 + delta) as u64;
+    kind.patch(&mut sink.bytes[off as usize..], use_at, label);
+    let lines = objdump_at(&sink.bytes, BASE);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].1.contains("rip+"), "{}", lines[0].1);
+    assert_eq!(printed_target(&lines[0].1), label, "{inst:?} delta {delta}: {}", lines[0].1);
+}
+
+#[test]
+fn rip_relative_operands_address_their_label_whatever_follows_the_field() {
+    use atoll_isa_x64::imms::{RoundImm, Simm32};
+    use atoll_isa_x64::inst::{OperandSize, RegMemImm, SseOp};
+    let l = Amode::RipRelative { target: MachLabel(0) };
+    let w = Writable::from_reg;
+    let forms = [
+        Inst::Lea { size: OperandSize::S64, src: l, dst: w(rax()) },
+        Inst::MovRM { size: OperandSize::S64, src: r9(), dst: l },
+        // imm32 after the displacement: the end of the instruction is 4 bytes later.
+        Inst::MovImmM { size: OperandSize::S32, imm: Simm32::from_i32(1234), dst: l },
+        Inst::MovImmM { size: OperandSize::S16, imm: Simm32::from_i32(-3), dst: l },
+        Inst::MovImmM { size: OperandSize::S8, imm: Simm32::from_i32(-2), dst: l },
+        Inst::IMulImm { size: OperandSize::S32, src: RegMem::Mem(l), imm: Simm32::from_i32(7), dst: w(rcx()) },
+        Inst::IMulImm { size: OperandSize::S64, src: RegMem::Mem(l), imm: Simm32::from_i32(70000), dst: w(r12()) },
+        Inst::XmmRound { op: SseOp::Roundsd, src: RegMem::Mem(l), mode: RoundImm::Floor, dst: w(xmm(2)) },
+        Inst::AluRmiR { size: OperandSize::S8, op: atoll_isa_x64::inst::AluOp::Add, src1: rsi(), src2: RegMemImm::Mem(l), dst: w(rsi()) },
+        Inst::XmmUnaryRmR { op: SseOp::Movsd, src: RegMem::Mem(l), dst: w(xmm(9)) },
+        Inst::LoadExtName { target: RelocTarget(2), dst: w(r15()) },
+    ];
+    let k = LabelUse::PCRel32;
+    for inst in &forms {
+        for d in [k.max_pos_range() as i64, -(k.max_neg_range() as i64), 0, 3, -100, 0x1234_5678] {
+            check_rip_relative(inst, d);
         }
     }
 }

@@ -89,6 +89,23 @@ pub struct ArgRules {
     pub max_reg_values: Option<u32>,
 }
 
+impl ArgRules {
+    /// A plain convention: one cursor per class, back-filling allowed, no register
+    /// pairs, no limit on values in registers, stack values aligned up to 16 bytes.
+    /// Conventions with more rules start from this and set fields.
+    pub fn plain(reg_bytes: [u32; 3], stack_slot_min: u32) -> ArgRules {
+        ArgRules {
+            reg_bytes,
+            stack_slot_min,
+            stack_align_max: 16,
+            even_reg_pairs: false,
+            shared_position: false,
+            no_backfill: false,
+            max_reg_values: None,
+        }
+    }
+}
+
 /// Why values could not be assigned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AbiError {

@@ -483,15 +483,7 @@ impl ABIMachineSpec for TestAbi {
         16
     }
     fn arg_rules(&self) -> ArgRules {
-        ArgRules {
-            reg_bytes: [8, 8, 16],
-            stack_slot_min: 8,
-            stack_align_max: 16,
-            even_reg_pairs: false,
-            shared_position: false,
-            no_backfill: false,
-            max_reg_values: None,
-        }
+        ArgRules::plain([8, 8, 16], 8)
     }
     fn arg_regs(&self) -> ArgRegs<'_> {
         ArgRegs { int: &ARG_REGS, float: &[], vector: &[] }

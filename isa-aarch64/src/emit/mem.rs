@@ -4,9 +4,10 @@ use atoll_codegen::buffer::CodeSink;
 use atoll_codegen::machinst::Reg;
 
 use super::branch::enc_ldr_literal;
-use crate::inst::{AMode, LoadOp, PairAMode, PairKind, StoreOp};
+use super::EmitState;
+use crate::inst::{AMode, ExtendOp, Inst, LoadOp, OperandSize, PairAMode, PairKind, StoreOp};
 use crate::label_use::LabelUse;
-use crate::regs::{hw_enc_sp, hw_enc_v, hw_enc_zr};
+use crate::regs::{hw_enc_sp, hw_enc_v, hw_enc_zr, stack_reg, writable_xreg, xreg};
 
 /// Encoding parameters of one load/store width: `size` (31:30), `V` (26), `opc`
 /// (23:22) of the register forms, access size in bytes.
@@ -81,7 +82,28 @@ fn enc_ldst(form: Form, rt: u32, mem: &AMode) -> u32 {
             assert!(option & 2 == 2, "register offsets take uxtw, sxtw, lsl/uxtx or sxtx");
             top | (1 << 21) | (hw_enc_zr(rm) << 16) | (option << 13) | ((shifted as u32) << 12) | (0b10 << 10) | (hw_enc_sp(rn) << 5) | rt
         }
-        AMode::Label { .. } => unreachable!("literal forms are handled by the caller"),
+        AMode::Label { .. } | AMode::SpOffset { .. } => unreachable!("pseudo forms are resolved by the caller"),
+    }
+}
+
+/// The single-instruction addressing mode `[sp, #off]` becomes for an access of
+/// `bytes`, or `None` when the offset needs `x16`.
+pub fn sp_offset_amode(off: i64, bytes: u8) -> Option<AMode> {
+    Inst::amode_offset(stack_reg(), off, bytes)
+}
+
+/// Resolve `AMode::SpOffset`, emitting the `x16` set-up when the offset needs it;
+/// other modes are returned unchanged.
+fn resolve(sink: &mut impl CodeSink<LabelUse>, mem: &AMode, bytes: u8) -> AMode {
+    match *mem {
+        AMode::SpOffset { off } => sp_offset_amode(off, bytes).unwrap_or_else(|| {
+            let mut state = EmitState::default();
+            for inst in Inst::load_constant(writable_xreg(16), off as u64, OperandSize::Size64) {
+                inst.emit(sink, &mut state);
+            }
+            AMode::RegExtended { rn: stack_reg(), rm: xreg(16), extend: ExtendOp::Uxtx, shifted: false }
+        }),
+        other => other,
     }
 }
 
@@ -89,6 +111,7 @@ fn enc_ldst(form: Form, rt: u32, mem: &AMode) -> u32 {
 pub fn emit_load(sink: &mut impl CodeSink<LabelUse>, op: LoadOp, rd: Reg, mem: &AMode) {
     let form = load_form(op);
     let rt = rt_enc(form, rd);
+    let mem = &resolve(sink, mem, form.bytes);
     if let AMode::Label { label } = *mem {
         let (opc, v) = match op {
             LoadOp::ULoad32 => (0, false),
@@ -106,11 +129,12 @@ pub fn emit_load(sink: &mut impl CodeSink<LabelUse>, op: LoadOp, rd: Reg, mem: &
     }
 }
 
-/// Encode a store.
-pub fn enc_store(op: StoreOp, rt: Reg, mem: &AMode) -> u32 {
+/// Emit a store.
+pub fn emit_store(sink: &mut impl CodeSink<LabelUse>, op: StoreOp, rt: Reg, mem: &AMode) {
     assert!(!matches!(mem, AMode::Label { .. }), "stores have no PC-relative literal form");
     let form = store_form(op);
-    enc_ldst(form, rt_enc(form, rt), mem)
+    let mem = resolve(sink, mem, form.bytes);
+    sink.put4(enc_ldst(form, rt_enc(form, rt), &mem));
 }
 
 /// Pair access: `load` selects `ldp`.

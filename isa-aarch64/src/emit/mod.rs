@@ -80,7 +80,7 @@ impl Inst {
             Inst::CCmpImm { size, rn, imm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Err(*imm), *nzcv, *cond)),
 
             Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), mem),
-            Inst::Store { op, rt, mem } => put(sink, enc_store(*op, *rt, mem)),
+            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, mem),
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
 

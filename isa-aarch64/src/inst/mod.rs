@@ -128,6 +128,18 @@ pub enum LoadOp {
     FpuLoad128,
 }
 
+impl LoadOp {
+    /// Bytes accessed.
+    pub fn bytes(self) -> u8 {
+        crate::emit::mem::load_bytes(self)
+    }
+
+    /// Whether the data register is a float/vector register.
+    pub fn is_fpu(self) -> bool {
+        matches!(self, LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128)
+    }
+}
+
 /// Single-register stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StoreOp {
@@ -138,6 +150,18 @@ pub enum StoreOp {
     FpuStore32,
     FpuStore64,
     FpuStore128,
+}
+
+impl StoreOp {
+    /// Bytes accessed.
+    pub fn bytes(self) -> u8 {
+        crate::emit::mem::store_bytes(self)
+    }
+
+    /// Whether the data register is a float/vector register.
+    pub fn is_fpu(self) -> bool {
+        matches!(self, StoreOp::FpuStore32 | StoreOp::FpuStore64 | StoreOp::FpuStore128)
+    }
 }
 
 /// Register pairs for `ldp`/`stp`.

@@ -32,7 +32,7 @@ fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
             v.reg_use(rn);
             v.reg_use(rm);
         }
-        AMode::Label { .. } => {}
+        AMode::Label { .. } | AMode::SpOffset { .. } => {}
     }
 }
 
@@ -173,6 +173,8 @@ impl Inst {
             Inst::JTSequence { targets, .. } => 16 + 4 * targets.len() as CodeOffset,
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
+            // Up to four instructions load `x16` first.
+            Inst::Load { mem: AMode::SpOffset { .. }, .. } | Inst::Store { mem: AMode::SpOffset { .. }, .. } => 20,
             _ => 4,
         }
     }
@@ -252,7 +254,7 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        8
+        20
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

@@ -5,7 +5,7 @@
 //! instructions separated by ` ; `.
 
 use super::*;
-use crate::emit::mem::{load_bytes, store_bytes};
+use crate::emit::mem::{load_bytes, sp_offset_amode, store_bytes};
 use crate::regs::{is_zero_reg, show_ireg, show_vreg};
 
 fn label(l: MachLabel) -> String {
@@ -106,6 +106,21 @@ fn amode(mem: &AMode, bytes: u8) -> String {
             }
         }
         AMode::Label { label: l } => label(l),
+        AMode::SpOffset { off } => match sp_offset_amode(off, bytes) {
+            Some(m) => amode(&m, bytes),
+            None => "[sp, x16]".into(),
+        },
+    }
+}
+
+/// What an `SpOffset` access prints before itself: the `x16` set-up, if needed.
+fn sp_offset_prefix(mem: &AMode, bytes: u8) -> String {
+    match *mem {
+        AMode::SpOffset { off } if sp_offset_amode(off, bytes).is_none() => {
+            let setup = Inst::load_constant(crate::regs::writable_xreg(16), off as u64, OperandSize::Size64);
+            setup.iter().map(|i| i.print() + " ; ").collect()
+        }
+        _ => String::new(),
     }
 }
 
@@ -149,8 +164,12 @@ fn store_parts(op: StoreOp, rt: Reg) -> (&'static str, String) {
 /// `ldr`/`ldur`/`str`/`stur` + suffix (`base` is `ld` or `st`): unscaled offsets
 /// use the `u` mnemonics.
 fn ldst(base: &str, suffix: &str, rt: String, mem: &AMode, bytes: u8) -> String {
-    let u = if matches!(mem, AMode::Unscaled { .. }) { "u" } else { "" };
-    format!("{base}{u}r{suffix} {rt}, {}", amode(mem, bytes))
+    let resolved = match *mem {
+        AMode::SpOffset { off } => sp_offset_amode(off, bytes).unwrap_or(*mem),
+        m => m,
+    };
+    let u = if matches!(resolved, AMode::Unscaled { .. }) { "u" } else { "" };
+    format!("{}{base}{u}r{suffix} {rt}, {}", sp_offset_prefix(mem, bytes), amode(mem, bytes))
 }
 
 fn fpu_op2_name(op: FpuOp2) -> &'static str {

@@ -42,6 +42,16 @@ pub(crate) fn put_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, imm
     }
 }
 
+/// The immediate as the operation sees it: 8- and 16-bit operations only use the low
+/// bits, so the short `imm8` form is chosen on the truncated value.
+pub(crate) fn sized_imm(imm: Simm32, size: OperandSize) -> Simm32 {
+    match size {
+        OperandSize::S8 => Simm32::from_i32(i32::from(imm.value() as i8)),
+        OperandSize::S16 => Simm32::from_i32(i32::from(imm.value() as i16)),
+        OperandSize::S32 | OperandSize::S64 => imm,
+    }
+}
+
 pub(crate) fn imm_len(size: OperandSize) -> u8 {
     size.bytes().min(4)
 }
@@ -62,6 +72,7 @@ fn emit_alu_like(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, ext: u8,
             emit_rmo(sink, pfx, byte_rex(size, rex, &[e]), &[opc], e, &RegMem::Mem(*a), 0);
         }
         RegMemImm::Imm(imm) => {
+            let imm = &sized_imm(*imm, size);
             if byte {
                 if e == 0 {
                     sink.put1(ext * 8 + 4);
@@ -197,6 +208,7 @@ pub(crate) fn emit_imul(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, s
 
 pub(crate) fn emit_imul_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: &RegMem, imm: Simm32, dst: Reg) {
     let (pfx, rex) = size_prefix(size);
+    let imm = sized_imm(imm, size);
     if imm.fits_i8() {
         emit_rmo(sink, pfx, rex, &[0x6b], hw_enc(dst), src, 1);
         sink.put1(imm.value() as u8);

@@ -61,6 +61,10 @@ impl Inst {
             }
             Inst::XmmUnaryRmR { op, src, dst } => sse::emit_xmm_rm_r(sink, *op, src, dst.to_reg()),
             Inst::XmmRound { op, src, mode, dst } => sse::emit_xmm_round(sink, *op, src, *mode, dst.to_reg()),
+            Inst::XmmCmpImm { op, src1, src2, pred, dst } => {
+                debug_assert_eq!(src1, &dst.to_reg(), "two-address SSE: dst must reuse src1");
+                sse::emit_xmm_cmp_imm(sink, *op, src2, *pred, dst.to_reg())
+            }
             Inst::XmmMovRM { op, src, dst } => sse::emit_xmm_store(sink, *op, *src, dst),
             Inst::XmmCmpRmR { op, src1, src2 } => sse::emit_xmm_rm_r(sink, *op, src2, *src1),
             Inst::GprToXmm { op, src, src_size, dst } => sse::emit_gpr_to_xmm(sink, *op, src, *src_size, dst.to_reg()),
@@ -76,9 +80,10 @@ impl Inst {
             Inst::JmpTableSeq { idx, tmp1, tmp2, targets } => {
                 control::emit_jump_table(sink, *idx, tmp1.to_reg(), tmp2.to_reg(), targets)
             }
-            Inst::CallKnown { target } => control::emit_call_known(sink, *target),
-            Inst::CallUnknown { target } => control::emit_indirect(sink, control::EXT_CALL, target),
-            Inst::Ret { stack_bytes } => control::emit_ret(sink, *stack_bytes),
+            Inst::CallKnown { target, .. } => control::emit_call_known(sink, *target),
+            Inst::CallUnknown { target, .. } => control::emit_indirect(sink, control::EXT_CALL, target),
+            Inst::Ret { stack_bytes, .. } => control::emit_ret(sink, *stack_bytes),
+            Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
             Inst::Push64 { src } => control::emit_push(sink, *src),

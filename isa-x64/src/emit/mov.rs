@@ -12,7 +12,12 @@ use crate::regs::hw_enc;
 
 pub(crate) fn emit_mov_rr(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: Reg, dst: Reg) {
     let (pfx, rex) = size_prefix(size);
-    emit_rr(sink, pfx, rex, &[0x89], hw_enc(src), hw_enc(dst));
+    let (g, e) = (hw_enc(src), hw_enc(dst));
+    if size == OperandSize::S8 {
+        emit_rr(sink, pfx, rex.byte_reg(g).byte_reg(e), &[0x88], g, e);
+    } else {
+        emit_rr(sink, pfx, rex, &[0x89], g, e);
+    }
 }
 
 /// The shortest of `mov r32, imm32`, `mov r64, simm32`, `movabs r64, imm64` that the

@@ -8,7 +8,7 @@ use atoll_codegen::buffer::CodeSink;
 use atoll_codegen::machinst::Reg;
 
 use super::enc::{emit_rm, emit_rmo, Rex};
-use crate::imms::RoundImm;
+use crate::imms::{FcmpImm, RoundImm};
 use crate::inst::{Amode, GprToXmmOp, OperandSize, RegMem, SseOp, XmmToGprOp};
 use crate::label_use::LabelUse;
 use crate::regs::hw_enc;
@@ -52,6 +52,9 @@ fn sse_encoding(op: SseOp) -> (&'static [u8], &'static [u8]) {
         SseOp::Ucomisd => (P66, &[0x0f, 0x2e]),
         SseOp::Roundss => (P66, &[0x0f, 0x3a, 0x0a]),
         SseOp::Roundsd => (P66, &[0x0f, 0x3a, 0x0b]),
+        SseOp::Movups => (NONE, &[0x0f, 0x10]),
+        SseOp::Cmpss => (F3, &[0x0f, 0xc2]),
+        SseOp::Cmpsd => (F2, &[0x0f, 0xc2]),
     }
 }
 
@@ -68,9 +71,16 @@ pub(crate) fn emit_xmm_round(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src:
     sink.put1(mode.bits());
 }
 
-/// `movss`/`movsd` store: the load opcode + 1.
+pub(crate) fn emit_xmm_cmp_imm(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: &RegMem, pred: FcmpImm, dst: Reg) {
+    debug_assert!(matches!(op, SseOp::Cmpss | SseOp::Cmpsd));
+    let (pfx, opc) = sse_encoding(op);
+    emit_rmo(sink, pfx, Rex::plain(), opc, hw_enc(dst), src, 1);
+    sink.put1(pred.bits());
+}
+
+/// `movss`/`movsd`/`movups` store: the load opcode + 1.
 pub(crate) fn emit_xmm_store(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: Reg, dst: &Amode) {
-    debug_assert!(matches!(op, SseOp::Movss | SseOp::Movsd), "only movss/movsd store");
+    debug_assert!(matches!(op, SseOp::Movss | SseOp::Movsd | SseOp::Movups), "only movss/movsd/movups store");
     let (pfx, opc) = sse_encoding(op);
     emit_rm(sink, pfx, Rex::plain(), &[opc[0], opc[1] + 1], hw_enc(src), dst, 0);
 }

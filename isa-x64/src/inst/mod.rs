@@ -7,16 +7,17 @@
 //! shifts) are explicit operands for the same reason.
 
 mod args;
-
+mod gen;
+mod mach_inst;
 mod print;
 
 pub use args::{Amode, OperandSize, RegMem, RegMemImm, Scale, CC};
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{Reg, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
 
-use crate::imms::{RoundImm, ShiftImm, Simm32};
+use crate::imms::{FcmpImm, RoundImm, ShiftImm, Simm32};
 
 /// Two-operand integer ALU operations; the value is the `/n` extension of the
 /// immediate forms and `8 * n` is the base of the register forms.
@@ -138,6 +139,8 @@ pub enum SseOp {
     /// Register copy (all 128 bits).
     Movaps,
     Movapd,
+    /// Unaligned 128-bit load or store (vector spills and reloads).
+    Movups,
     /// Load or store of the low 32/64 bits (a load zeroes the rest).
     Movss,
     Movsd,
@@ -145,6 +148,9 @@ pub enum SseOp {
     Ucomisd,
     Roundss,
     Roundsd,
+    /// Compare with a predicate immediate (`XmmCmpImm`).
+    Cmpss,
+    Cmpsd,
 }
 
 /// Moves and conversions from a general-purpose register (or memory) to an xmm register.
@@ -165,6 +171,19 @@ pub enum XmmToGprOp {
     Cvttsd2si,
 }
 
+/// Register facts of a call: arguments in fixed registers, results in fixed
+/// registers, and every other register the callee may destroy (the ABI decides all
+/// three; the encoder ignores them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallInfo {
+    /// Argument values and the register each must be in.
+    pub uses: Vec<(Reg, PReg)>,
+    /// Result values and the register each arrives in.
+    pub defs: Vec<(Writable<Reg>, PReg)>,
+    /// Caller-saved registers not among `defs`.
+    pub clobbers: PRegSet,
+}
+
 /// An x64 machine instruction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inst {
@@ -175,7 +194,8 @@ pub enum Inst {
     CmpRmiR { size: OperandSize, op: CmpOp, src1: Reg, src2: RegMemImm },
     /// `not`/`neg dst` with `dst` = `src`.
     Unary { size: OperandSize, op: UnaryOp, src: Reg, dst: Writable<Reg> },
-    /// `bsf`/`bsr`/`lzcnt`/`tzcnt`/`popcnt dst, src` (16, 32 or 64 bits).
+    /// `bsf`/`bsr`/`lzcnt`/`tzcnt`/`popcnt dst, src` (16, 32 or 64 bits). `lzcnt`,
+    /// `tzcnt` and `popcnt` need the `has_lzcnt`, `has_bmi1` and `has_popcnt` settings.
     BitCount { size: OperandSize, op: BitOp, src: RegMem, dst: Writable<Reg> },
     /// Shift or rotate `dst` (= `src`) by `cl` or an immediate.
     Shift { size: OperandSize, kind: ShiftKind, src: Reg, by: ShiftBy, dst: Writable<Reg> },
@@ -216,7 +236,8 @@ pub enum Inst {
     Cmove { size: OperandSize, cc: CC, consequent: RegMem, alternative: Reg, dst: Writable<Reg> },
 
     // ---- moves, loads, stores, addresses ------------------------------------------------
-    /// `mov dst, src` (32 bits zero-extends; 64 bits).
+    /// `mov dst, src` (any width; 32 bits zero-extends the upper half, 8 and 16 bits
+    /// keep it).
     MovRR { size: OperandSize, src: Reg, dst: Writable<Reg> },
     /// Constant: `mov r32, imm32` (S32, zero-extends), `mov r64, simm32` (S64 when the
     /// value sign-extends from 32 bits) or `movabs r64, imm64`.
@@ -241,11 +262,14 @@ pub enum Inst {
     /// Binary `op dst, src2` with `dst` = `src1`.
     XmmRmR { op: SseOp, src1: Reg, src2: RegMem, dst: Writable<Reg> },
     /// Unary `op dst, src`: `sqrt*`, `cvtss2sd`/`cvtsd2ss`, `movaps`/`movapd` copies,
-    /// `movss`/`movsd` loads.
+    /// `movss`/`movsd`/`movups` loads.
     XmmUnaryRmR { op: SseOp, src: RegMem, dst: Writable<Reg> },
-    /// `roundss`/`roundsd dst, src, mode`.
+    /// `roundss`/`roundsd dst, src, mode` (SSE4.1: the `has_sse41` setting).
     XmmRound { op: SseOp, src: RegMem, mode: RoundImm, dst: Writable<Reg> },
-    /// `movss`/`movsd` store.
+    /// `cmp<pred>ss`/`cmp<pred>sd dst, src2` with `dst` = `src1`: the low lane becomes
+    /// all ones or all zeros (masks for branch-free float selects and NaN checks).
+    XmmCmpImm { op: SseOp, src1: Reg, src2: RegMem, pred: FcmpImm, dst: Writable<Reg> },
+    /// `movss`/`movsd`/`movups` store.
     XmmMovRM { op: SseOp, src: Reg, dst: Amode },
     /// `ucomiss`/`ucomisd src1, src2`: flags only (unordered sets ZF, PF and CF).
     XmmCmpRmR { op: SseOp, src1: Reg, src2: RegMem },
@@ -261,7 +285,9 @@ pub enum Inst {
     Jmp { target: MachLabel },
     /// `jcc taken; jmp not_taken`.
     JmpCond { cc: CC, taken: MachLabel, not_taken: MachLabel },
-    /// `jcc rel32` alone (falls through when the condition is false).
+    /// `jcc rel32` alone (falls through when the condition is false). Not a block
+    /// terminator: only for targets that need no register state from this block
+    /// (out-of-line trap or slow-path stubs).
     JmpIf { cc: CC, taken: MachLabel },
     /// `jmp r/m64`.
     JmpUnknown { target: RegMem },
@@ -271,11 +297,15 @@ pub enum Inst {
     /// bounds (lowering branches to the default target first) and zero-extended to 64 bits.
     JmpTableSeq { idx: Reg, tmp1: Writable<Reg>, tmp2: Writable<Reg>, targets: Box<[MachLabel]> },
     /// `call rel32` to another function (an `X86CallPCRel4` relocation, addend -4).
-    CallKnown { target: RelocTarget },
+    CallKnown { target: RelocTarget, info: Box<CallInfo> },
     /// `call r/m64`.
-    CallUnknown { target: RegMem },
-    /// `ret`, or `ret imm16` popping `stack_bytes` more.
-    Ret { stack_bytes: u16 },
+    CallUnknown { target: RegMem, info: Box<CallInfo> },
+    /// `ret`, or `ret imm16` popping `stack_bytes` more; `rets` are the returned
+    /// values and their registers.
+    Ret { stack_bytes: u16, rets: Vec<(Reg, PReg)> },
+    /// Pseudo-instruction at function entry: the incoming arguments are defined in
+    /// their ABI registers. Emits nothing.
+    Args { args: Vec<(Writable<Reg>, PReg)> },
     /// `ud2`, recorded in the trap table with `code`.
     Ud2 { code: TrapCode },
     /// `j!cc +2; ud2`: trap with `code` when `cc` holds.

@@ -136,6 +136,9 @@ fn sse_name(op: SseOp) -> (&'static str, &'static str) {
         SseOp::Ucomisd => ("ucomisd", Q),
         SseOp::Roundss => ("roundss", D),
         SseOp::Roundsd => ("roundsd", Q),
+        SseOp::Movups => ("movups", X),
+        SseOp::Cmpss => ("ss", D),
+        SseOp::Cmpsd => ("sd", Q),
     }
 }
 
@@ -230,6 +233,10 @@ impl Inst {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}, {}", wr(*dst, S64), xrm(src, ptr), mode.bits())
             }
+            Inst::XmmCmpImm { op, src2, pred, dst, .. } => {
+                let (suffix, ptr) = sse_name(*op);
+                format!("cmp{}{suffix} {}, {}", pred.name(), wr(*dst, S64), xrm(src2, ptr))
+            }
             Inst::XmmMovRM { op, src, dst } => {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}", mem(ptr, dst), r(*src, S64))
@@ -274,10 +281,14 @@ impl Inst {
                     labels.join(", ")
                 )
             }
-            Inst::CallKnown { target } => format!("call fn{}", target.0),
-            Inst::CallUnknown { target } => format!("call {}", rm(target, S64)),
-            Inst::Ret { stack_bytes: 0 } => "ret".to_string(),
-            Inst::Ret { stack_bytes } => format!("ret {stack_bytes}"),
+            Inst::CallKnown { target, .. } => format!("call fn{}", target.0),
+            Inst::CallUnknown { target, .. } => format!("call {}", rm(target, S64)),
+            Inst::Ret { stack_bytes: 0, .. } => "ret".to_string(),
+            Inst::Ret { stack_bytes, .. } => format!("ret {stack_bytes}"),
+            Inst::Args { args } => {
+                let regs: Vec<String> = args.iter().map(|(r, _)| wr(*r, S64)).collect();
+                format!("args {}", regs.join(", "))
+            }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
