@@ -90,6 +90,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     fn emit_island_inner(&mut self, distance: CodeOffset, final_island: bool, may_jump: bool) {
+        self.apply_bound();
         self.apply_known_uses();
         if self.fixups.min_deadline().is_none()
             && self.deferred_traps.len() == 0
@@ -145,6 +146,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             self.pad_to(L::INSN_ALIGN);
             for (l, code) in traps {
                 self.labels.bind(l, self.cur_offset());
+                self.resolve_pending_of(l);
                 self.add_trap(code);
                 L::write_trap(&mut self.data);
             }
@@ -152,6 +154,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         for (bytes, align, l) in self.constants.take_pool() {
             self.pad_to(align);
             self.labels.bind(l, self.cur_offset());
+            self.resolve_pending_of(l);
             self.data.extend_from_slice(&bytes);
         }
         self.pad_to(L::INSN_ALIGN);
@@ -183,6 +186,7 @@ impl<L: IslandIsa> MachBuffer<L> {
                 });
             }
         }
+        self.apply_bound();
         self.apply_known_uses();
         if end > start {
             self.islands.push(IslandRecord {

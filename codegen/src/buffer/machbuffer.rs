@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use smallvec::SmallVec;
 
 use super::constants::{normalize_align, ConstantId, ConstantPool};
-use super::fixups::{FixupId, FixupQueue};
+use super::fixups::{FixupId, FixupQueue, FixupState};
 use super::labels::LabelTable;
 use super::peephole::BranchRecord;
 use super::records::{
@@ -26,8 +26,8 @@ pub struct MachBuffer<L: IslandIsa> {
     pub(super) data: Vec<u8>,
     pub(super) labels: LabelTable,
     pub(super) fixups: FixupQueue<L>,
-    /// Uses of labels that were already bound and in range when used; patched once
-    /// their bytes exist (at the next island or at finish). In emission order.
+    /// Patches decided by an island for bytes not written yet (an emitter that placed
+    /// an island between a use and its bytes); applied once the bytes exist.
     pub(super) known_uses: Vec<(CodeOffset, L, CodeOffset)>,
     /// The most recent label use: offset and fixup (None if it was a known use).
     pub(super) last_use: Option<(CodeOffset, L, MachLabel, Option<FixupId>)>,
@@ -162,22 +162,10 @@ impl<L: IslandIsa> MachBuffer<L> {
         self.labels.bind(l, cur);
         self.labels_at_tail.push(l);
         self.optimize_branches();
+        self.resolve_pending_of(l);
         self.debug_check();
         // Post-invariant: `l` is bound at or before the old current offset; the
         // deadline invariant still holds (peepholes only shrink the code).
-    }
-
-    /// Offset below which no label can move or be aliased any more.
-    pub(super) fn stable_limit(&self) -> CodeOffset {
-        let cur = self.cur_offset();
-        let mut limit = cur;
-        if let Some(b) = self.latest_branches.first() {
-            limit = limit.min(b.start);
-        }
-        if self.labels_at_tail_off == cur && !self.labels_at_tail.is_empty() {
-            limit = limit.min(cur);
-        }
-        limit
     }
 
     /// Record a use of `l` of kind `kind` at `off` (the bytes may come right after).
@@ -210,10 +198,13 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         if !force {
             if let Some(lo) = self.labels.offset(l) {
-                if lo < self.stable_limit() && in_range(kind, off, lo) {
-                    self.known_uses.push((off, kind, lo));
-                    self.last_use = Some((off, kind, l, None));
-                    return None;
+                if in_range(kind, off, lo) {
+                    let id = self.fixups.push_bound(off, l, kind);
+                    // Its offset may still move back with a peephole, which keeps the
+                    // use in reach; an alias could not, so the label gets none.
+                    self.labels.pin(self.labels.resolve(l));
+                    self.last_use = Some((off, kind, l, Some(id)));
+                    return Some(id);
                 }
             }
         }
@@ -226,6 +217,57 @@ impl<L: IslandIsa> MachBuffer<L> {
         let id = self.fixups.push(off, l, kind, force, chain);
         self.last_use = Some((off, kind, l, Some(id)));
         Some(id)
+    }
+
+    /// `l` was just bound (or placed by an island): its pending uses that now reach
+    /// it leave the deadline heap for the bound list.
+    pub(super) fn resolve_pending_of(&mut self, l: MachLabel) {
+        let Some(lo) = self.labels.offset(l) else {
+            return;
+        };
+        let mut pinned = false;
+        for id in self.fixups.take_pending_of(l) {
+            let f = self.fixups.get(id);
+            if !f.force_veneer && in_range(f.kind, f.offset, lo) {
+                self.fixups.bind(id);
+                pinned = true;
+            }
+        }
+        if pinned {
+            self.labels.pin(self.labels.resolve(l));
+        }
+    }
+
+    /// Patch every bound use whose bytes exist, with its label's offset now.
+    pub(super) fn apply_bound(&mut self) {
+        let len = self.cur_offset();
+        for id in self.fixups.take_bound() {
+            let f = *self.fixups.get(id);
+            if f.state != FixupState::Bound {
+                continue;
+            }
+            match self.labels.offset(f.label) {
+                Some(lo) if in_range(f.kind, f.offset, lo) => {
+                    let end = f.offset + f.kind.patch_size();
+                    if end <= len {
+                        f.kind.patch(
+                            &mut self.data[f.offset as usize..end as usize],
+                            f.offset,
+                            lo,
+                        );
+                        self.fixups.set_done(id);
+                    } else {
+                        self.fixups.keep_bound(id);
+                    }
+                }
+                // Pinning keeps bound labels in reach; should that ever fail, the use
+                // simply becomes pending again.
+                _ => {
+                    self.fixups.set_done(id);
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
+            }
+        }
     }
 
     /// Worst-case bytes of the veneer chain starting at a use of `kind`.
@@ -380,6 +422,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub fn try_finish(mut self) -> Result<MachBufferFinalized, BufferError> {
         self.end_srcloc();
         self.finish_island();
+        self.apply_bound();
         self.apply_known_uses();
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -426,7 +469,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         let mut end = cur + L::JUMP_SIZE + (L::ALIGN - 1);
         let mut seen = HashSet::new();
         let local = &self.local_labels;
-        for f in self.fixups.live_sorted() {
+        for f in self.fixups.pending_sorted() {
             let d = f.deadline();
             if let Some(lo) = self.labels.offset(f.label) {
                 if in_range(f.kind, f.offset, lo) && !f.force_veneer {

@@ -143,6 +143,8 @@ impl<L: IslandIsa> MachBuffer<L> {
         for l in labels {
             if l != target && self.labels.alias(l, target) {
                 self.labels_at_tail.retain(|t| *t != l);
+                self.fixups.relink(l, target);
+                self.resolve_pending_of(target);
                 self.stats.peephole_edits += 1;
             } else {
                 kept.push(l);
