@@ -62,6 +62,11 @@ impl Inst {
             | Inst::FpuCvt { .. }
             | Inst::FpuMovImm { .. }
             | Inst::FpuCSel { .. }
+            | Inst::FpuCvtToIntRound { .. }
+            | Inst::FpuRound { .. }
+            | Inst::FpuMinMaxNm { .. }
+            | Inst::FpscrRead { .. }
+            | Inst::FpscrWrite { .. }
             | Inst::MovToFpu { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }

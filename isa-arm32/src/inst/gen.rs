@@ -178,7 +178,7 @@ fn off12(off: u32) -> Off12 {
 fn vfp_off(off: u32) -> VfpOff {
     // `sp_base` only returns word-aligned offsets up to 1020 for floats; spill slots
     // are word aligned.
-    debug_assert!(off % 4 == 0, "unaligned float spill offset {off}");
+    debug_assert!(off.is_multiple_of(4), "unaligned float spill offset {off}");
     VfpOff::maybe_from_i64((off & !3) as i64)
         .unwrap_or_else(|| unreachable!("offset {off} out of vldr range"))
 }

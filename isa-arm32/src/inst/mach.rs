@@ -6,9 +6,10 @@
 //! when they carry a virtual register.
 
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
+use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
     FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass,
-    Writable,
+    UnsupportedType, Writable,
 };
 
 use super::*;
@@ -204,6 +205,17 @@ impl MachInst for Inst {
                 }
             }
             Inst::FpuToFlags => {}
+            Inst::FpscrRead { rd } => v.reg_def(rd),
+            Inst::FpscrWrite { rn } => v.reg_use(rn),
+            Inst::FpuCvtToIntRound { rd, rm, .. } | Inst::FpuRound { rd, rm, .. } => {
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
+            Inst::FpuMinMaxNm { rd, rn, rm, .. } => {
+                v.reg_use(rn);
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
             Inst::FpuCvt { rd, rm, .. } => {
                 v.reg_use(rm);
                 v.reg_def(rd);
@@ -338,6 +350,30 @@ impl MachInst for Inst {
         Inst::Nop
     }
 
+    /// Integers up to 32 bits take one core register; `i64` two and `i128` four (low
+    /// word first); floats one D register (an `f32` in its low half).
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        use RegClass::{Float, Int};
+        Ok(match ty {
+            Type::I8 | Type::I16 | Type::I32 => (&[Int], &[Type::I32]),
+            Type::I64 => (&[Int, Int], &[Type::I32, Type::I32]),
+            Type::I128 => (
+                &[Int, Int, Int, Int],
+                &[Type::I32, Type::I32, Type::I32, Type::I32],
+            ),
+            Type::F32 => (&[Float], &[Type::F32]),
+            Type::F64 => (&[Float], &[Type::F64]),
+        })
+    }
+
+    /// Moves and spills transfer a whole word or a whole D register.
+    fn canonical_type_for_rc(class: RegClass) -> Type {
+        match class {
+            RegClass::Int => Type::I32,
+            RegClass::Float | RegClass::Vector => Type::F64,
+        }
+    }
+
     /// A slot is one 4-byte word: integers take one, D registers two.
     fn spillslot_size(class: RegClass) -> usize {
         match class {
@@ -453,6 +489,20 @@ mod tests {
             },
         });
         assert_eq!(c.operands[0].as_fixed_nonallocatable(), sp().to_real());
+    }
+
+    #[test]
+    fn register_classes_per_type() {
+        assert_eq!(
+            Inst::rc_for_type(Type::I64).unwrap().0,
+            &[RegClass::Int, RegClass::Int]
+        );
+        assert_eq!(
+            Inst::rc_for_type(Type::F32).unwrap(),
+            (&[RegClass::Float][..], &[Type::F32][..])
+        );
+        assert_eq!(Inst::canonical_type_for_rc(RegClass::Int), Type::I32);
+        assert_eq!(Inst::canonical_type_for_rc(RegClass::Float), Type::F64);
     }
 
     #[test]

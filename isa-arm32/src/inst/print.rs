@@ -448,6 +448,48 @@ impl Inst {
                 )
             }
             Inst::FpuToFlags => "vmrs APSR_nzcv, fpscr".into(),
+            Inst::FpscrRead { rd } => format!("vmrs {}, fpscr", w(*rd)),
+            Inst::FpscrWrite { rn } => format!("vmsr fpscr, {}", r(*rn)),
+            Inst::FpuCvtToIntRound {
+                signed,
+                size,
+                rd,
+                rm,
+            } => format!(
+                "vcvtr.{}32{} {}, {}",
+                if *signed { "s" } else { "u" },
+                size_suffix(*size),
+                show_sreg(rd.to_reg()),
+                v(*rm, *size)
+            ),
+            Inst::FpuRound { mode, size, rd, rm } => {
+                let m = match mode {
+                    RoundMode::Nearest => "n",
+                    RoundMode::Floor => "m",
+                    RoundMode::Ceil => "p",
+                    RoundMode::Trunc => "z",
+                };
+                format!(
+                    "vrint{m}{} {}, {}",
+                    size_suffix(*size),
+                    v(rd.to_reg(), *size),
+                    v(*rm, *size)
+                )
+            }
+            Inst::FpuMinMaxNm {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => format!(
+                "{}{} {}, {}, {}",
+                if *max { "vmaxnm" } else { "vminnm" },
+                size_suffix(*size),
+                v(rd.to_reg(), *size),
+                v(*rn, *size),
+                v(*rm, *size)
+            ),
             Inst::FpuCvt { op, rd, rm } => {
                 use FpuCvt::*;
                 let (types, dd, md) = match op {
