@@ -127,6 +127,26 @@ impl Inst {
                 v.reg_use(src1);
                 rm_uses(src2, v);
             }
+            Inst::XmmCmove { consequent, alternative, dst, .. } => {
+                v.reg_use(consequent);
+                v.reg_mod(alternative, dst);
+            }
+            Inst::XmmMinMax { lhs, rhs, dst, .. } => {
+                v.reg_use(lhs);
+                v.reg_mod(rhs, dst);
+            }
+            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp_gpr);
+                v.reg_early_def(tmp_xmm);
+            }
+            Inst::CvtUint64ToFloat { src, dst, tmp1, tmp2, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp1);
+                v.reg_early_def(tmp2);
+            }
             Inst::JmpUnknown { target } => rm_uses(target, v),
             Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
                 v.reg_use(idx);
@@ -233,11 +253,12 @@ impl MachInst for Inst {
         }
     }
 
-    /// The architectural maximum of one x86 instruction. `JmpTableSeq` is the one
-    /// exception (18 bytes plus 4 per entry); no x64 label use has a reach short
-    /// enough for that to matter (all are ±2 GiB).
+    /// Covers the longest pseudo-instruction sequence (`CvtFloatToInt`, about 100
+    /// bytes; checked by `tests/float_seq_exec.rs`); single instructions are at most
+    /// 15. `JmpTableSeq` is the one exception (18 bytes plus 4 per entry); no x64
+    /// label use has a reach short enough for that to matter (all are ±2 GiB).
     fn worst_case_size() -> CodeOffset {
-        15
+        128
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {
