@@ -363,3 +363,109 @@ fn sequences_fit_the_worst_case_size() {
         assert!(sink.bytes.len() as CodeOffset <= Inst::worst_case_size(), "{}: {} bytes", inst.print(), sink.bytes.len());
     }
 }
+
+fn round_reference(mode: atoll_isa_x64::imms::RoundImm, x: f64) -> f64 {
+    use atoll_isa_x64::imms::RoundImm::*;
+    match mode {
+        Nearest => x.round_ties_even(),
+        Floor => x.floor(),
+        Ceil => x.ceil(),
+        Trunc => x.trunc(),
+    }
+}
+
+fn run_rounding(inputs: &[f64]) {
+    use atoll_isa_x64::imms::RoundImm;
+    let modes = [RoundImm::Nearest, RoundImm::Floor, RoundImm::Ceil, RoundImm::Trunc];
+    let mut kinds = Vec::new();
+    let mut funcs = Vec::new();
+    for double in [false, true] {
+        for mode in modes {
+            kinds.push((double, mode));
+            funcs.push(vec![
+                Inst::XmmRoundSeq {
+                    mode,
+                    double,
+                    src: xmm(0),
+                    dst: Writable::from_reg(xmm(1)),
+                    tmp_gpr: Writable::from_reg(rax()),
+                    tmp_xmm: Writable::from_reg(xmm(2)),
+                },
+                Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(xmm(1)), dst: Writable::from_reg(xmm(0)) },
+            ]);
+        }
+    }
+    let (code, starts, _) = assemble(&funcs);
+    let list = |v: Vec<String>| v.join(", ");
+    // f32 inputs are given as their own bits so that signalling NaNs survive the call.
+    let driver = format!(
+        "{DRIVER_HEAD}static const uint64_t in64[] = {{ {} }};\n\
+         static const uint32_t in32[] = {{ {} }};\n\
+         static const long start[] = {{ {} }};\n\
+         int main(void) {{\n\
+             for (int c = 0; c < {}; c++)\n\
+                 for (int i = 0; i < {}; i++) {{\n\
+                     if (c >= 4) {{ double x, r; uint64_t u; memcpy(&x, &in64[i], 8); r = ((double (*)(double))(atoll_code + start[c]))(x); memcpy(&u, &r, 8); printf(\"%lx\\n\", (unsigned long)u); }}\n\
+                     else {{ float x, r; uint32_t u; memcpy(&x, &in32[i], 4); r = ((float (*)(float))(atoll_code + start[c]))(x); memcpy(&u, &r, 4); printf(\"%x\\n\", u); }}\n\
+                 }}\n\
+             return 0;\n\
+         }}\n",
+        list(inputs.iter().map(|x| format!("{:#x}ull", x.to_bits())).collect()),
+        list(inputs.iter().map(|x| format!("{:#x}u", f32_bits(*x))).collect()),
+        list(starts.iter().map(|s| s.to_string()).collect()),
+        kinds.len(),
+        inputs.len(),
+    );
+    let out = common::link_and_run("round-seq", &code, &driver);
+    let mut lines = out.lines();
+    let mut failures = Vec::new();
+    for &(double, mode) in &kinds {
+        for &x in inputs {
+            let bits = u64::from_str_radix(lines.next().unwrap(), 16).unwrap();
+            let (ok, got, want) = if double {
+                let (got, want) = (f64::from_bits(bits), round_reference(mode, x));
+                let quiet_nan = got.is_nan() && bits & (1 << 51) != 0;
+                (if want.is_nan() { quiet_nan } else { got.to_bits() == want.to_bits() }, got, want)
+            } else {
+                let xf = f32::from_bits(f32_bits(x));
+                let got = f32::from_bits(bits as u32);
+                let want = round_reference(mode, f64::from(xf)) as f32;
+                let quiet_nan = got.is_nan() && bits & (1 << 22) != 0;
+                (if want.is_nan() { quiet_nan } else { got.to_bits() == want.to_bits() }, f64::from(got), f64::from(want))
+            };
+            if !ok {
+                failures.push(format!("{mode:?} {} of {x:e}: got {got:e} ({bits:#x}), want {want:e}", if double { "f64" } else { "f32" }));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// f32 bits of an input: signalling NaNs keep a signalling pattern.
+fn f32_bits(x: f64) -> u32 {
+    if x.is_nan() && x.to_bits() & (1 << 51) == 0 {
+        0x7f80_0001
+    } else {
+        (x as f32).to_bits()
+    }
+}
+
+#[test]
+fn rounding_without_sse41_matches_rust() {
+    let p = |e: i32| 2f64.powi(e);
+    let mut inputs = vec![
+        0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 0.7, -0.7, 1.0, -1.0, 3.0, -3.0,
+        p(23) - 0.5, p(23), p(23) + 1.0, -p(23) + 0.5, p(52) - 0.5, p(52), -p(52) + 0.5, p(52) + 1.0, p(62) + 3.0,
+        1e30, -1e30, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::from_bits(0x7ff0_0000_0000_0001), 5e-324,
+        f64::MIN_POSITIVE, -f64::MIN_POSITIVE, 1e-40, 8388607.5, -8388607.5, 4503599627370495.5,
+    ];
+    let mut state = 0x1234_5678_9abc_def0u64;
+    for _ in 0..64 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mag = (state % 60) as i32 - 8;
+        inputs.push((state >> 11) as f64 / (1u64 << 53) as f64 * p(mag) * if state & 1 == 0 { 1.0 } else { -1.0 });
+    }
+    run_rounding(&inputs);
+}

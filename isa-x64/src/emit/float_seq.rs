@@ -13,13 +13,15 @@
 //!   lemma for `x` in `[2^63, 2^64]`) converts, then is negated and gets bit 63 set.
 //! NaN traps with `bad_toint` (or gives 0 when saturating); out of range traps with
 //! `int_ovf` (or clamps).
+//!
+//! Rounding without SSE4.1 (`XmmRoundSeq`) is documented at [`emit_round_seq`].
 
 use atoll_codegen::buffer::CodeSink;
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{Reg, Writable};
 
 use super::seq::Seq;
-use crate::imms::{ShiftImm, Simm32};
+use crate::imms::{RoundImm, ShiftImm, Simm32};
 use crate::inst::{AluOp, CmpOp, ExtMode, GprToXmmOp, Inst, OperandSize, RegMem, RegMemImm, ShiftBy, ShiftKind, SseOp, XmmToGprOp, CC};
 use crate::label_use::LabelUse;
 
@@ -43,13 +45,22 @@ impl Fp {
     }
     /// `tmp_xmm = value` through `tmp_gpr`.
     fn constant(&self, s: &mut Seq, value: f64, tmp_gpr: Reg, tmp_xmm: Reg) {
-        let (bits, size) = if self.double {
-            (value.to_bits(), OperandSize::S64)
-        } else {
-            (u64::from((value as f32).to_bits()), OperandSize::S32)
-        };
+        let bits = if self.double { value.to_bits() } else { u64::from((value as f32).to_bits()) };
+        self.mask(s, bits, tmp_gpr, tmp_xmm);
+    }
+    /// `tmp_xmm = bits` (a bit pattern, e.g. a sign mask) through `tmp_gpr`.
+    fn mask(&self, s: &mut Seq, bits: u64, tmp_gpr: Reg, tmp_xmm: Reg) {
+        let size = if self.double { OperandSize::S64 } else { OperandSize::S32 };
         s.inst(Inst::gen_constant(bits, Writable::from_reg(tmp_gpr)));
         s.inst(Inst::GprToXmm { op: GprToXmmOp::Mov, src: RegMem::Reg(tmp_gpr), src_size: size, dst: Writable::from_reg(tmp_xmm) });
+    }
+    /// All bits of one float.
+    fn all_ones(&self) -> u64 {
+        if self.double {
+            u64::MAX
+        } else {
+            u64::from(u32::MAX)
+        }
     }
     fn zero(&self, x: Reg) -> Inst {
         Inst::XmmRmR { op: SseOp::Xorps, src1: x, src2: RegMem::Reg(x), dst: Writable::from_reg(x) }
@@ -266,6 +277,75 @@ pub(crate) fn emit_u64_to_float(sink: &mut impl CodeSink<LabelUse>, double: bool
     s.inst(Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Or, src1: tmp1, src2: RegMemImm::Reg(tmp2), dst: w(tmp1) });
     s.inst(Inst::GprToXmm { op, src: RegMem::Reg(tmp1), src_size: OperandSize::S64, dst: w(dst) });
     s.inst(fp.op(SseOp::Addss, SseOp::Addsd, dst, dst));
+    s.bind(done);
+    s.finish(sink);
+}
+
+/// Registers and mode of a rounding sequence for CPUs without SSE4.1's `roundss`.
+pub(crate) struct RoundSeq {
+    pub mode: RoundImm,
+    pub double: bool,
+    pub src: Reg,
+    pub dst: Reg,
+    pub tmp_gpr: Reg,
+    pub tmp_xmm: Reg,
+}
+
+/// Round without SSE4.1. Values with `|x| >= 2^23` (f32) / `2^52` (f64) are already
+/// integers (or infinite or NaN) and pass through as `x + 0.0`, which quiets a
+/// signalling NaN. Smaller ones: nearest-even adds and subtracts that power of two
+/// to `|x|` (the FPU's default rounding does the rest); the others truncate through
+/// a 64-bit integer and step by one for floor/ceil. Every rounded value has the sign
+/// of `x` (`ceil(-0.5) = -0`), so the sign bit of `x` is OR-ed in at the end.
+pub(crate) fn emit_round_seq(sink: &mut impl CodeSink<LabelUse>, r: &RoundSeq) {
+    let fp = Fp { double: r.double };
+    let w = Writable::from_reg;
+    let (limit, sign_mask) = if r.double { (2f64.powi(52), 1u64 << 63) } else { (2f64.powi(23), 1u64 << 31) };
+    let mut s = Seq::default();
+    let (small, done) = (s.label(), s.label());
+    // tmp_xmm = |x|, dst = limit.
+    fp.mask(&mut s, !sign_mask & fp.all_ones(), r.tmp_gpr, r.tmp_xmm);
+    s.inst(Inst::XmmRmR { op: SseOp::Andps, src1: r.tmp_xmm, src2: RegMem::Reg(r.src), dst: w(r.tmp_xmm) });
+    fp.constant(&mut s, limit, r.tmp_gpr, r.dst);
+    // `limit > |x|` is false for NaN (unordered), which takes the pass-through path.
+    s.inst(fp.ucomi(r.dst, r.tmp_xmm));
+    s.jcc(CC::NBE, small);
+    s.inst(Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(r.src), dst: w(r.dst) });
+    s.inst(fp.zero(r.tmp_xmm));
+    s.inst(fp.op(SseOp::Addss, SseOp::Addsd, r.tmp_xmm, r.dst));
+    s.jmp(done);
+    s.bind(small);
+    if r.mode == RoundImm::Nearest {
+        s.inst(fp.op(SseOp::Addss, SseOp::Addsd, r.dst, r.tmp_xmm));
+        s.inst(fp.op(SseOp::Subss, SseOp::Subsd, r.dst, r.tmp_xmm));
+        s.inst(Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(r.tmp_xmm), dst: w(r.dst) });
+    } else {
+        let cvt = if r.double { GprToXmmOp::Cvtsi2sd } else { GprToXmmOp::Cvtsi2ss };
+        s.inst(fp.cvtt(r.src, r.tmp_gpr, OperandSize::S64));
+        s.inst(Inst::GprToXmm { op: cvt, src: RegMem::Reg(r.tmp_gpr), src_size: OperandSize::S64, dst: w(r.dst) });
+        let step = s.label();
+        match r.mode {
+            // floor: one less when truncation went up (negative non-integers).
+            RoundImm::Floor => {
+                s.inst(fp.ucomi(r.dst, r.src));
+                s.jcc(CC::BE, step);
+                fp.constant(&mut s, 1.0, r.tmp_gpr, r.tmp_xmm);
+                s.inst(fp.op(SseOp::Subss, SseOp::Subsd, r.tmp_xmm, r.dst));
+            }
+            // ceil: one more when truncation went down (positive non-integers).
+            RoundImm::Ceil => {
+                s.inst(fp.ucomi(r.src, r.dst));
+                s.jcc(CC::BE, step);
+                fp.constant(&mut s, 1.0, r.tmp_gpr, r.tmp_xmm);
+                s.inst(fp.op(SseOp::Addss, SseOp::Addsd, r.tmp_xmm, r.dst));
+            }
+            RoundImm::Trunc | RoundImm::Nearest => {}
+        }
+        s.bind(step);
+    }
+    fp.mask(&mut s, sign_mask, r.tmp_gpr, r.tmp_xmm);
+    s.inst(Inst::XmmRmR { op: SseOp::Andps, src1: r.tmp_xmm, src2: RegMem::Reg(r.src), dst: w(r.tmp_xmm) });
+    s.inst(Inst::XmmRmR { op: SseOp::Orps, src1: r.dst, src2: RegMem::Reg(r.tmp_xmm), dst: w(r.dst) });
     s.bind(done);
     s.finish(sink);
 }

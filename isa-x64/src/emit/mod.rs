@@ -93,6 +93,17 @@ impl Inst {
                 };
                 float_seq::emit_float_to_int(sink, &c)
             }
+            Inst::XmmRoundSeq { mode, double, src, dst, tmp_gpr, tmp_xmm } => {
+                let r = float_seq::RoundSeq {
+                    mode: *mode,
+                    double: *double,
+                    src: *src,
+                    dst: dst.to_reg(),
+                    tmp_gpr: tmp_gpr.to_reg(),
+                    tmp_xmm: tmp_xmm.to_reg(),
+                };
+                float_seq::emit_round_seq(sink, &r)
+            }
             Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => {
                 float_seq::emit_u64_to_float(sink, *double, *src, dst.to_reg(), tmp1.to_reg(), tmp2.to_reg())
             }

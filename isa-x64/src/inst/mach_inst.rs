@@ -135,7 +135,7 @@ impl Inst {
                 v.reg_use(lhs);
                 v.reg_mod(rhs, dst);
             }
-            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } => {
+            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } | Inst::XmmRoundSeq { src, dst, tmp_gpr, tmp_xmm, .. } => {
                 v.reg_use(src);
                 v.reg_early_def(dst);
                 v.reg_early_def(tmp_gpr);

@@ -298,6 +298,15 @@ pub enum Inst {
         tmp_gpr: Writable<Reg>,
         tmp_xmm: Writable<Reg>,
     },
+    /// `roundss`/`roundsd` semantics on CPUs without SSE4.1 (see `emit::float_seq`).
+    XmmRoundSeq {
+        mode: RoundImm,
+        double: bool,
+        src: Reg,
+        dst: Writable<Reg>,
+        tmp_gpr: Writable<Reg>,
+        tmp_xmm: Writable<Reg>,
+    },
     /// Unsigned 64-bit integer to float (`double` or single), correctly rounded.
     CvtUint64ToFloat { double: bool, src: Reg, dst: Writable<Reg>, tmp1: Writable<Reg>, tmp2: Writable<Reg> },
 

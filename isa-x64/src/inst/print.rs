@@ -284,6 +284,15 @@ impl Inst {
                     wr(*tmp_xmm, S64)
                 )
             }
+            Inst::XmmRoundSeq { mode, double, src, dst, tmp_gpr, tmp_xmm } => format!(
+                "round{}_seq {}, {}, {} ; tmp {}, {}",
+                if *double { "sd" } else { "ss" },
+                wr(*dst, S64),
+                r(*src, S64),
+                mode.bits(),
+                wr(*tmp_gpr, S64),
+                wr(*tmp_xmm, S64)
+            ),
             Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => format!(
                 "cvt_u64_to_{} {}, {} ; tmp {}, {}",
                 if *double { "f64" } else { "f32" },
