@@ -469,3 +469,32 @@ fn rounding_without_sse41_matches_rust() {
     }
     run_rounding(&inputs);
 }
+
+#[test]
+fn fma_rounds_once() {
+    let has_fma = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
+    if !has_fma {
+        eprintln!("host CPU has no FMA; encoding is still checked by encoding.rs");
+        return;
+    }
+    // double f(double a, double b, double c) = a * b + c, and the f32 twin.
+    let funcs: Vec<Vec<Inst>> = [true, false]
+        .iter()
+        .map(|&double| vec![Inst::XmmFma { double, src1: xmm(0), src2: xmm(1), src3: RegMem::Reg(xmm(2)), dst: Writable::from_reg(xmm(0)) }])
+        .collect();
+    let (code, starts, _) = assemble(&funcs);
+    let cases = [(0.1, 10.0, -1.0), (1.0 + f64::EPSILON, 1.0 - f64::EPSILON, -1.0), (3.0, 7.0, 0.5), (-2.5, 4.0, 1e-30), (-7.25, 1e-3, 2.0)];
+    let mut body = String::new();
+    for (a, b, c) in cases {
+        body.push_str(&format!(
+            "    {{ double r = ((double (*)(double, double, double))(atoll_code + {}))({a:e}, {b:e}, {c:e}); float s = ((float (*)(float, float, float))(atoll_code + {}))({a:e}f, {b:e}f, {c:e}f); uint64_t u; uint32_t v; memcpy(&u, &r, 8); memcpy(&v, &s, 4); printf(\"%lx %x\\n\", (unsigned long)u, v); }}\n",
+            starts[0], starts[1]
+        ));
+    }
+    let driver = format!("{DRIVER_HEAD}int main(void) {{\n{body}    return 0;\n}}\n");
+    let out = common::link_and_run("fma", &code, &driver);
+    for ((a, b, c), line) in cases.iter().zip(out.lines()) {
+        let (af, bf, cf) = (*a as f32, *b as f32, *c as f32);
+        assert_eq!(line, format!("{:x} {:x}", a.mul_add(*b, *c).to_bits(), af.mul_add(bf, cf).to_bits()), "fma({a}, {b}, {c})");
+    }
+}

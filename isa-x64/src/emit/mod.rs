@@ -68,6 +68,10 @@ impl Inst {
                 debug_assert_eq!(src1, &dst.to_reg(), "two-address SSE: dst must reuse src1");
                 sse::emit_xmm_cmp_imm(sink, *op, src2, *pred, dst.to_reg())
             }
+            Inst::XmmFma { double, src1, src2, src3, dst } => {
+                debug_assert_eq!(src1, &dst.to_reg(), "fma: dst must reuse src1");
+                sse::emit_fma(sink, *double, *src2, src3, dst.to_reg())
+            }
             Inst::XmmMovRM { op, src, dst } => sse::emit_xmm_store(sink, *op, *src, dst),
             Inst::XmmCmpRmR { op, src1, src2 } => sse::emit_xmm_rm_r(sink, *op, src2, *src1),
             Inst::GprToXmm { op, src, src_size, dst } => sse::emit_gpr_to_xmm(sink, *op, src, *src_size, dst.to_reg()),

@@ -127,6 +127,11 @@ impl Inst {
                 v.reg_use(src1);
                 rm_uses(src2, v);
             }
+            Inst::XmmFma { src1, src2, src3, dst, .. } => {
+                v.reg_use(src2);
+                rm_uses(src3, v);
+                v.reg_mod(src1, dst);
+            }
             Inst::XmmCmove { consequent, alternative, dst, .. } => {
                 v.reg_use(consequent);
                 v.reg_mod(alternative, dst);

@@ -269,6 +269,9 @@ pub enum Inst {
     /// `cmp<pred>ss`/`cmp<pred>sd dst, src2` with `dst` = `src1`: the low lane becomes
     /// all ones or all zeros (masks for branch-free float selects and NaN checks).
     XmmCmpImm { op: SseOp, src1: Reg, src2: RegMem, pred: FcmpImm, dst: Writable<Reg> },
+    /// Fused multiply-add `dst = src1 * src2 + src3` with one rounding
+    /// (`vfmadd213ss`/`sd`, VEX-encoded; needs the `has_fma` setting). `dst` reuses `src1`.
+    XmmFma { double: bool, src1: Reg, src2: Reg, src3: RegMem, dst: Writable<Reg> },
     /// `movss`/`movsd`/`movups` store.
     XmmMovRM { op: SseOp, src: Reg, dst: Amode },
     /// `ucomiss`/`ucomisd src1, src2`: flags only (unordered sets ZF, PF and CF).

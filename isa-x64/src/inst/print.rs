@@ -237,6 +237,10 @@ impl Inst {
                 let (suffix, ptr) = sse_name(*op);
                 format!("cmp{}{suffix} {}, {}", pred.name(), wr(*dst, S64), xrm(src2, ptr))
             }
+            Inst::XmmFma { double, src2, src3, dst, .. } => {
+                let (name, ptr) = if *double { ("vfmadd213sd", "qword ptr") } else { ("vfmadd213ss", "dword ptr") };
+                format!("{name} {}, {}, {}", wr(*dst, S64), r(*src2, S64), xrm(src3, ptr))
+            }
             Inst::XmmMovRM { op, src, dst } => {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}", mem(ptr, dst), r(*src, S64))
