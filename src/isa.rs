@@ -16,6 +16,10 @@
 //! descriptor, the shared [`Flags`](crate::codegen::settings::Flags) and the ISA
 //! flags is a `match` on [`IsaKind`], added here when the backends exist.
 
+mod header;
+
+pub use header::{resolve_header, HeaderError, HeaderLine, ResolvedHeader, TestTarget};
+
 use crate::codegen::settings::{self, Builder, SettingsError, Template};
 use std::fmt;
 use std::str::FromStr;

@@ -3,7 +3,8 @@
 //! Every ISA crate has the same modules and type names: `regs` (register file),
 //! `imms` (immediates that can only hold encodable values), `inst` (the `Inst`
 //! enum and its printer), `emit` (encoder and `EmitState`), `label_use` (`LabelUse`
-//! kinds with ranges and veneers), and later `abi` and `lower`.
+//! kinds with ranges and veneers), `abi` (calling conventions, prologue/epilogue,
+//! spills), and later `lower`.
 //!
 //! Registers reserved for veneers: `x16` and `x17` (IP0/IP1); `x18` (platform) is
 //! never used; `x29` is the frame pointer and `x30` the link register. `xzr` and `sp`
@@ -14,6 +15,7 @@
 
 #![deny(rust_2018_idioms)]
 
+pub mod abi;
 pub mod emit;
 pub mod imms;
 pub mod inst;

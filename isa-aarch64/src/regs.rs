@@ -14,7 +14,7 @@
 //! - `x18`: platform register.
 //! - `x29` (fp), `x30` (lr), `sp`, `xzr`.
 
-use atoll_codegen::machinst::{PReg, Reg, RegClass, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 
 /// Physical index of `xzr` in the integer class.
 const ZR_INDEX: usize = 31;
@@ -128,6 +128,20 @@ pub fn allocatable_int_regs() -> Vec<PReg> {
 /// The float registers regalloc2 may allocate (all of them).
 pub fn allocatable_float_regs() -> Vec<PReg> {
     (0u8..=31).map(vreg_preg).collect()
+}
+
+/// Registers a call may destroy under AAPCS64 (and our `fast` convention): `x0`–`x17`
+/// and the float registers except `v8`–`v15` (whose low 64 bits, all that scalar
+/// code uses, are callee-saved).
+pub fn caller_saved_clobbers() -> PRegSet {
+    let mut set = PRegSet::empty();
+    for n in 0..=17 {
+        set.add(xreg_preg(n));
+    }
+    for n in (0..=7).chain(16..=31) {
+        set.add(vreg_preg(n));
+    }
+    set
 }
 
 fn real(r: Reg, what: &str) -> PReg {

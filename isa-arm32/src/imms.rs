@@ -17,7 +17,10 @@ impl ModImm {
     pub fn maybe_from_u32(value: u32) -> Option<ModImm> {
         (0..16u8).find_map(|rot| {
             let imm = value.rotate_left(2 * rot as u32);
-            (imm < 256).then_some(ModImm { imm8: imm as u8, rot })
+            (imm < 256).then_some(ModImm {
+                imm8: imm as u8,
+                rot,
+            })
         })
     }
 
@@ -115,13 +118,17 @@ pub struct VfpImm8(u8);
 impl VfpImm8 {
     /// The encoding of `value` as an `f64` immediate, if it has one.
     pub fn maybe_from_f64(value: f64) -> Option<VfpImm8> {
-        (0..=255u8).map(VfpImm8).find(|i| i.to_f64().to_bits() == value.to_bits())
+        (0..=255u8)
+            .map(VfpImm8)
+            .find(|i| i.to_f64().to_bits() == value.to_bits())
     }
 
     /// The encoding of `value` as an `f32` immediate, if it has one. Every such value
     /// is exactly representable in both widths.
     pub fn maybe_from_f32(value: f32) -> Option<VfpImm8> {
-        (0..=255u8).map(VfpImm8).find(|i| (i.to_f64() as f32).to_bits() == value.to_bits())
+        (0..=255u8)
+            .map(VfpImm8)
+            .find(|i| (i.to_f64() as f32).to_bits() == value.to_bits())
     }
 
     /// The value the 8-bit field stands for.
@@ -130,7 +137,11 @@ impl VfpImm8 {
         // VFPExpandImm: the exponent is NOT(b):b...b:c:d, i.e. `cd + 1` when b = 0 and
         // `cd - 3` when b = 1, covering -3..=4.
         let bcd = (self.0 >> 4) & 0x7;
-        let exp = if bcd & 0x4 != 0 { (bcd & 0x3) as i32 - 3 } else { (bcd & 0x3) as i32 + 1 };
+        let exp = if bcd & 0x4 != 0 {
+            (bcd & 0x3) as i32 - 3
+        } else {
+            (bcd & 0x3) as i32 + 1
+        };
         let frac = (16 + (self.0 & 0xf) as u32) as f64 / 16.0;
         sign * frac * 2f64.powi(exp)
     }
@@ -187,7 +198,10 @@ mod tests {
     fn shift_amounts_follow_each_kind() {
         assert!(ShiftAmt::maybe_from_u32(ShiftKind::Lsl, 0).is_some());
         assert!(ShiftAmt::maybe_from_u32(ShiftKind::Lsl, 32).is_none());
-        assert_eq!(ShiftAmt::maybe_from_u32(ShiftKind::Asr, 32).map(|s| s.bits()), Some(0));
+        assert_eq!(
+            ShiftAmt::maybe_from_u32(ShiftKind::Asr, 32).map(|s| s.bits()),
+            Some(0)
+        );
         assert!(ShiftAmt::maybe_from_u32(ShiftKind::Ror, 0).is_none());
     }
 

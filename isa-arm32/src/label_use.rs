@@ -89,7 +89,10 @@ impl atoll_codegen::buffer::LabelUse for LabelUse {
 
     fn patch(self, buffer: &mut [u8], use_offset: CodeOffset, label_offset: CodeOffset) {
         let delta = label_offset as i64 - use_offset as i64;
-        debug_assert!(self.in_range(delta), "{self:?} patched out of range: delta {delta}");
+        debug_assert!(
+            self.in_range(delta),
+            "{self:?} patched out of range: delta {delta}"
+        );
         let Some(field) = buffer.get_mut(..4) else {
             debug_assert!(false, "{self:?} patch past the end of the buffer");
             return;
@@ -103,13 +106,21 @@ impl atoll_codegen::buffer::LabelUse for LabelUse {
             }
             LabelUse::Ldr12 => {
                 let off = delta - PC_BIAS;
-                let (u, mag) = if off >= 0 { (1, off as u32) } else { (0, (-off) as u32) };
+                let (u, mag) = if off >= 0 {
+                    (1, off as u32)
+                } else {
+                    (0, (-off) as u32)
+                };
                 (word & !(1 << 23) & !0xfff) | (u << 23) | (mag & 0xfff)
             }
             LabelUse::Vldr8 => {
                 let off = delta - PC_BIAS;
                 debug_assert_eq!(off & 3, 0, "vldr literal not word aligned");
-                let (u, mag) = if off >= 0 { (1, off as u32) } else { (0, (-off) as u32) };
+                let (u, mag) = if off >= 0 {
+                    (1, off as u32)
+                } else {
+                    (0, (-off) as u32)
+                };
                 (word & !(1 << 23) & !0xff) | (u << 23) | ((mag >> 2) & 0xff)
             }
             LabelUse::PCRel32 => word.wrapping_add(delta as u32),

@@ -100,7 +100,10 @@ pub fn dreg_num(r: Reg) -> u32 {
     debug_assert_eq!(p.class(), RegClass::Float, "{r:?} is not a float register");
     let hw = p.hw_enc();
     if hw >= S_BASE {
-        debug_assert!((hw - S_BASE) % 2 == 0, "odd s register used as a d register");
+        debug_assert!(
+            (hw - S_BASE).is_multiple_of(2),
+            "odd s register used as a d register"
+        );
         ((hw - S_BASE) / 2) as u32
     } else {
         hw as u32
@@ -149,7 +152,10 @@ pub fn show_dreg(r: Reg) -> String {
 /// Integer registers the allocator may use, in preference order: caller-saved first.
 /// Excludes r11 (frame pointer), ip (veneers), sp, lr and pc.
 pub fn allocatable_int() -> Vec<PReg> {
-    [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].into_iter().map(rreg_preg).collect()
+    [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        .into_iter()
+        .map(rreg_preg)
+        .collect()
 }
 
 /// Float registers the allocator may use: d0–d15 (AAPCS-VFP: d8–d15 callee-saved).

@@ -33,7 +33,11 @@ fn emit(inst: &Inst) -> RecordingSink<LabelUse> {
 fn target_of(line: &DisasmLine) -> u32 {
     let hex = match line.text.split_once("@ 0x") {
         Some((_, h)) => h,
-        None => line.text.rsplit_once("0x").map(|(_, h)| h).unwrap_or_else(|| panic!("no target in {line:?}")),
+        None => line
+            .text
+            .rsplit_once("0x")
+            .map(|(_, h)| h)
+            .unwrap_or_else(|| panic!("no target in {line:?}")),
     };
     let hex: String = hex.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
     u32::from_str_radix(&hex, 16).unwrap()
@@ -48,8 +52,15 @@ fn patch_at_distance(inst: &Inst, delta: i64) -> Vec<DisasmLine> {
     for &(off, _, kind) in &sink.label_uses.clone() {
         let use_at = BASE + off;
         let label = (BASE as i64 + delta + off as i64) as CodeOffset;
-        assert!(kind.in_range(label as i64 - use_at as i64), "{kind:?} delta {delta}");
-        kind.patch(&mut sink.bytes[off as usize..off as usize + 4], use_at, label);
+        assert!(
+            kind.in_range(label as i64 - use_at as i64),
+            "{kind:?} delta {delta}"
+        );
+        kind.patch(
+            &mut sink.bytes[off as usize..off as usize + 4],
+            use_at,
+            label,
+        );
     }
     objdump(&sink.bytes)
 }
@@ -58,7 +69,13 @@ fn branch_forms() -> Vec<(Inst, &'static str)> {
     let l = MachLabel(1);
     let mut forms = vec![
         (Inst::Jmp { target: l }, "b"),
-        (Inst::CallLabel { target: l }, "bl"),
+        (
+            Inst::CallLabel {
+                target: l,
+                info: Default::default(),
+            },
+            "bl",
+        ),
     ];
     for (cond, name) in [
         (Cond::Eq, "beq"),
@@ -100,8 +117,15 @@ fn every_branch_form_reaches_its_label() {
         for &delta in BRANCH_DELTAS {
             let lines = patch_at_distance(&inst, delta);
             let line = &lines[0];
-            assert!(line.text.starts_with(&format!("{mnemonic} ")), "{line:?} for {inst:?}");
-            assert_eq!(target_of(line), delta as u32, "{inst:?} at delta {delta}: {line:?}");
+            assert!(
+                line.text.starts_with(&format!("{mnemonic} ")),
+                "{line:?} for {inst:?}"
+            );
+            assert_eq!(
+                target_of(line),
+                delta as u32,
+                "{inst:?} at delta {delta}: {line:?}"
+            );
         }
     }
 }
@@ -117,13 +141,21 @@ fn branch24_limits_are_exact() {
 
 #[test]
 fn two_way_branch_patches_both_uses() {
-    let inst = Inst::CondBr { cond: Cond::Gt, taken: MachLabel(1), not_taken: MachLabel(2) };
+    let inst = Inst::CondBr {
+        cond: Cond::Gt,
+        taken: MachLabel(1),
+        not_taken: MachLabel(2),
+    };
     let mut sink = emit(&inst);
     // taken at +0x40 from the start, not_taken at -0x80.
     let labels = [(MachLabel(1), 0x40i64), (MachLabel(2), -0x80)];
     for &(off, label, kind) in &sink.label_uses.clone() {
         let d = labels.iter().find(|(l, _)| *l == label).unwrap().1;
-        kind.patch(&mut sink.bytes[off as usize..off as usize + 4], BASE + off, (BASE as i64 + d) as u64);
+        kind.patch(
+            &mut sink.bytes[off as usize..off as usize + 4],
+            BASE + off,
+            (BASE as i64 + d) as u64,
+        );
     }
     let lines = objdump(&sink.bytes);
     assert!(lines[0].text.starts_with("bgt "), "{lines:?}");
@@ -135,11 +167,18 @@ fn two_way_branch_patches_both_uses() {
 #[test]
 fn jump_table_entries_reach_their_labels() {
     let targets: Box<[MachLabel]> = (0..4).map(MachLabel).collect::<Vec<_>>().into();
-    let mut sink = emit(&Inst::JumpTable { idx: rreg(3), targets });
+    let mut sink = emit(&Inst::JumpTable {
+        idx: rreg(3),
+        targets,
+    });
     let dests = [0x1000i64, -0x1000, 0x20, 0x0];
     for &(off, label, kind) in &sink.label_uses.clone() {
         let dest = dests[label.0 as usize];
-        kind.patch(&mut sink.bytes[off as usize..off as usize + 4], BASE + off, (BASE as i64 + dest) as u64);
+        kind.patch(
+            &mut sink.bytes[off as usize..off as usize + 4],
+            BASE + off,
+            (BASE as i64 + dest) as u64,
+        );
     }
     let lines = objdump(&sink.bytes);
     assert_eq!(lines[0].text, "add pc, pc, r3, lsl #2");
@@ -155,23 +194,49 @@ fn jump_table_entries_reach_their_labels() {
 fn literal_loads_reach_their_labels() {
     let l = MachLabel(9);
     let forms = [
-        Inst::Load { width: WordByte::Word, rt: writable(rreg(0)), mem: AMode::Literal(l) },
-        Inst::Load { width: WordByte::Byte, rt: writable(rreg(7)), mem: AMode::Literal(l) },
+        Inst::Load {
+            width: WordByte::Word,
+            rt: writable(rreg(0)),
+            mem: AMode::Literal(l),
+        },
+        Inst::Load {
+            width: WordByte::Byte,
+            rt: writable(rreg(7)),
+            mem: AMode::Literal(l),
+        },
     ];
     for inst in &forms {
         for delta in [8i64, 0, -4, 4103, -4087, 0x800, -0x800] {
             let lines = patch_at_distance(inst, delta);
-            assert_eq!(target_of(&lines[0]), delta as u32, "{inst:?} {delta}: {:?}", lines[0]);
+            assert_eq!(
+                target_of(&lines[0]),
+                delta as u32,
+                "{inst:?} {delta}: {:?}",
+                lines[0]
+            );
         }
     }
     let vforms = [
-        Inst::FpuLoad { size: FpSize::F64, rd: writable(dreg(5)), mem: VfpAMode::Literal(l) },
-        Inst::FpuLoad { size: FpSize::F32, rd: writable(dreg(2)), mem: VfpAMode::Literal(l) },
+        Inst::FpuLoad {
+            size: FpSize::F64,
+            rd: writable(dreg(5)),
+            mem: VfpAMode::Literal(l),
+        },
+        Inst::FpuLoad {
+            size: FpSize::F32,
+            rd: writable(dreg(2)),
+            mem: VfpAMode::Literal(l),
+        },
     ];
     for inst in &vforms {
         for delta in [8i64, 0, -4, 1028, -1012, 0x100, -0x100] {
             let lines = patch_at_distance(inst, delta);
-            assert_eq!(target_of(&lines[0]), delta as u32, "{inst:?} {delta}: {:?}", lines[0]);
+            assert_eq!(
+                target_of(&lines[0]),
+                delta as u32,
+                "{inst:?} {delta}: {:?}",
+                lines[0]
+            );
         }
     }
     // A plain (non-literal) vldr still encodes: sanity for the offset form next door.
@@ -197,15 +262,34 @@ fn check_veneer_chain(branch: Inst, at: usize, veneer_at: usize, label: u64) {
     let use_at = at as u64 + off;
     // Out of range for the branch itself: that is why the veneer exists.
     assert!(!kind.in_range(label as i64 - use_at as i64));
-    kind.patch(&mut buf[use_at as usize..use_at as usize + 4], use_at, veneer_at as u64);
-    let (vuse, vkind) = kind.generate_veneer(&mut buf[veneer_at..veneer_at + VENEER_SIZE as usize], veneer_at as u64);
+    kind.patch(
+        &mut buf[use_at as usize..use_at as usize + 4],
+        use_at,
+        veneer_at as u64,
+    );
+    let (vuse, vkind) = kind.generate_veneer(
+        &mut buf[veneer_at..veneer_at + VENEER_SIZE as usize],
+        veneer_at as u64,
+    );
     let vuse_at = veneer_at as u64 + vuse;
-    vkind.patch(&mut buf[vuse_at as usize..vuse_at as usize + 4], vuse_at, label);
+    vkind.patch(
+        &mut buf[vuse_at as usize..vuse_at as usize + 4],
+        vuse_at,
+        label,
+    );
 
     let lines = objdump(&buf);
-    let at_off = |o: usize| lines.iter().find(|l| l.offset == o as u64).unwrap_or_else(|| panic!("no line at {o}"));
+    let at_off = |o: usize| {
+        lines
+            .iter()
+            .find(|l| l.offset == o as u64)
+            .unwrap_or_else(|| panic!("no line at {o}"))
+    };
     assert_eq!(target_of(at_off(at)), veneer_at as u32, "{:?}", at_off(at));
-    assert_eq!(at_off(veneer_at).text, format!("ldr ip, [pc] @ {:#x}", veneer_at + 8));
+    assert_eq!(
+        at_off(veneer_at).text,
+        format!("ldr ip, [pc] @ {:#x}", veneer_at + 8)
+    );
     assert_eq!(at_off(veneer_at + 4).text, "add pc, pc, ip");
     // `ldr ip, [pc]` loads the word objdump shows at veneer + 8; `add pc, pc, ip`
     // reads PC as veneer + 12.
@@ -220,8 +304,14 @@ fn veneer_chains_land_on_their_labels() {
     let l = MachLabel(1);
     for branch in [
         Inst::Jmp { target: l },
-        Inst::CallLabel { target: l },
-        Inst::OneWayCondBr { cond: Cond::Ne, target: l },
+        Inst::CallLabel {
+            target: l,
+            info: Default::default(),
+        },
+        Inst::OneWayCondBr {
+            cond: Cond::Ne,
+            target: l,
+        },
     ] {
         // Veneer after the branch, label far ahead.
         check_veneer_chain(branch.clone(), 0, 0x40, far_fwd);
@@ -234,7 +324,10 @@ fn veneer_chains_land_on_their_labels() {
 
 #[test]
 fn call_relocation_resolves_through_branch24() {
-    let sink = emit(&Inst::Call { target: RelocTarget(3) });
+    let sink = emit(&Inst::Call {
+        target: RelocTarget(3),
+        info: Default::default(),
+    });
     let (off, reloc, _, addend) = sink.relocs[0];
     assert_eq!(off, 0);
     // Unpatched, the placeholder is `bl .`, valid as an ELF REL addend.

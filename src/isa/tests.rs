@@ -19,7 +19,14 @@ fn short_names_and_triples() {
     for &(name, kind, arch) in table {
         if !kind.is_enabled() {
             let err = lookup(name).expect_err(name);
-            assert_eq!(err, LookupError::NotCompiledIn { kind, arch: arch_name(kind) }, "{name}");
+            assert_eq!(
+                err,
+                LookupError::NotCompiledIn {
+                    kind,
+                    arch: arch_name(kind)
+                },
+                "{name}"
+            );
             continue;
         }
         let d = lookup(name).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -134,4 +141,53 @@ fn bad_target_lines() {
         assert_eq!(err.to_string(), want, "{line}");
         assert_eq!(err.is_unsupported(), unsupported, "{line}");
     }
+}
+
+#[test]
+#[cfg(all(feature = "x64", feature = "aarch64"))]
+fn header_lines_snapshot_shared_flags() {
+    use crate::codegen::settings::OptLevel;
+    let lines = [
+        HeaderLine::Set("set opt_level=speed"),
+        HeaderLine::Target("target x86_64 has_avx"),
+        HeaderLine::Target("target riscv64 has_v"),
+        HeaderLine::Set("set opt_level=none unwind_info=false"),
+        HeaderLine::Target("aarch64"),
+    ];
+    let h = resolve_header(lines).unwrap();
+    assert_eq!(h.targets.len(), 2);
+    assert_eq!(
+        (h.targets[0].index, h.targets[0].spec.isa.kind),
+        (1, IsaKind::X64)
+    );
+    assert_eq!(h.targets[0].shared.opt_level(), OptLevel::Speed);
+    assert!(h.targets[0].shared.unwind_info());
+    assert_eq!(h.targets[0].spec.isa_flags.raw("has_avx"), Some(1));
+    assert_eq!(
+        (h.targets[1].index, h.targets[1].spec.isa.kind),
+        (4, IsaKind::Aarch64)
+    );
+    assert_eq!(h.targets[1].shared.opt_level(), OptLevel::None);
+    assert!(!h.targets[1].shared.unwind_info());
+    assert_eq!(h.skipped.len(), 1);
+    assert_eq!(h.skipped[0].0, 2);
+    assert!(h.skipped[0].1.is_unsupported());
+    assert!(!h.shared.unwind_info());
+}
+
+#[test]
+fn header_errors_name_the_line() {
+    let lines = [
+        HeaderLine::Set("set opt_level=speed"),
+        HeaderLine::Set("set enable_verifer"),
+    ];
+    let err = resolve_header(lines).unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(
+        err.to_string(),
+        "unknown shared setting `enable_verifer` (did you mean `enable_verifier`?)"
+    );
+    let err = resolve_header([HeaderLine::Target("target x86-64")]).unwrap_err();
+    assert_eq!(err.index, 0);
+    assert!(!err.error.is_unsupported());
 }

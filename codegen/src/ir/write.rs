@@ -3,7 +3,8 @@
 //! Output is canonical: the preamble in the order `ss`, `gv`, `sig`, `fn`; one blank
 //! line before each block (none before the first when the preamble is empty); every
 //! signature with its calling convention; a type suffix exactly on the opcodes whose
-//! controlling type is [`Ctrl::Explicit`]. Printing, parsing and printing again gives
+//! controlling type cannot be read from an operand defined earlier in the same block
+//! (see `needs_type_suffix`). Printing, parsing and printing again gives
 //! the same text.
 
 use core::fmt::{self, Write};
@@ -11,6 +12,7 @@ use core::fmt::{self, Write};
 use super::entities::{Block, Inst, Value};
 use super::function::Function;
 use super::instructions::{BlockCall, InstructionData};
+use super::dfg::ValueDef;
 use super::opcodes::Ctrl;
 
 impl fmt::Display for Function {
@@ -94,7 +96,7 @@ impl fmt::Display for DisplayInst<'_> {
         let data = &func.dfg[inst];
         let opcode = data.opcode();
         f.write_str(opcode.name())?;
-        if opcode.info().ctrl == Ctrl::Explicit {
+        if needs_type_suffix(func, inst) {
             match func.ctrl_type(inst) {
                 Some(t) => write!(f, ".{t}")?,
                 // An explicit-type opcode without results cannot be built by the
@@ -103,6 +105,27 @@ impl fmt::Display for DisplayInst<'_> {
             }
         }
         write_operands(f, func, data)
+    }
+}
+
+/// The suffix is printed for [`Ctrl::Explicit`] opcodes, and for
+/// [`Ctrl::Operand`] ones whose type-giving operand is not defined in the same block
+/// (Cranelift's rule): a reader, or the parser, may meet the use before the
+/// definition.
+fn needs_type_suffix(func: &Function, inst: Inst) -> bool {
+    let data = &func.dfg[inst];
+    match data.opcode().info().ctrl {
+        Ctrl::None => false,
+        Ctrl::Explicit => true,
+        Ctrl::Operand(n) => {
+            let Some(&arg) = data.args().get(usize::from(n)) else { return false };
+            let def_block = match func.dfg.value_def(arg) {
+                ValueDef::Result(i, _) => func.layout.inst_block(i),
+                ValueDef::Param(b, _) => Some(b),
+                ValueDef::Unused => None,
+            };
+            def_block.is_none() || def_block != func.layout.inst_block(inst)
+        }
     }
 }
 
@@ -225,7 +248,7 @@ mod tests {
         func.layout.set_cold(b1, true);
         let v0 = func.dfg.append_block_param(b0, Type::I32);
         let p1 = func.dfg.append_block_param(b1, Type::I32);
-        let mut add = |func: &mut Function, block, data: InstructionData, ctrl| {
+        let add = |func: &mut Function, block, data: InstructionData, ctrl| {
             let tys = func.result_types(&data, ctrl).unwrap();
             let inst = func.dfg.make_inst(data);
             for t in tys {

@@ -15,8 +15,9 @@
 //! stack alignment; `stack_size` is a multiple of `stack_slot_min` and covers every
 //! stack location.
 //!
-//! Return values use the same algorithm over the return registers; those that do not
-//! fit go to a *return area* in the caller's frame, whose address the caller passes
+//! Return values use the same algorithm over the return registers (with their own
+//! rules, e.g. at most one value in registers); those that do not fit go to a
+//! *return area* in the caller's frame, whose address the caller passes
 //! as a hidden pointer argument placed before all others.
 
 use regalloc2::{PReg, PRegSet, RegClass, SpillSlot};
@@ -83,6 +84,26 @@ pub struct ArgRules {
     pub shared_position: bool,
     /// After a value of a class went to the stack, later ones of that class do too.
     pub no_backfill: bool,
+    /// At most this many values go in registers; the rest go to the stack (native
+    /// multi-value returns: only the first result in a register).
+    pub max_reg_values: Option<u32>,
+}
+
+impl ArgRules {
+    /// A plain convention: one cursor per class, back-filling allowed, no register
+    /// pairs, no limit on values in registers, stack values aligned up to 16 bytes.
+    /// Conventions with more rules start from this and set fields.
+    pub fn plain(reg_bytes: [u32; 3], stack_slot_min: u32) -> ArgRules {
+        ArgRules {
+            reg_bytes,
+            stack_slot_min,
+            stack_align_max: 16,
+            even_reg_pairs: false,
+            shared_position: false,
+            no_backfill: false,
+            max_reg_values: None,
+        }
+    }
 }
 
 /// Why values could not be assigned.
@@ -120,7 +141,7 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
     let mut spilled = [false; 3];
     let mut stack: u64 = 0;
     let mut locs = Vec::with_capacity(params.len());
-    for p in params {
+    for (i, p) in params.iter().enumerate() {
         if p.size == 0 || p.size > 16 {
             return Err(AbiError::BadSize(p.size));
         }
@@ -131,7 +152,8 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
         if rules.even_reg_pairs && nregs > 1 {
             first += first % 2;
         }
-        let fits = !(rules.no_backfill && spilled[c]) && first + nregs <= list.len();
+        let under_max = rules.max_reg_values.is_none_or(|m| (i as u64) < u64::from(m));
+        let fits = under_max && !(rules.no_backfill && spilled[c]) && first + nregs <= list.len();
         if fits {
             locs.push(ArgLoc::Regs(list[first..first + nregs].iter().copied().collect()));
             if rules.shared_position {
@@ -174,17 +196,18 @@ pub struct SigAssignment {
 
 /// Assign a signature: returns first (to know whether a return area is needed),
 /// then the hidden return-area pointer (an integer of `ptr_bytes`) followed by the
-/// arguments.
+/// arguments. Return-area offsets follow `ret_rules` (usually the argument rules,
+/// with `max_reg_values` set for conventions that return one value in registers).
 pub fn assign_signature(
     params: &[AbiParam],
     rets: &[AbiParam],
     arg_regs: &ArgRegs<'_>,
     ret_regs: &ArgRegs<'_>,
     rules: &ArgRules,
+    ret_rules: &ArgRules,
     ptr_bytes: u32,
 ) -> Result<SigAssignment, AbiError> {
-    let ret_rules = ArgRules { no_backfill: true, ..*rules };
-    let rets = assign_args(rets, ret_regs, &ret_rules)?;
+    let rets = assign_args(rets, ret_regs, ret_rules)?;
     let needs_area = rets.locs.iter().any(|l| matches!(l, ArgLoc::Stack { .. }));
     if !needs_area {
         return Ok(SigAssignment { args: assign_args(params, arg_regs, rules)?, rets, ret_area_ptr: None });

@@ -10,10 +10,13 @@
 //!   predecessors (counting edges, so a branch naming one target twice counts as two
 //!   edges): every such edge goes through its own edge block, which has exactly one
 //!   predecessor and one successor. regalloc2 requires this to place edge moves;
-//! - warm blocks come in reverse postorder (a block's first successor is visited last
-//!   by the depth-first search so it tends to follow the block and fall through);
-//!   cold blocks keep their relative order but are moved after every warm block. An
-//!   edge block is cold when its target is;
+//! - blocks come in reverse postorder (a block's first successor is visited last by
+//!   the depth-first search so it tends to follow the block and fall through);
+//! - cold blocks are only *flagged* here (an edge block is cold when its target is):
+//!   VCode must stay in reverse postorder, because regalloc2's backtracking allocator
+//!   produced allocations its own checker rejects when cold blocks were moved ahead
+//!   of time (found by `tests/machinst_regalloc.rs`). The emission driver sinks them
+//!   to the end of the function instead;
 //! - lowered block `i` is bound to `MachLabel(i)`.
 
 use smallvec::SmallVec;
@@ -151,10 +154,7 @@ impl BlockOrder {
             LoweredBlock::Edge { succ, .. } => succ != entry && cfg.is_cold(succ),
         };
 
-        let rpo = reverse_postorder(entry, &node_succs);
-        // Stable partition: warm blocks (entry first) then cold ones.
-        let (warm, cold): (Vec<u32>, Vec<u32>) = rpo.into_iter().partition(|&nd| !node_cold(nd));
-        let nodes: Vec<u32> = warm.into_iter().chain(cold).collect();
+        let nodes = reverse_postorder(entry, &node_succs);
 
         let mut node_to_lowered = vec![NONE; node_succs.len()];
         for (i, &nd) in nodes.iter().enumerate() {
@@ -195,7 +195,7 @@ impl BlockOrder {
         &self.succs[lowered as usize]
     }
 
-    /// Whether lowered block `lowered` was sunk as cold.
+    /// Whether lowered block `lowered` is cold (emitted after all warm blocks).
     pub fn is_cold(&self, lowered: u32) -> bool {
         self.cold[lowered as usize]
     }

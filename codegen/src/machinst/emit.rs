@@ -1,6 +1,7 @@
 //! The emission driver: turns an allocated [`VCode`] into bytes in a buffer.
 //!
-//! For each block in layout order it (1) asks the buffer whether an island is due
+//! Layout order is the VCode order with cold blocks moved after all warm ones
+//! (stable), see [`final_block_order`]. For each block in that order it (1) asks the buffer whether an island is due
 //! before the block's worst-case size, (2) binds the block's label, (3) emits the
 //! prologue in the entry block, then the block's instructions interleaved with
 //! regalloc2's edits (moves, spills and reloads synthesized through
@@ -18,7 +19,7 @@ use super::{
     ABIMachineSpec, AllocApplier, FrameError, FrameLayout, FrameLayoutInput, MachInst, MachInstEmitState,
     MachTerminator, Reg, StackSlotSpec, VCode, Writable,
 };
-use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachLabel};
+use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachBuffer, MachLabel};
 
 /// What the driver needs from a code buffer beyond [`CodeSink`].
 pub trait EmitBuffer<L: IslandIsa>: CodeSink<L> {
@@ -30,6 +31,21 @@ pub trait EmitBuffer<L: IslandIsa>: CodeSink<L> {
     fn island_needed(&self, distance: CodeOffset) -> bool;
     /// Emit an island now (jumped around), leaving room for `distance` more bytes.
     fn emit_island(&mut self, distance: CodeOffset);
+}
+
+impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
+    fn get_label(&mut self) -> MachLabel {
+        MachBuffer::get_label(self)
+    }
+    fn bind_label(&mut self, label: MachLabel) {
+        MachBuffer::bind_label(self, label)
+    }
+    fn island_needed(&self, distance: CodeOffset) -> bool {
+        MachBuffer::island_needed(self, distance)
+    }
+    fn emit_island(&mut self, distance: CodeOffset) {
+        MachBuffer::emit_island(self, distance)
+    }
 }
 
 /// Frame inputs the driver cannot derive from the VCode.
@@ -46,7 +62,7 @@ pub struct FrameRequest<'a> {
 pub struct EmitResult {
     /// The function's frame.
     pub frame: FrameLayout,
-    /// Offset at which each block starts.
+    /// Offset at which each block starts, indexed by VCode block.
     pub block_offsets: Vec<CodeOffset>,
 }
 
@@ -132,9 +148,9 @@ where
     abi.gen_epilogue(&frame, &mut epilogue);
 
     let mut state = <A::I as MachInst>::State::new(&frame);
-    let mut block_offsets = Vec::with_capacity(n);
     let worst = <A::I as MachInst>::worst_case_size();
-    for b in 0..n {
+    let mut block_offsets = vec![0; n];
+    for b in final_block_order(vcode) {
         let block = Block::new(b);
         let mut count = vcode.block_inst_range(b as u32).len() + epilogue.len();
         if b == 0 {
@@ -146,7 +162,7 @@ where
             buffer.emit_island(size);
         }
         buffer.bind_label(MachLabel(b as u32));
-        block_offsets.push(buffer.cur_offset());
+        block_offsets[b] = buffer.cur_offset();
         if b == 0 {
             for i in &prologue {
                 i.emit(buffer, info, &mut state);
@@ -183,6 +199,15 @@ where
         }
     }
     Ok(EmitResult { frame, block_offsets })
+}
+
+/// The order blocks are emitted in: warm blocks in VCode order, then cold ones.
+/// The entry block is never cold, so it always comes first.
+pub fn final_block_order<I: MachInst>(vcode: &VCode<I>) -> Vec<usize> {
+    let n = vcode.num_blocks();
+    let warm = (0..n).filter(|&b| b == 0 || !vcode.is_cold(b as u32));
+    let cold = (1..n).filter(|&b| vcode.is_cold(b as u32));
+    warm.chain(cold).collect()
 }
 
 /// The instruction for one regalloc2 move, or `None` when it moves nothing.

@@ -143,7 +143,7 @@ impl FrameLayout {
     pub fn compute(input: &FrameLayoutInput<'_>) -> Result<FrameLayout, FrameError> {
         check_align(input.stack_align)?;
         check_align(input.word_bytes)?;
-        if input.setup_area_size % input.stack_align != 0 {
+        if !input.setup_area_size.is_multiple_of(input.stack_align) {
             return Err(FrameError::SetupAreaMisaligned(input.setup_area_size));
         }
         let sa = input.stack_align;

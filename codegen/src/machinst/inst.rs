@@ -21,6 +21,19 @@ use regalloc2::RegClass;
 
 use super::{FrameLayout, OperandVisitor, Reg, Writable};
 use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachLabel};
+use crate::ir::Type;
+
+/// A type the ISA cannot keep in registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnsupportedType(pub Type);
+
+impl core::fmt::Display for UnsupportedType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "type {} is not supported by this target", self.0.name())
+    }
+}
+
+impl std::error::Error for UnsupportedType {}
 
 /// How an instruction ends a block, if it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +91,15 @@ pub trait MachInst: Clone + Debug {
 
     /// A no-op of about `preferred_size` bytes (at least one instruction).
     fn gen_nop(preferred_size: usize) -> Self;
+
+    /// Registers holding a value of type `ty`: one class and one part type per
+    /// register, low part first (an `i128` takes two integer registers on 64-bit
+    /// targets, an `i64` two on arm32).
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType>;
+
+    /// The widest type a register of `class` holds: what moves, spills and reloads
+    /// of that class transfer.
+    fn canonical_type_for_rc(class: RegClass) -> Type;
 
     /// How many spill slots a value of `class` occupies (a slot is one machine
     /// word; a 128-bit vector needs two on a 64-bit target).

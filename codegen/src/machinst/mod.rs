@@ -1,19 +1,21 @@
 //! The machine-instruction framework shared by every backend.
 //!
 //! ```text
-//!   CFG (IR) --BlockOrder--> lowered block order (critical edges split, cold last)
+//!   CFG (IR) --BlockOrder--> lowered block order (RPO, critical edges split)
 //!     --lowering (ISA) + VCodeBuilder--> VCode<I> on virtual registers
 //!     --run_regalloc (regalloc2, checker in tests)--> Output (allocations + edits)
 //!     --emit_function--> bytes in a buffer (prologue, edits, epilogues, islands)
 //! ```
 //!
 //! Invariant of each stage:
-//! - [`BlockOrder`]: no critical edges; entry first; lowered block `i` is label `i`.
+//! - [`BlockOrder`]: no critical edges; entry first; lowered block `i` is label `i`;
+//!   reverse postorder (regalloc2 needs it); cold blocks are only flagged.
 //! - [`VCode`]: every block ends with exactly one terminator; operands were
 //!   collected by the same walk that later rewrites registers ([`operands`]).
 //! - [`run_regalloc`]: the output passed regalloc2's checker when asked to; the
 //!   VCode is never mutated.
-//! - [`emit_function`]: `MachInst::emit` only sees physical registers; the frame
+//! - [`emit_function`]: cold blocks go last; `MachInst::emit` only sees physical
+//!   registers; the frame
 //!   ([`FrameLayout`]) is computed from the allocation before the first byte.
 //!
 //! [`test_isa`] is a tiny ISA with an interpreter, used to test this pipeline end
@@ -21,6 +23,7 @@
 
 mod abi;
 mod blockorder;
+mod cfg_ir;
 mod emit;
 mod frame;
 mod inst;
@@ -35,9 +38,9 @@ pub use abi::{
     SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
-pub use emit::{compute_frame, emit_function, EmitBuffer, EmitError, EmitResult, FrameRequest};
+pub use emit::{compute_frame, emit_function, final_block_order, EmitBuffer, EmitError, EmitResult, FrameRequest};
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
-pub use inst::{MachInst, MachInstEmitState, MachTerminator};
+pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
 pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
 pub use reg::{Reg, RegClass, Writable, PINNED};
 pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};

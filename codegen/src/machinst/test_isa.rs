@@ -18,14 +18,15 @@
 
 use std::collections::HashMap;
 
+
 use regalloc2::{Block, Function, MachineEnv, PReg, PRegSet, RegClass, SpillSlot};
 
 use super::{
     ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg,
-    VCode, Writable,
+    UnsupportedType, VCode, Writable,
 };
-use crate::buffer::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc, RelocTarget};
-use crate::ir::TrapCode;
+use crate::buffer::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc};
+use crate::ir::{TrapCode, Type};
 
 /// Physical register `i` (0..8) of the test ISA.
 pub fn preg(i: usize) -> PReg {
@@ -193,22 +194,32 @@ pub enum TestInst {
     Nop,
 }
 
-/// The test ISA's only label-use kind: a 32-bit PC-relative field.
+/// The test ISA's label-use kinds: the same 32-bit PC-relative field, with an
+/// artificially short range for conditional branches so that small functions
+/// already need islands and veneers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TestLabelUse {
-    /// `target = field offset + imm32`.
+    /// `brnz`: reaches [`SHORT_RANGE`] bytes either way; veneer: a `jmp` (`Rel32`).
+    Short,
+    /// `jmp`: `target = field offset + imm32`.
     Rel32,
 }
+
+/// Reach of [`TestLabelUse::Short`] in bytes.
+pub const SHORT_RANGE: CodeOffset = 256;
 
 impl LabelUse for TestLabelUse {
     const ALIGN: CodeOffset = 8;
 
     fn max_pos_range(self) -> CodeOffset {
-        i32::MAX as CodeOffset
+        match self {
+            TestLabelUse::Short => SHORT_RANGE,
+            TestLabelUse::Rel32 => i32::MAX as CodeOffset,
+        }
     }
 
     fn max_neg_range(self) -> CodeOffset {
-        i32::MAX as CodeOffset
+        self.max_pos_range()
     }
 
     fn patch_size(self) -> CodeOffset {
@@ -221,19 +232,25 @@ impl LabelUse for TestLabelUse {
     }
 
     fn supports_veneer(self) -> bool {
-        false
+        self == TestLabelUse::Short
     }
 
     fn veneer_size(self) -> CodeOffset {
-        0
+        match self {
+            TestLabelUse::Short => 8,
+            TestLabelUse::Rel32 => 0,
+        }
     }
 
     fn worst_case_veneer_size() -> CodeOffset {
-        0
+        8
     }
 
-    fn generate_veneer(self, _buffer: &mut [u8], _veneer_offset: CodeOffset) -> (CodeOffset, Self) {
-        (0, self)
+    fn generate_veneer(self, buffer: &mut [u8], _veneer_offset: CodeOffset) -> (CodeOffset, Self) {
+        let mut jmp = Vec::with_capacity(8);
+        put_insn(&mut jmp, op::JMP, 0, 0, 0, 0);
+        buffer[..8].copy_from_slice(&jmp);
+        (4, TestLabelUse::Rel32)
     }
 
     fn from_reloc(_reloc: Reloc, _addend: Addend) -> Option<Self> {
@@ -384,6 +401,18 @@ impl MachInst for TestInst {
         TestInst::Nop
     }
 
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        match ty {
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
+            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
+            Type::F32 | Type::F64 => Err(UnsupportedType(ty)),
+        }
+    }
+
+    fn canonical_type_for_rc(_class: RegClass) -> Type {
+        Type::I64
+    }
+
     fn spillslot_size(_class: RegClass) -> usize {
         1
     }
@@ -394,7 +423,7 @@ impl MachInst for TestInst {
 
     fn emit(&self, sink: &mut impl CodeSink<TestLabelUse>, _info: &(), _state: &mut TestEmitState) {
         let mut out = Vec::with_capacity(16);
-        let mut labels: Vec<(usize, MachLabel)> = Vec::new();
+        let mut labels: Vec<(usize, MachLabel, TestLabelUse)> = Vec::new();
         match self {
             TestInst::Args { .. } => {}
             TestInst::Imm { dst, imm } => put_insn(&mut out, op::IMM, encw(*dst), 0, 0, *imm),
@@ -411,13 +440,13 @@ impl MachInst for TestInst {
             TestInst::Mov { dst, src } => put_insn(&mut out, op::MOV, encw(*dst), enc(*src), 0, 0),
             TestInst::Call { dst, a, b } => put_insn(&mut out, op::CALL, encw(*dst), enc(*a), enc(*b), 0),
             TestInst::Jump { target } => {
-                labels.push((4, *target));
+                labels.push((4, *target, TestLabelUse::Rel32));
                 put_insn(&mut out, op::JMP, 0, 0, 0, 0);
             }
             TestInst::CondBr { cond, taken, not_taken } => {
-                labels.push((4, *taken));
+                labels.push((4, *taken, TestLabelUse::Short));
                 put_insn(&mut out, op::BRNZ, 0, enc(*cond), 0, 0);
-                labels.push((12, *not_taken));
+                labels.push((12, *not_taken, TestLabelUse::Rel32));
                 put_insn(&mut out, op::JMP, 0, 0, 0, 0);
             }
             TestInst::Ret { vals } => {
@@ -433,8 +462,8 @@ impl MachInst for TestInst {
             TestInst::Nop => put_insn(&mut out, op::NOP, 0, 0, 0, 0),
         }
         let base = sink.cur_offset();
-        for (at, label) in labels {
-            sink.use_label_at_offset(base + at as CodeOffset, label, TestLabelUse::Rel32);
+        for (at, label, kind) in labels {
+            sink.use_label_at_offset(base + at as CodeOffset, label, kind);
         }
         sink.put_data(&out);
     }
@@ -454,14 +483,7 @@ impl ABIMachineSpec for TestAbi {
         16
     }
     fn arg_rules(&self) -> ArgRules {
-        ArgRules {
-            reg_bytes: [8, 8, 16],
-            stack_slot_min: 8,
-            stack_align_max: 16,
-            even_reg_pairs: false,
-            shared_position: false,
-            no_backfill: false,
-        }
+        ArgRules::plain([8, 8, 16], 8)
     }
     fn arg_regs(&self) -> ArgRegs<'_> {
         ArgRegs { int: &ARG_REGS, float: &[], vector: &[] }
@@ -634,55 +656,4 @@ pub fn interpret_bytes(code: &[u8], args: &[i64], frame_size: u32, fuel: usize) 
         }
     }
     Err(InterpError::OutOfFuel)
-}
-
-/// A simple buffer for the test ISA: bytes, labels resolved in [`TestBuffer::finish`].
-/// Never needs islands (32-bit range).
-#[derive(Default)]
-pub struct TestBuffer {
-    bytes: Vec<u8>,
-    labels: Vec<Option<CodeOffset>>,
-    uses: Vec<(CodeOffset, MachLabel)>,
-}
-
-impl TestBuffer {
-    /// Patch every label use; `None` when a used label was never bound.
-    pub fn finish(mut self) -> Option<Vec<u8>> {
-        for (at, l) in self.uses {
-            let target = (*self.labels.get(l.0 as usize)?)?;
-            let at_us = at as usize;
-            TestLabelUse::Rel32.patch(&mut self.bytes[at_us..at_us + 4], at, target);
-        }
-        Some(self.bytes)
-    }
-}
-
-impl CodeSink<TestLabelUse> for TestBuffer {
-    fn cur_offset(&self) -> CodeOffset {
-        self.bytes.len() as CodeOffset
-    }
-    fn put_data(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
-    }
-    fn use_label_at_offset(&mut self, offset: CodeOffset, label: MachLabel, _kind: TestLabelUse) {
-        self.uses.push((offset, label));
-    }
-    fn add_reloc(&mut self, _kind: Reloc, _target: RelocTarget, _addend: Addend) {}
-    fn add_trap(&mut self, _code: TrapCode) {}
-}
-
-impl super::EmitBuffer<TestLabelUse> for TestBuffer {
-    fn get_label(&mut self) -> MachLabel {
-        self.labels.push(None);
-        MachLabel(self.labels.len() as u32 - 1)
-    }
-    fn bind_label(&mut self, label: MachLabel) {
-        if let Some(l) = self.labels.get_mut(label.0 as usize) {
-            *l = Some(self.bytes.len() as CodeOffset);
-        }
-    }
-    fn island_needed(&self, _distance: CodeOffset) -> bool {
-        false
-    }
-    fn emit_island(&mut self, _distance: CodeOffset) {}
 }

@@ -240,6 +240,10 @@ pub enum AMode {
     RegExtended { rn: Reg, rm: Reg, extend: ExtendOp, shifted: bool },
     /// PC-relative literal at a label (`ldr` literal, loads only; `Ldr19` use).
     Label { label: MachLabel },
+    /// `[sp, #off]` for any offset (spill slots, frame areas): emitted as the scaled
+    /// or unscaled form when one fits, otherwise `x16` is loaded with `off` first and
+    /// the access uses `[sp, x16]` (x16 is reserved, so nothing live is destroyed).
+    SpOffset { off: i64 },
 }
 
 /// Addressing mode of `ldp`/`stp`.

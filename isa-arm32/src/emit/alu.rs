@@ -15,17 +15,55 @@ const OPC_MVN: u32 = 15;
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     let al = enc::COND_AL;
     let word = match inst {
-        Inst::Alu { op, s, cond, rd, rn, op2 } => {
-            dp(cond.bits(), *op as u32, *s, rreg_num(*rn), rreg_num(rd.to_reg()), op2)
-        }
+        Inst::Alu {
+            op,
+            s,
+            cond,
+            rd,
+            rn,
+            op2,
+        } => dp(
+            cond.bits(),
+            *op as u32,
+            *s,
+            rreg_num(*rn),
+            rreg_num(rd.to_reg()),
+            op2,
+        ),
         // Comparisons always set flags and write no register (Rd field 0).
         Inst::Cmp { op, cond, rn, op2 } => dp(cond.bits(), *op as u32, true, rreg_num(*rn), 0, op2),
-        Inst::Mov { not, s, cond, rd, op2 } => {
+        Inst::Mov {
+            not,
+            s,
+            cond,
+            rd,
+            op2,
+        } => {
             let opc = if *not { OPC_MVN } else { OPC_MOV };
             dp(cond.bits(), opc, *s, 0, rreg_num(rd.to_reg()), op2)
         }
         Inst::MovWide { top, cond, rd, imm } => {
             enc::movw_movt(cond.bits(), *top, rreg_num(rd.to_reg()), *imm as u32)
+        }
+        Inst::CSel { cond, rd, rn, rm } => {
+            debug_assert_eq!(
+                rd.to_reg(),
+                *rm,
+                "CSel destination must be allocated to its else input"
+            );
+            dp(
+                cond.bits(),
+                OPC_MOV,
+                false,
+                0,
+                rreg_num(rd.to_reg()),
+                &Operand2::Reg(*rn),
+            )
+        }
+        Inst::CSet { cond, rd } => {
+            let rd = rreg_num(rd.to_reg());
+            sink.put4(enc::dp_imm(al, OPC_MOV, false, 0, rd, 0));
+            enc::dp_imm(cond.bits(), OPC_MOV, false, 0, rd, 1)
         }
         Inst::LoadConst32 { rd, value } => {
             for w in load_const32(rreg_num(rd.to_reg()), *value) {
@@ -39,9 +77,22 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 MulOp::Mla => (0b0010, rreg_num(*ra)),
                 MulOp::Mls => (0b0110, rreg_num(*ra)),
             };
-            enc::mul(al, op_23_20, rreg_num(rd.to_reg()), ra, rreg_num(*rm), rreg_num(*rn))
+            enc::mul(
+                al,
+                op_23_20,
+                rreg_num(rd.to_reg()),
+                ra,
+                rreg_num(*rm),
+                rreg_num(*rn),
+            )
         }
-        Inst::MulLong { signed, rd_lo, rd_hi, rn, rm } => {
+        Inst::MulLong {
+            signed,
+            rd_lo,
+            rd_hi,
+            rn,
+            rm,
+        } => {
             let op_23_20 = if *signed { 0b1100 } else { 0b1000 };
             enc::mul(
                 al,
@@ -52,9 +103,13 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 rreg_num(*rn),
             )
         }
-        Inst::Div { signed, rd, rn, rm } => {
-            enc::div(al, !*signed, rreg_num(rd.to_reg()), rreg_num(*rm), rreg_num(*rn))
-        }
+        Inst::Div { signed, rd, rn, rm } => enc::div(
+            al,
+            !*signed,
+            rreg_num(rd.to_reg()),
+            rreg_num(*rm),
+            rreg_num(*rn),
+        ),
         Inst::Bit { op, rd, rm } => {
             let (op_27_20, op_7_4) = match op {
                 BitOp::Clz => (0b0001_0110, 0b0001),
@@ -86,9 +141,16 @@ fn dp(cond: u32, opc: u32, s: bool, rn: u32, rd: u32, op2: &Operand2) -> u32 {
         Operand2::RegShiftImm(rm, kind, amt) => {
             enc::dp_reg(cond, opc, s, rn, rd, amt.bits(), kind as u32, rreg_num(rm))
         }
-        Operand2::RegShiftReg(rm, kind, rs) => {
-            enc::dp_reg_shift_reg(cond, opc, s, rn, rd, rreg_num(rs), kind as u32, rreg_num(rm))
-        }
+        Operand2::RegShiftReg(rm, kind, rs) => enc::dp_reg_shift_reg(
+            cond,
+            opc,
+            s,
+            rn,
+            rd,
+            rreg_num(rs),
+            kind as u32,
+            rreg_num(rm),
+        ),
     }
 }
 

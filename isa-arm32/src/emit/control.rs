@@ -17,22 +17,37 @@ pub const CALL_RELOC_ADDEND: i64 = -8;
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     match inst {
         Inst::Jmp { target } => branch(sink, Cond::Al, false, *target),
-        Inst::CondBr { cond, taken, not_taken } => {
+        Inst::CondBr {
+            cond,
+            taken,
+            not_taken,
+        } => {
             branch(sink, *cond, false, *taken);
             branch(sink, Cond::Al, false, *not_taken);
         }
         Inst::OneWayCondBr { cond, target } => branch(sink, *cond, false, *target),
-        Inst::Call { target } => {
+        Inst::Call { target, .. } => {
             sink.add_reloc(Reloc::Arm32Call, *target, CALL_RELOC_ADDEND);
             sink.put4(enc::b(enc::COND_AL, true, CALL_PLACEHOLDER_IMM24));
         }
-        Inst::CallLabel { target } => branch(sink, Cond::Al, true, *target),
-        Inst::CallInd { rm } => sink.put4(enc::bx(enc::COND_AL, true, rreg_num(*rm))),
-        Inst::Ret => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(lr()))),
+        Inst::CallLabel { target, .. } => branch(sink, Cond::Al, true, *target),
+        Inst::CallInd { rm, .. } => sink.put4(enc::bx(enc::COND_AL, true, rreg_num(*rm))),
+        Inst::Ret { .. } => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(lr()))),
+        // Arguments are already in their registers: no code.
+        Inst::Args { .. } => {}
         Inst::IndirectBr { rm } => sink.put4(enc::bx(enc::COND_AL, false, rreg_num(*rm))),
         Inst::JumpTable { idx, targets } => {
             // add pc, pc, idx, lsl #2
-            sink.put4(enc::dp_reg(enc::COND_AL, 4, false, 15, 15, 2, 0, rreg_num(*idx)));
+            sink.put4(enc::dp_reg(
+                enc::COND_AL,
+                4,
+                false,
+                15,
+                15,
+                2,
+                0,
+                rreg_num(*idx),
+            ));
             sink.put4(enc::UDF0);
             for t in targets.iter() {
                 branch(sink, Cond::Al, false, *t);

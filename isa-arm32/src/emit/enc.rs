@@ -39,7 +39,14 @@ pub fn udf(imm16: u32) -> u32 {
 }
 
 /// Data processing with a modified immediate (`opcode_24_21` is the ALU opcode).
-pub fn dp_imm(cond: u32, opcode_24_21: u32, s_20: bool, rn_19_16: u32, rd_15_12: u32, imm12: u32) -> u32 {
+pub fn dp_imm(
+    cond: u32,
+    opcode_24_21: u32,
+    s_20: bool,
+    rn_19_16: u32,
+    rd_15_12: u32,
+    imm12: u32,
+) -> u32 {
     (cond << 28)
         | (1 << 25)
         | (opcode_24_21 << 21)
@@ -106,7 +113,14 @@ pub fn movw_movt(cond: u32, top: bool, rd_15_12: u32, imm16: u32) -> u32 {
 
 /// The multiply family `cond 0000 op_23_20 rd_19_16 ra_15_12 rm_11_8 1001 rn_3_0`
 /// (`mul`, `mla`, `mls`, `umull`, `smull`; for long multiplies rd = RdHi, ra = RdLo).
-pub fn mul(cond: u32, op_23_20: u32, rd_19_16: u32, ra_15_12: u32, rm_11_8: u32, rn_3_0: u32) -> u32 {
+pub fn mul(
+    cond: u32,
+    op_23_20: u32,
+    rd_19_16: u32,
+    ra_15_12: u32,
+    rm_11_8: u32,
+    rn_3_0: u32,
+) -> u32 {
     (cond << 28)
         | (op_23_20 << 20)
         | ((rd_19_16 & 0xf) << 16)
@@ -142,7 +156,12 @@ pub fn misc_rr(cond: u32, op_27_20: u32, op_7_4: u32, rd_15_12: u32, rm_3_0: u32
 
 /// Extends `uxtb`/`uxth`/`sxtb`/`sxth` with rotation 0: `cond op_27_20 1111 rd 00 00 0111 rm`.
 pub fn extend(cond: u32, op_27_20: u32, rd_15_12: u32, rm_3_0: u32) -> u32 {
-    (cond << 28) | (op_27_20 << 20) | (0xf << 16) | ((rd_15_12 & 0xf) << 12) | (0b0111 << 4) | (rm_3_0 & 0xf)
+    (cond << 28)
+        | (op_27_20 << 20)
+        | (0xf << 16)
+        | ((rd_15_12 & 0xf) << 12)
+        | (0b0111 << 4)
+        | (rm_3_0 & 0xf)
 }
 
 /// Word/byte load or store with a 12-bit immediate offset.
@@ -174,8 +193,17 @@ pub fn ldst_imm(
 /// [`ldst_imm`] becomes `imm5 type 0 rm` and bit 25 is set.
 pub fn ldst_reg(p_u_b_w_l: [bool; 5], rn: u32, rt: u32, imm5: u32, type_6_5: u32, rm: u32) -> u32 {
     let [p, u, b, w, l] = p_u_b_w_l;
-    ldst_imm(COND_AL, p, u, b, w, l, rn, rt, ((imm5 & 0x1f) << 7) | ((type_6_5 & 3) << 5) | (rm & 0xf))
-        | (1 << 25)
+    ldst_imm(
+        COND_AL,
+        p,
+        u,
+        b,
+        w,
+        l,
+        rn,
+        rt,
+        ((imm5 & 0x1f) << 7) | ((type_6_5 & 3) << 5) | (rm & 0xf),
+    ) | (1 << 25)
 }
 
 /// Halfword, signed-byte and doubleword transfers ("extra load/store"), immediate
@@ -308,14 +336,21 @@ pub fn vpush_vpop(pop: bool, first: u32, count: u32) -> u32 {
 /// `vmov sN, rt` / `vmov rt, sN` (`to_core_20`).
 pub fn vmov_core_s(cond: u32, to_core_20: bool, sn: u32, rt: u32) -> u32 {
     let (n, nbit) = vfp_split(sn, false);
-    (cond << 28) | (0b1110_000 << 21) | ((to_core_20 as u32) << 20) | (n << 16) | ((rt & 0xf) << 12) | (0b1010 << 8) | (nbit << 7) | (1 << 4)
+    (cond << 28)
+        | (0b111_0000 << 21)
+        | ((to_core_20 as u32) << 20)
+        | (n << 16)
+        | ((rt & 0xf) << 12)
+        | (0b1010 << 8)
+        | (nbit << 7)
+        | (1 << 4)
 }
 
 /// `vmov dM, rt, rt2` / `vmov rt, rt2, dM` (`to_core_20`).
 pub fn vmov_core_d(cond: u32, to_core_20: bool, dm: u32, rt: u32, rt2: u32) -> u32 {
     let (m, mbit) = vfp_split(dm, true);
     (cond << 28)
-        | (0b1100_010 << 21)
+        | (0b110_0010 << 21)
         | ((to_core_20 as u32) << 20)
         | ((rt2 & 0xf) << 16)
         | ((rt & 0xf) << 12)

@@ -61,19 +61,41 @@ fn word_byte(load: bool, width: WordByte, rt: u32, mem: &AMode) -> u32 {
 }
 
 fn imm(load: bool, b: bool, p: bool, w: bool, rn: u32, rt: u32, off: i32) -> u32 {
-    enc::ldst_imm(enc::COND_AL, p, off >= 0, b, w, load, rn, rt, off.unsigned_abs())
+    enc::ldst_imm(
+        enc::COND_AL,
+        p,
+        off >= 0,
+        b,
+        w,
+        load,
+        rn,
+        rt,
+        off.unsigned_abs(),
+    )
 }
 
 fn extra(load: bool, op2: u32, rt: u32, mem: &AModeExtra) -> u32 {
     let (rn, p, w, off) = match *mem {
         AModeExtra::RegOffset { rn, rm, sub } => {
-            return enc::ldst_extra_reg([true, !sub, false, load], op2, rreg_num(rn), rt, rreg_num(rm));
+            return enc::ldst_extra_reg(
+                [true, !sub, false, load],
+                op2,
+                rreg_num(rn),
+                rt,
+                rreg_num(rm),
+            );
         }
         AModeExtra::Offset { rn, off } => (rn, true, false, off.get()),
         AModeExtra::PreIndex { rn, off } => (rn, true, true, off.get()),
         AModeExtra::PostIndex { rn, off } => (rn, false, false, off.get()),
     };
-    enc::ldst_extra_imm([p, off >= 0, w, load], op2, rreg_num(rn), rt, off.unsigned_abs())
+    enc::ldst_extra_imm(
+        [p, off >= 0, w, load],
+        op2,
+        rreg_num(rn),
+        rt,
+        off.unsigned_abs(),
+    )
 }
 
 /// `push`/`pop` as `stmdb sp!`/`ldmia sp!`, except a single register, which uses the

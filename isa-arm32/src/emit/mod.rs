@@ -41,6 +41,8 @@ impl Inst {
             | Inst::Cmp { .. }
             | Inst::Mov { .. }
             | Inst::MovWide { .. }
+            | Inst::CSel { .. }
+            | Inst::CSet { .. }
             | Inst::LoadConst32 { .. }
             | Inst::Mul { .. }
             | Inst::MulLong { .. }
@@ -59,6 +61,7 @@ impl Inst {
             | Inst::FpuToFlags
             | Inst::FpuCvt { .. }
             | Inst::FpuMovImm { .. }
+            | Inst::FpuCSel { .. }
             | Inst::MovToFpu { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }
@@ -73,7 +76,8 @@ impl Inst {
             | Inst::Call { .. }
             | Inst::CallLabel { .. }
             | Inst::CallInd { .. }
-            | Inst::Ret
+            | Inst::Ret { .. }
+            | Inst::Args { .. }
             | Inst::IndirectBr { .. }
             | Inst::JumpTable { .. }
             | Inst::Udf { .. }

@@ -19,7 +19,14 @@ fn vnum(r: Reg, size: FpSize) -> u32 {
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     let al = enc::COND_AL;
     let word = match inst {
-        Inst::FpuRRR { op, size, cond, rd, rn, rm } => {
+        Inst::FpuRRR {
+            op,
+            size,
+            cond,
+            rd,
+            rn,
+            rm,
+        } => {
             // (opc1 = bit 23 : bits 21..20, opc3 = bit 6)
             let (opc1, opc3) = match op {
                 FpuOp2::Add => (0b011, 0),
@@ -28,9 +35,23 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 FpuOp2::Div => (0b100, 0),
             };
             let s = *size;
-            enc::vfp_dp(cond.bits(), opc1, s.is_double(), vnum(rd.to_reg(), s), vnum(*rn, s), vnum(*rm, s), opc3)
+            enc::vfp_dp(
+                cond.bits(),
+                opc1,
+                s.is_double(),
+                vnum(rd.to_reg(), s),
+                vnum(*rn, s),
+                vnum(*rm, s),
+                opc3,
+            )
         }
-        Inst::FpuRR { op, size, cond, rd, rm } => {
+        Inst::FpuRR {
+            op,
+            size,
+            cond,
+            rd,
+            rm,
+        } => {
             // (opc2, bit 7) with bit 6 = 1 for all four.
             let (opc2, op7) = match op {
                 FpuOp1::Mov => (0b0000, 0),
@@ -39,9 +60,49 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 FpuOp1::Sqrt => (0b0001, 1),
             };
             let (s, d) = (*size, size.is_double());
-            enc::vfp_other(cond.bits(), opc2, d, vnum(rd.to_reg(), s), d, vnum(*rm, s), d, op7, 1)
+            enc::vfp_other(
+                cond.bits(),
+                opc2,
+                d,
+                vnum(rd.to_reg(), s),
+                d,
+                vnum(*rm, s),
+                d,
+                op7,
+                1,
+            )
         }
-        Inst::FpuCmp { size, signal_nan, rn, rm } => {
+        Inst::FpuCSel {
+            size,
+            cond,
+            rd,
+            rn,
+            rm,
+        } => {
+            debug_assert_eq!(
+                rd.to_reg(),
+                *rm,
+                "FpuCSel destination must be allocated to its else input"
+            );
+            let (s, d) = (*size, size.is_double());
+            enc::vfp_other(
+                cond.bits(),
+                0b0000,
+                d,
+                vnum(rd.to_reg(), s),
+                d,
+                vnum(*rn, s),
+                d,
+                0,
+                1,
+            )
+        }
+        Inst::FpuCmp {
+            size,
+            signal_nan,
+            rn,
+            rm,
+        } => {
             let (s, d) = (*size, size.is_double());
             let (opc2, m) = match rm {
                 Some(rm) => (0b0100, vnum(*rm, s)),
@@ -51,7 +112,12 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         }
         Inst::FpuToFlags => enc::VMRS_APSR,
         Inst::FpuCvt { op, rd, rm } => cvt(*op, rd.to_reg(), *rm),
-        Inst::FpuMovImm { size, cond, rd, imm } => {
+        Inst::FpuMovImm {
+            size,
+            cond,
+            rd,
+            imm,
+        } => {
             let (d, dbit) = enc::vfp_split(vnum(rd.to_reg(), *size), size.is_double());
             let b = imm.bits();
             (cond.bits() << 28)
@@ -63,14 +129,26 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 | ((size.is_double() as u32) << 8)
                 | (b & 0xf)
         }
-        Inst::MovToFpu { rd, rn } => enc::vmov_core_s(al, false, sreg_num(rd.to_reg()), rreg_num(*rn)),
-        Inst::MovFromFpu { rd, rn } => enc::vmov_core_s(al, true, sreg_num(*rn), rreg_num(rd.to_reg())),
-        Inst::MovToFpu64 { rd, lo, hi } => {
-            enc::vmov_core_d(al, false, dreg_num(rd.to_reg()), rreg_num(*lo), rreg_num(*hi))
+        Inst::MovToFpu { rd, rn } => {
+            enc::vmov_core_s(al, false, sreg_num(rd.to_reg()), rreg_num(*rn))
         }
-        Inst::MovFromFpu64 { lo, hi, rn } => {
-            enc::vmov_core_d(al, true, dreg_num(*rn), rreg_num(lo.to_reg()), rreg_num(hi.to_reg()))
+        Inst::MovFromFpu { rd, rn } => {
+            enc::vmov_core_s(al, true, sreg_num(*rn), rreg_num(rd.to_reg()))
         }
+        Inst::MovToFpu64 { rd, lo, hi } => enc::vmov_core_d(
+            al,
+            false,
+            dreg_num(rd.to_reg()),
+            rreg_num(*lo),
+            rreg_num(*hi),
+        ),
+        Inst::MovFromFpu64 { lo, hi, rn } => enc::vmov_core_d(
+            al,
+            true,
+            dreg_num(*rn),
+            rreg_num(lo.to_reg()),
+            rreg_num(hi.to_reg()),
+        ),
         Inst::FpuLoad { size, rd, mem } => {
             if let VfpAMode::Literal(label) = mem {
                 let at = sink.cur_offset();
@@ -93,7 +171,14 @@ fn ldst(load: bool, size: FpSize, vd: u32, mem: &VfpAMode) -> u32 {
     match *mem {
         VfpAMode::Offset { rn, off } => {
             let off = off.get();
-            enc::vldr_vstr(load, off >= 0, size.is_double(), vd, rreg_num(rn), off.unsigned_abs() / 4)
+            enc::vldr_vstr(
+                load,
+                off >= 0,
+                size.is_double(),
+                vd,
+                rreg_num(rn),
+                off.unsigned_abs() / 4,
+            )
         }
         // Patched through `LabelUse::Vldr8`; start at [pc, #+0].
         VfpAMode::Literal(_) => enc::vldr_vstr(load, true, size.is_double(), vd, 15, 0),
@@ -120,5 +205,15 @@ fn cvt(op: FpuCvt, rd: Reg, rm: Reg) -> u32 {
         F64ToU32 => (0b1100, true, false, true, 1),
     };
     let num = |r: Reg, d: bool| if d { dreg_num(r) } else { sreg_num(r) };
-    enc::vfp_other(enc::COND_AL, opc2, sz, num(rd, dd), dd, num(rm, md), md, op7, 1)
+    enc::vfp_other(
+        enc::COND_AL,
+        opc2,
+        sz,
+        num(rd, dd),
+        dd,
+        num(rm, md),
+        md,
+        op7,
+        1,
+    )
 }

@@ -11,16 +11,26 @@
 //!   (see [`crate::regs`]), so one `Reg` serves both widths.
 //!
 //! Conditions: data processing, moves and VFP arithmetic carry a [`Cond`] because A32
-//! executes them conditionally, which is how `select` and float min/max are lowered
-//! without branches. Memory and control instructions are unconditional except the
-//! branches that say otherwise.
+//! executes them conditionally. A conditional instruction writes its destination only
+//! sometimes, which SSA register allocation cannot express, so code given to regalloc2
+//! uses `Cond::Al` everywhere except [`Inst::CSel`], [`Inst::FpuCSel`] (destination
+//! tied to the "else" input) and [`Inst::CSet`] (writes unconditionally first). Other
+//! conditional forms, `movt`, and pre/post-indexed addressing (which writes the base)
+//! are for code built on real registers after allocation (prologues, epilogues,
+//! emit-time sequences); `get_operands` checks this in debug builds.
+//!
+//! Pseudo-instructions for register allocation: [`Inst::Args`] (fixed definitions at
+//! function entry, no code), [`Inst::Ret`] (fixed uses of return registers), and the
+//! calls' [`CallInfo`] (fixed argument uses, fixed result definitions, clobbers).
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{Reg, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 
+pub mod gen;
+mod mach;
 pub mod print;
 
 /// An A32 condition code (bits 31..28 of a conditional instruction).
@@ -265,42 +275,123 @@ pub enum VfpAMode {
     Literal(MachLabel),
 }
 
+/// The registers a call reads, writes and destroys, for register allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallInfo {
+    /// Argument values and the registers the convention puts them in.
+    pub uses: Vec<(Reg, PReg)>,
+    /// Result values and the registers they come back in.
+    pub defs: Vec<(Writable<Reg>, PReg)>,
+    /// Registers the callee may destroy (caller-saved, minus the result registers).
+    pub clobbers: PRegSet,
+}
+
 /// A machine instruction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inst {
     // ---- Integer data processing ----
     /// `op{s}{cond} rd, rn, op2`.
-    Alu { op: AluOp, s: bool, cond: Cond, rd: Writable<Reg>, rn: Reg, op2: Operand2 },
+    Alu {
+        op: AluOp,
+        s: bool,
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        op2: Operand2,
+    },
     /// `op{cond} rn, op2` (sets flags).
-    Cmp { op: CmpOp, cond: Cond, rn: Reg, op2: Operand2 },
+    Cmp {
+        op: CmpOp,
+        cond: Cond,
+        rn: Reg,
+        op2: Operand2,
+    },
     /// `mov{s}{cond} rd, op2` or `mvn` (`not`); shifted register forms print as
     /// `lsl`/`lsr`/`asr`/`ror`.
-    Mov { not: bool, s: bool, cond: Cond, rd: Writable<Reg>, op2: Operand2 },
+    Mov {
+        not: bool,
+        s: bool,
+        cond: Cond,
+        rd: Writable<Reg>,
+        op2: Operand2,
+    },
     /// `movw` (`top` = false: rd = imm16) or `movt` (`top`: rd[31:16] = imm16).
-    MovWide { top: bool, cond: Cond, rd: Writable<Reg>, imm: u16 },
+    MovWide {
+        top: bool,
+        cond: Cond,
+        rd: Writable<Reg>,
+        imm: u16,
+    },
+    /// `mov<cond> rd, rn`, where `rd` is allocated to `rm`'s register:
+    /// `rd = cond ? rn : rm` in one instruction.
+    CSel {
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
+    /// `mov rd, #0` ; `mov<cond> rd, #1`: materialize a condition as 0 or 1.
+    CSet { cond: Cond, rd: Writable<Reg> },
     /// Load a 32-bit constant: one `mov`/`mvn` when a rotated immediate fits, else
     /// `movw` plus `movt` when the top half is non-zero.
     LoadConst32 { rd: Writable<Reg>, value: u32 },
     /// `mul`/`mla`/`mls`.
-    Mul { op: MulOp, rd: Writable<Reg>, rn: Reg, rm: Reg, ra: Reg },
+    Mul {
+        op: MulOp,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        ra: Reg,
+    },
     /// `umull`/`smull rd_lo, rd_hi, rn, rm`.
-    MulLong { signed: bool, rd_lo: Writable<Reg>, rd_hi: Writable<Reg>, rn: Reg, rm: Reg },
+    MulLong {
+        signed: bool,
+        rd_lo: Writable<Reg>,
+        rd_hi: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `sdiv`/`udiv rd, rn, rm` (ARMv7-A with the division extension; divide by zero
     /// yields 0, so lowering checks first).
-    Div { signed: bool, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    Div {
+        signed: bool,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `clz`/`rbit`/`rev`/`rev16 rd, rm`.
-    Bit { op: BitOp, rd: Writable<Reg>, rm: Reg },
+    Bit {
+        op: BitOp,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
     /// `uxtb`/`uxth`/`sxtb`/`sxth rd, rm`.
-    Extend { op: ExtendOp, rd: Writable<Reg>, rm: Reg },
+    Extend {
+        op: ExtendOp,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
 
     // ---- Memory ----
     /// `ldr`/`ldrb rt, mem`.
-    Load { width: WordByte, rt: Writable<Reg>, mem: AMode },
+    Load {
+        width: WordByte,
+        rt: Writable<Reg>,
+        mem: AMode,
+    },
     /// `str`/`strb rt, mem` (`AMode::Literal` is not a store form; lowering never
     /// builds it, and emit traps on it in debug builds).
-    Store { width: WordByte, rt: Reg, mem: AMode },
+    Store {
+        width: WordByte,
+        rt: Reg,
+        mem: AMode,
+    },
     /// `ldrh`/`ldrsb`/`ldrsh rt, mem`.
-    LoadExtra { kind: LoadExtraKind, rt: Writable<Reg>, mem: AModeExtra },
+    LoadExtra {
+        kind: LoadExtraKind,
+        rt: Writable<Reg>,
+        mem: AModeExtra,
+    },
     /// `strh rt, mem`.
     StoreHalf { rt: Reg, mem: AModeExtra },
     /// `push {regs}`: bit n of the mask is `rN` (real registers, ABI only).
@@ -310,18 +401,54 @@ pub enum Inst {
 
     // ---- VFP ----
     /// `vadd`/`vsub`/`vmul`/`vdiv{cond}.f32|f64 rd, rn, rm`.
-    FpuRRR { op: FpuOp2, size: FpSize, cond: Cond, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    FpuRRR {
+        op: FpuOp2,
+        size: FpSize,
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `vmov`/`vabs`/`vneg`/`vsqrt{cond}.f32|f64 rd, rm`.
-    FpuRR { op: FpuOp1, size: FpSize, cond: Cond, rd: Writable<Reg>, rm: Reg },
+    FpuRR {
+        op: FpuOp1,
+        size: FpSize,
+        cond: Cond,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
     /// `vcmp`/`vcmpe` (`signal_nan`) `rn, rm` or `rn, #0` (`rm` = None); the result
     /// reaches the APSR flags only through [`Inst::FpuToFlags`].
-    FpuCmp { size: FpSize, signal_nan: bool, rn: Reg, rm: Option<Reg> },
+    FpuCmp {
+        size: FpSize,
+        signal_nan: bool,
+        rn: Reg,
+        rm: Option<Reg>,
+    },
     /// `vmrs APSR_nzcv, fpscr`.
     FpuToFlags,
     /// `vcvt` between formats.
-    FpuCvt { op: FpuCvt, rd: Writable<Reg>, rm: Reg },
+    FpuCvt {
+        op: FpuCvt,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
+    /// `vmov<cond>.f32|f64 rd, rn` with `rd` allocated to `rm`'s register:
+    /// `rd = cond ? rn : rm`.
+    FpuCSel {
+        size: FpSize,
+        cond: Cond,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `vmov{cond}.f32|f64 rd, #imm`.
-    FpuMovImm { size: FpSize, cond: Cond, rd: Writable<Reg>, imm: VfpImm8 },
+    FpuMovImm {
+        size: FpSize,
+        cond: Cond,
+        rd: Writable<Reg>,
+        imm: VfpImm8,
+    },
     /// `vmov sN, rn` (core to the S view of `rd`).
     MovToFpu { rd: Writable<Reg>, rn: Reg },
     /// `vmov rd, sN`.
@@ -329,11 +456,23 @@ pub enum Inst {
     /// `vmov dN, lo, hi`.
     MovToFpu64 { rd: Writable<Reg>, lo: Reg, hi: Reg },
     /// `vmov lo, hi, dN`.
-    MovFromFpu64 { lo: Writable<Reg>, hi: Writable<Reg>, rn: Reg },
+    MovFromFpu64 {
+        lo: Writable<Reg>,
+        hi: Writable<Reg>,
+        rn: Reg,
+    },
     /// `vldr` of an S or D register.
-    FpuLoad { size: FpSize, rd: Writable<Reg>, mem: VfpAMode },
+    FpuLoad {
+        size: FpSize,
+        rd: Writable<Reg>,
+        mem: VfpAMode,
+    },
     /// `vstr` of an S or D register (never `VfpAMode::Literal`).
-    FpuStore { size: FpSize, rd: Reg, mem: VfpAMode },
+    FpuStore {
+        size: FpSize,
+        rd: Reg,
+        mem: VfpAMode,
+    },
     /// `vpush {d<first>-d<first+count-1>}` (real registers, ABI only; 1 <= count <= 16).
     VPush { first: u8, count: u8 },
     /// `vpop {d<first>-...}`.
@@ -343,17 +482,29 @@ pub enum Inst {
     /// `b target`.
     Jmp { target: MachLabel },
     /// `b<cond> taken` then `b not_taken`.
-    CondBr { cond: Cond, taken: MachLabel, not_taken: MachLabel },
+    CondBr {
+        cond: Cond,
+        taken: MachLabel,
+        not_taken: MachLabel,
+    },
     /// `b<cond> target`, falling through otherwise.
     OneWayCondBr { cond: Cond, target: MachLabel },
     /// `bl` to another function through a `Reloc::Arm32Call` (addend -8).
-    Call { target: RelocTarget },
+    Call {
+        target: RelocTarget,
+        info: Box<CallInfo>,
+    },
     /// `bl` to a label in the same buffer.
-    CallLabel { target: MachLabel },
+    CallLabel {
+        target: MachLabel,
+        info: Box<CallInfo>,
+    },
     /// `blx rm`.
-    CallInd { rm: Reg },
-    /// `bx lr`.
-    Ret,
+    CallInd { rm: Reg, info: Box<CallInfo> },
+    /// `bx lr`; `rets` are the returned values and their registers.
+    Ret { rets: Vec<(Reg, PReg)> },
+    /// No code: defines the function's arguments in their ABI registers at entry.
+    Args { args: Vec<(Writable<Reg>, PReg)> },
     /// `bx rm`.
     IndirectBr { rm: Reg },
     /// A branch table indexed by `idx` (already bounds-checked by lowering):

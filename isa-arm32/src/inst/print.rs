@@ -23,6 +23,10 @@ fn r(reg: Reg) -> String {
     }
 }
 
+fn is_sp(reg: Reg) -> bool {
+    reg == crate::regs::sp()
+}
+
 fn w(reg: Writable<Reg>) -> String {
     r(reg.to_reg())
 }
@@ -31,6 +35,14 @@ fn v(reg: Reg, size: FpSize) -> String {
     match size {
         FpSize::F32 => show_sreg(reg),
         FpSize::F64 => show_dreg(reg),
+    }
+}
+
+fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
+    let reg = Reg::from_real(p);
+    match p.class() {
+        atoll_codegen::machinst::RegClass::Int => r(reg),
+        _ => show_dreg(reg),
     }
 }
 
@@ -97,7 +109,9 @@ fn op2(o: &Operand2) -> String {
         Operand2::Reg(rm) => r(rm),
         // `lsl #0` is the plain register form; LLVM prints it without the shift.
         Operand2::RegShiftImm(rm, ShiftKind::Lsl, amt) if amt.get() == 0 => r(rm),
-        Operand2::RegShiftImm(rm, kind, amt) => format!("{}, {} #{}", r(rm), kind.name(), amt.get()),
+        Operand2::RegShiftImm(rm, kind, amt) => {
+            format!("{}, {} #{}", r(rm), kind.name(), amt.get())
+        }
         Operand2::RegShiftReg(rm, kind, rs) => format!("{}, {} {}", r(rm), kind.name(), r(rs)),
     }
 }
@@ -125,7 +139,11 @@ fn amode(m: &AMode) -> String {
         AMode::PostIndex { rn, off } => format!("[{}], #{}", r(rn), off.get()),
         AMode::RegOffset { rn, index } => {
             let sign = if index.sub { "-" } else { "" };
-            let shift = if index.shift.get() == 0 { String::new() } else { format!(", lsl #{}", index.shift.get()) };
+            let shift = if index.shift.get() == 0 {
+                String::new()
+            } else {
+                format!(", lsl #{}", index.shift.get())
+            };
             format!("[{}, {sign}{}{shift}]", r(rn), r(index.rm))
         }
         AMode::Literal(l) => label(l),
@@ -137,7 +155,9 @@ fn amode_extra(m: &AModeExtra) -> String {
         AModeExtra::Offset { rn, off } => format!("[{}{}]", r(rn), off_suffix(off.get())),
         AModeExtra::PreIndex { rn, off } => format!("[{}, #{}]!", r(rn), off.get()),
         AModeExtra::PostIndex { rn, off } => format!("[{}], #{}", r(rn), off.get()),
-        AModeExtra::RegOffset { rn, rm, sub } => format!("[{}, {}{}]", r(rn), if sub { "-" } else { "" }, r(rm)),
+        AModeExtra::RegOffset { rn, rm, sub } => {
+            format!("[{}, {}{}]", r(rn), if sub { "-" } else { "" }, r(rm))
+        }
     }
 }
 
@@ -156,7 +176,10 @@ fn size_suffix(size: FpSize) -> &'static str {
 }
 
 fn reg_list(regs: u16) -> String {
-    let names: Vec<String> = (0..16u8).filter(|n| regs & (1 << n) != 0).map(|n| r(crate::regs::rreg(n))).collect();
+    let names: Vec<String> = (0..16u8)
+        .filter(|n| regs & (1 << n) != 0)
+        .map(|n| r(crate::regs::rreg(n)))
+        .collect();
     format!("{{{}}}", names.join(", "))
 }
 
@@ -179,10 +202,30 @@ impl Inst {
     /// `%vNi`).
     pub fn print(&self) -> String {
         match self {
-            Inst::Alu { op, s, cond, rd, rn, op2: o } => {
-                format!("{}{}{} {}, {}, {}", op.name(), s_suffix(*s), cond.suffix(), w(*rd), r(*rn), op2(o))
+            Inst::Alu {
+                op,
+                s,
+                cond,
+                rd,
+                rn,
+                op2: o,
+            } => {
+                format!(
+                    "{}{}{} {}, {}, {}",
+                    op.name(),
+                    s_suffix(*s),
+                    cond.suffix(),
+                    w(*rd),
+                    r(*rn),
+                    op2(o)
+                )
             }
-            Inst::Cmp { op, cond, rn, op2: o } => {
+            Inst::Cmp {
+                op,
+                cond,
+                rn,
+                op2: o,
+            } => {
                 let name = match op {
                     CmpOp::Tst => "tst",
                     CmpOp::Teq => "teq",
@@ -191,20 +234,50 @@ impl Inst {
                 };
                 format!("{name}{} {}, {}", cond.suffix(), r(*rn), op2(o))
             }
-            Inst::Mov { not, s, cond, rd, op2: o } => {
+            Inst::Mov {
+                not,
+                s,
+                cond,
+                rd,
+                op2: o,
+            } => {
                 let (s, c) = (s_suffix(*s), cond.suffix());
                 match (*not, o) {
-                    (false, Operand2::RegShiftImm(rm, kind, amt)) if !(*kind == ShiftKind::Lsl && amt.get() == 0) => {
-                        format!("{}{s}{c} {}, {}, #{}", kind.name(), w(*rd), r(*rm), amt.get())
+                    (false, Operand2::RegShiftImm(rm, kind, amt))
+                        if !(*kind == ShiftKind::Lsl && amt.get() == 0) =>
+                    {
+                        format!(
+                            "{}{s}{c} {}, {}, #{}",
+                            kind.name(),
+                            w(*rd),
+                            r(*rm),
+                            amt.get()
+                        )
                     }
                     (false, Operand2::RegShiftReg(rm, kind, rs)) => {
                         format!("{}{s}{c} {}, {}, {}", kind.name(), w(*rd), r(*rm), r(*rs))
                     }
-                    (not, o) => format!("{}{s}{c} {}, {}", if not { "mvn" } else { "mov" }, w(*rd), op2(o)),
+                    (not, o) => format!(
+                        "{}{s}{c} {}, {}",
+                        if not { "mvn" } else { "mov" },
+                        w(*rd),
+                        op2(o)
+                    ),
                 }
             }
             Inst::MovWide { top, cond, rd, imm } => {
-                format!("{}{} {}, #{imm}", if *top { "movt" } else { "movw" }, cond.suffix(), w(*rd))
+                format!(
+                    "{}{} {}, #{imm}",
+                    if *top { "movt" } else { "movw" },
+                    cond.suffix(),
+                    w(*rd)
+                )
+            }
+            Inst::CSel { cond, rd, rn, .. } => {
+                format!("mov{} {}, {}", cond.suffix(), w(*rd), r(*rn))
+            }
+            Inst::CSet { cond, rd } => {
+                format!("mov {0}, #0\nmov{1} {0}, #1", w(*rd), cond.suffix())
             }
             Inst::LoadConst32 { rd, value } => {
                 if let Some(imm) = crate::imms::ModImm::maybe_from_u32(*value) {
@@ -224,7 +297,13 @@ impl Inst {
                 MulOp::Mla => format!("mla {}, {}, {}, {}", w(*rd), r(*rn), r(*rm), r(*ra)),
                 MulOp::Mls => format!("mls {}, {}, {}, {}", w(*rd), r(*rn), r(*rm), r(*ra)),
             },
-            Inst::MulLong { signed, rd_lo, rd_hi, rn, rm } => format!(
+            Inst::MulLong {
+                signed,
+                rd_lo,
+                rd_hi,
+                rn,
+                rm,
+            } => format!(
                 "{} {}, {}, {}, {}",
                 if *signed { "smull" } else { "umull" },
                 w(*rd_lo),
@@ -233,7 +312,13 @@ impl Inst {
                 r(*rm)
             ),
             Inst::Div { signed, rd, rn, rm } => {
-                format!("{} {}, {}, {}", if *signed { "sdiv" } else { "udiv" }, w(*rd), r(*rn), r(*rm))
+                format!(
+                    "{} {}, {}, {}",
+                    if *signed { "sdiv" } else { "udiv" },
+                    w(*rd),
+                    r(*rn),
+                    r(*rm)
+                )
             }
             Inst::Bit { op, rd, rm } => {
                 let name = match op {
@@ -253,11 +338,44 @@ impl Inst {
                 };
                 format!("{name} {}, {}", w(*rd), r(*rm))
             }
+            // LLVM prints a single-register pop/push of a word by its alias.
+            Inst::Load {
+                width: WordByte::Word,
+                rt,
+                mem: AMode::PostIndex { rn, off },
+            } if is_sp(*rn) && off.get() == 4 => {
+                format!("pop {{{}}}", w(*rt))
+            }
+            Inst::Store {
+                width: WordByte::Word,
+                rt,
+                mem: AMode::PreIndex { rn, off },
+            } if is_sp(*rn) && off.get() == -4 => {
+                format!("push {{{}}}", r(*rt))
+            }
             Inst::Load { width, rt, mem } => {
-                format!("{} {}, {}", if *width == WordByte::Byte { "ldrb" } else { "ldr" }, w(*rt), amode(mem))
+                format!(
+                    "{} {}, {}",
+                    if *width == WordByte::Byte {
+                        "ldrb"
+                    } else {
+                        "ldr"
+                    },
+                    w(*rt),
+                    amode(mem)
+                )
             }
             Inst::Store { width, rt, mem } => {
-                format!("{} {}, {}", if *width == WordByte::Byte { "strb" } else { "str" }, r(*rt), amode(mem))
+                format!(
+                    "{} {}, {}",
+                    if *width == WordByte::Byte {
+                        "strb"
+                    } else {
+                        "str"
+                    },
+                    r(*rt),
+                    amode(mem)
+                )
             }
             Inst::LoadExtra { kind, rt, mem } => {
                 let name = match kind {
@@ -270,7 +388,14 @@ impl Inst {
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
             Inst::Push { regs } => format!("push {}", reg_list(*regs)),
             Inst::Pop { regs } => format!("pop {}", reg_list(*regs)),
-            Inst::FpuRRR { op, size, cond, rd, rn, rm } => {
+            Inst::FpuRRR {
+                op,
+                size,
+                cond,
+                rd,
+                rn,
+                rm,
+            } => {
                 let name = match op {
                     FpuOp2::Add => "vadd",
                     FpuOp2::Sub => "vsub",
@@ -287,18 +412,40 @@ impl Inst {
                     v(*rm, s)
                 )
             }
-            Inst::FpuRR { op, size, cond, rd, rm } => {
+            Inst::FpuRR {
+                op,
+                size,
+                cond,
+                rd,
+                rm,
+            } => {
                 let name = match op {
                     FpuOp1::Mov => "vmov",
                     FpuOp1::Abs => "vabs",
                     FpuOp1::Neg => "vneg",
                     FpuOp1::Sqrt => "vsqrt",
                 };
-                format!("{name}{}{} {}, {}", cond.suffix(), size_suffix(*size), v(rd.to_reg(), *size), v(*rm, *size))
+                format!(
+                    "{name}{}{} {}, {}",
+                    cond.suffix(),
+                    size_suffix(*size),
+                    v(rd.to_reg(), *size),
+                    v(*rm, *size)
+                )
             }
-            Inst::FpuCmp { size, signal_nan, rn, rm } => {
+            Inst::FpuCmp {
+                size,
+                signal_nan,
+                rn,
+                rm,
+            } => {
                 let rhs = rm.map_or("#0".to_string(), |rm| v(rm, *size));
-                format!("{}{} {}, {rhs}", if *signal_nan { "vcmpe" } else { "vcmp" }, size_suffix(*size), v(*rn, *size))
+                format!(
+                    "{}{} {}, {rhs}",
+                    if *signal_nan { "vcmpe" } else { "vcmp" },
+                    size_suffix(*size),
+                    v(*rn, *size)
+                )
             }
             Inst::FpuToFlags => "vmrs APSR_nzcv, fpscr".into(),
             Inst::FpuCvt { op, rd, rm } => {
@@ -318,7 +465,21 @@ impl Inst {
                 let view = |reg: Reg, d: bool| if d { show_dreg(reg) } else { show_sreg(reg) };
                 format!("vcvt.{types} {}, {}", view(rd.to_reg(), dd), view(*rm, md))
             }
-            Inst::FpuMovImm { size, cond, rd, imm } => format!(
+            Inst::FpuCSel {
+                size, cond, rd, rn, ..
+            } => format!(
+                "vmov{}{} {}, {}",
+                cond.suffix(),
+                size_suffix(*size),
+                v(rd.to_reg(), *size),
+                v(*rn, *size)
+            ),
+            Inst::FpuMovImm {
+                size,
+                cond,
+                rd,
+                imm,
+            } => format!(
                 "vmov{}{} {}, {}",
                 cond.suffix(),
                 size_suffix(*size),
@@ -327,21 +488,42 @@ impl Inst {
             ),
             Inst::MovToFpu { rd, rn } => format!("vmov {}, {}", show_sreg(rd.to_reg()), r(*rn)),
             Inst::MovFromFpu { rd, rn } => format!("vmov {}, {}", w(*rd), show_sreg(*rn)),
-            Inst::MovToFpu64 { rd, lo, hi } => format!("vmov {}, {}, {}", show_dreg(rd.to_reg()), r(*lo), r(*hi)),
-            Inst::MovFromFpu64 { lo, hi, rn } => format!("vmov {}, {}, {}", w(*lo), w(*hi), show_dreg(*rn)),
-            Inst::FpuLoad { size, rd, mem } => format!("vldr {}, {}", v(rd.to_reg(), *size), vfp_amode(mem)),
-            Inst::FpuStore { size, rd, mem } => format!("vstr {}, {}", v(*rd, *size), vfp_amode(mem)),
+            Inst::MovToFpu64 { rd, lo, hi } => {
+                format!("vmov {}, {}, {}", show_dreg(rd.to_reg()), r(*lo), r(*hi))
+            }
+            Inst::MovFromFpu64 { lo, hi, rn } => {
+                format!("vmov {}, {}, {}", w(*lo), w(*hi), show_dreg(*rn))
+            }
+            Inst::FpuLoad { size, rd, mem } => {
+                format!("vldr {}, {}", v(rd.to_reg(), *size), vfp_amode(mem))
+            }
+            Inst::FpuStore { size, rd, mem } => {
+                format!("vstr {}, {}", v(*rd, *size), vfp_amode(mem))
+            }
             Inst::VPush { first, count } => format!("vpush {}", d_list(*first, *count)),
             Inst::VPop { first, count } => format!("vpop {}", d_list(*first, *count)),
             Inst::Jmp { target } => format!("b {}", label(*target)),
-            Inst::CondBr { cond, taken, not_taken } => {
-                format!("b{} {}\nb {}", cond.suffix(), label(*taken), label(*not_taken))
+            Inst::CondBr {
+                cond,
+                taken,
+                not_taken,
+            } => {
+                format!(
+                    "b{} {}\nb {}",
+                    cond.suffix(),
+                    label(*taken),
+                    label(*not_taken)
+                )
             }
             Inst::OneWayCondBr { cond, target } => format!("b{} {}", cond.suffix(), label(*target)),
-            Inst::Call { target } => format!("bl fn{}", target.0),
-            Inst::CallLabel { target } => format!("bl {}", label(*target)),
-            Inst::CallInd { rm } => format!("blx {}", r(*rm)),
-            Inst::Ret => "bx lr".into(),
+            Inst::Call { target, .. } => format!("bl fn{}", target.0),
+            Inst::CallLabel { target, .. } => format!("bl {}", label(*target)),
+            Inst::CallInd { rm, .. } => format!("blx {}", r(*rm)),
+            Inst::Ret { .. } => "bx lr".into(),
+            Inst::Args { args } => {
+                let regs: Vec<String> = args.iter().map(|(_, p)| preg_name(*p)).collect();
+                format!("@ args {}", regs.join(", "))
+            }
             Inst::IndirectBr { rm } => format!("bx {}", r(*rm)),
             Inst::JumpTable { idx, targets } => {
                 let mut s = format!("add pc, pc, {}, lsl #2\nudf #0", r(*idx));

@@ -14,20 +14,111 @@ fn patched(kind: LabelUse, initial: u32, use_offset: u64, label_offset: u64) -> 
 
 /// (kind, placeholder word, use offset, label offset, expected word, llvm-mc source)
 const PATCHES: &[(LabelUse, u32, u64, u64, u32, &str)] = &[
-    (LabelUse::Branch24, 0xea00_0000, 0x100, 0x110, 0xea00_0002, "b #8"),
-    (LabelUse::Branch24, 0x0a00_0000, 0x100, 0xf8, 0x0aff_fffc, "beq #-16"),
-    (LabelUse::Branch24, 0xeb00_0000, 0x100, 0x100, 0xebff_fffe, "bl #-8"),
-    (LabelUse::Branch24, 0xea00_0000, 0, (1 << 25) + 4, 0xea7f_ffff, "b #33554428"),
-    (LabelUse::Branch24, 0xea00_0000, (1 << 25) - 8, 0, 0xea80_0000, "b #-33554432"),
-    (LabelUse::Ldr12, 0xe59f_0000, 0x100, 0x108, 0xe59f_0000, "ldr r0, [pc]"),
-    (LabelUse::Ldr12, 0xe59f_0000, 0x100, 0x104, 0xe51f_0004, "ldr r0, [pc, #-4]"),
-    (LabelUse::Ldr12, 0xe59f_0000, 0, 4103, 0xe59f_0fff, "ldr r0, [pc, #4095]"),
-    (LabelUse::Ldr12, 0xe59f_0000, 4087, 0, 0xe51f_0fff, "ldr r0, [pc, #-4095]"),
-    (LabelUse::Vldr8, 0xed9f_0b00, 0, 1028, 0xed9f_0bff, "vldr d0, [pc, #1020]"),
-    (LabelUse::Vldr8, 0xed9f_0b00, 1012, 0, 0xed1f_0bff, "vldr d0, [pc, #-1020]"),
-    (LabelUse::Vldr8, 0xeddf_0a00, 0x40, 0x50, 0xeddf_0a02, "vldr s1, [pc, #8]"),
+    (
+        LabelUse::Branch24,
+        0xea00_0000,
+        0x100,
+        0x110,
+        0xea00_0002,
+        "b #8",
+    ),
+    (
+        LabelUse::Branch24,
+        0x0a00_0000,
+        0x100,
+        0xf8,
+        0x0aff_fffc,
+        "beq #-16",
+    ),
+    (
+        LabelUse::Branch24,
+        0xeb00_0000,
+        0x100,
+        0x100,
+        0xebff_fffe,
+        "bl #-8",
+    ),
+    (
+        LabelUse::Branch24,
+        0xea00_0000,
+        0,
+        (1 << 25) + 4,
+        0xea7f_ffff,
+        "b #33554428",
+    ),
+    (
+        LabelUse::Branch24,
+        0xea00_0000,
+        (1 << 25) - 8,
+        0,
+        0xea80_0000,
+        "b #-33554432",
+    ),
+    (
+        LabelUse::Ldr12,
+        0xe59f_0000,
+        0x100,
+        0x108,
+        0xe59f_0000,
+        "ldr r0, [pc]",
+    ),
+    (
+        LabelUse::Ldr12,
+        0xe59f_0000,
+        0x100,
+        0x104,
+        0xe51f_0004,
+        "ldr r0, [pc, #-4]",
+    ),
+    (
+        LabelUse::Ldr12,
+        0xe59f_0000,
+        0,
+        4103,
+        0xe59f_0fff,
+        "ldr r0, [pc, #4095]",
+    ),
+    (
+        LabelUse::Ldr12,
+        0xe59f_0000,
+        4087,
+        0,
+        0xe51f_0fff,
+        "ldr r0, [pc, #-4095]",
+    ),
+    (
+        LabelUse::Vldr8,
+        0xed9f_0b00,
+        0,
+        1028,
+        0xed9f_0bff,
+        "vldr d0, [pc, #1020]",
+    ),
+    (
+        LabelUse::Vldr8,
+        0xed9f_0b00,
+        1012,
+        0,
+        0xed1f_0bff,
+        "vldr d0, [pc, #-1020]",
+    ),
+    (
+        LabelUse::Vldr8,
+        0xeddf_0a00,
+        0x40,
+        0x50,
+        0xeddf_0a02,
+        "vldr s1, [pc, #8]",
+    ),
     (LabelUse::PCRel32, 0, 0x100, 0x180, 0x80, ".word 0x80"),
-    (LabelUse::PCRel32, 0xffff_fffc, 0x100, 0x80, 0xffff_ff7c, ".word -0x84"),
+    (
+        LabelUse::PCRel32,
+        0xffff_fffc,
+        0x100,
+        0x80,
+        0xffff_ff7c,
+        ".word -0x84",
+    ),
 ];
 
 #[test]
@@ -62,11 +153,19 @@ fn ranges_include_the_pc_bias() {
 /// a label at `target`; then compute where the executed `add pc, pc, ip` lands.
 #[test]
 fn veneer_lands_on_its_label() {
-    for (v, target) in [(0x100u64, 0x20_0000_0000u64 & 0xffff_ffff), (0x100, 0x8000_0000), (0x4000_0000, 0x10)] {
+    for (v, target) in [
+        (0x100u64, 0x20_0000_0000u64 & 0xffff_ffff),
+        (0x100, 0x8000_0000),
+        (0x4000_0000, 0x10),
+    ] {
         let mut buf = vec![0u8; 12];
         let (use_off, kind) = LabelUse::Branch24.generate_veneer(&mut buf, v);
         assert_eq!((use_off, kind), (8, LabelUse::PCRel32));
-        assert_eq!(&buf[..8], &[0x00, 0xc0, 0x9f, 0xe5, 0x0c, 0xf0, 0x8f, 0xe0], "ldr r12, [pc]; add pc, pc, r12");
+        assert_eq!(
+            &buf[..8],
+            &[0x00, 0xc0, 0x9f, 0xe5, 0x0c, 0xf0, 0x8f, 0xe0],
+            "ldr r12, [pc]; add pc, pc, r12"
+        );
         kind.patch(&mut buf[8..12], v + use_off, target);
         let word = u32::from_le_bytes(buf[8..12].try_into().unwrap());
         // ldr ip, [pc] at v reads v + 8; add pc, pc, ip at v + 4 reads pc = v + 12.
@@ -89,7 +188,10 @@ fn veneer_kind_reaches_further() {
 
 #[test]
 fn from_reloc_accepts_only_the_call_addend() {
-    assert_eq!(LabelUse::from_reloc(Reloc::Arm32Call, -8), Some(LabelUse::Branch24));
+    assert_eq!(
+        LabelUse::from_reloc(Reloc::Arm32Call, -8),
+        Some(LabelUse::Branch24)
+    );
     assert_eq!(LabelUse::from_reloc(Reloc::Arm32Call, 0), None);
     assert_eq!(LabelUse::from_reloc(Reloc::Arm64Call, -8), None);
     assert_eq!(LabelUse::from_reloc(Reloc::Abs4, 0), None);
@@ -109,5 +211,9 @@ fn island_sequences() {
     let mut out = Vec::new();
     LabelUse::write_padding(&mut out, 10);
     assert_eq!(out.len(), 10);
-    assert_eq!(&out[..8], &[0x00, 0xf0, 0x20, 0xe3, 0x00, 0xf0, 0x20, 0xe3], "nop; nop");
+    assert_eq!(
+        &out[..8],
+        &[0x00, 0xf0, 0x20, 0xe3, 0x00, 0xf0, 0x20, 0xe3],
+        "nop; nop"
+    );
 }
