@@ -11,8 +11,9 @@
 //!   are early defs.
 
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
+use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, Writable,
+    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, UnsupportedType, Writable,
 };
 
 use super::*;
@@ -249,6 +250,26 @@ impl MachInst for Inst {
 
     fn gen_nop(preferred_size: usize) -> Self {
         Inst::Nop { len: preferred_size.clamp(1, MAX_NOP_LEN) as u8 }
+    }
+
+    /// Integers up to 64 bits live in one general-purpose register, `i128` in two
+    /// (low half first); floats in one xmm register.
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        match ty {
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
+            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
+            Type::F32 => Ok((&[RegClass::Float], &[Type::F32])),
+            Type::F64 => Ok((&[RegClass::Float], &[Type::F64])),
+        }
+    }
+
+    /// Moves, spills and reloads transfer a whole 64-bit register or the low 64 bits
+    /// of an xmm register (scalar floats).
+    fn canonical_type_for_rc(class: RegClass) -> Type {
+        match class {
+            RegClass::Int => Type::I64,
+            RegClass::Float | RegClass::Vector => Type::F64,
+        }
     }
 
     fn spillslot_size(class: RegClass) -> usize {
