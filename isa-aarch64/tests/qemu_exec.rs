@@ -43,7 +43,7 @@ impl Blob {
         self.pieces.push((at, bytes, symbol));
     }
 
-    fn to_asm(&mut self) -> String {
+    fn into_asm(mut self) -> String {
         self.pieces.sort_by_key(|p| p.0);
         // Own section, so a big blob does not push libc's `.text` calls out of range.
         let mut s = String::from("\t.section .atoll_text,\"ax\",@progbits\n\t.p2align 4\nblob:\n");
@@ -181,7 +181,7 @@ int main(void) {
     return !(a == 42 && b == 43);
 }
 "#;
-    assert_eq!(run("veneer", &blob.to_asm(), harness).trim(), "42 43");
+    assert_eq!(run("veneer", &blob.into_asm(), harness).trim(), "42 43");
 }
 
 /// A call (`bl`) through the long veneer returns to its caller: the veneer must not
@@ -224,7 +224,7 @@ fn call_through_long_veneer_returns() {
     blob.put(veneer, veneer_at(LabelUse::Branch26, veneer, callee).0, None);
     blob.put(callee, code_at(&returns(99), callee, &[]), None);
     let harness = "#include <stdio.h>\nlong caller(void);\nint main(void){ long r = caller(); printf(\"%ld\\n\", r); return r != 100; }\n";
-    assert_eq!(run("call", &blob.to_asm(), harness).trim(), "100");
+    assert_eq!(run("call", &blob.into_asm(), harness).trim(), "100");
 }
 
 /// The jump-table sequence dispatches every index to its own target.
@@ -248,5 +248,5 @@ fn jump_table_executes() {
         blob.put(*at, code_at(&returns(200 + i as u16), *at, &[]), None);
     }
     let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 5; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
-    assert_eq!(run("jt", &blob.to_asm(), harness).trim(), "200 201 202 203 204");
+    assert_eq!(run("jt", &blob.into_asm(), harness).trim(), "200 201 202 203 204");
 }
