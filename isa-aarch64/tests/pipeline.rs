@@ -5,8 +5,6 @@
 //! `qemu-aarch64`. Checks the operand walk, moves, spills/reloads through `SpOffset`,
 //! callee-saved registers in the prologue/epilogue, and branch label patching.
 
-use std::process::Command;
-
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::machinst::{
     emit_function, run_regalloc, FrameRequest, RegClass, RegallocAlgorithm, RegallocConfig, VCode, VCodeBuilder,
@@ -18,6 +16,9 @@ use atoll_isa_aarch64::inst::{ALUOp, Cond, CondBrKind, Inst, OperandSize};
 use atoll_isa_aarch64::regs::{machine_env, xreg_preg};
 use atoll_isa_aarch64::LabelUse;
 use smallvec::smallvec;
+
+mod common;
+use common::qemu::{run, tools_present};
 
 const X: OperandSize = OperandSize::Size64;
 const LIVE: u64 = 40;
@@ -92,31 +93,13 @@ fn compile(algorithm: RegallocAlgorithm) -> Vec<u8> {
 }
 
 fn run_under_qemu(code: &[u8], name: &str) -> Option<String> {
-    let ok = |t: &str| Command::new(t).arg("--version").output().is_ok_and(|o| o.status.success());
-    if !ok("aarch64-linux-gnu-gcc") || !ok("qemu-aarch64") {
-        eprintln!("skipped execution: aarch64-linux-gnu-gcc or qemu-aarch64 missing");
+    if !tools_present() {
         return None;
     }
-    let dir = std::env::temp_dir().join(format!("atoll-a64-pipeline-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let bytes: Vec<String> = code.iter().map(|b| format!("{b:#04x}")).collect();
     let asm = format!("\t.text\n\t.p2align 4\n\t.globl f\n\t.type f, %function\nf:\n\t.byte {}\n", bytes.join(", "));
-    std::fs::write(dir.join("f.s"), asm).unwrap();
     let harness = "#include <stdio.h>\nlong f(long);\nint main(void){ for (long n = 0; n < 12; n += 5) printf(\"%ld \", f(n)); printf(\"\\n\"); return 0; }\n";
-    std::fs::write(dir.join("main.c"), harness).unwrap();
-    let exe = dir.join("t");
-    let out = Command::new("aarch64-linux-gnu-gcc")
-        .args(["-static", "-o"])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .arg(dir.join("f.s"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("qemu-aarch64").arg(&exe).output().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "crashed: {:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    Some(run(&format!("pipeline-{name}"), &asm, harness).trim().to_string())
 }
 
 #[test]

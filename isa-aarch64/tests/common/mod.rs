@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod qemu;
+
 use atoll_codegen::machinst::{Reg, Writable};
 use atoll_isa_aarch64::imms::*;
 use atoll_isa_aarch64::inst::*;
