@@ -14,7 +14,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{Reg, Writable};
+use atoll_codegen::machinst::{Reg, RegClass, Writable};
 use atoll_codegen::testing::RecordingSink;
 use atoll_isa_arm32::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 use atoll_isa_arm32::inst::*;
@@ -279,6 +279,27 @@ fn memory() -> impl Strategy<Value = Inst> {
         gpr().prop_flat_map(
             |rt| amode_extra(rt).prop_map(move |mem| Inst::StoreHalf { rt: r(rt), mem })
         ),
+        (gpr(), any::<bool>(), any::<u32>()).prop_map(|(rt, float, offset)| {
+            let (class, rt, offset) = if float {
+                (RegClass::Float, dreg(rt), offset & !3)
+            } else {
+                (RegClass::Int, r(rt), offset)
+            };
+            Inst::SpLoad {
+                rt: writable(rt),
+                class,
+                offset,
+            }
+        }),
+        // Not r12: a far store computes its address in ip.
+        (0u8..12, any::<bool>(), any::<u32>()).prop_map(|(rt, float, offset)| {
+            let (class, rt, offset) = if float {
+                (RegClass::Float, dreg(rt), offset & !3)
+            } else {
+                (RegClass::Int, r(rt), offset)
+            };
+            Inst::SpStore { rt, class, offset }
+        }),
         (1u16..0x2000, any::<bool>()).prop_map(|(m, lr)| Inst::Push {
             regs: m | ((lr as u16) << 14)
         }),

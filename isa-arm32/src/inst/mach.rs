@@ -97,9 +97,9 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
     v.add_clobbers(info.clobbers);
 }
 
-/// Largest encoding of any instruction except `JumpTable` (two words: `CSet`,
-/// `CondBr`, `TrapIf`, `LoadConst32`).
-const WORST_CASE_SIZE: CodeOffset = 8;
+/// Largest encoding of any instruction except `JumpTable`: `SpLoad`/`SpStore` at a
+/// far offset (three `add`s and the access).
+const WORST_CASE_SIZE: CodeOffset = 16;
 
 impl MachInst for Inst {
     type LabelUse = LabelUse;
@@ -175,6 +175,8 @@ impl MachInst for Inst {
                 amode_extra_uses(mem, v);
                 v.reg_def(rt);
             }
+            Inst::SpLoad { rt, .. } => v.reg_def(rt),
+            Inst::SpStore { rt, .. } => v.reg_use(rt),
             Inst::StoreHalf { rt, mem } => {
                 v.reg_use(rt);
                 amode_extra_uses(mem, v);
@@ -383,7 +385,7 @@ impl MachInst for Inst {
         }
     }
 
-    /// Every instruction but `JumpTable` fits in 8 bytes. A jump table takes
+    /// Every instruction but `JumpTable` fits in 16 bytes. A jump table takes
     /// `8 + 4 * targets.len()` bytes; its entries are `Branch24` uses with 32 MiB of
     /// reach, but a long table could push an earlier pending `Ldr12`/`Vldr8` literal
     /// past its range, so lowering keeps literal loads out of blocks ending in large

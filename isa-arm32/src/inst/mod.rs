@@ -25,7 +25,7 @@
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 
@@ -407,6 +407,20 @@ pub enum Inst {
     },
     /// `strh rt, mem`.
     StoreHalf { rt: Reg, mem: AModeExtra },
+    /// Load a word (`Int`) or a whole D register (`Float`) from `[sp + offset]`, for
+    /// spill slots and stack slots at any offset: one `ldr`/`vldr`, preceded by up to
+    /// three `add ip, ...` when the offset does not fit (see `Inst::gen_load_sp`).
+    SpLoad {
+        rt: Writable<Reg>,
+        class: RegClass,
+        offset: u32,
+    },
+    /// Store counterpart of [`Inst::SpLoad`].
+    SpStore {
+        rt: Reg,
+        class: RegClass,
+        offset: u32,
+    },
     /// `push {regs}`: bit n of the mask is `rN` (real registers, ABI only).
     Push { regs: u16 },
     /// `pop {regs}`.

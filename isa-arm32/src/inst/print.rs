@@ -46,6 +46,10 @@ fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
     }
 }
 
+fn print_seq(insts: &[Inst]) -> String {
+    insts.iter().map(Inst::print).collect::<Vec<_>>().join("\n")
+}
+
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
 }
@@ -386,6 +390,12 @@ impl Inst {
                 format!("{name} {}, {}", w(*rt), amode_extra(mem))
             }
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
+            Inst::SpLoad { rt, class, offset } => {
+                print_seq(&Inst::gen_load_sp(*rt, *class, *offset))
+            }
+            Inst::SpStore { rt, class, offset } => {
+                print_seq(&Inst::gen_store_sp(*rt, *class, *offset))
+            }
             Inst::Push { regs } => format!("push {}", reg_list(*regs)),
             Inst::Pop { regs } => format!("pop {}", reg_list(*regs)),
             Inst::FpuRRR {
