@@ -38,7 +38,10 @@ pub use abi::{
     SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
-pub use emit::{compute_frame, emit_function, final_block_order, EmitBuffer, EmitError, EmitResult, FrameRequest};
+pub use emit::{
+    allocated_blocks, compute_frame, emit_function, final_block_order, AllocatedBlock, EmitBuffer, EmitError, EmitResult,
+    FrameRequest,
+};
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
 pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
 pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
