@@ -174,7 +174,7 @@ block0(v0: i64):
     return v1
 }",
     );
-    let err = lower_function(&unsupported, &TestBackend).err().expect("udiv has no rule");
+    let err = lower_function(&unsupported, &TestBackend).expect_err("udiv has no rule");
     assert!(matches!(err, LowerError::Unsupported { opcode: Opcode::Udiv, .. }), "{err}");
 
     let float = parse(
@@ -183,6 +183,17 @@ block0(v0: f64):
     return v0
 }",
     );
-    let err = lower_function(&float, &TestBackend).err().expect("no float registers");
+    let err = lower_function(&float, &TestBackend).expect_err("no float registers");
     assert!(matches!(err, LowerError::UnsupportedType { .. }), "{err}");
+}
+
+#[test]
+fn vcode_prints_blocks_params_and_branch_args() {
+    let (vcode, _) = lower_function(&parse(SUM), &TestBackend).unwrap();
+    let text = vcode.to_string();
+    // block1 takes the loop's two parameters; the back edge passes two arguments.
+    let header = text.lines().find(|l| l.starts_with("block1(")).expect("block1 printed");
+    assert_eq!(header.matches(", ").count(), 1, "{text}");
+    assert!(text.lines().any(|l| l.starts_with("  -> block1(") && l.contains(", ")), "{text}");
+    assert!(text.contains("Ret"), "{text}");
 }
