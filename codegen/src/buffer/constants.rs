@@ -65,10 +65,6 @@ impl ConstantPool {
         self.next_pool_bytes
     }
 
-    /// Labels of the constants in the next pool.
-    pub(crate) fn next_pool_labels(&self) -> impl Iterator<Item = MachLabel> + '_ {
-        self.next_pool.iter().filter_map(|id| self.next_label[id.0 as usize])
-    }
 
     /// Empty the next pool, handing back (bytes, alignment, label) of each constant.
     /// Largest alignment first, so padding between constants stays small.

@@ -135,6 +135,13 @@ impl<L: LabelUse> FixupQueue<L> {
 
 
 
+    /// Live fixups in deadline order (for `check_invariants`).
+    pub(crate) fn live_sorted(&self) -> Vec<Fixup<L>> {
+        let mut v: Vec<(CodeOffset, FixupId)> = self.heap.iter().map(|Reverse(e)| *e).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, id)| self.fixups[id as usize]).filter(|f| f.live).collect()
+    }
+
     /// Recompute `veneer_bytes` from scratch (for `check_invariants`).
     pub(crate) fn recount_veneer_bytes(&self) -> CodeOffset {
         let mut keys: HashMap<(MachLabel, L), CodeOffset> = HashMap::new();

@@ -5,10 +5,12 @@
 //! left out at a function boundary, after an unconditional branch, and at `finish`.
 //!
 //! Which pending fixups an island handles: they come out of the deadline heap in
-//! order while their deadline is below `worst-case end of this island + worst-case
-//! size of the next island + distance`. Anything later stays queued: the invariant
-//! then still holds after the island, and the caller can emit `distance` bytes before
-//! it must ask again. A handled fixup whose label is bound and in range is patched;
+//! order while their deadline is below `current end of the island + what it still
+//! adds (trap stubs, constants) + worst-case size of the next island + distance`.
+//! Anything later stays queued: the invariant then still holds after the island, and
+//! the caller can emit `distance` bytes before it must ask again. Veneers are placed in
+//! deadline order, which is why each use only needs the island's worst case *up to
+//! its own veneer* to end before its deadline (see the module doc of `buffer`). A handled fixup whose label is bound and in range is patched;
 //! otherwise it goes through a veneer (shared per target and kind), and the veneer's
 //! own use is queued like any other, so chains (19 → 26 → long) form naturally, in the
 //! same island when even the longer kind would not reach the next one.
@@ -43,6 +45,20 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
     }
 
+    /// [`Self::island_needed`], also true when a use of `kind` written within `distance`
+    /// bytes could not reach an island emitted right after it. Emitters ask this before
+    /// short-range uses of the island's own trap stubs and constants (A32 `ldr`
+    /// literals, a conditional branch to a trap stub on a short-range ISA).
+    ///
+    /// When it is true, `emit_island(kind.max_pos_range())` usually makes room; if it is
+    /// still true after that (the worst case counts a veneer for every pending use, even
+    /// far ones), `emit_island(CodeOffset::MAX)` resolves every pending use now and
+    /// always does.
+    pub fn island_needed_for_use(&self, distance: CodeOffset, kind: L) -> bool {
+        self.island_needed(distance)
+            || distance.saturating_add(self.worst_case_island_size()) > kind.max_pos_range()
+    }
+
     /// Emit an island here, jumping around it (the code before it may fall through).
     /// `distance` is how far the caller expects to emit before it asks again.
     pub fn emit_island(&mut self, distance: CodeOffset) {
@@ -72,7 +88,6 @@ impl<L: IslandIsa> MachBuffer<L> {
             return;
         }
         let start = self.cur_offset();
-        let worst_end = start + self.worst_case_island_size();
         let ends_in_jump = self.latest_branches.last().is_some_and(|b| b.end == start && b.inverted.is_none())
             && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
         self.latest_branches.clear();
@@ -89,21 +104,19 @@ impl<L: IslandIsa> MachBuffer<L> {
         let body_start = self.cur_offset();
 
         // Labels placed by this island itself are resolved after it, never veneered.
-        let mut local: HashSet<MachLabel> = HashSet::new();
-        for (l, _) in self.deferred_traps.pending() {
-            local.insert(*l);
-        }
-        for l in self.constants.next_pool_labels() {
-            local.insert(l);
-        }
+        let local = std::mem::take(&mut self.local_labels);
 
         let mut after: Vec<Fixup<L>> = Vec::new();
+        // What this island still adds after the veneers placed so far.
+        let tail_bytes = self.deferred_traps.len() as CodeOffset * L::TRAP_SIZE
+            + self.constants.next_pool_bytes()
+            + 2 * (L::INSN_ALIGN - 1);
         loop {
             let threshold = if final_island {
                 CodeOffset::MAX
             } else {
-                worst_end
-                    .saturating_add(self.island_base_size() + self.fixups.veneer_bytes())
+                self.cur_offset()
+                    .saturating_add(tail_bytes + self.island_base_size() + self.fixups.veneer_bytes())
                     .saturating_add(distance)
             };
             let Some(f) = self.fixups.pop_due(threshold) else { break };
@@ -130,6 +143,10 @@ impl<L: IslandIsa> MachBuffer<L> {
             match self.labels.offset(f.label) {
                 Some(lo) if in_range(f.kind, f.offset, lo) => self.patch_use(f.offset, f.kind, lo),
                 Some(lo) => self.out_of_range(&f, lo),
+                // Not due after all (a forced island pops everything): queue it again.
+                None if !final_island && f.deadline() >= self.cur_offset() => {
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
                 None => self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset }),
             }
         }

@@ -1,7 +1,7 @@
 //! [`MachBuffer`]: the growing code of one function (or one text section) and every
 //! record about it. Islands live in `island.rs`, branch peepholes in `peephole.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use smallvec::SmallVec;
 
@@ -48,6 +48,9 @@ pub struct MachBuffer<L: IslandIsa> {
     pub(super) veneer_cache: HashMap<(MachLabel, L), CodeOffset>,
     /// Worst-case veneer chain size per kind, memoized.
     pub(super) chain_sizes: HashMap<L, CodeOffset>,
+    /// Labels the next island places itself (trap stubs, constants): their uses never
+    /// need veneers.
+    pub(super) local_labels: HashSet<MachLabel>,
     pub(super) islands: Vec<IslandRecord>,
     pub(super) veneers_by_kind: HashMap<L, u64>,
     pub(super) stats: BufferStats,
@@ -95,6 +98,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             labels_at_tail_off: 0,
             veneer_cache: HashMap::new(),
             chain_sizes: HashMap::new(),
+            local_labels: HashSet::new(),
             islands: Vec::new(),
             veneers_by_kind: HashMap::new(),
             stats: BufferStats::default(),
@@ -207,7 +211,8 @@ impl<L: IslandIsa> MachBuffer<L> {
                 }
             }
         }
-        let chain = if kind.supports_veneer() { self.chain_size(kind) } else { 0 };
+        let local = self.local_labels.contains(&self.labels.resolve(l));
+        let chain = if kind.supports_veneer() && !local { self.chain_size(kind) } else { 0 };
         let id = self.fixups.push(off, l, kind, force, chain);
         self.last_use = Some((off, kind, l, Some(id)));
         Some(id)
@@ -246,7 +251,9 @@ impl<L: IslandIsa> MachBuffer<L> {
             return self.labels.new_label();
         }
         let labels = &mut self.labels;
-        self.constants.label_for(c, || labels.new_label())
+        let l = self.constants.label_for(c, || labels.new_label());
+        self.local_labels.insert(l);
+        l
         // Post-invariant: the next island's worst case grew by the constant's size and
         // alignment; callers count that in `island_needed`'s distance.
     }
@@ -256,6 +263,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub fn defer_trap(&mut self, code: TrapCode) -> MachLabel {
         let l = self.labels.new_label();
         self.deferred_traps.push(l, code);
+        self.local_labels.insert(l);
         l
         // Post-invariant: the next island's worst case grew by one trap instruction.
     }
@@ -268,6 +276,15 @@ impl<L: IslandIsa> MachBuffer<L> {
         if pad > 0 {
             L::write_padding(&mut self.data, pad as usize);
             self.stats.padding_bytes += pad;
+        }
+        // Post-invariant: as for `put_data`.
+    }
+
+    /// Append `len` bytes of the ISA's padding.
+    pub fn put_padding(&mut self, len: CodeOffset) {
+        if len > 0 {
+            L::write_padding(&mut self.data, len as usize);
+            self.stats.padding_bytes += len;
         }
         // Post-invariant: as for `put_data`.
     }
@@ -377,9 +394,34 @@ impl<L: IslandIsa> MachBuffer<L> {
             "worst-case veneer bytes out of sync"
         );
         if self.error.is_none() {
-            if let Some(d) = self.fixups.min_deadline() {
-                let end = self.cur_offset() + self.worst_case_island_size();
-                assert!(end <= d, "an island emitted now could end at {end:#x}, past deadline {d:#x}");
+            self.check_deadlines();
+        }
+    }
+
+    /// The invariant, in the form the island algorithm relies on: an island emitted now
+    /// places veneers in deadline order (one per key), then trap stubs and constants;
+    /// every use that may need a veneer, trap stub or constant from it finds it before
+    /// its deadline.
+    fn check_deadlines(&self) {
+        let cur = self.cur_offset();
+        let whole_end = cur + self.worst_case_island_size();
+        let mut end = cur + L::JUMP_SIZE + (L::ALIGN - 1);
+        let mut seen = HashSet::new();
+        let local = &self.local_labels;
+        for f in self.fixups.live_sorted() {
+            let d = f.deadline();
+            if let Some(lo) = self.labels.offset(f.label) {
+                if in_range(f.kind, f.offset, lo) && !f.force_veneer {
+                    continue;
+                }
+            }
+            if f.kind.supports_veneer() && !local.contains(&self.labels.resolve(f.label)) {
+                if seen.insert((self.labels.resolve(f.label), f.kind)) {
+                    end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
+                }
+                assert!(end <= d, "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}", f.offset);
+            } else {
+                assert!(whole_end <= d, "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}", f.offset);
             }
         }
     }

@@ -16,7 +16,8 @@
 //! | `30000000 iiiiiiii`   | `ljmp imm32`      | `Long` (second word)  | ±2 GiB        | none   |
 //! | `4000iiii`            | `ldr imm16`       | `Ldr`                 | +124 / -128   | none   |
 //!
-//! Condition `c` inverts to `c ^ 1`.
+//! Condition `c` inverts to `c ^ 1`. As call relocations (`from_reloc`, addend 0),
+//! `Arm64Call` is a `b` (`Jump`) and `X86PCRel4` a bare 32-bit field (`Long`, no veneer).
 
 use crate::buffer::{Addend, CodeOffset, IslandIsa, LabelUse, MachBuffer, MachLabel, Reloc};
 
@@ -133,6 +134,8 @@ impl LabelUse for FakeLabelUse {
     fn from_reloc(reloc: Reloc, addend: Addend) -> Option<Self> {
         match (reloc, addend) {
             (Reloc::Arm64Call, 0) => Some(FakeLabelUse::Jump),
+            // Stands in for a call form whose kind has no veneer.
+            (Reloc::X86PCRel4, 0) => Some(FakeLabelUse::Long),
             _ => None,
         }
     }

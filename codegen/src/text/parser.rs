@@ -10,7 +10,7 @@
 //! function has been read. A polymorphic instruction whose type-giving operand is
 //! not defined yet needs an explicit type suffix, as in Cranelift.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use cranelift_entity::EntityRef;
 
@@ -50,6 +50,8 @@ pub(super) struct FuncParser<'c, 'a> {
     pub(super) block_refs: Vec<(Block, Token<'a>)>,
     /// Type suffixes given for operands not yet defined: (operand, suffix type, token).
     suffix_checks: Vec<(Value, Type, Token<'a>)>,
+    /// `v12 -> v1` lines: alias to its target; uses are rewritten at the end.
+    aliases: BTreeMap<Value, (Value, Token<'a>)>,
     entity_lines: Vec<(u32, AnyEntity)>,
 }
 
@@ -81,6 +83,7 @@ pub fn parse_function<'a>(cur: &mut Cursor<'a>) -> PResult<ParsedFunction> {
         value_refs: Vec::new(),
         block_refs: Vec::new(),
         suffix_checks: Vec::new(),
+        aliases: BTreeMap::new(),
         entity_lines: vec![(kw.line, AnyEntity::Function)],
     };
     p.func.name = p.external_name("function name ('%name' or 'u0:1')")?;
@@ -120,7 +123,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             if is_vector_type(t.text) {
                 return Err(self.err(t, format!("unsupported type {} (vector types are not implemented)", t.text)));
             }
-            if matches!(t.text, "f16" | "f128") {
+            let old_style = t.text.len() > 1
+                && t.text.starts_with(['b', 'r', 'i', 'f'])
+                && t.text[1..].bytes().all(|b| b.is_ascii_digit());
+            if old_style || t.text == "iflags" || t.text == "fflags" {
                 return Err(self.err(
                     t,
                     format!("unsupported type {} (only i8 i16 i32 i64 i128 f32 f64 are implemented)", t.text),
@@ -320,6 +326,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             self.cur.bump();
             self.cur.bump();
             let colocated = self.cur.eat_word("colocated");
+            let at = self.cur.peek();
+            if at.tok == Tok::Ident && entity_number(at.text, "u").is_none() {
+                return Err(self.err(at, format!("unsupported function attribute '{}'", at.text)));
+            }
             let name = self.external_name("function name ('%name' or 'u0:1')")?;
             let spec = match self.cur.peek().tok {
                 Tok::LPar => SigSpec::Inline(self.signature()?),
@@ -329,6 +339,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 }
             };
             return Ok(Decl::Func(FuncRef::new(n), name, colocated, spec));
+        }
+        if t.text == "stack_limit" {
+            return Err(self.err(t, "unsupported declaration 'stack_limit' (stack limits come from the VM context)".to_string()));
         }
         let unsupported = [
             ("jt", "jump table declarations are not supported (write the targets inline: br_table v0, block1, [block2, block3])"),
@@ -342,7 +355,7 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 return Err(self.err(t, format!("unsupported declaration '{}': {msg}", t.text)));
             }
         }
-        Err(self.cur.expected("declaration ('ssN', 'gvN', 'sigN', 'fnN') or block"))
+        Err(self.err(t, format!("unsupported declaration '{}' (only ssN, gvN, sigN and fnN)", t.text)))
     }
 
     /// `explicit_slot SIZE [, align = N]`.
@@ -531,7 +544,7 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         }
         self.func.layout.append_block(block);
         self.entity_lines.push((t.line, block.into()));
-        if self.cur.eat(Tok::LPar) {
+        if self.cur.eat(Tok::LPar) && !self.cur.eat(Tok::RPar) {
             loop {
                 let (vn, vt) = self.entity("v", "block parameter ('vN: type')")?;
                 self.cur.expect(Tok::Colon, "':' after block parameter")?;
@@ -557,6 +570,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             if at_block || t.tok == Tok::RBrace {
                 return Ok(());
             }
+            if t.tok == Tok::Eof {
+                return Err(self.cur.expected("'}' to close the function"));
+            }
             self.instruction(block)?;
         }
     }
@@ -572,6 +588,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
     fn instruction(&mut self, block: Block) -> PResult<()> {
         let start = self.cur.peek();
         let mut results: Vec<(Value, Token<'a>)> = Vec::new();
+        if self.number(start, "v").is_some() && self.cur.peek_at(1).tok == Tok::Arrow {
+            return self.alias();
+        }
         if self.number(start, "v").is_some() {
             loop {
                 let (n, t) = self.entity("v", "result value")?;
@@ -632,6 +651,77 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         Ok(())
     }
 
+    /// `vN -> vM`: uses of `vN` mean `vM` (resolved when the function ends, so the
+    /// printed form names `vM` directly).
+    fn alias(&mut self) -> PResult<()> {
+        let (n, t) = self.entity("v", "alias value")?;
+        self.cur.bump();
+        let target = self.value_use("alias target value")?;
+        let v = Value::new(n);
+        self.func.dfg.ensure_value(v);
+        if self.func.dfg.value_is_valid(v) || self.aliases.insert(v, (target, t)).is_some() {
+            return Err(self.err(t, format!("{v} is defined twice")));
+        }
+        if self.cur.on_same_line() {
+            let t = self.cur.peek();
+            return Err(self.err(t, format!("expected end of line after alias, found {}", describe(t))));
+        }
+        Ok(())
+    }
+
+    /// Follow aliases from `v`; `None` on a cycle.
+    fn resolve(&self, mut v: Value) -> Option<Value> {
+        for _ in 0..=self.aliases.len() {
+            match self.aliases.get(&v) {
+                Some(&(t, _)) => v = t,
+                None => return Some(v),
+            }
+        }
+        None
+    }
+
+    /// The type of `v`, seen through aliases.
+    fn value_type(&self, v: Value) -> Option<Type> {
+        self.resolve(v).and_then(|v| self.func.dfg.value_type(v))
+    }
+
+    /// Replace every use of an alias by its target.
+    fn rewrite_aliases(&mut self) -> PResult<()> {
+        if self.aliases.is_empty() {
+            return Ok(());
+        }
+        let mut map = HashMap::new();
+        for (&a, &(_, t)) in &self.aliases {
+            let target = self.resolve(a).ok_or_else(|| self.err(t, format!("alias cycle through {a}")))?;
+            map.insert(a, target);
+        }
+        let fix = |v: &mut Value| {
+            if let Some(&t) = map.get(v) {
+                *v = t;
+            }
+        };
+        let insts: Vec<Inst> = self.func.dfg.insts().map(|(i, _)| i).collect();
+        for inst in insts {
+            let data = &mut self.func.dfg[inst];
+            data.args_mut().iter_mut().for_each(fix);
+            for call in data.branch_calls_mut() {
+                call.args.iter_mut().for_each(fix);
+            }
+        }
+        for jt in self.func.jump_tables.values_mut() {
+            for call in jt.all_branches_mut() {
+                call.args.iter_mut().for_each(fix);
+            }
+        }
+        for r in &mut self.value_refs {
+            fix(&mut r.0);
+        }
+        for r in &mut self.suffix_checks {
+            fix(&mut r.0);
+        }
+        Ok(())
+    }
+
     /// The controlling type from the suffix or the type-giving operand.
     fn ctrl_type(
         &mut self,
@@ -650,7 +740,7 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 let Some(&arg) = data.args().get(usize::from(n)) else {
                     return Ok(suffix.map(|s| s.0));
                 };
-                match (self.func.dfg.value_type(arg), suffix) {
+                match (self.value_type(arg), suffix) {
                     (Some(t), None) => Ok(Some(t)),
                     (Some(t), Some((s, st))) if s != t => {
                         Err(self.err(st, format!("type suffix .{s} does not match {arg}: {t}")))
@@ -670,6 +760,7 @@ impl<'c, 'a> FuncParser<'c, 'a> {
     }
 
     fn final_checks(&mut self) -> PResult<()> {
+        self.rewrite_aliases()?;
         for &(v, t) in &self.value_refs {
             if !self.func.dfg.value_is_valid(v) {
                 return Err(self.err(t, format!("{v} is used but never defined")));

@@ -1,0 +1,5 @@
+//! The IR verifier.
+
+mod domtree;
+
+pub use domtree::DomTree;
