@@ -85,10 +85,8 @@ impl CodeMemory {
         if ptr == libc::MAP_FAILED {
             return Err(CodeMemoryError::Os { call: "mmap", error: io::Error::last_os_error() });
         }
-        let base = NonNull::new(ptr.cast::<u8>()).ok_or(CodeMemoryError::Os {
-            call: "mmap",
-            error: io::Error::other("null mapping"),
-        })?;
+        let base = NonNull::new(ptr.cast::<u8>())
+            .ok_or(CodeMemoryError::Os { call: "mmap", error: io::Error::other("null mapping") })?;
         let mem = CodeMemory { base, mapped, len: code.len() };
         // SAFETY: the mapping is `mapped >= code.len()` bytes, writable, and does not
         // overlap `code`.
