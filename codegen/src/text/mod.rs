@@ -186,6 +186,8 @@ fn header_line<'a>(
     let kw = cur.bump();
     let line = kw.line;
     let src_line = lines.get(line as usize - 1).copied().unwrap_or("");
+    // Comment texts exclude a CRLF's `\r`, so the line must too.
+    let src_line = src_line.strip_suffix('\r').unwrap_or(src_line);
     // Byte offset of the text after the keyword: the keyword's column counts chars.
     let kw_byte = src_line
         .char_indices()
@@ -200,7 +202,7 @@ fn header_line<'a>(
         Some(n) => &after[..after.len().saturating_sub(n)],
         None => after,
     };
-    let text = after.trim().trim_end_matches('\r').trim();
+    let text = after.trim();
     let lead = after.len() - after.trim_start().len();
     let column = kw.column + kw.text.chars().count() as u32 + after[..lead].chars().count() as u32;
     let mut words = Vec::new();

@@ -128,3 +128,13 @@ fn parse_function_wants_exactly_one() {
         "1:1: expected exactly one function, found 0"
     );
 }
+
+#[test]
+fn crlf_line_ends() {
+    let src = "test run\r\nset opt_level=none ; x\r\nfunction %f() -> i8 {\r\nblock0: ; b\r\n    v0 = iconst.i8 1\r\n    return v0\r\n}\r\n; run: %f() == 1\r\n";
+    let file = parse_test(src).unwrap();
+    assert_eq!(file.isa_lines[0].text, "opt_level=none");
+    assert_eq!(file.preamble_comments[0].text, " x");
+    assert_eq!(file.functions[0].entity_comments[0].1.text, " b");
+    assert_eq!(file.functions[0].comments[0].text, " run: %f() == 1");
+}
