@@ -328,7 +328,7 @@ pub enum Inst {
         rd: Writable<Reg>,
         op2: Operand2,
     },
-    /// `movw` (`top` = false: rd = imm16) or `movt` (`top`: rd[31:16] = imm16).
+    /// `movw` (`top` = false: rd = imm16) or `movt` (`top`: bits 31..16 of rd = imm16).
     MovWide {
         top: bool,
         cond: Cond,
