@@ -361,17 +361,40 @@ fn vfp() -> impl Strategy<Value = Inst> {
                 rm: rd
             }
         )),
-        (size(), any::<bool>(), any::<bool>()).prop_flat_map(|(size, signal_nan, zero)| (
-            freg(size),
-            freg(size)
-        )
-            .prop_map(move |(rn, rm)| Inst::FpuCmp {
-                size,
-                signal_nan,
-                rn,
-                rm: (!zero).then_some(rm)
-            })),
+        (size(), cond(), any::<bool>(), any::<bool>()).prop_flat_map(
+            |(size, cond, signal_nan, zero)| (freg(size), freg(size)).prop_map(move |(rn, rm)| {
+                Inst::FpuCmp {
+                    size,
+                    cond,
+                    signal_nan,
+                    rn,
+                    rm: (!zero).then_some(rm),
+                }
+            })
+        ),
         Just(Inst::FpuToFlags),
+        (any::<bool>(), size()).prop_flat_map(|(max, size)| (freg(size), freg(size), freg(size))
+            .prop_filter("destination differs from inputs", |(rd, rn, rm)| rd != rn
+                && rd != rm)
+            .prop_map(move |(rd, rn, rm)| Inst::FpuMinMax {
+                max,
+                size,
+                rd: writable(rd),
+                rn,
+                rm
+            })),
+        (any::<bool>(), size(), gpr(), 0u8..16, gpr()).prop_flat_map(
+            |(signed, size, rd, tmp, scratch)| {
+                freg(size).prop_map(move |rm| Inst::FpuToIntChecked {
+                    signed,
+                    size,
+                    rd: w(rd),
+                    rm,
+                    tmp: writable(dreg(tmp)),
+                    scratch: w(scratch),
+                })
+            }
+        ),
         gpr().prop_map(|n| Inst::FpscrRead { rd: w(n) }),
         gpr().prop_map(|n| Inst::FpscrWrite { rn: r(n) }),
         (any::<bool>(), size()).prop_flat_map(|(signed, size)| (freg(FpSize::F32), freg(size))

@@ -49,6 +49,33 @@ impl Inst {
                     i.emit(sink, state);
                 }
             }
+            Inst::FpuMinMax {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => {
+                debug_assert!(
+                    rd.to_reg() != *rn && rd.to_reg() != *rm,
+                    "fmin/fmax destination aliases an input"
+                );
+                for i in Inst::expand_fpu_min_max(*max, *size, *rd, *rn, *rm) {
+                    i.emit(sink, state);
+                }
+            }
+            Inst::FpuToIntChecked {
+                signed,
+                size,
+                rd,
+                rm,
+                tmp,
+                scratch,
+            } => {
+                for i in Inst::expand_fpu_to_int_checked(*signed, *size, *rd, *rm, *tmp, *scratch) {
+                    i.emit(sink, state);
+                }
+            }
             Inst::Alu { .. }
             | Inst::Cmp { .. }
             | Inst::Mov { .. }

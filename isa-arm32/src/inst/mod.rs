@@ -32,6 +32,7 @@ use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 pub mod gen;
 mod mach;
 pub mod print;
+mod pseudo;
 
 /// An A32 condition code (bits 31..28 of a conditional instruction).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -445,12 +446,37 @@ pub enum Inst {
         rm: Reg,
     },
     /// `vcmp`/`vcmpe` (`signal_nan`) `rn, rm` or `rn, #0` (`rm` = None); the result
-    /// reaches the APSR flags only through [`Inst::FpuToFlags`].
+    /// reaches the APSR flags only through [`Inst::FpuToFlags`]. A conditional compare
+    /// that does not execute leaves the previous FPSCR flags, which chains tests.
     FpuCmp {
         size: FpSize,
+        cond: Cond,
         signal_nan: bool,
         rn: Reg,
         rm: Option<Reg>,
+    },
+    /// Wasm `fmin`/`fmax` (`max`): a NaN operand gives a NaN, `-0 < +0`. A sequence of
+    /// conditional VFP instructions, no branches (see `Inst::expand_fpu_min_max`);
+    /// `rd` is written before `rn`/`rm` are last read, so it is an early def.
+    FpuMinMax {
+        max: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
+    /// Wasm trapping float-to-int conversion, rounding toward zero: traps with
+    /// `BAD_CONVERSION_TO_INTEGER` on NaN and `INTEGER_OVERFLOW` when the result does
+    /// not fit (detected by the FPSCR invalid-operation flag `vcvt` sets). `tmp` (float)
+    /// and `scratch` (integer) are early-def temporaries. See
+    /// `Inst::expand_fpu_to_int_checked`.
+    FpuToIntChecked {
+        signed: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rm: Reg,
+        tmp: Writable<Reg>,
+        scratch: Writable<Reg>,
     },
     /// `vmrs APSR_nzcv, fpscr`.
     FpuToFlags,

@@ -390,6 +390,23 @@ impl Inst {
                 format!("{name} {}, {}", w(*rt), amode_extra(mem))
             }
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
+            Inst::FpuMinMax {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => print_seq(&Inst::expand_fpu_min_max(*max, *size, *rd, *rn, *rm)),
+            Inst::FpuToIntChecked {
+                signed,
+                size,
+                rd,
+                rm,
+                tmp,
+                scratch,
+            } => print_seq(&Inst::expand_fpu_to_int_checked(
+                *signed, *size, *rd, *rm, *tmp, *scratch,
+            )),
             Inst::SpLoad { rt, class, offset } => {
                 print_seq(&Inst::gen_load_sp(*rt, *class, *offset))
             }
@@ -445,14 +462,16 @@ impl Inst {
             }
             Inst::FpuCmp {
                 size,
+                cond,
                 signal_nan,
                 rn,
                 rm,
             } => {
                 let rhs = rm.map_or("#0".to_string(), |rm| v(rm, *size));
                 format!(
-                    "{}{} {}, {rhs}",
+                    "{}{}{} {}, {rhs}",
                     if *signal_nan { "vcmpe" } else { "vcmp" },
+                    cond.suffix(),
                     size_suffix(*size),
                     v(*rn, *size)
                 )
