@@ -36,7 +36,7 @@ fn w(r: Reg) -> Writable<Reg> {
 
 /// Emit one function at the sink's current offset (16-byte aligned).
 fn emit_func(sink: &mut RecordingSink<LabelUse>, size: FpSize, kind: Kind) -> CodeOffset {
-    while sink.bytes.len() % 16 != 0 {
+    while !sink.bytes.len().is_multiple_of(16) {
         Inst::Nop.emit(sink, &mut EmitState::default());
     }
     let at = sink.bytes.len() as CodeOffset;

@@ -37,44 +37,18 @@ impl Inst {
     // `state` is threaded through for the other ISAs' sake; A32 keeps none yet.
     #[allow(clippy::only_used_in_recursion)]
     pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
+        if let Some(seq) = self.expand() {
+            for i in seq {
+                i.emit(sink, state);
+            }
+            return;
+        }
         match self {
-            // Sequences of ordinary instructions.
-            Inst::SpLoad { rt, class, offset } => {
-                for i in Inst::gen_load_sp(*rt, *class, *offset) {
-                    i.emit(sink, state);
-                }
-            }
-            Inst::SpStore { rt, class, offset } => {
-                for i in Inst::gen_store_sp(*rt, *class, *offset) {
-                    i.emit(sink, state);
-                }
-            }
-            Inst::FpuMinMax {
-                max,
-                size,
-                rd,
-                rn,
-                rm,
-            } => {
-                debug_assert!(
-                    rd.to_reg() != *rn && rd.to_reg() != *rm,
-                    "fmin/fmax destination aliases an input"
-                );
-                for i in Inst::expand_fpu_min_max(*max, *size, *rd, *rn, *rm) {
-                    i.emit(sink, state);
-                }
-            }
-            Inst::FpuToIntChecked {
-                signed,
-                size,
-                rd,
-                rm,
-                tmp,
-                scratch,
-            } => {
-                for i in Inst::expand_fpu_to_int_checked(*signed, *size, *rd, *rm, *tmp, *scratch) {
-                    i.emit(sink, state);
-                }
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. } => {
+                unreachable!("expanded above")
             }
             Inst::Alu { .. }
             | Inst::Cmp { .. }

@@ -46,10 +46,6 @@ fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
     }
 }
 
-fn print_seq(insts: &[Inst]) -> String {
-    insts.iter().map(Inst::print).collect::<Vec<_>>().join("\n")
-}
-
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
 }
@@ -205,7 +201,16 @@ impl Inst {
     /// Print with LLVM's syntax; registers should be real (virtual ones print as
     /// `%vNi`).
     pub fn print(&self) -> String {
+        if let Some(seq) = self.expand() {
+            return seq.iter().map(Inst::print).collect::<Vec<_>>().join("\n");
+        }
         match self {
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. } => {
+                unreachable!("expanded above")
+            }
             Inst::Alu {
                 op,
                 s,
@@ -390,29 +395,6 @@ impl Inst {
                 format!("{name} {}, {}", w(*rt), amode_extra(mem))
             }
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
-            Inst::FpuMinMax {
-                max,
-                size,
-                rd,
-                rn,
-                rm,
-            } => print_seq(&Inst::expand_fpu_min_max(*max, *size, *rd, *rn, *rm)),
-            Inst::FpuToIntChecked {
-                signed,
-                size,
-                rd,
-                rm,
-                tmp,
-                scratch,
-            } => print_seq(&Inst::expand_fpu_to_int_checked(
-                *signed, *size, *rd, *rm, *tmp, *scratch,
-            )),
-            Inst::SpLoad { rt, class, offset } => {
-                print_seq(&Inst::gen_load_sp(*rt, *class, *offset))
-            }
-            Inst::SpStore { rt, class, offset } => {
-                print_seq(&Inst::gen_store_sp(*rt, *class, *offset))
-            }
             Inst::Push { regs } => format!("push {}", reg_list(*regs)),
             Inst::Pop { regs } => format!("pop {}", reg_list(*regs)),
             Inst::FpuRRR {

@@ -14,6 +14,43 @@ use super::*;
 const FPSCR_IOC: u32 = 1;
 
 impl Inst {
+    /// The ordinary instructions a pseudo-instruction stands for (`SpLoad`, `SpStore`,
+    /// `FpuMinMax`, `FpuToIntChecked`); `None` for everything else.
+    pub fn expand(&self) -> Option<SmallVec<[Inst; 12]>> {
+        Some(match *self {
+            Inst::SpLoad { rt, class, offset } => {
+                Inst::gen_load_sp(rt, class, offset).into_iter().collect()
+            }
+            Inst::SpStore { rt, class, offset } => {
+                Inst::gen_store_sp(rt, class, offset).into_iter().collect()
+            }
+            Inst::FpuMinMax {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => {
+                debug_assert!(
+                    rd.to_reg() != rn && rd.to_reg() != rm,
+                    "fmin/fmax destination aliases an input"
+                );
+                Inst::expand_fpu_min_max(max, size, rd, rn, rm)
+                    .into_iter()
+                    .collect()
+            }
+            Inst::FpuToIntChecked {
+                signed,
+                size,
+                rd,
+                rm,
+                tmp,
+                scratch,
+            } => Inst::expand_fpu_to_int_checked(signed, size, rd, rm, tmp, scratch),
+            _ => return None,
+        })
+    }
+
     /// Wasm `fmin`/`fmax` on `rn`, `rm` into `rd` (which must differ from both):
     ///
     /// ```text
