@@ -402,6 +402,16 @@ fn table() -> Vec<(Inst, &'static str, &'static str)> {
         (Inst::FpuMinMax { max: true, size: FpSize::F32, rd: wd(1), rn: s(0), rm: s(1) }, "600ab4ee10faf1ee401ab0ee601ab0be201a306e400ab50e10faf1ee201a300e", "vcmp.f32 s0, s1\nvmrs APSR_nzcv, fpscr\nvmov.f32 s2, s0\nvmovlt.f32 s2, s1\nvaddvs.f32 s2, s0, s1\nvcmpeq.f32 s0, #0\nvmrs APSR_nzcv, fpscr\nvaddeq.f32 s2, s0, s1"),
         (Inst::FpuToIntChecked { signed: true, size: FpSize::F64, rd: w(0), rm: d(0), tmp: wd(1), scratch: w(1) }, "400bb4ee10faf1ee0000007af000f0e7101af1ee0110c1e3101ae1eec01bbdee101af1ee010011e30000000af000f0e7100a11ee", "vcmp.f64 d0, d0\nvmrs APSR_nzcv, fpscr\nbvc #0\nudf #0\nvmrs r1, fpscr\nbic r1, r1, #1\nvmsr fpscr, r1\nvcvt.s32.f64 s2, d0\nvmrs r1, fpscr\ntst r1, #1\nbeq #0\nudf #0\nvmov r0, s2"),
         (Inst::FpuToIntChecked { signed: false, size: FpSize::F32, rd: w(4), rm: s(1), tmp: wd(3), scratch: w(5) }, "600af4ee10faf1ee0000007af000f0e7105af1ee0150c5e3105ae1eee03abcee105af1ee010015e30000000af000f0e7104a13ee", "vcmp.f32 s1, s1\nvmrs APSR_nzcv, fpscr\nbvc #0\nudf #0\nvmrs r5, fpscr\nbic r5, r5, #1\nvmsr fpscr, r5\nvcvt.u32.f32 s6, s1\nvmrs r5, fpscr\ntst r5, #1\nbeq #0\nudf #0\nvmov r4, s6"),
+        (Inst::MovToFpuLane { rd: wd(0), lane: 0, rn: r(0) }, "100b00ee", "vmov.32 d0[0], r0"),
+        (Inst::MovToFpuLane { rd: wd(0), lane: 1, rn: r(0) }, "100b20ee", "vmov.32 d0[1], r0"),
+        (Inst::MovToFpuLane { rd: wd(15), lane: 1, rn: r(12) }, "10cb2fee", "vmov.32 d15[1], r12"),
+        (Inst::MovToFpuLane { rd: wd(3), lane: 0, rn: r(5) }, "105b03ee", "vmov.32 d3[0], r5"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(1), bits: 0x3ff0000000000000, scratch: w(2) }, "001bb7ee", "vmov.f64 d1, #1.000000e+00"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(1), bits: 0, scratch: w(2) }, "0020a0e3102b01ee102b21ee", "mov r2, #0\nvmov.32 d1[0], r2\nvmov.32 d1[1], r2"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(4), bits: 0x3fb999999999999a, scratch: w(12) }, "9ac909e399c949e310cb04ee99c909e3b9cf43e310cb24ee", "movw r12, #39322\nmovt r12, #39321\nvmov.32 d4[0], r12\nmovw r12, #39321\nmovt r12, #16313\nvmov.32 d4[1], r12"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: wd(2), bits: 0x80000000, scratch: w(0) }, "0201a0e3100a02ee", "mov r0, #-2147483648\nvmov s4, r0"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: ws(3), bits: 0x3dcccccd, scratch: w(1) }, "cd1c0ce3cc1d43e3901a01ee", "movw r1, #52429\nmovt r1, #15820\nvmov s3, r1"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: wd(5), bits: 0xc1f80000, scratch: w(1) }, "0f5abbee", "vmov.f32 s10, #-3.100000e+01"),
     ]
 }
 

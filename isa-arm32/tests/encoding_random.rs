@@ -373,6 +373,26 @@ fn vfp() -> impl Strategy<Value = Inst> {
             })
         ),
         Just(Inst::FpuToFlags),
+        (0u8..16, 0u8..2, gpr()).prop_map(|(d, lane, rn)| Inst::MovToFpuLane {
+            rd: writable(dreg(d)),
+            lane,
+            rn: r(rn)
+        }),
+        (size(), any::<u64>(), any::<u8>(), gpr()).prop_flat_map(|(size, raw, imm, scratch)| {
+            // Half the cases from the vmov-immediate set, half arbitrary bit patterns.
+            let bits = match (size, raw & 1 == 0) {
+                (FpSize::F64, true) => vfp_imm_value(imm).to_bits(),
+                (FpSize::F32, true) => (vfp_imm_value(imm) as f32).to_bits() as u64,
+                (FpSize::F64, false) => raw,
+                (FpSize::F32, false) => raw >> 32,
+            };
+            freg(size).prop_map(move |rd| Inst::FpuLoadConst {
+                size,
+                rd: writable(rd),
+                bits,
+                scratch: w(scratch),
+            })
+        }),
         (any::<bool>(), size()).prop_flat_map(|(max, size)| (freg(size), freg(size), freg(size))
             .prop_filter("destination differs from inputs", |(rd, rn, rm)| rd != rn
                 && rd != rm)

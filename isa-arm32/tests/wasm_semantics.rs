@@ -1,7 +1,8 @@
 //! The wasm-semantics pseudo-instructions executed under `qemu-arm` against a Rust
 //! model of the wasm spec: `fmin`/`fmax` (NaN propagation, `-0 < +0`) and the
 //! trapping float-to-int conversions (NaN → `bad_toint`, out of range → `int_ovf`,
-//! told apart by which `udf` raised SIGILL, from the recorded trap table).
+//! told apart by which `udf` raised SIGILL, from the recorded trap table), and
+//! float constants materialized without a literal pool (`FpuLoadConst`).
 //!
 //! One code blob holds every function (AAPCS-VFP: float arguments in `d0`/`d1` or
 //! `s0`/`s1`, results in `d0`/`s0`/`r0`); the C harness calls each on every input and
@@ -298,4 +299,71 @@ fn pseudo_instructions_follow_wasm_semantics() {
         checked,
         2 * (2 * INPUTS.len() * INPUTS.len() + 2 * INPUTS.len())
     );
+}
+
+/// `FpuLoadConst` materializes every bit pattern exactly (NaN payloads, -0, denormals,
+/// `vmov`-immediate values and not), checked by calling one function per constant.
+#[test]
+fn float_constants_materialize_exactly() {
+    let f64s: [u64; 8] = [
+        0,
+        0x8000_0000_0000_0000,
+        0x3ff0_0000_0000_0000,
+        0x3fb9_9999_9999_999a,
+        0x7ff8_0000_0000_0001,
+        0x0000_0000_0000_0001,
+        0xffef_ffff_ffff_ffff,
+        0x4031_0000_4031_0000,
+    ];
+    let f32s: [u32; 6] = [
+        0,
+        0x8000_0000,
+        0x3dcc_cccd,
+        0x7fc0_1234,
+        0xc1f8_0000,
+        0x0000_0001,
+    ];
+    let mut sink = RecordingSink::<LabelUse>::default();
+    let mut calls = String::new();
+    let mut want = Vec::new();
+    let put = |sink: &mut RecordingSink<LabelUse>, size: FpSize, bits: u64| {
+        while !sink.bytes.len().is_multiple_of(16) {
+            Inst::Nop.emit(sink, &mut EmitState::default());
+        }
+        let at = sink.bytes.len();
+        for i in [
+            Inst::FpuLoadConst {
+                size,
+                rd: w(dreg(0)),
+                bits,
+                scratch: w(rreg(0)),
+            },
+            Inst::ret(),
+        ] {
+            i.emit(sink, &mut EmitState::default());
+        }
+        at
+    };
+    for bits in f64s {
+        let at = put(&mut sink, FpSize::F64, bits);
+        calls +=
+            &format!("  printf(\"%llx\\n\", f64u(((double (*)(void))(atoll_code + {at}))()));\n");
+        want.push(format!("{bits:x}"));
+    }
+    for bits in f32s {
+        let at = put(&mut sink, FpSize::F32, bits as u64);
+        calls += &format!("  printf(\"%x\\n\", f32u(((float (*)(void))(atoll_code + {at}))()));\n");
+        want.push(format!("{bits:x}"));
+    }
+    if !common::cross_tools_present("float_constants_materialize_exactly") {
+        return;
+    }
+    let harness = format!(
+        "#include <stdio.h>\n#include <string.h>\nextern char atoll_code[];\n\
+         static unsigned long long f64u(double d) {{ unsigned long long b; memcpy(&b, &d, 8); return b; }}\n\
+         static unsigned f32u(float f) {{ unsigned b; memcpy(&b, &f, 4); return b; }}\n\
+         int main(void) {{\n{calls}  return 0;\n}}\n"
+    );
+    let out = common::link_and_run(&sink.bytes, "atoll_code", &harness, "fconst");
+    assert_eq!(out.lines().collect::<Vec<_>>(), want);
 }

@@ -47,7 +47,8 @@ impl Inst {
             Inst::SpLoad { .. }
             | Inst::SpStore { .. }
             | Inst::FpuMinMax { .. }
-            | Inst::FpuToIntChecked { .. } => {
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
                 unreachable!("expanded above")
             }
             Inst::Alu { .. }
@@ -81,6 +82,7 @@ impl Inst {
             | Inst::FpscrRead { .. }
             | Inst::FpscrWrite { .. }
             | Inst::MovToFpu { .. }
+            | Inst::MovToFpuLane { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }
             | Inst::MovFromFpu64 { .. }

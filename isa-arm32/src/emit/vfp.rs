@@ -196,6 +196,9 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         Inst::MovToFpu { rd, rn } => {
             enc::vmov_core_s(al, false, sreg_num(rd.to_reg()), rreg_num(*rn))
         }
+        Inst::MovToFpuLane { rd, lane, rn } => {
+            enc::vmov_core_to_lane(al, *lane as u32, dreg_num(rd.to_reg()), rreg_num(*rn))
+        }
         Inst::MovFromFpu { rd, rn } => {
             enc::vmov_core_s(al, true, sreg_num(*rn), rreg_num(rd.to_reg()))
         }

@@ -251,6 +251,19 @@ impl MachInst for Inst {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }
+            Inst::MovToFpuLane { rd, rn, .. } => {
+                debug_assert!(
+                    rd.to_reg().is_real(),
+                    "partial write of virtual {:?}",
+                    rd.to_reg()
+                );
+                v.reg_use(rn);
+                v.reg_def(rd);
+            }
+            Inst::FpuLoadConst { rd, scratch, .. } => {
+                v.reg_early_def(scratch);
+                v.reg_def(rd);
+            }
             Inst::MovToFpu64 { rd, lo, hi } => {
                 v.reg_use(lo);
                 v.reg_use(hi);

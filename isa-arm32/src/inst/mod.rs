@@ -536,6 +536,23 @@ pub enum Inst {
     MovToFpu { rd: Writable<Reg>, rn: Reg },
     /// `vmov rd, sN`.
     MovFromFpu { rd: Writable<Reg>, rn: Reg },
+    /// `vmov.32 dN[lane], rn`: write one half of a D register (post-allocation and
+    /// sequence use only: the other half is kept, which SSA cannot express).
+    MovToFpuLane {
+        rd: Writable<Reg>,
+        lane: u8,
+        rn: Reg,
+    },
+    /// Materialize a float constant (`bits` as `f32` or `f64`) in `rd`: one `vmov`
+    /// immediate when encodable, else through the integer `scratch` (an early-def
+    /// temporary) and `vmov`s into the S register or both D lanes. See
+    /// `Inst::expand_fpu_load_const`.
+    FpuLoadConst {
+        size: FpSize,
+        rd: Writable<Reg>,
+        bits: u64,
+        scratch: Writable<Reg>,
+    },
     /// `vmov dN, lo, hi`.
     MovToFpu64 { rd: Writable<Reg>, lo: Reg, hi: Reg },
     /// `vmov lo, hi, dN`.

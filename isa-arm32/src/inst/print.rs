@@ -208,7 +208,8 @@ impl Inst {
             Inst::SpLoad { .. }
             | Inst::SpStore { .. }
             | Inst::FpuMinMax { .. }
-            | Inst::FpuToIntChecked { .. } => {
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
                 unreachable!("expanded above")
             }
             Inst::Alu {
@@ -541,6 +542,9 @@ impl Inst {
             ),
             Inst::MovToFpu { rd, rn } => format!("vmov {}, {}", show_sreg(rd.to_reg()), r(*rn)),
             Inst::MovFromFpu { rd, rn } => format!("vmov {}, {}", w(*rd), show_sreg(*rn)),
+            Inst::MovToFpuLane { rd, lane, rn } => {
+                format!("vmov.32 {}[{lane}], {}", show_dreg(rd.to_reg()), r(*rn))
+            }
             Inst::MovToFpu64 { rd, lo, hi } => {
                 format!("vmov {}, {}, {}", show_dreg(rd.to_reg()), r(*lo), r(*hi))
             }

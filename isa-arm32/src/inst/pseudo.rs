@@ -47,6 +47,12 @@ impl Inst {
                 tmp,
                 scratch,
             } => Inst::expand_fpu_to_int_checked(signed, size, rd, rm, tmp, scratch),
+            Inst::FpuLoadConst {
+                size,
+                rd,
+                bits,
+                scratch,
+            } => Inst::expand_fpu_load_const(size, rd, bits, scratch),
             _ => return None,
         })
     }
@@ -115,6 +121,60 @@ impl Inst {
             out.push(rrr(FpuOp2::Sub, Cond::Eq, rd, d, rm));
             out.push(rr(FpuOp1::Neg, Cond::Eq, rd, d));
         }
+        out
+    }
+
+    /// A float constant in `rd`, through integer `scratch` when `vmov` has no
+    /// immediate for it (zero, most values):
+    ///
+    /// ```text
+    /// f32: vmov.f32 sN, #imm   |  mov/movw/movt scratch, #bits ; vmov sN, scratch
+    /// f64: vmov.f64 dN, #imm   |  scratch = low word ; vmov.32 dN[0], scratch ;
+    ///                             scratch = high word (skipped if equal) ; vmov.32 dN[1], scratch
+    /// ```
+    pub fn expand_fpu_load_const(
+        size: FpSize,
+        rd: Writable<Reg>,
+        bits: u64,
+        scratch: Writable<Reg>,
+    ) -> SmallVec<[Inst; 12]> {
+        let imm = match size {
+            FpSize::F32 => crate::imms::VfpImm8::maybe_from_f32(f32::from_bits(bits as u32)),
+            FpSize::F64 => crate::imms::VfpImm8::maybe_from_f64(f64::from_bits(bits)),
+        };
+        if let Some(imm) = imm {
+            return smallvec![Inst::FpuMovImm {
+                size,
+                cond: Cond::Al,
+                rd,
+                imm
+            }];
+        }
+        let s = scratch.to_reg();
+        let (lo, hi) = (bits as u32, (bits >> 32) as u32);
+        if size == FpSize::F32 {
+            return smallvec![
+                Inst::LoadConst32 {
+                    rd: scratch,
+                    value: lo
+                },
+                Inst::MovToFpu { rd, rn: s }
+            ];
+        }
+        let mut out: SmallVec<[Inst; 12]> = smallvec![
+            Inst::LoadConst32 {
+                rd: scratch,
+                value: lo
+            },
+            Inst::MovToFpuLane { rd, lane: 0, rn: s }
+        ];
+        if hi != lo {
+            out.push(Inst::LoadConst32 {
+                rd: scratch,
+                value: hi,
+            });
+        }
+        out.push(Inst::MovToFpuLane { rd, lane: 1, rn: s });
         out
     }
 
