@@ -49,7 +49,12 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
     }
     let f = b.try_finish().expect("finishes");
     assert!(f.islands.len() >= 25, "{} pools", f.islands.len());
-    eprintln!("{} literal loads, {} pools in {} bytes", loads.len(), f.islands.len(), f.data.len());
+    eprintln!(
+        "{} literal loads, {} pools in {} bytes",
+        loads.len(),
+        f.islands.len(),
+        f.data.len()
+    );
 
     let lines = disassemble(DisasmArch::Arm32, &f.data).expect("arm-linux-gnueabihf-objdump");
     let by_offset: HashMap<CodeOffset, &str> =
