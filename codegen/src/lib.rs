@@ -13,6 +13,7 @@
 
 pub mod buffer;
 pub mod ir;
+pub mod isa;
 pub mod machinst;
 pub mod settings;
 pub mod testing;
