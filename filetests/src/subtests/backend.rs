@@ -2,6 +2,12 @@
 //! usable target of the file. Until a backend exists the environment reports a skip.
 //! Targets this build cannot test are left out; when none is left the subtest is
 //! skipped with the reason.
+//!
+//! Every function is verified first: invalid IR fails the test whatever the target,
+//! and backends are only ever handed functions the verifier accepts.
+
+use atoll_codegen::text::TestFile;
+use atoll_codegen::verifier::verify_function;
 
 use crate::env::{HookError, TargetDesc};
 use crate::subtest::{Context, Outcome, Subtest, SubtestResult};
@@ -30,6 +36,24 @@ fn usable_targets<'a>(ctx: &Context<'a>) -> Result<Vec<&'a TargetDesc>, SubtestR
     Err(Outcome::Skipped(reason).into())
 }
 
+/// Verifies every function of `file`; the failure lists each function's errors.
+fn verify_all(file: &TestFile) -> Result<(), SubtestResult> {
+    let mut report = String::new();
+    for f in &file.functions {
+        if let Err(errors) = verify_function(&f.func) {
+            report.push_str(&format!(
+                "function {} (line {}) does not verify:\n{errors}",
+                f.func.name, f.line
+            ));
+        }
+    }
+    if report.is_empty() {
+        Ok(())
+    } else {
+        Err(Outcome::Failed(report).into())
+    }
+}
+
 fn hook_failure(e: HookError) -> SubtestResult {
     match e {
         HookError::Skipped(reason) => Outcome::Skipped(reason),
@@ -47,6 +71,9 @@ impl Subtest for Compile {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
+        if let Err(failure) = verify_all(file) {
+            return failure;
+        }
         let targets = match usable_targets(ctx) {
             Ok(t) => t,
             Err(skip) => return skip,
@@ -78,6 +105,9 @@ impl Subtest for Run {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
+        if let Err(failure) = verify_all(file) {
+            return failure;
+        }
         let targets = match usable_targets(ctx) {
             Ok(t) => t,
             Err(skip) => return skip,
