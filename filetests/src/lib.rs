@@ -8,6 +8,7 @@ pub mod discover;
 pub mod env;
 pub mod expect;
 pub mod header;
+pub mod run;
 pub mod runner;
 pub mod subtest;
 pub mod subtests;
