@@ -15,4 +15,4 @@ pub mod subtests;
 
 pub use env::{HookError, TargetDesc, TestEnvironment};
 pub use runner::{run_file, run_paths, run_source, FileReport, RunOptions, Summary};
-pub use subtest::{Context, Outcome, Subtest, SubtestResult};
+pub use subtest::{Context, Outcome, RunLineCounts, Subtest, SubtestResult};
