@@ -292,7 +292,7 @@ impl Parser<'_> {
 /// Types `lit` as a value of `ty`.
 pub fn typed_value(lit: &Literal, ty: Type, line: u32) -> Result<DataValue, RunLineError> {
     let err = |message: String| RunLineError { line, column: lit.column, message };
-    let text = lit.text.as_str();
+    let text = quiet_nan_without_payload(&lit.text);
     match ty {
         Type::F32 => Ieee32::parse(text)
             .map(|v| DataValue { ty, bits: u64::from(v.0) })
@@ -319,6 +319,16 @@ pub fn typed_value(lit: &Literal, ty: Type, line: u32) -> Result<DataValue, RunL
             }
             Ok(DataValue { ty, bits: (v as u64) & mask(ty) })
         }
+    }
+}
+
+/// `NaN:0x0` (with an optional sign) is Cranelift's spelling of the quiet NaN with an
+/// empty payload, i.e. plain `NaN`; the IR's float parser rejects a zero payload (right
+/// for `sNaN`, whose zero payload would be infinity), so it is rewritten here.
+fn quiet_nan_without_payload(text: &str) -> &str {
+    match text.strip_suffix(":0x0") {
+        Some(nan @ ("NaN" | "+NaN" | "-NaN")) => nan,
+        _ => text,
     }
 }
 

@@ -46,6 +46,13 @@ fn forms_table() {
         (" run: %f(1, 2) == [1, 2]", &[I32, I64], &[I32, I64], &[1, 2], Some((Comparison::Equals, &[1, 2]))),
         (" run: %f() == []", &[], &[], &[], Some((Comparison::Equals, &[]))),
         (" run: %f(7)", &[I32], &[I8], &[7], None),
+        (
+            " run: %f(-NaN:0x0) == +NaN:0x0",
+            &[F32],
+            &[F64],
+            &[0xffc0_0000],
+            Some((Comparison::Equals, &[0x7ff8_0000_0000_0000])),
+        ),
         ("run:%f(1)==1", &[I32], &[I32], &[1], Some((Comparison::Equals, &[1]))),
         (" run", &[], &[I8], &[], None),
     ];
@@ -107,6 +114,7 @@ fn typing_errors_table() {
         (" run: %f(1.5) == 0", &[I32], &[I32], "not an integer"),
         (" run: %f(1) == 0x1.0", &[I32], &[I32], "is not an integer"),
         (" run: %f(zz) == 1", &[F32], &[I32], "is not an f32"),
+        (" run: %f(sNaN:0x0) == 1", &[F32], &[I32], "bad NaN payload"),
         (" run: %f(1, 2) == 1", &[I32], &[I32], "takes 1 argument(s), the run line gives 2"),
         (" run: %f(1) == [1, 2]", &[I32], &[I32], "returns 1 value(s), the run line expects 2"),
         (" run: %f(1)", &[I32], &[F32], "must return one integer"),
