@@ -8,10 +8,11 @@ pub mod discover;
 pub mod env;
 pub mod expect;
 pub mod header;
+pub mod run;
 pub mod runner;
 pub mod subtest;
 pub mod subtests;
 
 pub use env::{HookError, TargetDesc, TestEnvironment};
 pub use runner::{run_file, run_paths, run_source, FileReport, RunOptions, Summary};
-pub use subtest::{Context, Outcome, Subtest, SubtestResult};
+pub use subtest::{Context, Outcome, RunLineCounts, Subtest, SubtestResult};

@@ -33,6 +33,29 @@ pub struct SubtestResult {
     pub outcome: Outcome,
     /// Blocks whose expected text should become the produced output (bless mode only).
     pub rewrites: Vec<BlockRewrite>,
+    /// `; run:` lines executed by this subtest (only `test run` has any).
+    pub run_lines: RunLineCounts,
+}
+
+/// Run lines passed and failed, summed over targets (one line on two targets counts
+/// twice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunLineCounts {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl RunLineCounts {
+    /// Adds `other` to `self`.
+    pub fn add(&mut self, other: RunLineCounts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+
+    /// Lines counted.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed
+    }
 }
 
 impl From<Outcome> for SubtestResult {
@@ -40,6 +63,7 @@ impl From<Outcome> for SubtestResult {
         SubtestResult {
             outcome,
             rewrites: Vec::new(),
+            run_lines: RunLineCounts::default(),
         }
     }
 }
@@ -98,7 +122,7 @@ impl Context<'_> {
         } else {
             Outcome::Failed(failures)
         };
-        SubtestResult { outcome, rewrites }
+        SubtestResult { outcome, rewrites, run_lines: RunLineCounts::default() }
     }
 }
 

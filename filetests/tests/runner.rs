@@ -165,6 +165,16 @@ fn backends_skip_with_a_reason() {
 }
 
 #[test]
+fn backends_get_only_verified_functions() {
+    let src = "test compile\ntarget x86_64\nfunction %f(i32, i64) {\nblock0(v0: i32, v1: i64):\n    v2 = iadd v0, v1\n    return\n}\n";
+    let o = outcome(src);
+    assert!(
+        failed_with(&o, "function %f (line 3) does not verify:\ninst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32\n"),
+        "{o:?}"
+    );
+}
+
+#[test]
 fn header_problems_fail() {
     let cases: &[(&str, &str)] = &[
         ("test cat\nset bogus\n", "2:5: unknown flag `bogus`"),
