@@ -124,10 +124,10 @@ fn parse_error_subtest() {
     );
     // Take the parser's own message for this file as the expectation: the subtest
     // must then pass, and fail for any other position.
-    let err = atoll_codegen::text::parse_test(src)
-        .err()
-        .expect("malformed")
-        .to_string();
+    let Err(err) = atoll_codegen::text::parse_test(src) else {
+        panic!("expected a parse error")
+    };
+    let err = err.to_string();
     assert_eq!(
         outcome(&format!("{src}; expect-error: {err}\n")),
         Outcome::Passed

@@ -149,7 +149,8 @@ mod tests {
     #[test]
     fn idom_table() {
         // (successor lists, expected idom of each node; entry is 0)
-        let cases: &[(&[&[u32]], &[Option<usize>])] = &[
+        type Case<'a> = (&'a [&'a [u32]], &'a [Option<usize>]);
+        let cases: &[Case<'_>] = &[
             (&[&[]], &[None]),
             // Diamond 0 -> 1,2 -> 3.
             (
