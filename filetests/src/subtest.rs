@@ -125,6 +125,7 @@ static REGISTRY: &[&dyn Subtest] = &[
     &subtests::parse_error::ParseErrorTest,
     &subtests::backend::Compile,
     &subtests::backend::Run,
+    &subtests::unsupported::INTERPRET,
 ];
 
 /// The subtest named `name`, if there is one.

@@ -157,6 +157,7 @@ fn backends_skip_with_a_reason() {
         ),
         ("test run\ntarget riscv64\n", "no riscv64 backend"),
         ("test compile precise-output\n", "no `target` line in file"),
+        ("test interpret\n", "Atoll has no IR interpreter (`test run` executes `; run:` lines)"),
     ];
     for (header, reason) in cases {
         let o = outcome(&format!("{header}\n{RET}"));
@@ -180,7 +181,7 @@ fn header_problems_fail() {
         ("test cat\nset bogus\n", "2:5: unknown flag `bogus`"),
         (
             "test frobnicate\n",
-            "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run)",
+            "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run, interpret)",
         ),
         ("; no test line\n", "no `test` line in file"),
     ];

@@ -3,4 +3,5 @@
 pub mod backend;
 pub mod cat;
 pub mod parse_error;
+pub mod unsupported;
 pub mod verifier;
