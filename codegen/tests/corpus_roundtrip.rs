@@ -22,8 +22,20 @@ fn corpus_dir() -> Option<PathBuf> {
 /// Entity counts compared across a round trip.
 fn counts(f: &Function) -> [usize; 7] {
     let blocks = f.layout.blocks().count();
-    let insts = f.layout.blocks().map(|b| f.layout.block_insts(b).count()).sum();
-    [blocks, insts, f.dfg.values().count(), f.stack_slots.len(), f.global_values.len(), f.sigs.len(), f.ext_funcs.len()]
+    let insts = f
+        .layout
+        .blocks()
+        .map(|b| f.layout.block_insts(b).count())
+        .sum();
+    [
+        blocks,
+        insts,
+        f.dfg.values().count(),
+        f.stack_slots.len(),
+        f.global_values.len(),
+        f.sigs.len(),
+        f.ext_funcs.len(),
+    ]
 }
 
 /// Parse `src` as a test file and round-trip each function; `Err` describes the
@@ -41,14 +53,20 @@ fn round_trip(src: &str) -> Result<usize, String> {
             return Err(format!("printouts differ:\n{printed}\n---\n{printed2}"));
         }
         if counts(&tf.func) != counts(f2) {
-            return Err(format!("entity counts differ: {:?} vs {:?}", counts(&tf.func), counts(f2)));
+            return Err(format!(
+                "entity counts differ: {:?} vs {:?}",
+                counts(&tf.func),
+                counts(f2)
+            ));
         }
     }
     Ok(file.functions.len())
 }
 
 fn clif_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -68,7 +86,11 @@ fn scalar_core_round_trip() {
     };
     let runtests = corpus.join("clif-runtests");
     let list = fs::read_to_string(runtests.join("scalar-core.txt")).expect("scalar-core.txt");
-    let names: Vec<&str> = list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let names: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
     let mut failures = Vec::new();
     let mut functions = 0;
     for name in &names {
@@ -103,14 +125,21 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
         let (mut ok, mut unsupported, mut bad) = (0, 0, Vec::new());
         let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
         for path in &files {
-            let rel = path.strip_prefix(corpus.join(sub)).unwrap_or(path).to_string_lossy().to_string();
+            let rel = path
+                .strip_prefix(corpus.join(sub))
+                .unwrap_or(path)
+                .to_string_lossy()
+                .to_string();
             if sub == "clif-runtests" && core.contains(&rel) {
                 continue;
             }
             let src = fs::read_to_string(path).expect("corpus file");
             match round_trip(&src) {
                 Ok(_) => ok += 1,
-                Err(e) if e.starts_with("parse: ") && (e.contains("unsupported") || e.contains("unknown opcode")) => {
+                Err(e)
+                    if e.starts_with("parse: ")
+                        && (e.contains("unsupported") || e.contains("unknown opcode")) =>
+                {
                     unsupported += 1;
                     // "parse: L:C: unsupported type i8x16 (...)" -> "unsupported type"
                     let msg = e.splitn(4, ':').nth(3).unwrap_or(&e).trim();

@@ -22,6 +22,8 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         writeln!(out)?;
         write_group(&mut out, &title, &spec.isa_flags)?;
         write_presets(&mut out, spec.isa.settings)?;
+    } else {
+        writeln!(out, "\n(for ISA flags and presets, add --target x86_64|aarch64|arm)")?;
     }
     out.flush()?;
     Ok(())

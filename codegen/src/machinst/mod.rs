@@ -1,10 +1,53 @@
 //! The machine-instruction framework shared by every backend.
 //!
-//! So far: register types ([`Reg`], [`Writable`]). The backend traits, VCode (which
-//! implements `regalloc2::Function`), the lowering context and the ABI framework
-//! arrive with the first backend.
+//! ```text
+//!   CFG (IR) --BlockOrder--> lowered block order (RPO, critical edges split)
+//!     --lowering (ISA) + VCodeBuilder--> VCode<I> on virtual registers
+//!     --run_regalloc (regalloc2, checker in tests)--> Output (allocations + edits)
+//!     --emit_function--> bytes in a buffer (prologue, edits, epilogues, islands)
+//! ```
+//!
+//! Invariant of each stage:
+//! - [`BlockOrder`]: no critical edges; entry first; lowered block `i` is label `i`;
+//!   reverse postorder (regalloc2 needs it); cold blocks are only flagged.
+//! - [`VCode`]: every block ends with exactly one terminator; operands were
+//!   collected by the same walk that later rewrites registers ([`operands`]).
+//! - [`run_regalloc`]: the output passed regalloc2's checker when asked to; the
+//!   VCode is never mutated.
+//! - [`emit_function`]: cold blocks go last; `MachInst::emit` only sees physical
+//!   registers; the frame
+//!   ([`FrameLayout`]) is computed from the allocation before the first byte.
+//!
+//! [`test_isa`] is a tiny ISA with an interpreter, used to test this pipeline end
+//! to end without a real backend.
 
+mod abi;
+mod blockorder;
+mod cfg_ir;
+mod emit;
+mod frame;
+mod inst;
+mod lower;
+pub mod operands;
 mod reg;
+mod regalloc;
+pub mod test_isa;
+mod vcode;
 
-pub use reg::{Reg, RegClass, Writable};
-pub use regalloc2::{PReg, VReg};
+pub use abi::{
+    assign_args, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc, ArgRegs, ArgRules,
+    SigAssignment,
+};
+pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
+pub use emit::{
+    allocated_blocks, compute_frame, emit_function, final_block_order, AllocatedBlock, EmitBuffer, EmitError, EmitResult,
+    FrameRequest,
+};
+pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
+pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
+pub use lower::{lower_function, Lower, LowerBackend, LowerError, ValueRegs};
+pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
+pub use reg::{Reg, RegClass, Writable, PINNED};
+pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};
+pub use regalloc2::{MachineEnv, Output as RegallocOutput, PReg, PRegSet, SpillSlot, VReg};
+pub use vcode::{VCode, VCodeBuilder, VCodeError};

@@ -104,6 +104,11 @@ impl<T: Copy> Writable<T> {
         self.0
     }
 
+    /// Mutable access for operand visitors, which rewrite registers after allocation.
+    pub(crate) fn reg_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+
     /// Apply `f` to the register, keeping it writable.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Writable<U> {
         Writable(f(self.0))

@@ -121,7 +121,7 @@ pub fn nearest(name: &str, known: impl Iterator<Item = &'static str>) -> Option<
             return Some(k);
         }
         let d = edit_distance(name, k);
-        if best.map_or(true, |(bd, _)| d < bd) {
+        if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
         }
     }

@@ -162,6 +162,34 @@ impl Template {
             .chain(self.presets.iter().map(|p| p.name))
     }
 
+    /// Declaration bugs of this table, for each group's own tests: duplicate names,
+    /// missing docs, defaults outside their kind, presets that do not expand.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut names: Vec<&str> = self.names().collect();
+        names.sort_unstable();
+        for pair in names.windows(2).filter(|w| w[0] == w[1]) {
+            out.push(format!("`{}` is declared twice", pair[0]));
+        }
+        for s in self.settings {
+            if s.doc.trim().is_empty() {
+                out.push(format!("setting `{}` has no doc", s.name));
+            }
+            if s.parse_value(&s.display_value(s.default)) != Ok(s.default) {
+                out.push(format!("setting `{}` has an invalid default", s.name));
+            }
+        }
+        for p in self.presets {
+            if p.doc.trim().is_empty() {
+                out.push(format!("preset `{}` has no doc", p.name));
+            }
+            if let Err(e) = self.expand_preset(p) {
+                out.push(e.to_string());
+            }
+        }
+        out
+    }
+
     /// The bool settings a preset turns on, with nested presets expanded.
     pub fn expand_preset(&self, preset: &PresetDesc) -> Result<Vec<usize>, SettingsError> {
         let mut out = Vec::new();

@@ -23,7 +23,7 @@ crate::define_settings! {
         enable_float = true;
         /// Canonicalize NaNs produced by float arithmetic (for deterministic results).
         enable_nan_canonicalization = false;
-        /// Reserve the pinned register (the ISA's `PINNED`) for `get_pinned_reg`/`set_pinned_reg`.
+        /// Reserve one register of the ISA for `get_pinned_reg`/`set_pinned_reg`.
         enable_pinned_reg = false;
         /// Enable atomic instructions.
         enable_atomics = true;

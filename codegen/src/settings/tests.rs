@@ -135,22 +135,7 @@ fn edit_distance_table() {
 
 #[test]
 fn shared_table_is_well_formed() {
-    let t = &SHARED_TEMPLATE;
-    let mut names: Vec<_> = t.names().collect();
-    let n = names.len();
-    names.sort_unstable();
-    names.dedup();
-    assert_eq!(names.len(), n, "duplicate names");
-    for s in t.settings {
-        assert!(!s.doc.trim().is_empty(), "{} has no doc", s.name);
-        // The default round-trips through text.
-        assert_eq!(
-            s.parse_value(&s.display_value(s.default)),
-            Ok(s.default),
-            "{}",
-            s.name
-        );
-    }
+    assert_eq!(SHARED_TEMPLATE.problems(), Vec::<String>::new());
 }
 
 /// Every flag that Cranelift filetests in the corpus set must be known.
@@ -225,6 +210,13 @@ fn presets_expand_and_nest() {
         "preset `ab` takes no value (got `true`); write just `ab`"
     );
     assert_eq!(
+        demo::TEMPLATE.problems(),
+        vec![
+            "preset `broken` names `nope`, which is not a bool setting or preset".to_string(),
+            "preset `loop` is part of a cycle of presets".to_string(),
+        ]
+    );
+    assert_eq!(
         b.set("broken", None).unwrap_err(),
         SettingsError::BadPreset {
             preset: "broken",
@@ -256,7 +248,7 @@ fn apply_to_first_routes_and_suggests() {
         parse_directive("opt_level=speed").unwrap(),
     )
     .unwrap();
-    assert_eq!(demo::Flags::new(&isa).has_a(), true);
+    assert!(demo::Flags::new(&isa).has_a());
     assert_eq!(Flags::new(&shared).opt_level(), OptLevel::Speed);
     let err = apply_to_first(
         &mut [&mut shared, &mut isa],
@@ -267,4 +259,45 @@ fn apply_to_first_routes_and_suggests() {
         err.to_string(),
         "unknown shared or demo setting `has_bb` (did you mean `has_b`?)"
     );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A setting of the shared table and a valid raw value for it.
+    fn setting_and_value() -> impl Strategy<Value = (usize, u64)> {
+        (0..SHARED_TEMPLATE.settings.len()).prop_flat_map(|i| {
+            let values = match SHARED_TEMPLATE.settings[i].kind {
+                SettingKind::Bool => (0..=1u64).boxed(),
+                SettingKind::Num { min, max } => (min..=max).boxed(),
+                SettingKind::Enum(names) => (0..names.len() as u64).boxed(),
+            };
+            (Just(i), values)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any valid value, printed as `atoll settings` shows it, reads back the same.
+        #[test]
+        fn value_text_round_trips((i, raw) in setting_and_value()) {
+            let desc = &SHARED_TEMPLATE.settings[i];
+            let mut b = Flags::builder();
+            b.set(desc.name, Some(&desc.display_value(raw))).unwrap();
+            prop_assert_eq!(b.raw_at(i), raw);
+        }
+
+        /// Arbitrary text never panics, and a refused `set` changes nothing.
+        #[test]
+        fn arbitrary_text_is_an_error_not_a_panic(name in "[a-z_0-9=]{0,24}", value in proptest::option::of("[ -~]{0,12}")) {
+            let mut b = Flags::builder();
+            let before = Flags::new(&b);
+            if b.set(&name, value.as_deref()).is_err() {
+                prop_assert_eq!(Flags::new(&b), before);
+            }
+            let _ = parse_directives(&format!("set {name} {}", value.unwrap_or_default()));
+        }
+    }
 }

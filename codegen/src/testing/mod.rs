@@ -4,8 +4,12 @@
 //! `objdump` (native or cross binutils) or `llvm-mc-14` and compare what *they* print.
 //! A missing tool is an error naming the Debian package, never a silent pass; the
 //! project's test command (`scripts/test.sh`) installs them.
+//!
+//! [`fake_isa`] is the exception: an ISA that exists only to exercise the buffer, with
+//! its own decoder as the oracle.
 
 mod disasm;
+pub mod fake_isa;
 mod recording_sink;
 
 pub use disasm::{disassemble, DisasmArch, DisasmError, DisasmLine};

@@ -1,0 +1,177 @@
+//! Encoding of [`Inst`] into a [`CodeSink`], split by instruction family.
+//!
+//! `emit` is total for instructions built through the immediate newtypes; it panics
+//! only when a register invariant is broken (a virtual register after allocation, `sp`
+//! where encoding 31 means `xzr`, ...), which is a bug in lowering or allocation.
+
+pub mod alu;
+pub mod branch;
+pub mod fpu;
+pub mod mem;
+
+use atoll_codegen::buffer::{CodeSink, Reloc};
+
+use crate::inst::{CondBrKind, Inst};
+use crate::label_use::LabelUse;
+use crate::regs::{hw_enc_zr, link_reg, zero_reg};
+use crate::inst::{CSelOp, ExtendOp, LoadOp, ALUOp, OperandSize, AMode};
+use atoll_codegen::buffer::MachLabel;
+use atoll_codegen::machinst::{Reg, Writable};
+use alu::*;
+use branch::*;
+use fpu::*;
+use mem::*;
+
+/// State carried across the instructions of one function while emitting.
+#[derive(Clone, Debug, Default)]
+pub struct EmitState {}
+
+fn put(sink: &mut impl CodeSink<LabelUse>, word: u32) {
+    sink.put4(word);
+}
+
+/// The `b.cond`/`cbz`/`cbnz` word for `kind` with a zero offset (patched as `Branch19`).
+pub(crate) fn enc_cond_br(kind: CondBrKind, off19: i32) -> u32 {
+    match kind {
+        CondBrKind::Zero(r, size) => enc_cbz(size.sf() == 1, false, off19, hw_enc_zr(r)),
+        CondBrKind::NotZero(r, size) => enc_cbz(size.sf() == 1, true, off19, hw_enc_zr(r)),
+        CondBrKind::Cond(c) => enc_bcond(off19, c.bits()),
+    }
+}
+
+impl Inst {
+    /// Append this instruction's bytes to `sink`, recording label uses,
+    /// relocations and traps.
+    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
+        match self {
+            Inst::AluRRR { op, size, rd, rn, rm } => put(sink, enc_alu_rrr(*op, *size, *rd, *rn, *rm)),
+            Inst::AluRRRR { op, size, rd, rn, rm, ra } => put(sink, enc_alu_rrrr(*op, *size, *rd, *rn, *rm, *ra)),
+            Inst::AluRRImm12 { op, size, rd, rn, imm12 } => put(sink, enc_alu_rr_imm12(*op, *size, *rd, *rn, *imm12)),
+            Inst::AluRRImmLogic { op, size, rd, rn, imml } => {
+                put(sink, enc_alu_rr_imm_logic(*op, *size, *rd, *rn, *imml))
+            }
+            Inst::AluRRImmShift { op, size, rd, rn, immshift } => {
+                put(sink, enc_shift_imm(*op, *size, *rd, *rn, immshift.value()))
+            }
+            Inst::AluRRRShift { op, size, rd, rn, rm, shift, amount } => {
+                put(sink, enc_alu_rrr_shift(*op, *size, *rd, *rn, *rm, *shift, amount.value()))
+            }
+            Inst::AluRRRExtend { op, size, rd, rn, rm, extend, shift } => {
+                put(sink, enc_alu_rrr_extend(*op, *size, *rd, *rn, *rm, *extend, shift.value()))
+            }
+            Inst::BitRR { op, size, rd, rn } => put(sink, enc_bit_rr(*op, *size, *rd, *rn)),
+            Inst::Extend { rd, rn, signed, from_bits, to_bits } => {
+                put(sink, enc_extend(*rd, *rn, *signed, *from_bits, *to_bits))
+            }
+            Inst::MovWide { op, size, rd, imm } => put(sink, enc_move_wide(*op, *size, *rd, *imm)),
+            Inst::MovK { size, rd, rn, imm } => {
+                debug_assert_eq!(rd.to_reg(), *rn, "movk source must be allocated to its destination");
+                put(sink, enc_movk(*size, *rd, *imm))
+            }
+            Inst::Mov { size, rd, rm } => put(sink, enc_mov(*size, *rd, *rm)),
+            Inst::CSel { op, size, rd, rn, rm, cond } => put(sink, enc_csel(*op, *size, *rd, *rn, *rm, *cond)),
+            Inst::CSet { size, rd, cond } => {
+                put(sink, enc_csel(CSelOp::Csinc, *size, *rd, zero_reg(), zero_reg(), cond.invert()))
+            }
+            Inst::CSetm { size, rd, cond } => {
+                put(sink, enc_csel(CSelOp::Csinv, *size, *rd, zero_reg(), zero_reg(), cond.invert()))
+            }
+            Inst::CCmp { size, rn, rm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Ok(*rm), *nzcv, *cond)),
+            Inst::CCmpImm { size, rn, imm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Err(*imm), *nzcv, *cond)),
+
+            Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), mem),
+            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, mem),
+            Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
+            Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
+
+            Inst::FpuRR { op, size, rd, rn } => put(sink, enc_fpu_rr(*op, *size, *rd, *rn)),
+            Inst::FpuRRR { op, size, rd, rn, rm } => put(sink, enc_fpu_rrr(*op, *size, *rd, *rn, *rm)),
+            Inst::FpuRound { mode, size, rd, rn } => put(sink, enc_fpu_round(*mode, *size, *rd, *rn)),
+            Inst::FpuCmp { size, rn, rm } => put(sink, enc_fcmp(*size, *rn, Some(*rm))),
+            Inst::FpuCmpZero { size, rn } => put(sink, enc_fcmp(*size, *rn, None)),
+            Inst::FpuCSel { size, rd, rn, rm, cond } => put(sink, enc_fcsel(*size, *rd, *rn, *rm, cond.bits())),
+            Inst::FpuToInt { signed, src, dst, rd, rn } => put(sink, enc_fpu_to_int(*signed, *src, *dst, *rd, *rn)),
+            Inst::IntToFpu { signed, src, dst, rd, rn } => put(sink, enc_int_to_fpu(*signed, *src, *dst, *rd, *rn)),
+            Inst::MovToFpu { size, rd, rn } => put(sink, enc_mov_to_fpu(*size, *rd, *rn)),
+            Inst::MovFromFpu { size, rd, rn } => put(sink, enc_mov_from_fpu(*size, *rd, *rn)),
+            Inst::FpuMove { size, rd, rn } => put(sink, enc_fpu_move(*size, *rd, *rn)),
+            Inst::FpuMove128 { rd, rn } => put(sink, enc_vec_move(*rd, *rn)),
+            Inst::FpuMoveImm { size, rd, imm } => put(sink, enc_fpu_move_imm(*size, *rd, *imm)),
+            Inst::FpuUShr { size, rd, rn, amount } => put(sink, enc_fpu_shift(false, *size, *rd, *rn, *amount)),
+            Inst::FpuSli { size, rd, ri, rn, amount } => {
+                debug_assert_eq!(rd.to_reg(), *ri, "sli input must be allocated to its destination");
+                put(sink, enc_fpu_shift(true, *size, *rd, *rn, *amount))
+            }
+
+            Inst::Jump { dest } => {
+                sink.use_label_at_offset(sink.cur_offset(), *dest, LabelUse::Branch26);
+                put(sink, enc_b(0));
+            }
+            Inst::CondBr { taken, not_taken, kind } => {
+                sink.use_label_at_offset(sink.cur_offset(), *taken, LabelUse::Branch19);
+                put(sink, enc_cond_br(*kind, 0));
+                sink.use_label_at_offset(sink.cur_offset(), *not_taken, LabelUse::Branch26);
+                put(sink, enc_b(0));
+            }
+            Inst::OneWayCondBr { target, kind } => {
+                sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::Branch19);
+                put(sink, enc_cond_br(*kind, 0));
+            }
+            Inst::TestBitAndBranch { rn, bit, nonzero, target } => {
+                sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::Branch14);
+                put(sink, enc_tbz(*bit, *nonzero, 0, hw_enc_zr(*rn)));
+            }
+            Inst::IndirectBr { rn } => put(sink, enc_br_family(0, hw_enc_zr(*rn))),
+            Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets),
+            Inst::Call { dest, .. } => {
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_bl(0));
+            }
+            Inst::CallLabel { dest, .. } => {
+                sink.use_label_at_offset(sink.cur_offset(), *dest, LabelUse::Branch26);
+                put(sink, enc_bl(0));
+            }
+            Inst::CallInd { rn, .. } => put(sink, enc_br_family(1, hw_enc_zr(*rn))),
+            Inst::Ret { .. } => put(sink, enc_br_family(2, hw_enc_zr(link_reg()))),
+            Inst::Args { .. } => {}
+            Inst::Udf { trap_code } => {
+                sink.add_trap(*trap_code);
+                put(sink, enc_udf(0));
+            }
+            Inst::Brk { imm } => put(sink, enc_brk(*imm)),
+            Inst::TrapIf { kind, trap_code } => {
+                // Skip the `udf` (2 words ahead) when the trap condition does not hold.
+                put(sink, enc_cond_br(kind.invert(), 2));
+                sink.add_trap(*trap_code);
+                put(sink, enc_udf(0));
+            }
+            Inst::Nop4 => put(sink, NOP),
+            Inst::Adr { rd, label } => {
+                sink.use_label_at_offset(sink.cur_offset(), *label, LabelUse::Adr21);
+                put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
+            }
+            Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+        }
+    }
+}
+
+/// The jump-table sequence (see [`Inst::JTSequence`]): the table follows the `br`,
+/// 16 bytes after the `adr`; entry `i` starts as `4 * i` and its `PCRel32` use adds
+/// `target - entry`, leaving `target - table`.
+fn emit_jt_sequence(
+    sink: &mut impl CodeSink<LabelUse>,
+    ridx: Reg,
+    rtmp1: Writable<Reg>,
+    rtmp2: Writable<Reg>,
+    targets: &[MachLabel],
+) {
+    put(sink, enc_adr(false, 16, hw_enc_zr(rtmp1.to_reg())));
+    let mem = AMode::RegExtended { rn: rtmp1.to_reg(), rm: ridx, extend: ExtendOp::Uxtw, shifted: true };
+    emit_load(sink, LoadOp::SLoad32, rtmp2.to_reg(), &mem);
+    put(sink, enc_alu_rrr(ALUOp::Add, OperandSize::Size64, rtmp1, rtmp1.to_reg(), rtmp2.to_reg()));
+    put(sink, enc_br_family(0, hw_enc_zr(rtmp1.to_reg())));
+    for (i, target) in targets.iter().enumerate() {
+        sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::PCRel32);
+        put(sink, (4 * i) as u32);
+    }
+}

@@ -1,0 +1,439 @@
+//! AArch64 machine instructions over [`Reg`] (virtual before register allocation,
+//! real after), grouped by family.
+//!
+//! Invariants the types keep: every immediate is an encodable newtype from
+//! [`crate::imms`]; operands whose encoding 31 means `sp` are documented as such and
+//! operands where it means `xzr` are the rest (see [`crate::regs`]). Instructions
+//! that target a label hold a [`MachLabel`]; calls to other functions hold a
+//! [`RelocTarget`] resolved by the text-section builder.
+
+pub mod args;
+mod gen;
+mod operands;
+mod print;
+mod validate;
+
+pub use validate::InstError;
+
+use atoll_codegen::buffer::{MachLabel, RelocTarget};
+use atoll_codegen::ir::TrapCode;
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
+use smallvec::SmallVec;
+
+use crate::imms::{FpImm8, Imm12, ImmLogic, ImmShift, MoveWideConst, SImm9, UImm5, NZCV};
+
+pub use args::{AMode, Cond, CondBrKind, ExtendOp, OperandSize, PairAMode, ScalarSize, ShiftOp};
+
+/// Integer operations with two register (or register + immediate) sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ALUOp {
+    Add,
+    Sub,
+    /// `adds`: add and set flags.
+    AddS,
+    /// `subs`: subtract and set flags (`cmp` when the destination is `xzr`).
+    SubS,
+    And,
+    /// `ands` (`tst` when the destination is `xzr`).
+    AndS,
+    Orr,
+    Eor,
+    /// `bic`: `rn & !rm`.
+    AndNot,
+    /// `orn`: `rn | !rm`.
+    OrrNot,
+    /// `eon`: `rn ^ !rm`.
+    EorNot,
+    /// `lslv` (register-amount shift).
+    Lsl,
+    /// `lsrv`.
+    Lsr,
+    /// `asrv`.
+    Asr,
+    /// `rorv`.
+    Ror,
+    SDiv,
+    UDiv,
+    /// High 64 bits of the signed 128-bit product (always 64-bit: the size is ignored).
+    SMulH,
+    /// High 64 bits of the unsigned 128-bit product (always 64-bit: the size is ignored).
+    UMulH,
+}
+
+/// Integer operations with three register sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ALUOp3 {
+    /// `rd = ra + rn * rm` (`mul` when `ra` is `xzr`).
+    MAdd,
+    /// `rd = ra - rn * rm` (`mneg` when `ra` is `xzr`).
+    MSub,
+    /// `xd = xa + sext(wn) * sext(wm)` (always 64-bit: the size is ignored).
+    SMAddL,
+    /// `xd = xa + zext(wn) * zext(wm)` (always 64-bit: the size is ignored).
+    UMAddL,
+}
+
+/// Shifts by an immediate amount (`ubfm`/`sbfm`/`extr` aliases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImmShiftOp {
+    Lsl,
+    Lsr,
+    Asr,
+    Ror,
+}
+
+/// Single-source bit operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BitOp {
+    RBit,
+    Clz,
+    Cls,
+    /// Reverse the bytes of the whole register (`rev`).
+    Rev,
+    /// Reverse bytes within each halfword.
+    Rev16,
+    /// Reverse bytes within each word (64-bit only).
+    Rev32,
+}
+
+/// Conditional select flavours: `rd = cond ? rn : f(rm)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CSelOp {
+    /// `f(rm) = rm`.
+    Csel,
+    /// `f(rm) = rm + 1`.
+    Csinc,
+    /// `f(rm) = !rm`.
+    Csinv,
+    /// `f(rm) = -rm`.
+    Csneg,
+}
+
+/// `movz` / `movn` (materialize a 16-bit chunk, or its complement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MoveWideOp {
+    MovZ,
+    MovN,
+}
+
+/// Single-register loads. Sign-extending loads extend to 64 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoadOp {
+    ULoad8,
+    SLoad8,
+    ULoad16,
+    SLoad16,
+    ULoad32,
+    SLoad32,
+    ULoad64,
+    FpuLoad32,
+    FpuLoad64,
+    FpuLoad128,
+}
+
+impl LoadOp {
+    /// Bytes accessed.
+    pub fn bytes(self) -> u8 {
+        crate::emit::mem::load_bytes(self)
+    }
+
+    /// Whether the data register is a float/vector register.
+    pub fn is_fpu(self) -> bool {
+        matches!(self, LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128)
+    }
+}
+
+/// Single-register stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StoreOp {
+    Store8,
+    Store16,
+    Store32,
+    Store64,
+    FpuStore32,
+    FpuStore64,
+    FpuStore128,
+}
+
+impl StoreOp {
+    /// Bytes accessed.
+    pub fn bytes(self) -> u8 {
+        crate::emit::mem::store_bytes(self)
+    }
+
+    /// Whether the data register is a float/vector register.
+    pub fn is_fpu(self) -> bool {
+        matches!(self, StoreOp::FpuStore32 | StoreOp::FpuStore64 | StoreOp::FpuStore128)
+    }
+}
+
+/// Register pairs for `ldp`/`stp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PairKind {
+    /// Two `x` registers.
+    X64,
+    /// Two `d` registers (callee-saved `v8`–`v15` halves).
+    D64,
+}
+
+/// One-source scalar float operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FpuOp1 {
+    Abs,
+    Neg,
+    Sqrt,
+    /// Convert to the other width: `fcvt` (the size field is the SOURCE width).
+    Cvt,
+}
+
+/// Two-source scalar float operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FpuOp2 {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// NaN-propagating maximum (wasm `max`).
+    Max,
+    /// NaN-propagating minimum.
+    Min,
+    /// IEEE maxNum (a quiet NaN loses).
+    MaxNm,
+    /// IEEE minNum.
+    MinNm,
+}
+
+/// Rounding to an integral float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FpuRoundMode {
+    /// Toward −∞ (`frintm`, floor).
+    Minus,
+    /// Toward +∞ (`frintp`, ceil).
+    Plus,
+    /// Toward zero (`frintz`, trunc).
+    Zero,
+    /// To nearest, ties to even (`frintn`).
+    Nearest,
+}
+
+/// Shifts in the float/vector register file, used to build `copysign`
+/// (`ushr` the sign of one value down, `sli` it into the other).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FpuShiftOp {
+    /// Unsigned shift right, amount `1..=bits`.
+    UShr,
+    /// Shift left and insert, amount `0..bits`; keeps the low `amount` bits of the
+    /// destination.
+    Sli,
+}
+
+/// A shift amount valid for an [`FpuShiftOp`] at a [`ScalarSize`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FpuShiftImm {
+    amount: u8,
+}
+
+impl FpuShiftImm {
+    pub fn maybe_from_u8(amount: u8, op: FpuShiftOp, size: ScalarSize) -> Option<FpuShiftImm> {
+        let bits = match size {
+            ScalarSize::Size32 => 32,
+            ScalarSize::Size64 => 64,
+        };
+        let ok = match op {
+            FpuShiftOp::UShr => (1..=bits).contains(&amount),
+            FpuShiftOp::Sli => amount < bits,
+        };
+        ok.then_some(FpuShiftImm { amount })
+    }
+
+    pub fn value(self) -> u8 {
+        self.amount
+    }
+}
+
+/// One AArch64 instruction (or a short fixed sequence, where noted).
+///
+/// Register slots: `rd`/`rn`/`rm`/`ra`/`rt` are `xzr`-slots unless the variant says
+/// "sp-slot" (see [`crate::regs::hw_enc_sp`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inst {
+    // ---- integer ALU ----
+    /// `op rd, rn, rm`.
+    AluRRR { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    /// `op rd, rn, rm, ra` (`madd`, `msub`, `smaddl`, `umaddl`).
+    AluRRRR { op: ALUOp3, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, ra: Reg },
+    /// `op rd, rn, #imm12{, lsl #12}` for `Add`/`Sub`/`AddS`/`SubS`. `rn` is an
+    /// sp-slot; `rd` is an sp-slot for `Add`/`Sub` and an xzr-slot for the
+    /// flag-setting forms.
+    AluRRImm12 { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imm12: Imm12 },
+    /// `op rd, rn, #bitmask` for `And`/`AndS`/`Orr`/`Eor`. `rd` is an sp-slot
+    /// except for `AndS`.
+    AluRRImmLogic { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imml: ImmLogic },
+    /// `op rd, rn, #amount` (lsl/lsr/asr/ror by an immediate).
+    AluRRImmShift { op: ImmShiftOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, immshift: ImmShift },
+    /// `op rd, rn, rm, <shift> #amount` for add/sub (no `ror`) and logical operations.
+    AluRRRShift {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        shift: ShiftOp,
+        amount: ImmShift,
+    },
+    /// `op rd, rn, rm, <extend> #shift` for `Add`/`Sub`/`AddS`/`SubS`; `rn` is an
+    /// sp-slot, `rd` too for `Add`/`Sub`; `shift` is 0..=4.
+    AluRRRExtend {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        extend: ExtendOp,
+        shift: ExtendShift,
+    },
+    /// `rbit`, `clz`, `cls`, `rev`, `rev16`, `rev32`.
+    BitRR { op: BitOp, size: OperandSize, rd: Writable<Reg>, rn: Reg },
+    /// Sign- or zero-extend the low `from_bits` (8, 16 or 32) of `rn` to `to_bits`
+    /// (32 or 64).
+    Extend { rd: Writable<Reg>, rn: Reg, signed: bool, from_bits: u8, to_bits: u8 },
+    /// `movz`/`movn rd, #imm16, lsl #(16*hw)`.
+    MovWide { op: MoveWideOp, size: OperandSize, rd: Writable<Reg>, imm: MoveWideConst },
+    /// `movk rd, #imm16, lsl #(16*hw)`: replaces one halfword of `rn` (tied to `rd`).
+    MovK { size: OperandSize, rd: Writable<Reg>, rn: Reg, imm: MoveWideConst },
+    /// Register copy `mov rd, rm` (`orr rd, xzr, rm`, or `add rd, rm, #0` when either
+    /// is `sp`).
+    Mov { size: OperandSize, rd: Writable<Reg>, rm: Reg },
+    /// `csel`/`csinc`/`csinv`/`csneg rd, rn, rm, cond`.
+    CSel { op: CSelOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: Cond },
+    /// `cset rd, cond` (1 or 0).
+    CSet { size: OperandSize, rd: Writable<Reg>, cond: Cond },
+    /// `csetm rd, cond` (all ones or 0).
+    CSetm { size: OperandSize, rd: Writable<Reg>, cond: Cond },
+    /// `ccmp rn, rm, #nzcv, cond`: compare if `cond` holds, else set flags to `nzcv`.
+    CCmp { size: OperandSize, rn: Reg, rm: Reg, nzcv: NZCV, cond: Cond },
+    /// `ccmp rn, #imm5, #nzcv, cond`.
+    CCmpImm { size: OperandSize, rn: Reg, imm: UImm5, nzcv: NZCV, cond: Cond },
+
+    // ---- memory ----
+    /// Load one register. `AMode::Label` only with `ULoad32`, `ULoad64`, `SLoad32`
+    /// and the float loads (the only literal forms that exist).
+    Load { op: LoadOp, rd: Writable<Reg>, mem: AMode },
+    /// Store one register (`AMode::Label` is not allowed).
+    Store { op: StoreOp, rt: Reg, mem: AMode },
+    /// `ldp rt, rt2, mem`.
+    LoadPair { kind: PairKind, rt: Writable<Reg>, rt2: Writable<Reg>, mem: PairAMode },
+    /// `stp rt, rt2, mem`.
+    StorePair { kind: PairKind, rt: Reg, rt2: Reg, mem: PairAMode },
+
+    // ---- float ----
+    /// `fabs`/`fneg`/`fsqrt`/`fcvt`.
+    FpuRR { op: FpuOp1, size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `fadd`/`fsub`/`fmul`/`fdiv`/`fmax`/`fmin`/`fmaxnm`/`fminnm`.
+    FpuRRR { op: FpuOp2, size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    /// `frintm`/`frintp`/`frintz`/`frintn`.
+    FpuRound { mode: FpuRoundMode, size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `fcmp rn, rm`.
+    FpuCmp { size: ScalarSize, rn: Reg, rm: Reg },
+    /// `fcmp rn, #0.0`.
+    FpuCmpZero { size: ScalarSize, rn: Reg },
+    /// `fcsel rd, rn, rm, cond`.
+    FpuCSel { size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: Cond },
+    /// `fcvtzs`/`fcvtzu` (`signed`) from float `src` to integer `dst`.
+    FpuToInt { signed: bool, src: ScalarSize, dst: OperandSize, rd: Writable<Reg>, rn: Reg },
+    /// `scvtf`/`ucvtf` (`signed`) from integer `src` to float `dst`.
+    IntToFpu { signed: bool, src: OperandSize, dst: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `fmov sN, wM` / `fmov dN, xM` (bit copy into the float file).
+    MovToFpu { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `fmov wN, sM` / `fmov xN, dM` (bit copy out of the float file).
+    MovFromFpu { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `fmov sN, sM` / `fmov dN, dM`.
+    FpuMove { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    /// `mov vN.16b, vM.16b` (whole 128-bit register; regalloc moves).
+    FpuMove128 { rd: Writable<Reg>, rn: Reg },
+    /// `fmov sN/dN, #imm`.
+    FpuMoveImm { size: ScalarSize, rd: Writable<Reg>, imm: FpImm8 },
+    /// `ushr dN, dM, #amount` (or `.2s` vector form for 32-bit).
+    FpuUShr { size: ScalarSize, rd: Writable<Reg>, rn: Reg, amount: FpuShiftImm },
+    /// `sli dN, dM, #amount` (or `.2s`): `ri` is the old destination value (tied to `rd`).
+    FpuSli { size: ScalarSize, rd: Writable<Reg>, ri: Reg, rn: Reg, amount: FpuShiftImm },
+
+    // ---- control flow ----
+    /// `b dest`.
+    Jump { dest: MachLabel },
+    /// Two-way conditional branch: `b.cond`/`cbz`/`cbnz` to `taken`, then `b not_taken`.
+    CondBr { taken: MachLabel, not_taken: MachLabel, kind: CondBrKind },
+    /// One-way conditional branch: `b.cond`/`cbz`/`cbnz` to `target`, falls through otherwise.
+    OneWayCondBr { target: MachLabel, kind: CondBrKind },
+    /// `tbz` (`nonzero == false`) or `tbnz` on bit `bit` (0..=63) of `rn`, to `target`.
+    TestBitAndBranch { rn: Reg, bit: u8, nonzero: bool, target: MachLabel },
+    /// `br rn`.
+    IndirectBr { rn: Reg },
+    /// Jump table: `adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
+    /// add rtmp1, rtmp1, rtmp2 ; br rtmp1 ; table: .word target_i - table ...`.
+    /// `ridx` must already be bounds-checked (lowering branches to the default first).
+    JTSequence { ridx: Reg, rtmp1: Writable<Reg>, rtmp2: Writable<Reg>, targets: Box<[MachLabel]> },
+    /// `bl` to another function of the module (relocation `Arm64Call`, resolved by the
+    /// text-section builder).
+    Call { dest: RelocTarget, info: Box<CallInfo> },
+    /// `bl` to a label in the same buffer.
+    CallLabel { dest: MachLabel, info: Box<CallInfo> },
+    /// `blr rn`.
+    CallInd { rn: Reg, info: Box<CallInfo> },
+    /// `ret` (through `x30`); `rets` are the return values, each in its fixed register.
+    Ret { rets: SmallVec<[(Reg, PReg); 2]> },
+    /// Pseudo-instruction at function entry (emits nothing): defines each argument
+    /// value in the register the calling convention passes it in.
+    Args { args: SmallVec<[(Writable<Reg>, PReg); 8]> },
+    /// `udf #0`, recorded in the trap table with `trap_code`.
+    Udf { trap_code: TrapCode },
+    /// `brk #imm`.
+    Brk { imm: u16 },
+    /// Trap when `kind` holds: the inverted branch jumps over a `udf #0`.
+    TrapIf { kind: CondBrKind, trap_code: TrapCode },
+    /// `nop`.
+    Nop4,
+    /// `adr rd, label` (±1 MiB).
+    Adr { rd: Writable<Reg>, label: MachLabel },
+    /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
+    Adrp { rd: Writable<Reg>, pages: AdrpPages },
+}
+
+/// What a call reads, writes and destroys, for register allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallInfo {
+    /// Argument values and the registers they must be in.
+    pub uses: SmallVec<[(Reg, PReg); 8]>,
+    /// Result values and the registers the callee leaves them in.
+    pub defs: SmallVec<[(Writable<Reg>, PReg); 2]>,
+    /// Registers the callee may destroy (caller-saved), minus the `defs`.
+    pub clobbers: PRegSet,
+}
+
+/// Left shift applied after extension in extended-register forms: 0..=4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExtendShift(u8);
+
+impl ExtendShift {
+    pub fn maybe_from_u8(v: u8) -> Option<ExtendShift> {
+        (v <= 4).then_some(ExtendShift(v))
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+/// A signed 21-bit page count for `adrp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AdrpPages(i32);
+
+impl AdrpPages {
+    pub fn maybe_from_i64(pages: i64) -> Option<AdrpPages> {
+        (-(1 << 20)..(1 << 20)).contains(&pages).then_some(AdrpPages(pages as i32))
+    }
+
+    pub fn value(self) -> i32 {
+        self.0
+    }
+}
