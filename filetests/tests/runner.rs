@@ -107,6 +107,19 @@ fn verifier_located_and_trailing_expectations() {
 }
 
 #[test]
+fn verifier_expectation_after_a_blank_line_is_not_ignored() {
+    let src = format!("test verifier\n{RET}\n; error: never reported\n");
+    let o = outcome(&src);
+    assert!(
+        failed_with(
+            &o,
+            "line 7: expected an error at the function containing `never reported`"
+        ),
+        "{o:?}"
+    );
+}
+
+#[test]
 fn verifier_clean_function_with_no_expectations_passes() {
     assert_eq!(outcome(&format!("test verifier\n{RET}")), Outcome::Passed);
 }
@@ -157,7 +170,10 @@ fn backends_skip_with_a_reason() {
         ),
         ("test run\ntarget riscv64\n", "no riscv64 backend"),
         ("test compile precise-output\n", "no `target` line in file"),
-        ("test interpret\n", "Atoll has no IR interpreter (`test run` executes `; run:` lines)"),
+        (
+            "test interpret\n",
+            "Atoll has no IR interpreter (`test run` executes `; run:` lines)",
+        ),
     ];
     for (header, reason) in cases {
         let o = outcome(&format!("{header}\n{RET}"));
