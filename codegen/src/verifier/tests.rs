@@ -162,6 +162,21 @@ fn table() {
             b.ret(b3, &[]);
             b
         }, &["inst4 (v2 = ineg.i32 v1): v1 is defined in block1, which does not dominate this use"]),
+        // Dominance says nothing inside unreachable code (block1's use of v0), but a
+        // reachable use of a value defined there is an error.
+        ("unreachable blocks", || {
+            let mut b = B::new(&[], &[]);
+            let (b0, _) = b.block(&[]);
+            let (b1, _) = b.block(&[]);
+            let (b2, _) = b.block(&[]);
+            let x = b.iconst(b0, I32, 1);
+            b.jump(b0, b2, &[]);
+            let y = b.inst(b1, D::Unary { opcode: Opcode::Ineg, arg: x }, &[I32])[0];
+            b.jump(b1, b2, &[]);
+            b.inst(b2, bin(Opcode::Iadd, x, y), &[I32]);
+            b.ret(b2, &[]);
+            b
+        }, &["inst4 (v2 = iadd.i32 v0, v1): v1 is defined in block1, which does not dominate this use"]),
         ("def not in layout", || {
             let mut b = B::new(&[], &[]);
             let (b0, _) = b.block(&[]);
