@@ -192,6 +192,20 @@ fn backends_get_only_verified_functions() {
 }
 
 #[test]
+fn precise_output_wants_one_target() {
+    let o = outcome(&format!(
+        "test compile precise-output\ntarget x86_64\ntarget aarch64\n{RET}"
+    ));
+    assert!(
+        failed_with(
+            &o,
+            "precise-output needs exactly one target, the file has 2 (x86_64, aarch64)"
+        ),
+        "{o:?}"
+    );
+}
+
+#[test]
 fn header_problems_fail() {
     let cases: &[(&str, &str)] = &[
         ("test cat\nset bogus\n", "2:5: unknown flag `bogus`"),

@@ -79,6 +79,16 @@ impl Subtest for Compile {
             Err(skip) => return skip,
         };
         let precise = ctx.test.options.iter().any(|o| o == "precise-output");
+        if precise && targets.len() > 1 {
+            // One expectation block per function cannot hold several targets' code.
+            let names: Vec<_> = targets.iter().map(|t| t.name.as_str()).collect();
+            return Outcome::Failed(format!(
+                "precise-output needs exactly one target, the file has {} ({}); choose one with --target",
+                names.len(),
+                names.join(", ")
+            ))
+            .into();
+        }
         let mut outputs = Vec::new();
         for target in targets {
             for func in &file.functions {
