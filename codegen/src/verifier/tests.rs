@@ -337,3 +337,31 @@ fn table() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// A 50,000-block chain where every block uses the entry's parameter: a dominance
+/// query that walked the idom chain would make this quadratic (over a billion steps);
+/// with interval numbering it is linear.
+#[test]
+fn long_chain_is_linear() {
+    const N: usize = 50_000;
+    let mut b = B::new(&[I32], &[I32]);
+    let (b0, p) = b.block(&[I32]);
+    let blocks: Vec<(Block, Value)> = (0..N)
+        .map(|_| {
+            let (blk, q) = b.block(&[I32]);
+            (blk, q[0])
+        })
+        .collect();
+    b.jump(b0, blocks[0].0, &p);
+    for (i, &(blk, q)) in blocks.iter().enumerate() {
+        let s = b.inst(blk, bin(Opcode::Iadd, q, p[0]), &[I32])[0];
+        match blocks.get(i + 1) {
+            Some(&(next, _)) => b.jump(blk, next, &[s]),
+            None => b.ret(blk, &[s]),
+        }
+    }
+    let start = std::time::Instant::now();
+    assert_eq!(b.errors(), Vec::<String>::new());
+    // Generous even for a debug build on a loaded machine; quadratic would take minutes.
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
