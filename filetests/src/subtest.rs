@@ -63,6 +63,17 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// `path:line: function %name`, the prefix of messages about one function (editors
+    /// jump to it).
+    pub fn locate(&self, func: &TestFunction) -> String {
+        format!(
+            "{}:{}: function {}",
+            self.path.display(),
+            func.line,
+            func.func.name
+        )
+    }
+
     /// Compares each function's produced output with its expectation block.
     ///
     /// `actual` pairs each function with its output. Mismatches fail with one diff per
@@ -86,9 +97,8 @@ impl Context<'_> {
                 });
             } else {
                 failures.push_str(&format!(
-                    "function {} (line {}): output differs from the comment block after it\n{}",
-                    func.func.name,
-                    func.line,
+                    "{}: output differs from the comment block after it\n{}",
+                    self.locate(func),
                     unified_diff(&expected, &output)
                 ));
             }

@@ -66,7 +66,7 @@ fn cat_mismatch_shows_a_unified_diff() {
         format!("test cat\n\n{RET}; function %f() fast {{\n; block0:\n;     trap user1\n; }}\n");
     let o = outcome(&src);
     assert!(failed_with(&o, "-    trap user1\n+    return"), "{o:?}");
-    assert!(failed_with(&o, "function %f (line 3)"), "{o:?}");
+    assert!(failed_with(&o, "t.clif:3: function %f:"), "{o:?}");
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn backends_get_only_verified_functions() {
     let src = "test compile\ntarget x86_64\nfunction %f(i32, i64) {\nblock0(v0: i32, v1: i64):\n    v2 = iadd v0, v1\n    return\n}\n";
     let o = outcome(src);
     assert!(
-        failed_with(&o, "function %f (line 3) does not verify:\ninst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32\n"),
+        failed_with(&o, "t.clif:3: function %f does not verify:\ninst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32\n"),
         "{o:?}"
     );
 }

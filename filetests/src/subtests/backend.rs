@@ -37,14 +37,11 @@ fn usable_targets<'a>(ctx: &Context<'a>) -> Result<Vec<&'a TargetDesc>, SubtestR
 }
 
 /// Verifies every function of `file`; the failure lists each function's errors.
-fn verify_all(file: &TestFile) -> Result<(), SubtestResult> {
+fn verify_all(ctx: &Context<'_>, file: &TestFile) -> Result<(), SubtestResult> {
     let mut report = String::new();
     for f in &file.functions {
         if let Err(errors) = verify_function(&f.func) {
-            report.push_str(&format!(
-                "function {} (line {}) does not verify:\n{errors}",
-                f.func.name, f.line
-            ));
+            report.push_str(&format!("{} does not verify:\n{errors}", ctx.locate(f)));
         }
     }
     if report.is_empty() {
@@ -71,7 +68,7 @@ impl Subtest for Compile {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if let Err(failure) = verify_all(file) {
+        if let Err(failure) = verify_all(ctx, file) {
             return failure;
         }
         let targets = match usable_targets(ctx) {
@@ -115,7 +112,7 @@ impl Subtest for Run {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if let Err(failure) = verify_all(file) {
+        if let Err(failure) = verify_all(ctx, file) {
             return failure;
         }
         let targets = match usable_targets(ctx) {

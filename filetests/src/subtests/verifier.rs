@@ -96,7 +96,7 @@ impl Subtest for Verifier {
             };
             let problems = compare(&expected_errors(func), &reported);
             if !problems.is_empty() {
-                failures.push(format!("function {} (line {}):", func.func.name, func.line));
+                failures.push(format!("{}:", ctx.locate(func)));
                 failures.extend(problems.into_iter().map(|p| format!("  {p}")));
             }
         }
