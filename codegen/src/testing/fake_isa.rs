@@ -163,7 +163,7 @@ impl IslandIsa for FakeLabelUse {
         for _ in 0..len / 4 {
             out.extend_from_slice(&NOP.to_le_bytes());
         }
-        out.extend(std::iter::repeat(0).take(len % 4));
+        out.extend(std::iter::repeat_n(0, len % 4));
     }
 }
 
