@@ -253,3 +253,13 @@ fn errors_are_reported_not_panicked() {
         TextSectionError::NotAppended { func: 1 }
     );
 }
+
+#[test]
+fn a_call_that_cannot_reach_past_its_own_function_is_an_error() {
+    // A `b` at the start of a 400-byte function reaches 252 bytes: no island between
+    // functions can hold its veneer.
+    let funcs = vec![func(&[1], 100), func(&[], 0)];
+    let e = build(&funcs, TextSectionOptions::default()).unwrap_err();
+    assert!(matches!(e, TextSectionError::Unresolvable(_)), "{e:?}");
+    assert!(e.to_string().starts_with("unresolvable call: Jump use at offset 0x0"), "{e}");
+}
