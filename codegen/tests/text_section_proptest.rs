@@ -2,10 +2,8 @@
 //! padding, alignment and `force_veneers`; every call, followed through the decoded
 //! bytes and its veneers, reaches its callee; islands never overlap a function.
 
-use atoll_codegen::buffer::{
-    CodeOffset, Reloc, RelocRecord, TextSectionBuilder, TextSectionOptions,
-};
-use atoll_codegen::testing::fake_isa::{enc_b, follow_branch, FakeLabelUse, NOP, RET};
+use atoll_codegen::buffer::{CodeOffset, RelocRecord, TextSectionBuilder, TextSectionOptions};
+use atoll_codegen::testing::fake_isa::{fake_function, follow_branch, FakeLabelUse, RET};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -28,28 +26,10 @@ fn module() -> impl Strategy<Value = (Vec<Func>, TextSectionOptions)> {
     })
 }
 
+/// Calls interleaved with nops; functions stay short enough (< 132 bytes) for their
+/// calls to reach an island placed right after them.
 fn encode(f: &Func) -> (Vec<u8>, Vec<RelocRecord>) {
-    let mut bytes = Vec::new();
-    let mut relocs = Vec::new();
-    for (i, &t) in f.calls.iter().enumerate() {
-        // Calls interleaved with nops; functions stay short enough (< 132 bytes) for
-        // their calls to reach an island placed right after them.
-        relocs.push(RelocRecord {
-            offset: bytes.len() as CodeOffset,
-            kind: Reloc::Arm64Call,
-            target_func: t,
-            addend: 0,
-        });
-        bytes.extend_from_slice(&enc_b().to_le_bytes());
-        for _ in 0..i % 3 {
-            bytes.extend_from_slice(&NOP.to_le_bytes());
-        }
-    }
-    for _ in 0..f.nops {
-        bytes.extend_from_slice(&NOP.to_le_bytes());
-    }
-    bytes.extend_from_slice(&RET.to_le_bytes());
-    (bytes, relocs)
+    fake_function(&f.calls, |i| i % 3, f.nops)
 }
 
 proptest! {
