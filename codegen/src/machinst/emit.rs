@@ -187,27 +187,42 @@ where
 {
     let frame = compute_frame(vcode, output, abi, request).map_err(EmitError::Frame)?;
     let blocks = allocated_blocks(vcode, output, abi, &frame)?;
-    for b in 0..vcode.num_blocks() as u32 {
+    let block_offsets = emit_allocated(&blocks, &frame, info, buffer)?;
+    Ok(EmitResult { frame, block_offsets })
+}
+
+/// Encode blocks produced by [`allocated_blocks`] into `buffer` (fresh: no labels
+/// yet). Returns the offset of each block, indexed by VCode block.
+pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
+    blocks: &[AllocatedBlock<I>],
+    frame: &FrameLayout,
+    info: &I::Info,
+    buffer: &mut B,
+) -> Result<Vec<CodeOffset>, EmitError> {
+    let n = blocks.len();
+    for b in 0..n as u32 {
         let got = buffer.get_label();
         if got != MachLabel(b) {
             return Err(EmitError::LabelMismatch { expected: b, got: got.0 });
         }
     }
-    let mut state = <A::I as MachInst>::State::new(&frame);
-    let worst = <A::I as MachInst>::worst_case_size();
-    let mut block_offsets = vec![0; vcode.num_blocks()];
-    for AllocatedBlock { block, insts } in &blocks {
+    let mut state = I::State::new(frame);
+    let worst = I::worst_case_size();
+    let mut block_offsets = vec![0; n];
+    for AllocatedBlock { block, insts } in blocks {
         let size = worst.saturating_mul(insts.len() as CodeOffset);
         if buffer.island_needed(size) {
             buffer.emit_island(size);
         }
         buffer.bind_label(MachLabel(*block));
-        block_offsets[*block as usize] = buffer.cur_offset();
+        if let Some(slot) = block_offsets.get_mut(*block as usize) {
+            *slot = buffer.cur_offset();
+        }
         for inst in insts {
             inst.emit(buffer, info, &mut state);
         }
     }
-    Ok(EmitResult { frame, block_offsets })
+    Ok(block_offsets)
 }
 
 /// The order blocks are emitted in: warm blocks in VCode order, then cold ones.

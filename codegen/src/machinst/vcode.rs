@@ -120,6 +120,8 @@ pub struct VCode<I: MachInst> {
     branch_arg_ranges: Vec<Range32>,
     block_cold: Vec<bool>,
     num_vregs: usize,
+    /// Largest stack-argument area any call needs (set by lowering).
+    outgoing_args_size: u32,
 }
 
 impl<I: MachInst> VCode<I> {
@@ -142,6 +144,11 @@ impl<I: MachInst> VCode<I> {
     /// Whether `block` was marked cold.
     pub fn is_cold(&self, block: u32) -> bool {
         self.block_cold[block as usize]
+    }
+
+    /// Largest stack-argument area of any call in the function.
+    pub fn outgoing_args_size(&self) -> u32 {
+        self.outgoing_args_size
     }
 
     /// Clobbers declared by instruction `inst`.
@@ -283,6 +290,7 @@ impl<I: MachInst> VCodeBuilder<I> {
                 branch_arg_ranges: Vec::new(),
                 block_cold: Vec::new(),
                 num_vregs: PINNED,
+                outgoing_args_size: 0,
             },
             open: None,
             pending_succs: Vec::new(),
@@ -294,6 +302,12 @@ impl<I: MachInst> VCodeBuilder<I> {
         let v = VReg::new(self.vcode.num_vregs, class);
         self.vcode.num_vregs += 1;
         Reg::from_virtual(v)
+    }
+
+    /// Record that a call needs `size` bytes of stack arguments; the frame reserves
+    /// the largest such area.
+    pub fn require_outgoing_args(&mut self, size: u32) {
+        self.vcode.outgoing_args_size = self.vcode.outgoing_args_size.max(size);
     }
 
     /// Open the next block (its index is the number of blocks started before).
