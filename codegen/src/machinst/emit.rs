@@ -7,7 +7,9 @@
 //! spills and reloads ([`MachInst::gen_move`] and the ABI), copies within one
 //! register dropped, the prologue first and the epilogue before every `Ret`.
 //! [`emit_function`] then, for each block, asks the buffer whether an island is due
-//! before the block's worst-case size, binds the block's label and encodes. Block `i` gets label `MachLabel(i)`: the driver takes the
+//! before the block's worst-case size (so islands land between blocks when
+//! possible), binds the block's label and encodes, asking again before each
+//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the driver takes the
 //! first labels of a fresh buffer and fails if the buffer numbers them otherwise.
 
 use regalloc2::{Allocation, Block, Edit, InstOrEdit, Output, PReg};
@@ -219,6 +221,11 @@ pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
             *slot = buffer.cur_offset();
         }
         for inst in insts {
+            // Uses made inside a block (literal loads, trap-stub branches) may expire
+            // before its end; checking per instruction keeps the buffer's invariant.
+            if buffer.island_needed(worst) {
+                buffer.emit_island(worst);
+            }
             inst.emit(buffer, info, &mut state);
         }
     }
