@@ -51,7 +51,7 @@ where
         _ => CodegenError::Regalloc(e.to_string()),
     })?;
     let stack_slots = stack_slot_specs(func, p.abi.word_bytes());
-    let request = FrameRequest { stack_slots: &stack_slots, outgoing_args_size: vcode.outgoing_args_size() };
+    let request = FrameRequest { stack_slots: &stack_slots, outgoing_args_size: 0 };
     let frame = compute_frame(&vcode, &output, p.abi, &request)
         .map_err(|e| CodegenError::ImplLimitExceeded(e.to_string()))?;
     let blocks = allocated_blocks(&vcode, &output, p.abi, &frame).map_err(|e| CodegenError::Regalloc(e.to_string()))?;

@@ -9,8 +9,9 @@
 //! [`emit_function`] then, for each block, asks the buffer whether an island is due
 //! before the block's worst-case size (so islands land between blocks when
 //! possible), binds the block's label and encodes, asking again before each
-//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the driver takes the
-//! first labels of a fresh buffer and fails if the buffer numbers them otherwise.
+//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the
+//! driver takes the first labels of a fresh buffer and fails if the buffer numbers
+//! them otherwise.
 
 use regalloc2::{Allocation, Block, Edit, InstOrEdit, Output, PReg};
 
@@ -53,7 +54,8 @@ impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
 pub struct FrameRequest<'a> {
     /// Explicit stack slots.
     pub stack_slots: &'a [StackSlotSpec],
-    /// Largest outgoing stack-argument area of any call.
+    /// Largest outgoing stack-argument area of any call, beyond what lowering
+    /// recorded in the VCode (the frame reserves the larger of the two).
     pub outgoing_args_size: u32,
 }
 
@@ -117,7 +119,7 @@ pub fn compute_frame<A: ABIMachineSpec>(
         stack_slots: request.stack_slots,
         num_spillslots: output.num_spillslots as u32,
         spillslot_bytes: abi.word_bytes(),
-        outgoing_args_size: request.outgoing_args_size,
+        outgoing_args_size: request.outgoing_args_size.max(vcode.outgoing_args_size()),
     })
 }
 

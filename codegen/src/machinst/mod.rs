@@ -52,7 +52,7 @@ pub use emit::{
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
 pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
 pub use lower::{lower_function, Lower, LowerBackend, LowerError, ValueRegs};
-pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
+pub use operands::{AllocApplier, InvalidOperand, OperandCollector, OperandVisitor, RegConstraint};
 pub use reg::{Reg, RegClass, Writable, PINNED};
 pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};
 pub use regalloc2::{MachineEnv, Output as RegallocOutput, PReg, PRegSet, SpillSlot, VReg};
