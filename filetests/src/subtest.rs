@@ -33,11 +33,38 @@ pub struct SubtestResult {
     pub outcome: Outcome,
     /// Blocks whose expected text should become the produced output (bless mode only).
     pub rewrites: Vec<BlockRewrite>,
+    /// `; run:` lines executed by this subtest (only `test run` has any).
+    pub run_lines: RunLineCounts,
+}
+
+/// Run lines passed and failed, summed over targets (one line on two targets counts
+/// twice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunLineCounts {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl RunLineCounts {
+    /// Adds `other` to `self`.
+    pub fn add(&mut self, other: RunLineCounts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+
+    /// Lines counted.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed
+    }
 }
 
 impl From<Outcome> for SubtestResult {
     fn from(outcome: Outcome) -> Self {
-        SubtestResult { outcome, rewrites: Vec::new() }
+        SubtestResult {
+            outcome,
+            rewrites: Vec::new(),
+            run_lines: RunLineCounts::default(),
+        }
     }
 }
 
@@ -64,7 +91,10 @@ impl Context<'_> {
     ///
     /// `actual` pairs each function with its output. Mismatches fail with one diff per
     /// function, or, in bless mode, become rewrites and pass.
-    pub fn check_blocks<'f>(&self, actual: impl IntoIterator<Item = (&'f TestFunction, String)>) -> SubtestResult {
+    pub fn check_blocks<'f>(
+        &self,
+        actual: impl IntoIterator<Item = (&'f TestFunction, String)>,
+    ) -> SubtestResult {
         let mut failures = String::new();
         let mut rewrites = Vec::new();
         for (func, output) in actual {
@@ -74,7 +104,10 @@ impl Context<'_> {
                 continue;
             }
             if self.bless {
-                rewrites.push(BlockRewrite { end_line: func.end_line, text: output });
+                rewrites.push(BlockRewrite {
+                    end_line: func.end_line,
+                    text: output,
+                });
             } else {
                 failures.push_str(&format!(
                     "function {} (line {}): output differs from the comment block after it\n{}",
@@ -84,8 +117,12 @@ impl Context<'_> {
                 ));
             }
         }
-        let outcome = if failures.is_empty() { Outcome::Passed } else { Outcome::Failed(failures) };
-        SubtestResult { outcome, rewrites }
+        let outcome = if failures.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(failures)
+        };
+        SubtestResult { outcome, rewrites, run_lines: RunLineCounts::default() }
     }
 }
 

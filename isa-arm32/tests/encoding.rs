@@ -317,15 +317,17 @@ fn table() -> Vec<(Inst, &'static str, &'static str)> {
         (Inst::FpuRR { op: FpuOp1::Neg, size: FpSize::F64, cond: Al, rd: wd(15), rm: d(8) }, "48fbb1ee", "vneg.f64 d15, d8"),
         (Inst::FpuRR { op: FpuOp1::Mov, size: FpSize::F32, cond: Al, rd: wd(0), rm: s(1) }, "600ab0ee", "vmov.f32 s0, s1"),
         (Inst::FpuRR { op: FpuOp1::Abs, size: FpSize::F32, cond: Vs, rd: ws(17), rm: s(30) }, "cf8af06e", "vabsvs.f32 s17, s30"),
-        (Inst::FpuCmp { size: FpSize::F32, signal_nan: false, rn: d(0), rm: Some(d(1)) }, "410ab4ee", "vcmp.f32 s0, s2"),
-        (Inst::FpuCmp { size: FpSize::F64, signal_nan: false, rn: d(0), rm: Some(d(1)) }, "410bb4ee", "vcmp.f64 d0, d1"),
-        (Inst::FpuCmp { size: FpSize::F32, signal_nan: true, rn: d(0), rm: Some(d(1)) }, "c10ab4ee", "vcmpe.f32 s0, s2"),
-        (Inst::FpuCmp { size: FpSize::F64, signal_nan: true, rn: d(1), rm: Some(d(2)) }, "c21bb4ee", "vcmpe.f64 d1, d2"),
-        (Inst::FpuCmp { size: FpSize::F32, signal_nan: false, rn: d(0), rm: None }, "400ab5ee", "vcmp.f32 s0, #0"),
-        (Inst::FpuCmp { size: FpSize::F64, signal_nan: false, rn: d(3), rm: None }, "403bb5ee", "vcmp.f64 d3, #0"),
-        (Inst::FpuCmp { size: FpSize::F64, signal_nan: true, rn: d(0), rm: None }, "c00bb5ee", "vcmpe.f64 d0, #0"),
-        (Inst::FpuCmp { size: FpSize::F32, signal_nan: true, rn: s(5), rm: Some(s(31)) }, "ef2af4ee", "vcmpe.f32 s5, s31"),
-        (Inst::FpuCmp { size: FpSize::F64, signal_nan: false, rn: d(15), rm: Some(d(14)) }, "4efbb4ee", "vcmp.f64 d15, d14"),
+        (Inst::FpuCmp { size: FpSize::F32, cond: Al, signal_nan: false, rn: d(0), rm: Some(d(1)) }, "410ab4ee", "vcmp.f32 s0, s2"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Al, signal_nan: false, rn: d(0), rm: Some(d(1)) }, "410bb4ee", "vcmp.f64 d0, d1"),
+        (Inst::FpuCmp { size: FpSize::F32, cond: Al, signal_nan: true, rn: d(0), rm: Some(d(1)) }, "c10ab4ee", "vcmpe.f32 s0, s2"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Al, signal_nan: true, rn: d(1), rm: Some(d(2)) }, "c21bb4ee", "vcmpe.f64 d1, d2"),
+        (Inst::FpuCmp { size: FpSize::F32, cond: Al, signal_nan: false, rn: d(0), rm: None }, "400ab5ee", "vcmp.f32 s0, #0"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Al, signal_nan: false, rn: d(3), rm: None }, "403bb5ee", "vcmp.f64 d3, #0"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Al, signal_nan: true, rn: d(0), rm: None }, "c00bb5ee", "vcmpe.f64 d0, #0"),
+        (Inst::FpuCmp { size: FpSize::F32, cond: Al, signal_nan: true, rn: s(5), rm: Some(s(31)) }, "ef2af4ee", "vcmpe.f32 s5, s31"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Al, signal_nan: false, rn: d(15), rm: Some(d(14)) }, "4efbb4ee", "vcmp.f64 d15, d14"),
+        (Inst::FpuCmp { size: FpSize::F64, cond: Eq, signal_nan: false, rn: d(2), rm: None }, "402bb50e", "vcmpeq.f64 d2, #0"),
+        (Inst::FpuCmp { size: FpSize::F32, cond: Gt, signal_nan: true, rn: d(2), rm: Some(s(3)) }, "e12ab4ce", "vcmpegt.f32 s4, s3"),
         (Inst::FpuToFlags, "10faf1ee", "vmrs APSR_nzcv, fpscr"),
         (Inst::FpuCvt { op: FpuCvt::F32ToF64, rd: wd(0), rm: d(1) }, "c10ab7ee", "vcvt.f64.f32 d0, s2"),
         (Inst::FpuCvt { op: FpuCvt::F64ToF32, rd: wd(0), rm: d(1) }, "c10bb7ee", "vcvt.f32.f64 s0, d1"),
@@ -389,6 +391,49 @@ fn table() -> Vec<(Inst, &'static str, &'static str)> {
         (Inst::FpuCSel { size: FpSize::F32, cond: Mi, rd: wd(2), rn: d(5), rm: d(2) }, "452ab04e", "vmovmi.f32 s4, s10"),
         (Inst::TrapIf { cond: Eq, code: TrapCode::INTEGER_OVERFLOW }, "0000001af000f0e7", "bne #0\nudf #0"),
         (Inst::TrapIf { cond: Hi, code: TrapCode::HEAP_OUT_OF_BOUNDS }, "0000009af000f0e7", "bls #0\nudf #0"),
+        (Inst::FpscrRead { rd: w(0) }, "100af1ee", "vmrs r0, fpscr"),
+        (Inst::FpscrWrite { rn: r(3) }, "103ae1ee", "vmsr fpscr, r3"),
+        (Inst::FpscrRead { rd: w(12) }, "10caf1ee", "vmrs r12, fpscr"),
+        (Inst::FpuCvtToIntRound { signed: true, size: FpSize::F64, rd: wd(0), rm: d(1) }, "410bbdee", "vcvtr.s32.f64 s0, d1"),
+        (Inst::FpuCvtToIntRound { signed: false, size: FpSize::F32, rd: ws(1), rm: s(3) }, "610afcee", "vcvtr.u32.f32 s1, s3"),
+        (Inst::FpuCvtToIntRound { signed: true, size: FpSize::F32, rd: wd(4), rm: d(7) }, "474abdee", "vcvtr.s32.f32 s8, s14"),
+        (Inst::FpuCvtToIntRound { signed: false, size: FpSize::F64, rd: ws(31), rm: d(15) }, "4ffbfcee", "vcvtr.u32.f64 s31, d15"),
+        (Inst::FpuMinMax { max: false, size: FpSize::F64, rd: wd(2), rn: d(0), rm: d(1) }, "410bb4ee10faf1ee402bb0ee412bb0ce012b306e400bb50e10faf1ee402bb10e412b320e422bb10e", "vcmp.f64 d0, d1\nvmrs APSR_nzcv, fpscr\nvmov.f64 d2, d0\nvmovgt.f64 d2, d1\nvaddvs.f64 d2, d0, d1\nvcmpeq.f64 d0, #0\nvmrs APSR_nzcv, fpscr\nvnegeq.f64 d2, d0\nvsubeq.f64 d2, d2, d1\nvnegeq.f64 d2, d2"),
+        (Inst::FpuMinMax { max: true, size: FpSize::F32, rd: wd(1), rn: s(0), rm: s(1) }, "600ab4ee10faf1ee401ab0ee601ab0be201a306e400ab50e10faf1ee201a300e", "vcmp.f32 s0, s1\nvmrs APSR_nzcv, fpscr\nvmov.f32 s2, s0\nvmovlt.f32 s2, s1\nvaddvs.f32 s2, s0, s1\nvcmpeq.f32 s0, #0\nvmrs APSR_nzcv, fpscr\nvaddeq.f32 s2, s0, s1"),
+        (Inst::FpuToIntChecked { signed: true, size: FpSize::F64, rd: w(0), rm: d(0), tmp: wd(1), scratch: w(1) }, "400bb4ee10faf1ee0000007af000f0e7101af1ee0110c1e3101ae1eec01bbdee101af1ee010011e30000000af000f0e7100a11ee", "vcmp.f64 d0, d0\nvmrs APSR_nzcv, fpscr\nbvc #0\nudf #0\nvmrs r1, fpscr\nbic r1, r1, #1\nvmsr fpscr, r1\nvcvt.s32.f64 s2, d0\nvmrs r1, fpscr\ntst r1, #1\nbeq #0\nudf #0\nvmov r0, s2"),
+        (Inst::FpuToIntChecked { signed: false, size: FpSize::F32, rd: w(4), rm: s(1), tmp: wd(3), scratch: w(5) }, "600af4ee10faf1ee0000007af000f0e7105af1ee0150c5e3105ae1eee03abcee105af1ee010015e30000000af000f0e7104a13ee", "vcmp.f32 s1, s1\nvmrs APSR_nzcv, fpscr\nbvc #0\nudf #0\nvmrs r5, fpscr\nbic r5, r5, #1\nvmsr fpscr, r5\nvcvt.u32.f32 s6, s1\nvmrs r5, fpscr\ntst r5, #1\nbeq #0\nudf #0\nvmov r4, s6"),
+        (Inst::MovToFpuLane { rd: wd(0), lane: 0, rn: r(0) }, "100b00ee", "vmov.32 d0[0], r0"),
+        (Inst::MovToFpuLane { rd: wd(0), lane: 1, rn: r(0) }, "100b20ee", "vmov.32 d0[1], r0"),
+        (Inst::MovToFpuLane { rd: wd(15), lane: 1, rn: r(12) }, "10cb2fee", "vmov.32 d15[1], r12"),
+        (Inst::MovToFpuLane { rd: wd(3), lane: 0, rn: r(5) }, "105b03ee", "vmov.32 d3[0], r5"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(1), bits: 0x3ff0000000000000, scratch: w(2) }, "001bb7ee", "vmov.f64 d1, #1.000000e+00"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(1), bits: 0, scratch: w(2) }, "0020a0e3102b01ee102b21ee", "mov r2, #0\nvmov.32 d1[0], r2\nvmov.32 d1[1], r2"),
+        (Inst::FpuLoadConst { size: FpSize::F64, rd: wd(4), bits: 0x3fb999999999999a, scratch: w(12) }, "9ac909e399c949e310cb04ee99c909e3b9cf43e310cb24ee", "movw r12, #39322\nmovt r12, #39321\nvmov.32 d4[0], r12\nmovw r12, #39321\nmovt r12, #16313\nvmov.32 d4[1], r12"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: wd(2), bits: 0x80000000, scratch: w(0) }, "0201a0e3100a02ee", "mov r0, #-2147483648\nvmov s4, r0"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: ws(3), bits: 0x3dcccccd, scratch: w(1) }, "cd1c0ce3cc1d43e3901a01ee", "movw r1, #52429\nmovt r1, #15820\nvmov s3, r1"),
+        (Inst::FpuLoadConst { size: FpSize::F32, rd: wd(5), bits: 0xc1f80000, scratch: w(1) }, "0f5abbee", "vmov.f32 s10, #-3.100000e+01"),
+    ]
+}
+
+/// ARMv8 AArch32 floating point (`has_v8` only). Same columns; produced by
+/// ```text
+/// echo "<asm>" | llvm-mc-14 -triple=armv7a-linux-gnueabihf -mattr=+fp-armv8,+hwdiv-arm -show-encoding
+/// ```
+#[rustfmt::skip]
+fn table_v8() -> Vec<(Inst, &'static str, &'static str)> {
+    vec![
+        (Inst::FpuRound { mode: RoundMode::Nearest, size: FpSize::F32, rd: ws(0), rm: s(1) }, "600ab9fe", "vrintn.f32 s0, s1"),
+        (Inst::FpuRound { mode: RoundMode::Floor, size: FpSize::F64, rd: wd(0), rm: d(1) }, "410bbbfe", "vrintm.f64 d0, d1"),
+        (Inst::FpuRound { mode: RoundMode::Ceil, size: FpSize::F64, rd: wd(2), rm: d(3) }, "432bbafe", "vrintp.f64 d2, d3"),
+        (Inst::FpuRound { mode: RoundMode::Trunc, size: FpSize::F32, rd: wd(2), rm: s(5) }, "e22ab6ee", "vrintz.f32 s4, s5"),
+        (Inst::FpuRound { mode: RoundMode::Trunc, size: FpSize::F64, rd: wd(4), rm: d(5) }, "c54bb6ee", "vrintz.f64 d4, d5"),
+        (Inst::FpuRound { mode: RoundMode::Nearest, size: FpSize::F64, rd: wd(15), rm: d(8) }, "48fbb9fe", "vrintn.f64 d15, d8"),
+        (Inst::FpuRound { mode: RoundMode::Floor, size: FpSize::F32, rd: ws(31), rm: s(30) }, "4ffafbfe", "vrintm.f32 s31, s30"),
+        (Inst::FpuRound { mode: RoundMode::Ceil, size: FpSize::F32, rd: wd(3), rm: d(9) }, "493abafe", "vrintp.f32 s6, s18"),
+        (Inst::FpuMinMaxNm { max: true, size: FpSize::F32, rd: ws(0), rn: s(1), rm: s(2) }, "810a80fe", "vmaxnm.f32 s0, s1, s2"),
+        (Inst::FpuMinMaxNm { max: false, size: FpSize::F64, rd: wd(0), rn: d(1), rm: d(2) }, "420b81fe", "vminnm.f64 d0, d1, d2"),
+        (Inst::FpuMinMaxNm { max: true, size: FpSize::F64, rd: wd(15), rn: d(14), rm: d(13) }, "0dfb8efe", "vmaxnm.f64 d15, d14, d13"),
+        (Inst::FpuMinMaxNm { max: false, size: FpSize::F32, rd: ws(31), rn: s(16), rm: d(1) }, "41fac8fe", "vminnm.f32 s31, s16, s2"),
     ]
 }
 
@@ -398,8 +443,9 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn encodings_match_llvm_mc() {
-    let rows = table();
+    let mut rows = table();
     assert!(rows.len() >= 170, "only {} rows", rows.len());
+    rows.extend(table_v8());
     let mut failures = Vec::new();
     for (inst, bytes, text) in &rows {
         let mut sink = RecordingSink::<LabelUse>::default();
@@ -422,7 +468,7 @@ fn encodings_match_llvm_mc() {
 #[test]
 fn printer_matches_llvm_mc() {
     let mut failures = Vec::new();
-    for (inst, _, text) in table() {
+    for (inst, _, text) in table().into_iter().chain(table_v8()) {
         if inst.print() != text {
             failures.push(format!("expected `{text}`, printed `{}`", inst.print()));
         }

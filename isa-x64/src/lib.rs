@@ -4,7 +4,9 @@
 //! `imms` (immediates that can only hold encodable values), `inst` (the `Inst`
 //! enum and its printer), `emit` (encoder and `EmitState`), `label_use` (`LabelUse`
 //! kinds with ranges and veneers), `abi` (calling conventions) and `lower` (instruction
-//! selection). Modules appear here as the backend grows.
+//! selection). Modules appear here as the backend grows. `Inst` implements
+//! `atoll_codegen::machinst::MachInst` (operand collection for regalloc2, moves,
+//! jumps, terminators) in `inst/mach_inst.rs`.
 //!
 //! - **Registers reserved for veneers**: `r10` and `r11` (`regs::VENEER_SCRATCH`). The
 //!   long veneer that extends `jmp`/`jcc`/`call` rel32 beyond ±2 GiB clobbers both (and

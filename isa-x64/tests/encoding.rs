@@ -151,6 +151,9 @@ fn round(op: SseOp, dst: u8, src: RegMem, mode: RoundImm) -> Inst {
 fn xcmpi(op: SseOp, dst: u8, src2: RegMem, pred: FcmpImm) -> Inst {
     Inst::XmmCmpImm { op, src1: xmm(dst), src2, pred, dst: w(xmm(dst)) }
 }
+fn fma(double: bool, dst: u8, src2: u8, src3: RegMem) -> Inst {
+    Inst::XmmFma { double, src1: xmm(dst), src2: xmm(src2), src3, dst: w(xmm(dst)) }
+}
 fn g2x(op: GprToXmmOp, dst: u8, src: RegMem, src_size: OperandSize) -> Inst {
     Inst::GprToXmm { op, src, src_size, dst: w(xmm(dst)) }
 }
@@ -468,6 +471,12 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
     (xmm1(SseOp::Movups, 0, mem(at(rsp(), 16))), "0f 10 44 24 10", "movups xmm0, xmmword ptr [rsp + 16]"),
     (xmm1(SseOp::Movups, 3, xr(4)), "0f 10 dc", "movups xmm3, xmm4"),
     (xstore(SseOp::Movups, 9, at(rsp(), 0)), "44 0f 11 0c 24", "movups xmmword ptr [rsp], xmm9"),
+    (fma(false, 0, 1, xr(2)), "c4 e2 71 a9 c2", "vfmadd213ss xmm0, xmm1, xmm2"),
+    (fma(true, 8, 9, xr(10)), "c4 42 b1 a9 c2", "vfmadd213sd xmm8, xmm9, xmm10"),
+    (fma(false, 3, 12, mem(at(rax(), 8))), "c4 e2 19 a9 58 08", "vfmadd213ss xmm3, xmm12, dword ptr [rax + 8]"),
+    (fma(true, 1, 2, mem(at2(r13(), r12(), 4, 0))), "c4 82 e9 a9 4c a5 00", "vfmadd213sd xmm1, xmm2, qword ptr [r13 + 4*r12]"),
+    (fma(true, 1, 2, mem(rip(0))), "c4 e2 e9 a9 0d .. .. .. ..", "vfmadd213sd xmm1, xmm2, qword ptr [rip + label0]"),
+    (fma(false, 15, 0, xr(7)), "c4 62 79 a9 ff", "vfmadd213ss xmm15, xmm0, xmm7"),
     ]
 }
 

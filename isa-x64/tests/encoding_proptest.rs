@@ -100,7 +100,7 @@ fn w(r: Reg) -> Writable<Reg> {
 
 fn random_inst(p: &mut Pick<'_>) -> Inst {
     use OperandSize::*;
-    match p.n(28) {
+    match p.n(29) {
         0 => {
             let (size, dst) = (p.size(), p.gpr());
             let op = [AluOp::Add, AluOp::Or, AluOp::Adc, AluOp::Sbb, AluOp::And, AluOp::Sub, AluOp::Xor][p.n(7) as usize];
@@ -213,6 +213,10 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
             let r = p.xmm();
             let pred = FcmpImm::from_bits(p.n(8) as u8).unwrap();
             Inst::XmmCmpImm { op: [SseOp::Cmpss, SseOp::Cmpsd][p.n(2) as usize], src1: r, src2: p.xrm(), pred, dst: w(r) }
+        }
+        27 => {
+            let r = p.xmm();
+            Inst::XmmFma { double: p.n(2) == 0, src1: r, src2: p.xmm(), src3: p.xrm(), dst: w(r) }
         }
         _ => match p.n(5) {
             0 => Inst::Push64 { src: p.gpr() },

@@ -3,4 +3,5 @@
 pub mod backend;
 pub mod cat;
 pub mod parse_error;
+pub mod precise;
 pub mod verifier;

@@ -201,7 +201,17 @@ impl Inst {
     /// Print with LLVM's syntax; registers should be real (virtual ones print as
     /// `%vNi`).
     pub fn print(&self) -> String {
+        if let Some(seq) = self.expand() {
+            return seq.iter().map(Inst::print).collect::<Vec<_>>().join("\n");
+        }
         match self {
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
+                unreachable!("expanded above")
+            }
             Inst::Alu {
                 op,
                 s,
@@ -435,19 +445,63 @@ impl Inst {
             }
             Inst::FpuCmp {
                 size,
+                cond,
                 signal_nan,
                 rn,
                 rm,
             } => {
                 let rhs = rm.map_or("#0".to_string(), |rm| v(rm, *size));
                 format!(
-                    "{}{} {}, {rhs}",
+                    "{}{}{} {}, {rhs}",
                     if *signal_nan { "vcmpe" } else { "vcmp" },
+                    cond.suffix(),
                     size_suffix(*size),
                     v(*rn, *size)
                 )
             }
             Inst::FpuToFlags => "vmrs APSR_nzcv, fpscr".into(),
+            Inst::FpscrRead { rd } => format!("vmrs {}, fpscr", w(*rd)),
+            Inst::FpscrWrite { rn } => format!("vmsr fpscr, {}", r(*rn)),
+            Inst::FpuCvtToIntRound {
+                signed,
+                size,
+                rd,
+                rm,
+            } => format!(
+                "vcvtr.{}32{} {}, {}",
+                if *signed { "s" } else { "u" },
+                size_suffix(*size),
+                show_sreg(rd.to_reg()),
+                v(*rm, *size)
+            ),
+            Inst::FpuRound { mode, size, rd, rm } => {
+                let m = match mode {
+                    RoundMode::Nearest => "n",
+                    RoundMode::Floor => "m",
+                    RoundMode::Ceil => "p",
+                    RoundMode::Trunc => "z",
+                };
+                format!(
+                    "vrint{m}{} {}, {}",
+                    size_suffix(*size),
+                    v(rd.to_reg(), *size),
+                    v(*rm, *size)
+                )
+            }
+            Inst::FpuMinMaxNm {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => format!(
+                "{}{} {}, {}, {}",
+                if *max { "vmaxnm" } else { "vminnm" },
+                size_suffix(*size),
+                v(rd.to_reg(), *size),
+                v(*rn, *size),
+                v(*rm, *size)
+            ),
             Inst::FpuCvt { op, rd, rm } => {
                 use FpuCvt::*;
                 let (types, dd, md) = match op {
@@ -488,6 +542,9 @@ impl Inst {
             ),
             Inst::MovToFpu { rd, rn } => format!("vmov {}, {}", show_sreg(rd.to_reg()), r(*rn)),
             Inst::MovFromFpu { rd, rn } => format!("vmov {}, {}", w(*rd), show_sreg(*rn)),
+            Inst::MovToFpuLane { rd, lane, rn } => {
+                format!("vmov.32 {}[{lane}], {}", show_dreg(rd.to_reg()), r(*rn))
+            }
             Inst::MovToFpu64 { rd, lo, hi } => {
                 format!("vmov {}, {}, {}", show_dreg(rd.to_reg()), r(*lo), r(*hi))
             }

@@ -7,7 +7,7 @@ use atoll_codegen::machinst::Reg;
 
 use super::enc::{emit_opcode_reg, emit_rip_disp, emit_rm, emit_rmo, emit_rr, Rex};
 use crate::inst::{Amode, RegMem, Scale, CC};
-use crate::label_use::{write_nops, LabelUse, MAX_NOP_LEN};
+use crate::label_use::{write_nops, LabelUse};
 use crate::regs::hw_enc;
 
 /// `jmp rel32` to `target`.
@@ -66,10 +66,10 @@ pub(crate) fn emit_trap_if(sink: &mut impl CodeSink<LabelUse>, cc: CC, code: Tra
     emit_ud2(sink, code);
 }
 
+/// `len` bytes of no-ops (runs longer than one multi-byte `nop` are split).
 pub(crate) fn emit_nop(sink: &mut impl CodeSink<LabelUse>, len: u8) {
     let mut bytes = Vec::with_capacity(usize::from(len));
     write_nops(&mut bytes, usize::from(len));
-    debug_assert!(usize::from(len) <= MAX_NOP_LEN || bytes.len() == usize::from(len));
     sink.put_data(&bytes);
 }
 

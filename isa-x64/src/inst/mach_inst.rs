@@ -11,8 +11,9 @@
 //!   are early defs.
 
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
+use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, Writable,
+    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, UnsupportedType, Writable,
 };
 
 use super::*;
@@ -127,6 +128,31 @@ impl Inst {
                 v.reg_use(src1);
                 rm_uses(src2, v);
             }
+            Inst::XmmFma { src1, src2, src3, dst, .. } => {
+                v.reg_use(src2);
+                rm_uses(src3, v);
+                v.reg_mod(src1, dst);
+            }
+            Inst::XmmCmove { consequent, alternative, dst, .. } => {
+                v.reg_use(consequent);
+                v.reg_mod(alternative, dst);
+            }
+            Inst::XmmMinMax { lhs, rhs, dst, .. } => {
+                v.reg_use(lhs);
+                v.reg_mod(rhs, dst);
+            }
+            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } | Inst::XmmRoundSeq { src, dst, tmp_gpr, tmp_xmm, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp_gpr);
+                v.reg_early_def(tmp_xmm);
+            }
+            Inst::CvtUint64ToFloat { src, dst, tmp1, tmp2, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp1);
+                v.reg_early_def(tmp2);
+            }
             Inst::JmpUnknown { target } => rm_uses(target, v),
             Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
                 v.reg_use(idx);
@@ -226,6 +252,26 @@ impl MachInst for Inst {
         Inst::Nop { len: preferred_size.clamp(1, MAX_NOP_LEN) as u8 }
     }
 
+    /// Integers up to 64 bits live in one general-purpose register, `i128` in two
+    /// (low half first); floats in one xmm register.
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        match ty {
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
+            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
+            Type::F32 => Ok((&[RegClass::Float], &[Type::F32])),
+            Type::F64 => Ok((&[RegClass::Float], &[Type::F64])),
+        }
+    }
+
+    /// Moves, spills and reloads transfer a whole 64-bit register or the low 64 bits
+    /// of an xmm register (scalar floats).
+    fn canonical_type_for_rc(class: RegClass) -> Type {
+        match class {
+            RegClass::Int => Type::I64,
+            RegClass::Float | RegClass::Vector => Type::F64,
+        }
+    }
+
     fn spillslot_size(class: RegClass) -> usize {
         match class {
             RegClass::Int | RegClass::Float => 1,
@@ -233,11 +279,12 @@ impl MachInst for Inst {
         }
     }
 
-    /// The architectural maximum of one x86 instruction. `JmpTableSeq` is the one
-    /// exception (18 bytes plus 4 per entry); no x64 label use has a reach short
-    /// enough for that to matter (all are ±2 GiB).
+    /// Covers the longest pseudo-instruction sequence (`CvtFloatToInt`, about 100
+    /// bytes; checked by `tests/float_seq_exec.rs`); single instructions are at most
+    /// 15. `JmpTableSeq` is the one exception (18 bytes plus 4 per entry); no x64
+    /// label use has a reach short enough for that to matter (all are ±2 GiB).
     fn worst_case_size() -> CodeOffset {
-        15
+        128
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

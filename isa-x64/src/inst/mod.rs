@@ -269,6 +269,9 @@ pub enum Inst {
     /// `cmp<pred>ss`/`cmp<pred>sd dst, src2` with `dst` = `src1`: the low lane becomes
     /// all ones or all zeros (masks for branch-free float selects and NaN checks).
     XmmCmpImm { op: SseOp, src1: Reg, src2: RegMem, pred: FcmpImm, dst: Writable<Reg> },
+    /// Fused multiply-add `dst = src1 * src2 + src3` with one rounding
+    /// (`vfmadd213ss`/`sd`, VEX-encoded; needs the `has_fma` setting). `dst` reuses `src1`.
+    XmmFma { double: bool, src1: Reg, src2: Reg, src3: RegMem, dst: Writable<Reg> },
     /// `movss`/`movsd`/`movups` store.
     XmmMovRM { op: SseOp, src: Reg, dst: Amode },
     /// `ucomiss`/`ucomisd src1, src2`: flags only (unordered sets ZF, PF and CF).
@@ -277,6 +280,38 @@ pub enum Inst {
     GprToXmm { op: GprToXmmOp, src: RegMem, src_size: OperandSize, dst: Writable<Reg> },
     /// `movd`/`movq`/`cvttss2si`/`cvttsd2si dst, src` into a `dst_size` (32/64-bit) register.
     XmmToGpr { op: XmmToGprOp, src: Reg, dst_size: OperandSize, dst: Writable<Reg> },
+
+    // ---- pseudo-instructions with internal branches (emit/float_seq.rs) ---------------
+    /// Float select: `dst = cc ? consequent : alternative`, `dst` reusing `alternative`
+    /// (`j!cc` over a `movaps`).
+    XmmCmove { cc: CC, consequent: Reg, alternative: Reg, dst: Writable<Reg> },
+    /// Wasm `fmin`/`fmax` (NaN if either input is NaN; `-0 < +0`) of `lhs` and `rhs`,
+    /// `dst` reusing `rhs`.
+    XmmMinMax { is_min: bool, double: bool, lhs: Reg, rhs: Reg, dst: Writable<Reg> },
+    /// Float (`double` or single) to a 32/64-bit signed or unsigned integer. Trapping:
+    /// NaN traps `bad_toint`, out of range `int_ovf`; saturating: NaN is 0 and out of
+    /// range clamps. Temporaries are written before `src` is last read (early defs).
+    CvtFloatToInt {
+        double: bool,
+        dst_size: OperandSize,
+        signed: bool,
+        saturating: bool,
+        src: Reg,
+        dst: Writable<Reg>,
+        tmp_gpr: Writable<Reg>,
+        tmp_xmm: Writable<Reg>,
+    },
+    /// `roundss`/`roundsd` semantics on CPUs without SSE4.1 (see `emit::float_seq`).
+    XmmRoundSeq {
+        mode: RoundImm,
+        double: bool,
+        src: Reg,
+        dst: Writable<Reg>,
+        tmp_gpr: Writable<Reg>,
+        tmp_xmm: Writable<Reg>,
+    },
+    /// Unsigned 64-bit integer to float (`double` or single), correctly rounded.
+    CvtUint64ToFloat { double: bool, src: Reg, dst: Writable<Reg>, tmp1: Writable<Reg>, tmp2: Writable<Reg> },
 
     // ---- control flow -------------------------------------------------------------
     /// `nop` of `len` bytes (1..=9 per instruction; longer runs are split).
