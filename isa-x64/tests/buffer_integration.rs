@@ -119,3 +119,58 @@ int main(void) {
 "#;
     assert_eq!(common::link_and_run("buffer", &b.code, driver).trim(), "107 200 300 400 400");
 }
+
+/// Three functions through the shared text-section builder: `f0(x) = 2 * f1(x)`
+/// (a colocated call), `f1(x) = x + 1`, `f2() = &f1` (`func_addr`, RIP-relative).
+fn text_section(opts: atoll_codegen::buffer::TextSectionOptions) -> atoll_codegen::buffer::TextSection {
+    use atoll_codegen::buffer::{RelocTarget, RelocRecord, TextSectionBuilder};
+    use atoll_codegen::testing::RecordingSink;
+    let w = Writable::from_reg;
+    let funcs: Vec<Vec<Inst>> = vec![
+        [Inst::gen_frame_setup().to_vec(), vec![
+            Inst::CallKnown { target: RelocTarget(1), info: Box::default() },
+            Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(rax()), dst: w(rax()) },
+        ], Inst::gen_frame_teardown().to_vec()]
+        .concat(),
+        vec![Inst::Lea { size: OperandSize::S64, src: Amode::imm_reg(1, rdi()), dst: w(rax()) }],
+        vec![Inst::LoadExtName { target: RelocTarget(1), dst: w(rax()) }],
+    ];
+    let mut builder = TextSectionBuilder::<LabelUse>::new(funcs.len() as u32, opts);
+    for (i, f) in funcs.iter().enumerate() {
+        let mut sink = RecordingSink::<LabelUse>::default();
+        for inst in f.iter().chain([&Inst::Ret { stack_bytes: 0, rets: vec![] }]) {
+            inst.emit(&mut sink, &mut EmitState::default());
+        }
+        let relocs: Vec<RelocRecord> = sink
+            .relocs
+            .iter()
+            .map(|&(offset, kind, target, addend)| RelocRecord { offset, kind, target_func: target.0, addend })
+            .collect();
+        builder.append(i as u32, &sink.bytes, &relocs, 16).expect("append");
+    }
+    builder.finish().expect("text section")
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn text_section_calls_run_with_and_without_forced_veneers() {
+    use atoll_codegen::buffer::TextSectionOptions;
+    for force_veneers in [false, true] {
+        let t = text_section(TextSectionOptions { padding_between_functions: 4096, force_veneers, function_alignment: 16 });
+        assert_eq!(t.stats.relocations_left, 0);
+        assert_eq!(t.stats.veneers() > 0, force_veneers, "{:?}", t.stats);
+        let driver = format!(
+            r#"#include <stdio.h>
+extern char atoll_code[];
+int main(void) {{
+    long (*f0)(long) = (long (*)(long))(atoll_code + {});
+    void *(*f2)(void) = (void *(*)(void))(atoll_code + {});
+    printf("%ld %d\n", f0(20), f2() == (void *)(atoll_code + {}));
+    return 0;
+}}
+"#,
+            t.function_offsets[0], t.function_offsets[2], t.function_offsets[1]
+        );
+        assert_eq!(common::link_and_run("text", &t.code, &driver).trim(), "42 1", "force_veneers={force_veneers}");
+    }
+}
