@@ -174,3 +174,43 @@ int main(void) {{
         assert_eq!(common::link_and_run("text", &t.code, &driver).trim(), "42 1", "force_veneers={force_veneers}");
     }
 }
+
+/// A loop closed by a jump table whose entry points backwards (a `PCRel32` use of an
+/// already-bound label, patched by the buffer once its bytes exist) and a backward
+/// `jne`: `g(n) = n + (n-1) + ... + 1` twice over.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn backward_references_through_the_buffer_run() {
+    let w = Writable::from_reg;
+    let mut buf = MachBuffer::<LabelUse>::new();
+    let mut st = EmitState::default();
+    let mut emit = |buf: &mut MachBuffer<LabelUse>, i: Inst| i.emit(buf, &mut st);
+    let (top, exit, top2, exit2) = (buf.get_label(), buf.get_label(), buf.get_label(), buf.get_label());
+    emit(&mut buf, Inst::MovRR { size: OperandSize::S64, src: rdi(), dst: w(r8()) });
+    emit(&mut buf, Inst::MovImm { size: OperandSize::S32, imm: 0, dst: w(rax()) });
+    buf.bind_label(top);
+    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(rdi()), dst: w(rax()) });
+    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Sub, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(rdi()) });
+    emit(&mut buf, Inst::Setcc { cc: CC::NZ, dst: w(rcx()) });
+    emit(&mut buf, Inst::MovzxRmR { ext: ExtMode::BQ, src: RegMem::Reg(rcx()), dst: w(rcx()) });
+    emit(&mut buf, Inst::JmpTableSeq { idx: rcx(), tmp1: w(rdx()), tmp2: w(rsi()), targets: vec![exit, top].into_boxed_slice() });
+    buf.bind_label(exit);
+    // Second pass over the same count with a backward jne.
+    buf.bind_label(top2);
+    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(r8()), dst: w(rax()) });
+    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Sub, src1: r8(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(r8()) });
+    emit(&mut buf, Inst::JmpIf { cc: CC::NZ, taken: top2 });
+    emit(&mut buf, Inst::Jmp { target: exit2 });
+    buf.bind_label(exit2);
+    emit(&mut buf, Inst::Ret { stack_bytes: 0, rets: vec![] });
+    let fin = buf.try_finish().expect("buffer finishes");
+    let driver = r#"#include <stdio.h>
+extern char atoll_code[];
+int main(void) {
+    long (*g)(long) = (long (*)(long))atoll_code;
+    printf("%ld %ld\n", g(4), g(100));
+    return 0;
+}
+"#;
+    assert_eq!(common::link_and_run("backward", &fin.data, driver).trim(), "20 10100");
+}
