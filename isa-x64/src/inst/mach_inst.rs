@@ -13,8 +13,10 @@
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
 use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, UnsupportedType, Writable,
+    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, RegConstraint,
+    UnsupportedType, Writable,
 };
+use regalloc2::{OperandKind, OperandPos};
 
 use super::*;
 use crate::emit::EmitState;
@@ -153,6 +155,25 @@ impl Inst {
                 v.reg_early_def(tmp1);
                 v.reg_early_def(tmp2);
             }
+            Inst::LockCmpxchg { replacement, expected, mem, dst_old, .. } => {
+                v.reg_use(replacement);
+                amode_uses(mem, v);
+                v.reg_fixed_use(expected, rax);
+                v.reg_fixed_def(dst_old, rax);
+            }
+            Inst::LockXadd { operand, mem, dst_old, .. } | Inst::Xchg { operand, mem, dst_old, .. } => {
+                amode_uses(mem, v);
+                v.reg_mod(operand, dst_old);
+            }
+            Inst::AtomicRmwSeq { mem, operand, temp, dst_old, .. } => {
+                // The loop rereads the address and operand after writing both outputs.
+                amode_uses(mem, v);
+                v.reg_use(operand);
+                v.reg_early_def(temp);
+                let mut old = dst_old.to_reg();
+                v.add_operand(&mut old, RegConstraint::Fixed(rax), OperandKind::Def, OperandPos::Early);
+                *dst_old = Writable::from_reg(old);
+            }
             Inst::JmpUnknown { target } => rm_uses(target, v),
             Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
                 v.reg_use(idx);
@@ -181,7 +202,8 @@ impl Inst {
             | Inst::JmpCond { .. }
             | Inst::JmpIf { .. }
             | Inst::Ud2 { .. }
-            | Inst::TrapIf { .. } => {}
+            | Inst::TrapIf { .. }
+            | Inst::Fence => {}
         }
     }
 }

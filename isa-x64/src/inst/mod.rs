@@ -171,6 +171,24 @@ pub enum XmmToGprOp {
     Cvttsd2si,
 }
 
+/// The operation of an atomic read-modify-write loop (`Inst::AtomicRmwSeq`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AtomicRmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    /// `!(old & operand)`.
+    Nand,
+    /// Store `operand`, return the old value.
+    Xchg,
+    Umin,
+    Umax,
+    Smin,
+    Smax,
+}
+
 /// Register facts of a call: arguments in fixed registers, results in fixed
 /// registers, and every other register the callee may destroy (the ABI decides all
 /// three; the encoder ignores them).
@@ -313,6 +331,30 @@ pub enum Inst {
     },
     /// Unsigned 64-bit integer to float (`double` or single), correctly rounded.
     CvtUint64ToFloat { double: bool, src: Reg, dst: Writable<Reg>, tmp1: Writable<Reg>, tmp2: Writable<Reg> },
+
+    // ---- atomics (emit/atomic.rs) ---------------------------------------------------------
+    /// `lock cmpxchg <size> ptr [mem], replacement`: if `[mem]` equals `expected` (in
+    /// `rax`), store `replacement` and set ZF; otherwise load `[mem]` into `rax`.
+    /// `dst_old` (`rax`) is the value `[mem]` held.
+    LockCmpxchg { size: OperandSize, replacement: Reg, expected: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `lock xadd <size> ptr [mem], operand`: `[mem] += operand`, `dst_old` (reusing
+    /// `operand`) = the old value.
+    LockXadd { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `xchg <size> ptr [mem], operand` (locked by the CPU): `dst_old` reuses `operand`.
+    Xchg { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `mfence`: orders all earlier loads and stores before later ones.
+    Fence,
+    /// Atomic `[mem] = op([mem], operand)` as a `lock cmpxchg` loop; `dst_old` (`rax`)
+    /// is the old value, zero-extended from `size`. `temp` and `dst_old` are written
+    /// while `operand` and the address are still read (early defs).
+    AtomicRmwSeq {
+        size: OperandSize,
+        op: AtomicRmwOp,
+        mem: Amode,
+        operand: Reg,
+        temp: Writable<Reg>,
+        dst_old: Writable<Reg>,
+    },
 
     // ---- control flow -------------------------------------------------------------
     /// `nop` of `len` bytes (1..=9 per instruction; longer runs are split).
