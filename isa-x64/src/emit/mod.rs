@@ -142,6 +142,9 @@ impl Inst {
             Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                control::emit_stack_probe_loop(sink, *frame_size, *guard_size, tmp.to_reg())
+            }
             Inst::Push64 { src } => control::emit_push(sink, *src),
             Inst::Pop64 { dst } => control::emit_pop(sink, dst.to_reg()),
         }

@@ -195,6 +195,7 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
+            Inst::StackProbeLoop { tmp, .. } => v.reg_early_def(tmp),
             Inst::Push64 { src } => v.reg_use(src),
             Inst::Pop64 { dst } => v.reg_def(dst),
             Inst::Nop { .. }
@@ -401,6 +402,31 @@ mod tests {
         let mut sink = atoll_codegen::testing::RecordingSink::<LabelUse>::default();
         MachInst::emit(&inst, &mut sink, &(), &mut EmitState::default());
         assert_eq!(sink.bytes, [0x49, 0xd3, 0xe1]);
+    }
+
+    #[test]
+    fn atomic_loop_outputs_are_early_so_they_never_share_an_input_register() {
+        let inst = Inst::AtomicRmwSeq {
+            size: OperandSize::S32,
+            op: AtomicRmwOp::Nand,
+            mem: Amode::imm_reg(0, v(0)),
+            operand: v(1),
+            temp: Writable::from_reg(v(2)),
+            dst_old: Writable::from_reg(v(3)),
+        };
+        let mut c = OperandCollector::default();
+        inst.clone().get_operands(&mut c);
+        let got: Vec<_> = c.operands.iter().map(|o| (o.constraint(), o.kind(), o.pos())).collect();
+        use regalloc2::OperandPos::*;
+        assert_eq!(
+            got,
+            vec![
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Def, Early),
+                (OperandConstraint::FixedReg(gpr_preg(enc::RAX)), OperandKind::Def, Early),
+            ]
+        );
     }
 
     #[test]

@@ -388,6 +388,12 @@ pub enum Inst {
     Ud2 { code: TrapCode },
     /// `j!cc +2; ud2`: trap with `code` when `cc` holds.
     TrapIf { cc: CC, code: TrapCode },
+    /// Touch every `guard_size` page of the next `frame_size` bytes of stack, from the
+    /// top down, so a large frame cannot skip the guard page:
+    /// `mov tmp, rsp; sub tmp, frame_size; L: sub rsp, guard_size; mov dword ptr
+    /// [rsp], 0; cmp rsp, tmp; jne L; add rsp, frame_size`. `frame_size` is a non-zero
+    /// multiple of `guard_size` and below 2^31. Leaves `rsp` unchanged.
+    StackProbeLoop { frame_size: u32, guard_size: u32, tmp: Writable<Reg> },
     /// `push r64`.
     Push64 { src: Reg },
     /// `pop r64`.

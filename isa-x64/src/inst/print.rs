@@ -349,6 +349,9 @@ impl Inst {
             }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))
+            }
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
             Inst::Pop64 { dst } => format!("pop {}", wr(*dst, S64)),
         }
