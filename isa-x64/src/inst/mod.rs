@@ -110,6 +110,13 @@ impl ExtMode {
 }
 
 /// SSE operations on xmm registers, scalar or bitwise.
+///
+/// Memory operands: scalar forms (`*ss`, `*sd`, `movss`, `movsd`, `ucomis*`,
+/// `rounds*`, `cvt*`) read 4 or 8 bytes at any alignment; the packed forms (`andps`,
+/// `andnps`, `orps`, `xorps` and their `pd` twins, `movaps`, `movapd`) read 16 bytes
+/// and fault unless the address is 16-byte aligned, so lowering must only fold a
+/// 16-byte-aligned 16-byte constant into them, never a scalar load (`movups` is the
+/// unaligned 16-byte load).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SseOp {
     Addss,
