@@ -4,8 +4,8 @@
 use atoll_codegen::buffer::MachBuffer;
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::testing::fake_isa::{
-    decode, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn, FakeLabelUse, FAKE_LOOKAHEAD,
-    NOP, RET,
+    decode, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn, FakeLabelUse,
+    FAKE_LOOKAHEAD, NOP, RET,
 };
 
 type Buf = MachBuffer<FakeLabelUse>;
@@ -26,8 +26,13 @@ fn fixup_reenqueued_at_one_island_gets_its_veneer_at_a_later_one() {
     assert!(f.islands.len() >= 2, "{:?}", f.islands);
     let path = follow_branch(&f.data, 0, f.label_offsets[0].unwrap()).unwrap();
     let first = f.islands[0];
-    assert!(path[1] >= first.end, "the jump's veneer is not in the first island: {path:x?} {first:?}");
-    assert!(f.islands[1..].iter().any(|i| path[1] >= i.body_start && path[1] < i.end));
+    assert!(
+        path[1] >= first.end,
+        "the jump's veneer is not in the first island: {path:x?} {first:?}"
+    );
+    assert!(f.islands[1..]
+        .iter()
+        .any(|i| path[1] >= i.body_start && path[1] < i.end));
     follow_branch(&f.data, 8, f.label_offsets[1].unwrap()).unwrap();
 }
 
@@ -45,7 +50,10 @@ fn backward_out_of_range_branch_gets_a_forward_veneer() {
     let path = follow_branch(&f.data, use_off, 0).unwrap();
     assert_eq!(path.len(), 3, "b.cond -> b -> ljmp: {path:x?}");
     assert!(path[1] > use_off, "veneer placed after the use");
-    assert_eq!(f.stats.veneers_by_kind, vec![("Cond".to_string(), 1), ("Jump".to_string(), 1)]);
+    assert_eq!(
+        f.stats.veneers_by_kind,
+        vec![("Cond".to_string(), 1), ("Jump".to_string(), 1)]
+    );
 }
 
 #[test]
@@ -59,8 +67,16 @@ fn veneers_chain_cond_to_jump_to_long() {
     let f = b.finish();
     let path = follow_branch(&f.data, 0, f.label_offsets[0].unwrap()).unwrap();
     assert_eq!(path.len(), 3, "{path:x?}");
-    assert_eq!(decode(&f.data, path[1]), Some(FakeInsn::Jump { target: path[2] as i64 }));
-    assert!(matches!(decode(&f.data, path[2]), Some(FakeInsn::Long { .. })));
+    assert_eq!(
+        decode(&f.data, path[1]),
+        Some(FakeInsn::Jump {
+            target: path[2] as i64
+        })
+    );
+    assert!(matches!(
+        decode(&f.data, path[2]),
+        Some(FakeInsn::Long { .. })
+    ));
 }
 
 #[test]
@@ -80,7 +96,10 @@ fn island_layout_is_veneers_then_trap_stubs_then_constants() {
     let veneer = follow_branch(&f.data, 0, f.label_offsets[0].unwrap()).unwrap()[1];
     let t = f.label_offsets[trap.0 as usize].unwrap();
     let k = f.label_offsets[c.0 as usize].unwrap();
-    assert!(isl.body_start <= veneer && veneer < t && t < k && k < isl.end, "{isl:?} {veneer} {t} {k}");
+    assert!(
+        isl.body_start <= veneer && veneer < t && t < k && k < isl.end,
+        "{isl:?} {veneer} {t} {k}"
+    );
     assert_eq!(k % 8, 0);
 }
 
@@ -99,7 +118,12 @@ fn island_after_an_unconditional_branch_has_no_jump_around() {
     let f = b.finish();
     let isl = f.islands[0];
     assert_eq!(isl.start, isl.body_start, "no jump-around");
-    assert_eq!(decode(&f.data, 4), Some(FakeInsn::Jump { target: isl.end as i64 }));
+    assert_eq!(
+        decode(&f.data, 4),
+        Some(FakeInsn::Jump {
+            target: isl.end as i64
+        })
+    );
 }
 
 #[test]
@@ -121,5 +145,10 @@ fn island_when_a_label_is_bound_at_the_tail_keeps_its_jump() {
     let f = b.finish();
     let isl = f.islands[0];
     assert_eq!(f.label_offsets[l.0 as usize], Some(isl.start));
-    assert_eq!(decode(&f.data, isl.start), Some(FakeInsn::Long { target: isl.end as i64 }));
+    assert_eq!(
+        decode(&f.data, isl.start),
+        Some(FakeInsn::Long {
+            target: isl.end as i64
+        })
+    );
 }

@@ -1,19 +1,11 @@
 //! One test per branch peephole rule (see `buffer/peephole.rs`), on the fake ISA.
 
 use atoll_codegen::buffer::MachBuffer;
-use atoll_codegen::testing::fake_isa::{decode, gen_cond_branch, gen_jump, FakeInsn, FakeLabelUse, NOP, RET};
+use atoll_codegen::testing::fake_isa::{
+    decode, decode_all, gen_cond_branch, gen_jump, FakeInsn, FakeLabelUse, NOP, RET,
+};
 
 type Buf = MachBuffer<FakeLabelUse>;
-
-fn insns(bytes: &[u8]) -> Vec<FakeInsn> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while let Some(i) = decode(bytes, off) {
-        off += i.size();
-        out.push(i);
-    }
-    out
-}
 
 #[test]
 fn jump_to_the_next_instruction_is_removed() {
@@ -24,7 +16,7 @@ fn jump_to_the_next_instruction_is_removed() {
     b.bind_label(l);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Nop, FakeInsn::Ret]);
+    assert_eq!(decode_all(&f.data), vec![FakeInsn::Nop, FakeInsn::Ret]);
     assert_eq!(f.label_offsets[0], Some(4));
     assert_eq!(f.stats.peephole_edits, 1);
 }
@@ -37,7 +29,7 @@ fn cond_branch_to_the_next_instruction_is_removed() {
     b.bind_label(l);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Ret]);
+    assert_eq!(decode_all(&f.data), vec![FakeInsn::Ret]);
 }
 
 #[test]
@@ -51,7 +43,7 @@ fn chain_of_branches_to_the_tail_all_go() {
     b.bind_label(l);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Nop, FakeInsn::Ret]);
+    assert_eq!(decode_all(&f.data), vec![FakeInsn::Nop, FakeInsn::Ret]);
 }
 
 #[test]
@@ -67,7 +59,14 @@ fn cond_branch_over_a_jump_is_inverted() {
     b.bind_label(l2);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Cond { cond: 3, target: 8 }, FakeInsn::Ret, FakeInsn::Ret]);
+    assert_eq!(
+        decode_all(&f.data),
+        vec![
+            FakeInsn::Cond { cond: 3, target: 8 },
+            FakeInsn::Ret,
+            FakeInsn::Ret
+        ]
+    );
     assert_eq!(f.label_offsets, vec![Some(4), Some(8)]);
 }
 
@@ -87,7 +86,14 @@ fn no_inversion_when_a_label_is_bound_at_the_jump() {
     b.bind_label(l1);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Nop, FakeInsn::Cond { cond: 3, target: 0 }, FakeInsn::Ret]);
+    assert_eq!(
+        decode_all(&f.data),
+        vec![
+            FakeInsn::Nop,
+            FakeInsn::Cond { cond: 3, target: 0 },
+            FakeInsn::Ret
+        ]
+    );
     assert_eq!(f.label_offsets[m.0 as usize], Some(0), "M threaded to L2");
 }
 
@@ -110,7 +116,13 @@ fn labels_at_a_jump_are_threaded_to_its_target() {
     b.put4(RET);
     let f = b.finish();
     assert_eq!(f.label_offsets[l1.0 as usize], Some(12));
-    assert_eq!(decode(&f.data, 16), Some(FakeInsn::Cond { cond: 0, target: 12 }));
+    assert_eq!(
+        decode(&f.data, 16),
+        Some(FakeInsn::Cond {
+            cond: 0,
+            target: 12
+        })
+    );
 }
 
 #[test]
@@ -123,7 +135,10 @@ fn self_loop_is_not_threaded() {
     b.bind_label(after);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Jump { target: 0 }, FakeInsn::Ret]);
+    assert_eq!(
+        decode_all(&f.data),
+        vec![FakeInsn::Jump { target: 0 }, FakeInsn::Ret]
+    );
     assert_eq!(f.label_offsets, vec![Some(0), Some(4)]);
 }
 
@@ -138,7 +153,7 @@ fn labels_at_a_removed_branch_move_to_the_tail() {
     b.bind_label(l);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Ret]);
+    assert_eq!(decode_all(&f.data), vec![FakeInsn::Ret]);
     assert_eq!(f.label_offsets, vec![Some(0), Some(0)]);
 }
 
@@ -151,5 +166,8 @@ fn a_branch_followed_by_code_is_kept() {
     b.bind_label(l);
     b.put4(RET);
     let f = b.finish();
-    assert_eq!(insns(&f.data), vec![FakeInsn::Jump { target: 8 }, FakeInsn::Nop, FakeInsn::Ret]);
+    assert_eq!(
+        decode_all(&f.data),
+        vec![FakeInsn::Jump { target: 8 }, FakeInsn::Nop, FakeInsn::Ret]
+    );
 }

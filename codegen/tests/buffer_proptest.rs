@@ -4,7 +4,9 @@
 //! out of range; execution never falls into an island; the size stays within a bound
 //! computed from what was emitted.
 
-use atoll_codegen::buffer::{CodeOffset, LabelUse, MachBuffer, MachBufferFinalized, MachLabel};
+use atoll_codegen::buffer::{
+    BufferStats, CodeOffset, LabelUse, MachBuffer, MachBufferFinalized, MachLabel,
+};
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::testing::fake_isa::{
     decode, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn, FakeLabelUse,
@@ -66,7 +68,14 @@ impl Driver {
     fn new() -> Self {
         let mut buf = MachBuffer::new();
         let labels = (0..LABELS).map(|_| buf.get_label()).collect();
-        Driver { buf, labels, bound: vec![false; LABELS], uses: Vec::new(), emitted: 0, const_bytes: 0 }
+        Driver {
+            buf,
+            labels,
+            bound: vec![false; LABELS],
+            uses: Vec::new(),
+            emitted: 0,
+            const_bytes: 0,
+        }
     }
 
     fn island_check(&mut self) {
@@ -85,12 +94,21 @@ impl Driver {
             return;
         }
         self.emitted -= before - after;
-        let removed: Vec<Use> = self.uses.iter().filter(|u| u.off >= after).cloned().collect();
+        let removed: Vec<Use> = self
+            .uses
+            .iter()
+            .filter(|u| u.off >= after)
+            .cloned()
+            .collect();
         self.uses.retain(|u| u.off < after);
         for u in self.uses.iter_mut().rev().take(2) {
-            if let (Some(c), Some(FakeInsn::Cond { cond, .. })) = (u.cond, decode(self.buf.data(), u.off)) {
+            if let (Some(c), Some(FakeInsn::Cond { cond, .. })) =
+                (u.cond, decode(self.buf.data(), u.off))
+            {
                 if c != cond {
-                    let jump = removed.iter().find(|r| r.off == u.off + 4 && r.cond.is_none());
+                    let jump = removed
+                        .iter()
+                        .find(|r| r.off == u.off + 4 && r.cond.is_none());
                     let jump = jump.expect("an inverted branch replaced the jump after it");
                     u.cond = Some(cond);
                     u.label = jump.label;
@@ -106,7 +124,10 @@ impl Driver {
         // range (see `island_needed_for_use`).
         let local_use = match *op {
             Op::Trap(..) => Some((8, FakeLabelUse::Cond)),
-            Op::Const(v, a) => Some((4 + v as CodeOffset * 5 + 1 + (1 << a) - 1, FakeLabelUse::Ldr)),
+            Op::Const(v, a) => Some((
+                4 + v as CodeOffset * 5 + 1 + (1 << a) - 1,
+                FakeLabelUse::Ldr,
+            )),
             _ => None,
         };
         if let Some((distance, kind)) = local_use {
@@ -130,12 +151,22 @@ impl Driver {
             }
             Op::Cond(i, c) => {
                 gen_cond_branch(&mut self.buf, c, self.labels[i]);
-                self.uses.push(Use { off, cond: Some(c), label: self.labels[i], want: Want::Label(i) });
+                self.uses.push(Use {
+                    off,
+                    cond: Some(c),
+                    label: self.labels[i],
+                    want: Want::Label(i),
+                });
                 self.emitted += 4;
             }
             Op::Jump(i) => {
                 gen_jump(&mut self.buf, self.labels[i]);
-                self.uses.push(Use { off, cond: None, label: self.labels[i], want: Want::Label(i) });
+                self.uses.push(Use {
+                    off,
+                    cond: None,
+                    label: self.labels[i],
+                    want: Want::Label(i),
+                });
                 self.emitted += 4;
             }
             Op::Const(v, a) => {
@@ -143,14 +174,24 @@ impl Driver {
                 let align = 1 << a;
                 let l = gen_ldr(&mut self.buf, &bytes, align);
                 self.const_bytes += bytes.len() as CodeOffset + align - 1;
-                self.uses.push(Use { off, cond: None, label: l, want: Want::Const(bytes, align) });
+                self.uses.push(Use {
+                    off,
+                    cond: None,
+                    label: l,
+                    want: Want::Const(bytes, align),
+                });
                 self.emitted += 4;
             }
             Op::Trap(t, c) => {
                 let code = TrapCode::user(t).unwrap();
                 let l = self.buf.defer_trap(code);
                 gen_cond_branch(&mut self.buf, c, l);
-                self.uses.push(Use { off, cond: Some(c), label: l, want: Want::Trap(code) });
+                self.uses.push(Use {
+                    off,
+                    cond: Some(c),
+                    label: l,
+                    want: Want::Trap(code),
+                });
                 self.emitted += 4;
             }
             Op::Ret => {
@@ -180,7 +221,7 @@ fn prop_assert_no_panic(ok: bool) {
     assert!(ok, "island_needed_for_use still true right after an island");
 }
 
-fn check(ops: &[Op]) -> Result<(), TestCaseError> {
+fn check(ops: &[Op]) -> Result<BufferStats, TestCaseError> {
     let mut d = Driver::new();
     for op in ops {
         d.run(op);
@@ -201,8 +242,16 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
                 prop_assert!(f.traps.iter().any(|t| t.offset == lo && t.code == *code));
             }
             Want::Const(c, align) => {
-                prop_assert_eq!(decode(bytes, u.off), Some(FakeInsn::Ldr { target: lo as i64 }));
-                prop_assert!(lo - u.off <= 124, "ldr at {:#x} out of range of {:#x}", u.off, lo);
+                prop_assert_eq!(
+                    decode(bytes, u.off),
+                    Some(FakeInsn::Ldr { target: lo as i64 })
+                );
+                prop_assert!(
+                    lo - u.off <= 124,
+                    "ldr at {:#x} out of range of {:#x}",
+                    u.off,
+                    lo
+                );
                 prop_assert_eq!(lo % align, 0);
                 prop_assert_eq!(&bytes[lo as usize..lo as usize + c.len()], &c[..]);
             }
@@ -213,7 +262,12 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
     // unconditional jump (or the final `ret`).
     for isl in &f.islands {
         if isl.body_start > isl.start {
-            prop_assert_eq!(decode(bytes, isl.start), Some(FakeInsn::Long { target: isl.end as i64 }));
+            prop_assert_eq!(
+                decode(bytes, isl.start),
+                Some(FakeInsn::Long {
+                    target: isl.end as i64
+                })
+            );
         } else {
             let prev = decode(bytes, isl.start - 4);
             prop_assert!(
@@ -235,17 +289,27 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
             }
         }
         let insn = decode(bytes, off).unwrap();
-        prop_assert!(!matches!(insn, FakeInsn::Unknown(_)), "{insn:?} at {off:#x}");
+        prop_assert!(
+            !matches!(insn, FakeInsn::Unknown(_)),
+            "{insn:?} at {off:#x}"
+        );
         off += insn.size();
     }
 
     // Size bound: emitted code + per island its fixed part + one veneer chain per
     // branch use + every constant (with alignment) + trap stubs.
     let branch_uses = uses.len() as CodeOffset;
-    let bound = emitted + f.islands.len() as CodeOffset * (8 + 3 + 6) + branch_uses * 12 + const_bytes
+    let bound = emitted
+        + f.islands.len() as CodeOffset * (8 + 3 + 6)
+        + branch_uses * 12
+        + const_bytes
         + f.traps.len() as CodeOffset * 4;
-    prop_assert!(bytes.len() as CodeOffset <= bound, "{} bytes > bound {bound}", bytes.len());
-    Ok(())
+    prop_assert!(
+        bytes.len() as CodeOffset <= bound,
+        "{} bytes > bound {bound}",
+        bytes.len()
+    );
+    Ok(f.stats.clone())
 }
 
 proptest! {
@@ -277,3 +341,36 @@ proptest! {
     }
 }
 
+/// The generators above do reach the interesting cases (a guard against a change that
+/// makes them trivially pass): islands, veneers of both kinds (so chains), shared
+/// veneers and peephole edits all occur over a fixed sample.
+#[test]
+fn generated_programs_exercise_islands_veneers_and_peepholes() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut islands, mut shared, mut edits) = (0, 0, 0);
+    let mut kinds = std::collections::BTreeMap::new();
+    for _ in 0..200 {
+        let ops = proptest::collection::vec(op(), 0..120)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let stats = check(&ops).unwrap();
+        islands += stats.islands;
+        shared += stats.shared_veneer_uses;
+        edits += stats.peephole_edits;
+        for (k, n) in stats.veneers_by_kind {
+            *kinds.entry(k).or_insert(0) += n;
+        }
+    }
+    assert!(
+        islands > 200 && shared > 0 && edits > 0,
+        "{islands} {shared} {edits}"
+    );
+    assert!(
+        kinds.get("Cond").is_some_and(|n| *n > 0) && kinds.get("Jump").is_some_and(|n| *n > 0),
+        "{kinds:?}"
+    );
+    eprintln!("200 programs: {islands} islands, veneers {kinds:?}, {shared} shared uses, {edits} peephole edits");
+}

@@ -31,7 +31,10 @@ impl std::error::Error for DiscoverError {}
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|error| DiscoverError { path: path.clone(), error })?;
+        let meta = fs::metadata(path).map_err(|error| DiscoverError {
+            path: path.clone(),
+            error,
+        })?;
         if meta.is_dir() {
             walk(path, &mut files)?;
         } else {
@@ -44,7 +47,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
-    let err = |error| DiscoverError { path: dir.to_path_buf(), error };
+    let err = |error| DiscoverError {
+        path: dir.to_path_buf(),
+        error,
+    };
     for entry in fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
         let path = entry.path();
@@ -63,7 +69,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("atoll-discover-{}-{}", name, std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("atoll-discover-{}-{}", name, std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -77,7 +84,10 @@ mod tests {
             fs::write(dir.join(f), "").unwrap();
         }
         let got = discover(&[dir.clone()]).unwrap();
-        let rel: Vec<_> = got.iter().map(|p| p.strip_prefix(&dir).unwrap().to_str().unwrap().to_string()).collect();
+        let rel: Vec<_> = got
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().to_str().unwrap().to_string())
+            .collect();
         assert_eq!(rel, ["a.clif", "b/a.clif", "b/sub/c.clif", "z.clif"]);
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -15,8 +15,13 @@ use atoll_codegen::text::{IsaLine, TestFunction};
 pub struct TargetDesc {
     /// The target as the user should read it (a short name or a triple).
     pub name: String,
-    /// `set` settings in effect for this target, as `(name, value)` pairs, in file order.
-    pub settings: Vec<(String, String)>,
+    /// The settings in effect for this target, as `name` or `name=value` directives in
+    /// the order they apply: the `set` lines before its `target` line, then the flags
+    /// on that line. A backend rebuilds its flags from them.
+    pub directives: Vec<String>,
+    /// Why this target cannot be tested in this build (another architecture, or its
+    /// backend left out by cargo features); tests on it are skipped with this reason.
+    pub unavailable: Option<String>,
 }
 
 impl fmt::Display for TargetDesc {
@@ -43,7 +48,12 @@ pub trait TestEnvironment {
 
     /// Compiles `func` for `target` and returns the printed machine code, which
     /// `test compile precise-output` compares with the function's expectation block.
-    fn compile(&self, target: &TargetDesc, func: &TestFunction, options: &[String]) -> Result<String, HookError> {
+    fn compile(
+        &self,
+        target: &TargetDesc,
+        func: &TestFunction,
+        options: &[String],
+    ) -> Result<String, HookError> {
         let _ = (func, options);
         Err(HookError::Skipped(format!("no backend for {target} yet")))
     }

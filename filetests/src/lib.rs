@@ -5,5 +5,13 @@
 pub mod bless;
 pub mod diff;
 pub mod discover;
+pub mod env;
 pub mod expect;
 pub mod header;
+pub mod runner;
+pub mod subtest;
+pub mod subtests;
+
+pub use env::{HookError, TargetDesc, TestEnvironment};
+pub use runner::{run_file, run_paths, run_source, FileReport, RunOptions, Summary};
+pub use subtest::{Context, Outcome, Subtest, SubtestResult};

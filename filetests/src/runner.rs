@@ -32,7 +32,10 @@ pub struct RunOptions {
 impl RunOptions {
     /// Options from the environment: `ATOLL_BLESS=1` turns on bless mode.
     pub fn from_env() -> Self {
-        RunOptions { bless: std::env::var("ATOLL_BLESS").is_ok_and(|v| v == "1"), verbose: false }
+        RunOptions {
+            bless: std::env::var("ATOLL_BLESS").is_ok_and(|v| v == "1"),
+            verbose: false,
+        }
     }
 }
 
@@ -136,11 +139,18 @@ pub fn run_paths(
 
 /// Runs all tests of one file (and rewrites it in bless mode).
 pub fn run_file(path: &Path, env: &dyn TestEnvironment, options: &RunOptions) -> FileReport {
-    let mut report = FileReport { path: path.to_path_buf(), results: Vec::new(), blessed: false };
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        results: Vec::new(),
+        blessed: false,
+    };
     let source = match fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) => {
-            report.results.push(("(read)".into(), Outcome::Failed(format!("cannot read: {e}"))));
+            report.results.push((
+                "(read)".into(),
+                Outcome::Failed(format!("cannot read: {e}")),
+            ));
             return report;
         }
     };
@@ -149,7 +159,10 @@ pub fn run_file(path: &Path, env: &dyn TestEnvironment, options: &RunOptions) ->
     if let Some(new_source) = new_source {
         match fs::write(path, new_source) {
             Ok(()) => report.blessed = true,
-            Err(e) => report.results.push(("(bless)".into(), Outcome::Failed(format!("cannot write: {e}")))),
+            Err(e) => report.results.push((
+                "(bless)".into(),
+                Outcome::Failed(format!("cannot write: {e}")),
+            )),
         }
     }
     report
@@ -165,7 +178,13 @@ pub fn run_source(
 ) -> (Vec<(String, Outcome)>, Option<String>) {
     let tests = scan_test_lines(source);
     if tests.is_empty() {
-        return (vec![("(none)".into(), Outcome::Failed("no `test` line in file".into()))], None);
+        return (
+            vec![(
+                "(none)".into(),
+                Outcome::Failed("no `test` line in file".into()),
+            )],
+            None,
+        );
     }
     let parsed = parse_test(source);
     let targets = match &parsed {
@@ -184,7 +203,7 @@ pub fn run_source(
             )),
             (Some(_), Err(msg)) => Outcome::Failed(msg.clone()),
             (Some(sub), Ok(targets)) => match (&parsed, sub.needs_parse()) {
-                (Err(e), true) => Outcome::Failed(e.to_string()),
+                (Err(e), true) => Outcome::Failed(format!("{}:{e}", path.display())),
                 _ => {
                     let ctx = Context {
                         path,
@@ -203,6 +222,66 @@ pub fn run_source(
         };
         results.push((test.name.clone(), outcome));
     }
-    let new_source = if rewrites.is_empty() { None } else { Some(bless(source, &rewrites)) };
+    let new_source = if rewrites.is_empty() {
+        None
+    } else {
+        Some(bless(source, &rewrites))
+    };
     (results, new_source.filter(|s| s != source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(results: &[(&str, Outcome)]) -> FileReport {
+        FileReport {
+            path: PathBuf::from("d/t.clif"),
+            results: results
+                .iter()
+                .map(|(n, o)| (n.to_string(), o.clone()))
+                .collect(),
+            blessed: false,
+        }
+    }
+
+    #[test]
+    fn summary_lines() {
+        let cases: &[(&[(&str, Outcome)], &str, bool)] = &[
+            (&[], "0 passed, 0 failed", true),
+            (
+                &[
+                    ("cat", Outcome::Passed),
+                    ("run", Outcome::Skipped("x".into())),
+                ],
+                "1 passed, 0 failed, 1 skipped",
+                true,
+            ),
+            (
+                &[("cat", Outcome::Failed("m".into()))],
+                "0 passed, 1 failed",
+                false,
+            ),
+        ];
+        for &(results, line, ok) in cases {
+            let mut s = Summary::default();
+            s.add(report(results));
+            assert_eq!(s.line(), line);
+            assert_eq!(s.success(), ok);
+        }
+    }
+
+    #[test]
+    fn reports() {
+        let r = report(&[
+            ("cat", Outcome::Passed),
+            ("compile", Outcome::Skipped("no backend for x64 yet".into())),
+            ("verifier", Outcome::Failed("a\nb".into())),
+        ]);
+        assert_eq!(
+            render_report(&r, false),
+            "SKIP d/t.clif (test compile): no backend for x64 yet\nFAIL d/t.clif (test verifier):\n    a\n    b\n"
+        );
+        assert!(render_report(&r, true).starts_with("ok d/t.clif (test cat)\n"));
+    }
 }

@@ -37,7 +37,10 @@ pub struct SubtestResult {
 
 impl From<Outcome> for SubtestResult {
     fn from(outcome: Outcome) -> Self {
-        SubtestResult { outcome, rewrites: Vec::new() }
+        SubtestResult {
+            outcome,
+            rewrites: Vec::new(),
+        }
     }
 }
 
@@ -64,7 +67,10 @@ impl Context<'_> {
     ///
     /// `actual` pairs each function with its output. Mismatches fail with one diff per
     /// function, or, in bless mode, become rewrites and pass.
-    pub fn check_blocks<'f>(&self, actual: impl IntoIterator<Item = (&'f TestFunction, String)>) -> SubtestResult {
+    pub fn check_blocks<'f>(
+        &self,
+        actual: impl IntoIterator<Item = (&'f TestFunction, String)>,
+    ) -> SubtestResult {
         let mut failures = String::new();
         let mut rewrites = Vec::new();
         for (func, output) in actual {
@@ -74,7 +80,10 @@ impl Context<'_> {
                 continue;
             }
             if self.bless {
-                rewrites.push(BlockRewrite { end_line: func.end_line, text: output });
+                rewrites.push(BlockRewrite {
+                    end_line: func.end_line,
+                    text: output,
+                });
             } else {
                 failures.push_str(&format!(
                     "function {} (line {}): output differs from the comment block after it\n{}",
@@ -84,7 +93,11 @@ impl Context<'_> {
                 ));
             }
         }
-        let outcome = if failures.is_empty() { Outcome::Passed } else { Outcome::Failed(failures) };
+        let outcome = if failures.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(failures)
+        };
         SubtestResult { outcome, rewrites }
     }
 }

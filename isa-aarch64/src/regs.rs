@@ -14,7 +14,7 @@
 //! - `x18`: platform register.
 //! - `x29` (fp), `x30` (lr), `sp`, `xzr`.
 
-use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
+use atoll_codegen::machinst::{MachineEnv, PReg, PRegSet, Reg, RegClass, Writable};
 
 /// Physical index of `xzr` in the integer class.
 const ZR_INDEX: usize = 31;
@@ -128,6 +128,23 @@ pub fn allocatable_int_regs() -> Vec<PReg> {
 /// The float registers regalloc2 may allocate (all of them).
 pub fn allocatable_float_regs() -> Vec<PReg> {
     (0u8..=31).map(vreg_preg).collect()
+}
+
+/// The register environment for regalloc2: caller-saved registers are preferred
+/// (no save/restore cost in the prologue), callee-saved ones come next. Reserved
+/// registers (`x16`–`x18`, `x29`, `x30`, `sp`, `xzr`) never appear. No dedicated
+/// scratch register: regalloc2 finds one (or spills) for cyclic moves.
+pub fn machine_env() -> MachineEnv {
+    let int_pref: PRegSet = (0u8..=15).map(xreg_preg).collect();
+    let int_rest: PRegSet = (19u8..=28).map(xreg_preg).collect();
+    let float_pref: PRegSet = (0u8..=7).chain(16..=31).map(vreg_preg).collect();
+    let float_rest: PRegSet = (8u8..=15).map(vreg_preg).collect();
+    MachineEnv {
+        preferred_regs_by_class: [int_pref, float_pref, PRegSet::empty()],
+        non_preferred_regs_by_class: [int_rest, float_rest, PRegSet::empty()],
+        scratch_by_class: [None, None, None],
+        fixed_stack_slots: Vec::new(),
+    }
 }
 
 /// Registers a call may destroy under AAPCS64 (and our `fast` convention): `x0`–`x17`

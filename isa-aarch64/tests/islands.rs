@@ -4,7 +4,8 @@
 //! check does not trust our own encoder or patcher.
 
 use atoll_codegen::buffer::{
-    CodeOffset, MachBuffer, MachBufferFinalized, Reloc, RelocRecord, TextSectionBuilder, TextSectionOptions,
+    CodeOffset, MachBuffer, MachBufferFinalized, Reloc, RelocRecord, TextSectionBuilder,
+    TextSectionOptions,
 };
 use atoll_codegen::testing::{disassemble, DisasmArch};
 use atoll_isa_aarch64::emit::branch::{enc_bl, enc_cbz, NOP};
@@ -31,7 +32,13 @@ fn insn_at(bytes: &[u8], off: CodeOffset) -> (String, Option<CodeOffset>) {
 /// Write `n` bytes of `nop`s, asking for islands every 64 KiB.
 fn filler(b: &mut MachBuffer<LabelUse>, n: CodeOffset) {
     const CHUNK: CodeOffset = 64 * 1024;
-    let chunk: Vec<u8> = NOP.to_le_bytes().iter().copied().cycle().take(CHUNK as usize).collect();
+    let chunk: Vec<u8> = NOP
+        .to_le_bytes()
+        .iter()
+        .copied()
+        .cycle()
+        .take(CHUNK as usize)
+        .collect();
     let mut left = n;
     while left > 0 {
         let len = left.min(CHUNK);
@@ -118,11 +125,25 @@ fn branch19_beyond_128_mib_is_promoted_twice() {
     assert!(v2 - v1 > MIB, "the long veneer is in a later island");
     let veneer = disassemble(DisasmArch::Aarch64, &f.data[v2 as usize..v2 as usize + 16]).unwrap();
     let texts: Vec<&str> = veneer.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts[1..], ["ldrsw x17, [x16]", "add x16, x16, x17", "br x16"]);
+    assert_eq!(
+        texts[1..],
+        ["ldrsw x17, [x16]", "add x16, x16, x17", "br x16"]
+    );
     assert!(texts[0].starts_with("adr x16"), "{}", texts[0]);
-    let word = i32::from_le_bytes(f.data[v2 as usize + 16..v2 as usize + 20].try_into().unwrap());
-    assert_eq!((v2 + 16) as i64 + word as i64, t as i64, "long veneer reaches the target");
-    assert_eq!(f.stats.veneers_by_kind, vec![("Branch19".to_string(), 1), ("Branch26".to_string(), 1)]);
+    let word = i32::from_le_bytes(
+        f.data[v2 as usize + 16..v2 as usize + 20]
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(
+        (v2 + 16) as i64 + word as i64,
+        t as i64,
+        "long veneer reaches the target"
+    );
+    assert_eq!(
+        f.stats.veneers_by_kind,
+        vec![("Branch19".to_string(), 1), ("Branch26".to_string(), 1)]
+    );
 }
 
 #[test]
@@ -134,7 +155,12 @@ fn hundred_calls_near_one_island_share_one_veneer() {
     let mut caller = Vec::new();
     let mut relocs = Vec::new();
     for i in 0..10 {
-        relocs.push(RelocRecord { offset: i * 4, kind: Reloc::Arm64Call, target_func: n - 1, addend: 0 });
+        relocs.push(RelocRecord {
+            offset: i * 4,
+            kind: Reloc::Arm64Call,
+            target_func: n - 1,
+            addend: 0,
+        });
         caller.extend_from_slice(&enc_bl(0).to_le_bytes());
     }
     caller.extend_from_slice(&0xd65f_03c0u32.to_le_bytes()); // ret
@@ -144,7 +170,12 @@ fn hundred_calls_near_one_island_share_one_veneer() {
     b.append(10, &vec![0u8; 130 << 20], &[], 4).unwrap();
     b.append(11, &0xd65f_03c0u32.to_le_bytes(), &[], 4).unwrap();
     let t = b.finish().unwrap();
-    assert_eq!(t.stats.veneers_by_kind, vec![("Branch26".to_string(), 1)], "{:?}", t.stats);
+    assert_eq!(
+        t.stats.veneers_by_kind,
+        vec![("Branch26".to_string(), 1)],
+        "{:?}",
+        t.stats
+    );
     assert_eq!(t.stats.shared_veneer_uses, 99);
     assert_eq!(t.stats.relocations_left, 0);
     let target = t.function_offsets[11];
@@ -157,8 +188,19 @@ fn hundred_calls_near_one_island_share_one_veneer() {
 
 #[test]
 fn force_veneers_on_a_small_module() {
-    let mut b = TextSectionBuilder::<LabelUse>::new(2, TextSectionOptions { force_veneers: true, ..Default::default() });
-    let relocs = [RelocRecord { offset: 0, kind: Reloc::Arm64Call, target_func: 1, addend: 0 }];
+    let mut b = TextSectionBuilder::<LabelUse>::new(
+        2,
+        TextSectionOptions {
+            force_veneers: true,
+            ..Default::default()
+        },
+    );
+    let relocs = [RelocRecord {
+        offset: 0,
+        kind: Reloc::Arm64Call,
+        target_func: 1,
+        addend: 0,
+    }];
     let mut f0 = enc_bl(0).to_le_bytes().to_vec();
     f0.extend_from_slice(&0xd65f_03c0u32.to_le_bytes());
     b.append(0, &f0, &relocs, 16).unwrap();

@@ -15,6 +15,7 @@
 
 #![deny(rust_2018_idioms)]
 
+pub mod abi;
 pub mod emit;
 pub mod imms;
 pub mod inst;

@@ -7,9 +7,11 @@
 //! is reported as one `error: internal error` line, with the backtrace only when
 //! `RUST_BACKTRACE` is set.
 
+mod cat;
 mod error;
 mod settings;
 mod target_args;
+mod test;
 
 pub use error::CliError;
 pub use target_args::TargetArgs;
@@ -34,11 +36,17 @@ struct Cli {
 enum Command {
     /// List the shared and ISA settings with their values and docs.
     Settings(settings::Options),
+    /// Parse CLIF files and print their functions.
+    Cat(cat::Options),
+    /// Run filetests (files or directories of `.clif` files).
+    Test(test::Options),
 }
 
 fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Settings(opts) => settings::run(&opts),
+        Command::Cat(opts) => cat::run(&opts),
+        Command::Test(opts) => test::run(&opts),
     }
 }
 

@@ -40,9 +40,19 @@ impl<L: IslandIsa> MachBuffer<L> {
     /// uses, constants and trap stubs they add) can be written.
     pub fn island_needed(&self, distance: CodeOffset) -> bool {
         match self.fixups.min_deadline() {
-            Some(d) => self.cur_offset().saturating_add(distance).saturating_add(self.worst_case_island_size()) > d,
+            Some(d) => {
+                self.cur_offset()
+                    .saturating_add(distance)
+                    .saturating_add(self.worst_case_island_size())
+                    > d
+            }
             None => false,
         }
+    }
+
+    /// Forward range of the pending use with the soonest deadline.
+    pub fn soonest_range(&self) -> Option<CodeOffset> {
+        self.fixups.soonest_kind().map(|k| k.max_pos_range())
     }
 
     /// [`Self::island_needed`], also true when a use of `kind` written within `distance`
@@ -80,6 +90,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     fn emit_island_inner(&mut self, distance: CodeOffset, final_island: bool, may_jump: bool) {
+        self.apply_bound();
         self.apply_known_uses();
         if self.fixups.min_deadline().is_none()
             && self.deferred_traps.len() == 0
@@ -88,7 +99,10 @@ impl<L: IslandIsa> MachBuffer<L> {
             return;
         }
         let start = self.cur_offset();
-        let ends_in_jump = self.latest_branches.last().is_some_and(|b| b.end == start && b.inverted.is_none())
+        let ends_in_jump = self
+            .latest_branches
+            .last()
+            .is_some_and(|b| b.end == start && b.inverted.is_none())
             && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
         self.latest_branches.clear();
         self.labels_at_tail.clear();
@@ -116,10 +130,14 @@ impl<L: IslandIsa> MachBuffer<L> {
                 CodeOffset::MAX
             } else {
                 self.cur_offset()
-                    .saturating_add(tail_bytes + self.island_base_size() + self.fixups.veneer_bytes())
+                    .saturating_add(
+                        tail_bytes + self.island_base_size() + self.fixups.veneer_bytes(),
+                    )
                     .saturating_add(distance)
             };
-            let Some(f) = self.fixups.pop_due(threshold) else { break };
+            let Some(f) = self.fixups.pop_due(threshold) else {
+                break;
+            };
             self.handle_fixup(f, final_island, &local, &mut after);
         }
 
@@ -128,6 +146,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             self.pad_to(L::INSN_ALIGN);
             for (l, code) in traps {
                 self.labels.bind(l, self.cur_offset());
+                self.resolve_pending_of(l);
                 self.add_trap(code);
                 L::write_trap(&mut self.data);
             }
@@ -135,6 +154,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         for (bytes, align, l) in self.constants.take_pool() {
             self.pad_to(align);
             self.labels.bind(l, self.cur_offset());
+            self.resolve_pending_of(l);
             self.data.extend_from_slice(&bytes);
         }
         self.pad_to(L::INSN_ALIGN);
@@ -147,7 +167,10 @@ impl<L: IslandIsa> MachBuffer<L> {
                 None if !final_island && f.deadline() >= self.cur_offset() => {
                     self.record_use(f.offset, f.label, f.kind, false);
                 }
-                None => self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset }),
+                None => self.set_error(BufferError::UnboundLabel {
+                    label: f.label,
+                    use_offset: f.offset,
+                }),
             }
         }
         let end = self.cur_offset();
@@ -163,9 +186,14 @@ impl<L: IslandIsa> MachBuffer<L> {
                 });
             }
         }
+        self.apply_bound();
         self.apply_known_uses();
         if end > start {
-            self.islands.push(IslandRecord { start, body_start, end });
+            self.islands.push(IslandRecord {
+                start,
+                body_start,
+                end,
+            });
             self.stats.islands += 1;
         }
         if cfg!(debug_assertions) && self.error.is_none() && !final_island {
@@ -192,17 +220,27 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     /// Patch `f`, give it a veneer, or leave it for after the island's own labels.
-    fn handle_fixup(&mut self, f: Fixup<L>, final_island: bool, local: &HashSet<MachLabel>, after: &mut Vec<Fixup<L>>) {
+    fn handle_fixup(
+        &mut self,
+        f: Fixup<L>,
+        final_island: bool,
+        local: &HashSet<MachLabel>,
+        after: &mut Vec<Fixup<L>>,
+    ) {
         let target = self.labels.resolve(f.label);
         let lo = self.labels.own_offset(target);
         match lo {
-            Some(lo) if in_range(f.kind, f.offset, lo) && (!f.force_veneer || !f.kind.supports_veneer()) => {
+            Some(lo)
+                if in_range(f.kind, f.offset, lo)
+                    && (!f.force_veneer || !f.kind.supports_veneer()) =>
+            {
                 self.patch_use(f.offset, f.kind, lo)
             }
             _ if local.contains(&target) => after.push(f),
-            None if final_island => {
-                self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset })
-            }
+            None if final_island => self.set_error(BufferError::UnboundLabel {
+                label: f.label,
+                use_offset: f.offset,
+            }),
             _ if f.kind.supports_veneer() => self.use_veneer(f, target),
             Some(lo) => self.out_of_range(&f, lo),
             None => after.push(f),

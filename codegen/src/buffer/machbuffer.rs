@@ -6,12 +6,12 @@ use std::collections::{HashMap, HashSet};
 use smallvec::SmallVec;
 
 use super::constants::{normalize_align, ConstantId, ConstantPool};
-use super::fixups::{FixupId, FixupQueue};
+use super::fixups::{FixupId, FixupQueue, FixupState};
 use super::labels::LabelTable;
 use super::peephole::BranchRecord;
 use super::records::{
-    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc, MachSrcLoc,
-    MachTrap,
+    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc,
+    MachSrcLoc, MachTrap,
 };
 use super::traps::DeferredTraps;
 use super::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc, RelocTarget};
@@ -26,8 +26,8 @@ pub struct MachBuffer<L: IslandIsa> {
     pub(super) data: Vec<u8>,
     pub(super) labels: LabelTable,
     pub(super) fixups: FixupQueue<L>,
-    /// Uses of labels that were already bound and in range when used; patched once
-    /// their bytes exist (at the next island or at finish). In emission order.
+    /// Patches decided by an island for bytes not written yet (an emitter that placed
+    /// an island between a use and its bytes); applied once the bytes exist.
     pub(super) known_uses: Vec<(CodeOffset, L, CodeOffset)>,
     /// The most recent label use: offset and fixup (None if it was a known use).
     pub(super) last_use: Option<(CodeOffset, L, MachLabel, Option<FixupId>)>,
@@ -162,22 +162,10 @@ impl<L: IslandIsa> MachBuffer<L> {
         self.labels.bind(l, cur);
         self.labels_at_tail.push(l);
         self.optimize_branches();
+        self.resolve_pending_of(l);
         self.debug_check();
         // Post-invariant: `l` is bound at or before the old current offset; the
         // deadline invariant still holds (peepholes only shrink the code).
-    }
-
-    /// Offset below which no label can move or be aliased any more.
-    pub(super) fn stable_limit(&self) -> CodeOffset {
-        let cur = self.cur_offset();
-        let mut limit = cur;
-        if let Some(b) = self.latest_branches.first() {
-            limit = limit.min(b.start);
-        }
-        if self.labels_at_tail_off == cur && !self.labels_at_tail.is_empty() {
-            limit = limit.min(cur);
-        }
-        limit
     }
 
     /// Record a use of `l` of kind `kind` at `off` (the bytes may come right after).
@@ -197,25 +185,89 @@ impl<L: IslandIsa> MachBuffer<L> {
         // Post-invariant: as for `use_label_at_offset`.
     }
 
-    pub(super) fn record_use(&mut self, off: CodeOffset, l: MachLabel, kind: L, force: bool) -> Option<FixupId> {
+    pub(super) fn record_use(
+        &mut self,
+        off: CodeOffset,
+        l: MachLabel,
+        kind: L,
+        force: bool,
+    ) -> Option<FixupId> {
         if !self.labels.is_valid(l) {
             self.set_error(BufferError::InvalidLabel { label: l });
             return None;
         }
         if !force {
             if let Some(lo) = self.labels.offset(l) {
-                if lo < self.stable_limit() && in_range(kind, off, lo) {
-                    self.known_uses.push((off, kind, lo));
-                    self.last_use = Some((off, kind, l, None));
-                    return None;
+                if in_range(kind, off, lo) {
+                    let id = self.fixups.push_bound(off, l, kind);
+                    // Its offset may still move back with a peephole, which keeps the
+                    // use in reach; an alias could not, so the label gets none.
+                    self.labels.pin(self.labels.resolve(l));
+                    self.last_use = Some((off, kind, l, Some(id)));
+                    return Some(id);
                 }
             }
         }
         let local = self.local_labels.contains(&self.labels.resolve(l));
-        let chain = if kind.supports_veneer() && !local { self.chain_size(kind) } else { 0 };
+        let chain = if kind.supports_veneer() && !local {
+            self.chain_size(kind)
+        } else {
+            0
+        };
         let id = self.fixups.push(off, l, kind, force, chain);
         self.last_use = Some((off, kind, l, Some(id)));
         Some(id)
+    }
+
+    /// `l` was just bound (or placed by an island): its pending uses that now reach
+    /// it leave the deadline heap for the bound list.
+    pub(super) fn resolve_pending_of(&mut self, l: MachLabel) {
+        let Some(lo) = self.labels.offset(l) else {
+            return;
+        };
+        let mut pinned = false;
+        for id in self.fixups.take_pending_of(l) {
+            let f = self.fixups.get(id);
+            if !f.force_veneer && in_range(f.kind, f.offset, lo) {
+                self.fixups.bind(id);
+                pinned = true;
+            }
+        }
+        if pinned {
+            self.labels.pin(self.labels.resolve(l));
+        }
+    }
+
+    /// Patch every bound use whose bytes exist, with its label's offset now.
+    pub(super) fn apply_bound(&mut self) {
+        let len = self.cur_offset();
+        for id in self.fixups.take_bound() {
+            let f = *self.fixups.get(id);
+            if f.state != FixupState::Bound {
+                continue;
+            }
+            match self.labels.offset(f.label) {
+                Some(lo) if in_range(f.kind, f.offset, lo) => {
+                    let end = f.offset + f.kind.patch_size();
+                    if end <= len {
+                        f.kind.patch(
+                            &mut self.data[f.offset as usize..end as usize],
+                            f.offset,
+                            lo,
+                        );
+                        self.fixups.set_done(id);
+                    } else {
+                        self.fixups.keep_bound(id);
+                    }
+                }
+                // Pinning keeps bound labels in reach; should that ever fail, the use
+                // simply becomes pending again.
+                _ => {
+                    self.fixups.set_done(id);
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
+            }
+        }
     }
 
     /// Worst-case bytes of the veneer chain starting at a use of `kind`.
@@ -292,7 +344,12 @@ impl<L: IslandIsa> MachBuffer<L> {
     /// Record a relocation at the current offset.
     pub fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
         let offset = self.cur_offset();
-        self.relocs.push(MachReloc { offset, kind, target, addend });
+        self.relocs.push(MachReloc {
+            offset,
+            kind,
+            target,
+            addend,
+        });
     }
 
     /// Record that the instruction about to be written traps with `code`.
@@ -365,12 +422,16 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub fn try_finish(mut self) -> Result<MachBufferFinalized, BufferError> {
         self.end_srcloc();
         self.finish_island();
+        self.apply_bound();
         self.apply_known_uses();
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let mut veneers: Vec<(String, u64)> =
-            self.veneers_by_kind.iter().map(|(k, n)| (format!("{k:?}"), *n)).collect();
+        let mut veneers: Vec<(String, u64)> = self
+            .veneers_by_kind
+            .iter()
+            .map(|(k, n)| (format!("{k:?}"), *n))
+            .collect();
         veneers.sort();
         self.stats.veneers_by_kind = veneers;
         Ok(MachBufferFinalized {
@@ -408,7 +469,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         let mut end = cur + L::JUMP_SIZE + (L::ALIGN - 1);
         let mut seen = HashSet::new();
         let local = &self.local_labels;
-        for f in self.fixups.live_sorted() {
+        for f in self.fixups.pending_sorted() {
             let d = f.deadline();
             if let Some(lo) = self.labels.offset(f.label) {
                 if in_range(f.kind, f.offset, lo) && !f.force_veneer {
@@ -419,9 +480,17 @@ impl<L: IslandIsa> MachBuffer<L> {
                 if seen.insert((self.labels.resolve(f.label), f.kind)) {
                     end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
                 }
-                assert!(end <= d, "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}", f.offset);
+                assert!(
+                    end <= d,
+                    "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}",
+                    f.offset
+                );
             } else {
-                assert!(whole_end <= d, "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}", f.offset);
+                assert!(
+                    whole_end <= d,
+                    "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}",
+                    f.offset
+                );
             }
         }
     }
@@ -433,7 +502,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         if self.labels_at_tail_off == self.cur_offset() {
             for l in &self.labels_at_tail {
-                assert_eq!(self.labels.own_offset(*l), Some(self.labels_at_tail_off), "label at tail moved");
+                assert_eq!(
+                    self.labels.own_offset(*l),
+                    Some(self.labels_at_tail_off),
+                    "label at tail moved"
+                );
             }
         }
     }

@@ -56,10 +56,12 @@ pub use island_isa::IslandIsa;
 pub use label_use::{CodeOffset, LabelUse};
 pub use machbuffer::MachBuffer;
 pub use records::{
-    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc, MachSrcLoc, MachTrap,
+    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc,
+    MachSrcLoc, MachTrap,
 };
 pub use reloc::{Addend, Reloc};
 pub use sink::{CodeSink, MachLabel, RelocTarget};
 pub use text_section::{
-    RelocRecord, TextSection, TextSectionBuilder, TextSectionError, TextSectionOptions, TextSectionStats,
+    RelocRecord, TextSection, TextSectionBuilder, TextSectionError, TextSectionOptions,
+    TextSectionStats,
 };

@@ -13,6 +13,10 @@ use core::fmt;
 use super::records::{BufferError, IslandRecord};
 use super::{Addend, CodeOffset, IslandIsa, MachBuffer, MachLabel, Reloc};
 
+/// How far ahead an island between functions resolves uses, as a fraction of the
+/// reach of the use that forced it.
+const ISLAND_HORIZON_DIVISOR: CodeOffset = 64;
+
 /// Options of the builder (the last two exist for tests: they make islands and veneers
 /// appear in small modules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,7 +83,12 @@ pub enum TextSectionError {
     /// A function was never appended.
     NotAppended { func: u32 },
     /// A call's relocation has no PC-relative label-use kind on this ISA.
-    UnsupportedReloc { func: u32, offset: CodeOffset, kind: Reloc, addend: Addend },
+    UnsupportedReloc {
+        func: u32,
+        offset: CodeOffset,
+        kind: Reloc,
+        addend: Addend,
+    },
     /// A call's patched field lies outside its function's bytes.
     RelocOutsideFunction { func: u32, offset: CodeOffset },
     /// A call that cannot reach its target even through veneers.
@@ -123,12 +132,21 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
     pub fn new(num_funcs: u32, opts: TextSectionOptions) -> Self {
         let mut buf = MachBuffer::new();
         buf.get_labels(num_funcs as usize);
-        TextSectionBuilder { buf, opts, num_funcs, offsets: vec![None; num_funcs as usize], call_fixups: 0 }
+        TextSectionBuilder {
+            buf,
+            opts,
+            num_funcs,
+            offsets: vec![None; num_funcs as usize],
+            call_fixups: 0,
+        }
     }
 
     fn check_func(&self, func: u32) -> Result<(), TextSectionError> {
         if func >= self.num_funcs {
-            return Err(TextSectionError::NoSuchFunction { func, num_funcs: self.num_funcs });
+            return Err(TextSectionError::NoSuchFunction {
+                func,
+                num_funcs: self.num_funcs,
+            });
         }
         Ok(())
     }
@@ -157,8 +175,14 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
                 addend: r.addend,
             };
             let kind = L::from_reloc(r.kind, r.addend).ok_or_else(unsupported)?;
-            if r.offset.checked_add(kind.patch_size()).is_none_or(|end| end > bytes.len() as CodeOffset) {
-                return Err(TextSectionError::RelocOutsideFunction { func: func_index, offset: r.offset });
+            if r.offset
+                .checked_add(kind.patch_size())
+                .is_none_or(|end| end > bytes.len() as CodeOffset)
+            {
+                return Err(TextSectionError::RelocOutsideFunction {
+                    func: func_index,
+                    offset: r.offset,
+                });
             }
             chains += self.buf.chain_size(kind);
             uses.push((r.offset, MachLabel(r.target_func), kind));
@@ -169,7 +193,14 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
             .saturating_add(self.opts.padding_between_functions)
             .saturating_add(chains);
         if self.buf.island_needed(distance) {
-            self.buf.emit_island_at_boundary(distance);
+            // Look further ahead than this one function, or islands would come after
+            // nearly every function: 1/64 of the soonest use's reach costs at most that
+            // fraction of forward calls an early veneer, and makes islands rare.
+            let horizon = self
+                .buf
+                .soonest_range()
+                .map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
+            self.buf.emit_island_at_boundary(distance.max(horizon));
         }
         self.buf.align_to(align);
         let start = self.buf.cur_offset();
@@ -195,7 +226,10 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
         if let Some(func) = self.offsets.iter().position(Option::is_none) {
             return Err(TextSectionError::NotAppended { func: func as u32 });
         }
-        let f = self.buf.try_finish().map_err(TextSectionError::Unresolvable)?;
+        let f = self
+            .buf
+            .try_finish()
+            .map_err(TextSectionError::Unresolvable)?;
         let stats = TextSectionStats {
             functions: self.num_funcs as u64,
             call_fixups: self.call_fixups,

@@ -18,7 +18,6 @@ impl DeferredTraps {
         self.pending.len()
     }
 
-
     pub(crate) fn take(&mut self) -> Vec<(MachLabel, TrapCode)> {
         std::mem::take(&mut self.pending)
     }

@@ -25,7 +25,10 @@ impl DomTree {
     /// lists `succs[node]`. Successor indices `>= n` are ignored (the verifier reports
     /// them separately).
     pub fn compute(n: usize, entry: usize, succs: &[Vec<u32>]) -> DomTree {
-        let mut tree = DomTree { rpo_number: vec![UNREACHABLE; n], idom: vec![None; n] };
+        let mut tree = DomTree {
+            rpo_number: vec![UNREACHABLE; n],
+            idom: vec![None; n],
+        };
         if entry >= n {
             return tree;
         }
@@ -149,15 +152,27 @@ mod tests {
         let cases: &[(&[&[u32]], &[Option<usize>])] = &[
             (&[&[]], &[None]),
             // Diamond 0 -> 1,2 -> 3.
-            (&[&[1, 2], &[3], &[3], &[]], &[None, Some(0), Some(0), Some(0)]),
+            (
+                &[&[1, 2], &[3], &[3], &[]],
+                &[None, Some(0), Some(0), Some(0)],
+            ),
             // Loop 0 -> 1 -> 2 -> 1, 2 -> 3.
-            (&[&[1], &[2], &[1, 3], &[]], &[None, Some(0), Some(1), Some(2)]),
+            (
+                &[&[1], &[2], &[1, 3], &[]],
+                &[None, Some(0), Some(1), Some(2)],
+            ),
             // Unreachable node 2, and an edge out of range.
             (&[&[1], &[9], &[1]], &[None, Some(0), None]),
             // Irreducible: 0 -> 1,2; 1 <-> 2; 2 -> 3.
-            (&[&[1, 2], &[2], &[1, 3], &[]], &[None, Some(0), Some(0), Some(2)]),
+            (
+                &[&[1, 2], &[2], &[1, 3], &[]],
+                &[None, Some(0), Some(0), Some(2)],
+            ),
             // A 3 <-> 4 cycle entered from three places.
-            (&[&[1, 2], &[3], &[4, 5], &[4], &[3], &[4]], &[None, Some(0), Some(0), Some(0), Some(0), Some(2)]),
+            (
+                &[&[1, 2], &[3], &[4, 5], &[4], &[3], &[4]],
+                &[None, Some(0), Some(0), Some(0), Some(0), Some(2)],
+            ),
         ];
         for (succs, want) in cases {
             let succs: Vec<Vec<u32>> = succs.iter().map(|s| s.to_vec()).collect();

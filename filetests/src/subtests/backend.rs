@@ -1,7 +1,9 @@
 //! `test compile` and `test run`: delegated to the environment's backends, once per
-//! target of the file. Until a backend exists the environment reports a skip.
+//! usable target of the file. Until a backend exists the environment reports a skip.
+//! Targets this build cannot test are left out; when none is left the subtest is
+//! skipped with the reason.
 
-use crate::env::HookError;
+use crate::env::{HookError, TargetDesc};
 use crate::subtest::{Context, Outcome, Subtest, SubtestResult};
 
 /// The `compile` subtest; with the `precise-output` option the printed machine code
@@ -11,8 +13,21 @@ pub struct Compile;
 /// The `run` subtest: executes each function's `; run:` lines.
 pub struct Run;
 
-fn no_target() -> SubtestResult {
-    Outcome::Skipped("no `target` line in file".into()).into()
+/// The targets to test on, or the skip that says why there are none.
+fn usable_targets<'a>(ctx: &Context<'a>) -> Result<Vec<&'a TargetDesc>, SubtestResult> {
+    let usable: Vec<_> = ctx
+        .targets
+        .iter()
+        .filter(|t| t.unavailable.is_none())
+        .collect();
+    if !usable.is_empty() {
+        return Ok(usable);
+    }
+    let reason = match ctx.targets.iter().find_map(|t| t.unavailable.clone()) {
+        Some(reason) => reason,
+        None => "no `target` line in file".into(),
+    };
+    Err(Outcome::Skipped(reason).into())
 }
 
 fn hook_failure(e: HookError) -> SubtestResult {
@@ -32,12 +47,13 @@ impl Subtest for Compile {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if ctx.targets.is_empty() {
-            return no_target();
-        }
+        let targets = match usable_targets(ctx) {
+            Ok(t) => t,
+            Err(skip) => return skip,
+        };
         let precise = ctx.test.options.iter().any(|o| o == "precise-output");
         let mut outputs = Vec::new();
-        for target in ctx.targets {
+        for target in targets {
             for func in &file.functions {
                 match ctx.env.compile(target, func, &ctx.test.options) {
                     Ok(text) => outputs.push((func, text)),
@@ -62,10 +78,11 @@ impl Subtest for Run {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if ctx.targets.is_empty() {
-            return no_target();
-        }
-        for target in ctx.targets {
+        let targets = match usable_targets(ctx) {
+            Ok(t) => t,
+            Err(skip) => return skip,
+        };
+        for target in targets {
             for func in &file.functions {
                 if let Err(e) = ctx.env.run(target, func) {
                     return hook_failure(e);

@@ -41,13 +41,21 @@ fn expected_errors<'a>(source: &'a str, func: &'a TestFunction) -> Vec<Expected<
         .entity_comments
         .iter()
         .filter_map(|(entity, c)| {
-            directive(&c.text, "error:").map(|fragment| Expected { at: Some(*entity), fragment, line: c.line })
+            directive(&c.text, "error:").map(|fragment| Expected {
+                at: Some(*entity),
+                fragment,
+                line: c.line,
+            })
         })
         .collect();
     let block = comment_block_after(source, func.end_line);
     for (i, line) in source.lines().enumerate().skip(block.start).take(block.len) {
         if let Some(fragment) = directive(line, "error:") {
-            out.push(Expected { at: None, fragment, line: crate::header::line_number(i) });
+            out.push(Expected {
+                at: None,
+                fragment,
+                line: crate::header::line_number(i),
+            });
         }
     }
     out
@@ -64,8 +72,13 @@ fn compare(expected: &[Expected<'_>], reported: &[VerifierError]) -> Vec<String>
         }
     }
     for (exp, _) in expected.iter().zip(&used).filter(|(_, u)| !**u) {
-        let at = exp.at.map_or_else(|| "the function".to_string(), |e| e.to_string());
-        problems.push(format!("line {}: expected an error at {at} containing `{}`", exp.line, exp.fragment));
+        let at = exp
+            .at
+            .map_or_else(|| "the function".to_string(), |e| e.to_string());
+        problems.push(format!(
+            "line {}: expected an error at {at} containing `{}`",
+            exp.line, exp.fragment
+        ));
     }
     problems
 }

@@ -73,8 +73,8 @@ pub fn enc_alu_rrr(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm:
         ALUOp::Lsr => dp2(0b001001),
         ALUOp::Asr => dp2(0b001010),
         ALUOp::Ror => dp2(0b001011),
+        // 64-bit only: the size is ignored (see `ALUOp::SMulH`).
         ALUOp::SMulH | ALUOp::UMulH => {
-            assert!(size.is64(), "smulh/umulh are 64-bit only");
             let u = (op == ALUOp::UMulH) as u32;
             0x9b40_0000 | (u << 23) | (hw_enc_zr(rm) << 16) | (31 << 10) | (hw_enc_zr(rn) << 5) | rd_zr(rd)
         }

@@ -11,6 +11,9 @@ pub mod args;
 mod gen;
 mod operands;
 mod print;
+mod validate;
+
+pub use validate::InstError;
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
@@ -51,9 +54,9 @@ pub enum ALUOp {
     Ror,
     SDiv,
     UDiv,
-    /// High 64 bits of the signed 128-bit product (64-bit only).
+    /// High 64 bits of the signed 128-bit product (always 64-bit: the size is ignored).
     SMulH,
-    /// High 64 bits of the unsigned 128-bit product (64-bit only).
+    /// High 64 bits of the unsigned 128-bit product (always 64-bit: the size is ignored).
     UMulH,
 }
 
@@ -64,9 +67,9 @@ pub enum ALUOp3 {
     MAdd,
     /// `rd = ra - rn * rm` (`mneg` when `ra` is `xzr`).
     MSub,
-    /// `xd = xa + sext(wn) * sext(wm)` (size must be 64).
+    /// `xd = xa + sext(wn) * sext(wm)` (always 64-bit: the size is ignored).
     SMAddL,
-    /// `xd = xa + zext(wn) * zext(wm)` (size must be 64).
+    /// `xd = xa + zext(wn) * zext(wm)` (always 64-bit: the size is ignored).
     UMAddL,
 }
 

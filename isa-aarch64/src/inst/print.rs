@@ -202,18 +202,22 @@ impl Inst {
     /// The instruction in assembler syntax.
     pub fn print(&self) -> String {
         match self {
-            Inst::AluRRR { op, size, rd, rn, rm } => with_dest(*op, *size, *rd, format!("{}, {}", ireg(*rn, *size), ireg(*rm, *size))),
+            Inst::AluRRR { op, size, rd, rn, rm } => {
+                let size = if matches!(op, ALUOp::SMulH | ALUOp::UMulH) { OperandSize::Size64 } else { *size };
+                with_dest(*op, size, *rd, format!("{}, {}", ireg(*rn, size), ireg(*rm, size)))
+            }
             Inst::AluRRRR { op, size, rd, rn, rm, ra } => {
-                let (name, srcs) = match op {
-                    ALUOp3::MAdd | ALUOp3::MSub => ([("madd", "mul"), ("msub", "mneg")][(*op == ALUOp3::MSub) as usize], *size),
-                    ALUOp3::SMAddL => (("smaddl", "smull"), OperandSize::Size32),
-                    ALUOp3::UMAddL => (("umaddl", "umull"), OperandSize::Size32),
+                let (name, size, srcs) = match op {
+                    ALUOp3::MAdd => (("madd", "mul"), *size, *size),
+                    ALUOp3::MSub => (("msub", "mneg"), *size, *size),
+                    ALUOp3::SMAddL => (("smaddl", "smull"), OperandSize::Size64, OperandSize::Size32),
+                    ALUOp3::UMAddL => (("umaddl", "umull"), OperandSize::Size64, OperandSize::Size32),
                 };
-                let head = format!("{}, {}, {}", ireg(rd.to_reg(), *size), ireg(*rn, srcs), ireg(*rm, srcs));
+                let head = format!("{}, {}, {}", ireg(rd.to_reg(), size), ireg(*rn, srcs), ireg(*rm, srcs));
                 if is_zero_reg(*ra) {
                     format!("{} {head}", name.1)
                 } else {
-                    format!("{} {head}, {}", name.0, ireg(*ra, *size))
+                    format!("{} {head}, {}", name.0, ireg(*ra, size))
                 }
             }
             Inst::AluRRImm12 { op, size, rd, rn, imm12 } => {

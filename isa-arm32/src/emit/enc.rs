@@ -23,6 +23,16 @@ pub const ADD_PC_PC_IP: u32 = 0xe08f_f00c;
 /// `vmrs APSR_nzcv, fpscr`.
 pub const VMRS_APSR: u32 = 0xeef1_fa10;
 
+/// `vmrs r0, fpscr`; the core register goes in bits 15..12.
+pub const VMRS_FPSCR: u32 = 0xeef1_0a10;
+
+/// `vmsr fpscr, r0`; the core register goes in bits 15..12.
+pub const VMSR_FPSCR: u32 = 0xeee1_0a10;
+
+/// The condition field of the unconditional instruction space (ARMv8 `vrint*`,
+/// `vmaxnm`, ...).
+pub const COND_NV: u32 = 0b1111;
+
 /// `b`/`bl` (`link`) with condition `cond_31_28` and word offset `imm24`.
 pub fn b(cond_31_28: u32, link: bool, imm24: u32) -> u32 {
     (cond_31_28 << 28) | (0b101 << 25) | ((link as u32) << 24) | (imm24 & 0x00ff_ffff)

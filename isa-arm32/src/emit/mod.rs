@@ -34,9 +34,21 @@ pub struct EmitState {}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
+    // `state` is threaded through for the other ISAs' sake; A32 keeps none yet.
+    #[allow(clippy::only_used_in_recursion)]
     pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
-        let _ = state;
         match self {
+            // Sequences of ordinary instructions.
+            Inst::SpLoad { rt, class, offset } => {
+                for i in Inst::gen_load_sp(*rt, *class, *offset) {
+                    i.emit(sink, state);
+                }
+            }
+            Inst::SpStore { rt, class, offset } => {
+                for i in Inst::gen_store_sp(*rt, *class, *offset) {
+                    i.emit(sink, state);
+                }
+            }
             Inst::Alu { .. }
             | Inst::Cmp { .. }
             | Inst::Mov { .. }
@@ -62,6 +74,11 @@ impl Inst {
             | Inst::FpuCvt { .. }
             | Inst::FpuMovImm { .. }
             | Inst::FpuCSel { .. }
+            | Inst::FpuCvtToIntRound { .. }
+            | Inst::FpuRound { .. }
+            | Inst::FpuMinMaxNm { .. }
+            | Inst::FpscrRead { .. }
+            | Inst::FpscrWrite { .. }
             | Inst::MovToFpu { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }

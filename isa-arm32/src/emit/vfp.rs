@@ -3,7 +3,7 @@
 use atoll_codegen::buffer::CodeSink;
 
 use super::enc;
-use crate::inst::{FpSize, FpuCvt, FpuOp1, FpuOp2, Inst, VfpAMode};
+use crate::inst::{FpSize, FpuCvt, FpuOp1, FpuOp2, Inst, RoundMode, VfpAMode};
 use crate::label_use::LabelUse;
 use crate::regs::{dreg_num, rreg_num, sreg_num};
 use atoll_codegen::machinst::Reg;
@@ -111,6 +111,59 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
             enc::vfp_other(al, opc2, d, vnum(*rn, s), d, m, d, *signal_nan as u32, 1)
         }
         Inst::FpuToFlags => enc::VMRS_APSR,
+        Inst::FpscrRead { rd } => enc::VMRS_FPSCR | (rreg_num(rd.to_reg()) << 12),
+        Inst::FpscrWrite { rn } => enc::VMSR_FPSCR | (rreg_num(*rn) << 12),
+        Inst::FpuCvtToIntRound {
+            signed,
+            size,
+            rd,
+            rm,
+        } => {
+            // As `vcvt` to an integer with bit 7 clear (round by FPSCR, not to zero).
+            let (d, opc2) = (size.is_double(), if *signed { 0b1101 } else { 0b1100 });
+            enc::vfp_other(
+                al,
+                opc2,
+                d,
+                sreg_num(rd.to_reg()),
+                false,
+                vnum(*rm, *size),
+                d,
+                0,
+                1,
+            )
+        }
+        Inst::FpuRound { mode, size, rd, rm } => {
+            let (s, d) = (*size, size.is_double());
+            let (rd, rm) = (vnum(rd.to_reg(), s), vnum(*rm, s));
+            match mode {
+                // vrintz shares the conditional VFP space with vcvt (opc2 0110, bit 7 set).
+                RoundMode::Trunc => enc::vfp_other(al, 0b0110, d, rd, d, rm, d, 1, 1),
+                // vrintn/p/m: the unconditional space (cond field 1111), opc2 = 10:RM.
+                RoundMode::Nearest => enc::vfp_other(enc::COND_NV, 0b1001, d, rd, d, rm, d, 0, 1),
+                RoundMode::Ceil => enc::vfp_other(enc::COND_NV, 0b1010, d, rd, d, rm, d, 0, 1),
+                RoundMode::Floor => enc::vfp_other(enc::COND_NV, 0b1011, d, rd, d, rm, d, 0, 1),
+            }
+        }
+        Inst::FpuMinMaxNm {
+            max,
+            size,
+            rd,
+            rn,
+            rm,
+        } => {
+            let s = *size;
+            let (rd, rn, rm) = (vnum(rd.to_reg(), s), vnum(*rn, s), vnum(*rm, s));
+            enc::vfp_dp(
+                enc::COND_NV,
+                0b100,
+                s.is_double(),
+                rd,
+                rn,
+                rm,
+                (!*max) as u32,
+            )
+        }
         Inst::FpuCvt { op, rd, rm } => cvt(*op, rd.to_reg(), *rm),
         Inst::FpuMovImm {
             size,

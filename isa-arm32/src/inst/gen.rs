@@ -127,9 +127,11 @@ impl Inst {
         out
     }
 
-    /// Store `rt` of `class` to `[sp + offset]`; far offsets go through `ip`.
+    /// Store `rt` of `class` to `[sp + offset]`; far offsets go through `ip` (so `rt`
+    /// must not be `ip`, which is never allocated).
     pub fn gen_store_sp(rt: Reg, class: RegClass, offset: u32) -> SmallVec<[Inst; 4]> {
         let (base, off, mut out) = sp_base(class, offset);
+        debug_assert!(base != ip() || rt != ip(), "far store of ip through ip");
         out.push(match class {
             RegClass::Int => Inst::Store {
                 width: WordByte::Word,
@@ -178,7 +180,7 @@ fn off12(off: u32) -> Off12 {
 fn vfp_off(off: u32) -> VfpOff {
     // `sp_base` only returns word-aligned offsets up to 1020 for floats; spill slots
     // are word aligned.
-    debug_assert!(off % 4 == 0, "unaligned float spill offset {off}");
+    debug_assert!(off.is_multiple_of(4), "unaligned float spill offset {off}");
     VfpOff::maybe_from_i64((off & !3) as i64)
         .unwrap_or_else(|| unreachable!("offset {off} out of vldr range"))
 }

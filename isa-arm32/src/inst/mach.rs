@@ -6,9 +6,10 @@
 //! when they carry a virtual register.
 
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
+use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
     FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass,
-    Writable,
+    UnsupportedType, Writable,
 };
 
 use super::*;
@@ -96,9 +97,9 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
     v.add_clobbers(info.clobbers);
 }
 
-/// Largest encoding of any instruction except `JumpTable` (two words: `CSet`,
-/// `CondBr`, `TrapIf`, `LoadConst32`).
-const WORST_CASE_SIZE: CodeOffset = 8;
+/// Largest encoding of any instruction except `JumpTable`: `SpLoad`/`SpStore` at a
+/// far offset (three `add`s and the access).
+const WORST_CASE_SIZE: CodeOffset = 16;
 
 impl MachInst for Inst {
     type LabelUse = LabelUse;
@@ -174,6 +175,8 @@ impl MachInst for Inst {
                 amode_extra_uses(mem, v);
                 v.reg_def(rt);
             }
+            Inst::SpLoad { rt, .. } => v.reg_def(rt),
+            Inst::SpStore { rt, .. } => v.reg_use(rt),
             Inst::StoreHalf { rt, mem } => {
                 v.reg_use(rt);
                 amode_extra_uses(mem, v);
@@ -204,6 +207,17 @@ impl MachInst for Inst {
                 }
             }
             Inst::FpuToFlags => {}
+            Inst::FpscrRead { rd } => v.reg_def(rd),
+            Inst::FpscrWrite { rn } => v.reg_use(rn),
+            Inst::FpuCvtToIntRound { rd, rm, .. } | Inst::FpuRound { rd, rm, .. } => {
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
+            Inst::FpuMinMaxNm { rd, rn, rm, .. } => {
+                v.reg_use(rn);
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
             Inst::FpuCvt { rd, rm, .. } => {
                 v.reg_use(rm);
                 v.reg_def(rd);
@@ -338,6 +352,30 @@ impl MachInst for Inst {
         Inst::Nop
     }
 
+    /// Integers up to 32 bits take one core register; `i64` two and `i128` four (low
+    /// word first); floats one D register (an `f32` in its low half).
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        use RegClass::{Float, Int};
+        Ok(match ty {
+            Type::I8 | Type::I16 | Type::I32 => (&[Int], &[Type::I32]),
+            Type::I64 => (&[Int, Int], &[Type::I32, Type::I32]),
+            Type::I128 => (
+                &[Int, Int, Int, Int],
+                &[Type::I32, Type::I32, Type::I32, Type::I32],
+            ),
+            Type::F32 => (&[Float], &[Type::F32]),
+            Type::F64 => (&[Float], &[Type::F64]),
+        })
+    }
+
+    /// Moves and spills transfer a whole word or a whole D register.
+    fn canonical_type_for_rc(class: RegClass) -> Type {
+        match class {
+            RegClass::Int => Type::I32,
+            RegClass::Float | RegClass::Vector => Type::F64,
+        }
+    }
+
     /// A slot is one 4-byte word: integers take one, D registers two.
     fn spillslot_size(class: RegClass) -> usize {
         match class {
@@ -347,7 +385,7 @@ impl MachInst for Inst {
         }
     }
 
-    /// Every instruction but `JumpTable` fits in 8 bytes. A jump table takes
+    /// Every instruction but `JumpTable` fits in 16 bytes. A jump table takes
     /// `8 + 4 * targets.len()` bytes; its entries are `Branch24` uses with 32 MiB of
     /// reach, but a long table could push an earlier pending `Ldr12`/`Vldr8` literal
     /// past its range, so lowering keeps literal loads out of blocks ending in large
@@ -453,6 +491,20 @@ mod tests {
             },
         });
         assert_eq!(c.operands[0].as_fixed_nonallocatable(), sp().to_real());
+    }
+
+    #[test]
+    fn register_classes_per_type() {
+        assert_eq!(
+            Inst::rc_for_type(Type::I64).unwrap().0,
+            &[RegClass::Int, RegClass::Int]
+        );
+        assert_eq!(
+            Inst::rc_for_type(Type::F32).unwrap(),
+            (&[RegClass::Float][..], &[Type::F32][..])
+        );
+        assert_eq!(Inst::canonical_type_for_rc(RegClass::Int), Type::I32);
+        assert_eq!(Inst::canonical_type_for_rc(RegClass::Float), Type::F64);
     }
 
     #[test]

@@ -25,7 +25,7 @@
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
 use atoll_codegen::ir::TrapCode;
-use atoll_codegen::machinst::{PReg, PRegSet, Reg, Writable};
+use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 
@@ -266,6 +266,19 @@ pub enum FpuCvt {
     F64ToU32,
 }
 
+/// Rounding directions of ARMv8 `vrint*` (`has_v8` only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoundMode {
+    /// To nearest, ties to even (`vrintn`).
+    Nearest,
+    /// Toward -infinity (`vrintm`).
+    Floor,
+    /// Toward +infinity (`vrintp`).
+    Ceil,
+    /// Toward zero (`vrintz`).
+    Trunc,
+}
+
 /// Addressing for `vldr`/`vstr`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VfpAMode {
@@ -394,6 +407,20 @@ pub enum Inst {
     },
     /// `strh rt, mem`.
     StoreHalf { rt: Reg, mem: AModeExtra },
+    /// Load a word (`Int`) or a whole D register (`Float`) from `[sp + offset]`, for
+    /// spill slots and stack slots at any offset: one `ldr`/`vldr`, preceded by up to
+    /// three `add ip, ...` when the offset does not fit (see `Inst::gen_load_sp`).
+    SpLoad {
+        rt: Writable<Reg>,
+        class: RegClass,
+        offset: u32,
+    },
+    /// Store counterpart of [`Inst::SpLoad`].
+    SpStore {
+        rt: Reg,
+        class: RegClass,
+        offset: u32,
+    },
     /// `push {regs}`: bit n of the mask is `rN` (real registers, ABI only).
     Push { regs: u16 },
     /// `pop {regs}`.
@@ -442,6 +469,36 @@ pub enum Inst {
         rn: Reg,
         rm: Reg,
     },
+    /// `vcvtr.s32|u32.f32|f64 rd, rm`: float (of `size`) to integer, rounding with the
+    /// FPSCR mode (round to nearest, ties to even, unless changed); a VFPv3 building
+    /// block for `nearest`.
+    FpuCvtToIntRound {
+        signed: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
+    /// `vrint{n,m,p,z}.f32|f64 rd, rm` (ARMv8, `has_v8` only).
+    FpuRound {
+        mode: RoundMode,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
+    /// `vmaxnm`/`vminnm.f32|f64 rd, rn, rm` (ARMv8, `has_v8` only; IEEE 754-2008
+    /// maxNum/minNum, so NaN handling still needs a wasm fix-up).
+    FpuMinMaxNm {
+        max: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
+    /// `vmrs rd, fpscr`: read the status and control register (cumulative exception
+    /// flags, rounding mode).
+    FpscrRead { rd: Writable<Reg> },
+    /// `vmsr fpscr, rn`.
+    FpscrWrite { rn: Reg },
     /// `vmov{cond}.f32|f64 rd, #imm`.
     FpuMovImm {
         size: FpSize,

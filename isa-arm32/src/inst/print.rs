@@ -46,6 +46,10 @@ fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
     }
 }
 
+fn print_seq(insts: &[Inst]) -> String {
+    insts.iter().map(Inst::print).collect::<Vec<_>>().join("\n")
+}
+
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
 }
@@ -386,6 +390,12 @@ impl Inst {
                 format!("{name} {}, {}", w(*rt), amode_extra(mem))
             }
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
+            Inst::SpLoad { rt, class, offset } => {
+                print_seq(&Inst::gen_load_sp(*rt, *class, *offset))
+            }
+            Inst::SpStore { rt, class, offset } => {
+                print_seq(&Inst::gen_store_sp(*rt, *class, *offset))
+            }
             Inst::Push { regs } => format!("push {}", reg_list(*regs)),
             Inst::Pop { regs } => format!("pop {}", reg_list(*regs)),
             Inst::FpuRRR {
@@ -448,6 +458,48 @@ impl Inst {
                 )
             }
             Inst::FpuToFlags => "vmrs APSR_nzcv, fpscr".into(),
+            Inst::FpscrRead { rd } => format!("vmrs {}, fpscr", w(*rd)),
+            Inst::FpscrWrite { rn } => format!("vmsr fpscr, {}", r(*rn)),
+            Inst::FpuCvtToIntRound {
+                signed,
+                size,
+                rd,
+                rm,
+            } => format!(
+                "vcvtr.{}32{} {}, {}",
+                if *signed { "s" } else { "u" },
+                size_suffix(*size),
+                show_sreg(rd.to_reg()),
+                v(*rm, *size)
+            ),
+            Inst::FpuRound { mode, size, rd, rm } => {
+                let m = match mode {
+                    RoundMode::Nearest => "n",
+                    RoundMode::Floor => "m",
+                    RoundMode::Ceil => "p",
+                    RoundMode::Trunc => "z",
+                };
+                format!(
+                    "vrint{m}{} {}, {}",
+                    size_suffix(*size),
+                    v(rd.to_reg(), *size),
+                    v(*rm, *size)
+                )
+            }
+            Inst::FpuMinMaxNm {
+                max,
+                size,
+                rd,
+                rn,
+                rm,
+            } => format!(
+                "{}{} {}, {}, {}",
+                if *max { "vmaxnm" } else { "vminnm" },
+                size_suffix(*size),
+                v(rd.to_reg(), *size),
+                v(*rn, *size),
+                v(*rm, *size)
+            ),
             Inst::FpuCvt { op, rd, rm } => {
                 use FpuCvt::*;
                 let (types, dd, md) = match op {
