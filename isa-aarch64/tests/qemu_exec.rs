@@ -16,7 +16,8 @@ use atoll_codegen::buffer::{LabelUse as _, MachLabel};
 use atoll_codegen::testing::RecordingSink;
 use atoll_isa_aarch64::imms::{Imm12, MoveWideConst, SImm7Scaled};
 use atoll_isa_aarch64::inst::{ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind};
-use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg};
+use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg, RegOrSp};
+use atoll_codegen::machinst::Writable;
 use atoll_isa_aarch64::{EmitState, LabelUse};
 
 mod common;
@@ -178,8 +179,8 @@ fn call_through_long_veneer_returns() {
         Inst::AluRRImm12 {
             op: ALUOp::Add,
             size: OperandSize::Size64,
-            rd: writable_xreg(0),
-            rn: xreg(0),
+            rd: Writable::from_reg(RegOrSp::x(0)),
+            rn: RegOrSp::x(0),
             imm12: Imm12::maybe_from_u64(1).unwrap(),
         },
         Inst::LoadPair {
