@@ -7,3 +7,5 @@
 #![deny(rust_2018_idioms)]
 
 pub use atoll_codegen as codegen;
+
+pub mod isa;

@@ -1,5 +1,7 @@
-//! The `atoll` command-line tool.
+//! The `atoll` command-line tool; everything lives in [`cli`].
 
-fn main() {
-    println!("atoll: no subcommands yet");
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

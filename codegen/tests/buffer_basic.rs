@@ -4,20 +4,11 @@
 use atoll_codegen::buffer::{BufferError, MachBuffer};
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::testing::fake_isa::{
-    decode, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn, FakeLabelUse, NOP, RET,
+    decode, decode_all, follow_branch, gen_cond_branch, gen_filler, gen_jump, gen_ldr, FakeInsn,
+    FakeLabelUse, NOP, RET,
 };
 
 type Buf = MachBuffer<FakeLabelUse>;
-
-fn insns(bytes: &[u8]) -> Vec<FakeInsn> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while let Some(i) = decode(bytes, off) {
-        off += i.size();
-        out.push(i);
-    }
-    out
-}
 
 #[test]
 fn forward_and_backward_branches_are_patched() {
@@ -33,10 +24,13 @@ fn forward_and_backward_branches_are_patched() {
     b.put4(RET);
     let f = b.finish();
     assert_eq!(
-        insns(&f.data),
+        decode_all(&f.data),
         vec![
             FakeInsn::Nop,
-            FakeInsn::Cond { cond: 2, target: 16 },
+            FakeInsn::Cond {
+                cond: 2,
+                target: 16
+            },
             FakeInsn::Nop,
             FakeInsn::Cond { cond: 3, target: 0 },
             FakeInsn::Ret
@@ -51,7 +45,13 @@ fn unbound_label_is_an_error() {
     let mut b = Buf::new();
     let l = b.get_label();
     gen_jump(&mut b, l);
-    assert_eq!(b.try_finish().unwrap_err(), BufferError::UnboundLabel { label: l, use_offset: 0 });
+    assert_eq!(
+        b.try_finish().unwrap_err(),
+        BufferError::UnboundLabel {
+            label: l,
+            use_offset: 0
+        }
+    );
 }
 
 #[test]
@@ -61,7 +61,10 @@ fn binding_twice_is_an_error() {
     b.bind_label(l);
     b.put4(NOP);
     b.bind_label(l);
-    assert_eq!(b.try_finish().unwrap_err(), BufferError::LabelBoundTwice { label: l });
+    assert_eq!(
+        b.try_finish().unwrap_err(),
+        BufferError::LabelBoundTwice { label: l }
+    );
 }
 
 #[test]
@@ -80,7 +83,12 @@ fn out_of_range_forward_cond_branch_gets_a_veneer() {
     let island = f.islands[0];
     assert!(path[1] >= island.body_start && path[1] < island.end);
     // The island is jumped around.
-    assert_eq!(decode(&f.data, island.start), Some(FakeInsn::Long { target: island.end as i64 }));
+    assert_eq!(
+        decode(&f.data, island.start),
+        Some(FakeInsn::Long {
+            target: island.end as i64
+        })
+    );
 }
 
 #[test]
@@ -99,8 +107,18 @@ fn constants_are_aligned_and_deduplicated() {
     assert_eq!(&f.data[off1 as usize..off1 as usize + 16], &c16);
     let off3 = f.label_offsets[l3.0 as usize].unwrap();
     assert_eq!(&f.data[off3 as usize..off3 as usize + 3], &[1, 2, 3]);
-    assert_eq!(decode(&f.data, 4), Some(FakeInsn::Ldr { target: off1 as i64 }));
-    assert_eq!(decode(&f.data, 12), Some(FakeInsn::Ldr { target: off3 as i64 }));
+    assert_eq!(
+        decode(&f.data, 4),
+        Some(FakeInsn::Ldr {
+            target: off1 as i64
+        })
+    );
+    assert_eq!(
+        decode(&f.data, 12),
+        Some(FakeInsn::Ldr {
+            target: off3 as i64
+        })
+    );
 }
 
 #[test]
@@ -111,10 +129,19 @@ fn deferred_trap_stub_lands_in_the_island() {
     b.put4(RET);
     let f = b.finish();
     let t = f.label_offsets[trap.0 as usize].unwrap();
-    assert_eq!(decode(&f.data, 0), Some(FakeInsn::Cond { cond: 1, target: t as i64 }));
+    assert_eq!(
+        decode(&f.data, 0),
+        Some(FakeInsn::Cond {
+            cond: 1,
+            target: t as i64
+        })
+    );
     assert_eq!(decode(&f.data, t), Some(FakeInsn::Trap));
     assert_eq!(f.traps.len(), 1);
-    assert_eq!((f.traps[0].offset, f.traps[0].code), (t, TrapCode::INTEGER_DIVISION_BY_ZERO));
+    assert_eq!(
+        (f.traps[0].offset, f.traps[0].code),
+        (t, TrapCode::INTEGER_DIVISION_BY_ZERO)
+    );
 }
 
 #[test]
@@ -151,7 +178,10 @@ fn records_are_kept() {
     b.put4(RET);
     let f = b.finish();
     assert_eq!(f.srclocs.len(), 1);
-    assert_eq!((f.srclocs[0].start, f.srclocs[0].end, f.srclocs[0].loc), (0, 8, 42));
+    assert_eq!(
+        (f.srclocs[0].start, f.srclocs[0].end, f.srclocs[0].loc),
+        (0, 8, 42)
+    );
     assert_eq!(f.traps[0].offset, 4);
     assert_eq!(f.call_sites[0].ret_addr, 8);
 }

@@ -25,3 +25,4 @@ pub mod regs;
 pub use emit::EmitState;
 pub use inst::Inst;
 pub use label_use::LabelUse;
+pub mod settings;

@@ -1,9 +1,28 @@
-//! The arm32 backend of Atoll.
+//! The arm32 backend of Atoll: A32 encoding (ARMv7-A with the division extension and
+//! VFPv3-D16), little-endian.
 //!
 //! Every ISA crate has the same modules and type names: `regs` (register file),
 //! `imms` (immediates that can only hold encodable values), `inst` (the `Inst`
-//! enum), `emit` (encoder and `EmitState`), `label_use` (`LabelUse` kinds with
-//! ranges and veneers), `abi` (calling conventions) and `lower` (instruction
-//! selection). Modules appear here as the backend grows.
+//! enum and its printer), `emit` (encoder and `EmitState`), `label_use` (`LabelUse`
+//! kinds with ranges and veneers), `abi` (calling conventions) and `lower`
+//! (instruction selection). Modules appear here as the backend grows.
+//!
+//! - Registers reserved for veneers: `ip` (r12). It never carries an argument or a
+//!   value live across a call; r11 is the frame pointer.
+//! - Float values live in D registers; an `f32` uses the low S half (see [`regs`]).
+//! - Printer syntax: LLVM's (`llvm-mc -triple=armv7a`), so printed code compares with
+//!   the assembler the encoding tests use.
 
 #![deny(rust_2018_idioms)]
+
+pub mod abi;
+pub mod emit;
+pub mod imms;
+pub mod inst;
+pub mod label_use;
+pub mod regs;
+
+pub use emit::EmitState;
+pub use inst::Inst;
+pub use label_use::LabelUse;
+pub mod settings;

@@ -48,7 +48,11 @@ impl ConstantPool {
     }
 
     /// The label of `id` in the next pool, creating it with `new_label` on first request.
-    pub(crate) fn label_for(&mut self, id: ConstantId, new_label: impl FnOnce() -> MachLabel) -> MachLabel {
+    pub(crate) fn label_for(
+        &mut self,
+        id: ConstantId,
+        new_label: impl FnOnce() -> MachLabel,
+    ) -> MachLabel {
         let slot = &mut self.next_label[id.0 as usize];
         if let Some(l) = *slot {
             return l;
@@ -63,11 +67,6 @@ impl ConstantPool {
 
     pub(crate) fn next_pool_bytes(&self) -> CodeOffset {
         self.next_pool_bytes
-    }
-
-    /// Labels of the constants in the next pool.
-    pub(crate) fn next_pool_labels(&self) -> impl Iterator<Item = MachLabel> + '_ {
-        self.next_pool.iter().filter_map(|id| self.next_label[id.0 as usize])
     }
 
     /// Empty the next pool, handing back (bytes, alignment, label) of each constant.

@@ -5,10 +5,12 @@
 //! left out at a function boundary, after an unconditional branch, and at `finish`.
 //!
 //! Which pending fixups an island handles: they come out of the deadline heap in
-//! order while their deadline is below `worst-case end of this island + worst-case
-//! size of the next island + distance`. Anything later stays queued: the invariant
-//! then still holds after the island, and the caller can emit `distance` bytes before
-//! it must ask again. A handled fixup whose label is bound and in range is patched;
+//! order while their deadline is below `current end of the island + what it still
+//! adds (trap stubs, constants) + worst-case size of the next island + distance`.
+//! Anything later stays queued: the invariant then still holds after the island, and
+//! the caller can emit `distance` bytes before it must ask again. Veneers are placed in
+//! deadline order, which is why each use only needs the island's worst case *up to
+//! its own veneer* to end before its deadline (see the module doc of `buffer`). A handled fixup whose label is bound and in range is patched;
 //! otherwise it goes through a veneer (shared per target and kind), and the veneer's
 //! own use is queued like any other, so chains (19 → 26 → long) form naturally, in the
 //! same island when even the longer kind would not reach the next one.
@@ -38,9 +40,33 @@ impl<L: IslandIsa> MachBuffer<L> {
     /// uses, constants and trap stubs they add) can be written.
     pub fn island_needed(&self, distance: CodeOffset) -> bool {
         match self.fixups.min_deadline() {
-            Some(d) => self.cur_offset().saturating_add(distance).saturating_add(self.worst_case_island_size()) > d,
+            Some(d) => {
+                self.cur_offset()
+                    .saturating_add(distance)
+                    .saturating_add(self.worst_case_island_size())
+                    > d
+            }
             None => false,
         }
+    }
+
+    /// Forward range of the pending use with the soonest deadline.
+    pub fn soonest_range(&self) -> Option<CodeOffset> {
+        self.fixups.soonest_kind().map(|k| k.max_pos_range())
+    }
+
+    /// [`Self::island_needed`], also true when a use of `kind` written within `distance`
+    /// bytes could not reach an island emitted right after it. Emitters ask this before
+    /// short-range uses of the island's own trap stubs and constants (A32 `ldr`
+    /// literals, a conditional branch to a trap stub on a short-range ISA).
+    ///
+    /// When it is true, `emit_island(kind.max_pos_range())` usually makes room; if it is
+    /// still true after that (the worst case counts a veneer for every pending use, even
+    /// far ones), `emit_island(CodeOffset::MAX)` resolves every pending use now and
+    /// always does.
+    pub fn island_needed_for_use(&self, distance: CodeOffset, kind: L) -> bool {
+        self.island_needed(distance)
+            || distance.saturating_add(self.worst_case_island_size()) > kind.max_pos_range()
     }
 
     /// Emit an island here, jumping around it (the code before it may fall through).
@@ -64,6 +90,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     fn emit_island_inner(&mut self, distance: CodeOffset, final_island: bool, may_jump: bool) {
+        self.apply_bound();
         self.apply_known_uses();
         if self.fixups.min_deadline().is_none()
             && self.deferred_traps.len() == 0
@@ -72,8 +99,10 @@ impl<L: IslandIsa> MachBuffer<L> {
             return;
         }
         let start = self.cur_offset();
-        let worst_end = start + self.worst_case_island_size();
-        let ends_in_jump = self.latest_branches.last().is_some_and(|b| b.end == start && b.inverted.is_none())
+        let ends_in_jump = self
+            .latest_branches
+            .last()
+            .is_some_and(|b| b.end == start && b.inverted.is_none())
             && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
         self.latest_branches.clear();
         self.labels_at_tail.clear();
@@ -89,24 +118,26 @@ impl<L: IslandIsa> MachBuffer<L> {
         let body_start = self.cur_offset();
 
         // Labels placed by this island itself are resolved after it, never veneered.
-        let mut local: HashSet<MachLabel> = HashSet::new();
-        for (l, _) in self.deferred_traps.pending() {
-            local.insert(*l);
-        }
-        for l in self.constants.next_pool_labels() {
-            local.insert(l);
-        }
+        let local = std::mem::take(&mut self.local_labels);
 
         let mut after: Vec<Fixup<L>> = Vec::new();
+        // What this island still adds after the veneers placed so far.
+        let tail_bytes = self.deferred_traps.len() as CodeOffset * L::TRAP_SIZE
+            + self.constants.next_pool_bytes()
+            + 2 * (L::INSN_ALIGN - 1);
         loop {
             let threshold = if final_island {
                 CodeOffset::MAX
             } else {
-                worst_end
-                    .saturating_add(self.island_base_size() + self.fixups.veneer_bytes())
+                self.cur_offset()
+                    .saturating_add(
+                        tail_bytes + self.island_base_size() + self.fixups.veneer_bytes(),
+                    )
                     .saturating_add(distance)
             };
-            let Some(f) = self.fixups.pop_due(threshold) else { break };
+            let Some(f) = self.fixups.pop_due(threshold) else {
+                break;
+            };
             self.handle_fixup(f, final_island, &local, &mut after);
         }
 
@@ -115,6 +146,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             self.pad_to(L::INSN_ALIGN);
             for (l, code) in traps {
                 self.labels.bind(l, self.cur_offset());
+                self.resolve_pending_of(l);
                 self.add_trap(code);
                 L::write_trap(&mut self.data);
             }
@@ -122,6 +154,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         for (bytes, align, l) in self.constants.take_pool() {
             self.pad_to(align);
             self.labels.bind(l, self.cur_offset());
+            self.resolve_pending_of(l);
             self.data.extend_from_slice(&bytes);
         }
         self.pad_to(L::INSN_ALIGN);
@@ -130,7 +163,14 @@ impl<L: IslandIsa> MachBuffer<L> {
             match self.labels.offset(f.label) {
                 Some(lo) if in_range(f.kind, f.offset, lo) => self.patch_use(f.offset, f.kind, lo),
                 Some(lo) => self.out_of_range(&f, lo),
-                None => self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset }),
+                // Not due after all (a forced island pops everything): queue it again.
+                None if !final_island && f.deadline() >= self.cur_offset() => {
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
+                None => self.set_error(BufferError::UnboundLabel {
+                    label: f.label,
+                    use_offset: f.offset,
+                }),
             }
         }
         let end = self.cur_offset();
@@ -146,9 +186,14 @@ impl<L: IslandIsa> MachBuffer<L> {
                 });
             }
         }
+        self.apply_bound();
         self.apply_known_uses();
         if end > start {
-            self.islands.push(IslandRecord { start, body_start, end });
+            self.islands.push(IslandRecord {
+                start,
+                body_start,
+                end,
+            });
             self.stats.islands += 1;
         }
         if cfg!(debug_assertions) && self.error.is_none() && !final_island {
@@ -175,17 +220,27 @@ impl<L: IslandIsa> MachBuffer<L> {
     }
 
     /// Patch `f`, give it a veneer, or leave it for after the island's own labels.
-    fn handle_fixup(&mut self, f: Fixup<L>, final_island: bool, local: &HashSet<MachLabel>, after: &mut Vec<Fixup<L>>) {
+    fn handle_fixup(
+        &mut self,
+        f: Fixup<L>,
+        final_island: bool,
+        local: &HashSet<MachLabel>,
+        after: &mut Vec<Fixup<L>>,
+    ) {
         let target = self.labels.resolve(f.label);
         let lo = self.labels.own_offset(target);
         match lo {
-            Some(lo) if in_range(f.kind, f.offset, lo) && (!f.force_veneer || !f.kind.supports_veneer()) => {
+            Some(lo)
+                if in_range(f.kind, f.offset, lo)
+                    && (!f.force_veneer || !f.kind.supports_veneer()) =>
+            {
                 self.patch_use(f.offset, f.kind, lo)
             }
             _ if local.contains(&target) => after.push(f),
-            None if final_island => {
-                self.set_error(BufferError::UnboundLabel { label: f.label, use_offset: f.offset })
-            }
+            None if final_island => self.set_error(BufferError::UnboundLabel {
+                label: f.label,
+                use_offset: f.offset,
+            }),
             _ if f.kind.supports_veneer() => self.use_veneer(f, target),
             Some(lo) => self.out_of_range(&f, lo),
             None => after.push(f),

@@ -5,6 +5,8 @@
 //!   (never two of these at once).
 //! - Following aliases never cycles: [`LabelTable::alias`] refuses an alias whose
 //!   target already resolves to the label itself.
+//! - A pinned label (some use was resolved against its offset) is never aliased; its
+//!   offset may only move back to the tail, which keeps every resolved use in reach.
 
 use super::{CodeOffset, MachLabel};
 
@@ -19,6 +21,8 @@ pub(crate) struct LabelTable {
     offsets: Vec<CodeOffset>,
     /// Alias target of each label, or `NO_ALIAS`.
     aliases: Vec<u32>,
+    /// Labels with uses already resolved against their offset: never aliased.
+    pinned: Vec<bool>,
 }
 
 impl LabelTable {
@@ -34,6 +38,7 @@ impl LabelTable {
         let l = MachLabel(self.offsets.len() as u32);
         self.offsets.push(UNBOUND);
         self.aliases.push(NO_ALIAS);
+        self.pinned.push(false);
         l
     }
 
@@ -41,6 +46,14 @@ impl LabelTable {
     pub(crate) fn reserve_labels(&mut self, n: usize) {
         self.offsets.resize(self.offsets.len() + n, UNBOUND);
         self.aliases.resize(self.aliases.len() + n, NO_ALIAS);
+        self.pinned.resize(self.pinned.len() + n, false);
+    }
+
+    /// Forbid aliasing `l` from now on.
+    pub(crate) fn pin(&mut self, l: MachLabel) {
+        if let Some(p) = self.pinned.get_mut(l.0 as usize) {
+            *p = true;
+        }
     }
 
     /// Bind `l` (which must be valid) at `off`, dropping any alias it had.
@@ -73,9 +86,10 @@ impl LabelTable {
     }
 
     /// Make `from` an alias of `to`, unbinding `from`. Returns false (and changes
-    /// nothing) when `to` resolves to `from`, which would create a cycle.
+    /// nothing) when `to` resolves to `from`, which would create a cycle, or `from` is
+    /// pinned.
     pub(crate) fn alias(&mut self, from: MachLabel, to: MachLabel) -> bool {
-        if self.resolve(to) == from {
+        if self.resolve(to) == from || self.pinned[from.0 as usize] {
             return false;
         }
         self.offsets[from.0 as usize] = UNBOUND;
@@ -85,6 +99,8 @@ impl LabelTable {
 
     /// Resolved offset of every label (`None` when unbound).
     pub(crate) fn all_offsets(&self) -> Vec<Option<CodeOffset>> {
-        (0..self.offsets.len() as u32).map(|i| self.offset(MachLabel(i))).collect()
+        (0..self.offsets.len() as u32)
+            .map(|i| self.offset(MachLabel(i)))
+            .collect()
     }
 }

@@ -1,17 +1,17 @@
 //! [`MachBuffer`]: the growing code of one function (or one text section) and every
 //! record about it. Islands live in `island.rs`, branch peepholes in `peephole.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use smallvec::SmallVec;
 
 use super::constants::{normalize_align, ConstantId, ConstantPool};
-use super::fixups::{FixupId, FixupQueue};
+use super::fixups::{FixupId, FixupQueue, FixupState};
 use super::labels::LabelTable;
 use super::peephole::BranchRecord;
 use super::records::{
-    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc, MachSrcLoc,
-    MachTrap,
+    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc,
+    MachSrcLoc, MachTrap,
 };
 use super::traps::DeferredTraps;
 use super::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc, RelocTarget};
@@ -26,8 +26,8 @@ pub struct MachBuffer<L: IslandIsa> {
     pub(super) data: Vec<u8>,
     pub(super) labels: LabelTable,
     pub(super) fixups: FixupQueue<L>,
-    /// Uses of labels that were already bound and in range when used; patched once
-    /// their bytes exist (at the next island or at finish). In emission order.
+    /// Patches decided by an island for bytes not written yet (an emitter that placed
+    /// an island between a use and its bytes); applied once the bytes exist.
     pub(super) known_uses: Vec<(CodeOffset, L, CodeOffset)>,
     /// The most recent label use: offset and fixup (None if it was a known use).
     pub(super) last_use: Option<(CodeOffset, L, MachLabel, Option<FixupId>)>,
@@ -48,6 +48,9 @@ pub struct MachBuffer<L: IslandIsa> {
     pub(super) veneer_cache: HashMap<(MachLabel, L), CodeOffset>,
     /// Worst-case veneer chain size per kind, memoized.
     pub(super) chain_sizes: HashMap<L, CodeOffset>,
+    /// Labels the next island places itself (trap stubs, constants): their uses never
+    /// need veneers.
+    pub(super) local_labels: HashSet<MachLabel>,
     pub(super) islands: Vec<IslandRecord>,
     pub(super) veneers_by_kind: HashMap<L, u64>,
     pub(super) stats: BufferStats,
@@ -95,6 +98,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             labels_at_tail_off: 0,
             veneer_cache: HashMap::new(),
             chain_sizes: HashMap::new(),
+            local_labels: HashSet::new(),
             islands: Vec::new(),
             veneers_by_kind: HashMap::new(),
             stats: BufferStats::default(),
@@ -158,22 +162,10 @@ impl<L: IslandIsa> MachBuffer<L> {
         self.labels.bind(l, cur);
         self.labels_at_tail.push(l);
         self.optimize_branches();
+        self.resolve_pending_of(l);
         self.debug_check();
         // Post-invariant: `l` is bound at or before the old current offset; the
         // deadline invariant still holds (peepholes only shrink the code).
-    }
-
-    /// Offset below which no label can move or be aliased any more.
-    pub(super) fn stable_limit(&self) -> CodeOffset {
-        let cur = self.cur_offset();
-        let mut limit = cur;
-        if let Some(b) = self.latest_branches.first() {
-            limit = limit.min(b.start);
-        }
-        if self.labels_at_tail_off == cur && !self.labels_at_tail.is_empty() {
-            limit = limit.min(cur);
-        }
-        limit
     }
 
     /// Record a use of `l` of kind `kind` at `off` (the bytes may come right after).
@@ -193,24 +185,89 @@ impl<L: IslandIsa> MachBuffer<L> {
         // Post-invariant: as for `use_label_at_offset`.
     }
 
-    pub(super) fn record_use(&mut self, off: CodeOffset, l: MachLabel, kind: L, force: bool) -> Option<FixupId> {
+    pub(super) fn record_use(
+        &mut self,
+        off: CodeOffset,
+        l: MachLabel,
+        kind: L,
+        force: bool,
+    ) -> Option<FixupId> {
         if !self.labels.is_valid(l) {
             self.set_error(BufferError::InvalidLabel { label: l });
             return None;
         }
         if !force {
             if let Some(lo) = self.labels.offset(l) {
-                if lo < self.stable_limit() && in_range(kind, off, lo) {
-                    self.known_uses.push((off, kind, lo));
-                    self.last_use = Some((off, kind, l, None));
-                    return None;
+                if in_range(kind, off, lo) {
+                    let id = self.fixups.push_bound(off, l, kind);
+                    // Its offset may still move back with a peephole, which keeps the
+                    // use in reach; an alias could not, so the label gets none.
+                    self.labels.pin(self.labels.resolve(l));
+                    self.last_use = Some((off, kind, l, Some(id)));
+                    return Some(id);
                 }
             }
         }
-        let chain = if kind.supports_veneer() { self.chain_size(kind) } else { 0 };
+        let local = self.local_labels.contains(&self.labels.resolve(l));
+        let chain = if kind.supports_veneer() && !local {
+            self.chain_size(kind)
+        } else {
+            0
+        };
         let id = self.fixups.push(off, l, kind, force, chain);
         self.last_use = Some((off, kind, l, Some(id)));
         Some(id)
+    }
+
+    /// `l` was just bound (or placed by an island): its pending uses that now reach
+    /// it leave the deadline heap for the bound list.
+    pub(super) fn resolve_pending_of(&mut self, l: MachLabel) {
+        let Some(lo) = self.labels.offset(l) else {
+            return;
+        };
+        let mut pinned = false;
+        for id in self.fixups.take_pending_of(l) {
+            let f = self.fixups.get(id);
+            if !f.force_veneer && in_range(f.kind, f.offset, lo) {
+                self.fixups.bind(id);
+                pinned = true;
+            }
+        }
+        if pinned {
+            self.labels.pin(self.labels.resolve(l));
+        }
+    }
+
+    /// Patch every bound use whose bytes exist, with its label's offset now.
+    pub(super) fn apply_bound(&mut self) {
+        let len = self.cur_offset();
+        for id in self.fixups.take_bound() {
+            let f = *self.fixups.get(id);
+            if f.state != FixupState::Bound {
+                continue;
+            }
+            match self.labels.offset(f.label) {
+                Some(lo) if in_range(f.kind, f.offset, lo) => {
+                    let end = f.offset + f.kind.patch_size();
+                    if end <= len {
+                        f.kind.patch(
+                            &mut self.data[f.offset as usize..end as usize],
+                            f.offset,
+                            lo,
+                        );
+                        self.fixups.set_done(id);
+                    } else {
+                        self.fixups.keep_bound(id);
+                    }
+                }
+                // Pinning keeps bound labels in reach; should that ever fail, the use
+                // simply becomes pending again.
+                _ => {
+                    self.fixups.set_done(id);
+                    self.record_use(f.offset, f.label, f.kind, false);
+                }
+            }
+        }
     }
 
     /// Worst-case bytes of the veneer chain starting at a use of `kind`.
@@ -246,7 +303,9 @@ impl<L: IslandIsa> MachBuffer<L> {
             return self.labels.new_label();
         }
         let labels = &mut self.labels;
-        self.constants.label_for(c, || labels.new_label())
+        let l = self.constants.label_for(c, || labels.new_label());
+        self.local_labels.insert(l);
+        l
         // Post-invariant: the next island's worst case grew by the constant's size and
         // alignment; callers count that in `island_needed`'s distance.
     }
@@ -256,6 +315,7 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub fn defer_trap(&mut self, code: TrapCode) -> MachLabel {
         let l = self.labels.new_label();
         self.deferred_traps.push(l, code);
+        self.local_labels.insert(l);
         l
         // Post-invariant: the next island's worst case grew by one trap instruction.
     }
@@ -272,10 +332,24 @@ impl<L: IslandIsa> MachBuffer<L> {
         // Post-invariant: as for `put_data`.
     }
 
+    /// Append `len` bytes of the ISA's padding.
+    pub fn put_padding(&mut self, len: CodeOffset) {
+        if len > 0 {
+            L::write_padding(&mut self.data, len as usize);
+            self.stats.padding_bytes += len;
+        }
+        // Post-invariant: as for `put_data`.
+    }
+
     /// Record a relocation at the current offset.
     pub fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
         let offset = self.cur_offset();
-        self.relocs.push(MachReloc { offset, kind, target, addend });
+        self.relocs.push(MachReloc {
+            offset,
+            kind,
+            target,
+            addend,
+        });
     }
 
     /// Record that the instruction about to be written traps with `code`.
@@ -348,12 +422,16 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub fn try_finish(mut self) -> Result<MachBufferFinalized, BufferError> {
         self.end_srcloc();
         self.finish_island();
+        self.apply_bound();
         self.apply_known_uses();
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let mut veneers: Vec<(String, u64)> =
-            self.veneers_by_kind.iter().map(|(k, n)| (format!("{k:?}"), *n)).collect();
+        let mut veneers: Vec<(String, u64)> = self
+            .veneers_by_kind
+            .iter()
+            .map(|(k, n)| (format!("{k:?}"), *n))
+            .collect();
         veneers.sort();
         self.stats.veneers_by_kind = veneers;
         Ok(MachBufferFinalized {
@@ -377,9 +455,42 @@ impl<L: IslandIsa> MachBuffer<L> {
             "worst-case veneer bytes out of sync"
         );
         if self.error.is_none() {
-            if let Some(d) = self.fixups.min_deadline() {
-                let end = self.cur_offset() + self.worst_case_island_size();
-                assert!(end <= d, "an island emitted now could end at {end:#x}, past deadline {d:#x}");
+            self.check_deadlines();
+        }
+    }
+
+    /// The invariant, in the form the island algorithm relies on: an island emitted now
+    /// places veneers in deadline order (one per key), then trap stubs and constants;
+    /// every use that may need a veneer, trap stub or constant from it finds it before
+    /// its deadline.
+    fn check_deadlines(&self) {
+        let cur = self.cur_offset();
+        let whole_end = cur + self.worst_case_island_size();
+        let mut end = cur + L::JUMP_SIZE + (L::ALIGN - 1);
+        let mut seen = HashSet::new();
+        let local = &self.local_labels;
+        for f in self.fixups.pending_sorted() {
+            let d = f.deadline();
+            if let Some(lo) = self.labels.offset(f.label) {
+                if in_range(f.kind, f.offset, lo) && !f.force_veneer {
+                    continue;
+                }
+            }
+            if f.kind.supports_veneer() && !local.contains(&self.labels.resolve(f.label)) {
+                if seen.insert((self.labels.resolve(f.label), f.kind)) {
+                    end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
+                }
+                assert!(
+                    end <= d,
+                    "veneer for use at {:#x} could end at {end:#x}, past its deadline {d:#x}",
+                    f.offset
+                );
+            } else {
+                assert!(
+                    whole_end <= d,
+                    "island could end at {whole_end:#x}, past deadline {d:#x} of use at {:#x}",
+                    f.offset
+                );
             }
         }
     }
@@ -391,7 +502,11 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         if self.labels_at_tail_off == self.cur_offset() {
             for l in &self.labels_at_tail {
-                assert_eq!(self.labels.own_offset(*l), Some(self.labels_at_tail_off), "label at tail moved");
+                assert_eq!(
+                    self.labels.own_offset(*l),
+                    Some(self.labels_at_tail_off),
+                    "label at tail moved"
+                );
             }
         }
     }

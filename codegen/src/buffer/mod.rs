@@ -20,6 +20,15 @@
 //! stubs and the next constant pool. So an island emitted now can always give every
 //! pending use a veneer or constant it can reach.
 //!
+//! [`MachBuffer::island_needed`] tests exactly that (whole island against the soonest
+//! deadline). Islands place veneers in deadline order before trap stubs and constants,
+//! so what the algorithm actually relies on — and what `check_invariants` checks — is
+//! the per-use form it implies: each use that may need a veneer finds the island's
+//! worst case *up to its veneer* ending before its deadline, and each use of the
+//! island's own trap stubs and constants finds the whole island doing so. The per-use
+//! form survives adding a short-range use right after an `island_needed` check, which
+//! the whole-island form cannot promise when ranges are tiny.
+//!
 //! The buffer keeps the invariant through its own operations (islands, peepholes,
 //! labels); emitting bytes advances the current offset, so emitters keep it by asking
 //! [`MachBuffer::island_needed`]`(n)` before writing up to `n` bytes (including room
@@ -39,6 +48,7 @@ mod peephole;
 mod records;
 mod reloc;
 mod sink;
+mod text_section;
 mod traps;
 
 pub use constants::ConstantId;
@@ -46,7 +56,12 @@ pub use island_isa::IslandIsa;
 pub use label_use::{CodeOffset, LabelUse};
 pub use machbuffer::MachBuffer;
 pub use records::{
-    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc, MachSrcLoc, MachTrap,
+    BufferError, BufferStats, IslandRecord, MachBufferFinalized, MachCallSite, MachReloc,
+    MachSrcLoc, MachTrap,
 };
 pub use reloc::{Addend, Reloc};
 pub use sink::{CodeSink, MachLabel, RelocTarget};
+pub use text_section::{
+    RelocRecord, TextSection, TextSectionBuilder, TextSectionError, TextSectionOptions,
+    TextSectionStats,
+};

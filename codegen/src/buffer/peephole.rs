@@ -45,7 +45,13 @@ impl<L: IslandIsa> MachBuffer<L> {
 
     /// As [`Self::add_uncond_branch`] for a conditional branch; `inverted` is the same
     /// branch with the opposite condition (same length).
-    pub fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+    pub fn add_cond_branch(
+        &mut self,
+        start: CodeOffset,
+        end: CodeOffset,
+        target: MachLabel,
+        inverted: &[u8],
+    ) {
         self.add_branch(start, end, target, Some(SmallVec::from_slice(inverted)));
         // Post-invariant: `latest_branches` stay contiguous.
     }
@@ -57,23 +63,40 @@ impl<L: IslandIsa> MachBuffer<L> {
         target: MachLabel,
         inverted: Option<SmallVec<[u8; 8]>>,
     ) {
-        let Some((use_off, kind, label, fixup)) = self.last_use else { return };
+        let Some((use_off, kind, label, fixup)) = self.last_use else {
+            return;
+        };
         let cur = self.cur_offset();
         // A branch the buffer cannot tie to its use is simply not optimized.
         if start != cur || end <= start || label != target || use_off < start || use_off >= end {
             self.latest_branches.clear();
             return;
         }
-        if inverted.as_ref().is_some_and(|b| b.len() as CodeOffset != end - start) {
+        if inverted
+            .as_ref()
+            .is_some_and(|b| b.len() as CodeOffset != end - start)
+        {
             self.latest_branches.clear();
             return;
         }
         if self.latest_branches.last().is_some_and(|b| b.end != start) {
             self.latest_branches.clear();
         }
-        let labels =
-            if self.labels_at_tail_off == cur { self.labels_at_tail.clone() } else { SmallVec::new() };
-        self.latest_branches.push(BranchRecord { start, end, target, use_off, kind, fixup, inverted, labels });
+        let labels = if self.labels_at_tail_off == cur {
+            self.labels_at_tail.clone()
+        } else {
+            SmallVec::new()
+        };
+        self.latest_branches.push(BranchRecord {
+            start,
+            end,
+            target,
+            use_off,
+            kind,
+            fixup,
+            inverted,
+            labels,
+        });
         self.debug_check();
     }
 
@@ -81,7 +104,9 @@ impl<L: IslandIsa> MachBuffer<L> {
     pub(super) fn optimize_branches(&mut self) {
         loop {
             let cur = self.cur_offset();
-            let Some(b) = self.latest_branches.last() else { return };
+            let Some(b) = self.latest_branches.last() else {
+                return;
+            };
             if b.end != cur {
                 self.latest_branches.clear();
                 return;
@@ -118,6 +143,8 @@ impl<L: IslandIsa> MachBuffer<L> {
         for l in labels {
             if l != target && self.labels.alias(l, target) {
                 self.labels_at_tail.retain(|t| *t != l);
+                self.fixups.relink(l, target);
+                self.resolve_pending_of(target);
                 self.stats.peephole_edits += 1;
             } else {
                 kept.push(l);
@@ -128,7 +155,9 @@ impl<L: IslandIsa> MachBuffer<L> {
 
     /// Rule 2: delete the last branch; its labels and the tail labels meet at its start.
     fn remove_last_branch(&mut self) {
-        let Some(b) = self.latest_branches.pop() else { return };
+        let Some(b) = self.latest_branches.pop() else {
+            return;
+        };
         self.truncate_to(b.start, b.fixup);
         let mut at_tail = b.labels;
         for &l in &self.labels_at_tail.clone() {
@@ -151,9 +180,13 @@ impl<L: IslandIsa> MachBuffer<L> {
         let uncond_target = self.latest_branches[i + 1].target;
         self.remove_last_branch();
         let b2 = &self.latest_branches[i];
-        let (start, end, use_off, kind, old_fixup) = (b2.start, b2.end, b2.use_off, b2.kind, b2.fixup);
-        let Some(inverted) = b2.inverted.clone() else { return };
-        let original: SmallVec<[u8; 8]> = SmallVec::from_slice(&self.data[start as usize..end as usize]);
+        let (start, end, use_off, kind, old_fixup) =
+            (b2.start, b2.end, b2.use_off, b2.kind, b2.fixup);
+        let Some(inverted) = b2.inverted.clone() else {
+            return;
+        };
+        let original: SmallVec<[u8; 8]> =
+            SmallVec::from_slice(&self.data[start as usize..end as usize]);
         self.data[start as usize..end as usize].copy_from_slice(&inverted);
         if let Some(id) = old_fixup {
             self.fixups.remove(id);
@@ -190,4 +223,3 @@ impl<L: IslandIsa> MachBuffer<L> {
         self.last_use = None;
     }
 }
-

@@ -78,10 +78,18 @@ pub struct MachBufferFinalized {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BufferError {
     /// A label was used but never bound.
-    UnboundLabel { label: MachLabel, use_offset: CodeOffset },
+    UnboundLabel {
+        label: MachLabel,
+        use_offset: CodeOffset,
+    },
     /// A use cannot reach its label and its kind has no veneer (or the island came
     /// too late: the emitter did not ask `island_needed` in time).
-    OutOfRange { label: MachLabel, use_offset: CodeOffset, label_offset: CodeOffset, kind: String },
+    OutOfRange {
+        label: MachLabel,
+        use_offset: CodeOffset,
+        label_offset: CodeOffset,
+        kind: String,
+    },
     /// A label was bound twice.
     LabelBoundTwice { label: MachLabel },
     /// A label number that this buffer never handed out.
@@ -94,9 +102,18 @@ impl fmt::Display for BufferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BufferError::UnboundLabel { label, use_offset } => {
-                write!(f, "label {} used at offset {use_offset:#x} is never bound", label.0)
+                write!(
+                    f,
+                    "label {} used at offset {use_offset:#x} is never bound",
+                    label.0
+                )
             }
-            BufferError::OutOfRange { label, use_offset, label_offset, kind } => write!(
+            BufferError::OutOfRange {
+                label,
+                use_offset,
+                label_offset,
+                kind,
+            } => write!(
                 f,
                 "{kind} use at offset {use_offset:#x} cannot reach label {} at {label_offset:#x}",
                 label.0

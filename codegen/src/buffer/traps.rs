@@ -18,10 +18,6 @@ impl DeferredTraps {
         self.pending.len()
     }
 
-    pub(crate) fn pending(&self) -> &[(MachLabel, TrapCode)] {
-        &self.pending
-    }
-
     pub(crate) fn take(&mut self) -> Vec<(MachLabel, TrapCode)> {
         std::mem::take(&mut self.pending)
     }

@@ -52,7 +52,10 @@ impl MemFlags {
 
     /// Add the flag spelled `name`.
     pub fn set_by_name(&mut self, name: &str) -> Result<(), MemFlagError> {
-        let (_, bit) = FLAG_NAMES.iter().find(|(n, _)| *n == name).ok_or(MemFlagError::Unknown)?;
+        let (_, bit) = FLAG_NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or(MemFlagError::Unknown)?;
         let group = if bit & ENDIAN != 0 {
             ENDIAN
         } else if bit & REGION != 0 {
@@ -68,7 +71,9 @@ impl MemFlags {
     }
 
     fn has(self, name: &str) -> bool {
-        FLAG_NAMES.iter().any(|(n, b)| *n == name && self.bits & b != 0)
+        FLAG_NAMES
+            .iter()
+            .any(|(n, b)| *n == name && self.bits & b != 0)
     }
 
     /// The access cannot trap (the address is known valid).
@@ -125,7 +130,10 @@ mod tests {
         ];
         for (names, expect) in cases {
             let mut m = MemFlags::new();
-            let got = names.iter().try_for_each(|n| m.set_by_name(n)).map(|_| m.to_string());
+            let got = names
+                .iter()
+                .try_for_each(|n| m.set_by_name(n))
+                .map(|_| m.to_string());
             assert_eq!(got, expect.map(String::from), "{names:?}");
         }
     }

@@ -27,6 +27,7 @@ mod cfg_ir;
 mod emit;
 mod frame;
 mod inst;
+mod lower;
 pub mod operands;
 mod reg;
 mod regalloc;
@@ -38,9 +39,13 @@ pub use abi::{
     SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
-pub use emit::{compute_frame, emit_function, final_block_order, EmitBuffer, EmitError, EmitResult, FrameRequest};
+pub use emit::{
+    allocated_blocks, compute_frame, emit_function, final_block_order, AllocatedBlock, EmitBuffer, EmitError, EmitResult,
+    FrameRequest,
+};
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
 pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};
+pub use lower::{lower_function, Lower, LowerBackend, LowerError, ValueRegs};
 pub use operands::{AllocApplier, OperandCollector, OperandVisitor, RegConstraint};
 pub use reg::{Reg, RegClass, Writable, PINNED};
 pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};

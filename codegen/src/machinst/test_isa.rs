@@ -62,6 +62,8 @@ pub enum AluOp {
     Mul,
     /// Exclusive or.
     Xor,
+    /// 1 when the operands differ, else 0.
+    Ne,
 }
 
 impl AluOp {
@@ -71,6 +73,7 @@ impl AluOp {
             AluOp::Sub => a.wrapping_sub(b),
             AluOp::Mul => a.wrapping_mul(b),
             AluOp::Xor => a ^ b,
+            AluOp::Ne => i64::from(a != b),
         }
     }
 
@@ -79,7 +82,7 @@ impl AluOp {
     }
 
     fn from_code(c: u8) -> Option<Self> {
-        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor].get(c as usize).copied()
+        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor, AluOp::Ne].get(c as usize).copied()
     }
 }
 

@@ -159,6 +159,31 @@ impl<I: MachInst> VCode<I> {
     }
 }
 
+/// One block per paragraph: `block3(v260, v261) cold:`, the instructions, then
+/// `  -> block4(v262)` per successor. For test failures and debugging.
+impl<I: MachInst> core::fmt::Display for VCode<I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use regalloc2::Function;
+        for b in 0..self.num_blocks() {
+            let block = Block::new(b);
+            let params: Vec<String> = self.block_params(block).iter().map(|v| format!("v{}", v.vreg())).collect();
+            let cold = if self.block_cold[b] { " cold" } else { "" };
+            writeln!(f, "block{b}({}){cold}:", params.join(", "))?;
+            let insts = self.block_inst_range(b as u32);
+            for i in insts.clone() {
+                writeln!(f, "  {:?}", self.insts[i])?;
+            }
+            for (k, s) in self.block_succs(block).iter().enumerate() {
+                let last = Inst::new(insts.end - 1);
+                let args: Vec<String> =
+                    self.branch_blockparams(block, last, k).iter().map(|v| format!("v{}", v.vreg())).collect();
+                writeln!(f, "  -> block{}({})", s.index(), args.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<I: MachInst> regalloc2::Function for VCode<I> {
     fn num_insts(&self) -> usize {
         self.insts.len()

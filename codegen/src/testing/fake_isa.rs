@@ -16,7 +16,8 @@
 //! | `30000000 iiiiiiii`   | `ljmp imm32`      | `Long` (second word)  | ±2 GiB        | none   |
 //! | `4000iiii`            | `ldr imm16`       | `Ldr`                 | +124 / -128   | none   |
 //!
-//! Condition `c` inverts to `c ^ 1`.
+//! Condition `c` inverts to `c ^ 1`. As call relocations (`from_reloc`, addend 0),
+//! `Arm64Call` is a `b` (`Jump`) and `X86PCRel4` a bare 32-bit field (`Long`, no veneer).
 
 use crate::buffer::{Addend, CodeOffset, IslandIsa, LabelUse, MachBuffer, MachLabel, Reloc};
 
@@ -91,7 +92,9 @@ impl LabelUse for FakeLabelUse {
 
     fn patch(self, buffer: &mut [u8], use_offset: CodeOffset, label_offset: CodeOffset) {
         let disp = label_offset.wrapping_sub(use_offset) as i64;
-        let Some(w) = read_word(buffer, 0) else { return };
+        let Some(w) = read_word(buffer, 0) else {
+            return;
+        };
         let w = match self {
             FakeLabelUse::Cond | FakeLabelUse::Ldr => (w & 0xffff_0000) | (disp as u32 & 0xffff),
             FakeLabelUse::Jump => (w & 0xff00_0000) | (disp as u32 & 0x00ff_ffff),
@@ -133,6 +136,8 @@ impl LabelUse for FakeLabelUse {
     fn from_reloc(reloc: Reloc, addend: Addend) -> Option<Self> {
         match (reloc, addend) {
             (Reloc::Arm64Call, 0) => Some(FakeLabelUse::Jump),
+            // Stands in for a call form whose kind has no veneer.
+            (Reloc::X86PCRel4, 0) => Some(FakeLabelUse::Long),
             _ => None,
         }
     }
@@ -207,15 +212,35 @@ pub fn decode(bytes: &[u8], off: CodeOffset) -> Option<FakeInsn> {
         0x00 if w == TRAP => FakeInsn::Trap,
         0x01 if w == NOP => FakeInsn::Nop,
         0x02 if w == RET => FakeInsn::Ret,
-        op @ 0x10..=0x1f if w & 0x00ff_0000 == 0 => FakeInsn::Cond { cond: (op & 0xf) as u8, target: base + imm16 },
-        OP_B => FakeInsn::Jump { target: base + imm24 },
+        op @ 0x10..=0x1f if w & 0x00ff_0000 == 0 => FakeInsn::Cond {
+            cond: (op & 0xf) as u8,
+            target: base + imm16,
+        },
+        OP_B => FakeInsn::Jump {
+            target: base + imm24,
+        },
         OP_LJMP if w == OP_LJMP << 24 => {
             let disp = read_word(bytes, at + 4)? as i32 as i64;
-            FakeInsn::Long { target: base + 4 + disp }
+            FakeInsn::Long {
+                target: base + 4 + disp,
+            }
         }
-        OP_LDR if w & 0x00ff_0000 == 0 => FakeInsn::Ldr { target: base + imm16 },
+        OP_LDR if w & 0x00ff_0000 == 0 => FakeInsn::Ldr {
+            target: base + imm16,
+        },
         _ => FakeInsn::Unknown(w),
     })
+}
+
+/// Decode every instruction from offset 0 until the bytes end or stop decoding.
+pub fn decode_all(bytes: &[u8]) -> Vec<FakeInsn> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while let Some(i) = decode(bytes, off) {
+        off += i.size();
+        out.push(i);
+    }
+    out
 }
 
 /// Emit `b.cond label` with its peephole record.
@@ -262,13 +287,23 @@ pub const FAKE_LOOKAHEAD: CodeOffset = 8 + 12 + 31;
 /// Follow the branch at `use_off` through any veneers until it lands on `label_off`.
 /// Returns the offsets visited (the use, then each veneer). Fails if a hop lands
 /// elsewhere, is out of its kind's range, or the chain is longer than 4 hops.
-pub fn follow_branch(bytes: &[u8], use_off: CodeOffset, label_off: CodeOffset) -> Result<Vec<CodeOffset>, String> {
+pub fn follow_branch(
+    bytes: &[u8],
+    use_off: CodeOffset,
+    label_off: CodeOffset,
+) -> Result<Vec<CodeOffset>, String> {
     let mut at = use_off;
     let mut path = vec![at];
     for _ in 0..4 {
         let insn = decode(bytes, at).ok_or_else(|| format!("no instruction at {at:#x}"))?;
-        let (target, kind) = insn.branch().ok_or_else(|| format!("{insn:?} at {at:#x} is not a branch"))?;
-        let field = if kind == FakeLabelUse::Long { at + 4 } else { at };
+        let (target, kind) = insn
+            .branch()
+            .ok_or_else(|| format!("{insn:?} at {at:#x} is not a branch"))?;
+        let field = if kind == FakeLabelUse::Long {
+            at + 4
+        } else {
+            at
+        };
         let in_range = if target >= field as i64 {
             (target - field as i64) as CodeOffset <= kind.max_pos_range()
         } else {
@@ -286,5 +321,7 @@ pub fn follow_branch(bytes: &[u8], use_off: CodeOffset, label_off: CodeOffset) -
         at = target as CodeOffset;
         path.push(at);
     }
-    Err(format!("branch at {use_off:#x} does not reach {label_off:#x} within 4 hops: {path:x?}"))
+    Err(format!(
+        "branch at {use_off:#x} does not reach {label_off:#x} within 4 hops: {path:x?}"
+    ))
 }

@@ -1,0 +1,6 @@
+//! The subtests, one file each.
+
+pub mod backend;
+pub mod cat;
+pub mod parse_error;
+pub mod verifier;
