@@ -149,7 +149,11 @@ impl Inst {
                 put(sink, enc_tbz(*bit, *nonzero, 0, hw_enc_zr(*rn)));
             }
             Inst::IndirectBr { rn } => put(sink, enc_br_family(0, hw_enc_zr(*rn))),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets),
+            Inst::JTSequence { ridx, rtmp1, rtmp2, default, targets } => {
+                sink.use_label_at_offset(sink.cur_offset(), *default, LabelUse::Branch19);
+                put(sink, enc_bcond(0, crate::inst::Cond::Hs.bits()));
+                emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets)
+            }
             Inst::Call { dest, .. } => {
                 sink.add_reloc(Reloc::Arm64Call, *dest, 0);
                 put(sink, enc_bl(0));
@@ -182,7 +186,7 @@ impl Inst {
     }
 }
 
-/// The jump-table sequence (see [`Inst::JTSequence`]): the table follows the `br`,
+/// The jump-table dispatch after the bounds check (see [`Inst::JTSequence`]): the table follows the `br`,
 /// 16 bytes after the `adr`; entry `i` starts as `4 * i` and its `PCRel32` use adds
 /// `target - entry`, leaving `target - table`.
 fn emit_jt_sequence(

@@ -384,10 +384,18 @@ pub enum Inst {
     TestBitAndBranch { rn: Reg, bit: u8, nonzero: bool, target: MachLabel },
     /// `br rn`.
     IndirectBr { rn: Reg },
-    /// Jump table: `adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
+    /// Jump table: `b.hs default ; adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
     /// add rtmp1, rtmp1, rtmp2 ; br rtmp1 ; table: .word target_i - table ...`.
-    /// `ridx` must already be bounds-checked (lowering branches to the default first).
-    JTSequence { ridx: Reg, rtmp1: Writable<Reg>, rtmp2: Writable<Reg>, targets: Box<[MachLabel]> },
+    /// The flags must hold `cmp ridx, #targets.len()` (the bounds check goes to
+    /// `default` inside this terminator, so branch-argument moves placed before it
+    /// serve every destination).
+    JTSequence {
+        ridx: Reg,
+        rtmp1: Writable<Reg>,
+        rtmp2: Writable<Reg>,
+        default: MachLabel,
+        targets: Box<[MachLabel]>,
+    },
     /// `bl` to another function of the module (relocation `Arm64Call`, resolved by the
     /// text-section builder).
     Call { dest: RelocTarget, info: Box<CallInfo> },

@@ -211,11 +211,11 @@ impl Inst {
     }
 
     /// Upper bound on the bytes this instruction emits. Only `JTSequence` exceeds
-    /// [`MachInst::worst_case_size`] (16 bytes + 4 per table entry): an emission
+    /// [`MachInst::worst_case_size`] (20 bytes + 4 per table entry): an emission
     /// driver must ask for an island with this size before emitting one.
     pub fn max_size(&self) -> CodeOffset {
         match self {
-            Inst::JTSequence { targets, .. } => 16 + 4 * targets.len() as CodeOffset,
+            Inst::JTSequence { targets, .. } => 20 + 4 * targets.len() as CodeOffset,
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.

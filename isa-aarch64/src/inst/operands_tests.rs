@@ -65,12 +65,13 @@ fn jump_table_temporaries_are_early_defs() {
         ridx: v(0),
         rtmp1: Writable::from_reg(v(1)),
         rtmp2: Writable::from_reg(v(2)),
+        default: MachLabel(2),
         targets: vec![MachLabel(0), MachLabel(1)].into_boxed_slice(),
     };
     let ops = collect(&inst).operands;
     assert_eq!(ops[1].pos(), OperandPos::Early);
     assert_eq!(ops[2].pos(), OperandPos::Early);
-    assert_eq!(inst.max_size(), 24);
+    assert_eq!(inst.max_size(), 28);
     assert_eq!(inst.is_term(), MachTerminator::Branch);
 }
 

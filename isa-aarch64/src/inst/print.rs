@@ -402,11 +402,12 @@ impl Inst {
                 format!("{op} {}, #{bit}, {}", show_ireg(*rn, *bit >= 32), label(*target))
             }
             Inst::IndirectBr { rn } => format!("br {}", x(*rn)),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => {
+            Inst::JTSequence { ridx, rtmp1, rtmp2, default, targets } => {
                 let (t1, t2) = (x(rtmp1.to_reg()), x(rtmp2.to_reg()));
                 let table: Vec<String> = targets.iter().map(|t| format!(".word {} - table", label(*t))).collect();
                 format!(
-                    "adr {t1}, #16 ; ldrsw {t2}, [{t1}, {}, uxtw #2] ; add {t1}, {t1}, {t2} ; br {t1} ; table: {}",
+                    "b.hs {} ; adr {t1}, #16 ; ldrsw {t2}, [{t1}, {}, uxtw #2] ; add {t1}, {t1}, {t2} ; br {t1} ; table: {}",
+                    label(*default),
                     w(*ridx),
                     table.join(" ; ")
                 )
