@@ -197,3 +197,46 @@ fn vcode_prints_blocks_params_and_branch_args() {
     assert!(text.lines().any(|l| l.starts_with("  -> block1(") && l.contains(", ")), "{text}");
     assert!(text.contains("Ret"), "{text}");
 }
+
+const TRAPS: &str = "function %t(i64) -> i64 {
+block0(v0: i64):
+    brif v0, block1, block2
+
+block1:
+    trap int_ovf
+
+block2:
+    return v0
+}";
+
+#[test]
+fn compile_function_runs_the_whole_pipeline() {
+    use atoll_codegen::machinst::test_isa::InterpError;
+    use atoll_codegen::machinst::{compile_function, CompileParams};
+    let env = machine_env(true);
+    let params = CompileParams {
+        backend: &TestBackend,
+        abi: &TestAbi,
+        env: &env,
+        regalloc: RegallocConfig { checker: true, validate_ssa: true, ..Default::default() },
+        info: &(),
+        alignment: 16,
+    };
+    let sum = compile_function(&parse(SUM), &params).unwrap();
+    assert_eq!(interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000), Ok(vec![55]));
+    assert!(sum.relocs.is_empty() && sum.traps.is_empty());
+    assert_eq!(sum.alignment, 16);
+    assert!(sum.listing.starts_with("block0:\n  "), "{}", sum.listing);
+    assert_eq!(sum.listing.lines().filter(|l| l.starts_with("block")).count(), 4, "{}", sum.listing);
+
+    let t = compile_function(&parse(TRAPS), &params).unwrap();
+    assert_eq!(t.traps.len(), 1);
+    assert_eq!(interpret_bytes(&t.code, &[0], t.frame_size, 100), Ok(vec![0]));
+    assert_eq!(interpret_bytes(&t.code, &[7], t.frame_size, 100), Err(InterpError::Trap));
+    let trap_offset = t.traps[0].0 as usize;
+    assert_eq!(t.code[trap_offset], 10, "trap record points at the trap instruction");
+
+    let err = compile_function(&parse("function %u(i64) -> i64 {\nblock0(v0: i64):\n    v1 = sdiv v0, v0\n    return v1\n}"), &params)
+        .unwrap_err();
+    assert!(err.to_string().contains("sdiv"), "{err}");
+}

@@ -179,6 +179,11 @@ impl<'f, I: MachInst> Lower<'f, I> {
         Writable::from_reg(self.builder.alloc_vreg(class))
     }
 
+    /// Record that a call needs `size` bytes of outgoing stack arguments.
+    pub fn require_outgoing_args(&mut self, size: u32) {
+        self.builder.require_outgoing_args(size);
+    }
+
     /// Append a machine instruction to the current block.
     pub fn emit(&mut self, inst: I) -> Result<(), LowerError> {
         Ok(self.builder.push(inst)?)
