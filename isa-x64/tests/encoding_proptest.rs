@@ -246,10 +246,8 @@ fn llvm_mc(lines: &[String]) -> Vec<Vec<Option<u8>>> {
         .filter_map(|l| l.split_once("# encoding: [").map(|(_, e)| e.trim_end_matches(']').to_string()))
         .map(|e| {
             e.split(',')
-                .map(|b| match b.strip_prefix("0x") {
-                    Some(hex) => Some(u8::from_str_radix(hex, 16).expect("llvm-mc prints hex bytes")),
-                    None => None, // `A`: a fixup
-                })
+                // `A` (no `0x`) marks a byte left to a fixup.
+                .map(|b| b.strip_prefix("0x").map(|hex| u8::from_str_radix(hex, 16).expect("llvm-mc prints hex bytes")))
                 .collect()
         })
         .collect()

@@ -230,7 +230,8 @@ pub enum Inst {
     SignExtendData { size: OperandSize, src: Reg, dst: Writable<Reg> },
     /// `bswap dst` with `dst` = `src` (32 or 64 bits).
     Bswap { size: OperandSize, src: Reg, dst: Writable<Reg> },
-    /// `set<cc> dst` (writes the low byte only).
+    /// `set<cc> dst`. Writes the low byte only; the rest keeps its old contents, so a
+    /// `movzx` usually follows.
     Setcc { cc: CC, dst: Writable<Reg> },
     /// `cmov<cc> dst, consequent` with `dst` = `alternative` (16, 32 or 64 bits).
     Cmove { size: OperandSize, cc: CC, consequent: RegMem, alternative: Reg, dst: Writable<Reg> },

@@ -338,3 +338,9 @@ impl Inst {
         }
     }
 }
+
+impl core::fmt::Display for Inst {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.print())
+    }
+}
