@@ -20,6 +20,7 @@
 //! that message; a run line that cannot be parsed or typed fails alone.
 
 pub mod exec;
+pub mod qemu;
 pub mod runline;
 pub mod trampoline;
 
