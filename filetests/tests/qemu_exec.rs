@@ -326,7 +326,8 @@ fn forced_veneers_execute() {
         let Some(t) = Target::new(arch) else { continue };
         let opts = TextSectionOptions { force_veneers: true, ..Default::default() };
         let text = t.module(&[t.call(1), t.add(), t.call(1)], opts);
-        assert!(text.section.stats.veneers() >= 2, "{arch:?}: {:?}", text.section.stats);
+        // Both calls target f1: they may share one veneer.
+        assert!(text.section.stats.veneers() >= 1, "{arch:?}: {:?}", text.section.stats);
         let offsets = &text.section.function_offsets;
         let mut buffers = vec![args(1, 1), args(2, 2)];
         let (outcomes, _) = t.run(&text, &[offsets[0], offsets[2]], &mut buffers);

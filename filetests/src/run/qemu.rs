@@ -1,7 +1,8 @@
 //! Cross execution: run a text section's trampolines under qemu-user.
 //!
 //! ```text
-//! ModuleText --atoll_codegen::object::write_elf--> text.o  (symbols __atoll_fn_<i>)
+//! ModuleText --atoll_codegen::object::write_elf--> atoll_text.o  (symbols __atoll_fn_<i>,
+//!                                                   own output section: LINKER_SCRIPT)
 //! buffers, entry offsets --calls_header--> calls.h  +  harness.c (include_str!)
 //!   --<cross gcc> -static -O1--> harness executable            (one per `run` call)
 //!   --qemu-<arch> harness <first> <seconds>--> stdout protocol (see harness.c)
@@ -43,6 +44,12 @@ use crate::env::HookError;
 
 /// The harness source; `calls.h` is generated next to it for each run.
 const HARNESS_C: &str = include_str!("harness.c");
+
+/// Puts our `.text` into its own output section after the C code's. A text section
+/// of hundreds of MiB in the middle of libc's `.text` would put libc's own calls (to
+/// its IFUNC PLT, for one) out of `bl` reach. `INSERT` augments the default script,
+/// and a `-T` script's input rules match before the default script's.
+const LINKER_SCRIPT: &str = "SECTIONS { .atoll_text : { *atoll_text.o(.text) } } INSERT AFTER .text;\n";
 
 /// Extra seconds the host waits for a line beyond the per-call limit the harness
 /// enforces itself with `alarm` (qemu start-up, a slow machine).
@@ -234,8 +241,10 @@ impl QemuExecutor {
     ) -> Result<PathBuf, HookError> {
         let (object, base_offset) = write_object(self.arch, text)?;
         let io = |what: &str, e: std::io::Error| HookError::Failed(format!("{what}: {e}"));
-        let obj_path = dir.path.join("text.o");
-        std::fs::write(&obj_path, object).map_err(|e| io("writing text.o", e))?;
+        let obj_path = dir.path.join("atoll_text.o");
+        std::fs::write(&obj_path, object).map_err(|e| io("writing atoll_text.o", e))?;
+        let script = dir.path.join("atoll.ld");
+        std::fs::write(&script, LINKER_SCRIPT).map_err(|e| io("writing atoll.ld", e))?;
         let header = calls_header(entry_offsets, buffers, base_offset, text.section.code.len());
         std::fs::write(dir.path.join("calls.h"), header).map_err(|e| io("writing calls.h", e))?;
         let c_path = dir.path.join("harness.c");
@@ -244,6 +253,7 @@ impl QemuExecutor {
         let out = Command::new(&self.tools.cc)
             .args(["-static", "-O1"])
             .args(self.arch.cc_flags())
+            .arg(format!("-Wl,-T,{}", script.display()))
             .arg("-o")
             .arg(&exe)
             .arg(&c_path)
