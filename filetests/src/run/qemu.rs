@@ -109,10 +109,13 @@ impl QemuArch {
         }
     }
 
-    /// Compiler flags beyond `-static -O1`: our arm32 code is A32 with hard floats.
+    /// Compiler flags beyond `-static -O1`; our arm32 code is A32 with hard floats.
     fn cc_flags(self) -> &'static [&'static str] {
         match self {
-            QemuArch::Aarch64 => &[],
+            // Debian's gcc asks ld to scan all code for the Cortex-A53 errata and
+            // rewrite matching sequences: that would patch our bytes, and scanning a
+            // large section costs seconds.
+            QemuArch::Aarch64 => &["-mno-fix-cortex-a53-835769", "-mno-fix-cortex-a53-843419"],
             QemuArch::Arm32 => &["-marm", "-mfloat-abi=hard"],
         }
     }
@@ -253,6 +256,8 @@ impl QemuExecutor {
         let out = Command::new(&self.tools.cc)
             .args(["-static", "-O1"])
             .args(self.arch.cc_flags())
+            // A build id would hash the whole (possibly huge) executable.
+            .arg("-Wl,--build-id=none")
             .arg(format!("-Wl,-T,{}", script.display()))
             .arg("-o")
             .arg(&exe)
@@ -550,12 +555,26 @@ impl TempDir {
     fn new() -> Result<TempDir, HookError> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("atoll-qemu-{}-{n}", std::process::id()));
+        let path = temp_root().join(format!("atoll-qemu-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path)
             .map_err(|e| HookError::Failed(format!("creating {}: {e}", path.display())))?;
         Ok(TempDir { path })
     }
+}
+
+/// `ATOLL_QEMU_TMPDIR` if set, else `/dev/shm` when present (a large text section is
+/// written twice, as the object and the executable: memory is much faster than a
+/// disk for that), else the system temporary directory.
+fn temp_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("ATOLL_QEMU_TMPDIR").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        return shm.to_path_buf();
+    }
+    std::env::temp_dir()
 }
 
 impl Drop for TempDir {
