@@ -6,7 +6,10 @@
 //! 16-byte argument/result slots. Each test prints why it is skipped when the cross
 //! compiler or qemu is missing, and prints its link and run times (`--nocapture`).
 
-use atoll_codegen::buffer::{Addend, IslandIsa, Reloc, RelocRecord, TextSectionBuilder, TextSectionOptions};
+use atoll_codegen::buffer::{
+    Addend, IslandIsa, Reloc, RelocRecord, RelocTarget, TextSectionBuilder, TextSectionOptions,
+};
+use atoll_codegen::testing::RecordingSink;
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::isa::ModuleText;
 use atoll_filetests::run::exec::CallOutcome;
@@ -22,7 +25,16 @@ struct Func {
     traps: Vec<(u64, TrapCode)>,
 }
 
-/// The four kinds of function the tests need, in each ISA's own instructions.
+impl Func {
+    /// The function a sink recorded; its calls are `RelocTarget(callee index)`.
+    fn from_sink<L: atoll_codegen::buffer::LabelUse>(sink: RecordingSink<L>) -> Func {
+        assert!(sink.label_uses.is_empty());
+        let calls = sink.relocs.iter().map(|&(off, _, RelocTarget(f), _)| (off, f)).collect();
+        Func { bytes: sink.bytes, calls, traps: sink.traps }
+    }
+}
+
+/// The kinds of function the tests need, in each ISA's own instructions.
 mod a64 {
     use super::Func;
     use atoll_codegen::buffer::RelocTarget;
@@ -40,12 +52,8 @@ mod a64 {
     fn encode(insts: &[Inst]) -> Func {
         let mut sink = RecordingSink::<LabelUse>::default();
         let mut state = EmitState::default();
-        for i in insts {
-            i.emit(&mut sink, &mut state);
-        }
-        assert!(sink.label_uses.is_empty());
-        let calls = sink.relocs.iter().map(|&(off, _, RelocTarget(f), _)| (off, f)).collect();
-        Func { bytes: sink.bytes, calls, traps: sink.traps }
+        insts.iter().for_each(|i| i.emit(&mut sink, &mut state));
+        Func::from_sink(sink)
     }
 
     /// `slot0 = slot0 + slot1` (i32): `ldr w1, [x0]; ldr w2, [x0, #16]; add w1, w1, w2;
@@ -105,12 +113,8 @@ mod a32 {
     fn encode(insts: &[Inst]) -> Func {
         let mut sink = RecordingSink::<LabelUse>::default();
         let mut state = EmitState::default();
-        for i in insts {
-            i.emit(&mut sink, &mut state);
-        }
-        assert!(sink.label_uses.is_empty());
-        let calls = sink.relocs.iter().map(|&(off, _, RelocTarget(f), _)| (off, f)).collect();
-        Func { bytes: sink.bytes, calls, traps: sink.traps }
+        insts.iter().for_each(|i| i.emit(&mut sink, &mut state));
+        Func::from_sink(sink)
     }
 
     /// `ldr r1, [r0]; ldr r2, [r0, #16]; add r1, r1, r2; str r1, [r0]; bx lr`.

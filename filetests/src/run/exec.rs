@@ -41,6 +41,18 @@ pub trait Executor {
     ) -> Result<Vec<CallOutcome>, HookError>;
 }
 
+/// The checks every executor makes first: one buffer per entry point, and every
+/// entry inside the section.
+pub fn check_entries(text: &ModuleText, entry_offsets: &[u64], buffers: usize) -> Result<(), HookError> {
+    if entry_offsets.len() != buffers {
+        return Err(HookError::Failed(format!("{} entry point(s) for {buffers} buffer(s)", entry_offsets.len())));
+    }
+    if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
+        return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
+    }
+    Ok(())
+}
+
 /// The executor for code of the ISA named `isa` (`TargetIsa::name`), or a skip saying
 /// why this host cannot run it.
 pub fn executor_for(isa: &str) -> Result<Box<dyn Executor>, HookError> {
@@ -72,16 +84,7 @@ impl Executor for NativeExecutor {
         entry_offsets: &[u64],
         buffers: &mut [Vec<u8>],
     ) -> Result<Vec<CallOutcome>, HookError> {
-        if entry_offsets.len() != buffers.len() {
-            return Err(HookError::Failed(format!(
-                "{} entry point(s) for {} buffer(s)",
-                entry_offsets.len(),
-                buffers.len()
-            )));
-        }
-        if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
-            return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
-        }
+        check_entries(text, entry_offsets, buffers.len())?;
         let code = CodeMemory::new(text).map_err(|e| HookError::Failed(e.to_string()))?;
         let mut shared = SharedBuffers::new(buffers)?;
         let mut outcomes = Vec::with_capacity(buffers.len());

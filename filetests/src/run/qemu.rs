@@ -39,7 +39,7 @@ use atoll_codegen::ir::{ExternalName, TrapCode};
 use atoll_codegen::isa::{CompiledFunction, ModuleFunction, ModuleText};
 use atoll_codegen::object::write_elf;
 
-use super::exec::{CallOutcome, Executor};
+use super::exec::{check_entries, CallOutcome, Executor};
 use crate::env::HookError;
 
 /// The harness source; `calls.h` is generated next to it for each run.
@@ -359,26 +359,18 @@ impl Executor for QemuExecutor {
     }
 }
 
+/// [`check_entries`], and no relocation left: the object would need the symbols.
 fn check_inputs(text: &ModuleText, entry_offsets: &[u64], buffers: &[Vec<u8>]) -> Result<(), HookError> {
-    if entry_offsets.len() != buffers.len() {
-        return Err(HookError::Failed(format!(
-            "{} entry point(s) for {} buffer(s)",
-            entry_offsets.len(),
-            buffers.len()
-        )));
-    }
-    if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
-        return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
-    }
-    if !text.relocs.is_empty() {
-        return Err(HookError::Failed(format!(
+    check_entries(text, entry_offsets, buffers.len())?;
+    match text.relocs.first() {
+        Some(r) => Err(HookError::Failed(format!(
             "the text section still has {} relocation(s) (first: {:?} to {})",
             text.relocs.len(),
-            text.relocs[0].kind,
-            text.relocs[0].target
-        )));
+            r.kind,
+            r.target
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// How one qemu process ended when it did not finish every call.
