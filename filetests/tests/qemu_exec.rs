@@ -404,4 +404,14 @@ fn bad_inputs_are_errors_not_crashes() {
     let text = t.module(&[t.add()], TextSectionOptions::default());
     assert!(matches!(t.exec.run_timed(&text, &[0], &mut []), Err(HookError::Failed(_))));
     assert!(matches!(t.exec.run_timed(&text, &[1 << 20], &mut [vec![0; 16]]), Err(HookError::Failed(_))));
+    assert_eq!(t.exec.run_timed(&text, &[], &mut []).unwrap().0, []);
+    let mut with_reloc = text.clone();
+    with_reloc.relocs.push(atoll_codegen::isa::FunctionReloc {
+        offset: 0,
+        kind: Reloc::Arm64Call,
+        target: atoll_codegen::ir::ExternalName::TestCase("elsewhere".into()),
+        addend: 0,
+        colocated: false,
+    });
+    assert!(matches!(t.exec.run_timed(&with_reloc, &[0], &mut [vec![0; 32]]), Err(HookError::Failed(m)) if m.contains("relocation")));
 }

@@ -206,6 +206,9 @@ impl QemuExecutor {
     ) -> Result<(Vec<CallOutcome>, QemuTimings), HookError> {
         check_inputs(text, entry_offsets, buffers)?;
         let mut timings = QemuTimings::default();
+        if buffers.is_empty() {
+            return Ok((Vec::new(), timings));
+        }
         let start = Instant::now();
         let dir = TempDir::new()?;
         let exe = self.build(&dir, text, entry_offsets, buffers)?;
@@ -435,15 +438,13 @@ fn calls_header(entry_offsets: &[u64], buffers: &[Vec<u8>], base_offset: u64, te
     list(&mut s, "atoll_entry", "uintptr_t", &mut entry_offsets.iter().map(|o| format!("{o}u")));
     list(&mut s, "atoll_buf_off", "uintptr_t", &mut offsets.iter().map(|o| format!("{o}u")));
     list(&mut s, "atoll_buf_len", "unsigned", &mut buffers.iter().map(|b| format!("{}u", b.len())));
-    let _ = write!(s, "static unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{", total.max(1));
-    let mut k = 0;
+    let mut data = vec![0u8; total.max(1)];
     for (b, &off) in buffers.iter().zip(&offsets) {
-        let end = offsets.get(k + 1).copied().unwrap_or(total);
-        for i in off..end {
-            let byte = b.get(i - off).copied().unwrap_or(0);
-            let _ = write!(s, "{}{byte},", if i % 32 == 0 { "\n    " } else { "" });
-        }
-        k += 1;
+        data[off..off + b.len()].copy_from_slice(b);
+    }
+    let _ = write!(s, "static unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{", data.len());
+    for (i, byte) in data.iter().enumerate() {
+        let _ = write!(s, "{}{byte},", if i % 32 == 0 { "\n    " } else { "" });
     }
     let _ = writeln!(s, "\n}};");
     s
