@@ -130,27 +130,28 @@ pub struct QemuTools {
 
 /// Finds the tools of `arch`, or a skip naming every missing one and how to get it.
 pub fn find_tools(arch: QemuArch) -> Result<QemuTools, HookError> {
-    let (qemu, cc) = (arch.qemu(), arch.cc());
-    let found_qemu = locate(&qemu);
-    let found_cc = locate(&cc);
-    match (found_cc, found_qemu) {
+    match (locate(&arch.cc()), locate(&arch.qemu())) {
         (Some(cc), Some(qemu)) => Ok(QemuTools { cc, qemu }),
-        (c, q) => {
-            let missing: Vec<String> = [(c.is_none(), &cc), (q.is_none(), &qemu)]
-                .into_iter()
-                .filter(|(m, _)| *m)
-                .map(|(_, t)| format!("{} (package {}, or set {})", t.program, t.package, t.env_var))
-                .collect();
-            Err(HookError::Skipped(format!(
-                "{} execution needs {} and {} (apt-get install qemu-user {}); missing: {}",
-                arch.isa_name(),
-                qemu.program,
-                cc.program,
-                cc.package,
-                missing.join(", ")
-            )))
-        }
+        (cc, qemu) => Err(HookError::Skipped(missing_tools_message(arch, cc.is_none(), qemu.is_none()))),
     }
+}
+
+fn missing_tools_message(arch: QemuArch, no_cc: bool, no_qemu: bool) -> String {
+    let (cc, qemu) = (arch.cc(), arch.qemu());
+    let missing: Vec<String> = [(no_cc, &cc), (no_qemu, &qemu)]
+        .into_iter()
+        .filter(|(m, _)| *m)
+        .map(|(_, t)| format!("{} (package {}, or set {})", t.program, t.package, t.env_var))
+        .collect();
+    format!(
+        "{} execution needs {} and {} (apt-get install {} {}); missing: {}",
+        arch.isa_name(),
+        qemu.program,
+        cc.program,
+        qemu.package,
+        cc.package,
+        missing.join(", ")
+    )
 }
 
 /// The program for `tool`: its environment override or its default name, resolved
@@ -634,5 +635,26 @@ mod tests {
     fn missing_tools_name_the_package() {
         let spec = ToolSpec { program: "atoll-no-such-tool", env_var: "ATOLL_TEST_NO_SUCH_TOOL", package: "none" };
         assert_eq!(locate(&spec), None);
+        let cases = [
+            (
+                QemuArch::Aarch64,
+                true,
+                false,
+                "aarch64 execution needs qemu-aarch64 and aarch64-linux-gnu-gcc (apt-get install qemu-user \
+                 gcc-aarch64-linux-gnu); missing: aarch64-linux-gnu-gcc (package gcc-aarch64-linux-gnu, or set \
+                 ATOLL_AARCH64_CC)",
+            ),
+            (
+                QemuArch::Arm32,
+                true,
+                true,
+                "arm execution needs qemu-arm and arm-linux-gnueabihf-gcc (apt-get install qemu-user \
+                 gcc-arm-linux-gnueabihf); missing: arm-linux-gnueabihf-gcc (package gcc-arm-linux-gnueabihf, \
+                 or set ATOLL_ARM_CC), qemu-arm (package qemu-user, or set ATOLL_QEMU_ARM)",
+            ),
+        ];
+        for (arch, no_cc, no_qemu, want) in cases {
+            assert_eq!(missing_tools_message(arch, no_cc, no_qemu), want);
+        }
     }
 }
