@@ -1,12 +1,9 @@
 /* Cross-execution harness for Atoll's qemu executor (filetests/src/run/qemu.rs).
  *
- * Linked statically with the object holding the text section and run under
- * qemu-user. `calls.h`, generated per run, defines:
- *   ATOLL_NCALLS              number of calls
- *   ATOLL_BASE                a symbol of the text section, ATOLL_BASE_OFFSET its offset
- *   atoll_entry[i]            section offset of call i's trampoline
- *   atoll_buf_off[i], atoll_buf_len[i]   call i's buffer inside atoll_data[]
- *   atoll_data[]              every buffer, initialized with the arguments
+ * Compiled once per process and architecture, then linked statically with two
+ * files generated per run: the object holding the text section (symbol
+ * __atoll_fn_0) and `calls.c`, which defines the data declared below. Run under
+ * qemu-user.
  *
  * Usage: harness <first call> <seconds per call>. Protocol on stdout, one line each,
  * written with write(2) so nothing is lost when the process dies:
@@ -26,16 +23,23 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "calls.h"
-
-extern unsigned char ATOLL_BASE[];
+/* Defined by the generated calls.c. */
+extern const unsigned atoll_ncalls;         /* number of calls */
+extern const uintptr_t atoll_base_offset;   /* section offset of __atoll_fn_0 */
+extern const uintptr_t atoll_text_len;      /* bytes in the section */
+extern const uintptr_t atoll_entry[];       /* section offset of call i's trampoline */
+extern const uintptr_t atoll_buf_off[];     /* call i's buffer in atoll_data */
+extern const unsigned atoll_buf_len[];
+extern unsigned char atoll_data[];          /* every buffer, with the arguments */
+/* Defined by the text section's object. */
+extern unsigned char __atoll_fn_0[];
 
 static sigjmp_buf atoll_jump;
 static volatile uintptr_t atoll_fault_pc;
 static char atoll_alt_stack[1 << 16];
 
 static uintptr_t text_base(void) {
-    return (uintptr_t)ATOLL_BASE - (uintptr_t)ATOLL_BASE_OFFSET;
+    return (uintptr_t)__atoll_fn_0 - atoll_base_offset;
 }
 
 static void on_signal(int sig, siginfo_t *info, void *ctx) {
@@ -84,14 +88,17 @@ static void report_start(unsigned i) {
 }
 
 static void report_return(unsigned i) {
-    static char line[32 + 2 * ATOLL_MAX_BUF];
-    char *p = line;
+    char line[256], *p = line;
     const unsigned char *b = atoll_data + atoll_buf_off[i];
     *p++ = 'R';
     *p++ = ' ';
     p = put_uint(p, i, 10);
     *p++ = ' ';
     for (unsigned k = 0; k < atoll_buf_len[i]; k++) {
+        if (p > line + sizeof line - 4) {
+            put_line(line, (size_t)(p - line));
+            p = line;
+        }
         *p++ = "0123456789abcdef"[b[k] >> 4];
         *p++ = "0123456789abcdef"[b[k] & 15];
     }
@@ -108,7 +115,7 @@ static void report_crash(unsigned i, int sig, uintptr_t pc) {
     *p++ = ' ';
     p = put_uint(p, (uintptr_t)sig, 10);
     *p++ = ' ';
-    if (pc >= base && pc - base < (uintptr_t)ATOLL_TEXT_LEN)
+    if (pc >= base && pc - base < atoll_text_len)
         p = put_uint(p, pc - base, 16);
     else
         *p++ = '-';
@@ -136,8 +143,8 @@ int main(int argc, char **argv) {
         if (sigaction(sigs[k], &sa, 0) != 0)
             return 2;
 
-    for (unsigned i = first; i < ATOLL_NCALLS; i++) {
-        void (*entry)(unsigned char *) = (void (*)(unsigned char *))(text_base() + (uintptr_t)atoll_entry[i]);
+    for (unsigned i = first; i < atoll_ncalls; i++) {
+        void (*entry)(unsigned char *) = (void (*)(unsigned char *))(text_base() + atoll_entry[i]);
         int sig;
         report_start(i);
         /* savemask=1: the handler's blocked signal is unblocked again on the jump. */

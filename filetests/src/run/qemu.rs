@@ -3,8 +3,9 @@
 //! ```text
 //! ModuleText --atoll_codegen::object::write_elf--> atoll_text.o  (symbols __atoll_fn_<i>,
 //!                                                   own output section: LINKER_SCRIPT)
-//! buffers, entry offsets --calls_header--> calls.h  +  harness.c (include_str!)
-//!   --<cross gcc> -static -O1--> harness executable            (one per `run` call)
+//! buffers, entry offsets --calls_source--> calls.c (the data harness.c declares)
+//! harness.c (include_str!) --<cross gcc> -c, once per process--> harness.o
+//! harness.o + calls.c + atoll_text.o --<cross gcc> -static--> executable (one per `run`)
 //!   --qemu-<arch> harness <first> <seconds>--> stdout protocol (see harness.c)
 //!   --parse--> buffers + one CallOutcome per call
 //! ```
@@ -31,7 +32,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use atoll_codegen::buffer::{CodeOffset, TextSection};
@@ -42,7 +43,7 @@ use atoll_codegen::object::write_elf;
 use super::exec::{check_entries, CallOutcome, Executor};
 use crate::env::HookError;
 
-/// The harness source; `calls.h` is generated next to it for each run.
+/// The harness source, compiled once per process and architecture.
 const HARNESS_C: &str = include_str!("harness.c");
 
 /// Puts our `.text` into its own output section after the C code's. A text section
@@ -238,7 +239,7 @@ impl QemuExecutor {
         Ok((outcomes, timings))
     }
 
-    /// Writes the object, `calls.h` and the harness into `dir` and links them.
+    /// Writes the object, `calls.c` and the harness object into `dir` and links them.
     fn build(
         &self,
         dir: &TempDir,
@@ -247,37 +248,62 @@ impl QemuExecutor {
         buffers: &[Vec<u8>],
     ) -> Result<PathBuf, HookError> {
         let (object, base_offset) = write_object(self.arch, text)?;
-        let io = |what: &str, e: std::io::Error| HookError::Failed(format!("{what}: {e}"));
-        let obj_path = dir.path.join("atoll_text.o");
-        std::fs::write(&obj_path, object).map_err(|e| io("writing atoll_text.o", e))?;
-        let script = dir.path.join("atoll.ld");
-        std::fs::write(&script, LINKER_SCRIPT).map_err(|e| io("writing atoll.ld", e))?;
-        let header = calls_header(entry_offsets, buffers, base_offset, text.section.code.len());
-        std::fs::write(dir.path.join("calls.h"), header).map_err(|e| io("writing calls.h", e))?;
-        let c_path = dir.path.join("harness.c");
-        std::fs::write(&c_path, HARNESS_C).map_err(|e| io("writing harness.c", e))?;
+        let harness = dir.write("harness.o", &self.harness_object()?)?;
+        let text_obj = dir.write("atoll_text.o", &object)?;
+        let script = dir.write("atoll.ld", LINKER_SCRIPT.as_bytes())?;
+        let calls = calls_source(entry_offsets, buffers, base_offset, text.section.code.len());
+        let calls = dir.write("calls.c", calls.as_bytes())?;
         let exe = dir.path.join("harness");
-        let out = Command::new(&self.tools.cc)
-            .args(["-static", "-O1"])
+        let mut cc = Command::new(&self.tools.cc);
+        cc.args(["-static", "-O1"])
             .args(self.arch.cc_flags())
             // A build id would hash the whole (possibly huge) executable.
             .arg("-Wl,--build-id=none")
             .arg(format!("-Wl,-T,{}", script.display()))
             .arg("-o")
             .arg(&exe)
-            .arg(&c_path)
-            .arg(&obj_path)
-            .output()
-            .map_err(|e| io(&format!("running {}", self.tools.cc.display()), e))?;
-        if !out.status.success() {
-            return Err(HookError::Failed(format!(
-                "linking the {} harness failed ({}):\n{}",
-                self.arch.isa_name(),
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
+            .args([&harness, &calls, &text_obj]);
+        self.run_cc(cc, "linking")?;
         Ok(exe)
+    }
+
+    /// `harness.c` compiled for this architecture, once per process (compiling it
+    /// costs as much as the link; the generated data lives in `calls.c`).
+    fn harness_object(&self) -> Result<Vec<u8>, HookError> {
+        type Cache = Vec<(QemuArch, PathBuf, Vec<u8>)>;
+        static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+        let cached = |c: &Cache| c.iter().find(|e| e.0 == self.arch && e.1 == self.tools.cc).map(|e| e.2.clone());
+        if let Some(o) = cached(&CACHE.lock().unwrap_or_else(|p| p.into_inner())) {
+            return Ok(o);
+        }
+        let dir = TempDir::new()?;
+        let source = dir.write("harness.c", HARNESS_C.as_bytes())?;
+        let object = dir.path.join("harness.o");
+        let mut cc = Command::new(&self.tools.cc);
+        cc.args(["-c", "-O1"]).args(self.arch.cc_flags()).arg("-o").arg(&object).arg(&source);
+        self.run_cc(cc, "compiling")?;
+        let bytes = std::fs::read(&object).map_err(|e| HookError::Failed(format!("reading harness.o: {e}")))?;
+        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        if cached(&cache).is_none() {
+            cache.push((self.arch, self.tools.cc.clone(), bytes.clone()));
+        }
+        Ok(bytes)
+    }
+
+    /// Runs the cross compiler; a failure carries its diagnostics.
+    fn run_cc(&self, mut cc: Command, what: &str) -> Result<(), HookError> {
+        let out = cc
+            .output()
+            .map_err(|e| HookError::Failed(format!("running {}: {e}", self.tools.cc.display())))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(HookError::Failed(format!(
+            "{what} the {} harness failed ({}):\n{}",
+            self.arch.isa_name(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )))
     }
 
     /// Runs the harness from call `first` and records what it reports.
@@ -413,37 +439,34 @@ fn write_object(arch: QemuArch, text: &ModuleText) -> Result<(Vec<u8>, u64), Hoo
     Ok((object, offsets[0]))
 }
 
-/// The generated part of the harness (see `harness.c` for the names).
-fn calls_header(entry_offsets: &[u64], buffers: &[Vec<u8>], base_offset: u64, text_len: usize) -> String {
+/// `calls.c`: the data `harness.c` declares (see there for the names).
+fn calls_source(entry_offsets: &[u64], buffers: &[Vec<u8>], base_offset: u64, text_len: usize) -> String {
     use core::fmt::Write as _;
-    let mut s = String::new();
     let mut offsets = Vec::with_capacity(buffers.len());
     let mut total = 0usize;
     for b in buffers {
         offsets.push(total);
         total += b.len().div_ceil(16).max(1) * 16;
     }
-    let max_buf = buffers.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let _ = writeln!(s, "#define ATOLL_NCALLS {}u", buffers.len());
-    let _ = writeln!(s, "#define ATOLL_MAX_BUF {max_buf}");
-    let _ = writeln!(s, "#define ATOLL_BASE __atoll_fn_0");
-    let _ = writeln!(s, "#define ATOLL_BASE_OFFSET {base_offset}u");
-    let _ = writeln!(s, "#define ATOLL_TEXT_LEN {text_len}u");
-    let list = |s: &mut String, name: &str, ty: &str, items: &mut dyn Iterator<Item = String>| {
-        let _ = write!(s, "static const {ty} {name}[] = {{");
+    let mut s = String::from("#include <stdint.h>\n");
+    let _ = writeln!(s, "const unsigned atoll_ncalls = {}u;", buffers.len());
+    let _ = writeln!(s, "const uintptr_t atoll_base_offset = {base_offset}u;");
+    let _ = writeln!(s, "const uintptr_t atoll_text_len = {text_len}u;");
+    let list = |s: &mut String, decl: &str, items: &mut dyn Iterator<Item = String>| {
+        let _ = write!(s, "{decl}[] = {{");
         for (k, item) in items.enumerate() {
-            let _ = write!(s, "{}{item},", if k % 16 == 0 { "\n    " } else { " " });
+            let _ = write!(s, "{}{item}u,", if k % 16 == 0 { "\n    " } else { " " });
         }
         let _ = writeln!(s, "\n    0}};");
     };
-    list(&mut s, "atoll_entry", "uintptr_t", &mut entry_offsets.iter().map(|o| format!("{o}u")));
-    list(&mut s, "atoll_buf_off", "uintptr_t", &mut offsets.iter().map(|o| format!("{o}u")));
-    list(&mut s, "atoll_buf_len", "unsigned", &mut buffers.iter().map(|b| format!("{}u", b.len())));
+    list(&mut s, "const uintptr_t atoll_entry", &mut entry_offsets.iter().map(u64::to_string));
+    list(&mut s, "const uintptr_t atoll_buf_off", &mut offsets.iter().map(usize::to_string));
+    list(&mut s, "const unsigned atoll_buf_len", &mut buffers.iter().map(|b| b.len().to_string()));
     let mut data = vec![0u8; total.max(1)];
     for (b, &off) in buffers.iter().zip(&offsets) {
         data[off..off + b.len()].copy_from_slice(b);
     }
-    let _ = write!(s, "static unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{", data.len());
+    let _ = write!(s, "unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{", data.len());
     for (i, byte) in data.iter().enumerate() {
         let _ = write!(s, "{}{byte},", if i % 32 == 0 { "\n    " } else { "" });
     }
@@ -571,6 +594,15 @@ fn temp_root() -> PathBuf {
     std::env::temp_dir()
 }
 
+impl TempDir {
+    /// Writes `bytes` to `name` in the directory and returns its path.
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, HookError> {
+        let path = self.path.join(name);
+        std::fs::write(&path, bytes).map_err(|e| HookError::Failed(format!("writing {}: {e}", path.display())))?;
+        Ok(path)
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
@@ -624,11 +656,12 @@ mod tests {
 
     #[test]
     fn header_embeds_buffers_aligned() {
-        let h = calls_header(&[0, 8], &[vec![1, 2, 3], vec![4; 20]], 0, 64);
-        assert!(h.contains("#define ATOLL_NCALLS 2u"), "{h}");
-        assert!(h.contains("#define ATOLL_MAX_BUF 20"), "{h}");
+        let h = calls_source(&[0, 8], &[vec![1, 2, 3], vec![4; 20]], 0, 64);
+        assert!(h.contains("atoll_ncalls = 2u;"), "{h}");
+        assert!(h.contains("atoll_text_len = 64u;"), "{h}");
         assert!(h.contains("atoll_data[48]"), "{h}");
-        assert!(h.contains("0u, 16u,"), "{h}");
+        assert!(h.contains("atoll_buf_off[] = {\n    0u, 16u,"), "{h}");
+        assert!(h.contains("atoll_buf_len[] = {\n    3u, 20u,"), "{h}");
     }
 
     #[test]
