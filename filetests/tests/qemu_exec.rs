@@ -310,9 +310,13 @@ fn a_batch_of_200_calls_runs_in_one_executable() {
     for arch in ARCHES {
         let Some(t) = Target::new(arch) else { continue };
         let text = t.module(&[t.add()], TextSectionOptions::default());
-        let mut buffers: Vec<Vec<u8>> = (0..200).map(|i| args(i * 1000, -i)).collect();
+        let fresh: Vec<Vec<u8>> = (0..200).map(|i| args(i * 1000, -i)).collect();
+        // Twice: the first run of a process may also compile the harness.
+        let mut buffers = fresh.clone();
+        let (_, first) = t.run(&text, &[0; 200], &mut buffers);
+        let mut buffers = fresh;
         let (outcomes, time) = t.run(&text, &[0; 200], &mut buffers);
-        println!("{arch:?}: batch of 200 calls: link {:?}, run {:?}", time.link, time.run);
+        println!("{arch:?}: batch of 200 calls: link {:?} (first {:?}), run {:?}", time.link, first.link, time.run);
         assert_eq!(time.processes, 1);
         for (i, (o, buf)) in outcomes.iter().zip(&buffers).enumerate() {
             assert_eq!(*o, CallOutcome::Returned, "{arch:?} call {i}");
