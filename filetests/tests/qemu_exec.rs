@@ -207,6 +207,24 @@ impl Target {
         })
     }
 
+    /// Faulting functions and the signal each must report, assembled by
+    /// `llvm-mc-14 -show-encoding` (`-triple=aarch64` / `-triple=armv7a`).
+    fn faults(&self) -> Vec<(Func, &'static str)> {
+        let table: &[(&[u32], &str)] = match self.arch {
+            QemuArch::Aarch64 => &[
+                (&[0xd420_0000], "SIGTRAP"),                            // brk #0
+                (&[0xd280_0001, 0xf940_0021], "SIGSEGV"),               // mov x1, #0; ldr x1, [x1]
+                (&[0xd280_0001, 0x9100_003f, 0xf81f_0fe0], "SIGSEGV"), // ...; mov sp, x1; str x0, [sp, #-16]!
+            ],
+            QemuArch::Arm32 => &[
+                (&[0xe120_0070], "SIGTRAP"),              // bkpt #0
+                (&[0xe3a0_1000, 0xe591_1000], "SIGSEGV"), // mov r1, #0; ldr r1, [r1]
+                (&[0xe3a0_d000, 0xe52d_0004], "SIGSEGV"), // mov sp, #0; push {r0}
+            ],
+        };
+        table.iter().map(|&(words, sig)| (raw(words), sig)).collect()
+    }
+
     fn module(&self, funcs: &[Func], opts: TextSectionOptions) -> ModuleText {
         match self.arch {
             // The relocations the two backends' `Inst::Call` records.
@@ -321,6 +339,32 @@ fn a_batch_of_200_calls_runs_in_one_executable() {
         for (i, (o, buf)) in outcomes.iter().zip(&buffers).enumerate() {
             assert_eq!(*o, CallOutcome::Returned, "{arch:?} call {i}");
             assert_eq!(slot0(buf), i as i32 * 999, "{arch:?} call {i}");
+        }
+    }
+}
+
+/// Breakpoints, null loads and a destroyed stack pointer (the handler runs on its
+/// own stack) are each reported with their signal, and the following call runs.
+#[test]
+fn faults_table() {
+    for arch in ARCHES {
+        let Some(t) = Target::new(arch) else { continue };
+        let (faults, signals): (Vec<Func>, Vec<&str>) = t.faults().into_iter().unzip();
+        let mut funcs = vec![t.add()];
+        funcs.extend(faults);
+        let text = t.module(&funcs, TextSectionOptions::default());
+        let f = &text.section.function_offsets;
+        let mut entries = Vec::new();
+        for k in 1..f.len() {
+            entries.extend([f[k], f[0]]);
+        }
+        let mut buffers: Vec<Vec<u8>> = (0..entries.len() as i32).map(|i| args(i, 100)).collect();
+        let (outcomes, _) = t.run(&text, &entries, &mut buffers);
+        for (k, sig) in signals.iter().enumerate() {
+            let (fault, next) = (2 * k, 2 * k + 1);
+            assert!(matches!(&outcomes[fault], CallOutcome::Crashed(m) if m.contains(sig)), "{arch:?} {sig}: {outcomes:?}");
+            assert_eq!(outcomes[next], CallOutcome::Returned, "{arch:?} after {sig}");
+            assert_eq!(slot0(&buffers[next]), next as i32 + 100, "{arch:?} after {sig}");
         }
     }
 }
