@@ -25,6 +25,11 @@
 //! (a path, or a name looked up on `PATH`). A missing tool is a skip that names it
 //! and the Debian package that provides it.
 //!
+//! Files go to a fresh directory under `ATOLL_QEMU_TMPDIR`, else `/dev/shm`, else
+//! the system temporary directory. Measured on the shared 2-core machine (load ~8,
+//! debug build): a batch of 200 calls links in ~110 ms (~200 ms when the process
+//! also compiles the harness) and runs in ~30 ms; a 387 MiB section links in 2-5 s.
+//!
 //! Invariant: the temporary directory of a run is removed on every path out of
 //! [`QemuExecutor::run_timed`] (it is owned by a guard).
 
