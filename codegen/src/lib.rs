@@ -15,6 +15,7 @@ pub mod buffer;
 pub mod ir;
 pub mod isa;
 pub mod machinst;
+pub mod object;
 pub mod settings;
 pub mod testing;
 pub mod text;

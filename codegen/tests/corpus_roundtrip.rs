@@ -3,7 +3,7 @@
 //!
 //! - Every file listed in `clif-runtests/scalar-core.txt` must parse; each function
 //!   is printed, parsed again and printed again, and both printouts and the entity
-//!   counts must agree.
+//!   counts must agree; every function must pass the verifier.
 //! - Every other `.clif` under `clif-runtests/` and `clif-isa/` must either do the
 //!   same or fail with an error naming an unsupported construct ("unsupported ...",
 //!   or "unknown opcode" for opcodes removed from CLIF since, e.g. `iadd_ifcout`).
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use atoll_codegen::ir::Function;
 use atoll_codegen::text::{parse_functions, parse_test};
+use atoll_codegen::verifier::verify_function;
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
@@ -22,8 +23,20 @@ fn corpus_dir() -> Option<PathBuf> {
 /// Entity counts compared across a round trip.
 fn counts(f: &Function) -> [usize; 7] {
     let blocks = f.layout.blocks().count();
-    let insts = f.layout.blocks().map(|b| f.layout.block_insts(b).count()).sum();
-    [blocks, insts, f.dfg.values().count(), f.stack_slots.len(), f.global_values.len(), f.sigs.len(), f.ext_funcs.len()]
+    let insts = f
+        .layout
+        .blocks()
+        .map(|b| f.layout.block_insts(b).count())
+        .sum();
+    [
+        blocks,
+        insts,
+        f.dfg.values().count(),
+        f.stack_slots.len(),
+        f.global_values.len(),
+        f.sigs.len(),
+        f.ext_funcs.len(),
+    ]
 }
 
 /// Parse `src` as a test file and round-trip each function; `Err` describes the
@@ -41,14 +54,20 @@ fn round_trip(src: &str) -> Result<usize, String> {
             return Err(format!("printouts differ:\n{printed}\n---\n{printed2}"));
         }
         if counts(&tf.func) != counts(f2) {
-            return Err(format!("entity counts differ: {:?} vs {:?}", counts(&tf.func), counts(f2)));
+            return Err(format!(
+                "entity counts differ: {:?} vs {:?}",
+                counts(&tf.func),
+                counts(f2)
+            ));
         }
     }
     Ok(file.functions.len())
 }
 
 fn clif_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -68,15 +87,32 @@ fn scalar_core_round_trip() {
     };
     let runtests = corpus.join("clif-runtests");
     let list = fs::read_to_string(runtests.join("scalar-core.txt")).expect("scalar-core.txt");
-    let names: Vec<&str> = list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let names: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
     let mut failures = Vec::new();
     let mut functions = 0;
+    let mut verify_failures = Vec::new();
     for name in &names {
         let src = fs::read_to_string(runtests.join(name)).expect("listed file");
         match round_trip(&src) {
             Ok(n) => functions += n,
             Err(e) => failures.push(format!("{name}: {e}")),
         }
+        for tf in parse_test(&src).map(|f| f.functions).unwrap_or_default() {
+            if let Err(e) = verify_function(&tf.func) {
+                verify_failures.push(format!("{name}: function {}:\n{e}", tf.func.name));
+            }
+        }
+    }
+    println!(
+        "scalar-core verifier: {}/{functions} functions verify",
+        functions - verify_failures.len()
+    );
+    for f in &verify_failures {
+        println!("  {f}");
     }
     println!(
         "scalar-core round-trip: {}/{} files ({functions} functions)",
@@ -84,6 +120,11 @@ fn scalar_core_round_trip() {
         names.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        verify_failures.is_empty(),
+        "functions that do not verify: {}",
+        verify_failures.len()
+    );
 }
 
 #[test]
@@ -102,15 +143,30 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
         clif_files(&corpus.join(sub), &mut files);
         let (mut ok, mut unsupported, mut bad) = (0, 0, Vec::new());
         let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut not_verified = Vec::new();
         for path in &files {
-            let rel = path.strip_prefix(corpus.join(sub)).unwrap_or(path).to_string_lossy().to_string();
+            let rel = path
+                .strip_prefix(corpus.join(sub))
+                .unwrap_or(path)
+                .to_string_lossy()
+                .to_string();
             if sub == "clif-runtests" && core.contains(&rel) {
                 continue;
             }
             let src = fs::read_to_string(path).expect("corpus file");
             match round_trip(&src) {
-                Ok(_) => ok += 1,
-                Err(e) if e.starts_with("parse: ") && (e.contains("unsupported") || e.contains("unknown opcode")) => {
+                Ok(_) => {
+                    ok += 1;
+                    for tf in parse_test(&src).map(|f| f.functions).unwrap_or_default() {
+                        if let Err(e) = verify_function(&tf.func) {
+                            not_verified.push(format!("{rel}: {}: {}", tf.func.name, e.0[0]));
+                        }
+                    }
+                }
+                Err(e)
+                    if e.starts_with("parse: ")
+                        && (e.contains("unsupported") || e.contains("unknown opcode")) =>
+                {
                     unsupported += 1;
                     // "parse: L:C: unsupported type i8x16 (...)" -> "unsupported type"
                     let msg = e.splitn(4, ':').nth(3).unwrap_or(&e).trim();
@@ -126,6 +182,15 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
             bad.len()
         );
         println!("  unsupported by reason: {reasons:?}");
+        // Informational: these files are outside the scalar core, so a verifier
+        // rejection may be legitimate (e.g. a feature the verifier does not model).
+        println!(
+            "  functions of round-tripped files failing the verifier: {}",
+            not_verified.len()
+        );
+        for f in &not_verified {
+            println!("    {f}");
+        }
         assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 }

@@ -240,24 +240,6 @@ fn build_vcode(p: &Prog) -> (VCode<TestInst>, BlockOrder) {
     (b.finish().expect("valid vcode"), order)
 }
 
-fn dump(v: &VCode<TestInst>) -> String {
-    use atoll_codegen::machinst::VReg;
-    use regalloc2::Function;
-    let mut s = String::new();
-    for b in 0..v.num_blocks() {
-        let bb = regalloc2::Block::new(b);
-        s += &format!("block{b}{:?} succs {:?} preds {:?}\n", v.block_params(bb), v.block_succs(bb), v.block_preds(bb));
-        for i in v.block_inst_range(b as u32) {
-            s += &format!("  i{i}: {:?}  ops {:?} clob {:?}\n", v.insts()[i], v.operands(i), v.clobbers(i));
-        }
-        for k in 0..v.block_succs(bb).len() {
-            let a: &[VReg] = v.branch_blockparams(bb, regalloc2::Inst::new(v.block_inst_range(b as u32).end - 1), k);
-            s += &format!("  args{k} {a:?}\n");
-        }
-    }
-    s
-}
-
 /// What one checked program did.
 #[derive(PartialEq, Eq)]
 enum Outcome {
@@ -276,7 +258,7 @@ fn check(p: &Prog, x: i64, y: i64, algorithm: RegallocAlgorithm, scratch: bool) 
     };
     let config = RegallocConfig { algorithm, checker: true, validate_ssa: true };
     let output = run_regalloc(&vcode, &machine_env(scratch), &config)
-        .map_err(|e| TestCaseError::fail(format!("regalloc: {e}\n{}", dump(&vcode))))?;
+        .map_err(|e| TestCaseError::fail(format!("regalloc: {e}\n{vcode}")))?;
     let mut buf = MachBuffer::<TestLabelUse>::new();
     let res = emit_function(&vcode, &output, &TestAbi, &FrameRequest::default(), &(), &mut buf)
         .map_err(|e| TestCaseError::fail(format!("emit: {e}")))?;

@@ -19,12 +19,18 @@ fn parser_error_files() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for path in &paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let src = fs::read_to_string(path).expect("readable test file");
         if !src.lines().any(|l| l.trim() == "test parse-error") {
             continue;
         }
-        let Some(expected) = src.lines().find_map(|l| l.trim().strip_prefix("; expect-error: ")) else {
+        let Some(expected) = src
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("; expect-error: "))
+        else {
             failures.push(format!("{name}: no '; expect-error:' line"));
             continue;
         };
@@ -35,7 +41,10 @@ fn parser_error_files() {
             Err(e) => failures.push(format!("{name}:\n  expected {expected}\n  got      {e}")),
         }
     }
-    println!("parser error files: {}/{checked} match", checked - failures.len());
+    println!(
+        "parser error files: {}/{checked} match",
+        checked - failures.len()
+    );
     assert!(checked >= 30, "only {checked} parse-error files");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -26,8 +26,14 @@ pub fn bless(source: &str, rewrites: &[BlockRewrite]) -> String {
     let mut plan: Vec<Option<(String, usize)>> = vec![None; lines.len() + 1];
     for rw in rewrites {
         let block = comment_block_after(source, rw.end_line);
-        let Some(brace) = lines.get(block.start.wrapping_sub(1)) else { continue };
-        let eol = if brace.ends_with("\r\n") { "\r\n" } else { "\n" };
+        let Some(brace) = lines.get(block.start.wrapping_sub(1)) else {
+            continue;
+        };
+        let eol = if brace.ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let mut rendered = render_block(&rw.text, eol);
         if !brace.ends_with('\n') && !rendered.is_empty() {
             // The `}` is the file's last line: the block needs a line break before it,
@@ -59,7 +65,10 @@ mod tests {
     use super::*;
 
     fn rw(end_line: u32, text: &str) -> BlockRewrite {
-        BlockRewrite { end_line, text: text.to_string() }
+        BlockRewrite {
+            end_line,
+            text: text.to_string(),
+        }
     }
 
     #[test]
@@ -68,11 +77,19 @@ mod tests {
             // Insert where there was no block.
             ("f {\n}\n\ng\n", vec![rw(2, "a\n")], "f {\n}\n; a\n\ng\n"),
             // Replace a longer block by a shorter one.
-            ("f {\n}\n; x\n; y\n; z\nrest\n", vec![rw(2, "a\n")], "f {\n}\n; a\nrest\n"),
+            (
+                "f {\n}\n; x\n; y\n; z\nrest\n",
+                vec![rw(2, "a\n")],
+                "f {\n}\n; a\nrest\n",
+            ),
             // Replace by nothing.
             ("}\n; x\n\n", vec![rw(1, "")], "}\n\n"),
             // CRLF is kept, the block uses the brace line's ending.
-            ("}\r\n; x\r\nz\r\n", vec![rw(1, "a\nb\n")], "}\r\n; a\r\n; b\r\nz\r\n"),
+            (
+                "}\r\n; x\r\nz\r\n",
+                vec![rw(1, "a\nb\n")],
+                "}\r\n; a\r\n; b\r\nz\r\n",
+            ),
             // No final newline after `}`.
             ("}", vec![rw(1, "a\nb\n")], "}\n; a\n; b"),
             // Two functions, rewrites out of order.

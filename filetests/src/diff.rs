@@ -23,7 +23,11 @@ mod tests {
     fn table() {
         let cases: &[(&str, &str, &str)] = &[
             ("a\n", "a\n", ""),
-            ("a\nb\n", "a\nc\n", "--- expected\n+++ actual\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"),
+            (
+                "a\nb\n",
+                "a\nc\n",
+                "--- expected\n+++ actual\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n",
+            ),
             ("", "x\n", "--- expected\n+++ actual\n@@ -0,0 +1 @@\n+x\n"),
         ];
         for &(e, a, want) in cases {

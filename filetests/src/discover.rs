@@ -31,7 +31,10 @@ impl std::error::Error for DiscoverError {}
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|error| DiscoverError { path: path.clone(), error })?;
+        let meta = fs::metadata(path).map_err(|error| DiscoverError {
+            path: path.clone(),
+            error,
+        })?;
         if meta.is_dir() {
             walk(path, &mut files)?;
         } else {
@@ -44,7 +47,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
-    let err = |error| DiscoverError { path: dir.to_path_buf(), error };
+    let err = |error| DiscoverError {
+        path: dir.to_path_buf(),
+        error,
+    };
     for entry in fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
         let path = entry.path();
@@ -63,7 +69,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("atoll-discover-{}-{}", name, std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("atoll-discover-{}-{}", name, std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -76,8 +83,11 @@ mod tests {
         for f in ["z.clif", "a.clif", "notes.txt", "b/sub/c.clif", "b/a.clif"] {
             fs::write(dir.join(f), "").unwrap();
         }
-        let got = discover(&[dir.clone()]).unwrap();
-        let rel: Vec<_> = got.iter().map(|p| p.strip_prefix(&dir).unwrap().to_str().unwrap().to_string()).collect();
+        let got = discover(std::slice::from_ref(&dir)).unwrap();
+        let rel: Vec<_> = got
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().to_str().unwrap().to_string())
+            .collect();
         assert_eq!(rel, ["a.clif", "b/a.clif", "b/sub/c.clif", "z.clif"]);
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -94,7 +104,7 @@ mod tests {
     #[test]
     fn missing_path_is_an_error_naming_it() {
         let p = PathBuf::from("/nonexistent/atoll/x.clif");
-        let e = discover(&[p.clone()]).unwrap_err();
+        let e = discover(std::slice::from_ref(&p)).unwrap_err();
         assert_eq!(e.path, p);
         assert!(e.to_string().starts_with("/nonexistent/atoll/x.clif: "));
     }

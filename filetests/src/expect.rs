@@ -103,7 +103,11 @@ mod tests {
             ("}\n;x\n", 1, 1, 1, "x\n"),
         ];
         for &(src, end, start, len, text) in cases {
-            let want = CommentBlock { start, len, text: text.to_string() };
+            let want = CommentBlock {
+                start,
+                len,
+                text: text.to_string(),
+            };
             assert_eq!(comment_block_after(src, end), want, "source: {src:?}");
         }
     }

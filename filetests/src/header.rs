@@ -65,7 +65,10 @@ mod tests {
             ("  test   verifier  \n", vec![t("verifier", &[], 1)]),
             ("; test cat\n", vec![]),
             ("test\n", vec![]),
-            ("test cat\nfunction %f() {\ntest run\n}\n", vec![t("cat", &[], 1)]),
+            (
+                "test cat\nfunction %f() {\ntest run\n}\n",
+                vec![t("cat", &[], 1)],
+            ),
             ("testing cat\n", vec![]),
         ];
         for (src, want) in cases {

@@ -18,7 +18,7 @@ use crate::bless::bless;
 use crate::discover::{discover, DiscoverError};
 use crate::env::TestEnvironment;
 use crate::header::scan_test_lines;
-use crate::subtest::{self, Context, Outcome};
+use crate::subtest::{self, Context, Outcome, RunLineCounts};
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +32,10 @@ pub struct RunOptions {
 impl RunOptions {
     /// Options from the environment: `ATOLL_BLESS=1` turns on bless mode.
     pub fn from_env() -> Self {
-        RunOptions { bless: std::env::var("ATOLL_BLESS").is_ok_and(|v| v == "1"), verbose: false }
+        RunOptions {
+            bless: std::env::var("ATOLL_BLESS").is_ok_and(|v| v == "1"),
+            verbose: false,
+        }
     }
 }
 
@@ -45,6 +48,8 @@ pub struct FileReport {
     pub results: Vec<(String, Outcome)>,
     /// Whether the file was rewritten (bless mode).
     pub blessed: bool,
+    /// `; run:` lines executed in this file.
+    pub run_lines: RunLineCounts,
 }
 
 /// Totals over a run.
@@ -58,6 +63,8 @@ pub struct Summary {
     pub failed: usize,
     /// Tests skipped.
     pub skipped: usize,
+    /// `; run:` lines over all files.
+    pub run_lines: RunLineCounts,
 }
 
 impl Summary {
@@ -128,7 +135,12 @@ pub fn run_paths(
     for path in files {
         let report = run_file(&path, env, options);
         print(&render_report(&report, options.verbose));
+        summary.run_lines.add(report.run_lines);
         summary.add(report);
+    }
+    if summary.run_lines.total() > 0 {
+        let n = summary.run_lines;
+        print(&format!("run lines: {} passed, {} failed\n", n.passed, n.failed));
     }
     print(&format!("{}\n", summary.line()));
     Ok(summary)
@@ -136,20 +148,32 @@ pub fn run_paths(
 
 /// Runs all tests of one file (and rewrites it in bless mode).
 pub fn run_file(path: &Path, env: &dyn TestEnvironment, options: &RunOptions) -> FileReport {
-    let mut report = FileReport { path: path.to_path_buf(), results: Vec::new(), blessed: false };
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        results: Vec::new(),
+        blessed: false,
+        run_lines: RunLineCounts::default(),
+    };
     let source = match fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) => {
-            report.results.push(("(read)".into(), Outcome::Failed(format!("cannot read: {e}"))));
+            report.results.push((
+                "(read)".into(),
+                Outcome::Failed(format!("cannot read: {e}")),
+            ));
             return report;
         }
     };
-    let (results, new_source) = run_source(path, &source, env, options);
+    let (results, new_source, run_lines) = run_source_counted(path, &source, env, options);
     report.results = results;
+    report.run_lines = run_lines;
     if let Some(new_source) = new_source {
         match fs::write(path, new_source) {
             Ok(()) => report.blessed = true,
-            Err(e) => report.results.push(("(bless)".into(), Outcome::Failed(format!("cannot write: {e}")))),
+            Err(e) => report.results.push((
+                "(bless)".into(),
+                Outcome::Failed(format!("cannot write: {e}")),
+            )),
         }
     }
     report
@@ -163,9 +187,28 @@ pub fn run_source(
     env: &dyn TestEnvironment,
     options: &RunOptions,
 ) -> (Vec<(String, Outcome)>, Option<String>) {
+    let (results, new_source, _) = run_source_counted(path, source, env, options);
+    (results, new_source)
+}
+
+/// [`run_source`], also counting the `; run:` lines executed.
+pub fn run_source_counted(
+    path: &Path,
+    source: &str,
+    env: &dyn TestEnvironment,
+    options: &RunOptions,
+) -> (Vec<(String, Outcome)>, Option<String>, RunLineCounts) {
+    let mut run_lines = RunLineCounts::default();
     let tests = scan_test_lines(source);
     if tests.is_empty() {
-        return (vec![("(none)".into(), Outcome::Failed("no `test` line in file".into()))], None);
+        return (
+            vec![(
+                "(none)".into(),
+                Outcome::Failed("no `test` line in file".into()),
+            )],
+            None,
+            run_lines,
+        );
     }
     let parsed = parse_test(source);
     let targets = match &parsed {
@@ -184,7 +227,7 @@ pub fn run_source(
             )),
             (Some(_), Err(msg)) => Outcome::Failed(msg.clone()),
             (Some(sub), Ok(targets)) => match (&parsed, sub.needs_parse()) {
-                (Err(e), true) => Outcome::Failed(e.to_string()),
+                (Err(e), true) => Outcome::Failed(format!("{}:{e}", path.display())),
                 _ => {
                     let ctx = Context {
                         path,
@@ -197,12 +240,75 @@ pub fn run_source(
                     };
                     let result = sub.run(&ctx);
                     rewrites.extend(result.rewrites);
+                    run_lines.add(result.run_lines);
                     result.outcome
                 }
             },
         };
         results.push((test.name.clone(), outcome));
     }
-    let new_source = if rewrites.is_empty() { None } else { Some(bless(source, &rewrites)) };
-    (results, new_source.filter(|s| s != source))
+    let new_source = if rewrites.is_empty() {
+        None
+    } else {
+        Some(bless(source, &rewrites))
+    };
+    (results, new_source.filter(|s| s != source), run_lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(results: &[(&str, Outcome)]) -> FileReport {
+        FileReport {
+            path: PathBuf::from("d/t.clif"),
+            results: results
+                .iter()
+                .map(|(n, o)| (n.to_string(), o.clone()))
+                .collect(),
+            blessed: false,
+            run_lines: RunLineCounts::default(),
+        }
+    }
+
+    #[test]
+    fn summary_lines() {
+        type Case<'a> = (&'a [(&'a str, Outcome)], &'a str, bool);
+        let cases: &[Case<'_>] = &[
+            (&[], "0 passed, 0 failed", true),
+            (
+                &[
+                    ("cat", Outcome::Passed),
+                    ("run", Outcome::Skipped("x".into())),
+                ],
+                "1 passed, 0 failed, 1 skipped",
+                true,
+            ),
+            (
+                &[("cat", Outcome::Failed("m".into()))],
+                "0 passed, 1 failed",
+                false,
+            ),
+        ];
+        for &(results, line, ok) in cases {
+            let mut s = Summary::default();
+            s.add(report(results));
+            assert_eq!(s.line(), line);
+            assert_eq!(s.success(), ok);
+        }
+    }
+
+    #[test]
+    fn reports() {
+        let r = report(&[
+            ("cat", Outcome::Passed),
+            ("compile", Outcome::Skipped("no backend for x64 yet".into())),
+            ("verifier", Outcome::Failed("a\nb".into())),
+        ]);
+        assert_eq!(
+            render_report(&r, false),
+            "SKIP d/t.clif (test compile): no backend for x64 yet\nFAIL d/t.clif (test verifier):\n    a\n    b\n"
+        );
+        assert!(render_report(&r, true).starts_with("ok d/t.clif (test cat)\n"));
+    }
 }

@@ -192,7 +192,7 @@ impl IslandIsa for LabelUse {
         for _ in 0..len / 4 {
             out.extend_from_slice(&NOP.to_le_bytes());
         }
-        out.extend(core::iter::repeat(0u8).take(len % 4));
+        out.extend(core::iter::repeat_n(0u8, len % 4));
     }
 }
 

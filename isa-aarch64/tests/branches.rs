@@ -28,8 +28,7 @@ fn printed_target(line: &DisasmLine) -> u64 {
     let text = line.text.split("//").next().unwrap();
     let tok = text
         .split([' ', ','])
-        .filter(|t| t.starts_with("0x"))
-        .last()
+        .rfind(|t| t.starts_with("0x"))
         .unwrap_or_else(|| panic!("no target in `{}`", line.text));
     u64::from_str_radix(&tok[2..], 16).unwrap()
 }

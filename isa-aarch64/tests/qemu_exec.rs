@@ -11,26 +11,19 @@
 //! Skipped (with a printed reason) when the cross compiler or qemu is missing.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
 use atoll_codegen::buffer::{LabelUse as _, MachLabel};
 use atoll_codegen::testing::RecordingSink;
 use atoll_isa_aarch64::imms::{Imm12, MoveWideConst, SImm7Scaled};
 use atoll_isa_aarch64::inst::{ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind};
-use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg};
+use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg, RegOrSp};
+use atoll_codegen::machinst::Writable;
 use atoll_isa_aarch64::{EmitState, LabelUse};
 
-const MIB: u64 = 1 << 20;
+mod common;
+use common::qemu::{run, tools_present};
 
-/// Whether the cross compiler and qemu are installed; prints why a test is skipped.
-fn tools_present() -> bool {
-    let ok = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    let present = ok("aarch64-linux-gnu-gcc") && ok("qemu-aarch64");
-    if !present {
-        eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing (Debian gcc-aarch64-linux-gnu, qemu-user)");
-    }
-    present
-}
+const MIB: u64 = 1 << 20;
 
 /// Pieces of code at absolute offsets of one blob, with optional global symbols.
 #[derive(Default)]
@@ -43,7 +36,7 @@ impl Blob {
         self.pieces.push((at, bytes, symbol));
     }
 
-    fn to_asm(&mut self) -> String {
+    fn into_asm(mut self) -> String {
         self.pieces.sort_by_key(|p| p.0);
         // Own section, so a big blob does not push libc's `.text` calls out of range.
         let mut s = String::from("\t.section .atoll_text,\"ax\",@progbits\n\t.p2align 4\nblob:\n");
@@ -100,28 +93,6 @@ fn movz(rd: u8, v: u16) -> Inst {
 /// `x0 = v; ret`.
 fn returns(v: u16) -> Vec<Inst> {
     vec![movz(0, v), Inst::ret()]
-}
-
-/// Link `asm` with `harness` and run it under qemu; return stdout.
-fn run(name: &str, asm: &str, harness: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("atoll-a64-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("blob.s"), asm).unwrap();
-    std::fs::write(dir.join("main.c"), harness).unwrap();
-    let exe = dir.join("t");
-    let out = Command::new("aarch64-linux-gnu-gcc")
-        .args(["-static", "-O1", "-o"])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .arg(dir.join("blob.s"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "link failed: {}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("qemu-aarch64").arg(&exe).output().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "run failed ({:?}): {stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
-    stdout
 }
 
 /// `cbnz` → `b` veneer → long veneer → a function 129 MiB behind, and `tbnz` →
@@ -181,7 +152,7 @@ int main(void) {
     return !(a == 42 && b == 43);
 }
 "#;
-    assert_eq!(run("veneer", &blob.to_asm(), harness).trim(), "42 43");
+    assert_eq!(run("veneer", &blob.into_asm(), harness).trim(), "42 43");
 }
 
 /// A call (`bl`) through the long veneer returns to its caller: the veneer must not
@@ -208,8 +179,8 @@ fn call_through_long_veneer_returns() {
         Inst::AluRRImm12 {
             op: ALUOp::Add,
             size: OperandSize::Size64,
-            rd: writable_xreg(0),
-            rn: xreg(0),
+            rd: Writable::from_reg(RegOrSp::x(0)),
+            rn: RegOrSp::x(0),
             imm12: Imm12::maybe_from_u64(1).unwrap(),
         },
         Inst::LoadPair {
@@ -224,10 +195,11 @@ fn call_through_long_veneer_returns() {
     blob.put(veneer, veneer_at(LabelUse::Branch26, veneer, callee).0, None);
     blob.put(callee, code_at(&returns(99), callee, &[]), None);
     let harness = "#include <stdio.h>\nlong caller(void);\nint main(void){ long r = caller(); printf(\"%ld\\n\", r); return r != 100; }\n";
-    assert_eq!(run("call", &blob.to_asm(), harness).trim(), "100");
+    assert_eq!(run("call", &blob.into_asm(), harness).trim(), "100");
 }
 
-/// The jump-table sequence dispatches every index to its own target.
+/// The jump-table sequence dispatches every index to its own target, and indices
+/// out of bounds to the default.
 #[test]
 fn jump_table_executes() {
     if !tools_present() {
@@ -236,17 +208,28 @@ fn jump_table_executes() {
     let n = 5u64;
     let mut blob = Blob::default();
     let targets: Vec<MachLabel> = (0..n as u32).map(MachLabel).collect();
-    let target_at: Vec<u64> = (0..n).map(|i| 1024 + 64 * ((i * 3) % n)).collect();
+    let mut target_at: Vec<u64> = (0..n).map(|i| 1024 + 64 * ((i * 3) % n)).collect();
+    let default_at = 4096;
+    let cmp = Inst::AluRRImm12S {
+        op: ALUOp::SubS,
+        size: OperandSize::Size64,
+        rd: Writable::from_reg(atoll_isa_aarch64::regs::zero_reg()),
+        rn: RegOrSp::x(0),
+        imm12: Imm12::maybe_from_u64(n).unwrap(),
+    };
     let jt = Inst::JTSequence {
         ridx: xreg(0),
         rtmp1: writable_xreg(9),
         rtmp2: writable_xreg(10),
+        default: MachLabel(n as u32),
         targets: targets.into_boxed_slice(),
     };
-    blob.put(0, code_at(&[jt], 0, &target_at), Some("dispatch"));
+    target_at.push(default_at);
+    blob.put(0, code_at(&[cmp, jt], 0, &target_at), Some("dispatch"));
     for (i, at) in target_at.iter().enumerate() {
-        blob.put(*at, code_at(&returns(200 + i as u16), *at, &[]), None);
+        let v = if *at == default_at { 99 } else { 200 + i as u16 };
+        blob.put(*at, code_at(&returns(v), *at, &[]), None);
     }
-    let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 5; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
-    assert_eq!(run("jt", &blob.to_asm(), harness).trim(), "200 201 202 203 204");
+    let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 7; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
+    assert_eq!(run("jt", &blob.into_asm(), harness).trim(), "200 201 202 203 204 99 99");
 }

@@ -15,7 +15,7 @@
 //! Encoders get the S view of any float register with [`sreg_num`] and the D view
 //! with [`dreg_num`]; the pair is the invariant the rest of the crate relies on.
 
-use atoll_codegen::machinst::{PReg, Reg, RegClass, Writable};
+use atoll_codegen::machinst::{MachineEnv, PReg, PRegSet, Reg, RegClass, Writable};
 
 /// Hardware encoding offset of the S-register view in the float class.
 const S_BASE: usize = 32;
@@ -149,18 +149,34 @@ pub fn show_dreg(r: Reg) -> String {
     }
 }
 
-/// Integer registers the allocator may use, in preference order: caller-saved first.
-/// Excludes r11 (frame pointer), ip (veneers), sp, lr and pc.
-pub fn allocatable_int() -> Vec<PReg> {
-    [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-        .into_iter()
-        .map(rreg_preg)
-        .collect()
+/// The `D` register `dN` as a [`PReg`].
+pub const fn dreg_preg(n: u8) -> PReg {
+    PReg::new(n as usize, RegClass::Float)
 }
 
-/// Float registers the allocator may use: d0–d15 (AAPCS-VFP: d8–d15 callee-saved).
-pub fn allocatable_float() -> Vec<PReg> {
-    (0..16).map(|n| PReg::new(n, RegClass::Float)).collect()
+/// What regalloc2 may allocate: caller-saved registers preferred (r0–r3, d0–d7),
+/// callee-saved ones after (r4–r10, d8–d15). Never r11 (fp), ip, sp, lr, pc or the
+/// S-register views.
+pub fn machine_env() -> MachineEnv {
+    let int_pref: PRegSet = (0u8..=3).map(rreg_preg).collect();
+    let int_rest: PRegSet = (4u8..=10).map(rreg_preg).collect();
+    let float_pref: PRegSet = (0u8..=7).map(dreg_preg).collect();
+    let float_rest: PRegSet = (8u8..=15).map(dreg_preg).collect();
+    MachineEnv {
+        preferred_regs_by_class: [int_pref, float_pref, PRegSet::empty()],
+        non_preferred_regs_by_class: [int_rest, float_rest, PRegSet::empty()],
+        scratch_by_class: [None, None, None],
+        fixed_stack_slots: Vec::new(),
+    }
+}
+
+/// Allocatable registers a call may destroy under AAPCS (and our `fast` convention):
+/// r0–r3 and d0–d7. (`ip` and `lr` are destroyed too but never allocated.)
+pub fn caller_saved_clobbers() -> PRegSet {
+    (0u8..=3)
+        .map(rreg_preg)
+        .chain((0u8..=7).map(dreg_preg))
+        .collect()
 }
 
 #[cfg(test)]
@@ -183,9 +199,15 @@ mod tests {
 
     #[test]
     fn reserved_registers_are_not_allocatable() {
-        let ints = allocatable_int();
-        for r in [fp(), ip(), sp(), lr(), pc()] {
-            assert!(!ints.contains(&r.to_real().unwrap()));
+        let env = machine_env();
+        for r in [fp(), ip(), sp(), lr(), pc(), sreg(1)] {
+            let p = r.to_real().unwrap();
+            for class in 0..3 {
+                assert!(!env.preferred_regs_by_class[class].contains(p));
+                assert!(!env.non_preferred_regs_by_class[class].contains(p));
+            }
         }
+        assert!(caller_saved_clobbers().contains(rreg_preg(3)));
+        assert!(!caller_saved_clobbers().contains(rreg_preg(4)));
     }
 }

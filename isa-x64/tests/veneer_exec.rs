@@ -5,8 +5,9 @@
 //! `jcc`/`jmp` leaves for its target survive the veneer.
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
+mod common;
+
 use std::collections::HashMap;
-use std::process::Command;
 
 use atoll_codegen::buffer::{CodeOffset, LabelUse as _, MachLabel, RelocTarget};
 use atoll_codegen::machinst::Writable;
@@ -119,13 +120,6 @@ fn build() -> (Vec<u8>, HashMap<u32, CodeOffset>) {
 #[test]
 fn calls_and_branches_through_long_veneers_execute_correctly() {
     let (code, labels) = build();
-    let dir = std::env::temp_dir().join(format!("atoll-x64-veneer-exec-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bytes: Vec<String> = code.iter().map(|b| format!("{b:#04x}")).collect();
-    let asm = format!(
-        ".text\n.globl atoll_code\natoll_code:\n{}\n.section .note.GNU-stack,\"\",@progbits\n",
-        bytes.chunks(32).map(|c| format!(".byte {}", c.join(","))).collect::<Vec<_>>().join("\n")
-    );
     let c = format!(
         r#"#include <stdio.h>
 extern char atoll_code[];
@@ -138,19 +132,6 @@ int main(void) {{
 "#,
         labels[&F_CALL], labels[&F_FLAGS], labels[&F_JCC]
     );
-    std::fs::write(dir.join("code.s"), asm).unwrap();
-    std::fs::write(dir.join("main.c"), c).unwrap();
-    let exe = dir.join("run");
-    let status = Command::new("gcc")
-        .arg("-o")
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .arg(dir.join("code.s"))
-        .status()
-        .expect("gcc (Debian package `gcc`) must be installed");
-    assert!(status.success(), "gcc failed");
-    let out = Command::new(&exe).output().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "program crashed: {:?}", out.status);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "43 -8 1 0 100 200");
+    let out = common::link_and_run("veneer", &code, &c);
+    assert_eq!(out.trim(), "43 -8 1 0 100 200");
 }

@@ -23,3 +23,5 @@
 //!   loop header notices, and the trap is reported as an interrupt.
 
 #![deny(rust_2018_idioms)]
+
+pub mod code_memory;

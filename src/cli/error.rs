@@ -17,6 +17,8 @@ pub enum CliError {
     Output(io::Error),
     /// The reader of stdout went away; not an error for the user.
     BrokenPipe,
+    /// A complete message, already naming its file and position where it has one.
+    Message(String),
 }
 
 impl fmt::Display for CliError {
@@ -32,6 +34,7 @@ impl fmt::Display for CliError {
             ),
             CliError::Output(e) => write!(f, "writing output: {e}"),
             CliError::BrokenPipe => f.write_str("output closed"),
+            CliError::Message(m) => f.write_str(m),
         }
     }
 }

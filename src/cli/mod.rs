@@ -7,9 +7,13 @@
 //! is reported as one `error: internal error` line, with the backtrace only when
 //! `RUST_BACKTRACE` is set.
 
+mod cat;
+mod compile;
 mod error;
+mod run;
 mod settings;
 mod target_args;
+mod test;
 
 pub use error::CliError;
 pub use target_args::TargetArgs;
@@ -34,11 +38,23 @@ struct Cli {
 enum Command {
     /// List the shared and ISA settings with their values and docs.
     Settings(settings::Options),
+    /// Parse CLIF files and print their functions.
+    Cat(cat::Options),
+    /// Run filetests (files or directories of `.clif` files).
+    Test(test::Options),
+    /// Compile a CLIF file for a target: listing, disassembly, statistics, ELF object.
+    Compile(compile::Options),
+    /// Execute a CLIF file's `; run:` lines.
+    Run(run::Options),
 }
 
 fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Settings(opts) => settings::run(&opts),
+        Command::Cat(opts) => cat::run(&opts),
+        Command::Test(opts) => test::run(&opts),
+        Command::Compile(opts) => compile::run(&opts),
+        Command::Run(opts) => run::run(&opts),
     }
 }
 

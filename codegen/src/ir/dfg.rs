@@ -86,7 +86,9 @@ impl DataFlowGraph {
 
     /// Is `v` a defined value (not out of range, not an unused number)?
     pub fn value_is_valid(&self, v: Value) -> bool {
-        self.values.get(v).is_some_and(|d| !matches!(d, ValueData::Unused))
+        self.values
+            .get(v)
+            .is_some_and(|d| !matches!(d, ValueData::Unused))
     }
 
     /// Create a block with no parameters.
@@ -133,7 +135,12 @@ impl DataFlowGraph {
 
     /// Define the unused number `v` as the next result of `inst` (parser use: keeps
     /// the number written in the text).
-    pub fn attach_inst_result(&mut self, inst: Inst, v: Value, ty: Type) -> Result<(), AttachError> {
+    pub fn attach_inst_result(
+        &mut self,
+        inst: Inst,
+        v: Value,
+        ty: Type,
+    ) -> Result<(), AttachError> {
         self.ensure_value(v);
         if !matches!(self.values[v], ValueData::Unused) {
             return Err(AttachError::AlreadyDefined);
@@ -145,12 +152,18 @@ impl DataFlowGraph {
     }
 
     /// Define the unused number `v` as the next parameter of `block` (parser use).
-    pub fn attach_block_param(&mut self, block: Block, v: Value, ty: Type) -> Result<(), AttachError> {
+    pub fn attach_block_param(
+        &mut self,
+        block: Block,
+        v: Value,
+        ty: Type,
+    ) -> Result<(), AttachError> {
         self.ensure_value(v);
         if !matches!(self.values[v], ValueData::Unused) {
             return Err(AttachError::AlreadyDefined);
         }
-        let num = u16::try_from(self.block_params[block].len()).map_err(|_| AttachError::TooMany)?;
+        let num =
+            u16::try_from(self.block_params[block].len()).map_err(|_| AttachError::TooMany)?;
         self.values[v] = ValueData::Param { ty, block, num };
         self.block_params[block].push(v);
         Ok(())
@@ -217,10 +230,16 @@ mod tests {
         let mut dfg = DataFlowGraph::new();
         let b = dfg.make_block();
         let p = dfg.append_block_param(b, Type::I32);
-        let inst = dfg.make_inst(InstructionData::Binary { opcode: Opcode::Iadd, args: [p, p] });
+        let inst = dfg.make_inst(InstructionData::Binary {
+            opcode: Opcode::Iadd,
+            args: [p, p],
+        });
         let v10 = Value::new(10);
         assert_eq!(dfg.attach_inst_result(inst, v10, Type::I32), Ok(()));
-        assert_eq!(dfg.attach_inst_result(inst, v10, Type::I32), Err(AttachError::AlreadyDefined));
+        assert_eq!(
+            dfg.attach_inst_result(inst, v10, Type::I32),
+            Err(AttachError::AlreadyDefined)
+        );
         assert_eq!(dfg.value_def(p), ValueDef::Param(b, 0));
         assert_eq!(dfg.value_def(v10), ValueDef::Result(inst, 0));
         assert_eq!(dfg.value_def(Value::new(5)), ValueDef::Unused);

@@ -112,7 +112,17 @@ macro_rules! any_from {
         }
     )*};
 }
-any_from!(Block, Inst, Value, StackSlot, GlobalValue, SigRef, FuncRef, JumpTable, Constant);
+any_from!(
+    Block,
+    Inst,
+    Value,
+    StackSlot,
+    GlobalValue,
+    SigRef,
+    FuncRef,
+    JumpTable,
+    Constant
+);
 
 #[cfg(test)]
 mod tests {

@@ -73,13 +73,27 @@ impl fmt::Display for GlobalValueData {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GlobalValueData::VMContext => f.write_str("vmctx"),
-            GlobalValueData::Load { base, offset, global_type, flags } => {
+            GlobalValueData::Load {
+                base,
+                offset,
+                global_type,
+                flags,
+            } => {
                 write!(f, "load.{global_type}{flags} {base}{offset}")
             }
-            GlobalValueData::IAddImm { base, offset, global_type } => {
+            GlobalValueData::IAddImm {
+                base,
+                offset,
+                global_type,
+            } => {
                 write!(f, "iadd_imm.{global_type} {base}, {offset}")
             }
-            GlobalValueData::Symbol { name, offset, colocated, tls } => {
+            GlobalValueData::Symbol {
+                name,
+                offset,
+                colocated,
+                tls,
+            } => {
                 f.write_str("symbol ")?;
                 if *colocated {
                     f.write_str("colocated ")?;

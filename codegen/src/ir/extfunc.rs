@@ -108,7 +108,11 @@ pub struct AbiParam {
 impl AbiParam {
     /// An ordinary parameter of type `ty`.
     pub const fn new(ty: Type) -> Self {
-        AbiParam { value_type: ty, extension: ArgumentExtension::None, purpose: ArgumentPurpose::Normal }
+        AbiParam {
+            value_type: ty,
+            extension: ArgumentExtension::None,
+            purpose: ArgumentPurpose::Normal,
+        }
     }
 }
 
@@ -142,7 +146,11 @@ pub struct Signature {
 impl Signature {
     /// An empty signature with convention `call_conv`.
     pub fn new(call_conv: CallConv) -> Self {
-        Signature { params: Vec::new(), returns: Vec::new(), call_conv }
+        Signature {
+            params: Vec::new(),
+            returns: Vec::new(),
+            call_conv,
+        }
     }
 }
 
@@ -187,13 +195,18 @@ pub enum ExternalName {
 impl ExternalName {
     /// Is `s` a valid `%name` body (letters, digits, `_`, `.`, `$`)?
     pub fn is_valid_testcase(s: &str) -> bool {
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'))
     }
 }
 
 impl Default for ExternalName {
     fn default() -> Self {
-        ExternalName::User { namespace: 0, index: 0 }
+        ExternalName::User {
+            namespace: 0,
+            index: 0,
+        }
     }
 }
 
@@ -240,13 +253,27 @@ mod tests {
             extension: ArgumentExtension::Uext,
             purpose: ArgumentPurpose::Normal,
         });
-        sig.returns.push(AbiParam { purpose: ArgumentPurpose::VMContext, ..AbiParam::new(Type::I64) });
-        let ext = ExtFuncData { name: ExternalName::TestCase("g".into()), signature: SigRef::new(2), colocated: true };
+        sig.returns.push(AbiParam {
+            purpose: ArgumentPurpose::VMContext,
+            ..AbiParam::new(Type::I64)
+        });
+        let ext = ExtFuncData {
+            name: ExternalName::TestCase("g".into()),
+            signature: SigRef::new(2),
+            colocated: true,
+        };
         let cases: [(String, &str); 4] = [
             (sig.to_string(), "(i64, i8 uext) -> i64 vmctx system_v"),
             (Signature::default().to_string(), "() fast"),
             (ext.to_string(), "colocated %g sig2"),
-            (ExternalName::User { namespace: 0, index: 7 }.to_string(), "u0:7"),
+            (
+                ExternalName::User {
+                    namespace: 0,
+                    index: 7,
+                }
+                .to_string(),
+                "u0:7",
+            ),
         ];
         for (got, want) in cases {
             assert_eq!(got, want);

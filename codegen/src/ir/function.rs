@@ -4,7 +4,7 @@ use cranelift_entity::PrimaryMap;
 use smallvec::SmallVec;
 
 use super::dfg::DataFlowGraph;
-use super::entities::{FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot};
+use super::entities::{Block, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot};
 use super::entities_data::{GlobalValueData, JumpTableData, StackSlotData};
 use super::extfunc::{ExtFuncData, ExternalName, Signature};
 use super::instructions::{BlockCall, InstructionData};
@@ -52,7 +52,11 @@ pub struct Function {
 impl Function {
     /// An empty function.
     pub fn new(name: ExternalName, signature: Signature) -> Self {
-        Function { name, signature, ..Function::default() }
+        Function {
+            name,
+            signature,
+            ..Function::default()
+        }
     }
 
     /// The signature a call instruction uses, if it is a call with declared callee.
@@ -69,7 +73,11 @@ impl Function {
 
     /// The result types `data` has with controlling type `ctrl` (the opcode table's
     /// result rule applied).
-    pub fn result_types(&self, data: &InstructionData, ctrl: Option<Type>) -> Result<ResultTypes, ResultTypeError> {
+    pub fn result_types(
+        &self,
+        data: &InstructionData,
+        ctrl: Option<Type>,
+    ) -> Result<ResultTypes, ResultTypeError> {
         let info = data.opcode().info();
         let ctrl = match info.ctrl {
             Ctrl::None => None,
@@ -99,11 +107,31 @@ impl Function {
                 out.extend([h, h]);
             }
             Results::CallReturns => {
-                let sig = self.call_signature(data).ok_or(ResultTypeError::UnknownCallee)?;
+                let sig = self
+                    .call_signature(data)
+                    .ok_or(ResultTypeError::UnknownCallee)?;
                 out.extend(sig.returns.iter().map(|p| p.value_type));
             }
         }
         Ok(out)
+    }
+
+    /// Create an instruction with its results (typed by [`Self::result_types`]) and
+    /// append it to `block`, which must be in the layout. The convenience builders and
+    /// tests use; the parser attaches the value numbers it reads instead.
+    pub fn append_inst(
+        &mut self,
+        block: Block,
+        data: InstructionData,
+        ctrl: Option<Type>,
+    ) -> Result<Inst, ResultTypeError> {
+        let types = self.result_types(&data, ctrl)?;
+        let inst = self.dfg.make_inst(data);
+        for t in types {
+            self.dfg.append_inst_result(inst, t);
+        }
+        self.layout.append_inst(inst, block);
+        Ok(inst)
     }
 
     /// The controlling type of an instruction already in the DFG: the suffix type for
@@ -113,8 +141,15 @@ impl Function {
         let data = &self.dfg[inst];
         match data.opcode().info().ctrl {
             Ctrl::None => None,
-            Ctrl::Explicit => self.dfg.inst_results(inst).first().and_then(|&v| self.dfg.value_type(v)),
-            Ctrl::Operand(n) => data.args().get(usize::from(n)).and_then(|&v| self.dfg.value_type(v)),
+            Ctrl::Explicit => self
+                .dfg
+                .inst_results(inst)
+                .first()
+                .and_then(|&v| self.dfg.value_type(v)),
+            Ctrl::Operand(n) => data
+                .args()
+                .get(usize::from(n))
+                .and_then(|&v| self.dfg.value_type(v)),
         }
     }
 
@@ -122,9 +157,11 @@ impl Function {
     /// entries). Empty for non-branches and for unknown jump tables.
     pub fn branch_destinations(&self, inst: Inst) -> SmallVec<[&BlockCall; 2]> {
         match &self.dfg[inst] {
-            InstructionData::BranchTable { table, .. } => {
-                self.jump_tables.get(*table).map(|jt| jt.all_branches().collect()).unwrap_or_default()
-            }
+            InstructionData::BranchTable { table, .. } => self
+                .jump_tables
+                .get(*table)
+                .map(|jt| jt.all_branches().collect())
+                .unwrap_or_default(),
             data => data.branch_calls().iter().collect(),
         }
     }

@@ -25,8 +25,22 @@ pub struct Ieee32(pub u32);
 pub struct Ieee64(pub u64);
 
 impl fmt::Display for Imm64 {
+    /// Decimal when small (|x| < 10000), otherwise hex of the 64-bit pattern in
+    /// `_`-separated groups of four digits, as Cranelift writes it
+    /// (`0x0042_4242_4242_4242`, `0xffff_ffff_fffe_7960`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        let x = self.0;
+        if -10_000 < x && x < 10_000 {
+            return write!(f, "{x}");
+        }
+        let bits = x as u64;
+        let mut shift = (63 - bits.leading_zeros()) & !15;
+        write!(f, "0x{:04x}", (bits >> shift) & 0xffff)?;
+        while shift > 0 {
+            shift -= 16;
+            write!(f, "_{:04x}", (bits >> shift) & 0xffff)?;
+        }
+        Ok(())
     }
 }
 
@@ -130,6 +144,8 @@ pub enum FloatError {
     Inexact,
     /// A NaN payload of zero, or too wide.
     BadPayload,
+    /// A decimal literal too large for the format.
+    OutOfRange,
 }
 
 impl fmt::Display for FloatError {
@@ -138,6 +154,7 @@ impl fmt::Display for FloatError {
             FloatError::Malformed => "malformed float literal",
             FloatError::Inexact => "hex float is not exactly representable",
             FloatError::BadPayload => "bad NaN payload",
+            FloatError::OutOfRange => "float literal out of range",
         })
     }
 }
@@ -155,7 +172,10 @@ fn parse_float(s: &str, w: u32, t: u32) -> Result<u64, FloatError> {
     if body == "Inf" {
         return Ok(sign_bit | exp_mask);
     }
-    if let Some(rest) = body.strip_prefix("NaN").or_else(|| body.strip_prefix("sNaN")) {
+    if let Some(rest) = body
+        .strip_prefix("NaN")
+        .or_else(|| body.strip_prefix("sNaN"))
+    {
         let signaling = body.starts_with('s');
         let payload = match rest.strip_prefix(":") {
             None if rest.is_empty() => 0,
@@ -184,16 +204,25 @@ fn parse_float(s: &str, w: u32, t: u32) -> Result<u64, FloatError> {
 fn parse_decimal_float(s: &str, t: u32) -> Result<u64, FloatError> {
     let ok = !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+' | '_'));
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+' | '_'));
     if !ok {
         return Err(FloatError::Malformed);
     }
     let clean: String = s.chars().filter(|&c| c != '_').collect();
-    if t == 23 {
-        clean.parse::<f32>().map(|x| u64::from(x.to_bits())).map_err(|_| FloatError::Malformed)
+    // Rust's parsers round correctly; a literal too large for the format becomes
+    // infinity there, which CLIF spells `Inf`, so refuse it instead.
+    let (bits, infinite) = if t == 23 {
+        let x = clean.parse::<f32>().map_err(|_| FloatError::Malformed)?;
+        (u64::from(x.to_bits()), x.is_infinite())
     } else {
-        clean.parse::<f64>().map(f64::to_bits).map_err(|_| FloatError::Malformed)
+        let x = clean.parse::<f64>().map_err(|_| FloatError::Malformed)?;
+        (x.to_bits(), x.is_infinite())
+    };
+    if infinite {
+        return Err(FloatError::OutOfRange);
     }
+    Ok(bits)
 }
 
 /// `hex` is the text after `0x`: digits, optional `.` and digits, optional `p` exponent.
@@ -208,7 +237,10 @@ fn parse_hex_float(hex: &str, w: u32, t: u32) -> Result<u64, FloatError> {
             if clean.is_empty() || clean.starts_with('+') {
                 return Err(FloatError::Malformed);
             }
-            clean.parse::<i32>().map_err(|_| FloatError::Malformed)?.into()
+            clean
+                .parse::<i32>()
+                .map_err(|_| FloatError::Malformed)?
+                .into()
         }
         None => 0,
     };
@@ -247,7 +279,11 @@ fn parse_hex_float(hex: &str, w: u32, t: u32) -> Result<u64, FloatError> {
         return Err(FloatError::Inexact);
     }
     // Number of significand bits available below the leading one.
-    let frac_bits = if e < emin { i64::from(t) - (emin - e) } else { i64::from(t) };
+    let frac_bits = if e < emin {
+        i64::from(t) - (emin - e)
+    } else {
+        i64::from(t)
+    };
     if frac_bits < 0 {
         return Err(FloatError::Inexact);
     }
@@ -323,6 +359,22 @@ mod tests {
     }
 
     #[test]
+    fn imm64_display() {
+        let cases: [(i64, &str); 6] = [
+            (0, "0"),
+            (-1, "-1"),
+            (9999, "9999"),
+            (10_000, "0x2710"),
+            (0x0042_4242_4242_4242, "0x0042_4242_4242_4242"),
+            (-100_000, "0xffff_ffff_fffe_7960"),
+        ];
+        for (x, s) in cases {
+            assert_eq!(Imm64(x).to_string(), s);
+            assert_eq!(parse_int(s), Ok(x));
+        }
+    }
+
+    #[test]
     fn f64_text() {
         let cases: [(&str, f64, &str); 9] = [
             ("0x1.8p3", 12.0, "0x1.8p3"),
@@ -364,5 +416,6 @@ mod tests {
         assert_eq!(Ieee32::parse("0x1p200"), Err(FloatError::Inexact));
         assert_eq!(Ieee32::parse("sNaN"), Err(FloatError::BadPayload));
         assert_eq!(Ieee32::parse("1.0.0"), Err(FloatError::Malformed));
+        assert_eq!(Ieee32::parse("1e39"), Err(FloatError::OutOfRange));
     }
 }

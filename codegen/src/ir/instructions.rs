@@ -28,7 +28,10 @@ pub struct BlockCall {
 impl BlockCall {
     /// A call of `block` with `args`.
     pub fn new(block: Block, args: &[Value]) -> Self {
-        BlockCall { block, args: args.iter().copied().collect() }
+        BlockCall {
+            block,
+            args: args.iter().copied().collect(),
+        }
     }
 }
 
@@ -36,43 +39,155 @@ impl BlockCall {
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[allow(missing_docs)] // Field names follow the CLIF syntax documented on each format.
 pub enum InstructionData {
-    Nullary { opcode: Opcode },
-    Unary { opcode: Opcode, arg: Value },
-    UnaryImm { opcode: Opcode, imm: Imm64 },
-    UnaryIeee32 { opcode: Opcode, imm: Ieee32 },
-    UnaryIeee64 { opcode: Opcode, imm: Ieee64 },
-    UnaryGlobalValue { opcode: Opcode, global_value: GlobalValue },
-    Binary { opcode: Opcode, args: [Value; 2] },
-    BinaryImm64 { opcode: Opcode, arg: Value, imm: Imm64 },
-    Ternary { opcode: Opcode, args: [Value; 3] },
-    IntCompare { opcode: Opcode, cond: IntCC, args: [Value; 2] },
-    IntCompareImm { opcode: Opcode, cond: IntCC, arg: Value, imm: Imm64 },
-    FloatCompare { opcode: Opcode, cond: FloatCC, args: [Value; 2] },
-    IntAddTrap { opcode: Opcode, args: [Value; 2], code: TrapCode },
+    Nullary {
+        opcode: Opcode,
+    },
+    Unary {
+        opcode: Opcode,
+        arg: Value,
+    },
+    UnaryImm {
+        opcode: Opcode,
+        imm: Imm64,
+    },
+    UnaryIeee32 {
+        opcode: Opcode,
+        imm: Ieee32,
+    },
+    UnaryIeee64 {
+        opcode: Opcode,
+        imm: Ieee64,
+    },
+    UnaryGlobalValue {
+        opcode: Opcode,
+        global_value: GlobalValue,
+    },
+    Binary {
+        opcode: Opcode,
+        args: [Value; 2],
+    },
+    BinaryImm64 {
+        opcode: Opcode,
+        arg: Value,
+        imm: Imm64,
+    },
+    Ternary {
+        opcode: Opcode,
+        args: [Value; 3],
+    },
+    IntCompare {
+        opcode: Opcode,
+        cond: IntCC,
+        args: [Value; 2],
+    },
+    IntCompareImm {
+        opcode: Opcode,
+        cond: IntCC,
+        arg: Value,
+        imm: Imm64,
+    },
+    FloatCompare {
+        opcode: Opcode,
+        cond: FloatCC,
+        args: [Value; 2],
+    },
+    IntAddTrap {
+        opcode: Opcode,
+        args: [Value; 2],
+        code: TrapCode,
+    },
     /// `args[0]` is the address.
-    Load { opcode: Opcode, flags: MemFlags, arg: Value, offset: Offset32 },
+    Load {
+        opcode: Opcode,
+        flags: MemFlags,
+        arg: Value,
+        offset: Offset32,
+    },
     /// `args` = [stored value, address].
-    Store { opcode: Opcode, flags: MemFlags, args: [Value; 2], offset: Offset32 },
-    LoadNoOffset { opcode: Opcode, flags: MemFlags, arg: Value },
+    Store {
+        opcode: Opcode,
+        flags: MemFlags,
+        args: [Value; 2],
+        offset: Offset32,
+    },
+    LoadNoOffset {
+        opcode: Opcode,
+        flags: MemFlags,
+        arg: Value,
+    },
     /// `args` = [stored value, address].
-    StoreNoOffset { opcode: Opcode, flags: MemFlags, args: [Value; 2] },
+    StoreNoOffset {
+        opcode: Opcode,
+        flags: MemFlags,
+        args: [Value; 2],
+    },
     /// `args` = [address, operand].
-    AtomicRmw { opcode: Opcode, flags: MemFlags, op: AtomicRmwOp, args: [Value; 2] },
+    AtomicRmw {
+        opcode: Opcode,
+        flags: MemFlags,
+        op: AtomicRmwOp,
+        args: [Value; 2],
+    },
     /// `args` = [address, expected, replacement].
-    AtomicCas { opcode: Opcode, flags: MemFlags, args: [Value; 3] },
-    StackLoad { opcode: Opcode, stack_slot: StackSlot, offset: Offset32 },
-    StackStore { opcode: Opcode, arg: Value, stack_slot: StackSlot, offset: Offset32 },
-    Call { opcode: Opcode, func_ref: FuncRef, args: ValueList },
+    AtomicCas {
+        opcode: Opcode,
+        flags: MemFlags,
+        args: [Value; 3],
+    },
+    StackLoad {
+        opcode: Opcode,
+        stack_slot: StackSlot,
+        offset: Offset32,
+    },
+    StackStore {
+        opcode: Opcode,
+        arg: Value,
+        stack_slot: StackSlot,
+        offset: Offset32,
+    },
+    Call {
+        opcode: Opcode,
+        func_ref: FuncRef,
+        args: ValueList,
+    },
     /// `args[0]` is the callee address, the rest are the call arguments.
-    CallIndirect { opcode: Opcode, sig_ref: SigRef, args: ValueList },
-    FuncAddr { opcode: Opcode, func_ref: FuncRef },
-    Jump { opcode: Opcode, destination: BlockCall },
+    CallIndirect {
+        opcode: Opcode,
+        sig_ref: SigRef,
+        args: ValueList,
+    },
+    FuncAddr {
+        opcode: Opcode,
+        func_ref: FuncRef,
+    },
+    Jump {
+        opcode: Opcode,
+        destination: BlockCall,
+    },
     /// `blocks` = [taken when `arg` is non-zero, taken when zero].
-    Brif { opcode: Opcode, arg: Value, blocks: [BlockCall; 2] },
-    BranchTable { opcode: Opcode, arg: Value, table: JumpTable },
-    Trap { opcode: Opcode, code: TrapCode },
-    CondTrap { opcode: Opcode, arg: Value, code: TrapCode },
-    MultiAry { opcode: Opcode, args: ValueList },
+    Brif {
+        opcode: Opcode,
+        arg: Value,
+        blocks: [BlockCall; 2],
+    },
+    BranchTable {
+        opcode: Opcode,
+        arg: Value,
+        table: JumpTable,
+    },
+    Trap {
+        opcode: Opcode,
+        code: TrapCode,
+    },
+    CondTrap {
+        opcode: Opcode,
+        arg: Value,
+        code: TrapCode,
+    },
+    MultiAry {
+        opcode: Opcode,
+        args: ValueList,
+    },
 }
 
 macro_rules! each_variant {
@@ -276,20 +391,42 @@ mod tests {
     fn accessors_see_operands() {
         let v = |n| Value::new(n);
         let cases: [(InstructionData, Opcode, usize, usize); 4] = [
-            (InstructionData::Binary { opcode: Opcode::Iadd, args: [v(0), v(1)] }, Opcode::Iadd, 2, 0),
+            (
+                InstructionData::Binary {
+                    opcode: Opcode::Iadd,
+                    args: [v(0), v(1)],
+                },
+                Opcode::Iadd,
+                2,
+                0,
+            ),
             (
                 InstructionData::Brif {
                     opcode: Opcode::Brif,
                     arg: v(0),
-                    blocks: [BlockCall::new(Block::new(1), &[v(2)]), BlockCall::new(Block::new(2), &[])],
+                    blocks: [
+                        BlockCall::new(Block::new(1), &[v(2)]),
+                        BlockCall::new(Block::new(2), &[]),
+                    ],
                 },
                 Opcode::Brif,
                 1,
                 2,
             ),
-            (InstructionData::MultiAry { opcode: Opcode::Return, args: ValueList::new() }, Opcode::Return, 0, 0),
             (
-                InstructionData::Trap { opcode: Opcode::Trap, code: TrapCode::INTEGER_OVERFLOW },
+                InstructionData::MultiAry {
+                    opcode: Opcode::Return,
+                    args: ValueList::new(),
+                },
+                Opcode::Return,
+                0,
+                0,
+            ),
+            (
+                InstructionData::Trap {
+                    opcode: Opcode::Trap,
+                    code: TrapCode::INTEGER_OVERFLOW,
+                },
                 Opcode::Trap,
                 0,
                 0,

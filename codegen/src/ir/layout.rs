@@ -62,7 +62,11 @@ impl Layout {
     pub fn append_block(&mut self, block: Block) {
         debug_assert!(!self.is_block_inserted(block), "{block} inserted twice");
         let last = self.last_block;
-        self.blocks[block] = BlockNode { inserted: true, prev: last, ..BlockNode::default() };
+        self.blocks[block] = BlockNode {
+            inserted: true,
+            prev: last,
+            ..BlockNode::default()
+        };
         match last.expand() {
             Some(l) => self.blocks[l].next = block.into(),
             None => self.first_block = block.into(),
@@ -75,7 +79,12 @@ impl Layout {
     pub fn insert_block_before(&mut self, block: Block, before: Block) {
         debug_assert!(!self.is_block_inserted(block) && self.is_block_inserted(before));
         let prev = self.blocks[before].prev;
-        self.blocks[block] = BlockNode { inserted: true, prev, next: before.into(), ..BlockNode::default() };
+        self.blocks[block] = BlockNode {
+            inserted: true,
+            prev,
+            next: before.into(),
+            ..BlockNode::default()
+        };
         self.blocks[before].prev = block.into();
         match prev.expand() {
             Some(p) => self.blocks[p].next = block.into(),
@@ -100,7 +109,10 @@ impl Layout {
 
     /// Blocks in layout order.
     pub fn blocks(&self) -> Blocks<'_> {
-        Blocks { layout: self, next: self.first_block.expand() }
+        Blocks {
+            layout: self,
+            next: self.first_block.expand(),
+        }
     }
 
     /// The block after `block`.
@@ -132,7 +144,11 @@ impl Layout {
     pub fn append_inst(&mut self, inst: Inst, block: Block) {
         debug_assert!(self.inst_block(inst).is_none() && self.is_block_inserted(block));
         let last = self.blocks[block].last_inst;
-        self.insts[inst] = InstNode { block: block.into(), prev: last, next: None.into() };
+        self.insts[inst] = InstNode {
+            block: block.into(),
+            prev: last,
+            next: None.into(),
+        };
         match last.expand() {
             Some(l) => self.insts[l].next = inst.into(),
             None => self.blocks[block].first_inst = inst.into(),
@@ -147,7 +163,11 @@ impl Layout {
             return;
         };
         let prev = self.insts[before].prev;
-        self.insts[inst] = InstNode { block: block.into(), prev, next: before.into() };
+        self.insts[inst] = InstNode {
+            block: block.into(),
+            prev,
+            next: before.into(),
+        };
         self.insts[before].prev = inst.into();
         match prev.expand() {
             Some(p) => self.insts[p].next = inst.into(),
@@ -195,7 +215,10 @@ impl Layout {
 
     /// Instructions of `block` in order.
     pub fn block_insts(&self, block: Block) -> Insts<'_> {
-        Insts { layout: self, next: self.first_inst(block) }
+        Insts {
+            layout: self,
+            next: self.first_inst(block),
+        }
     }
 }
 

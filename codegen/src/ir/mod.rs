@@ -6,7 +6,7 @@
 //! Entities are `u32` indices into `cranelift-entity` maps ([`entities`]).
 //!
 //! Every opcode's properties come from one table ([`opcodes`]); the printer
-//! ([`write`]), the parser ([`crate::text`]) and the verifier all read it, so they
+//! ([`mod@write`]), the parser ([`crate::text`]) and the verifier all read it, so they
 //! cannot disagree about an opcode's operands or result types.
 //!
 //! Text form: `Display for Function` prints canonical CLIF, which
@@ -29,15 +29,19 @@ pub mod write;
 
 pub use condcodes::{FloatCC, IntCC};
 pub use dfg::{AttachError, DataFlowGraph, ValueDef};
-pub use entities::{AnyEntity, Block, Constant, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot, Value};
+pub use entities::{
+    AnyEntity, Block, Constant, FuncRef, GlobalValue, Inst, JumpTable, SigRef, StackSlot, Value,
+};
 pub use entities_data::{GlobalValueData, JumpTableData, StackSlotData};
-pub use extfunc::{AbiParam, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName, Signature};
+pub use extfunc::{
+    AbiParam, ArgumentExtension, ArgumentPurpose, CallConv, ExtFuncData, ExternalName, Signature,
+};
 pub use function::{Function, ResultTypeError, ResultTypes};
 pub use immediates::{parse_int, FloatError, Ieee32, Ieee64, Imm64, IntError, Offset32};
 pub use instructions::{BlockCall, InstructionData, ValueList};
 pub use layout::Layout;
 pub use memflags::{MemFlagError, MemFlags};
-pub use opcodes::{AtomicRmwOp, Ctrl, InstructionFormat, OpcodeInfo, Opcode, Results, TypeSet};
+pub use opcodes::{AtomicRmwOp, Ctrl, InstructionFormat, Opcode, OpcodeInfo, Results, TypeSet};
 pub use trapcode::TrapCode;
 pub use types::{Type, ALL_TYPES};
 pub use write::display_inst;

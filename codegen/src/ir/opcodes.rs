@@ -3,7 +3,7 @@
 //!
 //! The parser, the printer and the verifier all read this table, so adding an opcode
 //! is one line here plus (if it needs a new operand shape) one format in
-//! [`super::instructions`].
+//! [`super::InstructionData`].
 //!
 //! **Controlling type.** A polymorphic opcode has one type variable. It is either
 //! written as a suffix (`iconst.i64`, [`Ctrl::Explicit`]) or read from one value
@@ -433,9 +433,15 @@ impl Opcode {
     /// Must this instruction be kept even if its results are unused?
     pub fn has_side_effects(self) -> bool {
         let f = self.info().flags;
-        [OpFlags::CALL, OpFlags::CAN_TRAP, OpFlags::CAN_STORE, OpFlags::SIDE_EFFECT, OpFlags::TERMINATOR]
-            .iter()
-            .any(|&x| f.contains(x))
+        [
+            OpFlags::CALL,
+            OpFlags::CAN_TRAP,
+            OpFlags::CAN_STORE,
+            OpFlags::SIDE_EFFECT,
+            OpFlags::TERMINATOR,
+        ]
+        .iter()
+        .any(|&x| f.contains(x))
     }
 }
 

@@ -26,7 +26,15 @@ pub enum Type {
 }
 
 /// Every type, in declaration order (for tests and generators).
-pub const ALL_TYPES: [Type; 7] = [Type::I8, Type::I16, Type::I32, Type::I64, Type::I128, Type::F32, Type::F64];
+pub const ALL_TYPES: [Type; 7] = [
+    Type::I8,
+    Type::I16,
+    Type::I32,
+    Type::I64,
+    Type::I128,
+    Type::F32,
+    Type::F64,
+];
 
 impl Type {
     /// Width in bits.

@@ -9,10 +9,10 @@
 
 use core::fmt::{self, Write};
 
+use super::dfg::ValueDef;
 use super::entities::{Block, Inst, Value};
 use super::function::Function;
 use super::instructions::{BlockCall, InstructionData};
-use super::dfg::ValueDef;
 use super::opcodes::Ctrl;
 
 impl fmt::Display for Function {
@@ -118,7 +118,9 @@ fn needs_type_suffix(func: &Function, inst: Inst) -> bool {
         Ctrl::None => false,
         Ctrl::Explicit => true,
         Ctrl::Operand(n) => {
-            let Some(&arg) = data.args().get(usize::from(n)) else { return false };
+            let Some(&arg) = data.args().get(usize::from(n)) else {
+                return false;
+            };
             let def_block = match func.dfg.value_def(arg) {
                 ValueDef::Result(i, _) => func.layout.inst_block(i),
                 ValueDef::Param(b, _) => Some(b),
@@ -150,7 +152,11 @@ fn write_block_call(f: &mut fmt::Formatter<'_>, call: &BlockCall) -> fmt::Result
 }
 
 /// Everything after the opcode (and its type suffix), including the leading space.
-fn write_operands(f: &mut fmt::Formatter<'_>, func: &Function, data: &InstructionData) -> fmt::Result {
+fn write_operands(
+    f: &mut fmt::Formatter<'_>,
+    func: &Function,
+    data: &InstructionData,
+) -> fmt::Result {
     use InstructionData as D;
     match data {
         D::Nullary { .. } => Ok(()),
@@ -166,14 +172,32 @@ fn write_operands(f: &mut fmt::Formatter<'_>, func: &Function, data: &Instructio
         D::IntCompareImm { cond, arg, imm, .. } => write!(f, " {cond} {arg}, {imm}"),
         D::FloatCompare { cond, args, .. } => write!(f, " {cond} {}, {}", args[0], args[1]),
         D::IntAddTrap { args, code, .. } => write!(f, " {}, {}, {code}", args[0], args[1]),
-        D::Load { flags, arg, offset, .. } => write!(f, "{flags} {arg}{offset}"),
-        D::Store { flags, args, offset, .. } => write!(f, "{flags} {}, {}{offset}", args[0], args[1]),
+        D::Load {
+            flags, arg, offset, ..
+        } => write!(f, "{flags} {arg}{offset}"),
+        D::Store {
+            flags,
+            args,
+            offset,
+            ..
+        } => write!(f, "{flags} {}, {}{offset}", args[0], args[1]),
         D::LoadNoOffset { flags, arg, .. } => write!(f, "{flags} {arg}"),
         D::StoreNoOffset { flags, args, .. } => write!(f, "{flags} {}, {}", args[0], args[1]),
-        D::AtomicRmw { flags, op, args, .. } => write!(f, "{flags} {op} {}, {}", args[0], args[1]),
-        D::AtomicCas { flags, args, .. } => write!(f, "{flags} {}, {}, {}", args[0], args[1], args[2]),
-        D::StackLoad { stack_slot, offset, .. } => write!(f, " {stack_slot}{offset}"),
-        D::StackStore { arg, stack_slot, offset, .. } => write!(f, " {arg}, {stack_slot}{offset}"),
+        D::AtomicRmw {
+            flags, op, args, ..
+        } => write!(f, "{flags} {op} {}, {}", args[0], args[1]),
+        D::AtomicCas { flags, args, .. } => {
+            write!(f, "{flags} {}, {}, {}", args[0], args[1], args[2])
+        }
+        D::StackLoad {
+            stack_slot, offset, ..
+        } => write!(f, " {stack_slot}{offset}"),
+        D::StackStore {
+            arg,
+            stack_slot,
+            offset,
+            ..
+        } => write!(f, " {arg}, {stack_slot}{offset}"),
         D::Call { func_ref, args, .. } => {
             write!(f, " {func_ref}(")?;
             write_values(f, args)?;
@@ -238,9 +262,16 @@ mod tests {
         sig.params.push(AbiParam::new(Type::I32));
         sig.returns.push(AbiParam::new(Type::I32));
         let mut func = Function::new(ExternalName::TestCase("f".into()), sig.clone());
-        func.stack_slots.push(StackSlotData { size: 8, align_shift: 3 });
+        func.stack_slots.push(StackSlotData {
+            size: 8,
+            align_shift: 3,
+        });
         let sig0 = func.sigs.push(sig);
-        func.ext_funcs.push(ExtFuncData { name: ExternalName::TestCase("g".into()), signature: sig0, colocated: true });
+        func.ext_funcs.push(ExtFuncData {
+            name: ExternalName::TestCase("g".into()),
+            signature: sig0,
+            colocated: true,
+        });
         let b0 = func.dfg.make_block();
         let b1 = func.dfg.make_block();
         func.layout.append_block(b0);
@@ -248,18 +279,27 @@ mod tests {
         func.layout.set_cold(b1, true);
         let v0 = func.dfg.append_block_param(b0, Type::I32);
         let p1 = func.dfg.append_block_param(b1, Type::I32);
-        let add = |func: &mut Function, block, data: InstructionData, ctrl| {
-            let tys = func.result_types(&data, ctrl).unwrap();
-            let inst = func.dfg.make_inst(data);
-            for t in tys {
-                func.dfg.append_inst_result(inst, t);
-            }
-            func.layout.append_inst(inst, block);
-            inst
-        };
-        let c = add(&mut func, b0, InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: Imm64(-7) }, Some(Type::I32));
+        let add =
+            |func: &mut Function, block, data, ctrl| func.append_inst(block, data, ctrl).unwrap();
+        let c = add(
+            &mut func,
+            b0,
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm: Imm64(-7),
+            },
+            Some(Type::I32),
+        );
         let c = func.dfg.inst_results(c)[0];
-        let ov = add(&mut func, b0, InstructionData::Binary { opcode: Opcode::UaddOverflow, args: [v0, c] }, Some(Type::I32));
+        let ov = add(
+            &mut func,
+            b0,
+            InstructionData::Binary {
+                opcode: Opcode::UaddOverflow,
+                args: [v0, c],
+            },
+            Some(Type::I32),
+        );
         let sum = func.dfg.inst_results(ov)[0];
         add(
             &mut func,
@@ -272,7 +312,15 @@ mod tests {
             None,
         );
         let args = [p1].into_iter().collect();
-        add(&mut func, b1, InstructionData::MultiAry { opcode: Opcode::Return, args }, None);
+        add(
+            &mut func,
+            b1,
+            InstructionData::MultiAry {
+                opcode: Opcode::Return,
+                args,
+            },
+            None,
+        );
         let want = "function %f(i32) -> i32 system_v {
     ss0 = explicit_slot 8, align = 8
     sig0 = (i32) -> i32 system_v

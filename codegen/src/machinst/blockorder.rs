@@ -13,10 +13,14 @@
 //! - blocks come in reverse postorder (a block's first successor is visited last by
 //!   the depth-first search so it tends to follow the block and fall through);
 //! - cold blocks are only *flagged* here (an edge block is cold when its target is):
-//!   VCode must stay in reverse postorder, because regalloc2's backtracking allocator
-//!   produced allocations its own checker rejects when cold blocks were moved ahead
-//!   of time (found by `tests/machinst_regalloc.rs`). The emission driver sinks them
-//!   to the end of the function instead;
+//!   VCode must stay in reverse postorder. With cold blocks moved ahead of time,
+//!   `tests/machinst_regalloc.rs` found regalloc2's checker rejecting allocations
+//!   of both allocators, and the single-pass one producing wrong code (the two
+//!   saved proptest regressions). The single-pass allocator walks blocks backwards
+//!   by index, so it appears to need every value's defining block before the
+//!   blocks using it, which RPO guarantees; regalloc2's docs promise order
+//!   independence, so this is worth reporting upstream. The emission driver sinks
+//!   cold blocks to the end of the function instead;
 //! - lowered block `i` is bound to `MachLabel(i)`.
 
 use smallvec::SmallVec;

@@ -1,16 +1,17 @@
 //! The emission driver: turns an allocated [`VCode`] into bytes in a buffer.
 //!
-//! Layout order is the VCode order with cold blocks moved after all warm ones
-//! (stable), see [`final_block_order`]. For each block in that order it (1) asks the buffer whether an island is due
-//! before the block's worst-case size, (2) binds the block's label, (3) emits the
-//! prologue in the entry block, then the block's instructions interleaved with
-//! regalloc2's edits (moves, spills and reloads synthesized through
-//! [`MachInst::gen_move`] and the ABI), with the epilogue before every `Ret`.
-//!
-//! Each instruction is cloned and rewritten with its allocations before `emit`
-//! (see [`super::inst`]); copies whose source and destination landed in the same
-//! register are dropped. Block `i` gets label `MachLabel(i)`: the driver takes the
-//! first labels of a fresh buffer and fails if the buffer numbers them otherwise.
+//! Two steps. [`allocated_blocks`] applies regalloc2's output: the final
+//! instruction stream in layout order (the VCode order with cold blocks moved after
+//! all warm ones, see [`final_block_order`]), each instruction cloned and rewritten
+//! with its allocations (see [`super::inst`]), regalloc2's edits turned into moves,
+//! spills and reloads ([`MachInst::gen_move`] and the ABI), copies within one
+//! register dropped, the prologue first and the epilogue before every `Ret`.
+//! [`emit_function`] then, for each block, asks the buffer whether an island is due
+//! before the block's worst-case size (so islands land between blocks when
+//! possible), binds the block's label and encodes, asking again before each
+//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the
+//! driver takes the first labels of a fresh buffer and fails if the buffer numbers
+//! them otherwise.
 
 use regalloc2::{Allocation, Block, Edit, InstOrEdit, Output, PReg};
 
@@ -53,7 +54,8 @@ impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
 pub struct FrameRequest<'a> {
     /// Explicit stack slots.
     pub stack_slots: &'a [StackSlotSpec],
-    /// Largest outgoing stack-argument area of any call.
+    /// Largest outgoing stack-argument area of any call, beyond what lowering
+    /// recorded in the VCode (the frame reserves the larger of the two).
     pub outgoing_args_size: u32,
 }
 
@@ -117,8 +119,61 @@ pub fn compute_frame<A: ABIMachineSpec>(
         stack_slots: request.stack_slots,
         num_spillslots: output.num_spillslots as u32,
         spillslot_bytes: abi.word_bytes(),
-        outgoing_args_size: request.outgoing_args_size,
+        outgoing_args_size: request.outgoing_args_size.max(vcode.outgoing_args_size()),
     })
+}
+
+/// One block of the final instruction stream.
+#[derive(Clone, Debug)]
+pub struct AllocatedBlock<I> {
+    /// VCode index of the block (its label is `MachLabel(block)`).
+    pub block: u32,
+    /// Its instructions on physical registers, edits and frame code included.
+    pub insts: Vec<I>,
+}
+
+/// Apply regalloc2's output: the final instruction stream, block by block in layout
+/// order ([`final_block_order`]). Every instruction has its registers rewritten;
+/// edits become moves, spills and reloads; copies within one register are dropped;
+/// the entry block starts with the prologue and every `Ret` is preceded by the
+/// epilogue. This is what `emit_function` encodes and what a printer shows.
+pub fn allocated_blocks<A: ABIMachineSpec>(
+    vcode: &VCode<A::I>,
+    output: &Output,
+    abi: &A,
+    frame: &FrameLayout,
+) -> Result<Vec<AllocatedBlock<A::I>>, EmitError> {
+    let mut prologue = Vec::new();
+    abi.gen_prologue(frame, &mut prologue);
+    let mut epilogue = Vec::new();
+    abi.gen_epilogue(frame, &mut epilogue);
+    let mut blocks = Vec::with_capacity(vcode.num_blocks());
+    for b in final_block_order(vcode) {
+        let mut insts = if b == 0 { prologue.clone() } else { Vec::new() };
+        for item in output.block_insts_and_edits(vcode, Block::new(b)) {
+            match item {
+                InstOrEdit::Edit(Edit::Move { from, to }) => insts.extend(gen_edit(abi, frame, *from, *to)?),
+                InstOrEdit::Inst(iix) => {
+                    let mut inst = vcode.insts()[iix.index()].clone();
+                    let allocs = output.inst_allocs(iix);
+                    let mut applier = AllocApplier::new(allocs);
+                    inst.get_operands(&mut applier);
+                    if applier.bad != 0 || applier.visited() != allocs.len() {
+                        return Err(EmitError::BadAllocation(iix.index() as u32));
+                    }
+                    if inst.is_move().is_some_and(|(dst, src)| dst.to_reg() == src) {
+                        continue;
+                    }
+                    if inst.is_term() == MachTerminator::Ret {
+                        insts.extend(epilogue.iter().cloned());
+                    }
+                    insts.push(inst);
+                }
+            }
+        }
+        blocks.push(AllocatedBlock { block: b as u32, insts });
+    }
+    Ok(blocks)
 }
 
 /// Emit `vcode`, allocated as `output`, into `buffer` (fresh: no labels yet).
@@ -135,70 +190,48 @@ where
     B: EmitBuffer<<A::I as MachInst>::LabelUse>,
 {
     let frame = compute_frame(vcode, output, abi, request).map_err(EmitError::Frame)?;
-    let n = vcode.num_blocks();
+    let blocks = allocated_blocks(vcode, output, abi, &frame)?;
+    let block_offsets = emit_allocated(&blocks, &frame, info, buffer)?;
+    Ok(EmitResult { frame, block_offsets })
+}
+
+/// Encode blocks produced by [`allocated_blocks`] into `buffer` (fresh: no labels
+/// yet). Returns the offset of each block, indexed by VCode block.
+pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
+    blocks: &[AllocatedBlock<I>],
+    frame: &FrameLayout,
+    info: &I::Info,
+    buffer: &mut B,
+) -> Result<Vec<CodeOffset>, EmitError> {
+    let n = blocks.len();
     for b in 0..n as u32 {
         let got = buffer.get_label();
         if got != MachLabel(b) {
             return Err(EmitError::LabelMismatch { expected: b, got: got.0 });
         }
     }
-    let mut prologue = Vec::new();
-    abi.gen_prologue(&frame, &mut prologue);
-    let mut epilogue = Vec::new();
-    abi.gen_epilogue(&frame, &mut epilogue);
-
-    let mut state = <A::I as MachInst>::State::new(&frame);
-    let worst = <A::I as MachInst>::worst_case_size();
+    let mut state = I::State::new(frame);
+    let worst = I::worst_case_size();
     let mut block_offsets = vec![0; n];
-    for b in final_block_order(vcode) {
-        let block = Block::new(b);
-        let mut count = vcode.block_inst_range(b as u32).len() + epilogue.len();
-        if b == 0 {
-            count += prologue.len();
-        }
-        count += output.block_insts_and_edits(vcode, block).filter(|x| matches!(x, InstOrEdit::Edit(_))).count();
-        let size = worst.saturating_mul(count as CodeOffset);
+    for AllocatedBlock { block, insts } in blocks {
+        let size = worst.saturating_mul(insts.len() as CodeOffset);
         if buffer.island_needed(size) {
             buffer.emit_island(size);
         }
-        buffer.bind_label(MachLabel(b as u32));
-        block_offsets[b] = buffer.cur_offset();
-        if b == 0 {
-            for i in &prologue {
-                i.emit(buffer, info, &mut state);
-            }
+        buffer.bind_label(MachLabel(*block));
+        if let Some(slot) = block_offsets.get_mut(*block as usize) {
+            *slot = buffer.cur_offset();
         }
-        for item in output.block_insts_and_edits(vcode, block) {
-            match item {
-                InstOrEdit::Edit(Edit::Move { from, to }) => {
-                    if let Some(i) = gen_edit(abi, &frame, *from, *to)? {
-                        i.emit(buffer, info, &mut state);
-                    }
-                }
-                InstOrEdit::Inst(iix) => {
-                    let mut inst = vcode.insts()[iix.index()].clone();
-                    let allocs = output.inst_allocs(iix);
-                    let mut applier = AllocApplier::new(allocs);
-                    inst.get_operands(&mut applier);
-                    if applier.bad != 0 || applier.visited() != allocs.len() {
-                        return Err(EmitError::BadAllocation(iix.index() as u32));
-                    }
-                    if let Some((dst, src)) = inst.is_move() {
-                        if dst.to_reg() == src {
-                            continue;
-                        }
-                    }
-                    if inst.is_term() == MachTerminator::Ret {
-                        for e in &epilogue {
-                            e.emit(buffer, info, &mut state);
-                        }
-                    }
-                    inst.emit(buffer, info, &mut state);
-                }
+        for inst in insts {
+            // Uses made inside a block (literal loads, trap-stub branches) may expire
+            // before its end; checking per instruction keeps the buffer's invariant.
+            if buffer.island_needed(worst) {
+                buffer.emit_island(worst);
             }
+            inst.emit(buffer, info, &mut state);
         }
     }
-    Ok(EmitResult { frame, block_offsets })
+    Ok(block_offsets)
 }
 
 /// The order blocks are emitted in: warm blocks in VCode order, then cold ones.

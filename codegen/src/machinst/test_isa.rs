@@ -14,7 +14,8 @@
 //!   early def sharing a register with a use would read garbage);
 //! - `AluMod` is two-address (`rd = rd op rb`) and its encoding requires the reuse
 //!   constraint to have held (`ra == rd`);
-//! - `Call` clobbers `p2` and `p3` with garbage.
+//! - `Call` clobbers `p2` and `p3` with garbage;
+//! - `Call` and `Ret` encode only when their fixed registers were honoured.
 
 use std::collections::HashMap;
 
@@ -62,6 +63,8 @@ pub enum AluOp {
     Mul,
     /// Exclusive or.
     Xor,
+    /// 1 when the operands differ, else 0.
+    Ne,
 }
 
 impl AluOp {
@@ -71,6 +74,7 @@ impl AluOp {
             AluOp::Sub => a.wrapping_sub(b),
             AluOp::Mul => a.wrapping_mul(b),
             AluOp::Xor => a ^ b,
+            AluOp::Ne => i64::from(a != b),
         }
     }
 
@@ -79,7 +83,7 @@ impl AluOp {
     }
 
     fn from_code(c: u8) -> Option<Self> {
-        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor].get(c as usize).copied()
+        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor, AluOp::Ne].get(c as usize).copied()
     }
 }
 
@@ -438,7 +442,13 @@ impl MachInst for TestInst {
                 put_insn(&mut out, op::ALU_EARLY, encw(*dst), enc(*a), enc(*b), o.code().into())
             }
             TestInst::Mov { dst, src } => put_insn(&mut out, op::MOV, encw(*dst), enc(*src), 0, 0),
-            TestInst::Call { dst, a, b } => put_insn(&mut out, op::CALL, encw(*dst), enc(*a), enc(*b), 0),
+            TestInst::Call { dst, a, b } => {
+                // A call's registers are fixed: anything else means a violated
+                // constraint, encoded as a bad register.
+                let fixed_ok = (encw(*dst), enc(*a), enc(*b)) == (0, 0, 1);
+                let rd = if fixed_ok { 0 } else { 0xff };
+                put_insn(&mut out, op::CALL, rd, enc(*a), enc(*b), 0)
+            }
             TestInst::Jump { target } => {
                 labels.push((4, *target, TestLabelUse::Rel32));
                 put_insn(&mut out, op::JMP, 0, 0, 0, 0);

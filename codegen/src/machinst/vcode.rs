@@ -18,6 +18,7 @@
 
 use regalloc2::{Block, Inst, InstRange, Operand, PRegSet, RegClass, VReg};
 
+use super::operands::InvalidOperand;
 use super::{MachInst, MachTerminator, OperandCollector, Reg, PINNED};
 
 /// Why a builder could not produce a valid VCode.
@@ -62,6 +63,13 @@ pub enum VCodeError {
     },
     /// A block parameter or branch argument is a real register.
     RealRegInBlockArgs(u32),
+    /// An instruction describes an operand regalloc2 cannot take.
+    InvalidOperand {
+        /// Index of the instruction in the function.
+        inst: u32,
+        /// What is wrong.
+        problem: InvalidOperand,
+    },
 }
 
 impl core::fmt::Display for VCodeError {
@@ -85,6 +93,7 @@ impl core::fmt::Display for VCodeError {
             VCodeError::RealRegInBlockArgs(b) => {
                 write!(f, "block {b} uses a real register as a block parameter or branch argument")
             }
+            VCodeError::InvalidOperand { inst, problem } => write!(f, "inst {inst}: invalid operand: {problem:?}"),
         }
     }
 }
@@ -120,6 +129,8 @@ pub struct VCode<I: MachInst> {
     branch_arg_ranges: Vec<Range32>,
     block_cold: Vec<bool>,
     num_vregs: usize,
+    /// Largest stack-argument area any call needs (set by lowering).
+    outgoing_args_size: u32,
 }
 
 impl<I: MachInst> VCode<I> {
@@ -144,6 +155,11 @@ impl<I: MachInst> VCode<I> {
         self.block_cold[block as usize]
     }
 
+    /// Largest stack-argument area of any call in the function.
+    pub fn outgoing_args_size(&self) -> u32 {
+        self.outgoing_args_size
+    }
+
     /// Clobbers declared by instruction `inst`.
     pub fn clobbers(&self, inst: usize) -> PRegSet {
         self.inst_clobbers[inst]
@@ -156,6 +172,31 @@ impl<I: MachInst> VCode<I> {
 
     fn term(&self, insn: Inst) -> MachTerminator {
         self.insts[insn.index()].is_term()
+    }
+}
+
+/// One block per paragraph: `block3(v260, v261) cold:`, the instructions, then
+/// `  -> block4(v262)` per successor. For test failures and debugging.
+impl<I: MachInst> core::fmt::Display for VCode<I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use regalloc2::Function;
+        for b in 0..self.num_blocks() {
+            let block = Block::new(b);
+            let params: Vec<String> = self.block_params(block).iter().map(|v| format!("v{}", v.vreg())).collect();
+            let cold = if self.block_cold[b] { " cold" } else { "" };
+            writeln!(f, "block{b}({}){cold}:", params.join(", "))?;
+            let insts = self.block_inst_range(b as u32);
+            for i in insts.clone() {
+                writeln!(f, "  {}", self.insts[i].print())?;
+            }
+            for (k, s) in self.block_succs(block).iter().enumerate() {
+                let last = Inst::new(insts.end - 1);
+                let args: Vec<String> =
+                    self.branch_blockparams(block, last, k).iter().map(|v| format!("v{}", v.vreg())).collect();
+                writeln!(f, "  -> block{}({})", s.index(), args.join(", "))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -258,6 +299,7 @@ impl<I: MachInst> VCodeBuilder<I> {
                 branch_arg_ranges: Vec::new(),
                 block_cold: Vec::new(),
                 num_vregs: PINNED,
+                outgoing_args_size: 0,
             },
             open: None,
             pending_succs: Vec::new(),
@@ -269,6 +311,12 @@ impl<I: MachInst> VCodeBuilder<I> {
         let v = VReg::new(self.vcode.num_vregs, class);
         self.vcode.num_vregs += 1;
         Reg::from_virtual(v)
+    }
+
+    /// Record that a call needs `size` bytes of stack arguments; the frame reserves
+    /// the largest such area.
+    pub fn require_outgoing_args(&mut self, size: u32) {
+        self.vcode.outgoing_args_size = self.vcode.outgoing_args_size.max(size);
     }
 
     /// Open the next block (its index is the number of blocks started before).
@@ -300,6 +348,9 @@ impl<I: MachInst> VCodeBuilder<I> {
         let b = self.open.ok_or(VCodeError::NoOpenBlock)?;
         let mut collector = OperandCollector::default();
         inst.get_operands(&mut collector);
+        if let Some(problem) = collector.invalid {
+            return Err(VCodeError::InvalidOperand { inst: self.vcode.insts.len() as u32, problem });
+        }
         let start = self.vcode.operands.len() as u32;
         self.vcode.operands.extend_from_slice(&collector.operands);
         self.vcode.inst_operands.push(Range32(start, self.vcode.operands.len() as u32));

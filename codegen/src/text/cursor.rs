@@ -91,7 +91,11 @@ impl<'a> Cursor<'a> {
 
 /// An error at token `t`.
 pub fn error_at(t: Token<'_>, message: String) -> ParseError {
-    ParseError { line: t.line, column: t.column, message }
+    ParseError {
+        line: t.line,
+        column: t.column,
+        message,
+    }
 }
 
 /// How a token is named in messages: `'v3'`, or `end of file`.

@@ -64,7 +64,8 @@ pub struct Token<'a> {
 /// A `;` comment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct RawComment<'a> {
-    /// Text after the `;`, up to the end of the line (not trimmed).
+    /// Text after the `;`, up to the end of the line (not trimmed, but without the
+    /// `\r` of a CRLF line end).
     pub text: &'a str,
     /// Line (1-based).
     pub line: u32,
@@ -101,7 +102,15 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<RawComment<'_>>) {
             }
             b';' => {
                 let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
-                comments.push(RawComment { text: &src[i + 1..end], line, column: col, own_line: !line_has_token });
+                comments.push(RawComment {
+                    // Without the `\r` of a CRLF line end.
+                    text: src[i + 1..end]
+                        .strip_suffix('\r')
+                        .unwrap_or(&src[i + 1..end]),
+                    line,
+                    column: col,
+                    own_line: !line_has_token,
+                });
                 col += src[i..end].chars().count() as u32;
                 i = end;
                 continue;
@@ -127,7 +136,9 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<RawComment<'_>>) {
                 Some(n) if bytes[i + 1 + n] == b'"' => Some((Tok::String, n + 2)),
                 _ => None,
             },
-            c if c.is_ascii_alphabetic() || c == b'_' => Some((Tok::Ident, word_len(&bytes[i..], false))),
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                Some((Tok::Ident, word_len(&bytes[i..], false)))
+            }
             _ => None,
         };
         let (tok, len) = kind_len.unwrap_or_else(|| {
@@ -138,15 +149,29 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<RawComment<'_>>) {
         i += len;
         col += src[start..i].chars().count() as u32;
         line_has_token = true;
-        toks.push(Token { tok, text: &src[start..i], line: tline, column: tcol });
+        toks.push(Token {
+            tok,
+            text: &src[start..i],
+            line: tline,
+            column: tcol,
+        });
     }
-    toks.push(Token { tok: Tok::Eof, text: "", line, column: col });
+    toks.push(Token {
+        tok: Tok::Eof,
+        text: "",
+        line,
+        column: col,
+    });
     (toks, comments)
 }
 
 /// Length of an identifier (or, with `name`, a `%name` body, which may contain `.`).
 fn word_len(b: &[u8], name: bool) -> usize {
-    b.iter().take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_' || (name && (c == b'.' || c == b'$'))).count()
+    b.iter()
+        .take_while(|&&c| {
+            c.is_ascii_alphanumeric() || c == b'_' || (name && (c == b'.' || c == b'$'))
+        })
+        .count()
 }
 
 /// Length of a number word: alphanumerics, `_` and `.`, plus a sign right after an
@@ -158,7 +183,11 @@ fn number_len(b: &[u8]) -> usize {
         let c = b[n];
         let exp_sign = (c == b'-' || c == b'+')
             && n > 0
-            && if hex { matches!(b[n - 1], b'p' | b'P') } else { matches!(b[n - 1], b'e' | b'E') };
+            && if hex {
+                matches!(b[n - 1], b'p' | b'P')
+            } else {
+                matches!(b[n - 1], b'e' | b'E')
+            };
         if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || exp_sign {
             n += 1;
         } else {
@@ -180,11 +209,52 @@ mod tests {
     fn token_table() {
         use Tok::*;
         let cases: &[(&str, &[(Tok, &str)])] = &[
-            ("v1 = iconst.i64 -1", &[(Ident, "v1"), (Equal, "="), (Ident, "iconst"), (Dot, "."), (Ident, "i64"), (Number, "-1"), (Eof, "")]),
-            ("load v0+8", &[(Ident, "load"), (Ident, "v0"), (Number, "+8"), (Eof, "")]),
-            ("0x1.8p-3 -NaN 1e+5", &[(Number, "0x1.8p-3"), (Number, "-NaN"), (Number, "1e+5"), (Eof, "")]),
-            ("%f.1(i8) -> i8", &[(Name, "%f.1"), (LPar, "("), (Ident, "i8"), (RPar, ")"), (Arrow, "->"), (Ident, "i8"), (Eof, "")]),
-            ("feature \"x\" #", &[(Ident, "feature"), (String, "\"x\""), (Unexpected, "#"), (Eof, "")]),
+            (
+                "v1 = iconst.i64 -1",
+                &[
+                    (Ident, "v1"),
+                    (Equal, "="),
+                    (Ident, "iconst"),
+                    (Dot, "."),
+                    (Ident, "i64"),
+                    (Number, "-1"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "load v0+8",
+                &[(Ident, "load"), (Ident, "v0"), (Number, "+8"), (Eof, "")],
+            ),
+            (
+                "0x1.8p-3 -NaN 1e+5",
+                &[
+                    (Number, "0x1.8p-3"),
+                    (Number, "-NaN"),
+                    (Number, "1e+5"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "%f.1(i8) -> i8",
+                &[
+                    (Name, "%f.1"),
+                    (LPar, "("),
+                    (Ident, "i8"),
+                    (RPar, ")"),
+                    (Arrow, "->"),
+                    (Ident, "i8"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "feature \"x\" #",
+                &[
+                    (Ident, "feature"),
+                    (String, "\"x\""),
+                    (Unexpected, "#"),
+                    (Eof, ""),
+                ],
+            ),
             ("\"open", &[(Unexpected, "\""), (Ident, "open"), (Eof, "")]),
         ];
         for (src, want) in cases {
@@ -196,9 +266,28 @@ mod tests {
     fn positions_and_comments() {
         let (toks, comments) = lex("a ; one\n  ; two\n  é b");
         assert_eq!((toks[0].line, toks[0].column), (1, 1));
-        assert_eq!(comments[0], RawComment { text: " one", line: 1, column: 3, own_line: false });
-        assert_eq!(comments[1], RawComment { text: " two", line: 2, column: 3, own_line: true });
-        assert_eq!((toks[1].tok, toks[1].line, toks[1].column), (Tok::Unexpected, 3, 3));
+        assert_eq!(
+            comments[0],
+            RawComment {
+                text: " one",
+                line: 1,
+                column: 3,
+                own_line: false
+            }
+        );
+        assert_eq!(
+            comments[1],
+            RawComment {
+                text: " two",
+                line: 2,
+                column: 3,
+                own_line: true
+            }
+        );
+        assert_eq!(
+            (toks[1].tok, toks[1].line, toks[1].column),
+            (Tok::Unexpected, 3, 3)
+        );
         assert_eq!((toks[2].text, toks[2].column), ("b", 5));
     }
 }

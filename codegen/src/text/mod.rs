@@ -21,6 +21,7 @@ mod cursor;
 mod lexer;
 mod operands;
 mod parser;
+mod preamble;
 
 use core::fmt;
 
@@ -126,7 +127,25 @@ pub struct TestFunction {
 
 /// Parse every function in `src` (header lines are accepted and ignored).
 pub fn parse_functions(src: &str) -> Result<Vec<Function>, ParseError> {
-    Ok(parse_test(src)?.functions.into_iter().map(|f| f.func).collect())
+    Ok(parse_test(src)?
+        .functions
+        .into_iter()
+        .map(|f| f.func)
+        .collect())
+}
+
+/// Parse text holding exactly one function (header lines allowed), as tests of later
+/// passes want.
+pub fn parse_function(src: &str) -> Result<Function, ParseError> {
+    let mut funcs = parse_functions(src)?;
+    match funcs.len() {
+        1 => Ok(funcs.remove(0)),
+        n => Err(ParseError {
+            line: 1,
+            column: 1,
+            message: format!("expected exactly one function, found {n}"),
+        }),
+    }
 }
 
 /// Parse a whole test file.
@@ -147,7 +166,10 @@ pub fn parse_test(src: &str) -> Result<TestFile, ParseError> {
                 }
                 header_line(&mut cur, &lines, &comments, &mut file)?;
             }
-            _ => return Err(cur.expected("'function' or a header line ('test', 'set', 'target', 'feature')")),
+            _ => {
+                return Err(cur
+                    .expected("'function' or a header line ('test', 'set', 'target', 'feature')"))
+            }
         }
     }
     distribute_comments(&comments, parsed, &mut file);
@@ -164,15 +186,23 @@ fn header_line<'a>(
     let kw = cur.bump();
     let line = kw.line;
     let src_line = lines.get(line as usize - 1).copied().unwrap_or("");
+    // Comment texts exclude a CRLF's `\r`, so the line must too.
+    let src_line = src_line.strip_suffix('\r').unwrap_or(src_line);
     // Byte offset of the text after the keyword: the keyword's column counts chars.
-    let kw_byte = src_line.char_indices().nth(kw.column as usize - 1).map_or(src_line.len(), |(i, _)| i);
+    let kw_byte = src_line
+        .char_indices()
+        .nth(kw.column as usize - 1)
+        .map_or(src_line.len(), |(i, _)| i);
     let after = &src_line[(kw_byte + kw.text.len()).min(src_line.len())..];
-    let comment_cut = comments.iter().find(|c| c.line == line).map(|c| c.text.len() + 1);
+    let comment_cut = comments
+        .iter()
+        .find(|c| c.line == line)
+        .map(|c| c.text.len() + 1);
     let after = match comment_cut {
         Some(n) => &after[..after.len().saturating_sub(n)],
         None => after,
     };
-    let text = after.trim().trim_end_matches('\r').trim();
+    let text = after.trim();
     let lead = after.len() - after.trim_start().len();
     let column = kw.column + kw.text.chars().count() as u32 + after[..lead].chars().count() as u32;
     let mut words = Vec::new();
@@ -182,17 +212,33 @@ fn header_line<'a>(
     match kw.text {
         "test" => {
             let Some(name) = text.split_whitespace().next() else {
-                return Err(error_at(kw, "expected test command after 'test'".to_string()));
+                return Err(error_at(
+                    kw,
+                    "expected test command after 'test'".to_string(),
+                ));
             };
             let options = text.split_whitespace().skip(1).map(String::from).collect();
-            file.commands.push(TestCommand { name: name.to_string(), options, line });
+            file.commands.push(TestCommand {
+                name: name.to_string(),
+                options,
+                line,
+            });
         }
         "set" | "target" => {
             if text.is_empty() {
                 return Err(error_at(kw, format!("expected text after '{}'", kw.text)));
             }
-            let kind = if kw.text == "set" { IsaLineKind::Set } else { IsaLineKind::Target };
-            file.isa_lines.push(IsaLine { kind, text: text.to_string(), line, column });
+            let kind = if kw.text == "set" {
+                IsaLineKind::Set
+            } else {
+                IsaLineKind::Target
+            };
+            file.isa_lines.push(IsaLine {
+                kind,
+                text: text.to_string(),
+                line,
+                column,
+            });
         }
         _ => {
             let bang = words.first().is_some_and(|w| w.tok == Tok::Bang);
@@ -200,10 +246,24 @@ fn header_line<'a>(
             match s {
                 Some(s) if s.tok == Tok::String && words.len() == usize::from(bang) + 1 => {
                     let name = &s.text[1..s.text.len() - 1];
-                    file.features.push(if bang { format!("!{name}") } else { name.to_string() });
+                    file.features.push(if bang {
+                        format!("!{name}")
+                    } else {
+                        name.to_string()
+                    });
                 }
-                Some(&s) => return Err(error_at(s, format!("expected a quoted feature name, found {}", describe(s)))),
-                None => return Err(error_at(kw, "expected a quoted feature name after 'feature'".to_string())),
+                Some(&s) => {
+                    return Err(error_at(
+                        s,
+                        format!("expected a quoted feature name, found {}", describe(s)),
+                    ))
+                }
+                None => {
+                    return Err(error_at(
+                        kw,
+                        "expected a quoted feature name after 'feature'".to_string(),
+                    ))
+                }
             }
         }
     }
@@ -211,7 +271,11 @@ fn header_line<'a>(
 }
 
 /// Put every comment in exactly one list (see the field docs of [`TestFunction`]).
-fn distribute_comments(comments: &[RawComment<'_>], parsed: Vec<parser::ParsedFunction>, file: &mut TestFile) {
+fn distribute_comments(
+    comments: &[RawComment<'_>],
+    parsed: Vec<parser::ParsedFunction>,
+    file: &mut TestFile,
+) {
     let mut funcs: Vec<TestFunction> = Vec::with_capacity(parsed.len());
     let mut entity_lines = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -225,7 +289,10 @@ fn distribute_comments(comments: &[RawComment<'_>], parsed: Vec<parser::ParsedFu
         });
     }
     for c in comments {
-        let comment = Comment { line: c.line, text: c.text.to_string() };
+        let comment = Comment {
+            line: c.line,
+            text: c.text.to_string(),
+        };
         // The last function starting at or before this line.
         let idx = funcs.partition_point(|f| f.line <= c.line);
         if idx == 0 {
@@ -238,12 +305,19 @@ fn distribute_comments(comments: &[RawComment<'_>], parsed: Vec<parser::ParsedFu
             continue;
         }
         let lines = &entity_lines[idx - 1];
+        // `lines` is sorted by line (entities are recorded in source order).
+        let after = lines.partition_point(|(l, _)| *l <= c.line);
         let entity = if c.own_line {
-            lines.iter().find(|(l, _)| *l > c.line).map(|e| e.1)
+            lines.get(after).map(|e| e.1)
         } else {
-            lines.iter().rev().find(|(l, _)| *l == c.line).map(|e| e.1)
+            after
+                .checked_sub(1)
+                .and_then(|i| lines.get(i))
+                .filter(|(l, _)| *l == c.line)
+                .map(|e| e.1)
         };
-        f.entity_comments.push((entity.unwrap_or(AnyEntity::Function), comment));
+        f.entity_comments
+            .push((entity.unwrap_or(AnyEntity::Function), comment));
     }
     file.functions = funcs;
 }

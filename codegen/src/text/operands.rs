@@ -7,8 +7,8 @@ use super::lexer::Tok;
 use super::parser::FuncParser;
 use super::ParseError;
 use crate::ir::{
-    AtomicRmwOp, BlockCall, FloatCC, Ieee32, Ieee64, InstructionData as D, InstructionFormat as F, IntCC,
-    JumpTableData, Opcode, TrapCode, Value, ValueList,
+    AtomicRmwOp, BlockCall, FloatCC, Ieee32, Ieee64, InstructionData as D, InstructionFormat as F,
+    IntCC, JumpTableData, Opcode, TrapCode, Value, ValueList,
 };
 
 type PResult<T> = Result<T, ParseError>;
@@ -16,12 +16,46 @@ type PResult<T> = Result<T, ParseError>;
 /// Cranelift opcodes this IR deliberately lacks (vector, exceptions, dynamic stack,
 /// half/quad floats), so their use is reported as unsupported rather than unknown.
 const UNSUPPORTED_OPCODES: &[&str] = &[
-    "splat", "extractlane", "insertlane", "vconst", "shuffle", "swizzle", "x86_pshufb", "vall_true", "vany_true",
-    "vhigh_bits", "swiden_low", "swiden_high", "uwiden_low", "uwiden_high", "snarrow", "unarrow", "uunarrow",
-    "iadd_pairwise", "fvpromote_low", "fvdemote", "scalar_to_vector", "extract_vector", "sqmul_round_sat",
-    "avg_round", "vselect", "try_call", "try_call_indirect", "f16const", "f128const", "dynamic_stack_addr",
-    "dynamic_stack_load", "dynamic_stack_store", "stack_switch", "sequence_point", "x86_pmulhrsw",
-    "x86_pmaddubsw", "x86_cvtt2dq", "x86_blendv", "get_exception_handler_address", "patchable_call",
+    "splat",
+    "extractlane",
+    "insertlane",
+    "vconst",
+    "shuffle",
+    "swizzle",
+    "x86_pshufb",
+    "vall_true",
+    "vany_true",
+    "vhigh_bits",
+    "swiden_low",
+    "swiden_high",
+    "uwiden_low",
+    "uwiden_high",
+    "snarrow",
+    "unarrow",
+    "uunarrow",
+    "iadd_pairwise",
+    "fvpromote_low",
+    "fvdemote",
+    "scalar_to_vector",
+    "extract_vector",
+    "sqmul_round_sat",
+    "avg_round",
+    "vselect",
+    "try_call",
+    "try_call_indirect",
+    "f16const",
+    "f128const",
+    "dynamic_stack_addr",
+    "dynamic_stack_load",
+    "dynamic_stack_store",
+    "stack_switch",
+    "sequence_point",
+    "x86_pmulhrsw",
+    "x86_pmaddubsw",
+    "x86_cvtt2dq",
+    "x86_blendv",
+    "get_exception_handler_address",
+    "patchable_call",
 ];
 
 /// Is `name` a Cranelift opcode this IR does not implement?
@@ -31,7 +65,9 @@ pub fn is_unsupported_opcode(name: &str) -> bool {
 
 impl<'a> FuncParser<'_, 'a> {
     fn comma(&mut self, after: &str) -> PResult<()> {
-        self.cur.expect(Tok::Comma, &format!("',' after {after}")).map(|_| ())
+        self.cur
+            .expect(Tok::Comma, &format!("',' after {after}"))
+            .map(|_| ())
     }
 
     fn two_values(&mut self) -> PResult<[Value; 2]> {
@@ -51,7 +87,8 @@ impl<'a> FuncParser<'_, 'a> {
     /// `(v1, v2)`, the parentheses included.
     fn value_list(&mut self, what: &str) -> PResult<ValueList> {
         let mut out = ValueList::new();
-        self.cur.expect(Tok::LPar, &format!("'(' to start the {what}"))?;
+        self.cur
+            .expect(Tok::LPar, &format!("'(' to start the {what}"))?;
         if self.cur.eat(Tok::RPar) {
             return Ok(out);
         }
@@ -60,14 +97,19 @@ impl<'a> FuncParser<'_, 'a> {
             if self.cur.eat(Tok::RPar) {
                 return Ok(out);
             }
-            self.cur.expect(Tok::Comma, &format!("',' or ')' in {what}"))?;
+            self.cur
+                .expect(Tok::Comma, &format!("',' or ')' in {what}"))?;
         }
     }
 
     /// `blockN` or `blockN(v1, v2)`.
     fn block_call(&mut self, what: &str) -> PResult<BlockCall> {
         let block = self.block_use(what)?;
-        let args = if self.cur.peek().tok == Tok::LPar { self.value_list("block arguments")? } else { SmallVec::new() };
+        let args = if self.cur.peek().tok == Tok::LPar {
+            self.value_list("block arguments")?
+        } else {
+            SmallVec::new()
+        };
         Ok(BlockCall { block, args })
     }
 
@@ -76,7 +118,10 @@ impl<'a> FuncParser<'_, 'a> {
         if t.tok != Tok::Ident {
             return Err(self.cur.expected("trap code"));
         }
-        let code = t.text.parse::<TrapCode>().map_err(|_| self.err(t, format!("unknown trap code '{}'", t.text)))?;
+        let code = t
+            .text
+            .parse::<TrapCode>()
+            .map_err(|_| self.err(t, format!("unknown trap code '{}'", t.text)))?;
         self.cur.bump();
         Ok(code)
     }
@@ -112,87 +157,165 @@ impl<'a> FuncParser<'_, 'a> {
     pub(super) fn operands(&mut self, opcode: Opcode) -> PResult<D> {
         Ok(match opcode.format() {
             F::Nullary => D::Nullary { opcode },
-            F::Unary => D::Unary { opcode, arg: self.value_use("operand")? },
-            F::UnaryImm => D::UnaryImm { opcode, imm: self.imm64()? },
+            F::Unary => D::Unary {
+                opcode,
+                arg: self.value_use("operand")?,
+            },
+            F::UnaryImm => D::UnaryImm {
+                opcode,
+                imm: self.imm64()?,
+            },
             F::UnaryIeee32 => {
                 let (text, t) = self.float_text()?;
-                let imm = Ieee32::parse(&text).map_err(|e| self.err(t, format!("{e}: '{text}'")))?;
+                let imm =
+                    Ieee32::parse(&text).map_err(|e| self.err(t, format!("{e}: '{text}'")))?;
                 D::UnaryIeee32 { opcode, imm }
             }
             F::UnaryIeee64 => {
                 let (text, t) = self.float_text()?;
-                let imm = Ieee64::parse(&text).map_err(|e| self.err(t, format!("{e}: '{text}'")))?;
+                let imm =
+                    Ieee64::parse(&text).map_err(|e| self.err(t, format!("{e}: '{text}'")))?;
                 D::UnaryIeee64 { opcode, imm }
             }
-            F::UnaryGlobalValue => D::UnaryGlobalValue { opcode, global_value: self.declared_ref("gv", "global value")? },
-            F::Binary => D::Binary { opcode, args: self.two_values()? },
+            F::UnaryGlobalValue => D::UnaryGlobalValue {
+                opcode,
+                global_value: self.declared_ref("gv", "global value")?,
+            },
+            F::Binary => D::Binary {
+                opcode,
+                args: self.two_values()?,
+            },
             F::BinaryImm64 => {
                 let arg = self.value_use("operand")?;
                 self.comma("first operand")?;
-                D::BinaryImm64 { opcode, arg, imm: self.imm64()? }
+                D::BinaryImm64 {
+                    opcode,
+                    arg,
+                    imm: self.imm64()?,
+                }
             }
-            F::Ternary => D::Ternary { opcode, args: self.three_values()? },
+            F::Ternary => D::Ternary {
+                opcode,
+                args: self.three_values()?,
+            },
             F::IntCompare => {
                 let cond = self.cond_word("integer condition code", IntCC::from_name)?;
-                D::IntCompare { opcode, cond, args: self.two_values()? }
+                D::IntCompare {
+                    opcode,
+                    cond,
+                    args: self.two_values()?,
+                }
             }
             F::IntCompareImm => {
                 let cond = self.cond_word("integer condition code", IntCC::from_name)?;
                 let arg = self.value_use("operand")?;
                 self.comma("first operand")?;
-                D::IntCompareImm { opcode, cond, arg, imm: self.imm64()? }
+                D::IntCompareImm {
+                    opcode,
+                    cond,
+                    arg,
+                    imm: self.imm64()?,
+                }
             }
             F::FloatCompare => {
                 let cond = self.cond_word("float condition code", FloatCC::from_name)?;
-                D::FloatCompare { opcode, cond, args: self.two_values()? }
+                D::FloatCompare {
+                    opcode,
+                    cond,
+                    args: self.two_values()?,
+                }
             }
             F::IntAddTrap => {
                 let args = self.two_values()?;
                 self.comma("second operand")?;
-                D::IntAddTrap { opcode, args, code: self.trap_code()? }
+                D::IntAddTrap {
+                    opcode,
+                    args,
+                    code: self.trap_code()?,
+                }
             }
             F::Load => {
                 let flags = self.mem_flags()?;
                 let arg = self.value_use("address")?;
-                D::Load { opcode, flags, arg, offset: self.offset32()? }
+                D::Load {
+                    opcode,
+                    flags,
+                    arg,
+                    offset: self.offset32()?,
+                }
             }
             F::Store => {
                 let flags = self.mem_flags()?;
                 let x = self.value_use("stored value")?;
                 self.comma("stored value")?;
                 let p = self.value_use("address")?;
-                D::Store { opcode, flags, args: [x, p], offset: self.offset32()? }
+                D::Store {
+                    opcode,
+                    flags,
+                    args: [x, p],
+                    offset: self.offset32()?,
+                }
             }
             F::LoadNoOffset => {
                 let flags = self.mem_flags()?;
-                D::LoadNoOffset { opcode, flags, arg: self.value_use("operand")? }
+                D::LoadNoOffset {
+                    opcode,
+                    flags,
+                    arg: self.value_use("operand")?,
+                }
             }
             F::StoreNoOffset => {
                 let flags = self.mem_flags()?;
-                D::StoreNoOffset { opcode, flags, args: self.two_values()? }
+                D::StoreNoOffset {
+                    opcode,
+                    flags,
+                    args: self.two_values()?,
+                }
             }
             F::AtomicRmw => {
                 let flags = self.mem_flags()?;
                 let op = self.cond_word("atomic operation", AtomicRmwOp::from_name)?;
-                D::AtomicRmw { opcode, flags, op, args: self.two_values()? }
+                D::AtomicRmw {
+                    opcode,
+                    flags,
+                    op,
+                    args: self.two_values()?,
+                }
             }
             F::AtomicCas => {
                 let flags = self.mem_flags()?;
-                D::AtomicCas { opcode, flags, args: self.three_values()? }
+                D::AtomicCas {
+                    opcode,
+                    flags,
+                    args: self.three_values()?,
+                }
             }
             F::StackLoad => {
                 let stack_slot = self.declared_ref("ss", "stack slot")?;
-                D::StackLoad { opcode, stack_slot, offset: self.offset32()? }
+                D::StackLoad {
+                    opcode,
+                    stack_slot,
+                    offset: self.offset32()?,
+                }
             }
             F::StackStore => {
                 let arg = self.value_use("stored value")?;
                 self.comma("stored value")?;
                 let stack_slot = self.declared_ref("ss", "stack slot")?;
-                D::StackStore { opcode, arg, stack_slot, offset: self.offset32()? }
+                D::StackStore {
+                    opcode,
+                    arg,
+                    stack_slot,
+                    offset: self.offset32()?,
+                }
             }
             F::Call => {
                 let func_ref = self.declared_ref("fn", "function reference ('fnN')")?;
-                D::Call { opcode, func_ref, args: self.value_list("argument list")? }
+                D::Call {
+                    opcode,
+                    func_ref,
+                    args: self.value_list("argument list")?,
+                }
             }
             F::CallIndirect => {
                 let sig_ref = self.declared_ref("sig", "signature reference ('sigN')")?;
@@ -200,17 +323,31 @@ impl<'a> FuncParser<'_, 'a> {
                 let callee = self.value_use("callee value")?;
                 let mut args = self.value_list("argument list")?;
                 args.insert(0, callee);
-                D::CallIndirect { opcode, sig_ref, args }
+                D::CallIndirect {
+                    opcode,
+                    sig_ref,
+                    args,
+                }
             }
-            F::FuncAddr => D::FuncAddr { opcode, func_ref: self.declared_ref("fn", "function reference ('fnN')")? },
-            F::Jump => D::Jump { opcode, destination: self.block_call("destination block")? },
+            F::FuncAddr => D::FuncAddr {
+                opcode,
+                func_ref: self.declared_ref("fn", "function reference ('fnN')")?,
+            },
+            F::Jump => D::Jump {
+                opcode,
+                destination: self.block_call("destination block")?,
+            },
             F::Brif => {
                 let arg = self.value_use("condition")?;
                 self.comma("condition")?;
                 let then = self.block_call("block taken when non-zero")?;
                 self.comma("first destination")?;
                 let els = self.block_call("block taken when zero")?;
-                D::Brif { opcode, arg, blocks: [then, els] }
+                D::Brif {
+                    opcode,
+                    arg,
+                    blocks: [then, els],
+                }
             }
             F::BranchTable => {
                 let arg = self.value_use("index")?;
@@ -224,7 +361,8 @@ impl<'a> FuncParser<'_, 'a> {
                 }
                 let default = self.block_call("default block")?;
                 self.comma("default block")?;
-                self.cur.expect(Tok::LBracket, "'[' to start the jump table")?;
+                self.cur
+                    .expect(Tok::LBracket, "'[' to start the jump table")?;
                 let mut entries = Vec::new();
                 if !self.cur.eat(Tok::RBracket) {
                     loop {
@@ -235,14 +373,24 @@ impl<'a> FuncParser<'_, 'a> {
                         self.cur.expect(Tok::Comma, "',' or ']' in jump table")?;
                     }
                 }
-                let table = self.func.jump_tables.push(JumpTableData { default, entries });
+                let table = self
+                    .func
+                    .jump_tables
+                    .push(JumpTableData { default, entries });
                 D::BranchTable { opcode, arg, table }
             }
-            F::Trap => D::Trap { opcode, code: self.trap_code()? },
+            F::Trap => D::Trap {
+                opcode,
+                code: self.trap_code()?,
+            },
             F::CondTrap => {
                 let arg = self.value_use("condition")?;
                 self.comma("condition")?;
-                D::CondTrap { opcode, arg, code: self.trap_code()? }
+                D::CondTrap {
+                    opcode,
+                    arg,
+                    code: self.trap_code()?,
+                }
             }
             F::MultiAry => {
                 let mut args = ValueList::new();
@@ -258,7 +406,10 @@ impl<'a> FuncParser<'_, 'a> {
                 }
                 if self.cur.on_same_line() {
                     let t = self.cur.peek();
-                    return Err(self.err(t, format!("expected ',' or end of line, found {}", describe(t))));
+                    return Err(self.err(
+                        t,
+                        format!("expected ',' or end of line, found {}", describe(t)),
+                    ));
                 }
                 D::MultiAry { opcode, args }
             }

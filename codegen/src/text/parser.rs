@@ -1,4 +1,5 @@
-//! Parsing one `function ... { ... }`: name, signature, preamble and blocks.
+//! Parsing one `function ... { ... }`: blocks and instructions (the header and
+//! preamble are in [`super::preamble`]).
 //!
 //! Numbers written in the text are kept: `v10` becomes `Value(10)`, `block3`
 //! becomes `Block(3)`, `ss1` becomes `StackSlot(1)`; holes are filled with unused
@@ -18,9 +19,8 @@ use super::cursor::{describe, entity_number, error_at, Cursor, MAX_ENTITY_NUMBER
 use super::lexer::{Tok, Token};
 use super::ParseError;
 use crate::ir::{
-    AbiParam, AnyEntity, ArgumentExtension, ArgumentPurpose, AttachError, Block, CallConv, Ctrl, ExtFuncData,
-    ExternalName, FuncRef, Function, GlobalValue, GlobalValueData, Imm64, Inst, MemFlags, Offset32, Opcode,
-    ResultTypeError, SigRef, Signature, StackSlot, StackSlotData, Type, Value,
+    AnyEntity, AtomicRmwOp, AttachError, Block, Ctrl, Function, Imm64, Inst, MemFlags, Offset32,
+    Opcode, ResultTypeError, Type, Value,
 };
 
 type PResult<T> = Result<T, ParseError>;
@@ -42,7 +42,7 @@ pub struct ParsedFunction {
 pub(super) struct FuncParser<'c, 'a> {
     pub(super) cur: &'c mut Cursor<'a>,
     pub(super) func: Function,
-    declared: HashSet<AnyEntity>,
+    pub(super) declared: HashSet<AnyEntity>,
     defined_blocks: HashSet<Block>,
     /// Every value use, checked against definitions at the end.
     pub(super) value_refs: Vec<(Value, Token<'a>)>,
@@ -52,21 +52,7 @@ pub(super) struct FuncParser<'c, 'a> {
     suffix_checks: Vec<(Value, Type, Token<'a>)>,
     /// `v12 -> v1` lines: alias to its target; uses are rewritten at the end.
     aliases: BTreeMap<Value, (Value, Token<'a>)>,
-    entity_lines: Vec<(u32, AnyEntity)>,
-}
-
-/// A preamble declaration, applied once the whole preamble has been read so that
-/// implicit signatures (`fn0 = %g(i32)`) are numbered after every explicit `sigN`.
-enum Decl<'a> {
-    StackSlot(StackSlot, StackSlotData),
-    GlobalValue(GlobalValue, GlobalValueData, Option<(GlobalValue, Token<'a>)>),
-    Sig(SigRef, Signature),
-    Func(FuncRef, ExternalName, bool, SigSpec<'a>),
-}
-
-enum SigSpec<'a> {
-    Ref(SigRef, Token<'a>),
-    Inline(Signature),
+    pub(super) entity_lines: Vec<(u32, AnyEntity)>,
 }
 
 /// Parse a function starting at the `function` keyword.
@@ -88,22 +74,34 @@ pub fn parse_function<'a>(cur: &mut Cursor<'a>) -> PResult<ParsedFunction> {
     };
     p.func.name = p.external_name("function name ('%name' or 'u0:1')")?;
     p.func.signature = p.signature()?;
-    p.cur.expect(Tok::LBrace, "'{' to start the function body")?;
+    p.cur
+        .expect(Tok::LBrace, "'{' to start the function body")?;
     p.preamble()?;
     while p.cur.peek().tok != Tok::RBrace {
         p.block()?;
     }
     let end = p.cur.bump();
     p.final_checks()?;
-    Ok(ParsedFunction { func: p.func, line: kw.line, end_line: end.line, entity_lines: p.entity_lines })
+    Ok(ParsedFunction {
+        func: p.func,
+        line: kw.line,
+        end_line: end.line,
+        entity_lines: p.entity_lines,
+    })
 }
 
 /// Is `text` a vector type name such as `i8x16`, `f32x4` or `i32x4xN`?
 fn is_vector_type(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix(['i', 'f']) else { return false };
+    let Some(rest) = text.strip_prefix(['i', 'f']) else {
+        return false;
+    };
     let mut parts = rest.split('x');
-    let lane = parts.next().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let count = parts.next().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let lane = parts
+        .next()
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let count = parts
+        .next()
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     lane && count && parts.all(|p| p == "N")
 }
 
@@ -121,7 +119,13 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 return Ok(ty);
             }
             if is_vector_type(t.text) {
-                return Err(self.err(t, format!("unsupported type {} (vector types are not implemented)", t.text)));
+                return Err(self.err(
+                    t,
+                    format!(
+                        "unsupported type {} (vector types are not implemented)",
+                        t.text
+                    ),
+                ));
             }
             let old_style = t.text.len() > 1
                 && t.text.starts_with(['b', 'r', 'i', 'f'])
@@ -129,7 +133,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
             if old_style || t.text == "iflags" || t.text == "fflags" {
                 return Err(self.err(
                     t,
-                    format!("unsupported type {} (only i8 i16 i32 i64 i128 f32 f64 are implemented)", t.text),
+                    format!(
+                        "unsupported type {} (only i8 i16 i32 i64 i128 f32 f64 are implemented)",
+                        t.text
+                    ),
                 ));
             }
         }
@@ -137,7 +144,7 @@ impl<'c, 'a> FuncParser<'c, 'a> {
     }
 
     /// An entity number from an identifier with `prefix`, within the size limit.
-    fn number(&self, t: Token<'a>, prefix: &str) -> Option<PResult<usize>> {
+    pub(super) fn number(&self, t: Token<'a>, prefix: &str) -> Option<PResult<usize>> {
         if t.tok != Tok::Ident {
             return None;
         }
@@ -145,7 +152,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         if n > u64::from(MAX_ENTITY_NUMBER) {
             return Some(Err(self.err(
                 t,
-                format!("entity number too large in '{}' (limit {MAX_ENTITY_NUMBER})", t.text),
+                format!(
+                    "entity number too large in '{}' (limit {MAX_ENTITY_NUMBER})",
+                    t.text
+                ),
             )));
         }
         Some(Ok(n as usize))
@@ -181,7 +191,11 @@ impl<'c, 'a> FuncParser<'c, 'a> {
     }
 
     /// A reference to a declared preamble entity.
-    pub(super) fn declared_ref<E: EntityRef + Into<AnyEntity>>(&mut self, prefix: &str, what: &str) -> PResult<E> {
+    pub(super) fn declared_ref<E: EntityRef + Into<AnyEntity>>(
+        &mut self,
+        prefix: &str,
+        what: &str,
+    ) -> PResult<E> {
         let (n, t) = self.entity(prefix, what)?;
         let e = E::new(n);
         if !self.declared.contains(&e.into()) {
@@ -190,317 +204,28 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         Ok(e)
     }
 
-    /// `%name` or `u<namespace>:<index>`.
-    fn external_name(&mut self, what: &str) -> PResult<ExternalName> {
-        let t = self.cur.peek();
-        match t.tok {
-            Tok::Name => {
-                let body = &t.text[1..];
-                if !ExternalName::is_valid_testcase(body) {
-                    return Err(self.err(t, format!("expected a name after '%', found '{}'", t.text)));
-                }
-                self.cur.bump();
-                Ok(ExternalName::TestCase(body.to_string()))
-            }
-            Tok::Ident if entity_number(t.text, "u").is_some() => {
-                self.cur.bump();
-                let namespace = self.u32_of(t, &t.text[1..])?;
-                self.cur.expect(Tok::Colon, "':' in user name 'uN:M'")?;
-                let it = self.cur.expect(Tok::Number, "index in user name 'uN:M'")?;
-                let index = self.u32_of(it, it.text)?;
-                Ok(ExternalName::User { namespace, index })
-            }
-            _ => Err(self.cur.expected(what)),
-        }
-    }
-
-    fn u32_of(&self, t: Token<'a>, text: &str) -> PResult<u32> {
-        text.parse::<u32>().map_err(|_| self.err(t, format!("expected a 32-bit unsigned integer, found '{text}'")))
-    }
-
-    /// `(params) [-> returns] [callconv]`.
-    fn signature(&mut self) -> PResult<Signature> {
-        let mut sig = Signature::default();
-        self.cur.expect(Tok::LPar, "'(' to start the parameter list")?;
-        if !self.cur.eat(Tok::RPar) {
-            loop {
-                sig.params.push(self.abi_param(true)?);
-                if self.cur.eat(Tok::RPar) {
-                    break;
-                }
-                self.cur.expect(Tok::Comma, "',' or ')' in parameter list")?;
-            }
-        }
-        if self.cur.eat(Tok::Arrow) {
-            loop {
-                sig.returns.push(self.abi_param(false)?);
-                if !self.cur.eat(Tok::Comma) {
-                    break;
-                }
-            }
-        }
-        let t = self.cur.peek();
-        if t.tok == Tok::Ident && self.cur.on_same_line() {
-            sig.call_conv = CallConv::from_name(t.text)
-                .ok_or_else(|| self.err(t, format!("unknown calling convention '{}'", t.text)))?;
-            self.cur.bump();
-        }
-        Ok(sig)
-    }
-
-    /// A type with attributes. Outside parentheses (`in_parens == false`) a word
-    /// that is not an attribute ends the parameter: it may be the calling convention.
-    fn abi_param(&mut self, in_parens: bool) -> PResult<AbiParam> {
-        let mut p = AbiParam::new(self.ty("parameter type")?);
-        loop {
-            let t = self.cur.peek();
-            if t.tok != Tok::Ident || !self.cur.on_same_line() {
-                return Ok(p);
-            }
-            match t.text {
-                "uext" | "sext" if p.extension != ArgumentExtension::None => {
-                    return Err(self.err(t, format!("second extension attribute '{}'", t.text)));
-                }
-                "uext" => p.extension = ArgumentExtension::Uext,
-                "sext" => p.extension = ArgumentExtension::Sext,
-                "vmctx" | "sret" if p.purpose != ArgumentPurpose::Normal => {
-                    return Err(self.err(t, format!("second purpose attribute '{}'", t.text)));
-                }
-                "vmctx" => p.purpose = ArgumentPurpose::VMContext,
-                "sret" => p.purpose = ArgumentPurpose::StructReturn,
-                _ if in_parens => {
-                    return Err(self.err(t, format!("unsupported parameter attribute '{}'", t.text)));
-                }
-                _ => return Ok(p),
-            }
-            self.cur.bump();
-        }
-    }
-
-    /// Declarations before the first block.
-    fn preamble(&mut self) -> PResult<()> {
-        let mut decls = Vec::new();
-        loop {
-            let t = self.cur.peek();
-            if t.tok != Tok::Ident || self.cur.peek_at(1).tok != Tok::Equal {
-                break;
-            }
-            let decl = self.declaration(t)?;
-            let entity: AnyEntity = match &decl {
-                Decl::StackSlot(e, _) => (*e).into(),
-                Decl::GlobalValue(e, ..) => (*e).into(),
-                Decl::Sig(e, _) => (*e).into(),
-                Decl::Func(e, ..) => (*e).into(),
-            };
-            if !self.declared.insert(entity) {
-                return Err(self.err(t, format!("{entity} is declared twice")));
-            }
-            self.entity_lines.push((t.line, entity));
-            decls.push(decl);
-        }
-        self.apply_declarations(decls)
-    }
-
-    fn declaration(&mut self, t: Token<'a>) -> PResult<Decl<'a>> {
-        if let Some(n) = self.number(t, "ss") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            return Ok(Decl::StackSlot(StackSlot::new(n), self.stack_slot_data()?));
-        }
-        if let Some(n) = self.number(t, "gv") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            let (data, base) = self.global_value_data()?;
-            return Ok(Decl::GlobalValue(GlobalValue::new(n), data, base));
-        }
-        if let Some(n) = self.number(t, "sig") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            return Ok(Decl::Sig(SigRef::new(n), self.signature()?));
-        }
-        if let Some(n) = self.number(t, "fn") {
-            let n = n?;
-            self.cur.bump();
-            self.cur.bump();
-            let colocated = self.cur.eat_word("colocated");
-            let at = self.cur.peek();
-            if at.tok == Tok::Ident && entity_number(at.text, "u").is_none() {
-                return Err(self.err(at, format!("unsupported function attribute '{}'", at.text)));
-            }
-            let name = self.external_name("function name ('%name' or 'u0:1')")?;
-            let spec = match self.cur.peek().tok {
-                Tok::LPar => SigSpec::Inline(self.signature()?),
-                _ => {
-                    let (n, st) = self.entity("sig", "signature ('sigN' or '(...)')")?;
-                    SigSpec::Ref(SigRef::new(n), st)
-                }
-            };
-            return Ok(Decl::Func(FuncRef::new(n), name, colocated, spec));
-        }
-        if t.text == "stack_limit" {
-            return Err(self.err(t, "unsupported declaration 'stack_limit' (stack limits come from the VM context)".to_string()));
-        }
-        let unsupported = [
-            ("jt", "jump table declarations are not supported (write the targets inline: br_table v0, block1, [block2, block3])"),
-            ("const", "constant declarations are not supported"),
-            ("dss", "dynamic stack slots are not supported"),
-            ("dt", "dynamic types are not supported"),
-            ("mt", "memory types are not supported"),
-        ];
-        for (prefix, msg) in unsupported {
-            if entity_number(t.text, prefix).is_some() {
-                return Err(self.err(t, format!("unsupported declaration '{}': {msg}", t.text)));
-            }
-        }
-        Err(self.err(t, format!("unsupported declaration '{}' (only ssN, gvN, sigN and fnN)", t.text)))
-    }
-
-    /// `explicit_slot SIZE [, align = N]`.
-    fn stack_slot_data(&mut self) -> PResult<StackSlotData> {
-        let t = self.cur.peek();
-        if !self.cur.eat_word("explicit_slot") {
-            if t.tok == Tok::Ident {
-                return Err(self.err(t, format!("unsupported stack slot kind '{}' (only explicit_slot)", t.text)));
-            }
-            return Err(self.cur.expected("stack slot kind 'explicit_slot'"));
-        }
-        let st = self.cur.expect(Tok::Number, "stack slot size")?;
-        let size = self.u32_of(st, st.text)?;
-        let mut align_shift = 0;
-        if self.cur.eat(Tok::Comma) {
-            let at = self.cur.peek();
-            if !self.cur.eat_word("align") {
-                if at.tok == Tok::Ident {
-                    return Err(self.err(at, format!("unsupported stack slot option '{}'", at.text)));
-                }
-                return Err(self.cur.expected("'align' after ','"));
-            }
-            self.cur.expect(Tok::Equal, "'=' after 'align'")?;
-            let nt = self.cur.expect(Tok::Number, "alignment in bytes")?;
-            let align = self.u32_of(nt, nt.text)?;
-            if !align.is_power_of_two() {
-                return Err(self.err(nt, format!("alignment must be a power of two, found {align}")));
-            }
-            align_shift = align.trailing_zeros() as u8;
-        }
-        Ok(StackSlotData { size, align_shift })
-    }
-
-    /// `vmctx`, `load.T flags gvN[+off]`, `iadd_imm.T gvN, imm` or
-    /// `symbol [colocated] [tls] name[+off]`. Also returns the base it references.
-    fn global_value_data(&mut self) -> PResult<(GlobalValueData, Option<(GlobalValue, Token<'a>)>)> {
-        let t = self.cur.peek();
-        if self.cur.eat_word("vmctx") {
-            return Ok((GlobalValueData::VMContext, None));
-        }
-        if self.cur.eat_word("load") {
-            self.cur.expect(Tok::Dot, "'.' and a type after 'load'")?;
-            let global_type = self.ty("type after 'load.'")?;
-            let flags = self.mem_flags()?;
-            let (n, bt) = self.entity("gv", "base global value")?;
-            let offset = self.offset32()?;
-            let base = GlobalValue::new(n);
-            return Ok((GlobalValueData::Load { base, offset, global_type, flags }, Some((base, bt))));
-        }
-        if self.cur.eat_word("iadd_imm") {
-            self.cur.expect(Tok::Dot, "'.' and a type after 'iadd_imm'")?;
-            let global_type = self.ty("type after 'iadd_imm.'")?;
-            let (n, bt) = self.entity("gv", "base global value")?;
-            self.cur.expect(Tok::Comma, "',' after base global value")?;
-            let offset = self.imm64()?;
-            let base = GlobalValue::new(n);
-            return Ok((GlobalValueData::IAddImm { base, offset, global_type }, Some((base, bt))));
-        }
-        if self.cur.eat_word("symbol") {
-            let colocated = self.cur.eat_word("colocated");
-            let tls = self.cur.eat_word("tls");
-            let name = self.external_name("symbol name")?;
-            let offset = Imm64(i64::from(self.offset32()?.0));
-            return Ok((GlobalValueData::Symbol { name, offset, colocated, tls }, None));
-        }
-        if t.tok == Tok::Ident {
-            return Err(self.err(t, format!("unsupported global value kind '{}'", t.text)));
-        }
-        Err(self.cur.expected("global value kind ('vmctx', 'load', 'iadd_imm', 'symbol')"))
-    }
-
-    fn apply_declarations(&mut self, decls: Vec<Decl<'a>>) -> PResult<()> {
-        for d in &decls {
-            if let Decl::Sig(r, sig) = d {
-                while self.func.sigs.len() <= r.index() {
-                    self.func.sigs.push(Signature::default());
-                }
-                self.func.sigs[*r] = sig.clone();
-            }
-        }
-        for d in decls {
-            match d {
-                Decl::Sig(..) => {}
-                Decl::StackSlot(r, data) => {
-                    while self.func.stack_slots.len() <= r.index() {
-                        self.func.stack_slots.push(StackSlotData::default());
-                    }
-                    self.func.stack_slots[r] = data;
-                }
-                Decl::GlobalValue(r, data, base) => {
-                    if let Some((b, bt)) = base {
-                        if !self.declared.contains(&b.into()) {
-                            return Err(self.err(bt, format!("{b} is not declared")));
-                        }
-                    }
-                    while self.func.global_values.len() <= r.index() {
-                        self.func.global_values.push(GlobalValueData::VMContext);
-                    }
-                    self.func.global_values[r] = data;
-                }
-                Decl::Func(r, name, colocated, spec) => {
-                    let signature = match spec {
-                        SigSpec::Ref(s, st) => {
-                            if !self.declared.contains(&s.into()) {
-                                return Err(self.err(st, format!("{s} is not declared")));
-                            }
-                            s
-                        }
-                        SigSpec::Inline(sig) => {
-                            let s = self.func.sigs.push(sig);
-                            self.declared.insert(s.into());
-                            s
-                        }
-                    };
-                    while self.func.ext_funcs.len() <= r.index() {
-                        self.func.ext_funcs.push(ExtFuncData {
-                            name: ExternalName::default(),
-                            signature,
-                            colocated: false,
-                        });
-                    }
-                    self.func.ext_funcs[r] = ExtFuncData { name, signature, colocated };
-                }
-            }
-        }
-        // Placeholder functions created for holes point at a real signature; the
-        // holes themselves are never referenced (they are not declared).
-        Ok(())
-    }
-
     /// Memory flags (possibly none).
     pub(super) fn mem_flags(&mut self) -> PResult<MemFlags> {
         let mut flags = MemFlags::new();
         loop {
             let t = self.cur.peek();
             if t.tok != Tok::Ident || !MemFlags::is_flag_name(t.text) {
-                if t.tok == Tok::Ident && matches!(t.text, "checked" | "can_move" | "rodata" | "tls") {
-                    return Err(self.err(t, format!("unsupported memory flag '{}'", t.text)));
-                }
-                if t.tok == Tok::Ident && t.text.parse::<crate::ir::TrapCode>().is_ok() {
-                    return Err(self.err(t, format!("unsupported memory flag '{}' (trap codes on memory accesses)", t.text)));
+                // A word directly before the first value operand is a misspelt flag,
+                // unless it is the operation of an `atomic_rmw`.
+                let next = self.cur.peek_at(1);
+                let before_value =
+                    next.tok == Tok::Ident && entity_number(next.text, "v").is_some();
+                let word = t.tok == Tok::Ident
+                    && entity_number(t.text, "v").is_none()
+                    && AtomicRmwOp::from_name(t.text).is_none();
+                if word && before_value {
+                    return Err(self.err(t, format!("unknown memory flag '{}'", t.text)));
                 }
                 return Ok(flags);
             }
-            flags.set_by_name(t.text).map_err(|_| self.err(t, format!("conflicting memory flag '{}'", t.text)))?;
+            flags
+                .set_by_name(t.text)
+                .map_err(|_| self.err(t, format!("conflicting memory flag '{}'", t.text)))?;
             self.cur.bump();
         }
     }
@@ -528,8 +253,12 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         self.cur.bump();
         match crate::ir::parse_int(t.text) {
             Ok(v) => Ok(Imm64(v)),
-            Err(crate::ir::IntError::Overflow) => Err(self.err(t, format!("integer immediate out of range: '{}'", t.text))),
-            Err(crate::ir::IntError::Malformed) => Err(self.err(t, format!("malformed integer immediate '{}'", t.text))),
+            Err(crate::ir::IntError::Overflow) => {
+                Err(self.err(t, format!("integer immediate out of range: '{}'", t.text)))
+            }
+            Err(crate::ir::IntError::Malformed) => {
+                Err(self.err(t, format!("malformed integer immediate '{}'", t.text)))
+            }
         }
     }
 
@@ -557,7 +286,8 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 if self.cur.eat(Tok::RPar) {
                     break;
                 }
-                self.cur.expect(Tok::Comma, "',' or ')' in block parameter list")?;
+                self.cur
+                    .expect(Tok::Comma, "',' or ')' in block parameter list")?;
             }
         }
         if self.cur.eat_word("cold") {
@@ -598,7 +328,8 @@ impl<'c, 'a> FuncParser<'c, 'a> {
                 if self.cur.eat(Tok::Equal) {
                     break;
                 }
-                self.cur.expect(Tok::Comma, "',' or '=' after result value")?;
+                self.cur
+                    .expect(Tok::Comma, "',' or '=' after result value")?;
             }
         }
         let ot = self.cur.peek();
@@ -625,28 +356,46 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         let data = self.operands(opcode)?;
         let ctrl = self.ctrl_type(opcode, &data, suffix, ot)?;
         let types = self.func.result_types(&data, ctrl).map_err(|e| match e {
-            ResultTypeError::MissingCtrlType => {
-                self.err(ot, format!("'{opcode}' needs a type suffix (e.g. '{opcode}.i32')"))
+            ResultTypeError::MissingCtrlType => self.err(
+                ot,
+                format!("'{opcode}' needs a type suffix (e.g. '{opcode}.i32')"),
+            ),
+            ResultTypeError::BadCtrlType(t) => {
+                self.err(ot, format!("type {t} is not allowed for '{opcode}'"))
             }
-            ResultTypeError::BadCtrlType(t) => self.err(ot, format!("type {t} is not allowed for '{opcode}'")),
-            ResultTypeError::UnknownCallee => self.err(ot, format!("'{opcode}' names an undeclared callee")),
+            ResultTypeError::UnknownCallee => {
+                self.err(ot, format!("'{opcode}' names an undeclared callee"))
+            }
         })?;
         if types.len() != results.len() {
             let t = results.first().map_or(ot, |r| r.1);
             return Err(self.err(
                 t,
-                format!("'{opcode}' has {} result(s) but {} value(s) are named", types.len(), results.len()),
+                format!(
+                    "'{opcode}' has {} result(s) but {} value(s) are named",
+                    types.len(),
+                    results.len()
+                ),
             ));
         }
         let inst: Inst = self.func.dfg.make_inst(data);
         for ((v, t), ty) in results.into_iter().zip(types) {
-            self.func.dfg.attach_inst_result(inst, v, ty).map_err(|e| self.attach_error(t, v, e))?;
+            self.func
+                .dfg
+                .attach_inst_result(inst, v, ty)
+                .map_err(|e| self.attach_error(t, v, e))?;
         }
         self.func.layout.append_inst(inst, block);
         self.entity_lines.push((start.line, inst.into()));
         if self.cur.on_same_line() {
             let t = self.cur.peek();
-            return Err(self.err(t, format!("expected end of line after instruction, found {}", describe(t))));
+            return Err(self.err(
+                t,
+                format!(
+                    "expected end of line after instruction, found {}",
+                    describe(t)
+                ),
+            ));
         }
         Ok(())
     }
@@ -664,7 +413,10 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         }
         if self.cur.on_same_line() {
             let t = self.cur.peek();
-            return Err(self.err(t, format!("expected end of line after alias, found {}", describe(t))));
+            return Err(self.err(
+                t,
+                format!("expected end of line after alias, found {}", describe(t)),
+            ));
         }
         Ok(())
     }
@@ -692,7 +444,9 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         }
         let mut map = HashMap::new();
         for (&a, &(_, t)) in &self.aliases {
-            let target = self.resolve(a).ok_or_else(|| self.err(t, format!("alias cycle through {a}")))?;
+            let target = self
+                .resolve(a)
+                .ok_or_else(|| self.err(t, format!("alias cycle through {a}")))?;
             map.insert(a, target);
         }
         let fix = |v: &mut Value| {

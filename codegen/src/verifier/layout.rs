@@ -13,7 +13,10 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) -> bool {
     let mut sound = true;
     for block in func.layout.blocks() {
         if !func.dfg.block_is_valid(block) {
-            errors.at(AnyEntity::Block(block), "block is in the layout but was never created");
+            errors.at(
+                AnyEntity::Block(block),
+                "block is in the layout but was never created",
+            );
             sound = false;
             continue;
         }
@@ -23,17 +26,26 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) -> bool {
         };
         for inst in func.layout.block_insts(block) {
             if !func.dfg.inst_is_valid(inst) {
-                errors.at(AnyEntity::Inst(inst), "instruction is in the layout but was never created");
+                errors.at(
+                    AnyEntity::Inst(inst),
+                    "instruction is in the layout but was never created",
+                );
                 sound = false;
                 continue;
             }
             let opcode = func.dfg[inst].opcode();
             if inst != last && opcode.is_terminator() {
-                errors.inst(inst, format!("terminator `{opcode}` is not the last instruction of {block}"));
+                errors.inst(
+                    inst,
+                    format!("terminator `{opcode}` is not the last instruction of {block}"),
+                );
             }
         }
         if func.dfg.inst_is_valid(last) && !func.dfg[last].opcode().is_terminator() {
-            errors.at(AnyEntity::Block(block), "block does not end with a terminator");
+            errors.at(
+                AnyEntity::Block(block),
+                "block does not end with a terminator",
+            );
         }
     }
     sound

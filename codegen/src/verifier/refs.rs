@@ -11,7 +11,10 @@ use crate::ir::{AnyEntity, Function, GlobalValueData, InstructionData};
 pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
     for (fref, ext) in func.ext_funcs.iter() {
         if func.sigs.get(ext.signature).is_none() {
-            errors.at(AnyEntity::FuncRef(fref), format!("signature {} is not declared", ext.signature));
+            errors.at(
+                AnyEntity::FuncRef(fref),
+                format!("signature {} is not declared", ext.signature),
+            );
         }
     }
     for (gv, data) in func.global_values.iter() {
@@ -20,9 +23,15 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
             GlobalValueData::VMContext | GlobalValueData::Symbol { .. } => continue,
         };
         if func.global_values.get(base).is_none() {
-            errors.at(AnyEntity::GlobalValue(gv), format!("base {base} is not declared"));
+            errors.at(
+                AnyEntity::GlobalValue(gv),
+                format!("base {base} is not declared"),
+            );
         } else if in_cycle(func, gv) {
-            errors.at(AnyEntity::GlobalValue(gv), format!("{gv} is computed from itself"));
+            errors.at(
+                AnyEntity::GlobalValue(gv),
+                format!("{gv} is computed from itself"),
+            );
         }
     }
     for block in func.layout.blocks() {
@@ -31,21 +40,33 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
                 continue;
             }
             let missing = match &func.dfg[inst] {
-                InstructionData::Call { func_ref, .. } | InstructionData::FuncAddr { func_ref, .. } => {
-                    func.ext_funcs.get(*func_ref).is_none().then(|| func_ref.to_string())
-                }
-                InstructionData::CallIndirect { sig_ref, .. } => {
-                    func.sigs.get(*sig_ref).is_none().then(|| sig_ref.to_string())
-                }
-                InstructionData::StackLoad { stack_slot, .. } | InstructionData::StackStore { stack_slot, .. } => {
-                    func.stack_slots.get(*stack_slot).is_none().then(|| stack_slot.to_string())
-                }
-                InstructionData::UnaryGlobalValue { global_value, .. } => {
-                    func.global_values.get(*global_value).is_none().then(|| global_value.to_string())
-                }
-                InstructionData::BranchTable { table, .. } => {
-                    func.jump_tables.get(*table).is_none().then(|| table.to_string())
-                }
+                InstructionData::Call { func_ref, .. }
+                | InstructionData::FuncAddr { func_ref, .. } => func
+                    .ext_funcs
+                    .get(*func_ref)
+                    .is_none()
+                    .then(|| func_ref.to_string()),
+                InstructionData::CallIndirect { sig_ref, .. } => func
+                    .sigs
+                    .get(*sig_ref)
+                    .is_none()
+                    .then(|| sig_ref.to_string()),
+                InstructionData::StackLoad { stack_slot, .. }
+                | InstructionData::StackStore { stack_slot, .. } => func
+                    .stack_slots
+                    .get(*stack_slot)
+                    .is_none()
+                    .then(|| stack_slot.to_string()),
+                InstructionData::UnaryGlobalValue { global_value, .. } => func
+                    .global_values
+                    .get(*global_value)
+                    .is_none()
+                    .then(|| global_value.to_string()),
+                InstructionData::BranchTable { table, .. } => func
+                    .jump_tables
+                    .get(*table)
+                    .is_none()
+                    .then(|| table.to_string()),
                 _ => None,
             };
             if let Some(name) = missing {
@@ -61,7 +82,9 @@ fn in_cycle(func: &Function, gv: crate::ir::GlobalValue) -> bool {
     let mut cur = gv;
     for _ in 0..func.global_values.len() {
         cur = match func.global_values.get(cur) {
-            Some(GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. }) => *base,
+            Some(GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. }) => {
+                *base
+            }
             _ => return false,
         };
         if cur == gv {

@@ -8,7 +8,8 @@
 
 use super::Errors;
 use crate::ir::{
-    AbiParam, Ctrl, Function, Inst, InstructionData, Opcode, ResultTypeError, Signature, Type, TypeSet, Value,
+    AbiParam, Ctrl, Function, GlobalValueData, Inst, InstructionData, Opcode, ResultTypeError,
+    Signature, Type, TypeSet, Value,
 };
 
 /// What an operand's type must be.
@@ -85,7 +86,13 @@ fn check_inst(func: &Function, inst: Inst, errors: &mut Errors<'_>) {
     if info.ctrl != Ctrl::None {
         match ctrl {
             Some(t) if !info.ctrl_types.contains(t) => {
-                errors.inst(inst, format!("`{opcode}` on {t}: expected {}", describe_set(info.ctrl_types)));
+                errors.inst(
+                    inst,
+                    format!(
+                        "`{opcode}` on {t}: expected {}",
+                        describe_set(info.ctrl_types)
+                    ),
+                );
                 return;
             }
             Some(_) => {}
@@ -108,17 +115,60 @@ fn check_inst(func: &Function, inst: Inst, errors: &mut Errors<'_>) {
                 } else {
                     args
                 };
-                check_against(func, inst, call_args, &sig.params, "argument", signature_name(func, data), errors);
+                check_against(
+                    func,
+                    inst,
+                    call_args,
+                    &sig.params,
+                    "argument",
+                    signature_name(func, data),
+                    errors,
+                );
                 if opcode.is_return() {
                     check_tail_returns(func, inst, sig, errors);
                 }
             }
         }
+        InstructionData::UnaryImm { imm, .. } => {
+            if let Some(t) = ctrl.filter(|t| t.bits() < 64) {
+                // Either reading is accepted: `iconst.i8 255` and `iconst.i8 -1` agree.
+                let (min, max) = (-(1i64 << (t.bits() - 1)), (1i64 << t.bits()) - 1);
+                if !(min..=max).contains(&imm.0) {
+                    errors.inst(inst, format!("immediate {} does not fit in {t}", imm.0));
+                }
+            }
+        }
+        InstructionData::UnaryGlobalValue { global_value, .. } if opcode == Opcode::GlobalValue => {
+            // Only loads and additions declare their type; `vmctx` and symbols are
+            // pointers, whose width is a target property.
+            let declared = match func.global_values.get(*global_value) {
+                Some(
+                    GlobalValueData::Load { global_type, .. }
+                    | GlobalValueData::IAddImm { global_type, .. },
+                ) => Some(*global_type),
+                _ => None,
+            };
+            if let (Some(want), Some(got)) = (declared, ctrl) {
+                if want != got {
+                    errors.inst(inst, format!("{global_value} has type {want}, not {got}"));
+                }
+            }
+        }
         InstructionData::MultiAry { .. } if opcode == Opcode::Return => {
-            check_against(func, inst, args, &func.signature.returns, "return value", "the function's signature".into(), errors);
+            check_against(
+                func,
+                inst,
+                args,
+                &func.signature.returns,
+                "return value",
+                "the function's signature".into(),
+                errors,
+            );
         }
         _ => {
-            let Some(wants) = operand_rules(opcode, ctrl, args.len()) else { return };
+            let Some(wants) = operand_rules(opcode, ctrl, args.len()) else {
+                return;
+            };
             for (i, want) in wants.into_iter().enumerate() {
                 check_arg(func, inst, i, args.get(i).copied(), want, errors);
             }
@@ -140,7 +190,10 @@ fn check_results(func: &Function, inst: Inst, ctrl: Option<Type>, errors: &mut E
     };
     let got = func.dfg.inst_results(inst);
     if got.len() != want.len() {
-        errors.inst(inst, format!("has {} result(s), expected {}", got.len(), want.len()));
+        errors.inst(
+            inst,
+            format!("has {} result(s), expected {}", got.len(), want.len()),
+        );
         return;
     }
     for (i, (&v, &w)) in got.iter().zip(want.iter()).enumerate() {
@@ -153,10 +206,22 @@ fn check_results(func: &Function, inst: Inst, ctrl: Option<Type>, errors: &mut E
 }
 
 /// Checks operand `i`; a missing operand or undefined value is reported elsewhere.
-fn check_arg(func: &Function, inst: Inst, i: usize, v: Option<Value>, want: Want, errors: &mut Errors<'_>) {
-    let Some(t) = v.and_then(|v| func.dfg.value_type(v)) else { return };
+fn check_arg(
+    func: &Function,
+    inst: Inst,
+    i: usize,
+    v: Option<Value>,
+    want: Want,
+    errors: &mut Errors<'_>,
+) {
+    let Some(t) = v.and_then(|v| func.dfg.value_type(v)) else {
+        return;
+    };
     if !want.accepts(t) {
-        errors.inst(inst, format!("arg {i} has type {t}, expected {}", want.describe()));
+        errors.inst(
+            inst,
+            format!("arg {i} has type {t}, expected {}", want.describe()),
+        );
     }
 }
 
@@ -171,13 +236,26 @@ fn check_against(
     errors: &mut Errors<'_>,
 ) {
     if values.len() != params.len() {
-        errors.inst(inst, format!("{} {what}(s) given, {sig_name} has {}", values.len(), params.len()));
+        errors.inst(
+            inst,
+            format!(
+                "{} {what}(s) given, {sig_name} has {}",
+                values.len(),
+                params.len()
+            ),
+        );
         return;
     }
     for (i, (&v, p)) in values.iter().zip(params).enumerate() {
         if let Some(t) = func.dfg.value_type(v) {
             if t != p.value_type {
-                errors.inst(inst, format!("{what} {i} ({v}) has type {t}, {sig_name} says {}", p.value_type));
+                errors.inst(
+                    inst,
+                    format!(
+                        "{what} {i} ({v}) has type {t}, {sig_name} says {}",
+                        p.value_type
+                    ),
+                );
             }
         }
     }
@@ -185,10 +263,18 @@ fn check_against(
 
 /// A tail call returns the callee's results as the caller's: they must agree.
 fn check_tail_returns(func: &Function, inst: Inst, callee: &Signature, errors: &mut Errors<'_>) {
-    let mine: Vec<Type> = func.signature.returns.iter().map(|p| p.value_type).collect();
+    let mine: Vec<Type> = func
+        .signature
+        .returns
+        .iter()
+        .map(|p| p.value_type)
+        .collect();
     let theirs: Vec<Type> = callee.returns.iter().map(|p| p.value_type).collect();
     if mine != theirs {
-        errors.inst(inst, "tail call: the callee's return types differ from this function's");
+        errors.inst(
+            inst,
+            "tail call: the callee's return types differ from this function's",
+        );
     }
 }
 
@@ -225,7 +311,14 @@ fn operand_rules(opcode: Opcode, ctrl: Option<Type>, nargs: usize) -> Option<Vec
         O::FcvtFromUint | O::FcvtFromSint => vec![Int],
         O::Bitcast => vec![SameBits(ctrl?)],
         // Addresses are integers (the pointer width is a target property).
-        O::Load | O::Uload8 | O::Sload8 | O::Uload16 | O::Sload16 | O::Uload32 | O::Sload32 | O::AtomicLoad => {
+        O::Load
+        | O::Uload8
+        | O::Sload8
+        | O::Uload16
+        | O::Sload16
+        | O::Uload32
+        | O::Sload32
+        | O::AtomicLoad => {
             vec![Int]
         }
         O::Store | O::Istore8 | O::Istore16 | O::Istore32 | O::AtomicStore => vec![c()?, Int],

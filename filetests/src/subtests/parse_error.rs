@@ -21,10 +21,13 @@ impl Subtest for ParseErrorTest {
             let comment = l.find(';').map(|i| &l[i..])?;
             directive(comment, "expect-error:")
         }) else {
-            return Outcome::Failed("no `; expect-error: L:C: message` comment in file".into()).into();
+            return Outcome::Failed("no `; expect-error: L:C: message` comment in file".into())
+                .into();
         };
         match ctx.parsed {
-            Ok(_) => Outcome::Failed(format!("the file parsed, but this error was expected: {expected}")),
+            Ok(_) => Outcome::Failed(format!(
+                "the file parsed, but this error was expected: {expected}"
+            )),
             Err(e) if e.to_string() == expected => Outcome::Passed,
             Err(e) => Outcome::Failed(format!("expected error: {expected}\n     got error: {e}")),
         }

@@ -36,7 +36,8 @@ pub fn enc_cbz(sf_31: bool, op_24: bool, off_23_5: i32, rt_4_0: u32) -> u32 {
 /// `tbz`/`tbnz`: bit number split into b5 (31) and b40 (23:19), `op_24` (1 = tbnz),
 /// 14-bit word offset in 18:5, `rt` in 4:0.
 pub fn enc_tbz(bit: u8, op_24: bool, off_18_5: i32, rt_4_0: u32) -> u32 {
-    let bit = u32::from(bit & 63);
+    assert!(bit < 64, "tbz/tbnz bit {bit} does not exist");
+    let bit = u32::from(bit);
     0x3600_0000 | ((bit >> 5) << 31) | ((op_24 as u32) << 24) | ((bit & 31) << 19) | (field(off_18_5, 14) << 5) | rt_4_0
 }
 

@@ -34,9 +34,23 @@ pub struct EmitState {}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
+    // `state` is threaded through for the other ISAs' sake; A32 keeps none yet.
+    #[allow(clippy::only_used_in_recursion)]
     pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
-        let _ = state;
+        if let Some(seq) = self.expand() {
+            for i in seq {
+                i.emit(sink, state);
+            }
+            return;
+        }
         match self {
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
+                unreachable!("expanded above")
+            }
             Inst::Alu { .. }
             | Inst::Cmp { .. }
             | Inst::Mov { .. }
@@ -68,6 +82,7 @@ impl Inst {
             | Inst::FpscrRead { .. }
             | Inst::FpscrWrite { .. }
             | Inst::MovToFpu { .. }
+            | Inst::MovToFpuLane { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }
             | Inst::MovFromFpu64 { .. }

@@ -127,9 +127,11 @@ impl Inst {
         out
     }
 
-    /// Store `rt` of `class` to `[sp + offset]`; far offsets go through `ip`.
+    /// Store `rt` of `class` to `[sp + offset]`; far offsets go through `ip` (so `rt`
+    /// must not be `ip`, which is never allocated).
     pub fn gen_store_sp(rt: Reg, class: RegClass, offset: u32) -> SmallVec<[Inst; 4]> {
         let (base, off, mut out) = sp_base(class, offset);
+        debug_assert!(base != ip() || rt != ip(), "far store of ip through ip");
         out.push(match class {
             RegClass::Int => Inst::Store {
                 width: WordByte::Word,

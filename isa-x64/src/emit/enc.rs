@@ -79,11 +79,27 @@ pub(crate) fn emit_rm(
     amode: &Amode,
     imm_bytes: u8,
 ) {
+    let (x, b) = amode_index_base(amode);
+    put_prefix_rex(sink, prefixes, rex, g, x, b);
+    sink.put_data(opcode);
+    emit_modrm_amode(sink, g, amode, imm_bytes);
+}
+
+/// Encodings of an address's index and base registers (0 when absent), for REX.X/B
+/// or VEX's inverted copies.
+fn amode_index_base(amode: &Amode) -> (u8, u8) {
+    match *amode {
+        Amode::ImmReg { base, .. } => (0, hw_enc(base)),
+        Amode::ImmRegRegShift { base, index, .. } => (hw_enc(index), hw_enc(base)),
+        Amode::RipRelative { .. } => (0, 0),
+    }
+}
+
+/// ModRM, SIB and displacement of a memory operand.
+fn emit_modrm_amode(sink: &mut impl CodeSink<LabelUse>, g: u8, amode: &Amode, imm_bytes: u8) {
     match *amode {
         Amode::ImmReg { base, disp } => {
             let b = hw_enc(base);
-            put_prefix_rex(sink, prefixes, rex, g, 0, b);
-            sink.put_data(opcode);
             let mod_ = disp_mod(disp, b);
             if b & 7 == 4 {
                 // rsp/r12 as base need a SIB byte (rm = 100 means "SIB follows").
@@ -97,22 +113,38 @@ pub(crate) fn emit_rm(
         Amode::ImmRegRegShift { base, index, scale, disp } => {
             let (b, i) = (hw_enc(base), hw_enc(index));
             debug_assert_ne!(i, 4, "rsp cannot be an index register");
-            put_prefix_rex(sink, prefixes, rex, g, i, b);
-            sink.put_data(opcode);
             let mod_ = disp_mod(disp, b);
             sink.put1(modrm(mod_, g, 4));
             sink.put1(sib(scale as u8, i, b));
             put_disp(sink, mod_, disp);
         }
         Amode::RipRelative { target } => {
-            put_prefix_rex(sink, prefixes, rex, g, 0, 0);
-            sink.put_data(opcode);
             // mod = 00, rm = 101: disp32 relative to the next instruction.
             sink.put1(modrm(0, g, 5));
             let at = sink.cur_offset();
             sink.use_label_at_offset(at, target, LabelUse::PCRel32);
             sink.put4((-4 - i32::from(imm_bytes)) as u32);
         }
+    }
+}
+
+/// A three-byte VEX instruction: `c4 [~R ~X ~B mmmmm] [W ~vvvv L pp] opcode ModRM ...`
+/// with `map` 1 = `0f`, 2 = `0f 38`, 3 = `0f 3a`, `pp` 0 = none, 1 = `66`, 2 = `f3`,
+/// 3 = `f2`, `vvvv` the extra source register, L = 0 (scalar/128-bit).
+#[allow(clippy::too_many_arguments)] // each argument is one named field of the prefix
+pub(crate) fn emit_vex3(sink: &mut impl CodeSink<LabelUse>, w: bool, map: u8, pp: u8, vvvv: u8, opcode: u8, g: u8, rm: &RegMem) {
+    let (x, b) = match rm {
+        RegMem::Reg(r) => (0, hw_enc(*r)),
+        RegMem::Mem(a) => amode_index_base(a),
+    };
+    let inv = |r: u8| (!r >> 3) & 1;
+    sink.put1(0xc4);
+    sink.put1((inv(g) << 7) | (inv(x) << 6) | (inv(b) << 5) | (map & 0x1f));
+    sink.put1((u8::from(w) << 7) | ((!vvvv & 15) << 3) | (pp & 3));
+    sink.put1(opcode);
+    match rm {
+        RegMem::Reg(r) => sink.put1(modrm(3, g, hw_enc(*r))),
+        RegMem::Mem(a) => emit_modrm_amode(sink, g, a, 0),
     }
 }
 

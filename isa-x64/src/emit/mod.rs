@@ -8,12 +8,16 @@
 //! operands); calls to other functions record an `X86CallPCRel4` relocation.
 //!
 //! One file per family: `enc` (prefix/REX/ModRM/SIB machinery), `alu`, `mov`,
-//! `sse`, `control`.
+//! `sse`, `atomic`, `control`, and `float_seq` for pseudo-instructions with internal branches
+//! (assembled with the local-label scratch assembler in `seq`).
 
 mod alu;
+mod atomic;
 mod control;
 mod enc;
+mod float_seq;
 mod mov;
+mod seq;
 mod sse;
 
 use atoll_codegen::buffer::CodeSink;
@@ -65,10 +69,62 @@ impl Inst {
                 debug_assert_eq!(src1, &dst.to_reg(), "two-address SSE: dst must reuse src1");
                 sse::emit_xmm_cmp_imm(sink, *op, src2, *pred, dst.to_reg())
             }
+            Inst::XmmFma { double, src1, src2, src3, dst } => {
+                debug_assert_eq!(src1, &dst.to_reg(), "fma: dst must reuse src1");
+                sse::emit_fma(sink, *double, *src2, src3, dst.to_reg())
+            }
             Inst::XmmMovRM { op, src, dst } => sse::emit_xmm_store(sink, *op, *src, dst),
             Inst::XmmCmpRmR { op, src1, src2 } => sse::emit_xmm_rm_r(sink, *op, src2, *src1),
             Inst::GprToXmm { op, src, src_size, dst } => sse::emit_gpr_to_xmm(sink, *op, src, *src_size, dst.to_reg()),
             Inst::XmmToGpr { op, src, dst_size, dst } => sse::emit_xmm_to_gpr(sink, *op, *src, *dst_size, dst.to_reg()),
+            Inst::XmmCmove { cc, consequent, alternative, dst } => {
+                debug_assert_eq!(alternative, &dst.to_reg(), "xmm cmove: dst must reuse the alternative");
+                float_seq::emit_xmm_cmove(sink, *cc, *consequent, dst.to_reg())
+            }
+            Inst::XmmMinMax { is_min, double, lhs, rhs, dst } => {
+                debug_assert_eq!(rhs, &dst.to_reg(), "fmin/fmax: dst must reuse rhs");
+                float_seq::emit_min_max(sink, *is_min, *double, *lhs, dst.to_reg())
+            }
+            Inst::CvtFloatToInt { double, dst_size, signed, saturating, src, dst, tmp_gpr, tmp_xmm } => {
+                let c = float_seq::FloatToInt {
+                    double: *double,
+                    dst_size: *dst_size,
+                    signed: *signed,
+                    saturating: *saturating,
+                    src: *src,
+                    dst: dst.to_reg(),
+                    tmp_gpr: tmp_gpr.to_reg(),
+                    tmp_xmm: tmp_xmm.to_reg(),
+                };
+                float_seq::emit_float_to_int(sink, &c)
+            }
+            Inst::XmmRoundSeq { mode, double, src, dst, tmp_gpr, tmp_xmm } => {
+                let r = float_seq::RoundSeq {
+                    mode: *mode,
+                    double: *double,
+                    src: *src,
+                    dst: dst.to_reg(),
+                    tmp_gpr: tmp_gpr.to_reg(),
+                    tmp_xmm: tmp_xmm.to_reg(),
+                };
+                float_seq::emit_round_seq(sink, &r)
+            }
+            Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => {
+                float_seq::emit_u64_to_float(sink, *double, *src, dst.to_reg(), tmp1.to_reg(), tmp2.to_reg())
+            }
+            Inst::LockCmpxchg { size, replacement, mem, .. } => atomic::emit_cmpxchg(sink, *size, *replacement, mem),
+            Inst::LockXadd { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xadd: dst_old must reuse operand");
+                atomic::emit_xadd(sink, *size, *operand, mem)
+            }
+            Inst::Xchg { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xchg: dst_old must reuse operand");
+                atomic::emit_xchg(sink, *size, *operand, mem)
+            }
+            Inst::Fence => atomic::emit_fence(sink),
+            Inst::AtomicRmwSeq { size, op, mem, operand, temp, dst_old } => {
+                atomic::emit_rmw_seq(sink, *size, *op, mem, *operand, temp.to_reg(), dst_old.to_reg())
+            }
             Inst::Nop { len } => control::emit_nop(sink, *len),
             Inst::Jmp { target } => control::emit_jmp(sink, *target),
             Inst::JmpCond { cc, taken, not_taken } => {
@@ -86,6 +142,9 @@ impl Inst {
             Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                control::emit_stack_probe_loop(sink, *frame_size, *guard_size, tmp.to_reg())
+            }
             Inst::Push64 { src } => control::emit_push(sink, *src),
             Inst::Pop64 { dst } => control::emit_pop(sink, dst.to_reg()),
         }

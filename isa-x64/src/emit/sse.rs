@@ -7,7 +7,7 @@
 use atoll_codegen::buffer::CodeSink;
 use atoll_codegen::machinst::Reg;
 
-use super::enc::{emit_rm, emit_rmo, Rex};
+use super::enc::{emit_rm, emit_rmo, emit_vex3, Rex};
 use crate::imms::{FcmpImm, RoundImm};
 use crate::inst::{Amode, GprToXmmOp, OperandSize, RegMem, SseOp, XmmToGprOp};
 use crate::label_use::LabelUse;
@@ -103,4 +103,10 @@ pub(crate) fn emit_xmm_to_gpr(sink: &mut impl CodeSink<LabelUse>, op: XmmToGprOp
         XmmToGprOp::Cvttss2si => emit_rmo(sink, &[0xf3], rex, &[0x0f, 0x2c], hw_enc(dst), &RegMem::Reg(src), 0),
         XmmToGprOp::Cvttsd2si => emit_rmo(sink, &[0xf2], rex, &[0x0f, 0x2c], hw_enc(dst), &RegMem::Reg(src), 0),
     }
+}
+
+/// `vfmadd213ss`/`vfmadd213sd dst, src2, src3`: `dst = src2 * dst + src3`, one rounding
+/// (VEX.LIG.66.0F38 A9, W selecting double).
+pub(crate) fn emit_fma(sink: &mut impl CodeSink<LabelUse>, double: bool, src2: Reg, src3: &RegMem, dst: Reg) {
+    emit_vex3(sink, double, 2, 1, hw_enc(src2), 0xa9, hw_enc(dst), src3);
 }

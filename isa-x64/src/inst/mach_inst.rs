@@ -11,9 +11,12 @@
 //!   are early defs.
 
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
+use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, Writable,
+    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, RegConstraint,
+    UnsupportedType, Writable,
 };
+use regalloc2::{OperandKind, OperandPos};
 
 use super::*;
 use crate::emit::EmitState;
@@ -127,6 +130,50 @@ impl Inst {
                 v.reg_use(src1);
                 rm_uses(src2, v);
             }
+            Inst::XmmFma { src1, src2, src3, dst, .. } => {
+                v.reg_use(src2);
+                rm_uses(src3, v);
+                v.reg_mod(src1, dst);
+            }
+            Inst::XmmCmove { consequent, alternative, dst, .. } => {
+                v.reg_use(consequent);
+                v.reg_mod(alternative, dst);
+            }
+            Inst::XmmMinMax { lhs, rhs, dst, .. } => {
+                v.reg_use(lhs);
+                v.reg_mod(rhs, dst);
+            }
+            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } | Inst::XmmRoundSeq { src, dst, tmp_gpr, tmp_xmm, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp_gpr);
+                v.reg_early_def(tmp_xmm);
+            }
+            Inst::CvtUint64ToFloat { src, dst, tmp1, tmp2, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(dst);
+                v.reg_early_def(tmp1);
+                v.reg_early_def(tmp2);
+            }
+            Inst::LockCmpxchg { replacement, expected, mem, dst_old, .. } => {
+                v.reg_use(replacement);
+                amode_uses(mem, v);
+                v.reg_fixed_use(expected, rax);
+                v.reg_fixed_def(dst_old, rax);
+            }
+            Inst::LockXadd { operand, mem, dst_old, .. } | Inst::Xchg { operand, mem, dst_old, .. } => {
+                amode_uses(mem, v);
+                v.reg_mod(operand, dst_old);
+            }
+            Inst::AtomicRmwSeq { mem, operand, temp, dst_old, .. } => {
+                // The loop rereads the address and operand after writing both outputs.
+                amode_uses(mem, v);
+                v.reg_use(operand);
+                v.reg_early_def(temp);
+                let mut old = dst_old.to_reg();
+                v.add_operand(&mut old, RegConstraint::Fixed(rax), OperandKind::Def, OperandPos::Early);
+                *dst_old = Writable::from_reg(old);
+            }
             Inst::JmpUnknown { target } => rm_uses(target, v),
             Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
                 v.reg_use(idx);
@@ -148,6 +195,7 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
+            Inst::StackProbeLoop { tmp, .. } => v.reg_early_def(tmp),
             Inst::Push64 { src } => v.reg_use(src),
             Inst::Pop64 { dst } => v.reg_def(dst),
             Inst::Nop { .. }
@@ -155,7 +203,8 @@ impl Inst {
             | Inst::JmpCond { .. }
             | Inst::JmpIf { .. }
             | Inst::Ud2 { .. }
-            | Inst::TrapIf { .. } => {}
+            | Inst::TrapIf { .. }
+            | Inst::Fence => {}
         }
     }
 }
@@ -226,6 +275,26 @@ impl MachInst for Inst {
         Inst::Nop { len: preferred_size.clamp(1, MAX_NOP_LEN) as u8 }
     }
 
+    /// Integers up to 64 bits live in one general-purpose register, `i128` in two
+    /// (low half first); floats in one xmm register.
+    fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
+        match ty {
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
+            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
+            Type::F32 => Ok((&[RegClass::Float], &[Type::F32])),
+            Type::F64 => Ok((&[RegClass::Float], &[Type::F64])),
+        }
+    }
+
+    /// Moves, spills and reloads transfer a whole 64-bit register or the low 64 bits
+    /// of an xmm register (scalar floats).
+    fn canonical_type_for_rc(class: RegClass) -> Type {
+        match class {
+            RegClass::Int => Type::I64,
+            RegClass::Float | RegClass::Vector => Type::F64,
+        }
+    }
+
     fn spillslot_size(class: RegClass) -> usize {
         match class {
             RegClass::Int | RegClass::Float => 1,
@@ -233,11 +302,12 @@ impl MachInst for Inst {
         }
     }
 
-    /// The architectural maximum of one x86 instruction. `JmpTableSeq` is the one
-    /// exception (18 bytes plus 4 per entry); no x64 label use has a reach short
-    /// enough for that to matter (all are ±2 GiB).
+    /// Covers the longest pseudo-instruction sequence (`CvtFloatToInt`, about 100
+    /// bytes; checked by `tests/float_seq_exec.rs`); single instructions are at most
+    /// 15. `JmpTableSeq` is the one exception (18 bytes plus 4 per entry); no x64
+    /// label use has a reach short enough for that to matter (all are ±2 GiB).
     fn worst_case_size() -> CodeOffset {
-        15
+        128
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {
@@ -332,6 +402,31 @@ mod tests {
         let mut sink = atoll_codegen::testing::RecordingSink::<LabelUse>::default();
         MachInst::emit(&inst, &mut sink, &(), &mut EmitState::default());
         assert_eq!(sink.bytes, [0x49, 0xd3, 0xe1]);
+    }
+
+    #[test]
+    fn atomic_loop_outputs_are_early_so_they_never_share_an_input_register() {
+        let inst = Inst::AtomicRmwSeq {
+            size: OperandSize::S32,
+            op: AtomicRmwOp::Nand,
+            mem: Amode::imm_reg(0, v(0)),
+            operand: v(1),
+            temp: Writable::from_reg(v(2)),
+            dst_old: Writable::from_reg(v(3)),
+        };
+        let mut c = OperandCollector::default();
+        inst.clone().get_operands(&mut c);
+        let got: Vec<_> = c.operands.iter().map(|o| (o.constraint(), o.kind(), o.pos())).collect();
+        use regalloc2::OperandPos::*;
+        assert_eq!(
+            got,
+            vec![
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Def, Early),
+                (OperandConstraint::FixedReg(gpr_preg(enc::RAX)), OperandKind::Def, Early),
+            ]
+        );
     }
 
     #[test]

@@ -110,6 +110,13 @@ impl ExtMode {
 }
 
 /// SSE operations on xmm registers, scalar or bitwise.
+///
+/// Memory operands: scalar forms (`*ss`, `*sd`, `movss`, `movsd`, `ucomis*`,
+/// `rounds*`, `cvt*`) read 4 or 8 bytes at any alignment; the packed forms (`andps`,
+/// `andnps`, `orps`, `xorps` and their `pd` twins, `movaps`, `movapd`) read 16 bytes
+/// and fault unless the address is 16-byte aligned, so lowering must only fold a
+/// 16-byte-aligned 16-byte constant into them, never a scalar load (`movups` is the
+/// unaligned 16-byte load).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SseOp {
     Addss,
@@ -171,6 +178,24 @@ pub enum XmmToGprOp {
     Cvttsd2si,
 }
 
+/// The operation of an atomic read-modify-write loop (`Inst::AtomicRmwSeq`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AtomicRmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    /// `!(old & operand)`.
+    Nand,
+    /// Store `operand`, return the old value.
+    Xchg,
+    Umin,
+    Umax,
+    Smin,
+    Smax,
+}
+
 /// Register facts of a call: arguments in fixed registers, results in fixed
 /// registers, and every other register the callee may destroy (the ABI decides all
 /// three; the encoder ignores them).
@@ -230,7 +255,8 @@ pub enum Inst {
     SignExtendData { size: OperandSize, src: Reg, dst: Writable<Reg> },
     /// `bswap dst` with `dst` = `src` (32 or 64 bits).
     Bswap { size: OperandSize, src: Reg, dst: Writable<Reg> },
-    /// `set<cc> dst` (writes the low byte only).
+    /// `set<cc> dst`. Writes the low byte only; the rest keeps its old contents, so a
+    /// `movzx` usually follows.
     Setcc { cc: CC, dst: Writable<Reg> },
     /// `cmov<cc> dst, consequent` with `dst` = `alternative` (16, 32 or 64 bits).
     Cmove { size: OperandSize, cc: CC, consequent: RegMem, alternative: Reg, dst: Writable<Reg> },
@@ -269,6 +295,9 @@ pub enum Inst {
     /// `cmp<pred>ss`/`cmp<pred>sd dst, src2` with `dst` = `src1`: the low lane becomes
     /// all ones or all zeros (masks for branch-free float selects and NaN checks).
     XmmCmpImm { op: SseOp, src1: Reg, src2: RegMem, pred: FcmpImm, dst: Writable<Reg> },
+    /// Fused multiply-add `dst = src1 * src2 + src3` with one rounding
+    /// (`vfmadd213ss`/`sd`, VEX-encoded; needs the `has_fma` setting). `dst` reuses `src1`.
+    XmmFma { double: bool, src1: Reg, src2: Reg, src3: RegMem, dst: Writable<Reg> },
     /// `movss`/`movsd`/`movups` store.
     XmmMovRM { op: SseOp, src: Reg, dst: Amode },
     /// `ucomiss`/`ucomisd src1, src2`: flags only (unordered sets ZF, PF and CF).
@@ -277,6 +306,62 @@ pub enum Inst {
     GprToXmm { op: GprToXmmOp, src: RegMem, src_size: OperandSize, dst: Writable<Reg> },
     /// `movd`/`movq`/`cvttss2si`/`cvttsd2si dst, src` into a `dst_size` (32/64-bit) register.
     XmmToGpr { op: XmmToGprOp, src: Reg, dst_size: OperandSize, dst: Writable<Reg> },
+
+    // ---- pseudo-instructions with internal branches (emit/float_seq.rs) ---------------
+    /// Float select: `dst = cc ? consequent : alternative`, `dst` reusing `alternative`
+    /// (`j!cc` over a `movaps`).
+    XmmCmove { cc: CC, consequent: Reg, alternative: Reg, dst: Writable<Reg> },
+    /// Wasm `fmin`/`fmax` (NaN if either input is NaN; `-0 < +0`) of `lhs` and `rhs`,
+    /// `dst` reusing `rhs`.
+    XmmMinMax { is_min: bool, double: bool, lhs: Reg, rhs: Reg, dst: Writable<Reg> },
+    /// Float (`double` or single) to a 32/64-bit signed or unsigned integer. Trapping:
+    /// NaN traps `bad_toint`, out of range `int_ovf`; saturating: NaN is 0 and out of
+    /// range clamps. Temporaries are written before `src` is last read (early defs).
+    CvtFloatToInt {
+        double: bool,
+        dst_size: OperandSize,
+        signed: bool,
+        saturating: bool,
+        src: Reg,
+        dst: Writable<Reg>,
+        tmp_gpr: Writable<Reg>,
+        tmp_xmm: Writable<Reg>,
+    },
+    /// `roundss`/`roundsd` semantics on CPUs without SSE4.1 (see `emit::float_seq`).
+    XmmRoundSeq {
+        mode: RoundImm,
+        double: bool,
+        src: Reg,
+        dst: Writable<Reg>,
+        tmp_gpr: Writable<Reg>,
+        tmp_xmm: Writable<Reg>,
+    },
+    /// Unsigned 64-bit integer to float (`double` or single), correctly rounded.
+    CvtUint64ToFloat { double: bool, src: Reg, dst: Writable<Reg>, tmp1: Writable<Reg>, tmp2: Writable<Reg> },
+
+    // ---- atomics (emit/atomic.rs) ---------------------------------------------------------
+    /// `lock cmpxchg <size> ptr [mem], replacement`: if `[mem]` equals `expected` (in
+    /// `rax`), store `replacement` and set ZF; otherwise load `[mem]` into `rax`.
+    /// `dst_old` (`rax`) is the value `[mem]` held.
+    LockCmpxchg { size: OperandSize, replacement: Reg, expected: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `lock xadd <size> ptr [mem], operand`: `[mem] += operand`, `dst_old` (reusing
+    /// `operand`) = the old value.
+    LockXadd { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `xchg <size> ptr [mem], operand` (locked by the CPU): `dst_old` reuses `operand`.
+    Xchg { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `mfence`: orders all earlier loads and stores before later ones.
+    Fence,
+    /// Atomic `[mem] = op([mem], operand)` as a `lock cmpxchg` loop; `dst_old` (`rax`)
+    /// is the old value, zero-extended from `size`. `temp` and `dst_old` are written
+    /// while `operand` and the address are still read (early defs).
+    AtomicRmwSeq {
+        size: OperandSize,
+        op: AtomicRmwOp,
+        mem: Amode,
+        operand: Reg,
+        temp: Writable<Reg>,
+        dst_old: Writable<Reg>,
+    },
 
     // ---- control flow -------------------------------------------------------------
     /// `nop` of `len` bytes (1..=9 per instruction; longer runs are split).
@@ -310,6 +395,12 @@ pub enum Inst {
     Ud2 { code: TrapCode },
     /// `j!cc +2; ud2`: trap with `code` when `cc` holds.
     TrapIf { cc: CC, code: TrapCode },
+    /// Touch every `guard_size` page of the next `frame_size` bytes of stack, from the
+    /// top down, so a large frame cannot skip the guard page:
+    /// `mov tmp, rsp; sub tmp, frame_size; L: sub rsp, guard_size; mov dword ptr
+    /// [rsp], 0; cmp rsp, tmp; jne L; add rsp, frame_size`. `frame_size` is a non-zero
+    /// multiple of `guard_size` and below 2^31. Leaves `rsp` unchanged.
+    StackProbeLoop { frame_size: u32, guard_size: u32, tmp: Writable<Reg> },
     /// `push r64`.
     Push64 { src: Reg },
     /// `pop r64`.

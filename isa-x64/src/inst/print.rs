@@ -237,6 +237,10 @@ impl Inst {
                 let (suffix, ptr) = sse_name(*op);
                 format!("cmp{}{suffix} {}, {}", pred.name(), wr(*dst, S64), xrm(src2, ptr))
             }
+            Inst::XmmFma { double, src2, src3, dst, .. } => {
+                let (name, ptr) = if *double { ("vfmadd213sd", "qword ptr") } else { ("vfmadd213ss", "dword ptr") };
+                format!("{name} {}, {}, {}", wr(*dst, S64), r(*src2, S64), xrm(src3, ptr))
+            }
             Inst::XmmMovRM { op, src, dst } => {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}", mem(ptr, dst), r(*src, S64))
@@ -263,6 +267,60 @@ impl Inst {
                 };
                 format!("{name} {}, {}", wr(*dst, *dst_size), r(*src, S64))
             }
+            Inst::XmmCmove { cc, consequent, dst, .. } => {
+                format!("j{} $+N; movaps {}, {}", cc.invert().suffix(), wr(*dst, S64), r(*consequent, S64))
+            }
+            Inst::XmmMinMax { is_min, double, lhs, dst, .. } => {
+                let name = if *is_min { "min" } else { "max" };
+                let ty = if *double { "sd" } else { "ss" };
+                format!("wasm_{name}{ty} {}, {}", wr(*dst, S64), r(*lhs, S64))
+            }
+            Inst::CvtFloatToInt { double, dst_size, signed, saturating, src, dst, tmp_gpr, tmp_xmm } => {
+                format!(
+                    "cvt_{}_to_{}{}{} {}, {} ; tmp {}, {}",
+                    if *double { "f64" } else { "f32" },
+                    if *signed { "i" } else { "u" },
+                    dst_size.bits(),
+                    if *saturating { "_sat" } else { "" },
+                    wr(*dst, *dst_size),
+                    r(*src, S64),
+                    wr(*tmp_gpr, S64),
+                    wr(*tmp_xmm, S64)
+                )
+            }
+            Inst::XmmRoundSeq { mode, double, src, dst, tmp_gpr, tmp_xmm } => format!(
+                "round{}_seq {}, {}, {} ; tmp {}, {}",
+                if *double { "sd" } else { "ss" },
+                wr(*dst, S64),
+                r(*src, S64),
+                mode.bits(),
+                wr(*tmp_gpr, S64),
+                wr(*tmp_xmm, S64)
+            ),
+            Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => format!(
+                "cvt_u64_to_{} {}, {} ; tmp {}, {}",
+                if *double { "f64" } else { "f32" },
+                wr(*dst, S64),
+                r(*src, S64),
+                wr(*tmp1, S64),
+                wr(*tmp2, S64)
+            ),
+            Inst::LockCmpxchg { size, replacement, mem: m, .. } => {
+                format!("lock cmpxchg {}, {}", mem(size.ptr_name(), m), r(*replacement, *size))
+            }
+            Inst::LockXadd { size, operand, mem: m, .. } => {
+                format!("lock xadd {}, {}", mem(size.ptr_name(), m), r(*operand, *size))
+            }
+            Inst::Xchg { size, operand, mem: m, .. } => format!("xchg {}, {}", mem(size.ptr_name(), m), r(*operand, *size)),
+            Inst::Fence => "mfence".to_string(),
+            Inst::AtomicRmwSeq { size, op, mem: m, operand, temp, dst_old } => format!(
+                "atomic_rmw_{}_seq {}, {}, {} ; tmp {}",
+                format!("{op:?}").to_lowercase(),
+                wr(*dst_old, S64),
+                mem(size.ptr_name(), m),
+                r(*operand, *size),
+                wr(*temp, S64)
+            ),
             Inst::Nop { len: 1 } => "nop".to_string(),
             Inst::Nop { len } => format!("nop ; {len} bytes"),
             Inst::Jmp { target } => format!("jmp label{}", target.0),
@@ -291,8 +349,17 @@ impl Inst {
             }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))
+            }
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
             Inst::Pop64 { dst } => format!("pop {}", wr(*dst, S64)),
         }
+    }
+}
+
+impl core::fmt::Display for Inst {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.print())
     }
 }
