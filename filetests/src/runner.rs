@@ -273,7 +273,8 @@ mod tests {
 
     #[test]
     fn summary_lines() {
-        let cases: &[(&[(&str, Outcome)], &str, bool)] = &[
+        type Case<'a> = (&'a [(&'a str, Outcome)], &'a str, bool);
+        let cases: &[Case<'_>] = &[
             (&[], "0 passed, 0 failed", true),
             (
                 &[

@@ -87,6 +87,17 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// `path:line: function %name`, the prefix of messages about one function (editors
+    /// jump to it).
+    pub fn locate(&self, func: &TestFunction) -> String {
+        format!(
+            "{}:{}: function {}",
+            self.path.display(),
+            func.line,
+            func.func.name
+        )
+    }
+
     /// Compares each function's produced output with its expectation block.
     ///
     /// `actual` pairs each function with its output. Mismatches fail with one diff per
@@ -110,9 +121,8 @@ impl Context<'_> {
                 });
             } else {
                 failures.push_str(&format!(
-                    "function {} (line {}): output differs from the comment block after it\n{}",
-                    func.func.name,
-                    func.line,
+                    "{}: output differs from the comment block after it\n{}",
+                    self.locate(func),
                     unified_diff(&expected, &output)
                 ));
             }
@@ -149,6 +159,7 @@ static REGISTRY: &[&dyn Subtest] = &[
     &subtests::parse_error::ParseErrorTest,
     &subtests::backend::Compile,
     &subtests::backend::Run,
+    &subtests::unsupported::INTERPRET,
 ];
 
 /// The subtest named `name`, if there is one.

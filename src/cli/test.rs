@@ -22,6 +22,8 @@ use atoll_filetests::{run_paths, HookError, RunOptions, TargetDesc, TestEnvironm
 use super::CliError;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Set ATOLL_BLESS=1 to rewrite the expectation blocks (the comments after \
+each function) with the actual output instead of failing.")]
 pub struct Options {
     /// Test only on this target (x86_64, aarch64, arm, or a triple); tests on the
     /// files' other targets are skipped.

@@ -42,14 +42,11 @@ fn usable_targets<'a>(ctx: &Context<'a>) -> Result<Vec<&'a TargetDesc>, SubtestR
 }
 
 /// Verifies every function of `file`; the failure lists each function's errors.
-fn verify_all(file: &TestFile) -> Result<(), SubtestResult> {
+fn verify_all(ctx: &Context<'_>, file: &TestFile) -> Result<(), SubtestResult> {
     let mut report = String::new();
     for f in &file.functions {
         if let Err(errors) = verify_function(&f.func) {
-            report.push_str(&format!(
-                "function {} (line {}) does not verify:\n{errors}",
-                f.func.name, f.line
-            ));
+            report.push_str(&format!("{} does not verify:\n{errors}", ctx.locate(f)));
         }
     }
     if report.is_empty() {
@@ -76,7 +73,7 @@ impl Subtest for Compile {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if let Err(failure) = verify_all(file) {
+        if let Err(failure) = verify_all(ctx, file) {
             return failure;
         }
         let targets = match usable_targets(ctx) {
@@ -84,6 +81,16 @@ impl Subtest for Compile {
             Err(skip) => return skip,
         };
         let precise = ctx.test.options.iter().any(|o| o == "precise-output");
+        if precise && targets.len() > 1 {
+            // One expectation block per function cannot hold several targets' code.
+            let names: Vec<_> = targets.iter().map(|t| t.name.as_str()).collect();
+            return Outcome::Failed(format!(
+                "precise-output needs exactly one target, the file has {} ({}); choose one with --target",
+                names.len(),
+                names.join(", ")
+            ))
+            .into();
+        }
         let mut outputs = Vec::new();
         let mut failures = String::new();
         for target in targets {
@@ -132,7 +139,7 @@ impl Subtest for Run {
         let Ok(file) = ctx.parsed else {
             return Outcome::Failed("file does not parse".into()).into();
         };
-        if let Err(mut failure) = verify_all(file) {
+        if let Err(mut failure) = verify_all(ctx, file) {
             failure.run_lines.failed = collect_run_lines(file, ctx.source).len();
             return failure;
         }
