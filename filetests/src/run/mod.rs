@@ -20,6 +20,8 @@
 //! that message; a run line that cannot be parsed or typed fails alone.
 
 pub mod exec;
+#[cfg(test)]
+pub(crate) mod fake_x64;
 pub mod runline;
 pub mod trampoline;
 
