@@ -128,6 +128,33 @@ pub fn compile_module(isa: &dyn TargetIsa, funcs: Vec<Function>) -> Result<Compi
     Ok(CompiledModule { funcs, compiled, text })
 }
 
+/// What running a file produced.
+#[derive(Clone, Debug, Default)]
+pub struct FileRun {
+    /// One result per run line, in file order.
+    pub results: Vec<RunLineResult>,
+    /// The module's [`stats_line`], when it was built.
+    pub stats: Option<String>,
+}
+
+/// `text: N bytes, N functions, N islands, N veneers[ (kind: n, ...)], N relocations`
+pub fn stats_line(text: &ModuleText) -> String {
+    let st = &text.section.stats;
+    let mut s = format!(
+        "text: {} bytes, {} functions, {} islands, {} veneers",
+        text.section.code.len(),
+        text.section.function_offsets.len(),
+        st.islands,
+        st.veneers()
+    );
+    if !st.veneers_by_kind.is_empty() {
+        let kinds: Vec<String> = st.veneers_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        s.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    s.push_str(&format!(", {} relocations", text.relocs.len()));
+    s
+}
+
 /// Runs every run line of `file` on `isa` with `executor`.
 ///
 /// `Err` only for a skip or a failure of the executor itself; everything about the
@@ -137,7 +164,8 @@ pub fn run_file(
     file: &TestFile,
     source: &str,
     executor: &dyn Executor,
-) -> Result<Vec<RunLineResult>, HookError> {
+) -> Result<FileRun, HookError> {
+    let mut stats = None;
     let found = collect_run_lines(file, source);
     let mut results: Vec<Option<RunLineResult>> = vec![None; found.len()];
     let fail = |r: &FoundRunLine, text: &str, msg: String| RunLineResult {
@@ -213,6 +241,7 @@ pub fn run_file(
                 }
             }
             Ok(module) => {
+                stats = Some(stats_line(&module.text));
                 let offsets = &module.text.section.function_offsets;
                 let mut entries = Vec::with_capacity(calls.len());
                 let mut buffers = Vec::with_capacity(calls.len());
@@ -248,7 +277,7 @@ pub fn run_file(
             }
         }
     }
-    Ok(results.into_iter().flatten().collect())
+    Ok(FileRun { results: results.into_iter().flatten().collect(), stats })
 }
 
 fn run_text(r: &FoundRunLine) -> &str {

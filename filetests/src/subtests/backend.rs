@@ -164,7 +164,7 @@ impl Subtest for Run {
                 }
             };
             let results = match run_file(&*isa, file, ctx.source, &*exec) {
-                Ok(r) => r,
+                Ok(r) => r.results,
                 Err(HookError::Skipped(why)) => {
                     skips.push(why);
                     continue;
