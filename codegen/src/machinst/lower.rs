@@ -26,7 +26,7 @@ use smallvec::SmallVec;
 
 use super::{BlockOrder, BlockOrderError, LoweredBlock, MachInst, Reg, RegClass, VCode, VCodeBuilder, VCodeError, Writable};
 use crate::buffer::MachLabel;
-use crate::ir::{Block, Function, Inst, Opcode, Type, Value};
+use crate::ir::{Block, Function, Inst, InstructionData, Opcode, Type, Value, ValueDef};
 use cranelift_entity::EntityRef;
 
 /// The registers holding one IR value (low part first).
@@ -146,6 +146,24 @@ impl<'f, I: MachInst> Lower<'f, I> {
         self.func
     }
 
+    /// The type of `v`.
+    pub fn value_type(&self, v: Value) -> Result<Type, LowerError> {
+        self.func.dfg.value_type(v).ok_or(LowerError::UndefinedValue(v))
+    }
+
+    /// The constant `v` holds, when an `iconst` defines it, so a rule can pick an
+    /// immediate form (the `iconst` itself is still lowered: this context does no
+    /// dead-code elimination).
+    pub fn value_as_iconst(&self, v: Value) -> Option<i64> {
+        match self.func.dfg.value_def(v) {
+            ValueDef::Result(inst, 0) => match self.func.dfg[inst] {
+                InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.0),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The registers of `v`.
     pub fn value_regs(&self, v: Value) -> Result<&[Reg], LowerError> {
         match self.value_regs.get(v.index()) {
@@ -177,6 +195,11 @@ impl<'f, I: MachInst> Lower<'f, I> {
     /// A fresh temporary register.
     pub fn alloc_tmp(&mut self, class: RegClass) -> Writable<Reg> {
         Writable::from_reg(self.builder.alloc_vreg(class))
+    }
+
+    /// Record that a call needs `size` bytes of outgoing stack arguments.
+    pub fn require_outgoing_args(&mut self, size: u32) {
+        self.builder.require_outgoing_args(size);
     }
 
     /// Append a machine instruction to the current block.

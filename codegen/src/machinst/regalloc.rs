@@ -104,7 +104,9 @@ fn check_real_regs<I: MachInst>(vcode: &VCode<I>, env: &MachineEnv) -> Result<()
 
 /// Every physical register the allocated function writes: defs, clobbers and
 /// move destinations. Intersected with the callee-saved set it gives the registers
-/// the prologue must save.
+/// the prologue must save. Real registers named directly by instructions are not
+/// included (they are non-allocatable: SP, FP, dedicated scratch registers, which
+/// the ABI code manages itself).
 pub fn written_regs<I: MachInst>(vcode: &VCode<I>, output: &Output) -> PRegSet {
     let mut set = PRegSet::empty();
     for inst in 0..vcode.num_insts() {
