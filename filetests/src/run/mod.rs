@@ -22,6 +22,7 @@
 pub mod exec;
 #[cfg(test)]
 pub(crate) mod fake_x64;
+pub mod libcalls;
 pub mod runline;
 pub mod trampoline;
 
@@ -91,22 +92,30 @@ fn comment_text_column(lines: &[&str], c: &Comment) -> u32 {
     }
 }
 
-/// The file's functions prepared for one module: calls to functions defined in the
-/// file become colocated (see the module documentation).
+/// The file's functions prepared for one module: the libcalls they call without
+/// defining are appended ([`libcalls`]), and calls to functions of the module become
+/// colocated (see the module documentation).
 pub fn module_functions(file: &TestFile) -> Vec<Function> {
-    let defined: Vec<&ExternalName> = file.functions.iter().map(|f| &f.func.name).collect();
-    file.functions
-        .iter()
-        .map(|f| {
-            let mut func = f.func.clone();
-            for ext in func.ext_funcs.values_mut() {
-                if defined.contains(&&ext.name) {
-                    ext.colocated = true;
-                }
+    let mut funcs: Vec<Function> = file.functions.iter().map(|f| f.func.clone()).collect();
+    let mut extra = Vec::new();
+    for f in &funcs {
+        for ext in f.ext_funcs.values() {
+            let known = funcs.iter().chain(&extra).any(|g| g.name == ext.name);
+            if let (false, Some(sig)) = (known, f.sigs.get(ext.signature)) {
+                extra.extend(libcalls::libcall_function(&ext.name, sig));
             }
-            func
-        })
-        .collect()
+        }
+    }
+    funcs.extend(extra);
+    let defined: Vec<ExternalName> = funcs.iter().map(|f| f.name.clone()).collect();
+    for func in &mut funcs {
+        for ext in func.ext_funcs.values_mut() {
+            if defined.contains(&ext.name) {
+                ext.colocated = true;
+            }
+        }
+    }
+    funcs
 }
 
 /// Compiled functions of a module and its text section.
@@ -231,7 +240,7 @@ pub fn run_file(
         }
         let module = match build_error {
             Some(e) => Err(e),
-            None => compile_module(isa, funcs),
+            None => compile_module(isa, funcs).and_then(refuse_relocations),
         };
         match module {
             Err(msg) => {
@@ -278,6 +287,21 @@ pub fn run_file(
         }
     }
     Ok(FileRun { results: results.into_iter().flatten().collect(), stats })
+}
+
+/// A module whose text still has relocations calls something the file does not
+/// define; say what, instead of letting the loader refuse the text.
+fn refuse_relocations(module: CompiledModule) -> Result<CompiledModule, String> {
+    let mut names: Vec<String> = module.text.relocs.iter().map(|r| r.target.to_string()).collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return Ok(module);
+    }
+    Err(format!(
+        "the module calls {}, not defined in this file (run tests resolve every call inside the file)",
+        names.join(", ")
+    ))
 }
 
 fn run_text(r: &FoundRunLine) -> &str {

@@ -93,9 +93,12 @@ block0(v0: i64):
 function %f(i64) -> i64 {
     fn0 = %g(i64) -> i64
     fn1 = %elsewhere(i64) -> i64
+    fn2 = %CeilF32(f32) -> f32
 block0(v0: i64):
     v1 = call fn0(v0)
     v2 = call fn1(v1)
+    v3 = f32const 0x1.8
+    v4 = call fn2(v3)
     return v2
 }
 ";
@@ -103,7 +106,10 @@ block0(v0: i64):
     let funcs = module_functions(&file);
     let colocated: Vec<(String, bool)> =
         funcs[1].ext_funcs.values().map(|e| (e.name.to_string(), e.colocated)).collect();
-    assert_eq!(colocated, [("%g".to_string(), true), ("%elsewhere".to_string(), false)]);
+    let want = [("%g", true), ("%elsewhere", false), ("%CeilF32", true)].map(|(n, c)| (n.to_string(), c));
+    assert_eq!(colocated, want);
+    assert_eq!(funcs.len(), 3);
+    assert_eq!(funcs[2].name.to_string(), "%CeilF32");
 }
 
 #[test]
@@ -126,4 +132,30 @@ block0:
     assert_eq!((bare.line, bare.column, found[1].owner), (8, 5, Some(0)));
     let e = found[2].parsed.as_ref().unwrap_err();
     assert_eq!((e.line, e.column), (9, 11));
+}
+
+#[test]
+fn relocations_left_name_the_missing_callees() {
+    use atoll_codegen::buffer::{Reloc, TextSection, TextSectionStats};
+    use atoll_codegen::isa::FunctionReloc;
+    let reloc = |name: &str| FunctionReloc {
+        offset: 1,
+        kind: Reloc::X86CallPCRel4,
+        target: ExternalName::TestCase(name.into()),
+        addend: -4,
+        colocated: false,
+    };
+    let text = ModuleText {
+        section: TextSection {
+            code: vec![0; 8],
+            function_offsets: vec![0],
+            islands: Vec::new(),
+            stats: TextSectionStats::default(),
+        },
+        relocs: vec![reloc("puts"), reloc("abort"), reloc("puts")],
+        traps: Vec::new(),
+    };
+    let module = CompiledModule { funcs: Vec::new(), compiled: Vec::new(), text };
+    let msg = refuse_relocations(module).err().unwrap();
+    assert!(msg.starts_with("the module calls %abort, %puts, not defined in this file"), "{msg}");
 }
