@@ -159,3 +159,34 @@ fn relocations_left_name_the_missing_callees() {
     let msg = refuse_relocations(module).err().unwrap();
     assert!(msg.starts_with("the module calls %abort, %puts, not defined in this file"), "{msg}");
 }
+
+/// The `run` subtest through the runner: counts per file, one message per failed line.
+#[test]
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn run_subtest_counts_lines() {
+    use crate::env::{HookError, TargetDesc, TestEnvironment};
+    use crate::runner::{run_source_counted, RunOptions};
+    use crate::subtest::{Outcome, RunLineCounts};
+    use atoll_codegen::text::IsaLine;
+
+    struct FakeEnv;
+    impl TestEnvironment for FakeEnv {
+        fn check_isa_lines(&self, _: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
+            Ok(vec![TargetDesc { name: "x86_64".into(), directives: Vec::new(), unavailable: None }])
+        }
+        fn isa(&self, _: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
+            Ok(Box::new(FakeX64::new()))
+        }
+    }
+    let src = FILE.replace("; run: %add(1, 2) < 3\n", "");
+    let (results, _, counts) =
+        run_source_counted(std::path::Path::new("t.clif"), &src, &FakeEnv, &RunOptions::default());
+    assert_eq!(counts, RunLineCounts { passed: 5, failed: 5 });
+    let [(name, Outcome::Failed(msg))] = &results[..] else { panic!("{results:?}") };
+    assert_eq!(name, "run");
+    assert!(
+        msg.starts_with("x86_64: 5 of 10 run lines failed\n  line 13: %add(2, 2) != 4: expected != 4, got 4\n"),
+        "{msg}"
+    );
+    assert!(msg.contains("  line 22: %crash(1, 2) == 1: trapped (SIGILL"), "{msg}");
+}
