@@ -70,8 +70,10 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
     for target in &targets {
-        let setup = env.isa(target).and_then(|isa| executor_for(isa.name()).map(|exec| (isa, exec)));
-        let results = setup.and_then(|(isa, exec)| run_file(&*isa, &file, &source, &*exec));
+        let results = env.isa(target).and_then(|isa| {
+            let exec = executor_for(isa.name())?;
+            run_file(&*isa, &file, &source, &*exec)
+        });
         let results = match results {
             Ok(r) => {
                 if let Some(stats) = &r.stats {
