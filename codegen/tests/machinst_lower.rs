@@ -240,3 +240,38 @@ fn compile_function_runs_the_whole_pipeline() {
         .unwrap_err();
     assert!(err.to_string().contains("sdiv"), "{err}");
 }
+
+/// Rules can see through to constants and types of their operands.
+#[test]
+fn lowering_rules_can_query_operands() {
+    use std::cell::RefCell;
+    struct Probe(RefCell<Vec<(Option<i64>, String)>>);
+    impl LowerBackend for Probe {
+        type MInst = TestInst;
+        fn lower_args(&self, ctx: Ctx<'_, '_>, params: &[Value]) -> Result<(), LowerError> {
+            TestBackend.lower_args(ctx, params)
+        }
+        fn lower_inst(&self, ctx: Ctx<'_, '_>, inst: Inst) -> Result<(), LowerError> {
+            if let InstructionData::Binary { args, .. } = ctx.func().dfg[inst] {
+                for a in args {
+                    self.0.borrow_mut().push((ctx.value_as_iconst(a), ctx.value_type(a)?.name().to_string()));
+                }
+            }
+            TestBackend.lower_inst(ctx, inst)
+        }
+        fn lower_branch(&self, ctx: Ctx<'_, '_>, inst: Inst, targets: &[MachLabel]) -> Result<(), LowerError> {
+            TestBackend.lower_branch(ctx, inst, targets)
+        }
+    }
+    let f = parse(
+        "function %c(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 -7
+    v2 = iadd v0, v1
+    return v2
+}",
+    );
+    let probe = Probe(RefCell::new(Vec::new()));
+    lower_function(&f, &probe).unwrap();
+    assert_eq!(probe.0.into_inner(), vec![(None, "i32".to_string()), (Some(-7), "i32".to_string())]);
+}

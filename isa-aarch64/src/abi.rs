@@ -29,7 +29,7 @@ use atoll_codegen::machinst::{
 
 use crate::imms::SImm7Scaled;
 use crate::inst::{ALUOp, AMode, ExtendOp, ExtendShift, Inst, LoadOp, OperandSize, PairAMode, PairKind, StoreOp};
-use crate::regs::{fp_reg, link_reg, stack_reg, vreg_preg, writable_stack_reg, writable_xreg, xreg, xreg_preg};
+use crate::regs::{fp_reg, link_reg, stack_reg, vreg_preg, writable_stack_reg, writable_xreg, xreg, xreg_preg, RegOrSp};
 
 /// Which convention a function uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +179,7 @@ impl ABIMachineSpec for AArch64Abi {
             rt2: link_reg(),
             mem: PairAMode::PreIndexed { rn: writable_stack_reg(), simm7 },
         });
-        out.push(Inst::Mov { size: OperandSize::Size64, rd: Writable::from_reg(fp_reg()), rm: stack_reg() });
+        out.push(Inst::mov_sp(Writable::from_reg(RegOrSp::x(29)), stack_reg()));
         adjust_sp(-i64::from(frame.sp_adjustment()), out);
         callee_saves(frame, true, out);
     }
@@ -187,7 +187,7 @@ impl ABIMachineSpec for AArch64Abi {
     fn gen_epilogue(&self, frame: &FrameLayout, out: &mut Vec<Inst>) {
         callee_saves(frame, false, out);
         if frame.sp_adjustment() != 0 {
-            out.push(Inst::Mov { size: OperandSize::Size64, rd: writable_stack_reg(), rm: fp_reg() });
+            out.push(Inst::mov_sp(writable_stack_reg(), RegOrSp::x(29)));
         }
         let simm7 = SImm7Scaled::maybe_from_i64(16, 8).expect("16 fits");
         out.push(Inst::LoadPair {

@@ -1,12 +1,15 @@
 //! AArch64 registers: `x0`–`x30`, `xzr`, `sp` and `v0`–`v31`.
 //!
 //! Encoding 31 means `xzr` in most operand slots and `sp` in a few (the base of an
-//! address, the operands of `add`/`sub` immediate, ...). The two are DISTINCT
-//! registers here: `xzr` is the physical register with index 31 and `sp` the one with
-//! index 32 of the integer class, so an instruction can never hold "register 31" and
-//! leave its meaning to chance. The encoder asks for the meaning the slot has
-//! ([`hw_enc_zr`] or [`hw_enc_sp`]); the wrong one reaching it is a lowering bug and
-//! panics with a clear message (the only panic emit allows: a real-register invariant).
+//! address, the operands of `add`/`sub` immediate, ...). The two are distinct and
+//! misuse is impossible by type:
+//! - [`Reg`] operands are `x0`–`x30`, `xzr` (physical index 31) or virtual
+//!   registers; `sp` is not a `Reg` at all, so it cannot reach an `xzr` slot;
+//! - operands in slots where 31 means `sp` have the type [`RegOrSp`], whose only
+//!   constructors reject `xzr`, so `xzr` cannot reach an `sp` slot.
+//!
+//! The register allocator never hands out `xzr` (it is not allocatable), so the
+//! rewrite after allocation keeps both properties.
 //!
 //! Reserved registers (never allocated, never carry values across instructions we
 //! do not control):
@@ -18,8 +21,6 @@ use atoll_codegen::machinst::{MachineEnv, PReg, PRegSet, Reg, RegClass, Writable
 
 /// Physical index of `xzr` in the integer class.
 const ZR_INDEX: usize = 31;
-/// Physical index of `sp` in the integer class (not its hardware encoding, which is 31).
-const SP_INDEX: usize = 32;
 
 /// General-purpose register `xN`/`wN`, `n` in `0..=30`.
 ///
@@ -66,14 +67,61 @@ pub fn writable_zero_reg() -> Writable<Reg> {
     Writable::from_reg(zero_reg())
 }
 
-/// The stack pointer.
-pub fn stack_reg() -> Reg {
-    Reg::from_real(PReg::new(SP_INDEX, RegClass::Int))
+/// An operand in a slot where encoding 31 means `sp`: the stack pointer, or an
+/// integer register that is not `xzr` (real or virtual).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RegOrSp(Option<Reg>);
+
+impl RegOrSp {
+    /// The stack pointer.
+    pub fn sp() -> RegOrSp {
+        RegOrSp(None)
+    }
+
+    /// `r` in an sp-slot, or `None` if `r` is `xzr` or not an integer register.
+    pub fn reg(r: Reg) -> Option<RegOrSp> {
+        (r.class() == RegClass::Int && !is_zero_reg(r)).then_some(RegOrSp(Some(r)))
+    }
+
+    /// `xN`, `n` in `0..=30`, in an sp-slot.
+    pub fn x(n: u8) -> RegOrSp {
+        RegOrSp(Some(xreg(n)))
+    }
+
+    /// Whether this is the stack pointer.
+    pub fn is_sp(self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The register, unless this is the stack pointer.
+    pub fn as_reg(self) -> Option<Reg> {
+        self.0
+    }
+
+    /// Mutable access to the register (for the operand walk, which checks that
+    /// nothing wrote `xzr` through it); `None` for `sp`.
+    pub(crate) fn reg_mut(&mut self) -> Option<&mut Reg> {
+        self.0.as_mut()
+    }
 }
 
-/// Writable stack pointer (stack adjustment).
-pub fn writable_stack_reg() -> Writable<Reg> {
-    Writable::from_reg(stack_reg())
+impl core::fmt::Debug for RegOrSp {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            None => f.write_str("sp"),
+            Some(r) => write!(f, "{r:?}"),
+        }
+    }
+}
+
+/// The stack pointer as an sp-slot operand.
+pub fn stack_reg() -> RegOrSp {
+    RegOrSp::sp()
+}
+
+/// Writable stack pointer (stack adjustment, writeback addressing).
+pub fn writable_stack_reg() -> Writable<RegOrSp> {
+    Writable::from_reg(RegOrSp::sp())
 }
 
 /// Frame pointer, `x29`.
@@ -106,15 +154,10 @@ pub fn is_zero_reg(r: Reg) -> bool {
     r == zero_reg()
 }
 
-/// Whether `r` is `sp`.
-pub fn is_stack_reg(r: Reg) -> bool {
-    r == stack_reg()
-}
-
 /// Whether `r` is one of the registers the allocator never hands out.
 pub fn is_reserved(r: Reg) -> bool {
     match r.to_real() {
-        Some(p) if p.class() == RegClass::Int => matches!(p.hw_enc(), 16 | 17 | 18 | 29 | 30 | 31 | 32),
+        Some(p) if p.class() == RegClass::Int => matches!(p.hw_enc(), 16 | 17 | 18 | 29 | 30 | 31),
         _ => false,
     }
 }
@@ -170,24 +213,18 @@ fn real(r: Reg, what: &str) -> PReg {
 
 /// Hardware encoding of an integer register in a slot where 31 means `xzr`.
 ///
-/// Panics on `sp` or a virtual/float register: lowering must not put them here.
+/// Panics on a virtual or float register (a register-allocation invariant).
 pub fn hw_enc_zr(r: Reg) -> u32 {
     let p = real(r, "gpr or xzr slot");
     assert!(p.class() == RegClass::Int, "float register {r:?} in an integer slot");
-    assert!(p.hw_enc() != SP_INDEX, "sp used in an operand slot where encoding 31 means xzr");
     p.hw_enc() as u32
 }
 
-/// Hardware encoding of an integer register in a slot where 31 means `sp`.
-///
-/// Panics on `xzr` or a virtual/float register.
-pub fn hw_enc_sp(r: Reg) -> u32 {
-    let p = real(r, "gpr or sp slot");
-    assert!(p.class() == RegClass::Int, "float register {r:?} in an integer slot");
-    match p.hw_enc() {
-        SP_INDEX => 31,
-        ZR_INDEX => panic!("xzr used in an operand slot where encoding 31 means sp"),
-        n => n as u32,
+/// Hardware encoding of an sp-slot operand (31 for `sp`).
+pub fn hw_enc_sp(r: RegOrSp) -> u32 {
+    match r.as_reg() {
+        None => 31,
+        Some(r) => hw_enc_zr(r),
     }
 }
 
@@ -198,15 +235,22 @@ pub fn hw_enc_v(r: Reg) -> u32 {
     p.hw_enc() as u32
 }
 
-/// Name of an integer register at 64 (`x5`, `xzr`, `sp`) or 32 bits (`w5`, `wzr`, `wsp`).
+/// Name of an sp-slot operand at 64 (`x5`, `sp`) or 32 bits (`w5`, `wsp`).
+pub fn show_ireg_sp(r: RegOrSp, is64: bool) -> String {
+    match (r.as_reg(), is64) {
+        (None, true) => "sp".into(),
+        (None, false) => "wsp".into(),
+        (Some(r), is64) => show_ireg(r, is64),
+    }
+}
+
+/// Name of an integer register at 64 (`x5`, `xzr`) or 32 bits (`w5`, `wzr`).
 /// Virtual registers print as their debug form.
 pub fn show_ireg(r: Reg, is64: bool) -> String {
     match r.to_real() {
         Some(p) if p.class() == RegClass::Int => match (p.hw_enc(), is64) {
             (ZR_INDEX, true) => "xzr".into(),
             (ZR_INDEX, false) => "wzr".into(),
-            (SP_INDEX, true) => "sp".into(),
-            (SP_INDEX, false) => "wsp".into(),
             (n, true) => format!("x{n}"),
             (n, false) => format!("w{n}"),
         },
@@ -229,26 +273,22 @@ mod tests {
 
     #[test]
     fn zr_and_sp_are_distinct_with_encoding_31() {
-        assert_ne!(zero_reg(), stack_reg());
         assert_eq!(hw_enc_zr(zero_reg()), 31);
         assert_eq!(hw_enc_sp(stack_reg()), 31);
         assert_eq!(hw_enc_zr(xreg(7)), 7);
-        assert_eq!(hw_enc_sp(xreg(30)), 30);
-        assert_eq!(show_ireg(stack_reg(), true), "sp");
+        assert_eq!(hw_enc_sp(RegOrSp::x(30)), 30);
+        assert_eq!(show_ireg_sp(stack_reg(), true), "sp");
+        assert_eq!(show_ireg_sp(stack_reg(), false), "wsp");
         assert_eq!(show_ireg(zero_reg(), false), "wzr");
         assert_eq!(show_vreg(vreg(3), 'd'), "d3");
     }
 
     #[test]
-    #[should_panic(expected = "xzr used")]
-    fn zr_in_sp_slot_panics() {
-        hw_enc_sp(zero_reg());
-    }
-
-    #[test]
-    #[should_panic(expected = "sp used")]
-    fn sp_in_zr_slot_panics() {
-        hw_enc_zr(stack_reg());
+    fn xzr_cannot_enter_an_sp_slot() {
+        assert_eq!(RegOrSp::reg(zero_reg()), None);
+        assert_eq!(RegOrSp::reg(vreg(1)), None);
+        assert_eq!(RegOrSp::reg(xreg(3)), Some(RegOrSp::x(3)));
+        assert!(stack_reg().is_sp() && stack_reg().as_reg().is_none());
     }
 
     #[test]

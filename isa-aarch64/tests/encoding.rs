@@ -60,11 +60,17 @@ fn zr() -> Reg {
 fn wzr() -> Writable<Reg> {
     writable_zero_reg()
 }
-fn sp() -> Reg {
+fn sp() -> RegOrSp {
     stack_reg()
 }
-fn wsp() -> Writable<Reg> {
+fn wsp() -> Writable<RegOrSp> {
     writable_stack_reg()
+}
+fn xs(n: u8) -> RegOrSp {
+    RegOrSp::x(n)
+}
+fn wxs(n: u8) -> Writable<RegOrSp> {
+    Writable::from_reg(RegOrSp::x(n))
 }
 fn i12(v: u64) -> Imm12 {
     Imm12::maybe_from_u64(v).unwrap()
@@ -78,19 +84,19 @@ fn sh(v: u64, size: OperandSize) -> ImmShift {
 fn mw(bits: u16, hw: u8) -> MoveWideConst {
     MoveWideConst::maybe_with_shift(bits, hw).unwrap()
 }
-fn uimm(v: i64, scale: u8, rn: Reg) -> AMode {
+fn uimm(v: i64, scale: u8, rn: RegOrSp) -> AMode {
     AMode::UImm12 { rn, uimm12: UImm12Scaled::maybe_from_i64(v, scale).unwrap() }
 }
-fn unscaled(v: i64, rn: Reg) -> AMode {
+fn unscaled(v: i64, rn: RegOrSp) -> AMode {
     AMode::Unscaled { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
 }
-fn pre(v: i64, rn: Writable<Reg>) -> AMode {
+fn pre(v: i64, rn: Writable<RegOrSp>) -> AMode {
     AMode::PreIndexed { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
 }
-fn post(v: i64, rn: Writable<Reg>) -> AMode {
+fn post(v: i64, rn: Writable<RegOrSp>) -> AMode {
     AMode::PostIndexed { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
 }
-fn regx(rn: Reg, rm: Reg, extend: ExtendOp, shifted: bool) -> AMode {
+fn regx(rn: RegOrSp, rm: Reg, extend: ExtendOp, shifted: bool) -> AMode {
     AMode::RegExtended { rn, rm, extend, shifted }
 }
 fn s7(v: i64) -> SImm7Scaled {
@@ -115,17 +121,26 @@ fn l0() -> MachLabel {
 fn alu(op: ALUOp, size: OperandSize, rd: u8, rn: u8, rm: u8) -> Inst {
     Inst::AluRRR { op, size, rd: wx(rd), rn: xr(rn), rm: xr(rm) }
 }
-fn imm12(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, v: u64) -> Inst {
+fn imm12(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, v: u64) -> Inst {
     Inst::AluRRImm12 { op, size, rd, rn, imm12: i12(v) }
 }
-fn logic(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, v: u64) -> Inst {
+fn imm12s(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, v: u64) -> Inst {
+    Inst::AluRRImm12S { op, size, rd, rn, imm12: i12(v) }
+}
+fn logic(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: Reg, v: u64) -> Inst {
     Inst::AluRRImmLogic { op, size, rd, rn, imml: il(v, size) }
+}
+fn logics(size: OperandSize, rd: Writable<Reg>, rn: Reg, v: u64) -> Inst {
+    Inst::AluRRImmLogicS { size, rd, rn, imml: il(v, size) }
 }
 fn shifted(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: u8, rm: u8, shift: ShiftOp, amt: u64) -> Inst {
     Inst::AluRRRShift { op, size, rd, rn: xr(rn), rm: xr(rm), shift, amount: sh(amt, size) }
 }
-fn ext(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: u8, extend: ExtendOp, s: u8) -> Inst {
+fn ext(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, rm: u8, extend: ExtendOp, s: u8) -> Inst {
     Inst::AluRRRExtend { op, size, rd, rn, rm: xr(rm), extend, shift: es(s) }
+}
+fn exts(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, rm: u8, extend: ExtendOp, s: u8) -> Inst {
+    Inst::AluRRRExtendS { op, size, rd, rn, rm: xr(rm), extend, shift: es(s) }
 }
 fn shimm(op: ImmShiftOp, size: OperandSize, amt: u64) -> Inst {
     Inst::AluRRImmShift { op, size, rd: wx(0), rn: xr(1), immshift: sh(amt, size) }
@@ -166,20 +181,20 @@ fn rows() -> Vec<Row> {
     use StoreOp::*;
     vec![
         // ---- add/sub immediate ----
-        r(imm12(Add, X, wx(0), xr(1), 0), "add x0, x1, #0", "20000091"),
-        r(imm12(Add, X, wx(0), xr(1), 4095), "add x0, x1, #4095", "20fc3f91"),
-        r(imm12(Add, W, wx(2), xr(3), 1 << 12), "add w2, w3, #1, lsl #12", "62044011"),
-        r(imm12(Add, X, wx(4), xr(5), 0xfff000), "add x4, x5, #4095, lsl #12", "a4fc7f91"),
-        r(imm12(Sub, X, wx(6), xr(7), 17), "sub x6, x7, #17", "e64400d1"),
-        r(imm12(Sub, W, wx(8), xr(9), 0x7000), "sub w8, w9, #7, lsl #12", "281d4051"),
-        r(imm12(AddS, X, wx(10), xr(11), 1), "adds x10, x11, #1", "6a0500b1"),
-        r(imm12(SubS, W, wx(12), xr(13), 255), "subs w12, w13, #255", "acfd0371"),
-        r(imm12(SubS, X, wzr(), xr(14), 42), "cmp x14, #42", "dfa900f1"),
-        r(imm12(AddS, W, wzr(), xr(15), 3), "cmn w15, #3", "ff0d0031"),
+        r(imm12(Add, X, wxs(0), xs(1), 0), "add x0, x1, #0", "20000091"),
+        r(imm12(Add, X, wxs(0), xs(1), 4095), "add x0, x1, #4095", "20fc3f91"),
+        r(imm12(Add, W, wxs(2), xs(3), 1 << 12), "add w2, w3, #1, lsl #12", "62044011"),
+        r(imm12(Add, X, wxs(4), xs(5), 0xfff000), "add x4, x5, #4095, lsl #12", "a4fc7f91"),
+        r(imm12(Sub, X, wxs(6), xs(7), 17), "sub x6, x7, #17", "e64400d1"),
+        r(imm12(Sub, W, wxs(8), xs(9), 0x7000), "sub w8, w9, #7, lsl #12", "281d4051"),
+        r(imm12s(AddS, X, wx(10), xs(11), 1), "adds x10, x11, #1", "6a0500b1"),
+        r(imm12s(SubS, W, wx(12), xs(13), 255), "subs w12, w13, #255", "acfd0371"),
+        r(imm12s(SubS, X, wzr(), xs(14), 42), "cmp x14, #42", "dfa900f1"),
+        r(imm12s(AddS, W, wzr(), xs(15), 3), "cmn w15, #3", "ff0d0031"),
         r(imm12(Sub, X, wsp(), sp(), 32), "sub sp, sp, #32", "ff8300d1"),
         r(imm12(Add, X, wsp(), sp(), 0x10000), "add sp, sp, #16, lsl #12", "ff434091"),
-        r(imm12(Add, X, wx(29), sp(), 16), "add x29, sp, #16", "fd430091"),
-        r(imm12(SubS, X, wzr(), sp(), 16), "cmp sp, #16", "ff4300f1"),
+        r(imm12(Add, X, wxs(29), sp(), 16), "add x29, sp, #16", "fd430091"),
+        r(imm12s(SubS, X, wzr(), sp(), 16), "cmp sp, #16", "ff4300f1"),
         // ---- three-register ALU ----
         r(alu(Add, X, 0, 1, 2), "add x0, x1, x2", "2000028b"),
         r(alu(Add, W, 3, 4, 5), "add w3, w4, w5", "8300050b"),
@@ -228,28 +243,28 @@ fn rows() -> Vec<Row> {
         r(shifted(AndS, X, wzr(), 18, 19, ShiftOp::Lsl, 4), "tst x18, x19, lsl #4", "5f1213ea"),
         r(shifted(AddS, W, wx(20), 21, 22, ShiftOp::Lsl, 0), "adds w20, w21, w22, lsl #0", "b402162b"),
         // ---- extended register ----
-        r(ext(Add, X, wx(0), xr(1), 2, Uxtw, 0), "add x0, x1, w2, uxtw", "2040228b"),
-        r(ext(Add, X, wx(0), sp(), 2, Uxtw, 2), "add x0, sp, w2, uxtw #2", "e04b228b"),
+        r(ext(Add, X, wxs(0), xs(1), 2, Uxtw, 0), "add x0, x1, w2, uxtw", "2040228b"),
+        r(ext(Add, X, wxs(0), sp(), 2, Uxtw, 2), "add x0, sp, w2, uxtw #2", "e04b228b"),
         r(ext(Add, X, wsp(), sp(), 3, Sxtw, 0), "add sp, sp, w3, sxtw", "ffc3238b"),
-        r(ext(Sub, X, wx(4), xr(5), 6, Sxtb, 1), "sub x4, x5, w6, sxtb #1", "a48426cb"),
-        r(ext(Sub, W, wx(7), xr(8), 9, Uxth, 4), "sub w7, w8, w9, uxth #4", "0731294b"),
-        r(ext(AddS, X, wx(10), xr(11), 12, Uxtx, 3), "adds x10, x11, x12, uxtx #3", "6a6d2cab"),
-        r(ext(SubS, X, wzr(), xr(13), 14, Sxtw, 0), "cmp x13, w14, sxtw", "bfc12eeb"),
-        r(ext(Add, X, wx(15), xr(16), 17, Sxtx, 0), "add x15, x16, x17, sxtx", "0fe2318b"),
-        r(ext(Add, W, wx(18), xr(19), 20, Uxtb, 0), "add w18, w19, w20, uxtb", "7202340b"),
+        r(ext(Sub, X, wxs(4), xs(5), 6, Sxtb, 1), "sub x4, x5, w6, sxtb #1", "a48426cb"),
+        r(ext(Sub, W, wxs(7), xs(8), 9, Uxth, 4), "sub w7, w8, w9, uxth #4", "0731294b"),
+        r(exts(AddS, X, wx(10), xs(11), 12, Uxtx, 3), "adds x10, x11, x12, uxtx #3", "6a6d2cab"),
+        r(exts(SubS, X, wzr(), xs(13), 14, Sxtw, 0), "cmp x13, w14, sxtw", "bfc12eeb"),
+        r(ext(Add, X, wxs(15), xs(16), 17, Sxtx, 0), "add x15, x16, x17, sxtx", "0fe2318b"),
+        r(ext(Add, W, wxs(18), xs(19), 20, Uxtb, 0), "add w18, w19, w20, uxtb", "7202340b"),
         // ---- logical immediate ----
-        r(logic(And, X, wx(0), xr(1), 0xff), "and x0, x1, #0xff", "201c4092"),
-        r(logic(And, W, wx(0), xr(1), 0xffff), "and w0, w1, #0xffff", "203c0012"),
-        r(logic(And, X, wx(0), xr(1), 0xff00ff00ff00ff00), "and x0, x1, #0xff00ff00ff00ff00", "209c0892"),
-        r(logic(Orr, X, wx(2), zr(), 0x5555555555555555), "orr x2, xzr, #0x5555555555555555", "e2f300b2"),
-        r(logic(Orr, W, wx(3), xr(4), 0x80000000), "orr w3, w4, #0x80000000", "83000132"),
-        r(logic(Eor, X, wx(5), xr(6), 0x8000000000000000), "eor x5, x6, #0x8000000000000000", "c50041d2"),
-        r(logic(Eor, W, wx(7), xr(8), 0x7ffffffe), "eor w7, w8, #0x7ffffffe", "07751f52"),
-        r(logic(AndS, X, wx(9), xr(10), 0xf0), "ands x9, x10, #0xf0", "490d7cf2"),
-        r(logic(AndS, W, wzr(), xr(11), 1), "tst w11, #0x1", "7f010072"),
+        r(logic(And, X, wxs(0), xr(1), 0xff), "and x0, x1, #0xff", "201c4092"),
+        r(logic(And, W, wxs(0), xr(1), 0xffff), "and w0, w1, #0xffff", "203c0012"),
+        r(logic(And, X, wxs(0), xr(1), 0xff00ff00ff00ff00), "and x0, x1, #0xff00ff00ff00ff00", "209c0892"),
+        r(logic(Orr, X, wxs(2), zr(), 0x5555555555555555), "orr x2, xzr, #0x5555555555555555", "e2f300b2"),
+        r(logic(Orr, W, wxs(3), xr(4), 0x80000000), "orr w3, w4, #0x80000000", "83000132"),
+        r(logic(Eor, X, wxs(5), xr(6), 0x8000000000000000), "eor x5, x6, #0x8000000000000000", "c50041d2"),
+        r(logic(Eor, W, wxs(7), xr(8), 0x7ffffffe), "eor w7, w8, #0x7ffffffe", "07751f52"),
+        r(logics(X, wx(9), xr(10), 0xf0), "ands x9, x10, #0xf0", "490d7cf2"),
+        r(logics(W, wzr(), xr(11), 1), "tst w11, #0x1", "7f010072"),
         r(logic(And, X, wsp(), xr(12), 0xfffffffffffffff0), "and sp, x12, #0xfffffffffffffff0", "9fed7c92"),
-        r(logic(Orr, X, wx(13), xr(14), 0x00ffff0000ffff00), "orr x13, x14, #0xffff0000ffff00", "cd3d18b2"),
-        r(logic(And, W, wx(15), xr(16), 0xc3c3c3c3), "and w15, w16, #0xc3c3c3c3", "0fce0212"),
+        r(logic(Orr, X, wxs(13), xr(14), 0x00ffff0000ffff00), "orr x13, x14, #0xffff0000ffff00", "cd3d18b2"),
+        r(logic(And, W, wxs(15), xr(16), 0xc3c3c3c3), "and w15, w16, #0xc3c3c3c3", "0fce0212"),
         // ---- move wide ----
         r(Inst::MovWide { op: MoveWideOp::MovZ, size: X, rd: wx(0), imm: mw(0x1234, 0) }, "movz x0, #0x1234", "804682d2"),
         r(Inst::MovWide { op: MoveWideOp::MovZ, size: X, rd: wx(1), imm: mw(0xffff, 3) }, "movz x1, #0xffff, lsl #48", "e1ffffd2"),
@@ -303,8 +318,8 @@ fn rows() -> Vec<Row> {
         // ---- moves ----
         r(Inst::Mov { size: X, rd: wx(0), rm: xr(1) }, "mov x0, x1", "e00301aa"),
         r(Inst::Mov { size: W, rd: wx(2), rm: xr(3) }, "mov w2, w3", "e203032a"),
-        r(Inst::Mov { size: X, rd: wx(29), rm: sp() }, "mov x29, sp", "fd030091"),
-        r(Inst::Mov { size: X, rd: wsp(), rm: xr(29) }, "mov sp, x29", "bf030091"),
+        r(Inst::mov_sp(wxs(29), sp()), "mov x29, sp", "fd030091"),
+        r(Inst::mov_sp(wsp(), xs(29)), "mov sp, x29", "bf030091"),
         r(Inst::Mov { size: X, rd: wx(4), rm: zr() }, "mov x4, xzr", "e4031faa"),
         // ---- conditional select / compare ----
         r(Inst::CSel { op: CSelOp::Csel, size: X, rd: wx(0), rn: xr(1), rm: xr(2), cond: Eq }, "csel x0, x1, x2, eq", "2000829a"),
@@ -322,47 +337,47 @@ fn rows() -> Vec<Row> {
         r(Inst::CCmpImm { size: X, rn: xr(5), imm: UImm5::maybe_from_u64(31).unwrap(), nzcv: nzcv(15), cond: Ge }, "ccmp x5, #31, #15, ge", "afa85ffa"),
         r(Inst::CCmpImm { size: W, rn: xr(6), imm: UImm5::maybe_from_u64(0).unwrap(), nzcv: nzcv(2), cond: Ls }, "ccmp w6, #0, #2, ls", "c298407a"),
         // ---- loads, unsigned scaled offset ----
-        r(load(ULoad8, wx(0), uimm(0, 1, xr(1))), "ldrb w0, [x1]", "20004039"),
-        r(load(ULoad8, wx(0), uimm(4095, 1, xr(1))), "ldrb w0, [x1, #4095]", "20fc7f39"),
+        r(load(ULoad8, wx(0), uimm(0, 1, xs(1))), "ldrb w0, [x1]", "20004039"),
+        r(load(ULoad8, wx(0), uimm(4095, 1, xs(1))), "ldrb w0, [x1, #4095]", "20fc7f39"),
         r(load(SLoad8, wx(2), uimm(7, 1, sp())), "ldrsb x2, [sp, #7]", "e21f8039"),
-        r(load(ULoad16, wx(3), uimm(8190, 2, xr(4))), "ldrh w3, [x4, #8190]", "83fc7f79"),
-        r(load(SLoad16, wx(5), uimm(2, 2, xr(6))), "ldrsh x5, [x6, #2]", "c5048079"),
-        r(load(ULoad32, wx(7), uimm(16380, 4, xr(8))), "ldr w7, [x8, #16380]", "07fd7fb9"),
-        r(load(SLoad32, wx(9), uimm(4, 4, xr(10))), "ldrsw x9, [x10, #4]", "490580b9"),
-        r(load(ULoad64, wx(11), uimm(32760, 8, xr(12))), "ldr x11, [x12, #32760]", "8bfd7ff9"),
+        r(load(ULoad16, wx(3), uimm(8190, 2, xs(4))), "ldrh w3, [x4, #8190]", "83fc7f79"),
+        r(load(SLoad16, wx(5), uimm(2, 2, xs(6))), "ldrsh x5, [x6, #2]", "c5048079"),
+        r(load(ULoad32, wx(7), uimm(16380, 4, xs(8))), "ldr w7, [x8, #16380]", "07fd7fb9"),
+        r(load(SLoad32, wx(9), uimm(4, 4, xs(10))), "ldrsw x9, [x10, #4]", "490580b9"),
+        r(load(ULoad64, wx(11), uimm(32760, 8, xs(12))), "ldr x11, [x12, #32760]", "8bfd7ff9"),
         r(load(ULoad64, wx(13), uimm(8, 8, sp())), "ldr x13, [sp, #8]", "ed0740f9"),
-        r(load(FpuLoad32, wv(0), uimm(4, 4, xr(1))), "ldr s0, [x1, #4]", "200440bd"),
-        r(load(FpuLoad64, wv(2), uimm(16, 8, xr(3))), "ldr d2, [x3, #16]", "620840fd"),
-        r(load(FpuLoad128, wv(4), uimm(32, 16, xr(5))), "ldr q4, [x5, #32]", "a408c03d"),
+        r(load(FpuLoad32, wv(0), uimm(4, 4, xs(1))), "ldr s0, [x1, #4]", "200440bd"),
+        r(load(FpuLoad64, wv(2), uimm(16, 8, xs(3))), "ldr d2, [x3, #16]", "620840fd"),
+        r(load(FpuLoad128, wv(4), uimm(32, 16, xs(5))), "ldr q4, [x5, #32]", "a408c03d"),
         // ---- loads, unscaled ----
-        r(load(ULoad8, wx(0), unscaled(-1, xr(1))), "ldurb w0, [x1, #-1]", "20f05f38"),
-        r(load(SLoad8, wx(0), unscaled(255, xr(1))), "ldursb x0, [x1, #255]", "20f08f38"),
-        r(load(ULoad16, wx(2), unscaled(-256, xr(3))), "ldurh w2, [x3, #-256]", "62005078"),
-        r(load(SLoad16, wx(2), unscaled(1, xr(3))), "ldursh x2, [x3, #1]", "62108078"),
-        r(load(ULoad32, wx(4), unscaled(-4, xr(5))), "ldur w4, [x5, #-4]", "a4c05fb8"),
-        r(load(SLoad32, wx(4), unscaled(3, xr(5))), "ldursw x4, [x5, #3]", "a43080b8"),
+        r(load(ULoad8, wx(0), unscaled(-1, xs(1))), "ldurb w0, [x1, #-1]", "20f05f38"),
+        r(load(SLoad8, wx(0), unscaled(255, xs(1))), "ldursb x0, [x1, #255]", "20f08f38"),
+        r(load(ULoad16, wx(2), unscaled(-256, xs(3))), "ldurh w2, [x3, #-256]", "62005078"),
+        r(load(SLoad16, wx(2), unscaled(1, xs(3))), "ldursh x2, [x3, #1]", "62108078"),
+        r(load(ULoad32, wx(4), unscaled(-4, xs(5))), "ldur w4, [x5, #-4]", "a4c05fb8"),
+        r(load(SLoad32, wx(4), unscaled(3, xs(5))), "ldursw x4, [x5, #3]", "a43080b8"),
         r(load(ULoad64, wx(6), unscaled(-8, sp())), "ldur x6, [sp, #-8]", "e6835ff8"),
-        r(load(FpuLoad64, wv(7), unscaled(-16, xr(29))), "ldur d7, [x29, #-16]", "a7035ffc"),
-        r(load(FpuLoad32, wv(7), unscaled(5, xr(29))), "ldur s7, [x29, #5]", "a75340bc"),
+        r(load(FpuLoad64, wv(7), unscaled(-16, xs(29))), "ldur d7, [x29, #-16]", "a7035ffc"),
+        r(load(FpuLoad32, wv(7), unscaled(5, xs(29))), "ldur s7, [x29, #5]", "a75340bc"),
         // ---- loads, pre/post-indexed ----
-        r(load(ULoad64, wx(0), pre(16, wx(1))), "ldr x0, [x1, #16]!", "200c41f8"),
-        r(load(ULoad64, wx(0), post(-16, wx(1))), "ldr x0, [x1], #-16", "20045ff8"),
+        r(load(ULoad64, wx(0), pre(16, wxs(1))), "ldr x0, [x1, #16]!", "200c41f8"),
+        r(load(ULoad64, wx(0), post(-16, wxs(1))), "ldr x0, [x1], #-16", "20045ff8"),
         r(load(ULoad32, wx(2), pre(-4, wsp())), "ldr w2, [sp, #-4]!", "e2cf5fb8"),
-        r(load(ULoad8, wx(3), post(1, wx(4))), "ldrb w3, [x4], #1", "83144038"),
-        r(load(SLoad16, wx(5), pre(2, wx(6))), "ldrsh x5, [x6, #2]!", "c52c8078"),
+        r(load(ULoad8, wx(3), post(1, wxs(4))), "ldrb w3, [x4], #1", "83144038"),
+        r(load(SLoad16, wx(5), pre(2, wxs(6))), "ldrsh x5, [x6, #2]!", "c52c8078"),
         r(load(FpuLoad64, wv(1), post(8, wsp())), "ldr d1, [sp], #8", "e18740fc"),
         // ---- loads, register offset ----
-        r(load(ULoad64, wx(0), regx(xr(1), xr(2), Uxtx, false)), "ldr x0, [x1, x2]", "206862f8"),
-        r(load(ULoad64, wx(0), regx(xr(1), xr(2), Uxtx, true)), "ldr x0, [x1, x2, lsl #3]", "207862f8"),
-        r(load(ULoad32, wx(3), regx(xr(4), xr(5), Uxtw, true)), "ldr w3, [x4, w5, uxtw #2]", "835865b8"),
-        r(load(ULoad32, wx(3), regx(xr(4), xr(5), Sxtw, false)), "ldr w3, [x4, w5, sxtw]", "83c865b8"),
-        r(load(ULoad8, wx(6), regx(xr(7), xr(8), Uxtx, true)), "ldrb w6, [x7, x8, lsl #0]", "e6786838"),
-        r(load(SLoad8, wx(6), regx(xr(7), xr(8), Uxtw, false)), "ldrsb x6, [x7, w8, uxtw]", "e648a838"),
-        r(load(ULoad16, wx(9), regx(xr(10), xr(11), Sxtw, true)), "ldrh w9, [x10, w11, sxtw #1]", "49d96b78"),
+        r(load(ULoad64, wx(0), regx(xs(1), xr(2), Uxtx, false)), "ldr x0, [x1, x2]", "206862f8"),
+        r(load(ULoad64, wx(0), regx(xs(1), xr(2), Uxtx, true)), "ldr x0, [x1, x2, lsl #3]", "207862f8"),
+        r(load(ULoad32, wx(3), regx(xs(4), xr(5), Uxtw, true)), "ldr w3, [x4, w5, uxtw #2]", "835865b8"),
+        r(load(ULoad32, wx(3), regx(xs(4), xr(5), Sxtw, false)), "ldr w3, [x4, w5, sxtw]", "83c865b8"),
+        r(load(ULoad8, wx(6), regx(xs(7), xr(8), Uxtx, true)), "ldrb w6, [x7, x8, lsl #0]", "e6786838"),
+        r(load(SLoad8, wx(6), regx(xs(7), xr(8), Uxtw, false)), "ldrsb x6, [x7, w8, uxtw]", "e648a838"),
+        r(load(ULoad16, wx(9), regx(xs(10), xr(11), Sxtw, true)), "ldrh w9, [x10, w11, sxtw #1]", "49d96b78"),
         r(load(SLoad32, wx(12), regx(sp(), xr(13), Sxtx, true)), "ldrsw x12, [sp, x13, sxtx #2]", "ecfbadb8"),
-        r(load(FpuLoad64, wv(14), regx(xr(15), xr(16), Uxtx, true)), "ldr d14, [x15, x16, lsl #3]", "ee7970fc"),
-        r(load(FpuLoad32, wv(17), regx(xr(18), xr(19), Uxtw, false)), "ldr s17, [x18, w19, uxtw]", "514a73bc"),
-        r(load(FpuLoad128, wv(20), regx(xr(21), xr(22), Uxtx, true)), "ldr q20, [x21, x22, lsl #4]", "b47af63c"),
+        r(load(FpuLoad64, wv(14), regx(xs(15), xr(16), Uxtx, true)), "ldr d14, [x15, x16, lsl #3]", "ee7970fc"),
+        r(load(FpuLoad32, wv(17), regx(xs(18), xr(19), Uxtw, false)), "ldr s17, [x18, w19, uxtw]", "514a73bc"),
+        r(load(FpuLoad128, wv(20), regx(xs(21), xr(22), Uxtx, true)), "ldr q20, [x21, x22, lsl #4]", "b47af63c"),
         // ---- loads, literal ----
         rl(load(ULoad64, wx(1), AMode::Label { label: l0() }), "ldr x1, label0", "ldr x1, #8", "41000058"),
         rl(load(ULoad32, wx(2), AMode::Label { label: l0() }), "ldr w2, label0", "ldr w2, #8", "42000018"),
@@ -371,28 +386,28 @@ fn rows() -> Vec<Row> {
         rl(load(FpuLoad64, wv(5), AMode::Label { label: l0() }), "ldr d5, label0", "ldr d5, #8", "4500005c"),
         rl(load(FpuLoad128, wv(6), AMode::Label { label: l0() }), "ldr q6, label0", "ldr q6, #8", "4600009c"),
         // ---- stores ----
-        r(store(Store8, xr(0), uimm(1, 1, xr(1))), "strb w0, [x1, #1]", "20040039"),
-        r(store(Store16, xr(2), uimm(6, 2, xr(3))), "strh w2, [x3, #6]", "620c0079"),
+        r(store(Store8, xr(0), uimm(1, 1, xs(1))), "strb w0, [x1, #1]", "20040039"),
+        r(store(Store16, xr(2), uimm(6, 2, xs(3))), "strh w2, [x3, #6]", "620c0079"),
         r(store(Store32, xr(4), uimm(0, 4, sp())), "str w4, [sp]", "e40300b9"),
-        r(store(Store64, xr(5), uimm(24, 8, xr(6))), "str x5, [x6, #24]", "c50c00f9"),
-        r(store(Store64, zr(), uimm(0, 8, xr(7))), "str xzr, [x7]", "ff0000f9"),
-        r(store(Store8, xr(8), unscaled(-3, xr(9))), "sturb w8, [x9, #-3]", "28d11f38"),
-        r(store(Store16, xr(8), unscaled(-2, xr(9))), "sturh w8, [x9, #-2]", "28e11f78"),
-        r(store(Store32, xr(10), unscaled(-12, xr(29))), "stur w10, [x29, #-12]", "aa431fb8"),
+        r(store(Store64, xr(5), uimm(24, 8, xs(6))), "str x5, [x6, #24]", "c50c00f9"),
+        r(store(Store64, zr(), uimm(0, 8, xs(7))), "str xzr, [x7]", "ff0000f9"),
+        r(store(Store8, xr(8), unscaled(-3, xs(9))), "sturb w8, [x9, #-3]", "28d11f38"),
+        r(store(Store16, xr(8), unscaled(-2, xs(9))), "sturh w8, [x9, #-2]", "28e11f78"),
+        r(store(Store32, xr(10), unscaled(-12, xs(29))), "stur w10, [x29, #-12]", "aa431fb8"),
         r(store(Store64, xr(11), pre(-16, wsp())), "str x11, [sp, #-16]!", "eb0f1ff8"),
-        r(store(Store64, xr(12), post(8, wx(13))), "str x12, [x13], #8", "ac8500f8"),
-        r(store(Store32, xr(14), regx(xr(15), xr(16), Uxtw, true)), "str w14, [x15, w16, uxtw #2]", "ee5930b8"),
-        r(store(Store64, xr(17), regx(xr(18), xr(19), Uxtx, false)), "str x17, [x18, x19]", "516a33f8"),
-        r(store(FpuStore32, vr(0), uimm(8, 4, xr(1))), "str s0, [x1, #8]", "200800bd"),
-        r(store(FpuStore64, vr(2), unscaled(-8, xr(3))), "stur d2, [x3, #-8]", "62801ffc"),
+        r(store(Store64, xr(12), post(8, wxs(13))), "str x12, [x13], #8", "ac8500f8"),
+        r(store(Store32, xr(14), regx(xs(15), xr(16), Uxtw, true)), "str w14, [x15, w16, uxtw #2]", "ee5930b8"),
+        r(store(Store64, xr(17), regx(xs(18), xr(19), Uxtx, false)), "str x17, [x18, x19]", "516a33f8"),
+        r(store(FpuStore32, vr(0), uimm(8, 4, xs(1))), "str s0, [x1, #8]", "200800bd"),
+        r(store(FpuStore64, vr(2), unscaled(-8, xs(3))), "stur d2, [x3, #-8]", "62801ffc"),
         r(store(FpuStore128, vr(4), uimm(16, 16, sp())), "str q4, [sp, #16]", "e407803d"),
-        r(store(FpuStore64, vr(5), regx(xr(6), xr(7), Sxtw, true)), "str d5, [x6, w7, sxtw #3]", "c5d827fc"),
+        r(store(FpuStore64, vr(5), regx(xs(6), xr(7), Sxtw, true)), "str d5, [x6, w7, sxtw #3]", "c5d827fc"),
         // ---- pairs ----
         r(Inst::StorePair { kind: PairKind::X64, rt: xr(29), rt2: xr(30), mem: PairAMode::PreIndexed { rn: wsp(), simm7: s7(-16) } }, "stp x29, x30, [sp, #-16]!", "fd7bbfa9"),
         r(Inst::LoadPair { kind: PairKind::X64, rt: wx(29), rt2: wx(30), mem: PairAMode::PostIndexed { rn: wsp(), simm7: s7(16) } }, "ldp x29, x30, [sp], #16", "fd7bc1a8"),
         r(Inst::StorePair { kind: PairKind::X64, rt: xr(19), rt2: xr(20), mem: PairAMode::SignedOffset { rn: sp(), simm7: s7(504) } }, "stp x19, x20, [sp, #504]", "f3d31fa9"),
-        r(Inst::LoadPair { kind: PairKind::X64, rt: wx(21), rt2: wx(22), mem: PairAMode::SignedOffset { rn: xr(1), simm7: s7(-512) } }, "ldp x21, x22, [x1, #-512]", "355860a9"),
-        r(Inst::LoadPair { kind: PairKind::X64, rt: wx(0), rt2: wx(1), mem: PairAMode::SignedOffset { rn: xr(2), simm7: s7(0) } }, "ldp x0, x1, [x2]", "400440a9"),
+        r(Inst::LoadPair { kind: PairKind::X64, rt: wx(21), rt2: wx(22), mem: PairAMode::SignedOffset { rn: xs(1), simm7: s7(-512) } }, "ldp x21, x22, [x1, #-512]", "355860a9"),
+        r(Inst::LoadPair { kind: PairKind::X64, rt: wx(0), rt2: wx(1), mem: PairAMode::SignedOffset { rn: xs(2), simm7: s7(0) } }, "ldp x0, x1, [x2]", "400440a9"),
         r(Inst::StorePair { kind: PairKind::D64, rt: vr(8), rt2: vr(9), mem: PairAMode::PreIndexed { rn: wsp(), simm7: s7(-32) } }, "stp d8, d9, [sp, #-32]!", "e827be6d"),
         r(Inst::LoadPair { kind: PairKind::D64, rt: wv(10), rt2: wv(11), mem: PairAMode::SignedOffset { rn: sp(), simm7: s7(16) } }, "ldp d10, d11, [sp, #16]", "ea2f416d"),
         r(Inst::LoadPair { kind: PairKind::D64, rt: wv(8), rt2: wv(9), mem: PairAMode::PostIndexed { rn: wsp(), simm7: s7(32) } }, "ldp d8, d9, [sp], #32", "e827c26c"),

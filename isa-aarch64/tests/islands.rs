@@ -213,3 +213,105 @@ fn force_veneers_on_a_small_module() {
     assert_eq!((v + 16) as i64 + word as i64, t.function_offsets[1] as i64);
     assert_eq!(t.stats.veneers_by_kind, vec![("Branch26".to_string(), 1)]);
 }
+
+/// Instruction words assembled with `llvm-mc-14 -triple=aarch64 -show-encoding`.
+const STP_FP_LR: u32 = 0xa9bf_7bfd; // stp x29, x30, [sp, #-16]!
+const MOV_FP_SP: u32 = 0x9100_03fd; // mov x29, sp
+const ADD_X0_1: u32 = 0x9100_0400; // add x0, x0, #1
+const LDP_FP_LR: u32 = 0xa8c1_7bfd; // ldp x29, x30, [sp], #16
+const RET: u32 = 0xd65f_03c0; // ret
+const MOV_X0_1: u32 = 0xd280_0020; // mov x0, #1
+
+fn words(ws: &[u32]) -> Vec<u8> {
+    ws.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// Run a text section under qemu: `f0` (at offset 0) is called from a C harness,
+/// which exits with status 0 when it returns `expected`. A missing tool is a failure
+/// naming its Debian package (`scripts/test.sh` installs them), never a silent pass.
+fn run_under_qemu(code: &[u8], expected: i64) {
+    let present = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(
+        present("aarch64-linux-gnu-gcc"),
+        "aarch64-linux-gnu-gcc missing (Debian gcc-aarch64-linux-gnu)"
+    );
+    assert!(
+        present("qemu-aarch64"),
+        "qemu-aarch64 missing (Debian qemu-user)"
+    );
+    let dir = std::env::temp_dir().join(format!("atoll-islands-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("text.bin"), code).unwrap();
+    std::fs::write(
+        dir.join("text.s"),
+        "\t.section .atoll_text,\"ax\",@progbits\n\t.p2align 4\n\t.globl f0\n\t.type f0, %function\n\
+         f0:\n\t.incbin \"text.bin\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.c"),
+        format!(
+            "extern long f0(void);\nint main(void) {{ return f0() == {expected}L ? 0 : 1; }}\n"
+        ),
+    )
+    .unwrap();
+    let gcc = std::process::Command::new("aarch64-linux-gnu-gcc")
+        .current_dir(&dir)
+        .args(["-static", "-O1", "main.c", "text.s", "-o", "run"])
+        .output()
+        .unwrap();
+    assert!(
+        gcc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gcc.stderr)
+    );
+    let run = std::process::Command::new("qemu-aarch64")
+        .arg(dir.join("run"))
+        .status()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(run.success(), "f0 did not return {expected} under qemu");
+}
+
+#[test]
+fn forced_veneers_execute_under_qemu() {
+    // f0 -> f3 -> f1 -> f4 -> f2 -> f5 (returns 1); each caller adds 1, so f0 returns
+    // 6. Forward and backward calls, every one through a long veneer.
+    let next = [3u32, 4, 5, 1, 2];
+    let n = 6u32;
+    let opts = TextSectionOptions {
+        force_veneers: true,
+        padding_between_functions: 64,
+        ..Default::default()
+    };
+    let mut b = TextSectionBuilder::<LabelUse>::new(n, opts);
+    for f in 0..n - 1 {
+        let code = words(&[STP_FP_LR, MOV_FP_SP, enc_bl(0), ADD_X0_1, LDP_FP_LR, RET]);
+        let relocs = [RelocRecord {
+            offset: 8,
+            kind: Reloc::Arm64Call,
+            target_func: next[f as usize],
+            addend: 0,
+        }];
+        b.append(f, &code, &relocs, 16).unwrap();
+    }
+    b.append(n - 1, &words(&[MOV_X0_1, RET]), &[], 16).unwrap();
+    let t = b.finish().unwrap();
+    assert_eq!(t.function_offsets[0], 0);
+    assert_eq!(t.stats.veneers_by_kind, vec![("Branch26".to_string(), 5)]);
+    for f in 0..n - 1 {
+        let (text, v) = insn_at(&t.code, t.function_offsets[f as usize] + 8);
+        assert!(text.starts_with("bl "), "{text}");
+        assert_ne!(
+            v,
+            Some(t.function_offsets[next[f as usize] as usize]),
+            "call {f} is direct"
+        );
+    }
+    run_under_qemu(&t.code, 6);
+}

@@ -7,13 +7,13 @@
 
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::machinst::{
-    emit_function, run_regalloc, FrameRequest, RegClass, RegallocAlgorithm, RegallocConfig, VCode, VCodeBuilder,
+    emit_function, run_regalloc, FrameRequest, Reg, RegClass, RegallocAlgorithm, RegallocConfig, VCode, VCodeBuilder,
     Writable,
 };
 use atoll_isa_aarch64::abi::{AArch64Abi, CallConv};
 use atoll_isa_aarch64::imms::Imm12;
 use atoll_isa_aarch64::inst::{ALUOp, Cond, CondBrKind, Inst, OperandSize};
-use atoll_isa_aarch64::regs::{machine_env, xreg_preg};
+use atoll_isa_aarch64::regs::{machine_env, xreg_preg, RegOrSp};
 use atoll_isa_aarch64::LabelUse;
 use smallvec::smallvec;
 
@@ -22,6 +22,12 @@ use common::qemu::{run, tools_present};
 
 const X: OperandSize = OperandSize::Size64;
 const LIVE: u64 = 40;
+
+/// `rd = rn + imm` on virtual registers (never `xzr`, so always valid sp-slots).
+fn add_imm(rd: Reg, rn: Reg, imm12: Imm12) -> Inst {
+    let sp_slot = |r| RegOrSp::reg(r).expect("virtual registers fit sp-slots");
+    Inst::AluRRImm12 { op: ALUOp::Add, size: X, rd: Writable::from_reg(sp_slot(rd)), rn: sp_slot(rn), imm12 }
+}
 
 /// `f(n) = let acc = Σ_{i<n} i*i in Σ_{k=1..=LIVE} (acc + k)`, with all `LIVE`
 /// partial values alive at once before the final sum.
@@ -51,7 +57,7 @@ fn build() -> VCode<Inst> {
     b.push(Inst::mul(X, Writable::from_reg(sq), i, i)).unwrap();
     b.push(Inst::AluRRR { op: ALUOp::Add, size: X, rd: Writable::from_reg(acc2), rn: acc, rm: sq }).unwrap();
     let one = Imm12::maybe_from_u64(1).unwrap();
-    b.push(Inst::AluRRImm12 { op: ALUOp::Add, size: X, rd: Writable::from_reg(i2), rn: i, imm12: one }).unwrap();
+    b.push(add_imm(i2, i, one)).unwrap();
     b.push(Inst::Jump { dest: MachLabel(1) }).unwrap();
     b.end_block(&[(1, &[i2, acc2])]).unwrap();
     // block3: LIVE values acc + k, all alive, then summed.
@@ -60,7 +66,7 @@ fn build() -> VCode<Inst> {
         .map(|k| {
             let v = b.alloc_vreg(RegClass::Int);
             let imm12 = Imm12::maybe_from_u64(k).unwrap();
-            b.push(Inst::AluRRImm12 { op: ALUOp::Add, size: X, rd: Writable::from_reg(v), rn: acc, imm12 }).unwrap();
+            b.push(add_imm(v, acc, imm12)).unwrap();
             v
         })
         .collect();

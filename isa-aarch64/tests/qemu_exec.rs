@@ -16,7 +16,8 @@ use atoll_codegen::buffer::{LabelUse as _, MachLabel};
 use atoll_codegen::testing::RecordingSink;
 use atoll_isa_aarch64::imms::{Imm12, MoveWideConst, SImm7Scaled};
 use atoll_isa_aarch64::inst::{ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind};
-use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg};
+use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg, RegOrSp};
+use atoll_codegen::machinst::Writable;
 use atoll_isa_aarch64::{EmitState, LabelUse};
 
 mod common;
@@ -178,8 +179,8 @@ fn call_through_long_veneer_returns() {
         Inst::AluRRImm12 {
             op: ALUOp::Add,
             size: OperandSize::Size64,
-            rd: writable_xreg(0),
-            rn: xreg(0),
+            rd: Writable::from_reg(RegOrSp::x(0)),
+            rn: RegOrSp::x(0),
             imm12: Imm12::maybe_from_u64(1).unwrap(),
         },
         Inst::LoadPair {
@@ -197,7 +198,8 @@ fn call_through_long_veneer_returns() {
     assert_eq!(run("call", &blob.into_asm(), harness).trim(), "100");
 }
 
-/// The jump-table sequence dispatches every index to its own target.
+/// The jump-table sequence dispatches every index to its own target, and indices
+/// out of bounds to the default.
 #[test]
 fn jump_table_executes() {
     if !tools_present() {
@@ -206,17 +208,28 @@ fn jump_table_executes() {
     let n = 5u64;
     let mut blob = Blob::default();
     let targets: Vec<MachLabel> = (0..n as u32).map(MachLabel).collect();
-    let target_at: Vec<u64> = (0..n).map(|i| 1024 + 64 * ((i * 3) % n)).collect();
+    let mut target_at: Vec<u64> = (0..n).map(|i| 1024 + 64 * ((i * 3) % n)).collect();
+    let default_at = 4096;
+    let cmp = Inst::AluRRImm12S {
+        op: ALUOp::SubS,
+        size: OperandSize::Size64,
+        rd: Writable::from_reg(atoll_isa_aarch64::regs::zero_reg()),
+        rn: RegOrSp::x(0),
+        imm12: Imm12::maybe_from_u64(n).unwrap(),
+    };
     let jt = Inst::JTSequence {
         ridx: xreg(0),
         rtmp1: writable_xreg(9),
         rtmp2: writable_xreg(10),
+        default: MachLabel(n as u32),
         targets: targets.into_boxed_slice(),
     };
-    blob.put(0, code_at(&[jt], 0, &target_at), Some("dispatch"));
+    target_at.push(default_at);
+    blob.put(0, code_at(&[cmp, jt], 0, &target_at), Some("dispatch"));
     for (i, at) in target_at.iter().enumerate() {
-        blob.put(*at, code_at(&returns(200 + i as u16), *at, &[]), None);
+        let v = if *at == default_at { 99 } else { 200 + i as u16 };
+        blob.put(*at, code_at(&returns(v), *at, &[]), None);
     }
-    let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 5; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
-    assert_eq!(run("jt", &blob.into_asm(), harness).trim(), "200 201 202 203 204");
+    let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 7; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
+    assert_eq!(run("jt", &blob.into_asm(), harness).trim(), "200 201 202 203 204 99 99");
 }

@@ -49,7 +49,12 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
     }
     let f = b.try_finish().expect("finishes");
     assert!(f.islands.len() >= 25, "{} pools", f.islands.len());
-    eprintln!("{} literal loads, {} pools in {} bytes", loads.len(), f.islands.len(), f.data.len());
+    eprintln!(
+        "{} literal loads, {} pools in {} bytes",
+        loads.len(),
+        f.islands.len(),
+        f.data.len()
+    );
 
     let lines = disassemble(DisasmArch::Arm32, &f.data).expect("arm-linux-gnueabihf-objdump");
     let by_offset: HashMap<CodeOffset, &str> =
@@ -83,4 +88,90 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
             isl.start
         );
     }
+}
+
+/// Instruction words assembled with `llvm-mc-14 -triple=armv7a -show-encoding`.
+const MOV_R1_0: u32 = 0xe3a0_1000; // mov r1, #0
+const ADD_R1_R1_R0: u32 = 0xe081_1000; // add r1, r1, r0
+const MOV_R0_R1: u32 = 0xe1a0_0001; // mov r0, r1
+const BX_LR: u32 = 0xe12f_ff1e; // bx lr
+
+/// A 20 KB function that loads 1,000 constants from pools placed by the buffer and
+/// adds them up; run under `qemu-arm` it must return the sum, so every load found
+/// its constant and every pool was jumped around.
+#[test]
+fn pooled_constants_load_correctly_under_qemu() {
+    let present = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(
+        present("arm-linux-gnueabihf-gcc"),
+        "arm-linux-gnueabihf-gcc missing (Debian gcc-arm-linux-gnueabihf)"
+    );
+    assert!(present("qemu-arm"), "qemu-arm missing (Debian qemu-user)");
+
+    const LOOKAHEAD: CodeOffset = 64;
+    let mut b = MachBuffer::<LabelUse>::new();
+    b.put4(MOV_R1_0);
+    let mut sum = 0u32;
+    for i in 0..1000u32 {
+        let value = i.wrapping_mul(0x9e37_79b9) ^ (i % 3);
+        sum = sum.wrapping_add(value);
+        if b.island_needed(LOOKAHEAD) {
+            b.emit_island(LOOKAHEAD);
+        }
+        if b.island_needed_for_use(12, LabelUse::Ldr12) {
+            b.emit_island(LOOKAHEAD);
+        }
+        let c = b.register_constant(&value.to_le_bytes(), 4);
+        let l = b.get_label_for_constant(c);
+        let at = b.cur_offset();
+        b.use_label_at_offset(at, l, LabelUse::Ldr12);
+        b.put4(ldr_literal(0));
+        b.put4(ADD_R1_R1_R0);
+        for _ in 0..(i % 5) * 2 {
+            b.put4(NOP);
+        }
+    }
+    b.put4(MOV_R0_R1);
+    b.put4(BX_LR);
+    let f = b.try_finish().expect("finishes");
+    assert!(f.islands.len() > 3, "{} pools", f.islands.len());
+
+    let dir = std::env::temp_dir().join(format!("atoll-pool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("text.bin"), &f.data).unwrap();
+    std::fs::write(
+        dir.join("text.s"),
+        "\t.arm\n\t.section .atoll_text,\"ax\",%progbits\n\t.p2align 4\n\t.globl f0\n\t.type f0, %function\n\
+         f0:\n\t.incbin \"text.bin\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.c"),
+        format!("extern unsigned f0(void);\nint main(void) {{ return f0() == {sum}u ? 0 : 1; }}\n"),
+    )
+    .unwrap();
+    let gcc = std::process::Command::new("arm-linux-gnueabihf-gcc")
+        .current_dir(&dir)
+        .args(["-static", "-marm", "-O1", "main.c", "text.s", "-o", "run"])
+        .output()
+        .unwrap();
+    assert!(
+        gcc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gcc.stderr)
+    );
+    let run = std::process::Command::new("qemu-arm")
+        .arg(dir.join("run"))
+        .status()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        run.success(),
+        "the function did not return the sum of its constants"
+    );
 }

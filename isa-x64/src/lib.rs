@@ -23,15 +23,18 @@
 //! `mul`/`imul`/`div`/`idiv`, bit counts, `bswap`, `setcc`/`cmov`, moves, constants,
 //! zero/sign-extending loads, stores, `lea`, RIP-relative constants and function
 //! addresses, SSE scalar arithmetic/compare/convert/round/min/max/sqrt and bitwise ops,
-//! `movd`/`movq`, VEX `vfmadd213ss/sd`, jumps, jump tables, calls, returns, traps,
-//! push/pop. Pseudo-instructions with internal branches implement the operations x86
-//! has no single instruction for (wasm `fmin`/`fmax`, float select, all trapping and
-//! saturating float-to-int conversions, `u64` to float, rounding without SSE4.1).
+//! `movd`/`movq`, VEX `vfmadd213ss/sd`, atomics (`lock cmpxchg`, `lock xadd`, `xchg`,
+//! `mfence`), jumps, jump tables, calls, returns, traps, push/pop. Pseudo-instructions
+//! with internal branches implement the operations x86 has no single instruction for
+//! (wasm `fmin`/`fmax`, float select, all trapping and saturating float-to-int
+//! conversions, `u64` to float, rounding without SSE4.1, atomic read-modify-write
+//! loops, the inline stack probe).
 //!
 //! Tests: `tests/encoding.rs` (table from llvm-mc), `tests/encoding_proptest.rs`
 //! (random instructions against llvm-mc), `tests/branches.rs` (objdump-checked reach
-//! and veneers), `tests/float_seq_exec.rs`, `tests/veneer_exec.rs` and
-//! `tests/buffer_integration.rs` (native execution through `gcc`-linked drivers).
+//! and veneers), `tests/float_seq_exec.rs`, `tests/atomic_exec.rs`,
+//! `tests/veneer_exec.rs` and `tests/buffer_integration.rs` (native execution through
+//! `gcc`-linked drivers, including the shared `MachBuffer` and text-section builder).
 
 #![deny(rust_2018_idioms)]
 

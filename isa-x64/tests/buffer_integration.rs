@@ -214,3 +214,40 @@ int main(void) {
 "#;
     assert_eq!(common::link_and_run("backward", &fin.data, driver).trim(), "20 10100");
 }
+
+/// A 1 MiB frame set up after an inline stack probe (4 KiB and 64 KiB guards): the
+/// probe leaves `rsp` where it was, and the frame is usable.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn stack_probe_loop_then_a_huge_frame() {
+    let w = Writable::from_reg;
+    let mut sink = atoll_codegen::testing::RecordingSink::<LabelUse>::default();
+    let frame = 1 << 20;
+    let mut starts = Vec::new();
+    for guard in [4096, 65536] {
+        starts.push(sink.bytes.len());
+        let mut insts = vec![Inst::StackProbeLoop { frame_size: frame, guard_size: guard, tmp: w(rax()) }];
+        insts.extend(Inst::gen_sp_adjust(-i64::from(frame)));
+        insts.push(Inst::MovRM { size: OperandSize::S64, src: rdi(), dst: Amode::imm_reg(frame as i32 - 8, rsp()) });
+        insts.push(Inst::Mov64MR { src: Amode::imm_reg(frame as i32 - 8, rsp()), dst: w(rax()) });
+        insts.push(Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(rax()) });
+        insts.extend(Inst::gen_sp_adjust(i64::from(frame)));
+        insts.push(Inst::Ret { stack_bytes: 0, rets: vec![] });
+        for i in insts {
+            i.emit(&mut sink, &mut EmitState::default());
+        }
+    }
+    let driver = format!(
+        r#"#include <stdio.h>
+extern char atoll_code[];
+int main(void) {{
+    long (*f)(long) = (long (*)(long))(atoll_code + {});
+    long (*g)(long) = (long (*)(long))(atoll_code + {});
+    printf("%ld %ld\n", f(41), g(99));
+    return 0;
+}}
+"#,
+        starts[0], starts[1]
+    );
+    assert_eq!(common::link_and_run("probe", &sink.bytes, &driver).trim(), "42 100");
+}

@@ -156,6 +156,9 @@ fn xcmpi(op: SseOp, dst: u8, src2: RegMem, pred: FcmpImm) -> Inst {
 fn fma(double: bool, dst: u8, src2: u8, src3: RegMem) -> Inst {
     Inst::XmmFma { double, src1: xmm(dst), src2: xmm(src2), src3, dst: w(xmm(dst)) }
 }
+fn cmpxchg(size: OperandSize, replacement: Reg, mem: Amode) -> Inst {
+    Inst::LockCmpxchg { size, replacement, expected: rax(), mem, dst_old: w(rax()) }
+}
 fn g2x(op: GprToXmmOp, dst: u8, src: RegMem, src_size: OperandSize) -> Inst {
     Inst::GprToXmm { op, src, src_size, dst: w(xmm(dst)) }
 }
@@ -480,6 +483,20 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
         (fma(true, 1, 2, mem(at2(r13(), r12(), 4, 0))), "c4 82 e9 a9 4c a5 00", "vfmadd213sd xmm1, xmm2, qword ptr [r13 + 4*r12]"),
         (fma(true, 1, 2, mem(rip(0))), "c4 e2 e9 a9 0d .. .. .. ..", "vfmadd213sd xmm1, xmm2, qword ptr [rip + label0]"),
         (fma(false, 15, 0, xr(7)), "c4 62 79 a9 ff", "vfmadd213ss xmm15, xmm0, xmm7"),
+        (cmpxchg(S32, rsi(), at(rdi(), 0)), "f0 0f b1 37", "lock cmpxchg dword ptr [rdi], esi"),
+        (cmpxchg(S8, rsi(), at(rdi(), 0)), "f0 40 0f b0 37", "lock cmpxchg byte ptr [rdi], sil"),
+        (cmpxchg(S16, r9(), at(r8(), 2)), "66 f0 45 0f b1 48 02", "lock cmpxchg word ptr [r8 + 2], r9w"),
+        (cmpxchg(S64, r10(), rip(1)), "f0 4c 0f b1 15 .. .. .. ..", "lock cmpxchg qword ptr [rip + label1], r10"),
+        (cmpxchg(S64, rcx(), at2(r12(), r13(), 8, -16)), "f0 4b 0f b1 4c ec f0", "lock cmpxchg qword ptr [r12 + 8*r13 - 16], rcx"),
+        (Inst::LockXadd { size: S64, operand: rax(), mem: at(rdi(), 0), dst_old: w(rax()) }, "f0 48 0f c1 07", "lock xadd qword ptr [rdi], rax"),
+        (Inst::LockXadd { size: S8, operand: rdx(), mem: at(rdi(), 0), dst_old: w(rdx()) }, "f0 0f c0 17", "lock xadd byte ptr [rdi], dl"),
+        (Inst::LockXadd { size: S16, operand: r11(), mem: at(rsp(), 8), dst_old: w(r11()) }, "66 f0 44 0f c1 5c 24 08", "lock xadd word ptr [rsp + 8], r11w"),
+        (Inst::LockXadd { size: S32, operand: rbp(), mem: at(r13(), 0), dst_old: w(rbp()) }, "f0 41 0f c1 6d 00", "lock xadd dword ptr [r13], ebp"),
+        (Inst::Xchg { size: S64, operand: rax(), mem: at(rdi(), 0), dst_old: w(rax()) }, "48 87 07", "xchg qword ptr [rdi], rax"),
+        (Inst::Xchg { size: S8, operand: rdi(), mem: at(rsi(), 0), dst_old: w(rdi()) }, "40 86 3e", "xchg byte ptr [rsi], dil"),
+        (Inst::Xchg { size: S16, operand: rcx(), mem: at(rax(), 0), dst_old: w(rcx()) }, "66 87 08", "xchg word ptr [rax], cx"),
+        (Inst::Xchg { size: S32, operand: r15(), mem: rip(2), dst_old: w(r15()) }, "44 87 3d .. .. .. ..", "xchg dword ptr [rip + label2], r15d"),
+        (Inst::Fence, "0f ae f0", "mfence"),
         // END GENERATED ROWS
     ]
 }

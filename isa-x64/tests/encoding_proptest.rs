@@ -100,7 +100,7 @@ fn w(r: Reg) -> Writable<Reg> {
 
 fn random_inst(p: &mut Pick<'_>) -> Inst {
     use OperandSize::*;
-    match p.n(29) {
+    match p.n(30) {
         0 => {
             let (size, dst) = (p.size(), p.gpr());
             let op = [AluOp::Add, AluOp::Or, AluOp::Adc, AluOp::Sbb, AluOp::And, AluOp::Sub, AluOp::Xor][p.n(7) as usize];
@@ -217,6 +217,15 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
         27 => {
             let r = p.xmm();
             Inst::XmmFma { double: p.n(2) == 0, src1: r, src2: p.xmm(), src3: p.xrm(), dst: w(r) }
+        }
+        28 => {
+            let (size, r) = (p.size(), p.gpr());
+            match p.n(4) {
+                0 => Inst::LockCmpxchg { size, replacement: r, expected: gpr(0), mem: p.amode(), dst_old: w(gpr(0)) },
+                1 => Inst::LockXadd { size, operand: r, mem: p.amode(), dst_old: w(r) },
+                2 => Inst::Xchg { size, operand: r, mem: p.amode(), dst_old: w(r) },
+                _ => Inst::Fence,
+            }
         }
         _ => match p.n(5) {
             0 => Inst::Push64 { src: p.gpr() },

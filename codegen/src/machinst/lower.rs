@@ -192,6 +192,24 @@ impl<'f, I: MachInst> Lower<'f, I> {
         self.func
     }
 
+    /// The type of `v`.
+    pub fn value_type(&self, v: Value) -> Result<Type, LowerError> {
+        self.func.dfg.value_type(v).ok_or(LowerError::UndefinedValue(v))
+    }
+
+    /// The constant `v` holds, when an `iconst` defines it, so a rule can pick an
+    /// immediate form (the `iconst` itself is still lowered: this context does no
+    /// dead-code elimination).
+    pub fn value_as_iconst(&self, v: Value) -> Option<i64> {
+        match self.func.dfg.value_def(v) {
+            ValueDef::Result(inst, 0) => match self.func.dfg[inst] {
+                InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.0),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The registers of `v`.
     pub fn value_regs(&self, v: Value) -> Result<&[Reg], LowerError> {
         match self.value_regs.get(v.index()) {

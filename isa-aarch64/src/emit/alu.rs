@@ -7,7 +7,7 @@ use crate::inst::{
     ALUOp, ALUOp3, BitOp, CSelOp, Cond, ExtendOp, ImmShiftOp, MoveWideOp, OperandSize, ShiftOp,
 };
 use crate::imms::{Imm12, ImmLogic, MoveWideConst, UImm5, NZCV};
-use crate::regs::{hw_enc_sp, hw_enc_zr, is_stack_reg, zero_reg};
+use crate::regs::{hw_enc_sp, hw_enc_zr, zero_reg, RegOrSp};
 
 fn rd_zr(rd: Writable<Reg>) -> u32 {
     hw_enc_zr(rd.to_reg())
@@ -93,10 +93,10 @@ pub fn enc_alu_rrrr(op: ALUOp3, size: OperandSize, rd: Writable<Reg>, rn: Reg, r
     top | (hw_enc_zr(rm) << 16) | (o0 << 15) | (hw_enc_zr(ra) << 10) | (hw_enc_zr(rn) << 5) | rd_zr(rd)
 }
 
-/// Add/sub immediate; `rn` is an sp-slot, `rd` too unless flags are set.
-pub fn enc_alu_rr_imm12(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imm12: Imm12) -> u32 {
+/// Add/sub immediate: `rd_4_0` is the destination's encoding (an sp-slot for
+/// `add`/`sub`, an xzr-slot for `adds`/`subs`; the caller knows which).
+pub fn enc_alu_rr_imm12(op: ALUOp, size: OperandSize, rd_4_0: u32, rn: RegOrSp, imm12: Imm12) -> u32 {
     let (o, s) = addsub_bits(op).unwrap_or_else(|| panic!("{op:?} has no imm12 form"));
-    let rd = if s == 1 { rd_zr(rd) } else { hw_enc_sp(rd.to_reg()) };
     (size.sf() << 31)
         | (o << 30)
         | (s << 29)
@@ -104,11 +104,12 @@ pub fn enc_alu_rr_imm12(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg
         | (imm12.shift_bit() << 22)
         | (imm12.imm_bits() << 10)
         | (hw_enc_sp(rn) << 5)
-        | rd
+        | rd_4_0
 }
 
-/// Logical immediate; `rd` is an sp-slot except for `ands`.
-pub fn enc_alu_rr_imm_logic(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imml: ImmLogic) -> u32 {
+/// Logical immediate: `rd_4_0` is an sp-slot encoding for `and`/`orr`/`eor` and an
+/// xzr-slot one for `ands`.
+pub fn enc_alu_rr_imm_logic(op: ALUOp, size: OperandSize, rd_4_0: u32, rn: Reg, imml: ImmLogic) -> u32 {
     let opc = match op {
         ALUOp::And => 0,
         ALUOp::Orr => 1,
@@ -117,8 +118,7 @@ pub fn enc_alu_rr_imm_logic(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn:
         _ => panic!("{op:?} has no logical-immediate form"),
     };
     assert_eq!(imml.size(), size, "logical immediate encoded for another width");
-    let rd = if op == ALUOp::AndS { rd_zr(rd) } else { hw_enc_sp(rd.to_reg()) };
-    (size.sf() << 31) | (opc << 29) | 0x1200_0000 | (imml.enc_bits() << 10) | (hw_enc_zr(rn) << 5) | rd
+    (size.sf() << 31) | (opc << 29) | 0x1200_0000 | (imml.enc_bits() << 10) | (hw_enc_zr(rn) << 5) | rd_4_0
 }
 
 /// Bitfield move: `opc` 0 = sbfm, 1 = bfm, 2 = ubfm; `N` equals `sf`.
@@ -145,18 +145,17 @@ pub fn enc_shift_imm(op: ImmShiftOp, size: OperandSize, rd: Writable<Reg>, rn: R
     }
 }
 
-/// Extended-register add/sub; `rn` is an sp-slot, `rd` too unless flags are set.
+/// Extended-register add/sub: `rd_4_0` as for [`enc_alu_rr_imm12`].
 pub fn enc_alu_rrr_extend(
     op: ALUOp,
     size: OperandSize,
-    rd: Writable<Reg>,
-    rn: Reg,
+    rd_4_0: u32,
+    rn: RegOrSp,
     rm: Reg,
     extend: ExtendOp,
     shift: u8,
 ) -> u32 {
     let (o, s) = addsub_bits(op).unwrap_or_else(|| panic!("{op:?} has no extended-register form"));
-    let rd = if s == 1 { rd_zr(rd) } else { hw_enc_sp(rd.to_reg()) };
     (size.sf() << 31)
         | (o << 30)
         | (s << 29)
@@ -165,7 +164,7 @@ pub fn enc_alu_rrr_extend(
         | ((extend as u32) << 13)
         | (u32::from(shift) << 10)
         | (hw_enc_sp(rn) << 5)
-        | rd
+        | rd_4_0
 }
 
 /// One-source data processing (`rbit`, `rev*`, `clz`, `cls`).
@@ -212,13 +211,9 @@ pub fn enc_movk(size: OperandSize, rd: Writable<Reg>, imm: MoveWideConst) -> u32
     (size.sf() << 31) | 0x7280_0000 | (u32::from(imm.hw()) << 21) | (u32::from(imm.bits()) << 5) | rd_zr(rd)
 }
 
-/// Register move: `orr rd, zr, rm`, or `add rd, rm, #0` when `sp` is involved.
+/// Register move: `orr rd, zr, rm`.
 pub fn enc_mov(size: OperandSize, rd: Writable<Reg>, rm: Reg) -> u32 {
-    if is_stack_reg(rd.to_reg()) || is_stack_reg(rm) {
-        enc_alu_rr_imm12(ALUOp::Add, size, rd, rm, Imm12::zero())
-    } else {
-        enc_alu_rrr(ALUOp::Orr, size, rd, zero_reg(), rm)
-    }
+    enc_alu_rrr(ALUOp::Orr, size, rd, zero_reg(), rm)
 }
 
 /// Conditional select family.

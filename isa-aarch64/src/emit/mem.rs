@@ -7,7 +7,7 @@ use super::branch::enc_ldr_literal;
 use super::EmitState;
 use crate::inst::{AMode, ExtendOp, Inst, LoadOp, OperandSize, PairAMode, PairKind, StoreOp};
 use crate::label_use::LabelUse;
-use crate::regs::{hw_enc_sp, hw_enc_v, hw_enc_zr, stack_reg, writable_xreg, xreg};
+use crate::regs::{hw_enc_sp, hw_enc_v, hw_enc_zr, stack_reg, writable_xreg, xreg, RegOrSp};
 
 /// Encoding parameters of one load/store width: `size` (31:30), `V` (26), `opc`
 /// (23:22) of the register forms, access size in bytes.
@@ -101,7 +101,7 @@ fn resolve(sink: &mut impl CodeSink<LabelUse>, mem: &AMode, bytes: u8) -> AMode 
             for inst in Inst::load_constant(writable_xreg(16), off as u64, OperandSize::Size64) {
                 inst.emit(sink, &mut state);
             }
-            AMode::RegExtended { rn: stack_reg(), rm: xreg(16), extend: ExtendOp::Uxtx, shifted: false }
+            AMode::RegExtended { rn: RegOrSp::sp(), rm: xreg(16), extend: ExtendOp::Uxtx, shifted: false }
         }),
         other => other,
     }

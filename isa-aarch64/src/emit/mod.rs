@@ -13,7 +13,7 @@ use atoll_codegen::buffer::{CodeSink, Reloc};
 
 use crate::inst::{CondBrKind, Inst};
 use crate::label_use::LabelUse;
-use crate::regs::{hw_enc_zr, link_reg, zero_reg};
+use crate::regs::{hw_enc_sp, hw_enc_zr, link_reg, zero_reg, RegOrSp};
 use crate::inst::{CSelOp, ExtendOp, LoadOp, ALUOp, OperandSize, AMode};
 use atoll_codegen::buffer::MachLabel;
 use atoll_codegen::machinst::{Reg, Writable};
@@ -28,6 +28,17 @@ pub struct EmitState {}
 
 fn put(sink: &mut impl CodeSink<LabelUse>, word: u32) {
     sink.put4(word);
+}
+
+/// Whether `op` sets flags (its destination slot then means `xzr`, not `sp`).
+fn flag_setting(op: ALUOp) -> bool {
+    matches!(op, ALUOp::AddS | ALUOp::SubS | ALUOp::AndS)
+}
+
+/// The destination slot of a form depends on whether it sets flags; an `op` of the
+/// other kind would silently change what encoding 31 means.
+fn form_op(op: ALUOp, ok: bool) {
+    assert!(ok, "{op:?} in an instruction form whose destination slot does not match it");
 }
 
 /// The `b.cond`/`cbz`/`cbnz` word for `kind` with a zero offset (patched as `Branch19`).
@@ -46,9 +57,20 @@ impl Inst {
         match self {
             Inst::AluRRR { op, size, rd, rn, rm } => put(sink, enc_alu_rrr(*op, *size, *rd, *rn, *rm)),
             Inst::AluRRRR { op, size, rd, rn, rm, ra } => put(sink, enc_alu_rrrr(*op, *size, *rd, *rn, *rm, *ra)),
-            Inst::AluRRImm12 { op, size, rd, rn, imm12 } => put(sink, enc_alu_rr_imm12(*op, *size, *rd, *rn, *imm12)),
+            Inst::AluRRImm12 { op, size, rd, rn, imm12 } => {
+                form_op(*op, !flag_setting(*op));
+                put(sink, enc_alu_rr_imm12(*op, *size, hw_enc_sp(rd.to_reg()), *rn, *imm12))
+            }
+            Inst::AluRRImm12S { op, size, rd, rn, imm12 } => {
+                form_op(*op, flag_setting(*op));
+                put(sink, enc_alu_rr_imm12(*op, *size, hw_enc_zr(rd.to_reg()), *rn, *imm12))
+            }
             Inst::AluRRImmLogic { op, size, rd, rn, imml } => {
-                put(sink, enc_alu_rr_imm_logic(*op, *size, *rd, *rn, *imml))
+                form_op(*op, !flag_setting(*op));
+                put(sink, enc_alu_rr_imm_logic(*op, *size, hw_enc_sp(rd.to_reg()), *rn, *imml))
+            }
+            Inst::AluRRImmLogicS { size, rd, rn, imml } => {
+                put(sink, enc_alu_rr_imm_logic(ALUOp::AndS, *size, hw_enc_zr(rd.to_reg()), *rn, *imml))
             }
             Inst::AluRRImmShift { op, size, rd, rn, immshift } => {
                 put(sink, enc_shift_imm(*op, *size, *rd, *rn, immshift.value()))
@@ -57,7 +79,12 @@ impl Inst {
                 put(sink, enc_alu_rrr_shift(*op, *size, *rd, *rn, *rm, *shift, amount.value()))
             }
             Inst::AluRRRExtend { op, size, rd, rn, rm, extend, shift } => {
-                put(sink, enc_alu_rrr_extend(*op, *size, *rd, *rn, *rm, *extend, shift.value()))
+                form_op(*op, !flag_setting(*op));
+                put(sink, enc_alu_rrr_extend(*op, *size, hw_enc_sp(rd.to_reg()), *rn, *rm, *extend, shift.value()))
+            }
+            Inst::AluRRRExtendS { op, size, rd, rn, rm, extend, shift } => {
+                form_op(*op, flag_setting(*op));
+                put(sink, enc_alu_rrr_extend(*op, *size, hw_enc_zr(rd.to_reg()), *rn, *rm, *extend, shift.value()))
             }
             Inst::BitRR { op, size, rd, rn } => put(sink, enc_bit_rr(*op, *size, *rd, *rn)),
             Inst::Extend { rd, rn, signed, from_bits, to_bits } => {
@@ -122,7 +149,11 @@ impl Inst {
                 put(sink, enc_tbz(*bit, *nonzero, 0, hw_enc_zr(*rn)));
             }
             Inst::IndirectBr { rn } => put(sink, enc_br_family(0, hw_enc_zr(*rn))),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets),
+            Inst::JTSequence { ridx, rtmp1, rtmp2, default, targets } => {
+                sink.use_label_at_offset(sink.cur_offset(), *default, LabelUse::Branch19);
+                put(sink, enc_bcond(0, crate::inst::Cond::Hs.bits()));
+                emit_jt_sequence(sink, *ridx, *rtmp1, *rtmp2, targets)
+            }
             Inst::Call { dest, .. } => {
                 sink.add_reloc(Reloc::Arm64Call, *dest, 0);
                 put(sink, enc_bl(0));
@@ -155,7 +186,7 @@ impl Inst {
     }
 }
 
-/// The jump-table sequence (see [`Inst::JTSequence`]): the table follows the `br`,
+/// The jump-table dispatch after the bounds check (see [`Inst::JTSequence`]): the table follows the `br`,
 /// 16 bytes after the `adr`; entry `i` starts as `4 * i` and its `PCRel32` use adds
 /// `target - entry`, leaving `target - table`.
 fn emit_jt_sequence(
@@ -166,7 +197,8 @@ fn emit_jt_sequence(
     targets: &[MachLabel],
 ) {
     put(sink, enc_adr(false, 16, hw_enc_zr(rtmp1.to_reg())));
-    let mem = AMode::RegExtended { rn: rtmp1.to_reg(), rm: ridx, extend: ExtendOp::Uxtw, shifted: true };
+    let base = RegOrSp::reg(rtmp1.to_reg()).expect("jump-table temporaries are allocatable registers, never xzr");
+    let mem = AMode::RegExtended { rn: base, rm: ridx, extend: ExtendOp::Uxtw, shifted: true };
     emit_load(sink, LoadOp::SLoad32, rtmp2.to_reg(), &mem);
     put(sink, enc_alu_rrr(ALUOp::Add, OperandSize::Size64, rtmp1, rtmp1.to_reg(), rtmp2.to_reg()));
     put(sink, enc_br_family(0, hw_enc_zr(rtmp1.to_reg())));

@@ -5,6 +5,7 @@ use atoll_codegen::buffer::MachLabel;
 use atoll_codegen::machinst::{Reg, Writable};
 
 use crate::imms::{SImm7Scaled, SImm9, UImm12Scaled};
+use crate::regs::RegOrSp;
 
 /// Width of an integer operation: `w` (32-bit) or `x` (64-bit) registers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -224,20 +225,20 @@ impl ExtendOp {
 
 /// Addressing mode of a single-register load or store.
 ///
-/// Base registers may be `sp` (never `xzr`); index registers may be `xzr` (never `sp`).
+/// Base registers are sp-slots ([`RegOrSp`]); index registers are xzr-slots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AMode {
     /// `[rn, #uimm12 * access_size]`.
-    UImm12 { rn: Reg, uimm12: UImm12Scaled },
+    UImm12 { rn: RegOrSp, uimm12: UImm12Scaled },
     /// `[rn, #simm9]` (`ldur`/`stur`).
-    Unscaled { rn: Reg, simm9: SImm9 },
+    Unscaled { rn: RegOrSp, simm9: SImm9 },
     /// `[rn, #simm9]!`: add first, then access; `rn` is updated.
-    PreIndexed { rn: Writable<Reg>, simm9: SImm9 },
+    PreIndexed { rn: Writable<RegOrSp>, simm9: SImm9 },
     /// `[rn], #simm9`: access, then add; `rn` is updated.
-    PostIndexed { rn: Writable<Reg>, simm9: SImm9 },
+    PostIndexed { rn: Writable<RegOrSp>, simm9: SImm9 },
     /// `[rn, rm, <extend> {#log2(access_size)}]`; `Uxtx` with `shifted == false`
     /// is plain `[rn, rm]`, with `shifted` it prints `lsl #n`.
-    RegExtended { rn: Reg, rm: Reg, extend: ExtendOp, shifted: bool },
+    RegExtended { rn: RegOrSp, rm: Reg, extend: ExtendOp, shifted: bool },
     /// PC-relative literal at a label (`ldr` literal, loads only; `Ldr19` use).
     Label { label: MachLabel },
     /// `[sp, #off]` for any offset (spill slots, frame areas): emitted as the scaled
@@ -250,9 +251,9 @@ pub enum AMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PairAMode {
     /// `[rn, #simm7 * size]`.
-    SignedOffset { rn: Reg, simm7: SImm7Scaled },
+    SignedOffset { rn: RegOrSp, simm7: SImm7Scaled },
     /// `[rn, #simm7 * size]!`.
-    PreIndexed { rn: Writable<Reg>, simm7: SImm7Scaled },
+    PreIndexed { rn: Writable<RegOrSp>, simm7: SImm7Scaled },
     /// `[rn], #simm7 * size`.
-    PostIndexed { rn: Writable<Reg>, simm7: SImm7Scaled },
+    PostIndexed { rn: Writable<RegOrSp>, simm7: SImm7Scaled },
 }

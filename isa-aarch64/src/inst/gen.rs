@@ -5,7 +5,7 @@ use smallvec::{smallvec, SmallVec};
 
 use super::*;
 use crate::imms::{ImmLogic, MoveWideConst, UImm12Scaled};
-use crate::regs::zero_reg;
+use crate::regs::{zero_reg, RegOrSp};
 
 impl Inst {
     /// `ldr xN, mem` (64-bit load).
@@ -61,6 +61,11 @@ impl Inst {
         }
     }
 
+    /// `mov rd, rn` where either side may be `sp` (`add rd, rn, #0`).
+    pub fn mov_sp(rd: Writable<RegOrSp>, rn: RegOrSp) -> Inst {
+        Inst::AluRRImm12 { op: ALUOp::Add, size: OperandSize::Size64, rd, rn, imm12: Imm12::zero() }
+    }
+
     /// `cmp rn, rm` (`subs xzr, rn, rm`).
     pub fn cmp(size: OperandSize, rn: Reg, rm: Reg) -> Inst {
         Inst::AluRRR { op: ALUOp::SubS, size, rd: Writable::from_reg(zero_reg()), rn, rm }
@@ -76,13 +81,13 @@ impl Inst {
     pub fn adjust_sp(amount: i64) -> Option<Inst> {
         let (op, mag) = if amount >= 0 { (ALUOp::Add, amount as u64) } else { (ALUOp::Sub, amount.unsigned_abs()) };
         let imm12 = Imm12::maybe_from_u64(mag)?;
-        let sp = crate::regs::stack_reg();
+        let sp = RegOrSp::sp();
         Some(Inst::AluRRImm12 { op, size: OperandSize::Size64, rd: Writable::from_reg(sp), rn: sp, imm12 })
     }
 
     /// `[rn, #offset]` for an access of `bytes`: the scaled form when it fits, else
     /// the unscaled one; `None` if neither does.
-    pub fn amode_offset(rn: Reg, offset: i64, bytes: u8) -> Option<AMode> {
+    pub fn amode_offset(rn: RegOrSp, offset: i64, bytes: u8) -> Option<AMode> {
         if let Some(uimm12) = UImm12Scaled::maybe_from_i64(offset, bytes) {
             return Some(AMode::UImm12 { rn, uimm12 });
         }
@@ -102,9 +107,11 @@ impl Inst {
         let half = |v: u64, i: u8| ((v >> (16 * i)) & 0xffff) as u16;
         let zeros = (0..halves).filter(|&i| half(value, i) == 0).count();
         let ones = (0..halves).filter(|&i| half(value, i) == 0xffff).count();
-        if zeros + 1 < halves as usize && ones + 1 < halves as usize {
+        // `orr` writes an sp-slot: only usable when `rd` is not `xzr`.
+        let rd_sp = RegOrSp::reg(rd.to_reg()).map(Writable::from_reg);
+        if let (Some(rd_sp), true) = (rd_sp, zeros + 1 < halves as usize && ones + 1 < halves as usize) {
             if let Some(imml) = ImmLogic::maybe_from_u64(value, size) {
-                return smallvec![Inst::AluRRImmLogic { op: ALUOp::Orr, size, rd, rn: zero_reg(), imml }];
+                return smallvec![Inst::AluRRImmLogic { op: ALUOp::Orr, size, rd: rd_sp, rn: zero_reg(), imml }];
             }
         }
         // Start from all-ones (movn) when more halfwords are 0xffff than 0.

@@ -20,6 +20,7 @@ use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 use smallvec::SmallVec;
 
+use crate::regs::RegOrSp;
 use crate::imms::{FpImm8, Imm12, ImmLogic, ImmShift, MoveWideConst, SImm9, UImm5, NZCV};
 
 pub use args::{AMode, Cond, CondBrKind, ExtendOp, OperandSize, PairAMode, ScalarSize, ShiftOp};
@@ -253,8 +254,8 @@ impl FpuShiftImm {
 
 /// One AArch64 instruction (or a short fixed sequence, where noted).
 ///
-/// Register slots: `rd`/`rn`/`rm`/`ra`/`rt` are `xzr`-slots unless the variant says
-/// "sp-slot" (see [`crate::regs::hw_enc_sp`]).
+/// Register slots: fields of type `Reg` are xzr-slots (encoding 31 is `xzr`), fields
+/// of type [`RegOrSp`] are sp-slots; see [`crate::regs`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inst {
     // ---- integer ALU ----
@@ -262,13 +263,16 @@ pub enum Inst {
     AluRRR { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg },
     /// `op rd, rn, rm, ra` (`madd`, `msub`, `smaddl`, `umaddl`).
     AluRRRR { op: ALUOp3, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, ra: Reg },
-    /// `op rd, rn, #imm12{, lsl #12}` for `Add`/`Sub`/`AddS`/`SubS`. `rn` is an
-    /// sp-slot; `rd` is an sp-slot for `Add`/`Sub` and an xzr-slot for the
-    /// flag-setting forms.
-    AluRRImm12 { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imm12: Imm12 },
-    /// `op rd, rn, #bitmask` for `And`/`AndS`/`Orr`/`Eor`. `rd` is an sp-slot
-    /// except for `AndS`.
-    AluRRImmLogic { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, imml: ImmLogic },
+    /// `add`/`sub rd, rn, #imm12{, lsl #12}` (`op` is `Add` or `Sub`); both
+    /// registers are sp-slots (`mov` to or from `sp` is `add rd, rn, #0`).
+    AluRRImm12 { op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, imm12: Imm12 },
+    /// `adds`/`subs rd, rn, #imm12` (`op` is `AddS` or `SubS`; `cmp`/`cmn` when `rd`
+    /// is `xzr`): `rn` is an sp-slot, `rd` an xzr-slot.
+    AluRRImm12S { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, imm12: Imm12 },
+    /// `and`/`orr`/`eor rd, rn, #bitmask` (`rd` is an sp-slot).
+    AluRRImmLogic { op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: Reg, imml: ImmLogic },
+    /// `ands rd, rn, #bitmask` (`tst` when `rd` is `xzr`).
+    AluRRImmLogicS { size: OperandSize, rd: Writable<Reg>, rn: Reg, imml: ImmLogic },
     /// `op rd, rn, #amount` (lsl/lsr/asr/ror by an immediate).
     AluRRImmShift { op: ImmShiftOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, immshift: ImmShift },
     /// `op rd, rn, rm, <shift> #amount` for add/sub (no `ror`) and logical operations.
@@ -281,13 +285,24 @@ pub enum Inst {
         shift: ShiftOp,
         amount: ImmShift,
     },
-    /// `op rd, rn, rm, <extend> #shift` for `Add`/`Sub`/`AddS`/`SubS`; `rn` is an
-    /// sp-slot, `rd` too for `Add`/`Sub`; `shift` is 0..=4.
+    /// `add`/`sub rd, rn, rm, <extend> #shift` (`op` is `Add` or `Sub`): `rd` and `rn`
+    /// are sp-slots.
     AluRRRExtend {
         op: ALUOp,
         size: OperandSize,
+        rd: Writable<RegOrSp>,
+        rn: RegOrSp,
+        rm: Reg,
+        extend: ExtendOp,
+        shift: ExtendShift,
+    },
+    /// `adds`/`subs rd, rn, rm, <extend> #shift` (`op` is `AddS` or `SubS`): `rn` is an
+    /// sp-slot, `rd` an xzr-slot.
+    AluRRRExtendS {
+        op: ALUOp,
+        size: OperandSize,
         rd: Writable<Reg>,
-        rn: Reg,
+        rn: RegOrSp,
         rm: Reg,
         extend: ExtendOp,
         shift: ExtendShift,
@@ -301,8 +316,8 @@ pub enum Inst {
     MovWide { op: MoveWideOp, size: OperandSize, rd: Writable<Reg>, imm: MoveWideConst },
     /// `movk rd, #imm16, lsl #(16*hw)`: replaces one halfword of `rn` (tied to `rd`).
     MovK { size: OperandSize, rd: Writable<Reg>, rn: Reg, imm: MoveWideConst },
-    /// Register copy `mov rd, rm` (`orr rd, xzr, rm`, or `add rd, rm, #0` when either
-    /// is `sp`).
+    /// Register copy `mov rd, rm` (`orr rd, xzr, rm`). Copies to or from `sp` are
+    /// `AluRRImm12` adds of 0 (see `Inst::mov_sp`).
     Mov { size: OperandSize, rd: Writable<Reg>, rm: Reg },
     /// `csel`/`csinc`/`csinv`/`csneg rd, rn, rm, cond`.
     CSel { op: CSelOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: Cond },
@@ -369,10 +384,18 @@ pub enum Inst {
     TestBitAndBranch { rn: Reg, bit: u8, nonzero: bool, target: MachLabel },
     /// `br rn`.
     IndirectBr { rn: Reg },
-    /// Jump table: `adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
+    /// Jump table: `b.hs default ; adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
     /// add rtmp1, rtmp1, rtmp2 ; br rtmp1 ; table: .word target_i - table ...`.
-    /// `ridx` must already be bounds-checked (lowering branches to the default first).
-    JTSequence { ridx: Reg, rtmp1: Writable<Reg>, rtmp2: Writable<Reg>, targets: Box<[MachLabel]> },
+    /// The flags must hold `cmp ridx, #targets.len()` (the bounds check goes to
+    /// `default` inside this terminator, so branch-argument moves placed before it
+    /// serve every destination).
+    JTSequence {
+        ridx: Reg,
+        rtmp1: Writable<Reg>,
+        rtmp2: Writable<Reg>,
+        default: MachLabel,
+        targets: Box<[MachLabel]>,
+    },
     /// `bl` to another function of the module (relocation `Arm64Call`, resolved by the
     /// text-section builder).
     Call { dest: RelocTarget, info: Box<CallInfo> },

@@ -21,15 +21,40 @@ use atoll_codegen::machinst::{
 use super::*;
 use crate::emit::EmitState;
 use crate::label_use::LabelUse;
+use crate::regs::is_zero_reg;
+
+/// A use of an sp-slot operand (`sp` itself is not an allocator operand). The
+/// allocator only assigns allocatable registers, never `xzr`; a visitor that wrote
+/// `xzr` here would break the sp-slot invariant, so that is checked.
+fn use_sp(r: &mut RegOrSp, v: &mut impl OperandVisitor) {
+    if let Some(reg) = r.reg_mut() {
+        v.reg_use(reg);
+        assert!(!is_zero_reg(*reg), "an operand visitor wrote xzr into an sp-slot");
+    }
+}
+
+/// A def of an sp-slot operand (see [`use_sp`]).
+fn def_sp(rd: &mut Writable<RegOrSp>, v: &mut impl OperandVisitor) {
+    if let Some(reg) = rd.to_reg().as_reg() {
+        let mut w = Writable::from_reg(reg);
+        v.reg_def(&mut w);
+        let r = RegOrSp::reg(w.to_reg()).expect("an operand visitor wrote xzr into an sp-slot");
+        *rd = Writable::from_reg(r);
+    }
+}
+
+fn writeback_base_is_real(rn: Writable<RegOrSp>) -> bool {
+    rn.to_reg().as_reg().is_none_or(|r| r.is_real())
+}
 
 fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
     match mem {
-        AMode::UImm12 { rn, .. } | AMode::Unscaled { rn, .. } => v.reg_use(rn),
+        AMode::UImm12 { rn, .. } | AMode::Unscaled { rn, .. } => use_sp(rn, v),
         AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } => {
-            debug_assert!(rn.to_reg().is_real(), "writeback addressing needs a real base register");
+            debug_assert!(writeback_base_is_real(*rn), "writeback addressing needs a real base register");
         }
         AMode::RegExtended { rn, rm, .. } => {
-            v.reg_use(rn);
+            use_sp(rn, v);
             v.reg_use(rm);
         }
         AMode::Label { .. } | AMode::SpOffset { .. } => {}
@@ -38,9 +63,9 @@ fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
 
 fn pair_amode_operands(mem: &mut PairAMode, v: &mut impl OperandVisitor) {
     match mem {
-        PairAMode::SignedOffset { rn, .. } => v.reg_use(rn),
+        PairAMode::SignedOffset { rn, .. } => use_sp(rn, v),
         PairAMode::PreIndexed { rn, .. } | PairAMode::PostIndexed { rn, .. } => {
-            debug_assert!(rn.to_reg().is_real(), "writeback addressing needs a real base register");
+            debug_assert!(writeback_base_is_real(*rn), "writeback addressing needs a real base register");
         }
     }
 }
@@ -66,9 +91,30 @@ impl Inst {
     /// Walk every register field (see the module doc for the order and exceptions).
     pub fn visit_operands(&mut self, v: &mut impl OperandVisitor) {
         match self {
+            Inst::AluRRImm12 { rd, rn, .. } => {
+                use_sp(rn, v);
+                def_sp(rd, v);
+            }
+            Inst::AluRRImm12S { rd, rn, .. } => {
+                use_sp(rn, v);
+                v.reg_def(rd);
+            }
+            Inst::AluRRImmLogic { rd, rn, .. } => {
+                v.reg_use(rn);
+                def_sp(rd, v);
+            }
+            Inst::AluRRRExtend { rd, rn, rm, .. } => {
+                use_sp(rn, v);
+                v.reg_use(rm);
+                def_sp(rd, v);
+            }
+            Inst::AluRRRExtendS { rd, rn, rm, .. } => {
+                use_sp(rn, v);
+                v.reg_use(rm);
+                v.reg_def(rd);
+            }
             Inst::AluRRR { rd, rn, rm, .. }
             | Inst::AluRRRShift { rd, rn, rm, .. }
-            | Inst::AluRRRExtend { rd, rn, rm, .. }
             | Inst::CSel { rd, rn, rm, .. }
             | Inst::FpuRRR { rd, rn, rm, .. }
             | Inst::FpuCSel { rd, rn, rm, .. } => {
@@ -82,8 +128,7 @@ impl Inst {
                 v.reg_use(ra);
                 v.reg_def(rd);
             }
-            Inst::AluRRImm12 { rd, rn, .. }
-            | Inst::AluRRImmLogic { rd, rn, .. }
+            Inst::AluRRImmLogicS { rd, rn, .. }
             | Inst::AluRRImmShift { rd, rn, .. }
             | Inst::BitRR { rd, rn, .. }
             | Inst::Extend { rd, rn, .. }
@@ -166,11 +211,11 @@ impl Inst {
     }
 
     /// Upper bound on the bytes this instruction emits. Only `JTSequence` exceeds
-    /// [`MachInst::worst_case_size`] (16 bytes + 4 per table entry): an emission
+    /// [`MachInst::worst_case_size`] (20 bytes + 4 per table entry): an emission
     /// driver must ask for an island with this size before emitting one.
     pub fn max_size(&self) -> CodeOffset {
         match self {
-            Inst::JTSequence { targets, .. } => 16 + 4 * targets.len() as CodeOffset,
+            Inst::JTSequence { targets, .. } => 20 + 4 * targets.len() as CodeOffset,
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.

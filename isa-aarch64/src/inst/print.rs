@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::emit::mem::{load_bytes, sp_offset_amode, store_bytes};
-use crate::regs::{is_zero_reg, show_ireg, show_vreg};
+use crate::regs::{is_zero_reg, show_ireg, show_ireg_sp, show_vreg};
 
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
@@ -81,27 +81,32 @@ fn with_dest(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rest: String) -> S
     }
 }
 
-/// An sp-slot register (prints `sp`/`wsp` for the stack pointer).
-fn sp_slot(r: Reg, size: OperandSize) -> String {
-    ireg(r, size)
+/// An sp-slot operand at `size`.
+fn sp_slot(r: RegOrSp, size: OperandSize) -> String {
+    show_ireg_sp(r, size.is64())
+}
+
+/// An sp-slot operand at 64 bits (address bases).
+fn xs(r: RegOrSp) -> String {
+    show_ireg_sp(r, true)
 }
 
 fn amode(mem: &AMode, bytes: u8) -> String {
     match *mem {
-        AMode::UImm12 { rn, uimm12 } if uimm12.value() == 0 => format!("[{}]", x(rn)),
-        AMode::UImm12 { rn, uimm12 } => format!("[{}, #{}]", x(rn), uimm12.value()),
-        AMode::Unscaled { rn, simm9 } => format!("[{}, #{}]", x(rn), simm9.value()),
-        AMode::PreIndexed { rn, simm9 } => format!("[{}, #{}]!", x(rn.to_reg()), simm9.value()),
-        AMode::PostIndexed { rn, simm9 } => format!("[{}], #{}", x(rn.to_reg()), simm9.value()),
+        AMode::UImm12 { rn, uimm12 } if uimm12.value() == 0 => format!("[{}]", xs(rn)),
+        AMode::UImm12 { rn, uimm12 } => format!("[{}, #{}]", xs(rn), uimm12.value()),
+        AMode::Unscaled { rn, simm9 } => format!("[{}, #{}]", xs(rn), simm9.value()),
+        AMode::PreIndexed { rn, simm9 } => format!("[{}, #{}]!", xs(rn.to_reg()), simm9.value()),
+        AMode::PostIndexed { rn, simm9 } => format!("[{}], #{}", xs(rn.to_reg()), simm9.value()),
         AMode::RegExtended { rn, rm, extend, shifted } => {
             let amount = bytes.trailing_zeros();
             match (extend, shifted) {
-                (ExtendOp::Uxtx, false) => format!("[{}, {}]", x(rn), x(rm)),
-                (ExtendOp::Uxtx, true) => format!("[{}, {}, lsl #{amount}]", x(rn), x(rm)),
+                (ExtendOp::Uxtx, false) => format!("[{}, {}]", xs(rn), x(rm)),
+                (ExtendOp::Uxtx, true) => format!("[{}, {}, lsl #{amount}]", xs(rn), x(rm)),
                 (e, s) => {
                     let idx = if e.reads_w() { w(rm) } else { x(rm) };
                     let sh = if s { format!(" #{amount}") } else { String::new() };
-                    format!("[{}, {idx}, {}{sh}]", x(rn), e.name())
+                    format!("[{}, {idx}, {}{sh}]", xs(rn), e.name())
                 }
             }
         }
@@ -126,10 +131,10 @@ fn sp_offset_prefix(mem: &AMode, bytes: u8) -> String {
 
 fn pair_amode(mem: &PairAMode) -> String {
     match *mem {
-        PairAMode::SignedOffset { rn, simm7 } if simm7.value() == 0 => format!("[{}]", x(rn)),
-        PairAMode::SignedOffset { rn, simm7 } => format!("[{}, #{}]", x(rn), simm7.value()),
-        PairAMode::PreIndexed { rn, simm7 } => format!("[{}, #{}]!", x(rn.to_reg()), simm7.value()),
-        PairAMode::PostIndexed { rn, simm7 } => format!("[{}], #{}", x(rn.to_reg()), simm7.value()),
+        PairAMode::SignedOffset { rn, simm7 } if simm7.value() == 0 => format!("[{}]", xs(rn)),
+        PairAMode::SignedOffset { rn, simm7 } => format!("[{}, #{}]", xs(rn), simm7.value()),
+        PairAMode::PreIndexed { rn, simm7 } => format!("[{}, #{}]!", xs(rn.to_reg()), simm7.value()),
+        PairAMode::PostIndexed { rn, simm7 } => format!("[{}], #{}", xs(rn.to_reg()), simm7.value()),
     }
 }
 
@@ -222,15 +227,26 @@ impl Inst {
             }
             Inst::AluRRImm12 { op, size, rd, rn, imm12 } => {
                 let (v, sh) = imm12.parts();
-                let sh = if sh { ", lsl #12" } else { "" };
-                let rest = format!("{}, #{v}{sh}", sp_slot(*rn, *size));
-                match flag_alias(*op, rd.to_reg()) {
-                    Some(alias) => format!("{alias} {rest}"),
-                    None => format!("{} {}, {rest}", alu_name(*op), sp_slot(rd.to_reg(), *size)),
+                if *op == ALUOp::Add && v == 0 && (rd.to_reg().is_sp() || rn.is_sp()) {
+                    return format!("mov {}, {}", sp_slot(rd.to_reg(), *size), sp_slot(*rn, *size));
                 }
+                let sh = if sh { ", lsl #12" } else { "" };
+                format!("{} {}, {}, #{v}{sh}", alu_name(*op), sp_slot(rd.to_reg(), *size), sp_slot(*rn, *size))
             }
-            Inst::AluRRImmLogic { op, size, rd, rn, imml } => {
-                with_dest(*op, *size, *rd, format!("{}, #{:#x}", ireg(*rn, *size), imml.value()))
+            Inst::AluRRImm12S { op, size, rd, rn, imm12 } => {
+                let (v, sh) = imm12.parts();
+                let sh = if sh { ", lsl #12" } else { "" };
+                with_dest(*op, *size, *rd, format!("{}, #{v}{sh}", sp_slot(*rn, *size)))
+            }
+            Inst::AluRRImmLogic { op, size, rd, rn, imml } => format!(
+                "{} {}, {}, #{:#x}",
+                alu_name(*op),
+                sp_slot(rd.to_reg(), *size),
+                ireg(*rn, *size),
+                imml.value()
+            ),
+            Inst::AluRRImmLogicS { size, rd, rn, imml } => {
+                with_dest(ALUOp::AndS, *size, *rd, format!("{}, #{:#x}", ireg(*rn, *size), imml.value()))
             }
             Inst::AluRRImmShift { op, size, rd, rn, immshift } => {
                 let name = match op {
@@ -247,14 +263,14 @@ impl Inst {
                 *rd,
                 format!("{}, {}, {} #{}", ireg(*rn, *size), ireg(*rm, *size), shift.name(), amount.value()),
             ),
-            Inst::AluRRRExtend { op, size, rd, rn, rm, extend, shift } => {
-                let rm = if extend.reads_w() { w(*rm) } else { ireg(*rm, *size) };
-                let sh = if shift.value() == 0 { String::new() } else { format!(" #{}", shift.value()) };
-                let rest = format!("{}, {rm}, {}{sh}", sp_slot(*rn, *size), extend.name());
-                match flag_alias(*op, rd.to_reg()) {
-                    Some(alias) => format!("{alias} {rest}"),
-                    None => format!("{} {}, {rest}", alu_name(*op), sp_slot(rd.to_reg(), *size)),
-                }
+            Inst::AluRRRExtend { op, size, rd, rn, rm, extend, shift } => format!(
+                "{} {}, {}",
+                alu_name(*op),
+                sp_slot(rd.to_reg(), *size),
+                extend_operands(*size, *rn, *rm, *extend, *shift)
+            ),
+            Inst::AluRRRExtendS { op, size, rd, rn, rm, extend, shift } => {
+                with_dest(*op, *size, *rd, extend_operands(*size, *rn, *rm, *extend, *shift))
             }
             Inst::BitRR { op, size, rd, rn } => {
                 let name = match op {
@@ -386,11 +402,12 @@ impl Inst {
                 format!("{op} {}, #{bit}, {}", show_ireg(*rn, *bit >= 32), label(*target))
             }
             Inst::IndirectBr { rn } => format!("br {}", x(*rn)),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, targets } => {
+            Inst::JTSequence { ridx, rtmp1, rtmp2, default, targets } => {
                 let (t1, t2) = (x(rtmp1.to_reg()), x(rtmp2.to_reg()));
                 let table: Vec<String> = targets.iter().map(|t| format!(".word {} - table", label(*t))).collect();
                 format!(
-                    "adr {t1}, #16 ; ldrsw {t2}, [{t1}, {}, uxtw #2] ; add {t1}, {t1}, {t2} ; br {t1} ; table: {}",
+                    "b.hs {} ; adr {t1}, #16 ; ldrsw {t2}, [{t1}, {}, uxtw #2] ; add {t1}, {t1}, {t2} ; br {t1} ; table: {}",
+                    label(*default),
                     w(*ridx),
                     table.join(" ; ")
                 )
@@ -413,6 +430,13 @@ impl Inst {
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
         }
     }
+}
+
+/// `rn, rm, <extend> {#shift}` of the extended-register forms.
+fn extend_operands(size: OperandSize, rn: RegOrSp, rm: Reg, extend: ExtendOp, shift: ExtendShift) -> String {
+    let rm = if extend.reads_w() { w(rm) } else { ireg(rm, size) };
+    let sh = if shift.value() == 0 { String::new() } else { format!(" #{}", shift.value()) };
+    format!("{}, {rm}, {}{sh}", sp_slot(rn, size), extend.name())
 }
 
 fn pair_reg(r: Reg, p: char) -> String {

@@ -1,17 +1,18 @@
 //! What makes an [`Inst`] encodable beyond its field types, as one checkable
 //! function.
 //!
-//! The immediate newtypes make most invalid instructions unrepresentable; the rest
-//! (an operation outside the family its form encodes, an immediate built for the
-//! other operand size, `sp` in an `xzr` slot, ...) is a lowering bug on which `emit`
-//! panics. [`Inst::validate`] reports exactly those cases without panicking, so
+//! The immediate newtypes make most invalid instructions unrepresentable, and the
+//! register types make `sp`/`xzr` confusion impossible (see [`crate::regs`]); the
+//! rest (an operation outside the family its form encodes, an immediate built for the
+//! other operand size, a mismatched offset scale, ...) is a lowering bug on which
+//! `emit` panics. [`Inst::validate`] reports exactly those cases without panicking, so
 //! lowering can `debug_assert!` it when it builds an instruction, and a test checks
 //! that `validate` and `emit` agree on random, unconstrained instructions.
 
 use core::fmt;
 
 use super::*;
-use crate::regs::{is_stack_reg, is_zero_reg};
+use crate::regs::RegOrSp;
 
 /// Why an instruction cannot be encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,8 +35,6 @@ pub enum InstError {
     IndexExtend(ExtendOp),
     /// A literal (label) address on a load that has no literal form, or on a store.
     NoLiteralForm,
-    /// `sp` where encoding 31 means `xzr`, or `xzr` where it means `sp`.
-    WrongReg31 { sp_in_zr_slot: bool },
     /// A `tbz`/`tbnz` bit number above 63.
     BitNumber(u8),
     /// A pre/post-indexed base that is not a real register.
@@ -59,8 +58,6 @@ impl fmt::Display for InstError {
             }
             InstError::IndexExtend(e) => write!(f, "register offsets cannot use {}", e.name()),
             InstError::NoLiteralForm => f.write_str("no PC-relative literal form for this access"),
-            InstError::WrongReg31 { sp_in_zr_slot: true } => f.write_str("sp in a slot where 31 means xzr"),
-            InstError::WrongReg31 { sp_in_zr_slot: false } => f.write_str("xzr in a slot where 31 means sp"),
             InstError::BitNumber(b) => write!(f, "bit {b} does not exist"),
             InstError::VirtualWritebackBase => f.write_str("pre/post-indexed base must be a real register"),
             InstError::TiedMismatch => f.write_str("tied input and destination are different registers"),
@@ -69,24 +66,6 @@ impl fmt::Display for InstError {
 }
 
 impl std::error::Error for InstError {}
-
-/// `r` in an xzr-slot.
-fn zr_slot(r: Reg) -> Result<(), InstError> {
-    if is_stack_reg(r) {
-        Err(InstError::WrongReg31 { sp_in_zr_slot: true })
-    } else {
-        Ok(())
-    }
-}
-
-/// `r` in an sp-slot.
-fn sp_slot(r: Reg) -> Result<(), InstError> {
-    if is_zero_reg(r) {
-        Err(InstError::WrongReg31 { sp_in_zr_slot: false })
-    } else {
-        Ok(())
-    }
-}
 
 /// A two-address pair: once both are real they must be the same register.
 fn tied(rd: Reg, input: Reg) -> Result<(), InstError> {
@@ -97,10 +76,6 @@ fn tied(rd: Reg, input: Reg) -> Result<(), InstError> {
     }
 }
 
-fn all_zr(regs: &[Reg]) -> Result<(), InstError> {
-    regs.iter().try_for_each(|&r| zr_slot(r))
-}
-
 fn is_addsub(op: ALUOp) -> bool {
     matches!(op, ALUOp::Add | ALUOp::Sub | ALUOp::AddS | ALUOp::SubS)
 }
@@ -109,65 +84,49 @@ fn is_logical(op: ALUOp) -> bool {
     matches!(op, ALUOp::And | ALUOp::AndS | ALUOp::Orr | ALUOp::Eor | ALUOp::AndNot | ALUOp::OrrNot | ALUOp::EorNot)
 }
 
-/// The destination of add/sub immediate and extended forms: an sp-slot unless
-/// flags are set.
-fn addsub_dest(op: ALUOp, rd: Reg) -> Result<(), InstError> {
-    if matches!(op, ALUOp::AddS | ALUOp::SubS) {
-        zr_slot(rd)
+fn op_in(op: ALUOp, ok: bool, form: &'static str) -> Result<(), InstError> {
+    if ok {
+        Ok(())
     } else {
-        sp_slot(rd)
+        Err(InstError::OpNotInForm { op, form })
+    }
+}
+
+fn writeback_base(rn: Writable<RegOrSp>) -> Result<(), InstError> {
+    match rn.to_reg().as_reg() {
+        Some(r) if !r.is_real() => Err(InstError::VirtualWritebackBase),
+        _ => Ok(()),
     }
 }
 
 fn amode_ok(mem: &AMode, access: u8, literal_ok: bool) -> Result<(), InstError> {
     match *mem {
-        AMode::UImm12 { rn, uimm12 } => {
-            if uimm12.scale() != access {
-                return Err(InstError::OffsetScale { access, scaled_for: uimm12.scale() });
-            }
-            sp_slot(rn)
+        AMode::UImm12 { uimm12, .. } if uimm12.scale() != access => {
+            Err(InstError::OffsetScale { access, scaled_for: uimm12.scale() })
         }
-        AMode::Unscaled { rn, .. } => sp_slot(rn),
-        AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } => {
-            if !rn.to_reg().is_real() {
-                return Err(InstError::VirtualWritebackBase);
-            }
-            sp_slot(rn.to_reg())
+        AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } => writeback_base(rn),
+        AMode::RegExtended { extend, .. }
+            if !matches!(extend, ExtendOp::Uxtw | ExtendOp::Uxtx | ExtendOp::Sxtw | ExtendOp::Sxtx) =>
+        {
+            Err(InstError::IndexExtend(extend))
         }
-        AMode::RegExtended { rn, rm, extend, .. } => {
-            if !matches!(extend, ExtendOp::Uxtw | ExtendOp::Uxtx | ExtendOp::Sxtw | ExtendOp::Sxtx) {
-                return Err(InstError::IndexExtend(extend));
-            }
-            sp_slot(rn)?;
-            zr_slot(rm)
-        }
-        AMode::Label { .. } if literal_ok => Ok(()),
-        AMode::Label { .. } => Err(InstError::NoLiteralForm),
-        AMode::SpOffset { .. } => Ok(()),
+        AMode::Label { .. } if !literal_ok => Err(InstError::NoLiteralForm),
+        _ => Ok(()),
     }
 }
 
 fn pair_ok(mem: &PairAMode) -> Result<(), InstError> {
-    let (rn, simm7) = match *mem {
-        PairAMode::SignedOffset { rn, simm7 } => (rn, simm7),
+    let simm7 = match *mem {
+        PairAMode::SignedOffset { simm7, .. } => simm7,
         PairAMode::PreIndexed { rn, simm7 } | PairAMode::PostIndexed { rn, simm7 } => {
-            if !rn.to_reg().is_real() {
-                return Err(InstError::VirtualWritebackBase);
-            }
-            (rn.to_reg(), simm7)
+            writeback_base(rn)?;
+            simm7
         }
     };
     if simm7.scale() != 8 {
         return Err(InstError::OffsetScale { access: 8, scaled_for: simm7.scale() });
     }
-    sp_slot(rn)
-}
-
-fn cond_kind_ok(kind: &CondBrKind) -> Result<(), InstError> {
-    match *kind {
-        CondBrKind::Zero(r, _) | CondBrKind::NotZero(r, _) => zr_slot(r),
-        CondBrKind::Cond(_) => Ok(()),
-    }
+    Ok(())
 }
 
 impl Inst {
@@ -175,136 +134,56 @@ impl Inst {
     /// module doc). `Ok` means `emit` will not panic once registers are allocated.
     pub fn validate(&self) -> Result<(), InstError> {
         match self {
-            Inst::AluRRR { rd, rn, rm, .. } => all_zr(&[rd.to_reg(), *rn, *rm]),
-            Inst::AluRRRR { rd, rn, rm, ra, .. } => all_zr(&[rd.to_reg(), *rn, *rm, *ra]),
-            Inst::AluRRImm12 { op, rd, rn, .. } => {
-                if !is_addsub(*op) {
-                    return Err(InstError::OpNotInForm { op: *op, form: "add/sub immediate" });
-                }
-                addsub_dest(*op, rd.to_reg())?;
-                sp_slot(*rn)
+            Inst::AluRRImm12 { op, .. } | Inst::AluRRRExtend { op, .. } => {
+                op_in(*op, matches!(op, ALUOp::Add | ALUOp::Sub), "add/sub immediate or extended")
             }
-            Inst::AluRRImmLogic { op, size, rd, rn, imml } => {
-                if !matches!(op, ALUOp::And | ALUOp::AndS | ALUOp::Orr | ALUOp::Eor) {
-                    return Err(InstError::OpNotInForm { op: *op, form: "logical immediate" });
-                }
+            Inst::AluRRImm12S { op, .. } | Inst::AluRRRExtendS { op, .. } => {
+                op_in(*op, matches!(op, ALUOp::AddS | ALUOp::SubS), "flag-setting add/sub immediate or extended")
+            }
+            Inst::AluRRImmLogic { op, size, imml, .. } => {
+                op_in(*op, matches!(op, ALUOp::And | ALUOp::Orr | ALUOp::Eor), "logical immediate")?;
                 if imml.size() != *size {
                     return Err(InstError::ImmLogicSize);
                 }
-                if *op == ALUOp::AndS { zr_slot(rd.to_reg()) } else { sp_slot(rd.to_reg()) }?;
-                zr_slot(*rn)
+                Ok(())
             }
-            Inst::AluRRRShift { op, rd, rn, rm, shift, .. } => {
+            Inst::AluRRImmLogicS { size, imml, .. } => {
+                if imml.size() != *size {
+                    return Err(InstError::ImmLogicSize);
+                }
+                Ok(())
+            }
+            Inst::AluRRRShift { op, shift, .. } => {
                 if is_addsub(*op) && *shift == ShiftOp::Ror {
                     return Err(InstError::RorOnAddSub);
                 }
-                if !is_addsub(*op) && !is_logical(*op) {
-                    return Err(InstError::OpNotInForm { op: *op, form: "shifted register" });
-                }
-                all_zr(&[rd.to_reg(), *rn, *rm])
+                op_in(*op, is_addsub(*op) || is_logical(*op), "shifted register")
             }
-            Inst::AluRRRExtend { op, rd, rn, rm, .. } => {
-                if !is_addsub(*op) {
-                    return Err(InstError::OpNotInForm { op: *op, form: "extended register" });
-                }
-                addsub_dest(*op, rd.to_reg())?;
-                sp_slot(*rn)?;
-                zr_slot(*rm)
-            }
-            Inst::BitRR { op, size, rd, rn } => {
-                if *op == BitOp::Rev32 && !size.is64() {
-                    return Err(InstError::Only64("rev32"));
-                }
-                all_zr(&[rd.to_reg(), *rn])
-            }
-            Inst::Extend { rd, rn, from_bits, to_bits, .. } => {
+            Inst::BitRR { op: BitOp::Rev32, size, .. } if !size.is64() => Err(InstError::Only64("rev32")),
+            Inst::Extend { from_bits, to_bits, .. } => {
                 let ok = matches!(from_bits, 8 | 16 | 32) && matches!(to_bits, 32 | 64) && from_bits < to_bits;
-                if !ok {
-                    return Err(InstError::ExtendBits { from_bits: *from_bits, to_bits: *to_bits });
-                }
-                all_zr(&[rd.to_reg(), *rn])
-            }
-            Inst::MovWide { size, rd, imm, .. } | Inst::MovK { size, rd, imm, .. } => {
-                if let Inst::MovK { rn, .. } = self {
-                    tied(rd.to_reg(), *rn)?;
-                }
-                if !size.is64() && imm.hw() >= 2 {
-                    return Err(InstError::MoveWideShift);
-                }
-                zr_slot(rd.to_reg())
-            }
-            Inst::Mov { rd, rm, .. } => {
-                // `sp` on either side switches to `add rd, rm, #0`, where `xzr` is invalid.
-                if is_stack_reg(rd.to_reg()) || is_stack_reg(*rm) {
-                    sp_slot(rd.to_reg())?;
-                    sp_slot(*rm)
-                } else {
+                if ok {
                     Ok(())
+                } else {
+                    Err(InstError::ExtendBits { from_bits: *from_bits, to_bits: *to_bits })
                 }
             }
-            Inst::AluRRImmShift { rd, rn, .. } | Inst::CSel { rd, rn, .. } => {
-                let rm = match self {
-                    Inst::CSel { rm, .. } => *rm,
-                    _ => *rn,
-                };
-                all_zr(&[rd.to_reg(), *rn, rm])
+            Inst::MovWide { size, imm, .. } | Inst::MovK { size, imm, .. } if !size.is64() && imm.hw() >= 2 => {
+                Err(InstError::MoveWideShift)
             }
-            Inst::CSet { rd, .. } | Inst::CSetm { rd, .. } | Inst::Adr { rd, .. } | Inst::Adrp { rd, .. } => {
-                zr_slot(rd.to_reg())
-            }
-            Inst::CCmp { rn, rm, .. } => all_zr(&[*rn, *rm]),
-            Inst::CCmpImm { rn, .. } => zr_slot(*rn),
-            Inst::Load { op, rd, mem } => {
+            Inst::MovK { rd, rn, .. } => tied(rd.to_reg(), *rn),
+            Inst::FpuSli { rd, ri, .. } => tied(rd.to_reg(), *ri),
+            Inst::Load { op, mem, .. } => {
                 let literal = matches!(
                     op,
                     LoadOp::ULoad32 | LoadOp::ULoad64 | LoadOp::SLoad32 | LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128
                 );
-                amode_ok(mem, op.bytes(), literal)?;
-                if op.is_fpu() { Ok(()) } else { zr_slot(rd.to_reg()) }
+                amode_ok(mem, op.bytes(), literal)
             }
-            Inst::Store { op, rt, mem } => {
-                amode_ok(mem, op.bytes(), false)?;
-                if op.is_fpu() { Ok(()) } else { zr_slot(*rt) }
-            }
-            Inst::LoadPair { kind, rt, rt2, mem } => {
-                pair_ok(mem)?;
-                if *kind == PairKind::X64 { all_zr(&[rt.to_reg(), rt2.to_reg()]) } else { Ok(()) }
-            }
-            Inst::StorePair { kind, rt, rt2, mem } => {
-                pair_ok(mem)?;
-                if *kind == PairKind::X64 { all_zr(&[*rt, *rt2]) } else { Ok(()) }
-            }
-            Inst::FpuSli { rd, ri, .. } => tied(rd.to_reg(), *ri),
-            Inst::FpuToInt { rd, .. } => zr_slot(rd.to_reg()),
-            Inst::IntToFpu { rn, .. } | Inst::MovToFpu { rn, .. } => zr_slot(*rn),
-            Inst::MovFromFpu { rd, .. } => zr_slot(rd.to_reg()),
-            Inst::CondBr { kind, .. } | Inst::OneWayCondBr { kind, .. } | Inst::TrapIf { kind, .. } => cond_kind_ok(kind),
-            Inst::TestBitAndBranch { rn, bit, .. } => {
-                if *bit > 63 {
-                    return Err(InstError::BitNumber(*bit));
-                }
-                zr_slot(*rn)
-            }
-            Inst::IndirectBr { rn } | Inst::CallInd { rn, .. } => zr_slot(*rn),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, .. } => all_zr(&[*ridx, rtmp1.to_reg(), rtmp2.to_reg()]),
-            Inst::FpuRR { .. }
-            | Inst::FpuRRR { .. }
-            | Inst::FpuRound { .. }
-            | Inst::FpuCmp { .. }
-            | Inst::FpuCmpZero { .. }
-            | Inst::FpuCSel { .. }
-            | Inst::FpuMove { .. }
-            | Inst::FpuMove128 { .. }
-            | Inst::FpuMoveImm { .. }
-            | Inst::FpuUShr { .. }
-            | Inst::Jump { .. }
-            | Inst::Call { .. }
-            | Inst::CallLabel { .. }
-            | Inst::Ret { .. }
-            | Inst::Args { .. }
-            | Inst::Udf { .. }
-            | Inst::Brk { .. }
-            | Inst::Nop4 => Ok(()),
+            Inst::Store { op, mem, .. } => amode_ok(mem, op.bytes(), false),
+            Inst::LoadPair { mem, .. } | Inst::StorePair { mem, .. } => pair_ok(mem),
+            Inst::TestBitAndBranch { bit, .. } if *bit > 63 => Err(InstError::BitNumber(*bit)),
+            _ => Ok(()),
         }
     }
 }

@@ -42,11 +42,11 @@ impl Rng {
         }
     }
     /// x0–x30, or sp one time in eight.
-    pub fn sp_slot(&mut self) -> Reg {
+    pub fn sp_slot(&mut self) -> RegOrSp {
         if self.below(8) == 0 {
             stack_reg()
         } else {
-            xreg(self.below(31) as u8)
+            RegOrSp::x(self.below(31) as u8)
         }
     }
     pub fn gpr(&mut self) -> Reg {
@@ -107,7 +107,7 @@ pub fn random_amode(g: &mut Rng, bytes: u8, data: Reg) -> AMode {
     let simm9 = |g: &mut Rng| SImm9::maybe_from_i64(g.below(512) as i64 - 256).unwrap();
     let base = |g: &mut Rng| {
         let b = g.sp_slot();
-        w(if b == data { stack_reg() } else { b })
+        Writable::from_reg(if b.as_reg() == Some(data) { stack_reg() } else { b })
     };
     match g.below(5) {
         0 => {
@@ -140,14 +140,22 @@ pub fn random_inst(g: &mut Rng) -> Inst {
         }
         3 | 4 => {
             let op = g.pick(&[Add, Sub, AddS, SubS]);
-            let rd = if matches!(op, AddS | SubS) { g.zr_slot() } else { g.sp_slot() };
             let v = if g.flip() { g.below(4096) } else { g.below(4096) << 12 };
-            Inst::AluRRImm12 { op, size, rd: w(rd), rn: g.sp_slot(), imm12: Imm12::maybe_from_u64(v).unwrap() }
+            let imm12 = Imm12::maybe_from_u64(v).unwrap();
+            if matches!(op, AddS | SubS) {
+                Inst::AluRRImm12S { op, size, rd: w(g.zr_slot()), rn: g.sp_slot(), imm12 }
+            } else {
+                Inst::AluRRImm12 { op, size, rd: Writable::from_reg(g.sp_slot()), rn: g.sp_slot(), imm12 }
+            }
         }
         5 => {
             let op = g.pick(&[And, AndS, Orr, Eor]);
-            let rd = if op == AndS { g.zr_slot() } else { g.sp_slot() };
-            Inst::AluRRImmLogic { op, size, rd: w(rd), rn: g.zr_slot(), imml: g.logic_imm(size) }
+            let imml = g.logic_imm(size);
+            if op == AndS {
+                Inst::AluRRImmLogicS { size, rd: w(g.zr_slot()), rn: g.zr_slot(), imml }
+            } else {
+                Inst::AluRRImmLogic { op, size, rd: Writable::from_reg(g.sp_slot()), rn: g.zr_slot(), imml }
+            }
         }
         6 => {
             let op = g.pick(&[ImmShiftOp::Lsl, ImmShiftOp::Lsr, ImmShiftOp::Asr, ImmShiftOp::Ror]);
@@ -166,7 +174,6 @@ pub fn random_inst(g: &mut Rng) -> Inst {
         }
         8 => {
             let op = g.pick(&[Add, Sub, AddS, SubS]);
-            let rd = if matches!(op, AddS | SubS) { g.zr_slot() } else { g.sp_slot() };
             use ExtendOp::*;
             let extends: &[ExtendOp] = if size.is64() {
                 &[Uxtb, Uxth, Uxtw, Uxtx, Sxtb, Sxth, Sxtw, Sxtx]
@@ -174,7 +181,12 @@ pub fn random_inst(g: &mut Rng) -> Inst {
                 &[Uxtb, Uxth, Uxtw, Sxtb, Sxth, Sxtw]
             };
             let shift = ExtendShift::maybe_from_u8(g.below(5) as u8).unwrap();
-            Inst::AluRRRExtend { op, size, rd: w(rd), rn: g.sp_slot(), rm: g.zr_slot(), extend: g.pick(extends), shift }
+            let (rn, rm, extend) = (g.sp_slot(), g.zr_slot(), g.pick(extends));
+            if matches!(op, AddS | SubS) {
+                Inst::AluRRRExtendS { op, size, rd: w(g.zr_slot()), rn, rm, extend, shift }
+            } else {
+                Inst::AluRRRExtend { op, size, rd: Writable::from_reg(g.sp_slot()), rn, rm, extend, shift }
+            }
         }
         9 => {
             let op = g.pick(&[BitOp::RBit, BitOp::Clz, BitOp::Cls, BitOp::Rev, BitOp::Rev16, BitOp::Rev32]);
@@ -198,9 +210,11 @@ pub fn random_inst(g: &mut Rng) -> Inst {
             }
         }
         12 => {
-            // `mov` with sp on one side only (`mov sp, sp` is `add sp, sp, #0`, fine too).
-            let (rd, rm) = if g.below(4) == 0 { (g.sp_slot(), g.gpr()) } else { (g.gpr(), g.zr_slot()) };
-            Inst::Mov { size, rd: w(rd), rm }
+            if g.below(4) == 0 {
+                Inst::mov_sp(Writable::from_reg(g.sp_slot()), g.sp_slot())
+            } else {
+                Inst::Mov { size, rd: w(g.gpr()), rm: g.zr_slot() }
+            }
         }
         13 => {
             let op = g.pick(&[CSelOp::Csel, CSelOp::Csinc, CSelOp::Csinv, CSelOp::Csneg]);
@@ -245,14 +259,14 @@ pub fn random_inst(g: &mut Rng) -> Inst {
             };
             let base = loop {
                 let b = g.sp_slot();
-                if b != rt && b != rt2 {
+                if b.as_reg() != Some(rt) && b.as_reg() != Some(rt2) {
                     break b;
                 }
             };
             let mem = match g.below(3) {
                 0 => PairAMode::SignedOffset { rn: base, simm7 },
-                1 => PairAMode::PreIndexed { rn: w(base), simm7 },
-                _ => PairAMode::PostIndexed { rn: w(base), simm7 },
+                1 => PairAMode::PreIndexed { rn: Writable::from_reg(base), simm7 },
+                _ => PairAMode::PostIndexed { rn: Writable::from_reg(base), simm7 },
             };
             if g.flip() {
                 Inst::LoadPair { kind, rt: w(rt), rt2: w(rt2), mem }

@@ -8,10 +8,11 @@
 //! operands); calls to other functions record an `X86CallPCRel4` relocation.
 //!
 //! One file per family: `enc` (prefix/REX/ModRM/SIB machinery), `alu`, `mov`,
-//! `sse`, `control`, and `float_seq` for pseudo-instructions with internal branches
+//! `sse`, `atomic`, `control`, and `float_seq` for pseudo-instructions with internal branches
 //! (assembled with the local-label scratch assembler in `seq`).
 
 mod alu;
+mod atomic;
 mod control;
 mod enc;
 mod float_seq;
@@ -119,6 +120,19 @@ impl Inst {
             Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => {
                 float_seq::emit_u64_to_float(sink, *double, *src, dst.to_reg(), tmp1.to_reg(), tmp2.to_reg())
             }
+            Inst::LockCmpxchg { size, replacement, mem, .. } => atomic::emit_cmpxchg(sink, *size, *replacement, mem),
+            Inst::LockXadd { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xadd: dst_old must reuse operand");
+                atomic::emit_xadd(sink, *size, *operand, mem)
+            }
+            Inst::Xchg { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xchg: dst_old must reuse operand");
+                atomic::emit_xchg(sink, *size, *operand, mem)
+            }
+            Inst::Fence => atomic::emit_fence(sink),
+            Inst::AtomicRmwSeq { size, op, mem, operand, temp, dst_old } => {
+                atomic::emit_rmw_seq(sink, *size, *op, mem, *operand, temp.to_reg(), dst_old.to_reg())
+            }
             Inst::Nop { len } => control::emit_nop(sink, *len),
             Inst::Jmp { target } => control::emit_jmp(sink, *target),
             Inst::JmpCond { cc, taken, not_taken } => {
@@ -136,6 +150,9 @@ impl Inst {
             Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                control::emit_stack_probe_loop(sink, *frame_size, *guard_size, tmp.to_reg())
+            }
             Inst::Push64 { src } => control::emit_push(sink, *src),
             Inst::Pop64 { dst } => control::emit_pop(sink, dst.to_reg()),
         }

@@ -306,6 +306,22 @@ impl Inst {
                 wr(*tmp1, S64),
                 wr(*tmp2, S64)
             ),
+            Inst::LockCmpxchg { size, replacement, mem: m, .. } => {
+                format!("lock cmpxchg {}, {}", mem(size.ptr_name(), m), r(*replacement, *size))
+            }
+            Inst::LockXadd { size, operand, mem: m, .. } => {
+                format!("lock xadd {}, {}", mem(size.ptr_name(), m), r(*operand, *size))
+            }
+            Inst::Xchg { size, operand, mem: m, .. } => format!("xchg {}, {}", mem(size.ptr_name(), m), r(*operand, *size)),
+            Inst::Fence => "mfence".to_string(),
+            Inst::AtomicRmwSeq { size, op, mem: m, operand, temp, dst_old } => format!(
+                "atomic_rmw_{}_seq {}, {}, {} ; tmp {}",
+                format!("{op:?}").to_lowercase(),
+                wr(*dst_old, S64),
+                mem(size.ptr_name(), m),
+                r(*operand, *size),
+                wr(*temp, S64)
+            ),
             Inst::Nop { len: 1 } => "nop".to_string(),
             Inst::Nop { len } => format!("nop ; {len} bytes"),
             Inst::Jmp { target } => format!("jmp label{}", target.0),
@@ -334,6 +350,9 @@ impl Inst {
             }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))
+            }
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
             Inst::Pop64 { dst } => format!("pop {}", wr(*dst, S64)),
         }
