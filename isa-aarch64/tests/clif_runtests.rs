@@ -177,7 +177,7 @@ fn clif_runtests_on_aarch64() {
                 Ok(Ok(code)) => code,
                 Ok(Err(reason)) => {
                     unsupported += 1;
-                    let key = reason.split(':').last().unwrap_or("").trim().to_string();
+                    let key = reason.rsplit(':').next().unwrap_or("").trim().to_string();
                     *reasons.entry(key).or_default() += 1;
                     continue;
                 }

@@ -142,7 +142,7 @@ fn shift(ctx: Ctx<'_, '_>, opcode: Opcode, size: OperandSize, rd: Writable<Reg>,
 }
 
 /// The rules for two register operands; `Ok(false)` when `opcode` is not one.
-fn binary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, t: Type, rd: Writable<Reg>, a: Reg, b: Reg) -> Result<bool, LowerError> {
+fn binary(ctx: Ctx<'_, '_>, opcode: Opcode, t: Type, rd: Writable<Reg>, a: Reg, b: Reg) -> Result<bool, LowerError> {
     let size = isize_of(t);
     let simple = match opcode {
         Opcode::Iadd => Some(ALUOp::Add),
@@ -185,7 +185,8 @@ fn binary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, t: Type, rd: Writable<
         return Ok(false);
     }
     if is_narrow(t) {
-        return Err(unsupported(ctx, inst));
+        narrow_binary(ctx, opcode, t.bits(), rd, a, b)?;
+        return Ok(true);
     }
     match opcode {
         Opcode::Umulhi | Opcode::Smulhi => {
@@ -216,6 +217,133 @@ fn binary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, t: Type, rd: Writable<
         _ => shift(ctx, opcode, size, rd, a, b)?,
     }
     Ok(true)
+}
+
+/// `r`'s low `bits` bits extended to 32 (a fresh register).
+fn ext32(ctx: Ctx<'_, '_>, r: Reg, bits: u32, signed: bool) -> Result<Reg, LowerError> {
+    let rd = ctx.alloc_tmp(RegClass::Int);
+    ctx.emit(Inst::Extend { rd, rn: r, signed, from_bits: bits as u8, to_bits: 32 })?;
+    Ok(rd.to_reg())
+}
+
+/// `rd = rn <op> #imm` in 32 bits (the immediate must encode).
+fn imm_op(ctx: Ctx<'_, '_>, op: ImmShiftOp, rd: Writable<Reg>, rn: Reg, amount: u64) -> Result<(), LowerError> {
+    let immshift = ImmShift::maybe_from_u64(amount, OperandSize::Size32).expect("shift below 32");
+    ctx.emit(Inst::AluRRImmShift { op, size: OperandSize::Size32, rd, rn, immshift })
+}
+
+/// `r & mask` in 32 bits, for a bitmask-encodable `mask`.
+fn and_mask(ctx: Ctx<'_, '_>, r: Reg, mask: u64) -> Result<Reg, LowerError> {
+    let rd = ctx.alloc_tmp(RegClass::Int);
+    let imml = ImmLogic::maybe_from_u64(mask, OperandSize::Size32).expect("low-bit masks are bitmask immediates");
+    ctx.emit(Inst::AluRRImmLogic { op: ALUOp::And, size: OperandSize::Size32, rd: Writable::from_reg(sp_slot(rd.to_reg())), rn: r, imml })?;
+    Ok(rd.to_reg())
+}
+
+/// The width-sensitive binary operations on `i8`/`i16` (`bits` wide): operands are
+/// extended to 32 bits the way the operation reads them, shift amounts are taken
+/// modulo `bits`, and the 32-bit result's low bits are the answer.
+fn narrow_binary(ctx: Ctx<'_, '_>, opcode: Opcode, bits: u32, rd: Writable<Reg>, a: Reg, b: Reg) -> Result<(), LowerError> {
+    let w = OperandSize::Size32;
+    let signed = matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Smulhi | Opcode::Smin | Opcode::Smax | Opcode::Sshr);
+    match opcode {
+        Opcode::Udiv | Opcode::Sdiv | Opcode::Urem | Opcode::Srem => {
+            let (ea, eb) = (ext32(ctx, a, bits, signed)?, ext32(ctx, b, bits, signed)?);
+            if opcode != Opcode::Sdiv {
+                return divide(ctx, opcode, w, rd, ea, eb);
+            }
+            // 32-bit division of extended values cannot overflow; MIN / -1 shows up as
+            // a quotient of 2^(bits-1), which does not fit the narrow type.
+            ctx.emit(Inst::TrapIf { kind: CondBrKind::Zero(eb, w), trap_code: TrapCode::INTEGER_DIVISION_BY_ZERO })?;
+            let q = ctx.alloc_tmp(RegClass::Int);
+            alu(ctx, ALUOp::SDiv, w, q, ea, eb)?;
+            cmp_with_const(ctx, w, q.to_reg(), 1 << (bits - 1))?;
+            ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Eq), trap_code: TrapCode::INTEGER_OVERFLOW })?;
+            ctx.emit(Inst::Mov { size: w, rd, rm: q.to_reg() })
+        }
+        Opcode::Umulhi | Opcode::Smulhi => {
+            let (ea, eb) = (ext32(ctx, a, bits, signed)?, ext32(ctx, b, bits, signed)?);
+            let p = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::mul(w, p, ea, eb))?;
+            imm_op(ctx, if signed { ImmShiftOp::Asr } else { ImmShiftOp::Lsr }, rd, p.to_reg(), u64::from(bits))
+        }
+        Opcode::Smin | Opcode::Smax | Opcode::Umin | Opcode::Umax => {
+            let (ea, eb) = (ext32(ctx, a, bits, signed)?, ext32(ctx, b, bits, signed)?);
+            let cond = match opcode {
+                Opcode::Smin => Cond::Lt,
+                Opcode::Smax => Cond::Gt,
+                Opcode::Umin => Cond::Lo,
+                _ => Cond::Hi,
+            };
+            ctx.emit(Inst::cmp(w, ea, eb))?;
+            ctx.emit(Inst::CSel { op: CSelOp::Csel, size: w, rd, rn: ea, rm: eb, cond })
+        }
+        Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => {
+            let amt = and_mask(ctx, b, u64::from(bits - 1))?;
+            let (op, x) = match opcode {
+                Opcode::Ishl => (ALUOp::Lsl, a),
+                Opcode::Ushr => (ALUOp::Lsr, ext32(ctx, a, bits, false)?),
+                _ => (ALUOp::Asr, ext32(ctx, a, bits, true)?),
+            };
+            alu(ctx, op, w, rd, x, amt)
+        }
+        _ => {
+            // Rotates within `bits`: (x >> k) | (x << (bits - k)), k = amount mod bits
+            // (right) or (bits - amount) mod bits (left).
+            let x = ext32(ctx, a, bits, false)?;
+            let k = if opcode == Opcode::Rotr {
+                and_mask(ctx, b, u64::from(bits - 1))?
+            } else {
+                let neg = ctx.alloc_tmp(RegClass::Int);
+                alu(ctx, ALUOp::Sub, w, neg, zero_reg(), b)?;
+                and_mask(ctx, neg.to_reg(), u64::from(bits - 1))?
+            };
+            let n = const_reg(ctx, u64::from(bits), w)?;
+            let back = ctx.alloc_tmp(RegClass::Int);
+            alu(ctx, ALUOp::Sub, w, back, n, k)?;
+            let (lo, hi) = (ctx.alloc_tmp(RegClass::Int), ctx.alloc_tmp(RegClass::Int));
+            alu(ctx, ALUOp::Lsr, w, lo, x, k)?;
+            alu(ctx, ALUOp::Lsl, w, hi, x, back.to_reg())?;
+            alu(ctx, ALUOp::Orr, w, rd, lo.to_reg(), hi.to_reg())
+        }
+    }
+}
+
+/// Single-operand width-sensitive operations on `i8`/`i16`.
+fn narrow_unary(ctx: Ctx<'_, '_>, opcode: Opcode, bits: u32, rd: Writable<Reg>, rn: Reg) -> Result<(), LowerError> {
+    let w = OperandSize::Size32;
+    let pad = u64::from(32 - bits);
+    match opcode {
+        Opcode::Iabs => {
+            let x = ext32(ctx, rn, bits, true)?;
+            cmp_with_const(ctx, w, x, 0)?;
+            ctx.emit(Inst::CSel { op: CSelOp::Csneg, size: w, rd, rn: x, rm: x, cond: Cond::Ge })
+        }
+        Opcode::Clz | Opcode::Cls => {
+            let x = ext32(ctx, rn, bits, opcode == Opcode::Cls)?;
+            let c = ctx.alloc_tmp(RegClass::Int);
+            let op = if opcode == Opcode::Clz { BitOp::Clz } else { BitOp::Cls };
+            ctx.emit(Inst::BitRR { op, size: w, rd: c, rn: x })?;
+            let imm12 = Imm12::maybe_from_u64(pad).expect("16 or 24");
+            ctx.emit(Inst::AluRRImm12 { op: ALUOp::Sub, size: w, rd: Writable::from_reg(sp_slot(rd.to_reg())), rn: sp_slot(c.to_reg()), imm12 })
+        }
+        Opcode::Ctz => {
+            // A guard bit at `bits` makes ctz(0) = bits.
+            let guard = ImmLogic::maybe_from_u64(1 << bits, w).expect("single bit");
+            let g = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::AluRRImmLogic { op: ALUOp::Orr, size: w, rd: Writable::from_reg(sp_slot(g.to_reg())), rn, imml: guard })?;
+            let rev = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::BitRR { op: BitOp::RBit, size: w, rd: rev, rn: g.to_reg() })?;
+            ctx.emit(Inst::BitRR { op: BitOp::Clz, size: w, rd, rn: rev.to_reg() })
+        }
+        Opcode::Bitrev => {
+            let r = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::BitRR { op: BitOp::RBit, size: w, rd: r, rn })?;
+            imm_op(ctx, ImmShiftOp::Lsr, rd, r.to_reg(), pad)
+        }
+        Opcode::Bswap if bits == 16 => ctx.emit(Inst::BitRR { op: BitOp::Rev16, size: w, rd, rn }),
+        _ => Ok(()),
+    }
 }
 
 /// The register operation an `*_imm` opcode stands for.
@@ -290,7 +418,7 @@ fn binary_imm(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value, imm: i
         _ => {}
     }
     let c = const_reg(ctx, imm as u64, size)?;
-    if binary(ctx, inst, op, t, rd, rn, c)? {
+    if binary(ctx, op, t, rd, rn, c)? {
         Ok(true)
     } else {
         Err(unsupported(ctx, inst))
@@ -345,7 +473,12 @@ fn unary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value) -> Result<b
             }
             ctx.emit(Inst::Extend { rd, rn, signed, from_bits, to_bits })?;
         }
-        _ if is_narrow(t) => return Err(unsupported(ctx, inst)),
+        Opcode::Iabs | Opcode::Clz | Opcode::Cls | Opcode::Ctz | Opcode::Bitrev | Opcode::Bswap if is_narrow(t) => {
+            if opcode == Opcode::Bswap && t == Type::I8 {
+                return Err(unsupported(ctx, inst));
+            }
+            narrow_unary(ctx, opcode, t.bits(), rd, rn)?;
+        }
         Opcode::Iabs => {
             cmp_with_const(ctx, size, rn, 0)?;
             ctx.emit(Inst::CSel { op: CSelOp::Csneg, size, rd, rn, rm: rn, cond: Cond::Ge })?;
@@ -387,7 +520,7 @@ pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> R
             }
             let rd = ctx.output_reg(inst, 0)?;
             let (ra, rb) = (ctx.put_in_reg(a)?, ctx.put_in_reg(b)?);
-            binary(ctx, inst, opcode, t, rd, ra, rb)
+            binary(ctx, opcode, t, rd, ra, rb)
         }
         InstructionData::BinaryImm64 { opcode, arg, imm } => binary_imm(ctx, inst, opcode, arg, imm.0),
         InstructionData::Unary { opcode, arg } => unary(ctx, inst, opcode, arg),
@@ -399,13 +532,16 @@ pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> R
         }
         InstructionData::IntCompareImm { opcode: Opcode::IcmpImm, cond, arg, imm } => {
             let t = ty(ctx, arg)?;
-            if is_narrow(t) {
-                return Err(unsupported(ctx, inst));
-            }
-            let r = ctx.put_in_reg(arg)?;
             let size = isize_of(t);
-            let mask = if size.is64() { u64::MAX } else { 0xffff_ffff };
-            cmp_with_const(ctx, size, r, imm.0 as u64 & mask)?;
+            let r = widened(ctx, arg, is_signed(cond))?;
+            // The constant as the widened operand reads it.
+            let value = match t.bits() {
+                64 => imm.0 as u64,
+                32 => imm.0 as u64 & 0xffff_ffff,
+                b if is_signed(cond) => ((imm.0 << (64 - b)) >> (64 - b)) as u64 & 0xffff_ffff,
+                b => imm.0 as u64 & ((1 << b) - 1),
+            };
+            cmp_with_const(ctx, size, r, value)?;
             let rd = ctx.output_reg(inst, 0)?;
             ctx.emit(Inst::CSet { size: OperandSize::Size32, rd, cond: int_cond(cond) })?;
             Ok(true)
