@@ -69,13 +69,14 @@ fn checked_to_int(
     ctx: Ctx<'_, '_>,
     signed: bool,
     src: ScalarSize,
-    dst: OperandSize,
+    bits: u32,
     rd: Writable<Reg>,
     rn: Reg,
 ) -> Result<(), LowerError> {
     ctx.emit(Inst::FpuCmp { size: src, rn, rm: rn })?;
     ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Vs), trap_code: TrapCode::BAD_CONVERSION_TO_INTEGER })?;
-    let n = i32::from(dst.bits());
+    let n = bits as i32;
+    let dst = if bits == 64 { OperandSize::Size64 } else { OperandSize::Size32 };
     // Lower bound: trap when x <= low (low itself truncates out of range) or, when
     // the float cannot hold low exactly, when x < MIN.
     let (low, trap_low) = if signed {
@@ -101,6 +102,28 @@ fn checked_to_int(
     ctx.emit(Inst::FpuCmp { size: src, rn, rm: hi })?;
     ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Ge), trap_code: TrapCode::INTEGER_OVERFLOW })?;
     ctx.emit(Inst::FpuToInt { signed, src, dst, rd, rn })
+}
+
+/// `fcvt_to_{s,u}int_sat` to `i8`/`i16`: the saturating 32-bit conversion, then a
+/// clamp to the narrow range.
+fn saturate_narrow(ctx: Ctx<'_, '_>, signed: bool, src: ScalarSize, bits: u32, rd: Writable<Reg>, rn: Reg) -> Result<(), LowerError> {
+    let w = OperandSize::Size32;
+    let v = ctx.alloc_tmp(RegClass::Int);
+    ctx.emit(Inst::FpuToInt { signed, src, dst: w, rd: v, rn })?;
+    let (max, min) = if signed { ((1u64 << (bits - 1)) - 1, Some((-(1i64 << (bits - 1))) as u64)) } else { ((1 << bits) - 1, None) };
+    let hi = ctx.alloc_tmp(RegClass::Int);
+    constant(ctx, hi, max, w)?;
+    ctx.emit(Inst::cmp(w, v.to_reg(), hi.to_reg()))?;
+    let over = if signed { Cond::Gt } else { Cond::Hi };
+    let Some(min) = min else {
+        return ctx.emit(Inst::CSel { op: crate::inst::CSelOp::Csel, size: w, rd, rn: hi.to_reg(), rm: v.to_reg(), cond: over });
+    };
+    let clamped = ctx.alloc_tmp(RegClass::Int);
+    ctx.emit(Inst::CSel { op: crate::inst::CSelOp::Csel, size: w, rd: clamped, rn: hi.to_reg(), rm: v.to_reg(), cond: over })?;
+    let lo = ctx.alloc_tmp(RegClass::Int);
+    constant(ctx, lo, min, w)?;
+    ctx.emit(Inst::cmp(w, clamped.to_reg(), lo.to_reg()))?;
+    ctx.emit(Inst::CSel { op: crate::inst::CSelOp::Csel, size: w, rd, rn: lo.to_reg(), rm: clamped.to_reg(), cond: Cond::Lt })
 }
 
 fn unary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value) -> Result<bool, LowerError> {
@@ -142,19 +165,28 @@ fn unary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value) -> Result<b
     } else if let Some(mode) = round {
         ctx.emit(Inst::FpuRound { mode, size: fsize_of(t), rd, rn })?;
     } else if matches!(opcode, Opcode::FcvtFromSint | Opcode::FcvtFromUint) {
-        if is_narrow(in_ty) || in_ty == Type::I128 {
+        if in_ty == Type::I128 || !in_ty.is_int() {
             return Err(unsupported(ctx, inst));
         }
         let signed = opcode == Opcode::FcvtFromSint;
-        ctx.emit(Inst::IntToFpu { signed, src: isize_of(in_ty), dst: fsize_of(t), rd, rn })?;
+        let src = if is_narrow(in_ty) {
+            let x = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::Extend { rd: x, rn, signed, from_bits: in_ty.bits() as u8, to_bits: 32 })?;
+            x.to_reg()
+        } else {
+            rn
+        };
+        ctx.emit(Inst::IntToFpu { signed, src: isize_of(in_ty), dst: fsize_of(t), rd, rn: src })?;
     } else {
-        if is_narrow(t) || t == Type::I128 || !in_ty.is_float() {
+        if t == Type::I128 || !t.is_int() || !in_ty.is_float() {
             return Err(unsupported(ctx, inst));
         }
         let signed = matches!(opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
         let (src, dst) = (fsize_of(in_ty), isize_of(t));
         if matches!(opcode, Opcode::FcvtToSint | Opcode::FcvtToUint) {
-            checked_to_int(ctx, signed, src, dst, rd, rn)?;
+            checked_to_int(ctx, signed, src, t.bits(), rd, rn)?;
+        } else if is_narrow(t) {
+            saturate_narrow(ctx, signed, src, t.bits(), rd, rn)?;
         } else {
             // AArch64 conversions saturate and map NaN to 0: CLIF's `_sat` semantics.
             ctx.emit(Inst::FpuToInt { signed, src, dst, rd, rn })?;

@@ -523,6 +523,17 @@ pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> R
             binary(ctx, opcode, t, rd, ra, rb)
         }
         InstructionData::BinaryImm64 { opcode, arg, imm } => binary_imm(ctx, inst, opcode, arg, imm.0),
+        InstructionData::IntAddTrap { opcode: Opcode::UaddOverflowTrap, args: [a, b], code } => {
+            let t = result_ty(ctx, inst)?;
+            if is_narrow(t) || t == Type::I128 {
+                return Err(unsupported(ctx, inst));
+            }
+            let rd = ctx.output_reg(inst, 0)?;
+            let (ra, rb) = (ctx.put_in_reg(a)?, ctx.put_in_reg(b)?);
+            alu(ctx, ALUOp::AddS, isize_of(t), rd, ra, rb)?;
+            ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Hs), trap_code: code })?;
+            Ok(true)
+        }
         InstructionData::Unary { opcode, arg } => unary(ctx, inst, opcode, arg),
         InstructionData::IntCompare { opcode: Opcode::Icmp, cond, args: [a, b] } => {
             compare(ctx, cond, a, b)?;
