@@ -18,7 +18,7 @@ use atoll_codegen::buffer::MachBuffer;
 use atoll_codegen::ir::{parse_int, Function, Ieee32, Ieee64, Type};
 use atoll_codegen::machinst::{emit_function, lower_function, run_regalloc, FrameRequest, RegallocConfig};
 use atoll_isa_aarch64::abi::{AArch64Abi, CallConv};
-use atoll_isa_aarch64::lower::AArch64Backend;
+use atoll_isa_aarch64::lower::{stack_slot_specs, AArch64Backend};
 use atoll_isa_aarch64::regs::machine_env;
 use atoll_isa_aarch64::LabelUse;
 
@@ -37,7 +37,7 @@ fn compile(f: &Function) -> Result<Vec<u8>, String> {
     let out = run_regalloc(&vcode, &machine_env(), &config).map_err(|e| format!("regalloc: {e}"))?;
     let abi = AArch64Abi::new(CallConv::SystemV);
     let mut buf = MachBuffer::<LabelUse>::new();
-    emit_function(&vcode, &out, &abi, &FrameRequest::default(), &(), &mut buf).map_err(|e| format!("emit: {e}"))?;
+    emit_function(&vcode, &out, &abi, &FrameRequest { stack_slots: &stack_slot_specs(f), ..Default::default() }, &(), &mut buf).map_err(|e| format!("emit: {e}"))?;
     Ok(buf.finish().data)
 }
 

@@ -70,6 +70,27 @@ pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> R
             ctx.emit(Inst::Store { op, rt, mem })?;
             Ok(true)
         }
+        InstructionData::StackLoad { opcode: Opcode::StackLoad, stack_slot, offset } => {
+            let t = result_ty(ctx, inst)?;
+            let op = load_op(Opcode::Load, t).ok_or_else(|| unsupported(ctx, inst))?;
+            let mem = AMode::SlotOffset { slot: stack_slot.as_u32(), off: i64::from(offset.0) };
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::Load { op, rd, mem })?;
+            Ok(true)
+        }
+        InstructionData::StackLoad { opcode: Opcode::StackAddr, stack_slot, offset } => {
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::SlotAddr { rd, slot: stack_slot.as_u32(), off: i64::from(offset.0) })?;
+            Ok(true)
+        }
+        InstructionData::StackStore { opcode: Opcode::StackStore, arg, stack_slot, offset } => {
+            let t = ty(ctx, arg)?;
+            let op = store_op(Opcode::Store, t).ok_or_else(|| unsupported(ctx, inst))?;
+            let mem = AMode::SlotOffset { slot: stack_slot.as_u32(), off: i64::from(offset.0) };
+            let rt = ctx.put_in_reg(arg)?;
+            ctx.emit(Inst::Store { op, rt, mem })?;
+            Ok(true)
+        }
         _ => Ok(false),
     }
 }

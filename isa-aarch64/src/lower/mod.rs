@@ -12,7 +12,10 @@
 //!   `system_v`); a signature that needs the stack is reported as unsupported.
 //! - Trapping instructions check inline (`TrapIf`: a branch over `udf #0`).
 //!
-//! Not lowered yet (precise `Unsupported` errors): calls, stack slots, globals,
+//! Explicit stack slots are addressed through `AMode::SlotOffset`/`Inst::SlotAddr`,
+//! resolved at emission from the frame; pass [`stack_slot_specs`] to `emit_function`.
+//!
+//! Not lowered yet (precise `Unsupported` errors): calls, globals,
 //! `i128`, `popcnt`, `fma`, atomics, overflow-flag arithmetic.
 
 mod float;
@@ -28,6 +31,15 @@ use crate::abi::{AArch64Abi, CallConv};
 use crate::imms::{ImmLogic, Imm12};
 use crate::inst::{Cond, CondBrKind, Inst, OperandSize, ScalarSize};
 use crate::regs::{zero_reg, RegOrSp};
+
+/// The frame inputs for `f`'s explicit stack slots, in slot order (what
+/// `emit_function`'s `FrameRequest::stack_slots` expects for code from these rules).
+pub fn stack_slot_specs(f: &atoll_codegen::ir::Function) -> Vec<atoll_codegen::machinst::StackSlotSpec> {
+    f.stack_slots
+        .values()
+        .map(|s| atoll_codegen::machinst::StackSlotSpec { size: s.size, align: 1 << s.align_shift })
+        .collect()
+}
 
 /// The AArch64 lowering rules for one calling convention.
 pub struct AArch64Backend {
