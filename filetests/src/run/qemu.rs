@@ -609,7 +609,6 @@ fn temp_roots() -> Vec<PathBuf> {
     vec![PathBuf::from("/dev/shm"), std::env::temp_dir()]
 }
 
-
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
