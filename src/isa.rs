@@ -101,17 +101,16 @@ impl IsaDescriptor {
     /// Constructs the backend for this descriptor with the shared flags and the ISA
     /// flags (a builder of [`IsaDescriptor::isa_builder`]'s template).
     pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
+        // Each arm becomes the ISA crate's constructor once that crate has one.
         match self.kind {
             #[cfg(feature = "x64")]
-            IsaKind::X64 => Ok(Box::new(atoll_isa_x64::X64Backend::new(
-                self.triple.clone(),
-                shared,
-                atoll_isa_x64::settings::Flags::new(isa_flags),
-            ))),
-            // The other ISA crates do not construct a `TargetIsa` yet.
-            kind => {
+            IsaKind::X64 => {
+                let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
+            }
+            _ => {
                 let _ = (shared, isa_flags);
-                Err(BuildError::NotBuiltYet { arch: arch_name(kind) })
+                Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
             }
         }
     }
