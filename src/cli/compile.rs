@@ -44,7 +44,7 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let file = read_clif(&opts.file)?;
+    let (_, file) = read_clif(&opts.file)?;
     let isa = build_isa(&opts.target)?;
     let mut out = String::new();
     let mut compiled = Vec::with_capacity(file.functions.len());
@@ -83,10 +83,11 @@ pub(super) fn print(text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads and parses a CLIF file; errors are `FILE:L:C: message`.
-pub(super) fn read_clif(path: &Path) -> Result<TestFile, CliError> {
+/// Reads and parses a CLIF file, returning its text too; errors are `FILE:L:C: message`.
+pub(super) fn read_clif(path: &Path) -> Result<(String, TestFile), CliError> {
     let source = std::fs::read_to_string(path).map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
-    parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))
+    let file = parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
+    Ok((source, file))
 }
 
 /// The backend `--target`/`--set` describe.
