@@ -107,3 +107,19 @@ fn compile_prints_listing_and_stats() {
     assert!(out.contains("disassembly:"), "{out}");
     assert!(out.trim_end().ends_with("0 islands, 0 veneers, 0 relocations"), "{out}");
 }
+
+/// Issue 4's acceptance: a file of twenty-odd functions calling each other (colocated,
+/// recursive, mutually recursive) runs from one text section with no relocation left.
+#[test]
+fn calls_between_many_functions_run_from_one_section() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/filetests/filetests/runtests/calls.clif");
+    let o = atoll(&["run", "--target", "x86_64", path]);
+    let (out, err) = text(&o);
+    if out.contains("not built yet") {
+        return;
+    }
+    assert!(o.status.success(), "{out}{err}");
+    let stats = out.lines().next().unwrap_or("");
+    assert!(stats.starts_with("x86_64: text: ") && stats.ends_with(", 0 relocations"), "{stats}");
+    assert!(out.ends_with("31 passed, 0 failed\n"), "{out}");
+}
