@@ -78,7 +78,7 @@ fn user_errors_are_one_line_table() {
         (&["run"], "test run\nfunction %f( {\n", ":2:14: expected parameter type"),
         (&["run"], "test run\nfunction %f() {\nblock0:\n    return\n}\n", "no target to run on"),
         (&["run", "--target", "riscv64"], ADD, "no riscv64 backend"),
-        (&["compile"], ADD, "a target is required"),
+        (&["compile"], "function %f() {\nblock0:\n    return\n}\n", "a target is required"),
         (&["compile", "--target", "x86_64", "--set", "no_such_flag"], ADD, "no_such_flag"),
     ];
     for (i, (args, src, fragment)) in cases.iter().enumerate() {
@@ -122,4 +122,16 @@ fn calls_between_many_functions_run_from_one_section() {
     let stats = out.lines().next().unwrap_or("");
     assert!(stats.starts_with("x86_64: text: ") && stats.ends_with(", 0 relocations"), "{stats}");
     assert!(out.ends_with("31 passed, 0 failed\n"), "{out}");
+}
+
+#[test]
+fn compile_uses_the_files_target_line_without_target() {
+    let path = write("own-target.clif", ADD);
+    let o = atoll(&["compile", path.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    if err.contains("not built yet") {
+        return;
+    }
+    assert!(o.status.success(), "{err}");
+    assert!(out.starts_with("function %add: "), "{out}");
 }
