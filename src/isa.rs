@@ -102,8 +102,18 @@ impl IsaDescriptor {
     /// flags (a builder of [`IsaDescriptor::isa_builder`]'s template).
     pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
         // Each arm becomes the ISA crate's constructor once that crate has one.
-        let _ = (shared, isa_flags);
-        Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+        match self.kind {
+            #[cfg(feature = "x64")]
+            IsaKind::X64 => Ok(Box::new(atoll_isa_x64::X64Backend::new(
+                self.triple.clone(),
+                shared,
+                atoll_isa_x64::settings::Flags::new(isa_flags),
+            ))),
+            _ => {
+                let _ = (shared, isa_flags);
+                Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+            }
+        }
     }
 }
 

@@ -22,11 +22,16 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
     match (op, data(ctx, inst).clone()) {
         (Ishl | Ushr | Sshr | Rotl | Rotr, InstructionData::Binary { args: [a, amt], .. }) => {
             let kind = shift_kind(op);
-            match const_of(ctx, amt) {
+            let amt_const = match ctx.value_regs(amt)?.len() {
+                1 => const_of(ctx, amt),
+                _ => None,
+            };
+            match amt_const {
                 Some(c) => shift_imm(ctx, ty, kind, a, c as u64, dst),
                 None => {
                     let ra = put(ctx, a)?;
-                    let mut n = put(ctx, amt)?;
+                    // An i128 amount: its low register is all that matters.
+                    let mut n = *ctx.value_regs(amt)?.first().ok_or(LowerError::UndefinedValue(amt))?;
                     if bits < 32 {
                         let m = tmp(ctx);
                         let imm = RegMemImm::Imm(Simm32::from_i32(bits as i32 - 1));

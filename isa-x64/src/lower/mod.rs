@@ -72,7 +72,8 @@ impl LowerBackend for X64Lower<'_> {
         match op {
             Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm | IrsubImm
             | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax | Iabs
-            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop => {
+            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop | Iconcat | Isplit
+            | Bitselect => {
                 alu::lower(self, ctx, inst, op)
             }
             Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm | Clz | Ctz | Popcnt
