@@ -104,11 +104,10 @@ impl IsaDescriptor {
         // Each arm becomes the ISA crate's constructor once that crate has one.
         match self.kind {
             #[cfg(feature = "x64")]
-            IsaKind::X64 => Ok(Box::new(atoll_isa_x64::X64Backend::new(
-                self.triple.clone(),
-                shared,
-                atoll_isa_x64::settings::Flags::new(isa_flags),
-            ))),
+            IsaKind::X64 => {
+                let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
+            }
             _ => {
                 let _ = (shared, isa_flags);
                 Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })

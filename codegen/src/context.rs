@@ -14,17 +14,17 @@ use crate::ir::Function;
 use crate::isa::{CodegenError, CompiledFunction};
 use crate::machinst::{compile_function, ABIMachineSpec, CompileParams, LowerBackend, RegallocAlgorithm, RegallocConfig};
 use crate::settings::{Flags, RegallocAlgorithm as RegallocSetting};
-use crate::verifier::verify_function;
 
-/// Compile `func`: verify (when `enable_verifier`), then lower, allocate and emit.
+/// Compile `func`: verify (when `enable_verifier`, through `p.verify`), then lower,
+/// allocate and emit.
 pub fn compile<B, A>(func: &Function, flags: &Flags, p: &CompileParams<'_, B, A>) -> Result<CompiledFunction, CodegenError>
 where
     B: LowerBackend,
     A: ABIMachineSpec<I = B::MInst>,
 {
-    if flags.enable_verifier() {
-        verify_function(func).map_err(|e| CodegenError::Verifier(e.to_string()))?;
-    }
+    // The verifier runs inside `compile_function` when `p.verify` is set; ISAs set it
+    // from `enable_verifier`.
+    debug_assert_eq!(p.verify, flags.enable_verifier(), "CompileParams::verify must follow enable_verifier");
     let compiled = compile_function(func, p)?;
     if compiled.frame_size > i32::MAX as u32 {
         return Err(CodegenError::ImplLimitExceeded(format!("stack frame of {} bytes", compiled.frame_size)));

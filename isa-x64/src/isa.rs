@@ -100,6 +100,7 @@ impl TargetIsa for X64Backend {
             regalloc: context::regalloc_config(&self.flags),
             info: &(),
             alignment: FUNCTION_ALIGNMENT,
+            verify: self.flags.enable_verifier(),
         };
         context::compile(func, &self.flags, &params)
     }

@@ -24,7 +24,26 @@ use mem::*;
 
 /// State carried across the instructions of one function while emitting.
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// SP-relative offset of each explicit stack slot (from the frame layout).
+    pub stack_slot_offsets: Vec<u32>,
+}
+
+impl EmitState {
+    /// `AMode::SlotOffset` as the `SpOffset` it stands for; other modes unchanged.
+    ///
+    /// Panics on a slot the frame does not have (lowering only names slots of the
+    /// function it lowers, and the frame is laid out from the same list).
+    pub fn resolve_slot(&self, mem: &AMode) -> AMode {
+        match *mem {
+            AMode::SlotOffset { slot, off } => {
+                let base = self.stack_slot_offsets.get(slot as usize).unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
+                AMode::SpOffset { off: i64::from(*base) + off }
+            }
+            other => other,
+        }
+    }
+}
 
 fn put(sink: &mut impl CodeSink<LabelUse>, word: u32) {
     sink.put4(word);
@@ -53,7 +72,7 @@ pub(crate) fn enc_cond_br(kind: CondBrKind, off19: i32) -> u32 {
 impl Inst {
     /// Append this instruction's bytes to `sink`, recording label uses,
     /// relocations and traps.
-    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
+    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
         match self {
             Inst::AluRRR { op, size, rd, rn, rm } => put(sink, enc_alu_rrr(*op, *size, *rd, *rn, *rm)),
             Inst::AluRRRR { op, size, rd, rn, rm, ra } => put(sink, enc_alu_rrrr(*op, *size, *rd, *rn, *rm, *ra)),
@@ -106,8 +125,14 @@ impl Inst {
             Inst::CCmp { size, rn, rm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Ok(*rm), *nzcv, *cond)),
             Inst::CCmpImm { size, rn, imm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Err(*imm), *nzcv, *cond)),
 
-            Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), mem),
-            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, mem),
+            Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), &state.resolve_slot(mem)),
+            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, &state.resolve_slot(mem)),
+            Inst::SlotAddr { rd, slot, off } => {
+                let AMode::SpOffset { off } = state.resolve_slot(&AMode::SlotOffset { slot: *slot, off: *off }) else {
+                    unreachable!("slots resolve to SP offsets")
+                };
+                emit_sp_plus(sink, *rd, off, state);
+            }
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
 
@@ -206,4 +231,19 @@ fn emit_jt_sequence(
         sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::PCRel32);
         put(sink, (4 * i) as u32);
     }
+}
+
+/// `rd = sp + off`, through `x16` when `off` is not an add/sub immediate.
+fn emit_sp_plus(sink: &mut impl CodeSink<LabelUse>, rd: Writable<Reg>, off: i64, state: &mut EmitState) {
+    let rd_sp = Writable::from_reg(RegOrSp::reg(rd.to_reg()).expect("a slot address goes to a general register"));
+    let (op, mag) = if off >= 0 { (ALUOp::Add, off as u64) } else { (ALUOp::Sub, off.unsigned_abs()) };
+    if let Some(imm12) = crate::imms::Imm12::maybe_from_u64(mag) {
+        return put(sink, enc_alu_rr_imm12(op, OperandSize::Size64, hw_enc_sp(rd_sp.to_reg()), RegOrSp::sp(), imm12));
+    }
+    for inst in Inst::load_constant(crate::regs::writable_xreg(16), off as u64, OperandSize::Size64) {
+        inst.emit(sink, state);
+    }
+    let shift = crate::inst::ExtendShift::maybe_from_u8(0).expect("0 is valid");
+    let word = enc_alu_rrr_extend(ALUOp::Add, OperandSize::Size64, hw_enc_sp(rd_sp.to_reg()), RegOrSp::sp(), crate::regs::xreg(16), ExtendOp::Uxtx, shift.value());
+    put(sink, word);
 }

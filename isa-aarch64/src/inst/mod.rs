@@ -336,6 +336,9 @@ pub enum Inst {
     Load { op: LoadOp, rd: Writable<Reg>, mem: AMode },
     /// Store one register (`AMode::Label` is not allowed).
     Store { op: StoreOp, rt: Reg, mem: AMode },
+    /// `rd = address of byte `off` of explicit stack slot `slot`` (`add rd, sp, #n`,
+    /// through `x16` for large frames).
+    SlotAddr { rd: Writable<Reg>, slot: u32, off: i64 },
     /// `ldp rt, rt2, mem`.
     LoadPair { kind: PairKind, rt: Writable<Reg>, rt2: Writable<Reg>, mem: PairAMode },
     /// `stp rt, rt2, mem`.

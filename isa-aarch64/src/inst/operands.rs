@@ -57,7 +57,7 @@ fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
             use_sp(rn, v);
             v.reg_use(rm);
         }
-        AMode::Label { .. } | AMode::SpOffset { .. } => {}
+        AMode::Label { .. } | AMode::SpOffset { .. } | AMode::SlotOffset { .. } => {}
     }
 }
 
@@ -153,7 +153,8 @@ impl Inst {
             | Inst::CSetm { rd, .. }
             | Inst::FpuMoveImm { rd, .. }
             | Inst::Adr { rd, .. }
-            | Inst::Adrp { rd, .. } => v.reg_def(rd),
+            | Inst::Adrp { rd, .. }
+            | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
                 v.reg_use(rn);
@@ -219,15 +220,17 @@ impl Inst {
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.
-            Inst::Load { mem: AMode::SpOffset { .. }, .. } | Inst::Store { mem: AMode::SpOffset { .. }, .. } => 20,
+            Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
+            | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
+            | Inst::SlotAddr { .. } => 20,
             _ => 4,
         }
     }
 }
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
     }
 }
 
