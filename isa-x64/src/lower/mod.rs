@@ -1,6 +1,6 @@
 //! Instruction selection: IR instructions to x64 [`Inst`]s on virtual registers.
 //!
-//! One file per opcode family (`alu`, `bits`, `divmul`, `cmp`, `mem`, `call`,
+//! One file per opcode family (`alu`, `atomic`, `bits`, `divmul`, `cmp`, `mem`, `call`,
 //! `control`, `float`, `fconv`); this file dispatches on the opcode and holds the
 //! operand helpers they share.
 //!
@@ -18,6 +18,7 @@
 //! all its uses could fold (dead copies cost a `mov`, never correctness).
 
 mod alu;
+mod atomic;
 mod bits;
 mod call;
 mod cmp;
@@ -84,6 +85,7 @@ impl LowerBackend for X64Lower<'_> {
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
             | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr => mem::lower(self, ctx, inst, op),
             Call | CallIndirect | Return => call::lower(self, ctx, inst, op),
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
             F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign | Fmin | Fmax | Fma
             | Ceil | Floor | Trunc | Nearest => float::lower(self, ctx, inst, op),
