@@ -5,6 +5,7 @@ use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
+use super::mem;
 use crate::inst::{AluOp, CmpOp, SseOp, UnaryOp, CC};
 use crate::X64Lower;
 
@@ -44,7 +45,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             } else {
                 (a, b)
             };
-            binop(ctx, ty, aop, a, b, dst)
+            binop(ctx, inst, ty, aop, a, b, dst)
         }
         (IaddImm | BandImm | BorImm | BxorImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
             let aop = match op {
@@ -161,8 +162,23 @@ fn alu_op(op: Opcode) -> AluOp {
     }
 }
 
-/// `dst = a op b` keeping only the low `ty` bits meaningful.
-fn binop(ctx: &mut Lower<'_, Inst>, ty: Type, aop: AluOp, a: Value, b: Value, dst: Writable<Reg>) -> Result<(), LowerError> {
+/// `dst = a op b` keeping only the low `ty` bits meaningful; a `load` merged into
+/// this instruction (see `mem::sunk_load_user`) becomes the memory operand.
+fn binop(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    ty: Type,
+    aop: AluOp,
+    a: Value,
+    b: Value,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
+    let commutative = aop != AluOp::Sub;
+    let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
+    if let Some(m) = mem::sunk_load_operand(ctx, b, inst)? {
+        let ra = put(ctx, a)?;
+        return ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst });
+    }
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
     ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2, dst })
