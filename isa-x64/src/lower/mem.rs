@@ -17,6 +17,7 @@ use cranelift_entity::EntityRef;
 use super::*;
 use crate::imms::ShiftImm;
 use crate::inst::{Amode, Scale, ShiftBy, ShiftKind, SseOp};
+use crate::regs::{rbp, rsp};
 use crate::X64Lower;
 
 pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
@@ -55,6 +56,16 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
         InstructionData::FuncAddr { func_ref, .. } => {
             let dst = out(ctx, inst)?;
             ctx.emit(Inst::LoadExtName { target: RelocTarget(func_ref.index() as u32), dst })
+        }
+        InstructionData::Nullary { .. } => {
+            // The frame pointer is always kept, so the return address is at [rbp + 8].
+            let dst = out(ctx, inst)?;
+            match op {
+                GetStackPointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rsp(), dst }),
+                GetFramePointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rbp(), dst }),
+                GetReturnAddress => ctx.emit(Inst::Mov64MR { src: Amode::imm_reg(8, rbp()), dst }),
+                _ => Err(unsupported(inst, op)),
+            }
         }
         _ => Err(unsupported(inst, op)),
     }

@@ -83,7 +83,8 @@ impl LowerBackend for X64Lower<'_> {
             | UmulOverflow | SmulOverflow => divmul::lower(self, ctx, inst, op),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(self, ctx, inst, op),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
-            | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr => mem::lower(self, ctx, inst, op),
+            | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr | GetStackPointer | GetFramePointer
+            | GetReturnAddress => mem::lower(self, ctx, inst, op),
             Call | CallIndirect | Return => call::lower(self, ctx, inst, op),
             AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
