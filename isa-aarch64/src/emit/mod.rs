@@ -149,6 +149,8 @@ impl Inst {
             Inst::FpuMove { size, rd, rn } => put(sink, enc_fpu_move(*size, *rd, *rn)),
             Inst::FpuMove128 { rd, rn } => put(sink, enc_vec_move(*rd, *rn)),
             Inst::FpuMoveImm { size, rd, imm } => put(sink, enc_fpu_move_imm(*size, *rd, *imm)),
+            Inst::VecCnt8B { rd, rn } => put(sink, enc_cnt_8b(*rd, *rn)),
+            Inst::VecAddv8B { rd, rn } => put(sink, enc_addv_8b(*rd, *rn)),
             Inst::FpuUShr { size, rd, rn, amount } => put(sink, enc_fpu_shift(false, *size, *rd, *rn, *amount)),
             Inst::FpuSli { size, rd, ri, rn, amount } => {
                 debug_assert_eq!(rd.to_reg(), *ri, "sli input must be allocated to its destination");

@@ -371,6 +371,10 @@ pub enum Inst {
     FpuMove128 { rd: Writable<Reg>, rn: Reg },
     /// `fmov sN/dN, #imm`.
     FpuMoveImm { size: ScalarSize, rd: Writable<Reg>, imm: FpImm8 },
+    /// `cnt vD.8b, vN.8b`: population count of each byte (for `popcnt`).
+    VecCnt8B { rd: Writable<Reg>, rn: Reg },
+    /// `addv bD, vN.8b`: sum of the eight bytes (for `popcnt`).
+    VecAddv8B { rd: Writable<Reg>, rn: Reg },
     /// `ushr dN, dM, #amount` (or `.2s` vector form for 32-bit).
     FpuUShr { size: ScalarSize, rd: Writable<Reg>, rn: Reg, amount: FpuShiftImm },
     /// `sli dN, dM, #amount` (or `.2s`): `ri` is the old destination value (tied to `rd`).

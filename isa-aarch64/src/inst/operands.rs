@@ -140,7 +140,9 @@ impl Inst {
             | Inst::MovFromFpu { rd, rn, .. }
             | Inst::FpuMove { rd, rn, .. }
             | Inst::FpuMove128 { rd, rn }
-            | Inst::FpuUShr { rd, rn, .. } => {
+            | Inst::FpuUShr { rd, rn, .. }
+            | Inst::VecCnt8B { rd, rn }
+            | Inst::VecAddv8B { rd, rn } => {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }

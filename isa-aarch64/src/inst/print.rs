@@ -386,6 +386,8 @@ impl Inst {
                 format!("mov {}.16b, {}.16b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v'))
             }
             Inst::FpuMoveImm { size, rd, imm } => format!("fmov {}, #{:?}", freg(rd.to_reg(), *size), imm.to_f64()),
+            Inst::VecCnt8B { rd, rn } => format!("cnt {}.8b, {}.8b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v')),
+            Inst::VecAddv8B { rd, rn } => format!("addv {}, {}.8b", show_vreg(rd.to_reg(), 'b'), show_vreg(*rn, 'v')),
             Inst::FpuUShr { size, rd, rn, amount } => {
                 format!("ushr {}, #{}", shift_regs(*size, rd.to_reg(), *rn), amount.value())
             }

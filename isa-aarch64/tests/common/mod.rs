@@ -299,7 +299,9 @@ pub fn random_inst(g: &mut Rng) -> Inst {
                 Inst::IntToFpu { signed: g.flip(), src: size, dst: g.fsize(), rd: w(g.fpr()), rn: g.zr_slot() }
             }
         }
-        26 => match g.below(4) {
+        26 => match g.below(6) {
+            4 => Inst::VecCnt8B { rd: w(g.fpr()), rn: g.fpr() },
+            5 => Inst::VecAddv8B { rd: w(g.fpr()), rn: g.fpr() },
             0 => Inst::MovToFpu { size: g.fsize(), rd: w(g.fpr()), rn: g.zr_slot() },
             1 => Inst::MovFromFpu { size: g.fsize(), rd: w(g.zr_slot()), rn: g.fpr() },
             2 => Inst::FpuMove { size: g.fsize(), rd: w(g.fpr()), rn: g.fpr() },
