@@ -471,6 +471,26 @@ block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v
         |a| Some(a[0] + a[7] + a[8] * 1000 + a[9] * 100000 + a[10] * 10000000 - a[3]),
     ));
     v.push(int_case(
+        "function %regs(i64) -> i64 {
+block0(v0: i64):
+    v1 = get_stack_pointer.i64
+    v2 = band_imm v1, 15
+    v3 = get_return_address.i64
+    v4 = icmp_imm ne v3, 0
+    v5 = uextend.i64 v4
+    v6 = get_frame_pointer.i64
+    v7 = icmp uge v6, v1
+    v8 = uextend.i64 v7
+    v9 = ishl_imm v8, 1
+    v10 = bor v2, v5
+    v11 = bor v10, v9
+    return v11
+}",
+        "int64_t NAME(int64_t)",
+        &["0"],
+        |_| Some(3),
+    ));
+    v.push(int_case(
         "function %bitcast(i64) -> i64 {
 block0(v0: i64):
     v1 = bitcast.f64 v0

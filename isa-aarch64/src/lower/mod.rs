@@ -203,6 +203,20 @@ impl LowerBackend for AArch64Backend {
                 ctx.emit(Inst::TrapIf { kind, trap_code: code })
             }
             InstructionData::Nullary { opcode: Opcode::Nop } => Ok(()),
+            InstructionData::Nullary { opcode: Opcode::GetStackPointer } => {
+                let rd = ctx.output_reg(inst, 0)?;
+                ctx.emit(Inst::mov_sp(Writable::from_reg(sp_slot(rd.to_reg())), RegOrSp::sp()))
+            }
+            InstructionData::Nullary { opcode: Opcode::GetFramePointer } => {
+                let rd = ctx.output_reg(inst, 0)?;
+                ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: crate::regs::fp_reg() })
+            }
+            InstructionData::Nullary { opcode: Opcode::GetReturnAddress } => {
+                // The prologue saved x30 next to the caller's x29, at [x29, #8].
+                let rd = ctx.output_reg(inst, 0)?;
+                let mem = Inst::amode_offset(RegOrSp::x(29), 8, 8).expect("8 encodes");
+                ctx.emit(Inst::Load { op: LoadOp::ULoad64, rd, mem })
+            }
             _ => {
                 if mem::lower(ctx, inst, &data)? || float::lower(ctx, inst, &data)? || int::lower(ctx, inst, &data)? {
                     Ok(())
