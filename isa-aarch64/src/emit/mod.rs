@@ -5,6 +5,7 @@
 //! where encoding 31 means `xzr`, ...), which is a bug in lowering or allocation.
 
 pub mod alu;
+pub mod atomic;
 pub mod branch;
 pub mod fpu;
 pub mod mem;
@@ -132,6 +133,15 @@ impl Inst {
                     unreachable!("slots resolve to SP offsets")
                 };
                 emit_sp_plus(sink, *rd, off, state);
+            }
+            Inst::LoadAcquire { bits, rt, rn } => put(sink, atomic::enc_ldar(*bits, rt.to_reg(), *rn)),
+            Inst::StoreRelease { bits, rt, rn } => put(sink, atomic::enc_stlr(*bits, *rt, *rn)),
+            Inst::Fence => put(sink, atomic::DMB_ISH),
+            Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 } => {
+                atomic::emit_rmw_loop(sink, *op, *bits, *addr, *operand, *oldval, *scratch1, *scratch2)
+            }
+            Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch } => {
+                atomic::emit_cas_loop(sink, *bits, *addr, *expected, *replacement, *oldval, *scratch)
             }
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),

@@ -17,7 +17,7 @@
 //! resolved at emission from the frame; pass [`stack_slot_specs`] to `emit_function`.
 //!
 //! Not lowered yet (precise `Unsupported` errors): calls, globals,
-//! `i128`, `popcnt`, `fma`, atomics, overflow-flag arithmetic.
+//! `i128`, `fma`, overflow-flag arithmetic.
 
 mod float;
 mod int;
