@@ -20,7 +20,8 @@ mod header;
 
 pub use header::{resolve_header, HeaderError, HeaderLine, ResolvedHeader, TestTarget};
 
-use crate::codegen::settings::{self, Builder, SettingsError, Template};
+use crate::codegen::isa::TargetIsa;
+use crate::codegen::settings::{self, Builder, Flags, SettingsError, Template};
 use std::fmt;
 use std::str::FromStr;
 use target_lexicon::{Architecture, Endianness, Triple};
@@ -96,7 +97,41 @@ impl IsaDescriptor {
     pub fn isa_builder(&self) -> Builder {
         Builder::new(self.settings)
     }
+
+    /// Constructs the backend for this descriptor with the shared flags and the ISA
+    /// flags (a builder of [`IsaDescriptor::isa_builder`]'s template).
+    pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
+        // Each arm becomes the ISA crate's constructor once that crate has one.
+        match self.kind {
+            #[cfg(feature = "x64")]
+            IsaKind::X64 => {
+                let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
+            }
+            _ => {
+                let _ = (shared, isa_flags);
+                Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+            }
+        }
+    }
 }
+
+/// Why a backend could not be constructed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// The ISA crate does not provide a `TargetIsa` yet.
+    NotBuiltYet { arch: &'static str },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NotBuiltYet { arch } => write!(f, "backend for {arch} is not built yet"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// Why a target name was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

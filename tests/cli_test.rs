@@ -119,3 +119,54 @@ fn missing_path_is_an_error() {
     assert!(stderr.starts_with("error: no/such/dir: "), "{stderr}");
     assert!(!Path::new("no/such/dir").exists());
 }
+
+#[test]
+fn forced_target_skips_the_files_other_targets() {
+    let path = scratch_file(
+        "forced.clif",
+        "test compile\ntarget aarch64\ntarget x86_64\n\nfunction %f() {\nblock0:\n    return\n}\n",
+    );
+    let out = atoll(&["test", "--target", "x86_64", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The test ran on the x86_64 line; the aarch64 line was excluded by the user's
+    // own choice, so it is not reported as a skip of the test.
+    assert_eq!(
+        stdout.lines().last(),
+        Some("1 passed, 0 failed"),
+        "{stdout}"
+    );
+    assert!(out.status.success());
+}
+
+#[test]
+fn forced_target_applies_to_files_that_do_not_name_it() {
+    let path = scratch_file(
+        "forced-other.clif",
+        "test compile\nset opt_level=speed\ntarget aarch64 has_lse\n\nfunction %f() {\nblock0:\n    return\n}\n",
+    );
+    let out = atoll(&["test", "--target", "x86_64", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The aarch64 line is excluded; the file still compiles on the forced x86_64,
+    // without aarch64's feature flags.
+    assert_eq!(
+        stdout.lines().last(),
+        Some("1 passed, 0 failed"),
+        "{stdout}"
+    );
+    assert!(out.status.success());
+}
+
+#[test]
+fn unknown_setting_names_the_nearest_one() {
+    let path = scratch_file(
+        "typo.clif",
+        "test cat\nset opt_levl=speed\n\nfunction %f() {\nblock0:\n    return\n}\n",
+    );
+    let out = atoll(&["test", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2:5: unknown shared setting `opt_levl` (did you mean `opt_level`?)"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -3,7 +3,7 @@
 //!
 //! - Every file listed in `clif-runtests/scalar-core.txt` must parse; each function
 //!   is printed, parsed again and printed again, and both printouts and the entity
-//!   counts must agree.
+//!   counts must agree; every function must pass the verifier.
 //! - Every other `.clif` under `clif-runtests/` and `clif-isa/` must either do the
 //!   same or fail with an error naming an unsupported construct ("unsupported ...",
 //!   or "unknown opcode" for opcodes removed from CLIF since, e.g. `iadd_ifcout`).
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use atoll_codegen::ir::Function;
 use atoll_codegen::text::{parse_functions, parse_test};
+use atoll_codegen::verifier::verify_function;
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
@@ -93,12 +94,25 @@ fn scalar_core_round_trip() {
         .collect();
     let mut failures = Vec::new();
     let mut functions = 0;
+    let mut verify_failures = Vec::new();
     for name in &names {
         let src = fs::read_to_string(runtests.join(name)).expect("listed file");
         match round_trip(&src) {
             Ok(n) => functions += n,
             Err(e) => failures.push(format!("{name}: {e}")),
         }
+        for tf in parse_test(&src).map(|f| f.functions).unwrap_or_default() {
+            if let Err(e) = verify_function(&tf.func) {
+                verify_failures.push(format!("{name}: function {}:\n{e}", tf.func.name));
+            }
+        }
+    }
+    println!(
+        "scalar-core verifier: {}/{functions} functions verify",
+        functions - verify_failures.len()
+    );
+    for f in &verify_failures {
+        println!("  {f}");
     }
     println!(
         "scalar-core round-trip: {}/{} files ({functions} functions)",
@@ -106,6 +120,11 @@ fn scalar_core_round_trip() {
         names.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        verify_failures.is_empty(),
+        "functions that do not verify: {}",
+        verify_failures.len()
+    );
 }
 
 #[test]
@@ -124,6 +143,7 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
         clif_files(&corpus.join(sub), &mut files);
         let (mut ok, mut unsupported, mut bad) = (0, 0, Vec::new());
         let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut not_verified = Vec::new();
         for path in &files {
             let rel = path
                 .strip_prefix(corpus.join(sub))
@@ -135,7 +155,14 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
             }
             let src = fs::read_to_string(path).expect("corpus file");
             match round_trip(&src) {
-                Ok(_) => ok += 1,
+                Ok(_) => {
+                    ok += 1;
+                    for tf in parse_test(&src).map(|f| f.functions).unwrap_or_default() {
+                        if let Err(e) = verify_function(&tf.func) {
+                            not_verified.push(format!("{rel}: {}: {}", tf.func.name, e.0[0]));
+                        }
+                    }
+                }
                 Err(e)
                     if e.starts_with("parse: ")
                         && (e.contains("unsupported") || e.contains("unknown opcode")) =>
@@ -155,6 +182,15 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
             bad.len()
         );
         println!("  unsupported by reason: {reasons:?}");
+        // Informational: these files are outside the scalar core, so a verifier
+        // rejection may be legitimate (e.g. a feature the verifier does not model).
+        println!(
+            "  functions of round-tripped files failing the verifier: {}",
+            not_verified.len()
+        );
+        for f in &not_verified {
+            println!("    {f}");
+        }
         assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 }

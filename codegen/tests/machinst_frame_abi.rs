@@ -253,3 +253,106 @@ fn abi_errors() {
     assert_eq!(assign_args(&[bad], &r, &sysv_rules()).unwrap_err(), AbiError::BadSize(32));
     let _: ArgLoc = ArgLoc::Regs(smallvec![ir(0)]);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn param() -> impl Strategy<Value = AbiParam> {
+        (0usize..3, prop_oneof![Just(1u32), Just(2), Just(4), Just(8), Just(16)]).prop_map(|(c, size)| AbiParam {
+            class: [RegClass::Int, RegClass::Float, RegClass::Vector][c],
+            size,
+        })
+    }
+
+    fn rules() -> impl Strategy<Value = ArgRules> {
+        (any::<bool>(), any::<bool>(), any::<bool>(), prop::option::of(0u32..4), prop_oneof![Just(4u32), Just(8)])
+            .prop_map(|(pairs, shared, nobf, max, word)| ArgRules {
+                even_reg_pairs: pairs,
+                shared_position: shared,
+                no_backfill: nobf,
+                max_reg_values: max,
+                ..ArgRules::plain([word, 8, 16], word)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Every value gets a location; registers are used at most once and come from
+        /// the value's class; stack locations are aligned, disjoint and inside
+        /// `stack_size`, which is a multiple of the word.
+        #[test]
+        fn assignment_invariants(params in prop::collection::vec(param(), 0..14), rules in rules()) {
+            let int: Vec<PReg> = (0..6).map(ir).collect();
+            let flt: Vec<PReg> = (0..8).map(fr).collect();
+            let regs = ArgRegs { int: &int, float: &flt, vector: &flt };
+            let a = assign_args(&params, &regs, &rules).unwrap();
+            prop_assert_eq!(a.locs.len(), params.len());
+            let mut used = Vec::new();
+            let mut spans: Vec<(u32, u32)> = Vec::new();
+            for (i, (p, loc)) in params.iter().zip(&a.locs).enumerate() {
+                match loc {
+                    ArgLoc::Regs(rs) => {
+                        prop_assert!(rules.max_reg_values.is_none_or(|m| (i as u32) < m));
+                        let per = rules.reg_bytes[p.class as usize];
+                        prop_assert_eq!(rs.len() as u32, p.size.div_ceil(per));
+                        for r in rs {
+                            let class_ok = match p.class {
+                                RegClass::Int => r.class() == RegClass::Int,
+                                _ => r.class() == RegClass::Float,
+                            };
+                            prop_assert!(class_ok);
+                            prop_assert!(!used.contains(r), "register {:?} used twice", r);
+                            used.push(*r);
+                        }
+                    }
+                    ArgLoc::Stack { offset, size } => {
+                        prop_assert!(*size >= p.size && *size >= rules.stack_slot_min);
+                        let align = size.next_power_of_two().clamp(rules.stack_slot_min, rules.stack_align_max);
+                        prop_assert_eq!(offset % align, 0);
+                        prop_assert!(offset + size <= a.stack_size);
+                        for &(o, s) in &spans {
+                            prop_assert!(offset + size <= o || o + s <= *offset, "overlap");
+                        }
+                        spans.push((*offset, *size));
+                    }
+                }
+            }
+            prop_assert_eq!(a.stack_size % rules.stack_slot_min, 0);
+        }
+
+        /// Frame areas are aligned and disjoint, in the documented order.
+        #[test]
+        fn frame_invariants(
+            word in prop_oneof![Just(4u32), Just(8)],
+            nsaves in 0usize..10,
+            slots in prop::collection::vec((0u32..100, 0u32..4), 0..6),
+            spills in 0u32..20,
+            outgoing in 0u32..100,
+        ) {
+            let align = word * 2;
+            let saves: Vec<(PReg, u32)> = (0..nsaves).map(|i| (ir(i + 4), word)).collect();
+            let slots: Vec<StackSlotSpec> =
+                slots.iter().map(|&(size, a)| StackSlotSpec { size, align: (1 << a).min(align) }).collect();
+            let f = FrameLayout::compute(&input(word, align, align, &saves, &slots, spills, outgoing)).unwrap();
+            for v in [f.clobber_size, f.fixed_frame_storage_size, f.outgoing_args_size, f.total_size()] {
+                prop_assert_eq!(v % align, 0);
+            }
+            prop_assert!(f.outgoing_args_size >= outgoing);
+            let spill_end = f.spillslot_base + spills * word;
+            prop_assert!(f.spillslot_base >= f.outgoing_args_size);
+            let mut prev_end = spill_end;
+            for (i, s) in slots.iter().enumerate() {
+                let o = f.stack_slot_offset(i).unwrap();
+                prop_assert_eq!(o % s.align, 0);
+                prop_assert!(o >= prev_end);
+                prev_end = o + s.size;
+            }
+            prop_assert!(prev_end <= f.clobber_base());
+            let saves_end = f.clobber_save_offsets().last().map_or(f.clobber_base(), |(_, o)| o + word);
+            prop_assert!(saves_end <= f.fp_offset());
+            prop_assert_eq!(f.total_size(), f.fp_offset() + align);
+        }
+    }
+}

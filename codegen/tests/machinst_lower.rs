@@ -197,3 +197,103 @@ fn vcode_prints_blocks_params_and_branch_args() {
     assert!(text.lines().any(|l| l.starts_with("  -> block1(") && l.contains(", ")), "{text}");
     assert!(text.contains("Ret"), "{text}");
 }
+
+const TRAPS: &str = "function %t(i64) -> i64 {
+block0(v0: i64):
+    brif v0, block1, block2
+
+block1:
+    trap int_ovf
+
+block2:
+    return v0
+}";
+
+#[test]
+fn compile_function_runs_the_whole_pipeline() {
+    use atoll_codegen::machinst::test_isa::InterpError;
+    use atoll_codegen::machinst::{compile_function, CompileParams};
+    let env = machine_env(true);
+    let params = CompileParams {
+        backend: &TestBackend,
+        abi: &TestAbi,
+        env: &env,
+        regalloc: RegallocConfig { checker: true, validate_ssa: true, ..Default::default() },
+        info: &(),
+        alignment: 16,
+        verify: true,
+    };
+    let sum = compile_function(&parse(SUM), &params).unwrap();
+    assert_eq!(interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000), Ok(vec![55]));
+    assert!(sum.relocs.is_empty() && sum.traps.is_empty());
+    assert_eq!(sum.alignment, 16);
+    assert!(sum.listing.starts_with("block0:\n  "), "{}", sum.listing);
+    assert_eq!(sum.listing.lines().filter(|l| l.starts_with("block")).count(), 4, "{}", sum.listing);
+
+    let t = compile_function(&parse(TRAPS), &params).unwrap();
+    assert_eq!(t.traps.len(), 1);
+    assert_eq!(interpret_bytes(&t.code, &[0], t.frame_size, 100), Ok(vec![0]));
+    assert_eq!(interpret_bytes(&t.code, &[7], t.frame_size, 100), Err(InterpError::Trap));
+    let trap_offset = t.traps[0].0 as usize;
+    assert_eq!(t.code[trap_offset], 10, "trap record points at the trap instruction");
+
+    let err = compile_function(&parse("function %u(i64) -> i64 {\nblock0(v0: i64):\n    v1 = sdiv v0, v0\n    return v1\n}"), &params)
+        .unwrap_err();
+    assert!(err.to_string().contains("sdiv"), "{err}");
+
+    // A use not dominated by its definition: the verifier reports it first; without
+    // the verifier, regalloc2's SSA validation still refuses it.
+    let bad = parse(
+        "function %bad(i64) -> i64 {
+block0(v0: i64):
+    brif v0, block1, block2
+
+block1:
+    v1 = iconst.i64 1
+    jump block2
+
+block2:
+    return v1
+}",
+    );
+    let err = compile_function(&bad, &params).unwrap_err();
+    assert!(matches!(err, atoll_codegen::isa::CodegenError::Verifier(_)), "{err}");
+    let unverified = CompileParams { verify: false, ..params };
+    let err = compile_function(&bad, &unverified).unwrap_err();
+    assert!(matches!(err, atoll_codegen::isa::CodegenError::Regalloc(_)), "{err}");
+}
+
+/// Rules can see through to constants and types of their operands.
+#[test]
+fn lowering_rules_can_query_operands() {
+    use std::cell::RefCell;
+    struct Probe(RefCell<Vec<(Option<i64>, String)>>);
+    impl LowerBackend for Probe {
+        type MInst = TestInst;
+        fn lower_args(&self, ctx: Ctx<'_, '_>, params: &[Value]) -> Result<(), LowerError> {
+            TestBackend.lower_args(ctx, params)
+        }
+        fn lower_inst(&self, ctx: Ctx<'_, '_>, inst: Inst) -> Result<(), LowerError> {
+            if let InstructionData::Binary { args, .. } = ctx.func().dfg[inst] {
+                for a in args {
+                    self.0.borrow_mut().push((ctx.value_as_iconst(a), ctx.value_type(a)?.name().to_string()));
+                }
+            }
+            TestBackend.lower_inst(ctx, inst)
+        }
+        fn lower_branch(&self, ctx: Ctx<'_, '_>, inst: Inst, targets: &[MachLabel]) -> Result<(), LowerError> {
+            TestBackend.lower_branch(ctx, inst, targets)
+        }
+    }
+    let f = parse(
+        "function %c(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 -7
+    v2 = iadd v0, v1
+    return v2
+}",
+    );
+    let probe = Probe(RefCell::new(Vec::new()));
+    lower_function(&f, &probe).unwrap();
+    assert_eq!(probe.0.into_inner(), vec![(None, "i32".to_string()), (Some(-7), "i32".to_string())]);
+}

@@ -265,3 +265,64 @@ fn callee_saved_registers_written_end_up_in_the_frame() {
     let code = buf.finish().data;
     assert_eq!(interpret_bytes(&code, &[], res.frame.total_size(), 100), Ok(vec![28]));
 }
+
+/// Operand descriptions regalloc2 would reject (or assert on) are caught by the
+/// collector, and their slot stays filled so later indices do not shift.
+#[test]
+fn collector_flags_invalid_operands() {
+    use atoll_codegen::machinst::{InvalidOperand, OperandCollector, OperandVisitor, RegConstraint, VReg, PINNED};
+    use regalloc2::{OperandKind, OperandPos};
+    let int = |i: usize| Reg::from_virtual(VReg::new(PINNED + i, RegClass::Int));
+    type Visit = fn(&mut OperandCollector, &mut Reg, &mut Reg);
+    let cases: &[(&str, Visit, Option<InvalidOperand>)] = &[
+        ("two-address is fine", |c, a, d| c.reg_mod(a, &mut Writable::from_reg(*d)), None),
+        (
+            "fixed register of another class",
+            |c, a, _| c.reg_fixed_use(a, PReg::new(0, RegClass::Float)),
+            Some(InvalidOperand::FixedClassMismatch(0)),
+        ),
+        (
+            "reuse index too large",
+            |c, _, d| c.add_operand(d, RegConstraint::Reuse(40), OperandKind::Def, OperandPos::Late),
+            Some(InvalidOperand::BadReuse(0)),
+        ),
+        (
+            "reuse of a def",
+            |c, a, d| {
+                c.reg_def(&mut Writable::from_reg(*a));
+                c.add_operand(d, RegConstraint::Reuse(0), OperandKind::Def, OperandPos::Late)
+            },
+            Some(InvalidOperand::BadReuse(1)),
+        ),
+        (
+            "reuse constraint on a use",
+            |c, a, d| {
+                c.reg_use(a);
+                c.add_operand(d, RegConstraint::Reuse(0), OperandKind::Use, OperandPos::Early)
+            },
+            Some(InvalidOperand::BadReuse(1)),
+        ),
+    ];
+    for (name, visit, expected) in cases {
+        let mut c = OperandCollector::default();
+        let (mut a, mut d) = (int(0), int(1));
+        visit(&mut c, &mut a, &mut d);
+        assert_eq!(c.invalid, *expected, "{name}");
+        assert_eq!(c.operands.len(), c.next_operand_index(), "{name}");
+    }
+}
+
+#[test]
+fn regalloc_config_from_settings() {
+    use atoll_codegen::machinst::RegallocAlgorithm;
+    use atoll_codegen::settings::Flags;
+    let defaults = RegallocConfig::from_flags(&Flags::new(&Flags::builder()));
+    assert_eq!(
+        defaults,
+        RegallocConfig { algorithm: RegallocAlgorithm::Backtracking, checker: false, validate_ssa: true }
+    );
+    let mut b = Flags::builder();
+    b.apply_line("regalloc_algorithm=single_pass regalloc_checker enable_verifier=false").unwrap();
+    let set = RegallocConfig::from_flags(&Flags::new(&b));
+    assert_eq!(set, RegallocConfig { algorithm: RegallocAlgorithm::SinglePass, checker: true, validate_ssa: false });
+}

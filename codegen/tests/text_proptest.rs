@@ -4,12 +4,16 @@
 //!     branches) print, parse and print again to the same text.
 //! (b) Mutated CLIF text (corpus files and generated functions, with characters and
 //!     tokens deleted, inserted or replaced) never makes the parser panic; whatever
-//!     it accepts prints and parses back to the same printout.
+//!     it accepts prints and parses back to the same printout, and the verifier does
+//!     not panic on it.
+//!
+//! Generated functions must also pass the verifier.
 
 use std::sync::OnceLock;
 
 use atoll_codegen::ir::*;
 use atoll_codegen::text::{parse_functions, parse_test};
+use atoll_codegen::verifier::verify_function;
 use proptest::prelude::*;
 
 /// Deterministic decisions drawn from a proptest-generated vector.
@@ -90,7 +94,10 @@ impl Gen<'_, '_> {
             // CLIF has no `iconst.i128`: build it from two halves.
             let lo = self.value_of(block, Type::I64);
             let hi = self.value_of(block, Type::I64);
-            let data = InstructionData::Binary { opcode: Opcode::Iconcat, args: [lo, hi] };
+            let data = InstructionData::Binary {
+                opcode: Opcode::Iconcat,
+                args: [lo, hi],
+            };
             let inst = self.add(block, data, Some(Type::I64));
             return self.func.dfg.inst_results(inst)[0];
         }
@@ -498,6 +505,9 @@ proptest! {
     fn generated_functions_round_trip(data in prop::collection::vec(any::<u32>(), 1..256)) {
         let func = generate(&data);
         let printed = func.to_string();
+        if let Err(e) = verify_function(&func) {
+            return Err(TestCaseError::fail(format!("generated function does not verify:\n{e}\n{printed}")));
+        }
         let parsed = parse_functions(&printed).map_err(|e| TestCaseError::fail(format!("{e}\n{printed}")))?;
         prop_assert_eq!(parsed.len(), 1);
         prop_assert_eq!(print_all(&parsed), printed);
@@ -630,6 +640,8 @@ proptest! {
         let src = mutate(&srcs[which.index(srcs.len())], &muts);
         if let Ok(file) = parse_test(&src) {
             for tf in &file.functions {
+                // The verifier must not panic either, whatever the parser accepted.
+                let _ = verify_function(&tf.func);
                 let printed = tf.func.to_string();
                 let again = parse_functions(&printed).map_err(|e| TestCaseError::fail(format!("{e}\n{printed}")))?;
                 prop_assert_eq!(print_all(&again), printed);

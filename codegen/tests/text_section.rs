@@ -6,27 +6,12 @@ use atoll_codegen::buffer::{
     TextSectionOptions,
 };
 use atoll_codegen::testing::fake_isa::{
-    decode, enc_b, follow_branch, FakeInsn, FakeLabelUse, NOP, RET,
+    decode, enc_b, fake_function, follow_branch, FakeInsn, FakeLabelUse, RET,
 };
 
-/// A function: `calls` (offset, target) `b` calls, then `nops` nops and `ret`.
+/// A function: `calls` (`b` to each target), then `nops` nops and `ret`.
 fn func(calls: &[u32], nops: usize) -> (Vec<u8>, Vec<RelocRecord>) {
-    let mut bytes = Vec::new();
-    let mut relocs = Vec::new();
-    for &t in calls {
-        relocs.push(RelocRecord {
-            offset: bytes.len() as CodeOffset,
-            kind: Reloc::Arm64Call,
-            target_func: t,
-            addend: 0,
-        });
-        bytes.extend_from_slice(&enc_b().to_le_bytes());
-    }
-    for _ in 0..nops {
-        bytes.extend_from_slice(&NOP.to_le_bytes());
-    }
-    bytes.extend_from_slice(&RET.to_le_bytes());
-    (bytes, relocs)
+    fake_function(calls, |_| 0, nops)
 }
 
 fn build(
@@ -251,5 +236,19 @@ fn errors_are_reported_not_panicked() {
     assert_eq!(
         b.finish().unwrap_err(),
         TextSectionError::NotAppended { func: 1 }
+    );
+}
+
+#[test]
+fn a_call_that_cannot_reach_past_its_own_function_is_an_error() {
+    // A `b` at the start of a 400-byte function reaches 252 bytes: no island between
+    // functions can hold its veneer.
+    let funcs = vec![func(&[1], 100), func(&[], 0)];
+    let e = build(&funcs, TextSectionOptions::default()).unwrap_err();
+    assert!(matches!(e, TextSectionError::Unresolvable(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("unresolvable call: Jump use at offset 0x0"),
+        "{e}"
     );
 }

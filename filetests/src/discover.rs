@@ -83,7 +83,7 @@ mod tests {
         for f in ["z.clif", "a.clif", "notes.txt", "b/sub/c.clif", "b/a.clif"] {
             fs::write(dir.join(f), "").unwrap();
         }
-        let got = discover(&[dir.clone()]).unwrap();
+        let got = discover(std::slice::from_ref(&dir)).unwrap();
         let rel: Vec<_> = got
             .iter()
             .map(|p| p.strip_prefix(&dir).unwrap().to_str().unwrap().to_string())
@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn missing_path_is_an_error_naming_it() {
         let p = PathBuf::from("/nonexistent/atoll/x.clif");
-        let e = discover(&[p.clone()]).unwrap_err();
+        let e = discover(std::slice::from_ref(&p)).unwrap_err();
         assert_eq!(e.path, p);
         assert!(e.to_string().starts_with("/nonexistent/atoll/x.clif: "));
     }

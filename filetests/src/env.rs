@@ -2,13 +2,14 @@
 //!
 //! `atoll-filetests` cannot depend on the `atoll` crate (which owns ISA lookup and the
 //! settings tables), so the runner asks a [`TestEnvironment`] — implemented by the
-//! `atoll test` command — to validate `set`/`target` lines and, later, to compile and
-//! run functions. Hooks a backend does not provide yet report [`HookError::Skipped`]
+//! `atoll test` command — to validate `set`/`target` lines and to build a backend
+//! (`TargetIsa`) per target. Hooks a backend does not provide yet report [`HookError::Skipped`]
 //! with a reason, which the runner counts and prints as a skip, never as a pass.
 
 use std::fmt;
 
-use atoll_codegen::text::{IsaLine, TestFunction};
+use atoll_codegen::isa::TargetIsa;
+use atoll_codegen::text::IsaLine;
 
 /// One target a file is tested on, as validated by the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,21 +47,11 @@ pub trait TestEnvironment {
     /// A file without `target` lines returns an empty list.
     fn check_isa_lines(&self, lines: &[IsaLine]) -> Result<Vec<TargetDesc>, String>;
 
-    /// Compiles `func` for `target` and returns the printed machine code, which
-    /// `test compile precise-output` compares with the function's expectation block.
-    fn compile(
-        &self,
-        target: &TargetDesc,
-        func: &TestFunction,
-        options: &[String],
-    ) -> Result<String, HookError> {
-        let _ = (func, options);
-        Err(HookError::Skipped(format!("no backend for {target} yet")))
-    }
-
-    /// Runs the function's `; run:` lines on `target`.
-    fn run(&self, target: &TargetDesc, func: &TestFunction) -> Result<(), HookError> {
-        let _ = func;
+    /// Builds the backend for `target`, its flags rebuilt from `target.directives`.
+    /// `test compile` and `test run` do everything else themselves (compile every
+    /// function, build one text section, execute), so that a file's functions, which
+    /// call each other, always end up in one module.
+    fn isa(&self, target: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
         Err(HookError::Skipped(format!("no backend for {target} yet")))
     }
 }

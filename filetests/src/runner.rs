@@ -18,7 +18,7 @@ use crate::bless::bless;
 use crate::discover::{discover, DiscoverError};
 use crate::env::TestEnvironment;
 use crate::header::scan_test_lines;
-use crate::subtest::{self, Context, Outcome};
+use crate::subtest::{self, Context, Outcome, RunLineCounts};
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +48,8 @@ pub struct FileReport {
     pub results: Vec<(String, Outcome)>,
     /// Whether the file was rewritten (bless mode).
     pub blessed: bool,
+    /// `; run:` lines executed in this file.
+    pub run_lines: RunLineCounts,
 }
 
 /// Totals over a run.
@@ -61,6 +63,8 @@ pub struct Summary {
     pub failed: usize,
     /// Tests skipped.
     pub skipped: usize,
+    /// `; run:` lines over all files.
+    pub run_lines: RunLineCounts,
 }
 
 impl Summary {
@@ -131,10 +135,34 @@ pub fn run_paths(
     for path in files {
         let report = run_file(&path, env, options);
         print(&render_report(&report, options.verbose));
+        summary.run_lines.add(report.run_lines);
         summary.add(report);
+    }
+    print(&closing_note(&summary));
+    if summary.run_lines.total() > 0 {
+        let n = summary.run_lines;
+        print(&format!("run lines: {} passed, {} failed\n", n.passed, n.failed));
     }
     print(&format!("{}\n", summary.line()));
     Ok(summary)
+}
+
+/// The closing note of a run with failures: one line per failed test, `path (test
+/// name): ` and the first line of its message (which names the reason).
+pub fn closing_note(summary: &Summary) -> String {
+    let mut out = String::new();
+    for report in &summary.files {
+        for (name, outcome) in &report.results {
+            if let Outcome::Failed(message) = outcome {
+                if out.is_empty() {
+                    out.push_str("failed:\n");
+                }
+                let first = message.lines().next().unwrap_or("");
+                let _ = writeln!(out, "  {} (test {name}): {first}", report.path.display());
+            }
+        }
+    }
+    out
 }
 
 /// Runs all tests of one file (and rewrites it in bless mode).
@@ -143,6 +171,7 @@ pub fn run_file(path: &Path, env: &dyn TestEnvironment, options: &RunOptions) ->
         path: path.to_path_buf(),
         results: Vec::new(),
         blessed: false,
+        run_lines: RunLineCounts::default(),
     };
     let source = match fs::read_to_string(path) {
         Ok(s) => s,
@@ -154,8 +183,9 @@ pub fn run_file(path: &Path, env: &dyn TestEnvironment, options: &RunOptions) ->
             return report;
         }
     };
-    let (results, new_source) = run_source(path, &source, env, options);
+    let (results, new_source, run_lines) = run_source_counted(path, &source, env, options);
     report.results = results;
+    report.run_lines = run_lines;
     if let Some(new_source) = new_source {
         match fs::write(path, new_source) {
             Ok(()) => report.blessed = true,
@@ -176,6 +206,18 @@ pub fn run_source(
     env: &dyn TestEnvironment,
     options: &RunOptions,
 ) -> (Vec<(String, Outcome)>, Option<String>) {
+    let (results, new_source, _) = run_source_counted(path, source, env, options);
+    (results, new_source)
+}
+
+/// [`run_source`], also counting the `; run:` lines executed.
+pub fn run_source_counted(
+    path: &Path,
+    source: &str,
+    env: &dyn TestEnvironment,
+    options: &RunOptions,
+) -> (Vec<(String, Outcome)>, Option<String>, RunLineCounts) {
+    let mut run_lines = RunLineCounts::default();
     let tests = scan_test_lines(source);
     if tests.is_empty() {
         return (
@@ -184,6 +226,7 @@ pub fn run_source(
                 Outcome::Failed("no `test` line in file".into()),
             )],
             None,
+            run_lines,
         );
     }
     let parsed = parse_test(source);
@@ -216,6 +259,7 @@ pub fn run_source(
                     };
                     let result = sub.run(&ctx);
                     rewrites.extend(result.rewrites);
+                    run_lines.add(result.run_lines);
                     result.outcome
                 }
             },
@@ -227,7 +271,7 @@ pub fn run_source(
     } else {
         Some(bless(source, &rewrites))
     };
-    (results, new_source.filter(|s| s != source))
+    (results, new_source.filter(|s| s != source), run_lines)
 }
 
 #[cfg(test)]
@@ -242,12 +286,14 @@ mod tests {
                 .map(|(n, o)| (n.to_string(), o.clone()))
                 .collect(),
             blessed: false,
+            run_lines: RunLineCounts::default(),
         }
     }
 
     #[test]
     fn summary_lines() {
-        let cases: &[(&[(&str, Outcome)], &str, bool)] = &[
+        type Case<'a> = (&'a [(&'a str, Outcome)], &'a str, bool);
+        let cases: &[Case<'_>] = &[
             (&[], "0 passed, 0 failed", true),
             (
                 &[

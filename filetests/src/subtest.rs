@@ -33,6 +33,29 @@ pub struct SubtestResult {
     pub outcome: Outcome,
     /// Blocks whose expected text should become the produced output (bless mode only).
     pub rewrites: Vec<BlockRewrite>,
+    /// `; run:` lines executed by this subtest (only `test run` has any).
+    pub run_lines: RunLineCounts,
+}
+
+/// Run lines passed and failed, summed over targets (one line on two targets counts
+/// twice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunLineCounts {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl RunLineCounts {
+    /// Adds `other` to `self`.
+    pub fn add(&mut self, other: RunLineCounts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+
+    /// Lines counted.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed
+    }
 }
 
 impl From<Outcome> for SubtestResult {
@@ -40,6 +63,7 @@ impl From<Outcome> for SubtestResult {
         SubtestResult {
             outcome,
             rewrites: Vec::new(),
+            run_lines: RunLineCounts::default(),
         }
     }
 }
@@ -63,6 +87,17 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// `path:line: function %name`, the prefix of messages about one function (editors
+    /// jump to it).
+    pub fn locate(&self, func: &TestFunction) -> String {
+        format!(
+            "{}:{}: function {}",
+            self.path.display(),
+            func.line,
+            func.func.name
+        )
+    }
+
     /// Compares each function's produced output with its expectation block.
     ///
     /// `actual` pairs each function with its output. Mismatches fail with one diff per
@@ -86,9 +121,8 @@ impl Context<'_> {
                 });
             } else {
                 failures.push_str(&format!(
-                    "function {} (line {}): output differs from the comment block after it\n{}",
-                    func.func.name,
-                    func.line,
+                    "{}: output differs from the comment block after it\n{}",
+                    self.locate(func),
                     unified_diff(&expected, &output)
                 ));
             }
@@ -98,7 +132,7 @@ impl Context<'_> {
         } else {
             Outcome::Failed(failures)
         };
-        SubtestResult { outcome, rewrites }
+        SubtestResult { outcome, rewrites, run_lines: RunLineCounts::default() }
     }
 }
 
@@ -125,6 +159,7 @@ static REGISTRY: &[&dyn Subtest] = &[
     &subtests::parse_error::ParseErrorTest,
     &subtests::backend::Compile,
     &subtests::backend::Run,
+    &subtests::unsupported::INTERPRET,
 ];
 
 /// The subtest named `name`, if there is one.

@@ -66,7 +66,7 @@ fn cat_mismatch_shows_a_unified_diff() {
         format!("test cat\n\n{RET}; function %f() fast {{\n; block0:\n;     trap user1\n; }}\n");
     let o = outcome(&src);
     assert!(failed_with(&o, "-    trap user1\n+    return"), "{o:?}");
-    assert!(failed_with(&o, "function %f (line 3)"), "{o:?}");
+    assert!(failed_with(&o, "t.clif:3: function %f:"), "{o:?}");
 }
 
 #[test]
@@ -107,6 +107,19 @@ fn verifier_located_and_trailing_expectations() {
 }
 
 #[test]
+fn verifier_expectation_after_a_blank_line_is_not_ignored() {
+    let src = format!("test verifier\n{RET}\n; error: never reported\n");
+    let o = outcome(&src);
+    assert!(
+        failed_with(
+            &o,
+            "line 7: expected an error at the function containing `never reported`"
+        ),
+        "{o:?}"
+    );
+}
+
+#[test]
 fn verifier_clean_function_with_no_expectations_passes() {
     assert_eq!(outcome(&format!("test verifier\n{RET}")), Outcome::Passed);
 }
@@ -124,10 +137,10 @@ fn parse_error_subtest() {
     );
     // Take the parser's own message for this file as the expectation: the subtest
     // must then pass, and fail for any other position.
-    let err = atoll_codegen::text::parse_test(src)
-        .err()
-        .expect("malformed")
-        .to_string();
+    let Err(err) = atoll_codegen::text::parse_test(src) else {
+        panic!("expected a parse error")
+    };
+    let err = err.to_string();
     assert_eq!(
         outcome(&format!("{src}; expect-error: {err}\n")),
         Outcome::Passed
@@ -157,6 +170,10 @@ fn backends_skip_with_a_reason() {
         ),
         ("test run\ntarget riscv64\n", "no riscv64 backend"),
         ("test compile precise-output\n", "no `target` line in file"),
+        (
+            "test interpret\n",
+            "Atoll has no IR interpreter (`test run` executes `; run:` lines)",
+        ),
     ];
     for (header, reason) in cases {
         let o = outcome(&format!("{header}\n{RET}"));
@@ -165,12 +182,36 @@ fn backends_skip_with_a_reason() {
 }
 
 #[test]
+fn backends_get_only_verified_functions() {
+    let src = "test compile\ntarget x86_64\nfunction %f(i32, i64) {\nblock0(v0: i32, v1: i64):\n    v2 = iadd v0, v1\n    return\n}\n";
+    let o = outcome(src);
+    assert!(
+        failed_with(&o, "t.clif:3: function %f does not verify:\ninst0 (v2 = iadd v0, v1): arg 1 has type i64, expected i32\n"),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn precise_output_wants_one_target() {
+    let o = outcome(&format!(
+        "test compile precise-output\ntarget x86_64\ntarget aarch64\n{RET}"
+    ));
+    assert!(
+        failed_with(
+            &o,
+            "precise-output needs exactly one target, the file has 2 (x86_64, aarch64)"
+        ),
+        "{o:?}"
+    );
+}
+
+#[test]
 fn header_problems_fail() {
     let cases: &[(&str, &str)] = &[
         ("test cat\nset bogus\n", "2:5: unknown flag `bogus`"),
         (
             "test frobnicate\n",
-            "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run)",
+            "line 1: unknown test `frobnicate` (known: cat, verifier, parse-error, compile, run, interpret)",
         ),
         ("; no test line\n", "no `test` line in file"),
     ];

@@ -7,7 +7,7 @@ use atoll_codegen::buffer::{
     CodeOffset, MachBuffer, MachBufferFinalized, Reloc, RelocRecord, TextSectionBuilder,
     TextSectionOptions,
 };
-use atoll_codegen::testing::{disassemble, DisasmArch};
+use atoll_codegen::testing::{disassemble, run_blob, DisasmArch};
 use atoll_isa_aarch64::emit::branch::{enc_bl, enc_cbz, NOP};
 use atoll_isa_aarch64::label_use::LabelUse;
 
@@ -212,4 +212,58 @@ fn force_veneers_on_a_small_module() {
     let word = i32::from_le_bytes(t.code[v as usize + 16..v as usize + 20].try_into().unwrap());
     assert_eq!((v + 16) as i64 + word as i64, t.function_offsets[1] as i64);
     assert_eq!(t.stats.veneers_by_kind, vec![("Branch26".to_string(), 1)]);
+}
+
+/// Instruction words assembled with `llvm-mc-14 -triple=aarch64 -show-encoding`.
+const STP_FP_LR: u32 = 0xa9bf_7bfd; // stp x29, x30, [sp, #-16]!
+const MOV_FP_SP: u32 = 0x9100_03fd; // mov x29, sp
+const ADD_X0_1: u32 = 0x9100_0400; // add x0, x0, #1
+const LDP_FP_LR: u32 = 0xa8c1_7bfd; // ldp x29, x30, [sp], #16
+const RET: u32 = 0xd65f_03c0; // ret
+const MOV_X0_1: u32 = 0xd280_0020; // mov x0, #1
+
+fn words(ws: &[u32]) -> Vec<u8> {
+    ws.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+#[test]
+fn forced_veneers_execute_under_qemu() {
+    // f0 -> f3 -> f1 -> f4 -> f2 -> f5 (returns 1); each caller adds 1, so f0 returns
+    // 6. Forward and backward calls, every one through a long veneer.
+    let next = [3u32, 4, 5, 1, 2];
+    let n = 6u32;
+    let opts = TextSectionOptions {
+        force_veneers: true,
+        padding_between_functions: 64,
+        ..Default::default()
+    };
+    let mut b = TextSectionBuilder::<LabelUse>::new(n, opts);
+    for f in 0..n - 1 {
+        let code = words(&[STP_FP_LR, MOV_FP_SP, enc_bl(0), ADD_X0_1, LDP_FP_LR, RET]);
+        let relocs = [RelocRecord {
+            offset: 8,
+            kind: Reloc::Arm64Call,
+            target_func: next[f as usize],
+            addend: 0,
+        }];
+        b.append(f, &code, &relocs, 16).unwrap();
+    }
+    b.append(n - 1, &words(&[MOV_X0_1, RET]), &[], 16).unwrap();
+    let t = b.finish().unwrap();
+    assert_eq!(t.function_offsets[0], 0);
+    assert_eq!(t.stats.veneers_by_kind, vec![("Branch26".to_string(), 5)]);
+    for f in 0..n - 1 {
+        let (text, v) = insn_at(&t.code, t.function_offsets[f as usize] + 8);
+        assert!(text.starts_with("bl "), "{text}");
+        assert_ne!(
+            v,
+            Some(t.function_offsets[next[f as usize] as usize]),
+            "call {f} is direct"
+        );
+    }
+    let main_c = "extern long f0(void);\nint main(void) { return f0() == 6 ? 0 : 1; }\n";
+    assert!(
+        run_blob(DisasmArch::Aarch64, &t.code, main_c).unwrap(),
+        "f0 did not return 6 under qemu"
+    );
 }

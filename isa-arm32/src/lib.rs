@@ -1,17 +1,24 @@
 //! The arm32 backend of Atoll: A32 encoding (ARMv7-A with the division extension and
-//! VFPv3-D16), little-endian.
+//! VFPv3-D16, plus the ARMv8 `vrint*`/`vmaxnm` forms behind `has_v8`), little-endian.
 //!
-//! Every ISA crate has the same modules and type names: `regs` (register file),
-//! `imms` (immediates that can only hold encodable values), `inst` (the `Inst`
-//! enum and its printer), `emit` (encoder and `EmitState`), `label_use` (`LabelUse`
-//! kinds with ranges and veneers), `abi` (calling conventions) and `lower`
-//! (instruction selection). Modules appear here as the backend grows.
+//! Every ISA crate has the same modules and type names: `regs` (register file,
+//! `machine_env`), `imms` (immediates that can only hold encodable values), `inst`
+//! (the `Inst` enum, its printer, `gen_*` synthesizers and the `MachInst` impl),
+//! `emit` (encoder and `EmitState`), `label_use` (`LabelUse` kinds with ranges and
+//! veneers), `abi` (calling conventions, prologue/epilogue, spills) and later `lower`
+//! (instruction selection).
 //!
 //! - Registers reserved for veneers: `ip` (r12). It never carries an argument or a
-//!   value live across a call; r11 is the frame pointer.
+//!   value live across a call (synthesized sequences use it as a scratch only within
+//!   straight-line code); r11 is the frame pointer.
 //! - Float values live in D registers; an `f32` uses the low S half (see [`regs`]).
 //! - Printer syntax: LLVM's (`llvm-mc -triple=armv7a`), so printed code compares with
 //!   the assembler the encoding tests use.
+//!
+//! Tests: `tests/encoding.rs` (table from llvm-mc), `tests/encoding_random.rs`
+//! (random instructions, differential against llvm-mc), `tests/branches.rs`
+//! (objdump-checked branches, literals and veneer chains), `tests/qemu_veneer.rs` and
+//! `tests/pipeline.rs` (executed under qemu-arm).
 
 #![deny(rust_2018_idioms)]
 

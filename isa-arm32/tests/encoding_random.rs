@@ -361,17 +361,60 @@ fn vfp() -> impl Strategy<Value = Inst> {
                 rm: rd
             }
         )),
-        (size(), any::<bool>(), any::<bool>()).prop_flat_map(|(size, signal_nan, zero)| (
-            freg(size),
-            freg(size)
-        )
-            .prop_map(move |(rn, rm)| Inst::FpuCmp {
-                size,
-                signal_nan,
-                rn,
-                rm: (!zero).then_some(rm)
-            })),
+        (size(), cond(), any::<bool>(), any::<bool>()).prop_flat_map(
+            |(size, cond, signal_nan, zero)| (freg(size), freg(size)).prop_map(move |(rn, rm)| {
+                Inst::FpuCmp {
+                    size,
+                    cond,
+                    signal_nan,
+                    rn,
+                    rm: (!zero).then_some(rm),
+                }
+            })
+        ),
         Just(Inst::FpuToFlags),
+        (0u8..16, 0u8..2, gpr()).prop_map(|(d, lane, rn)| Inst::MovToFpuLane {
+            rd: writable(dreg(d)),
+            lane,
+            rn: r(rn)
+        }),
+        (size(), any::<u64>(), any::<u8>(), gpr()).prop_flat_map(|(size, raw, imm, scratch)| {
+            // Half the cases from the vmov-immediate set, half arbitrary bit patterns.
+            let bits = match (size, raw & 1 == 0) {
+                (FpSize::F64, true) => vfp_imm_value(imm).to_bits(),
+                (FpSize::F32, true) => (vfp_imm_value(imm) as f32).to_bits() as u64,
+                (FpSize::F64, false) => raw,
+                (FpSize::F32, false) => raw >> 32,
+            };
+            freg(size).prop_map(move |rd| Inst::FpuLoadConst {
+                size,
+                rd: writable(rd),
+                bits,
+                scratch: w(scratch),
+            })
+        }),
+        (any::<bool>(), size()).prop_flat_map(|(max, size)| (freg(size), freg(size), freg(size))
+            .prop_filter("destination differs from inputs", |(rd, rn, rm)| rd != rn
+                && rd != rm)
+            .prop_map(move |(rd, rn, rm)| Inst::FpuMinMax {
+                max,
+                size,
+                rd: writable(rd),
+                rn,
+                rm
+            })),
+        (any::<bool>(), size(), gpr(), 0u8..16, gpr()).prop_flat_map(
+            |(signed, size, rd, tmp, scratch)| {
+                freg(size).prop_map(move |rm| Inst::FpuToIntChecked {
+                    signed,
+                    size,
+                    rd: w(rd),
+                    rm,
+                    tmp: writable(dreg(tmp)),
+                    scratch: w(scratch),
+                })
+            }
+        ),
         gpr().prop_map(|n| Inst::FpscrRead { rd: w(n) }),
         gpr().prop_map(|n| Inst::FpscrWrite { rn: r(n) }),
         (any::<bool>(), size()).prop_flat_map(|(signed, size)| (freg(FpSize::F32), freg(size))

@@ -7,7 +7,7 @@
 //! epilogue, and branch patching. Without the cross compiler or qemu the execution
 //! part prints why and is skipped.
 
-use std::process::Command;
+mod common;
 
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::machinst::{
@@ -54,173 +54,154 @@ fn add(rd: Reg, rn: Reg, op2: Operand2) -> Inst {
 /// (fsum + k)` computed from `FLIVE` doubles alive at once.
 fn build() -> VCode<Inst> {
     let mut b = VCodeBuilder::<Inst>::new();
-    let n = b.alloc_vreg(RegClass::Int);
-    let zero = b.alloc_vreg(RegClass::Int);
-    let (fbits, fzero) = (b.alloc_vreg(RegClass::Float), b.alloc_vreg(RegClass::Float));
+    let push = |b: &mut VCodeBuilder<Inst>, insts: Vec<Inst>| {
+        insts.into_iter().for_each(|i| b.push(i).unwrap())
+    };
+    let int = |b: &mut VCodeBuilder<Inst>| b.alloc_vreg(RegClass::Int);
+    let float = |b: &mut VCodeBuilder<Inst>| b.alloc_vreg(RegClass::Float);
+    let imm = |v: u32| Operand2::Imm(ModImm::maybe_from_u32(v).unwrap());
+    let (n, zero, fzero) = (int(&mut b), int(&mut b), float(&mut b));
+
     // block0: args; i = acc = 0; fsum = 0.0; jump block1(0, 0, 0.0)
     b.start_block(false).unwrap();
-    b.push(Inst::Args {
-        args: vec![(w(n), rreg_preg(0))],
-    })
-    .unwrap();
-    b.push(Inst::LoadConst32 {
-        rd: w(zero),
-        value: 0,
-    })
-    .unwrap();
-    b.push(Inst::MovToFpu {
-        rd: w(fbits),
-        rn: zero,
-    })
-    .unwrap();
-    b.push(Inst::FpuCvt {
-        op: FpuCvt::S32ToF64,
-        rd: w(fzero),
-        rm: fbits,
-    })
-    .unwrap();
-    b.push(Inst::Jmp {
+    let mut insts = vec![
+        Inst::Args {
+            args: vec![(w(n), rreg_preg(0))],
+        },
+        Inst::LoadConst32 {
+            rd: w(zero),
+            value: 0,
+        },
+    ];
+    insts.extend(int_to_f64(&mut b, fzero, zero));
+    insts.push(Inst::Jmp {
         target: MachLabel(1),
-    })
-    .unwrap();
+    });
+    push(&mut b, insts);
     b.end_block(&[(1, &[zero, zero, fzero])]).unwrap();
+
     // block1(i, acc, fsum): if i < n goto block2 else block3
     b.start_block(false).unwrap();
-    let (i, acc, fsum) = (
-        b.alloc_vreg(RegClass::Int),
-        b.alloc_vreg(RegClass::Int),
-        b.alloc_vreg(RegClass::Float),
-    );
+    let (i, acc, fsum) = (int(&mut b), int(&mut b), float(&mut b));
     for p in [i, acc, fsum] {
         b.add_block_param(p).unwrap();
     }
-    b.push(Inst::Cmp {
-        op: CmpOp::Cmp,
-        cond: Cond::Al,
-        rn: i,
-        op2: Operand2::Reg(n),
-    })
-    .unwrap();
-    b.push(Inst::CondBr {
-        cond: Cond::Lt,
-        taken: MachLabel(2),
-        not_taken: MachLabel(3),
-    })
-    .unwrap();
+    push(
+        &mut b,
+        vec![
+            Inst::Cmp {
+                op: CmpOp::Cmp,
+                cond: Cond::Al,
+                rn: i,
+                op2: Operand2::Reg(n),
+            },
+            Inst::CondBr {
+                cond: Cond::Lt,
+                taken: MachLabel(2),
+                not_taken: MachLabel(3),
+            },
+        ],
+    );
     b.end_block(&[(2, &[]), (3, &[])]).unwrap();
+
     // block2: acc += i*i (one `mla`); fsum += (double)i; i += 1; jump block1
     b.start_block(false).unwrap();
-    let (acc2, i2) = (b.alloc_vreg(RegClass::Int), b.alloc_vreg(RegClass::Int));
-    let (fi_bits, fi, fsum2) = (
-        b.alloc_vreg(RegClass::Float),
-        b.alloc_vreg(RegClass::Float),
-        b.alloc_vreg(RegClass::Float),
-    );
-    b.push(Inst::Mul {
+    let (acc2, i2, fi, fsum2) = (int(&mut b), int(&mut b), float(&mut b), float(&mut b));
+    let mut insts = vec![Inst::Mul {
         op: MulOp::Mla,
         rd: w(acc2),
         rn: i,
         rm: i,
         ra: acc,
-    })
-    .unwrap();
-    b.push(Inst::MovToFpu {
-        rd: w(fi_bits),
-        rn: i,
-    })
-    .unwrap();
-    b.push(Inst::FpuCvt {
-        op: FpuCvt::S32ToF64,
-        rd: w(fi),
-        rm: fi_bits,
-    })
-    .unwrap();
-    b.push(Inst::FpuRRR {
-        op: FpuOp2::Add,
-        size: FpSize::F64,
-        cond: Cond::Al,
-        rd: w(fsum2),
-        rn: fsum,
-        rm: fi,
-    })
-    .unwrap();
-    b.push(add(
-        i2,
-        i,
-        Operand2::Imm(ModImm::maybe_from_u32(1).unwrap()),
-    ))
-    .unwrap();
-    b.push(Inst::Jmp {
-        target: MachLabel(1),
-    })
-    .unwrap();
+    }];
+    insts.extend(int_to_f64(&mut b, fi, i));
+    insts.extend([
+        fadd(fsum2, fsum, fi),
+        add(i2, i, imm(1)),
+        Inst::Jmp {
+            target: MachLabel(1),
+        },
+    ]);
+    push(&mut b, insts);
     b.end_block(&[(1, &[i2, acc2, fsum2])]).unwrap();
+
     // block3: LIVE values acc + k, all alive, then summed.
     b.start_block(false).unwrap();
-    let vals: Vec<Reg> = (1..=LIVE)
-        .map(|k| {
-            let v = b.alloc_vreg(RegClass::Int);
-            b.push(add(
-                v,
-                acc,
-                Operand2::Imm(ModImm::maybe_from_u32(k).unwrap()),
-            ))
-            .unwrap();
-            v
-        })
-        .collect();
+    let vals: Vec<Reg> = (1..=LIVE).map(|_| int(&mut b)).collect();
+    push(
+        &mut b,
+        vals.iter()
+            .zip(1..)
+            .map(|(&v, k)| add(v, acc, imm(k)))
+            .collect(),
+    );
     let mut sum = vals[vals.len() - 1];
     for &v in vals.iter().rev().skip(1) {
-        let s = b.alloc_vreg(RegClass::Int);
-        b.push(add(s, sum, Operand2::Reg(v))).unwrap();
+        let s = int(&mut b);
+        push(&mut b, vec![add(s, sum, Operand2::Reg(v))]);
         sum = s;
     }
     // FLIVE doubles fsum + k, all alive at once (more than the 16 D registers),
     // summed into f2.
     let fvals: Vec<Reg> = (1..=FLIVE)
         .map(|k| {
-            let (c, v) = (b.alloc_vreg(RegClass::Float), b.alloc_vreg(RegClass::Float));
+            let (c, v) = (float(&mut b), float(&mut b));
             let imm = VfpImm8::maybe_from_f64(k as f64).unwrap();
-            b.push(Inst::FpuMovImm {
-                size: FpSize::F64,
-                cond: Cond::Al,
-                rd: w(c),
-                imm,
-            })
-            .unwrap();
-            b.push(fadd(v, fsum, c)).unwrap();
+            push(
+                &mut b,
+                vec![
+                    Inst::FpuMovImm {
+                        size: FpSize::F64,
+                        cond: Cond::Al,
+                        rd: w(c),
+                        imm,
+                    },
+                    fadd(v, fsum, c),
+                ],
+            );
             v
         })
         .collect();
     let mut f2 = fvals[fvals.len() - 1];
     for &v in fvals.iter().rev().skip(1) {
-        let s = b.alloc_vreg(RegClass::Float);
-        b.push(fadd(s, f2, v)).unwrap();
+        let s = float(&mut b);
+        push(&mut b, vec![fadd(s, f2, v)]);
         f2 = s;
     }
-    let (fint, iint, total) = (
-        b.alloc_vreg(RegClass::Float),
-        b.alloc_vreg(RegClass::Int),
-        b.alloc_vreg(RegClass::Int),
+    let (fint, iint, total) = (float(&mut b), int(&mut b), int(&mut b));
+    push(
+        &mut b,
+        vec![
+            Inst::FpuCvt {
+                op: FpuCvt::F64ToS32,
+                rd: w(fint),
+                rm: f2,
+            },
+            Inst::MovFromFpu {
+                rd: w(iint),
+                rn: fint,
+            },
+            add(total, sum, Operand2::Reg(iint)),
+            Inst::Ret {
+                rets: vec![(total, rreg_preg(0))],
+            },
+        ],
     );
-    b.push(Inst::FpuCvt {
-        op: FpuCvt::F64ToS32,
-        rd: w(fint),
-        rm: f2,
-    })
-    .unwrap();
-    b.push(Inst::MovFromFpu {
-        rd: w(iint),
-        rn: fint,
-    })
-    .unwrap();
-    b.push(add(total, sum, Operand2::Reg(iint))).unwrap();
-    b.push(Inst::Ret {
-        rets: vec![(total, rreg_preg(0))],
-    })
-    .unwrap();
     b.end_block(&[]).unwrap();
     b.finish().unwrap()
+}
+
+/// `rd = (double)rn`: move the integer into a float register's S view, convert.
+fn int_to_f64(b: &mut VCodeBuilder<Inst>, rd: Reg, rn: Reg) -> [Inst; 2] {
+    let bits = b.alloc_vreg(RegClass::Float);
+    [
+        Inst::MovToFpu { rd: w(bits), rn },
+        Inst::FpuCvt {
+            op: FpuCvt::S32ToF64,
+            rd: w(rd),
+            rm: bits,
+        },
+    ]
 }
 
 fn expected(n: u32) -> u32 {
@@ -268,55 +249,8 @@ fn vcode_float_spills(output: &atoll_codegen::machinst::RegallocOutput) -> bool 
     })
 }
 
-fn run_under_qemu(code: &[u8], name: &str) -> Option<String> {
-    let ok = |t: &str| {
-        Command::new(t)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !ok("arm-linux-gnueabihf-gcc") || !ok("qemu-arm") {
-        eprintln!("skipped execution: arm-linux-gnueabihf-gcc or qemu-arm missing");
-        return None;
-    }
-    let dir = std::env::temp_dir().join(format!(
-        "atoll-arm32-pipeline-{name}-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bytes: Vec<String> = code.iter().map(|b| format!("{b:#04x}")).collect();
-    let asm = format!(
-        "\t.text\n\t.arm\n\t.p2align 4\n\t.globl f\n\t.type f, %function\nf:\n\t.byte {}\n\
-         \t.section .note.GNU-stack,\"\",%progbits\n",
-        bytes.join(", ")
-    );
-    std::fs::write(dir.join("f.s"), asm).unwrap();
-    let harness = "#include <stdio.h>\nunsigned f(unsigned);\n\
-        int main(void){ for (unsigned n = 0; n < 12; n += 5) printf(\"%u \", f(n)); printf(\"\\n\"); return 0; }\n";
-    std::fs::write(dir.join("main.c"), harness).unwrap();
-    let exe = dir.join("t");
-    let out = Command::new("arm-linux-gnueabihf-gcc")
-        .args(["-static", "-o"])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .arg(dir.join("f.s"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = Command::new("qemu-arm").arg(&exe).output().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "crashed: {:?} {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
+const HARNESS: &str = "#include <stdio.h>\nunsigned f(unsigned);\n\
+    int main(void){ for (unsigned n = 0; n < 12; n += 5) printf(\"%u \", f(n)); printf(\"\\n\"); return 0; }\n";
 
 #[test]
 fn loop_with_spills_runs_under_qemu() {
@@ -329,8 +263,9 @@ fn loop_with_spills_runs_under_qemu() {
         (RegallocAlgorithm::SinglePass, "fast"),
     ] {
         let code = compile(algorithm);
-        if let Some(got) = run_under_qemu(&code, name) {
-            assert_eq!(got, want.join(" "), "{name}");
+        if common::cross_tools_present("loop_with_spills_runs_under_qemu") {
+            let got = common::link_and_run(&code, "f", HARNESS, &format!("pipeline-{name}"));
+            assert_eq!(got.trim(), want.join(" "), "{name}");
         }
     }
 }

@@ -8,8 +8,7 @@
 //! the `Ldr12` literal land where they should. When the cross compiler or qemu is
 //! missing the test prints why and passes without running.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
 use atoll_codegen::buffer::{
     Addend, CodeOffset, CodeSink, MachBuffer, MachLabel, Reloc, RelocTarget,
@@ -181,93 +180,36 @@ fn build(gap: usize, force: bool) -> (Vec<u8>, u64) {
     (done.data, veneers)
 }
 
-fn tool_missing(tool: &str) -> bool {
-    match Command::new(tool).arg("--version").output() {
-        Ok(o) if o.status.success() => false,
-        _ => {
-            eprintln!("skipping qemu veneer test: `{tool}` is not installed");
-            true
-        }
-    }
-}
-
-fn run(code: &[u8], dir: &Path) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("code.bin"), code).unwrap();
-    std::fs::write(
-        dir.join("code.s"),
-        ".section .atoll,\"ax\",%progbits\n.arm\n.align 4\n.global atoll_entry\n\
-         .type atoll_entry, %function\natoll_entry:\n.incbin \"code.bin\"\n\
-         .section .note.GNU-stack,\"\",%progbits\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("main.c"),
-        "#include <stdio.h>\nint atoll_entry(int);\n\
-         int main(void) { printf(\"%d %d\\n\", atoll_entry(20), atoll_entry(-100000)); return 0; }\n",
-    )
-    .unwrap();
-    let gcc = Command::new("arm-linux-gnueabihf-gcc")
-        .current_dir(dir)
-        // Our code gets its own section far above libc: a static glibc whose own
-        // text is split by a 33 MiB gap breaks its startup (ifunc resolution), which
-        // has nothing to do with the code under test.
-        .args([
-            "-static",
-            "-O1",
-            "-marm",
-            "main.c",
-            "code.s",
-            "-o",
-            "prog",
-            "-Wl,--section-start=.atoll=0x04000000",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        gcc.status.success(),
-        "link failed: {}",
-        String::from_utf8_lossy(&gcc.stderr)
-    );
-    let out = Command::new("qemu-arm")
-        .arg(dir.join("prog"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "qemu-arm failed: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+const HARNESS: &str = "#include <stdio.h>\nint atoll_entry(int);\n\
+    int main(void) { printf(\"%d %d\\n\", atoll_entry(20), atoll_entry(-100000)); return 0; }\n";
 
 fn expected() -> String {
     format!("{} -1\n", 2 * 20 + CONSTANT)
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("atoll-arm32-{name}-{}", std::process::id()))
-}
-
 #[test]
 fn forced_veneers_execute() {
-    if tool_missing("arm-linux-gnueabihf-gcc") || tool_missing("qemu-arm") {
-        return;
-    }
     let (code, veneers) = build(256, true);
     assert!(veneers >= 3, "expected forced veneers, got {veneers}");
-    let dir = scratch("forced");
-    assert_eq!(run(&code, &dir), expected());
-    let _ = std::fs::remove_dir_all(dir);
+    if common::cross_tools_present("forced_veneers_execute") {
+        assert_eq!(
+            common::link_and_run(&code, "atoll_entry", HARNESS, "forced"),
+            expected()
+        );
+    }
 }
 
 #[test]
 fn natural_veneers_across_33_mib_execute() {
-    if tool_missing("arm-linux-gnueabihf-gcc") || tool_missing("qemu-arm") {
-        return;
-    }
     let (code, veneers) = build(33 << 20, false);
     assert!(
         veneers >= 3,
         "branches across 33 MiB need veneers, got {veneers}"
     );
-    let dir = scratch("natural");
-    assert_eq!(run(&code, &dir), expected());
-    let _ = std::fs::remove_dir_all(dir);
+    if common::cross_tools_present("natural_veneers_across_33_mib_execute") {
+        assert_eq!(
+            common::link_and_run(&code, "atoll_entry", HARNESS, "natural"),
+            expected()
+        );
+    }
 }

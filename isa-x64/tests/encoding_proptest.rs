@@ -100,7 +100,7 @@ fn w(r: Reg) -> Writable<Reg> {
 
 fn random_inst(p: &mut Pick<'_>) -> Inst {
     use OperandSize::*;
-    match p.n(29) {
+    match p.n(30) {
         0 => {
             let (size, dst) = (p.size(), p.gpr());
             let op = [AluOp::Add, AluOp::Or, AluOp::Adc, AluOp::Sbb, AluOp::And, AluOp::Sub, AluOp::Xor][p.n(7) as usize];
@@ -218,6 +218,15 @@ fn random_inst(p: &mut Pick<'_>) -> Inst {
             let r = p.xmm();
             Inst::XmmFma { double: p.n(2) == 0, src1: r, src2: p.xmm(), src3: p.xrm(), dst: w(r) }
         }
+        28 => {
+            let (size, r) = (p.size(), p.gpr());
+            match p.n(4) {
+                0 => Inst::LockCmpxchg { size, replacement: r, expected: gpr(0), mem: p.amode(), dst_old: w(gpr(0)) },
+                1 => Inst::LockXadd { size, operand: r, mem: p.amode(), dst_old: w(r) },
+                2 => Inst::Xchg { size, operand: r, mem: p.amode(), dst_old: w(r) },
+                _ => Inst::Fence,
+            }
+        }
         _ => match p.n(5) {
             0 => Inst::Push64 { src: p.gpr() },
             1 => Inst::Pop64 { dst: w(p.gpr()) },
@@ -246,10 +255,8 @@ fn llvm_mc(lines: &[String]) -> Vec<Vec<Option<u8>>> {
         .filter_map(|l| l.split_once("# encoding: [").map(|(_, e)| e.trim_end_matches(']').to_string()))
         .map(|e| {
             e.split(',')
-                .map(|b| match b.strip_prefix("0x") {
-                    Some(hex) => Some(u8::from_str_radix(hex, 16).expect("llvm-mc prints hex bytes")),
-                    None => None, // `A`: a fixup
-                })
+                // `A` (no `0x`) marks a byte left to a fixup.
+                .map(|b| b.strip_prefix("0x").map(|hex| u8::from_str_radix(hex, 16).expect("llvm-mc prints hex bytes")))
                 .collect()
         })
         .collect()

@@ -3,7 +3,8 @@
 
 Input lines: `<rust expression> | <intel asm>`. For each, runs
   echo "<asm>" | llvm-mc-14 -triple=x86_64 -x86-asm-syntax=intel -output-asm-variant=1 -show-encoding
-and prints `(expr, "hex", "text"),` where hex bytes that llvm-mc leaves to a fixup
+and prints `(expr, "hex", "text"),` (or, with `--write FILE`, replaces the block
+between the GENERATED ROWS markers of FILE) where hex bytes that llvm-mc leaves to a fixup
 (`A`) become `..` and text is llvm-mc's own printing, whitespace normalized. Rows
 whose asm starts with the `{disp32}` pseudo-prefix (forcing the rel32 form of a
 branch to a label, which llvm-mc would otherwise print in its short form before
@@ -32,4 +33,16 @@ for line in open(sys.argv[1]):
     if enc is None:
         sys.exit(f"no encoding for `{asm}`: {r.stdout}")
     out.append(f'    ({expr}, "{enc}", "{text}"),')
-print("\n".join(out))
+BEGIN = "// BEGIN GENERATED ROWS"
+END = "// END GENERATED ROWS"
+if len(sys.argv) == 4 and sys.argv[2] == "--write":
+    path = sys.argv[3]
+    text = open(path).read()
+    head, rest = text.split(BEGIN, 1)
+    begin_line_end = rest.index("\n") + 1
+    _, tail = rest[begin_line_end:].split(END, 1)
+    indent = head[head.rindex("\n") + 1:]
+    rows = "\n".join("    " + r for r in out)
+    open(path, "w").write(head + BEGIN + rest[:begin_line_end] + rows + "\n" + indent + END + tail)
+else:
+    print("\n".join(out))

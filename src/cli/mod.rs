@@ -8,7 +8,9 @@
 //! `RUST_BACKTRACE` is set.
 
 mod cat;
+mod compile;
 mod error;
+mod run;
 mod settings;
 mod target_args;
 mod test;
@@ -40,6 +42,10 @@ enum Command {
     Cat(cat::Options),
     /// Run filetests (files or directories of `.clif` files).
     Test(test::Options),
+    /// Compile a CLIF file for a target: listing, disassembly, statistics, ELF object.
+    Compile(compile::Options),
+    /// Execute a CLIF file's `; run:` lines.
+    Run(run::Options),
 }
 
 fn run(command: Command) -> Result<(), CliError> {
@@ -47,6 +53,8 @@ fn run(command: Command) -> Result<(), CliError> {
         Command::Settings(opts) => settings::run(&opts),
         Command::Cat(opts) => cat::run(&opts),
         Command::Test(opts) => test::run(&opts),
+        Command::Compile(opts) => compile::run(&opts),
+        Command::Run(opts) => run::run(&opts),
     }
 }
 

@@ -3,25 +3,33 @@
 //! The runner lives in `atoll-filetests`, which cannot depend on this crate; this
 //! file gives it a [`TestEnvironment`] backed by [`atoll::isa`]: `set`/`target` lines
 //! are resolved with the same code as `--set`/`--target`, so an unknown flag gets the
-//! same "did you mean" message everywhere. Compiling and running are skipped until
-//! the backends exist (the trait's default hooks say so).
+//! same "did you mean" message everywhere. Backends come from
+//! [`atoll::isa::IsaDescriptor::build`]; one that does not exist yet makes the
+//! `compile`/`run` tests on its target skip with that reason.
 //!
-//! Output: one report per file that failed or skipped, then `N passed, N failed`
-//! (and `, N skipped`) as the last line of stdout; exit status 1 when a test failed.
+//! Output: one report per file that failed or skipped; a closing note listing every
+//! failed test with its reason; `run lines: N passed, N failed` when `test run` files
+//! ran (one count per run line per target); then `N passed, N failed` (and
+//! `, N skipped`) as the last line of stdout; exit status 1 when a test failed.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use atoll::codegen::isa::TargetIsa;
+use atoll::codegen::settings::{self, Flags};
 use atoll::codegen::text::{IsaLine, IsaLineKind};
-use atoll::isa::{lookup, resolve_header, HeaderLine, IsaKind};
-use atoll_filetests::{run_paths, RunOptions, TargetDesc, TestEnvironment};
+use atoll::isa::{lookup, parse_target_line, resolve_header, HeaderLine, IsaKind};
+use atoll_filetests::{run_paths, HookError, RunOptions, TargetDesc, TestEnvironment};
 
 use super::CliError;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Set ATOLL_BLESS=1 to rewrite the expectation blocks (the comments after \
+each function) with the actual output instead of failing.")]
 pub struct Options {
-    /// Test only on this target (x86_64, aarch64, arm, or a triple); tests on the
-    /// files' other targets are skipped.
+    /// Test on this target (x86_64, aarch64, arm, or a triple) only: the files' own
+    /// target lines of this ISA are used with their flags, other ISAs' lines are
+    /// skipped, and a file naming no target of this ISA is tested on it anyway.
     #[arg(long, short = 't', value_name = "TARGET")]
     pub target: Option<String>,
 
@@ -68,10 +76,10 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     }
 }
 
-/// The environment `atoll test` gives the runner.
-struct Env {
+/// The environment `atoll test` (and `atoll run`) gives the runner.
+pub(super) struct Env {
     /// The ISA chosen with `--target`, if any.
-    forced: Option<IsaKind>,
+    pub(super) forced: Option<IsaKind>,
 }
 
 impl TestEnvironment for Env {
@@ -113,7 +121,36 @@ impl TestEnvironment for Env {
                 unavailable,
             });
         }
+        // `--target` forces the ISA: a file that names no target of that ISA (only
+        // other ISAs, or none) is still tested on it, with the file's shared `set`
+        // flags; the other ISAs' feature flags do not apply to it.
+        if let Some(kind) = self.forced {
+            let has_forced = resolved.targets.iter().any(|t| t.spec.isa.kind == kind);
+            if !has_forced {
+                targets.push(TargetDesc {
+                    name: kind.name().to_string(),
+                    directives,
+                    unavailable: None,
+                });
+            }
+        }
         Ok(targets)
+    }
+
+    /// Rebuilds the target's flags from its directives (each to the shared group or,
+    /// if it names an ISA flag or preset, to the ISA group) and builds the backend. A
+    /// backend that does not exist yet is a skip.
+    fn isa(&self, target: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
+        let failed = |e: &dyn std::fmt::Display| HookError::Failed(format!("target {target}: {e}"));
+        let mut spec = parse_target_line(&target.name).map_err(|e| failed(&e))?;
+        let mut shared = Flags::builder();
+        for text in &target.directives {
+            let d = settings::parse_directive(text).map_err(|e| failed(&e))?;
+            settings::apply_to_first(&mut [&mut shared, &mut spec.isa_flags], d).map_err(|e| failed(&e))?;
+        }
+        spec.isa
+            .build(Flags::new(&shared), &spec.isa_flags)
+            .map_err(|e| HookError::Skipped(e.to_string()))
     }
 }
 

@@ -93,17 +93,20 @@ impl<L: IslandIsa> MachBuffer<L> {
         self.apply_bound();
         self.apply_known_uses();
         if self.fixups.min_deadline().is_none()
-            && self.deferred_traps.len() == 0
+            && self.deferred_traps.is_empty()
             && self.constants.next_pool_bytes() == 0
         {
             return;
         }
         let start = self.cur_offset();
-        let ends_in_jump = self
+        // No jump is needed after an unconditional branch, unless a label is bound
+        // right here: code jumping to it must land past the island.
+        let labels_here = self.labels_at_tail_off == start && !self.labels_at_tail.is_empty();
+        let after_jump = self
             .latest_branches
             .last()
-            .is_some_and(|b| b.end == start && b.inverted.is_none())
-            && !(self.labels_at_tail_off == start && !self.labels_at_tail.is_empty());
+            .is_some_and(|b| b.end == start && b.inverted.is_none());
+        let ends_in_jump = after_jump && !labels_here;
         self.latest_branches.clear();
         self.labels_at_tail.clear();
         self.last_use = None;

@@ -47,7 +47,8 @@ pub struct MachBuffer<L: IslandIsa> {
     /// Latest veneer for each (resolved label, kind), for sharing.
     pub(super) veneer_cache: HashMap<(MachLabel, L), CodeOffset>,
     /// Worst-case veneer chain size per kind, memoized.
-    pub(super) chain_sizes: HashMap<L, CodeOffset>,
+    /// (An ISA has a handful of kinds: a linear scan beats hashing.)
+    pub(super) chain_sizes: Vec<(L, CodeOffset)>,
     /// Labels the next island places itself (trap stubs, constants): their uses never
     /// need veneers.
     pub(super) local_labels: HashSet<MachLabel>,
@@ -97,7 +98,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             labels_at_tail: SmallVec::new(),
             labels_at_tail_off: 0,
             veneer_cache: HashMap::new(),
-            chain_sizes: HashMap::new(),
+            chain_sizes: Vec::new(),
             local_labels: HashSet::new(),
             islands: Vec::new(),
             veneers_by_kind: HashMap::new(),
@@ -208,7 +209,8 @@ impl<L: IslandIsa> MachBuffer<L> {
                 }
             }
         }
-        let local = self.local_labels.contains(&self.labels.resolve(l));
+        let local =
+            !self.local_labels.is_empty() && self.local_labels.contains(&self.labels.resolve(l));
         let chain = if kind.supports_veneer() && !local {
             self.chain_size(kind)
         } else {
@@ -272,7 +274,7 @@ impl<L: IslandIsa> MachBuffer<L> {
 
     /// Worst-case bytes of the veneer chain starting at a use of `kind`.
     pub(super) fn chain_size(&mut self, kind: L) -> CodeOffset {
-        if let Some(&s) = self.chain_sizes.get(&kind) {
+        if let Some(&(_, s)) = self.chain_sizes.iter().find(|(k, _)| *k == kind) {
             return s;
         }
         let mut total = 0;
@@ -286,7 +288,7 @@ impl<L: IslandIsa> MachBuffer<L> {
             let mut scratch = vec![0u8; k.veneer_size() as usize];
             k = k.generate_veneer(&mut scratch, 0).1;
         }
-        self.chain_sizes.insert(kind, total);
+        self.chain_sizes.push((kind, total));
         total
     }
 
@@ -478,7 +480,11 @@ impl<L: IslandIsa> MachBuffer<L> {
             }
             if f.kind.supports_veneer() && !local.contains(&self.labels.resolve(f.label)) {
                 if seen.insert((self.labels.resolve(f.label), f.kind)) {
-                    end += self.chain_sizes.get(&f.kind).copied().unwrap_or(0);
+                    end += self
+                        .chain_sizes
+                        .iter()
+                        .find(|(k, _)| *k == f.kind)
+                        .map_or(0, |(_, s)| *s);
                 }
                 assert!(
                     end <= d,
@@ -538,6 +544,23 @@ impl<L: IslandIsa> CodeSink<L> for MachBuffer<L> {
 
     fn add_trap(&mut self, code: TrapCode) {
         MachBuffer::add_trap(self, code)
+    }
+
+    fn add_uncond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel) {
+        MachBuffer::add_uncond_branch(self, start, end, target)
+    }
+
+    fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+        MachBuffer::add_cond_branch(self, start, end, target, inverted)
+    }
+
+    fn constant_label(&mut self, bytes: &[u8], align: CodeOffset) -> Option<MachLabel> {
+        let c = self.register_constant(bytes, align);
+        Some(self.get_label_for_constant(c))
+    }
+
+    fn deferred_trap_label(&mut self, code: TrapCode) -> Option<MachLabel> {
+        Some(self.defer_trap(code))
     }
 }
 

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! emit ──put*/use_label_at_offset/add_*_branch──> MachBuffer ──finish──> MachBufferFinalized
-//!            labels.rs     fixups.rs (deadline heap)     peephole.rs (tail branches)
+//!            labels.rs     fixups.rs (deadline heap, bound list)     peephole.rs (tail branches)
 //!            island.rs (veneers, trap stubs, constants)  constants.rs  traps.rs
 //! TextSectionBuilder (text_section.rs): one MachBuffer, one label per function
 //! ```
@@ -28,6 +28,16 @@
 //! island's own trap stubs and constants finds the whole island doing so. The per-use
 //! form survives adding a short-range use right after an `island_needed` check, which
 //! the whole-island form cannot promise when ranges are tiny.
+//!
+//! Only uses that may still need something from an island are *pending*: a use whose
+//! label is bound within reach (when it is recorded, or when the label is bound or
+//! placed by an island) moves to a *bound* list and is patched at the next island or
+//! at `finish`, with the label's offset then. Such a label is pinned (never aliased by
+//! jump threading), so the use stays in reach.
+//!
+//! Short-range uses of the island's own trap stubs and constants (A32 literal loads)
+//! ask [`MachBuffer::island_needed_for_use`] first, because the whole island must fit
+//! in their reach.
 //!
 //! The buffer keeps the invariant through its own operations (islands, peepholes,
 //! labels); emitting bytes advances the current offset, so emitters keep it by asking

@@ -193,15 +193,9 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
             .saturating_add(self.opts.padding_between_functions)
             .saturating_add(chains);
         if self.buf.island_needed(distance) {
-            // Look further ahead than this one function, or islands would come after
-            // nearly every function: 1/64 of the soonest use's reach costs at most that
-            // fraction of forward calls an early veneer, and makes islands rare.
-            let horizon = self
-                .buf
-                .soonest_range()
-                .map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
-            self.buf.emit_island_at_boundary(distance.max(horizon));
+            self.emit_island(distance);
         }
+
         self.buf.align_to(align);
         let start = self.buf.cur_offset();
         self.buf.bind_label(MachLabel(func_index));
@@ -213,12 +207,29 @@ impl<L: IslandIsa> TextSectionBuilder<L> {
                 self.buf.use_label_at_offset(start + off, label, kind);
             }
         }
-        self.buf.put_padding(self.opts.padding_between_functions);
+        // The padding may be what pushes this function's own calls out of reach: an
+        // island can go between the function and its padding.
+        let padding = self.opts.padding_between_functions;
+        if padding > 0 && self.buf.island_needed(padding) {
+            self.emit_island(padding);
+        }
+        self.buf.put_padding(padding);
         self.offsets[func_index as usize] = Some(start);
         self.call_fixups += relocs.len() as u64;
         Ok(start)
         // Post-invariant: the buffer's deadline invariant holds (the island above made
         // room for `distance` bytes).
+    }
+
+    /// An island between functions. It looks further ahead than `distance`, or islands
+    /// would come after nearly every function: 1/64 of the soonest use's reach costs at
+    /// most that fraction of forward calls an early veneer, and makes islands rare.
+    fn emit_island(&mut self, distance: CodeOffset) {
+        let horizon = self
+            .buf
+            .soonest_range()
+            .map_or(0, |r| r / ISLAND_HORIZON_DIVISOR);
+        self.buf.emit_island_at_boundary(distance.max(horizon));
     }
 
     /// Place the last island and resolve every call.

@@ -14,6 +14,10 @@ impl DeferredTraps {
         self.pending.push((label, code));
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.pending.len()
     }

@@ -3,8 +3,9 @@
 //! that needs instructions (prologue, epilogue, spills).
 //!
 //! The assignment algorithm walks the values in order with one cursor per register
-//! class (or one shared cursor, for conventions like Windows x64 where the n-th
-//! argument uses the n-th register of its class). A value wider than a register
+//! list (float and vector share one when they are given the same registers), or one
+//! shared cursor for conventions like Windows x64, where the n-th argument uses the
+//! n-th register of its class. A value wider than a register
 //! takes consecutive registers (an `i64` on arm32), starting at an even register when
 //! the convention pairs them. A value that does not fit in the remaining registers
 //! goes wholly to the stack; once one has, `no_backfill` conventions (AAPCS) send
@@ -60,6 +61,15 @@ pub struct ArgRegs<'a> {
 }
 
 impl<'a> ArgRegs<'a> {
+    /// Which cursor a class advances: classes given the same register list share
+    /// one (float and vector values live in the same registers on every target).
+    fn cursor(&self, class: RegClass) -> usize {
+        match class {
+            RegClass::Vector if self.vector == self.float => RegClass::Float as usize,
+            c => c as usize,
+        }
+    }
+
     fn of(&self, class: RegClass) -> &'a [PReg] {
         match class {
             RegClass::Int => self.int,
@@ -145,9 +155,9 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
         if p.size == 0 || p.size > 16 {
             return Err(AbiError::BadSize(p.size));
         }
-        let c = p.class as usize;
+        let c = regs.cursor(p.class);
         let list = regs.of(p.class);
-        let nregs = p.size.div_ceil(rules.reg_bytes[c]) as usize;
+        let nregs = p.size.div_ceil(rules.reg_bytes[p.class as usize].max(1)) as usize;
         let mut first = next[c];
         if rules.even_reg_pairs && nregs > 1 {
             first += first % 2;
@@ -171,7 +181,8 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
                 next = [next[c].max(first + nregs); 3];
             }
             let size = p.size.max(rules.stack_slot_min);
-            let align = size.next_power_of_two().clamp(rules.stack_slot_min, rules.stack_align_max.max(1));
+            let max_align = rules.stack_align_max.max(rules.stack_slot_min).max(1);
+            let align = size.next_power_of_two().clamp(rules.stack_slot_min.max(1), max_align);
             stack = stack.div_ceil(u64::from(align)) * u64::from(align);
             let offset = u32::try_from(stack).map_err(|_| AbiError::TooLarge)?;
             locs.push(ArgLoc::Stack { offset, size });

@@ -16,9 +16,11 @@
 //!   VCode must stay in reverse postorder. With cold blocks moved ahead of time,
 //!   `tests/machinst_regalloc.rs` found regalloc2's checker rejecting allocations
 //!   of both allocators, and the single-pass one producing wrong code (the two
-//!   saved proptest regressions; regalloc2's docs promise order independence, so
-//!   this is worth reporting upstream). The emission driver sinks cold blocks to
-//!   the end of the function instead;
+//!   saved proptest regressions). The single-pass allocator walks blocks backwards
+//!   by index, so it appears to need every value's defining block before the
+//!   blocks using it, which RPO guarantees; regalloc2's docs promise order
+//!   independence, so this is worth reporting upstream. The emission driver sinks
+//!   cold blocks to the end of the function instead;
 //! - lowered block `i` is bound to `MachLabel(i)`.
 
 use smallvec::SmallVec;

@@ -7,8 +7,11 @@
 //! spills and reloads ([`MachInst::gen_move`] and the ABI), copies within one
 //! register dropped, the prologue first and the epilogue before every `Ret`.
 //! [`emit_function`] then, for each block, asks the buffer whether an island is due
-//! before the block's worst-case size, binds the block's label and encodes. Block `i` gets label `MachLabel(i)`: the driver takes the
-//! first labels of a fresh buffer and fails if the buffer numbers them otherwise.
+//! before the block's worst-case size (so islands land between blocks when
+//! possible), binds the block's label and encodes, asking again before each
+//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the
+//! driver takes the first labels of a fresh buffer and fails if the buffer numbers
+//! them otherwise.
 
 use regalloc2::{Allocation, Block, Edit, InstOrEdit, Output, PReg};
 
@@ -51,7 +54,8 @@ impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
 pub struct FrameRequest<'a> {
     /// Explicit stack slots.
     pub stack_slots: &'a [StackSlotSpec],
-    /// Largest outgoing stack-argument area of any call.
+    /// Largest outgoing stack-argument area of any call, beyond what lowering
+    /// recorded in the VCode (the frame reserves the larger of the two).
     pub outgoing_args_size: u32,
 }
 
@@ -115,7 +119,7 @@ pub fn compute_frame<A: ABIMachineSpec>(
         stack_slots: request.stack_slots,
         num_spillslots: output.num_spillslots as u32,
         spillslot_bytes: abi.word_bytes(),
-        outgoing_args_size: request.outgoing_args_size,
+        outgoing_args_size: request.outgoing_args_size.max(vcode.outgoing_args_size()),
     })
 }
 
@@ -187,27 +191,47 @@ where
 {
     let frame = compute_frame(vcode, output, abi, request).map_err(EmitError::Frame)?;
     let blocks = allocated_blocks(vcode, output, abi, &frame)?;
-    for b in 0..vcode.num_blocks() as u32 {
+    let block_offsets = emit_allocated(&blocks, &frame, info, buffer)?;
+    Ok(EmitResult { frame, block_offsets })
+}
+
+/// Encode blocks produced by [`allocated_blocks`] into `buffer` (fresh: no labels
+/// yet). Returns the offset of each block, indexed by VCode block.
+pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
+    blocks: &[AllocatedBlock<I>],
+    frame: &FrameLayout,
+    info: &I::Info,
+    buffer: &mut B,
+) -> Result<Vec<CodeOffset>, EmitError> {
+    let n = blocks.len();
+    for b in 0..n as u32 {
         let got = buffer.get_label();
         if got != MachLabel(b) {
             return Err(EmitError::LabelMismatch { expected: b, got: got.0 });
         }
     }
-    let mut state = <A::I as MachInst>::State::new(&frame);
-    let worst = <A::I as MachInst>::worst_case_size();
-    let mut block_offsets = vec![0; vcode.num_blocks()];
-    for AllocatedBlock { block, insts } in &blocks {
+    let mut state = I::State::new(frame);
+    let worst = I::worst_case_size();
+    let mut block_offsets = vec![0; n];
+    for AllocatedBlock { block, insts } in blocks {
         let size = worst.saturating_mul(insts.len() as CodeOffset);
         if buffer.island_needed(size) {
             buffer.emit_island(size);
         }
         buffer.bind_label(MachLabel(*block));
-        block_offsets[*block as usize] = buffer.cur_offset();
+        if let Some(slot) = block_offsets.get_mut(*block as usize) {
+            *slot = buffer.cur_offset();
+        }
         for inst in insts {
+            // Uses made inside a block (literal loads, trap-stub branches) may expire
+            // before its end; checking per instruction keeps the buffer's invariant.
+            if buffer.island_needed(worst) {
+                buffer.emit_island(worst);
+            }
             inst.emit(buffer, info, &mut state);
         }
     }
-    Ok(EmitResult { frame, block_offsets })
+    Ok(block_offsets)
 }
 
 /// The order blocks are emitted in: warm blocks in VCode order, then cold ones.

@@ -25,7 +25,11 @@
 //!   at 0, spill slot `k` at `spillslot_base + k * spillslot_bytes`, stack slot `i` at
 //!   `stack_slot_offsets[i]`, a multiple of its alignment; areas never overlap;
 //! - clobbered callee-saved registers are saved in ascending order starting at
-//!   `clobber_base()`, each in its own `clobber_save_bytes` slot.
+//!   `clobber_base()`, each in its own `clobber_save_bytes` slot;
+//! - an incoming stack argument at offset `o` of the caller's argument area is at
+//!   `FP + setup_area_size + o` (and `SP + total_size() + o`);
+//! - explicit stack slot `i` is the IR's `StackSlot` number `i` (see
+//!   `compile_function`).
 
 use regalloc2::{PReg, SpillSlot};
 

@@ -109,6 +109,11 @@ pub trait MachInst: Clone + Debug {
     /// inline constants; the driver uses it to decide when an island is due.
     fn worst_case_size() -> CodeOffset;
 
+    /// The instruction in assembly syntax, for listings (`precise-output`).
+    fn print(&self) -> String {
+        format!("{self:?}")
+    }
+
     /// Encode this (register-allocated) instruction.
     fn emit(&self, sink: &mut impl CodeSink<Self::LabelUse>, info: &Self::Info, state: &mut Self::State);
 }

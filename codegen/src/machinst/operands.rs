@@ -98,6 +98,16 @@ pub trait OperandVisitor {
     }
 }
 
+/// Operand descriptions regalloc2 cannot represent (caught before it sees them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvalidOperand {
+    /// A fixed constraint names a register of another class than the operand's.
+    FixedClassMismatch(usize),
+    /// A reuse constraint on a use, or naming an operand index of 32 or more, or
+    /// naming an operand that is not an earlier use.
+    BadReuse(usize),
+}
+
 /// Collects regalloc2 operands and clobbers.
 #[derive(Default)]
 pub struct OperandCollector {
@@ -105,10 +115,35 @@ pub struct OperandCollector {
     pub operands: Vec<Operand>,
     /// Union of all clobbers.
     pub clobbers: PRegSet,
+    /// The first operand that could not be described (replaced by a plain
+    /// register operand so that indices stay aligned).
+    pub invalid: Option<InvalidOperand>,
+}
+
+impl OperandCollector {
+    fn check(&self, reg: Reg, constraint: RegConstraint, kind: OperandKind) -> Option<InvalidOperand> {
+        let idx = self.operands.len();
+        match constraint {
+            RegConstraint::Fixed(p) if p.class() != reg.class() => Some(InvalidOperand::FixedClassMismatch(idx)),
+            RegConstraint::Reuse(i) => {
+                let target_ok = self.operands.get(i).is_some_and(|o| o.kind() == OperandKind::Use);
+                (kind != OperandKind::Def || i >= 32 || !target_ok).then_some(InvalidOperand::BadReuse(idx))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl OperandVisitor for OperandCollector {
     fn add_operand(&mut self, reg: &mut Reg, constraint: RegConstraint, kind: OperandKind, pos: OperandPos) {
+        let invalid = if reg.is_real() { None } else { self.check(*reg, constraint, kind) };
+        let constraint = match invalid {
+            Some(e) => {
+                self.invalid.get_or_insert(e);
+                RegConstraint::Any
+            }
+            None => constraint,
+        };
         let op = match reg.to_real() {
             Some(preg) => Operand::fixed_nonallocatable(preg),
             None => {

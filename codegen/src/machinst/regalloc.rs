@@ -10,6 +10,7 @@ use regalloc2::checker::Checker;
 use regalloc2::{Edit, Function, Inst, MachineEnv, OperandKind, Output, PRegSet, RegallocOptions};
 
 use super::{MachInst, VCode};
+use crate::settings::{self, Flags};
 
 /// Which allocator to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,6 +31,21 @@ pub struct RegallocConfig {
     pub checker: bool,
     /// Let regalloc2 verify SSA form first.
     pub validate_ssa: bool,
+}
+
+impl RegallocConfig {
+    /// The configuration the shared settings ask for: `regalloc_algorithm`,
+    /// `regalloc_checker`, and SSA validation whenever `enable_verifier` is on.
+    pub fn from_flags(flags: &Flags) -> RegallocConfig {
+        RegallocConfig {
+            algorithm: match flags.regalloc_algorithm() {
+                settings::RegallocAlgorithm::Backtracking => RegallocAlgorithm::Backtracking,
+                settings::RegallocAlgorithm::SinglePass => RegallocAlgorithm::SinglePass,
+            },
+            checker: flags.regalloc_checker(),
+            validate_ssa: flags.enable_verifier(),
+        }
+    }
 }
 
 /// Why allocation failed.
@@ -104,7 +120,9 @@ fn check_real_regs<I: MachInst>(vcode: &VCode<I>, env: &MachineEnv) -> Result<()
 
 /// Every physical register the allocated function writes: defs, clobbers and
 /// move destinations. Intersected with the callee-saved set it gives the registers
-/// the prologue must save.
+/// the prologue must save. Real registers named directly by instructions are not
+/// included (they are non-allocatable: SP, FP, dedicated scratch registers, which
+/// the ABI code manages itself).
 pub fn written_regs<I: MachInst>(vcode: &VCode<I>, output: &Output) -> PRegSet {
     let mut set = PRegSet::empty();
     for inst in 0..vcode.num_insts() {

@@ -14,7 +14,8 @@
 //!   early def sharing a register with a use would read garbage);
 //! - `AluMod` is two-address (`rd = rd op rb`) and its encoding requires the reuse
 //!   constraint to have held (`ra == rd`);
-//! - `Call` clobbers `p2` and `p3` with garbage.
+//! - `Call` clobbers `p2` and `p3` with garbage;
+//! - `Call` and `Ret` encode only when their fixed registers were honoured.
 
 use std::collections::HashMap;
 
@@ -441,7 +442,13 @@ impl MachInst for TestInst {
                 put_insn(&mut out, op::ALU_EARLY, encw(*dst), enc(*a), enc(*b), o.code().into())
             }
             TestInst::Mov { dst, src } => put_insn(&mut out, op::MOV, encw(*dst), enc(*src), 0, 0),
-            TestInst::Call { dst, a, b } => put_insn(&mut out, op::CALL, encw(*dst), enc(*a), enc(*b), 0),
+            TestInst::Call { dst, a, b } => {
+                // A call's registers are fixed: anything else means a violated
+                // constraint, encoded as a bad register.
+                let fixed_ok = (encw(*dst), enc(*a), enc(*b)) == (0, 0, 1);
+                let rd = if fixed_ok { 0 } else { 0xff };
+                put_insn(&mut out, op::CALL, rd, enc(*a), enc(*b), 0)
+            }
             TestInst::Jump { target } => {
                 labels.push((4, *target, TestLabelUse::Rel32));
                 put_insn(&mut out, op::JMP, 0, 0, 0, 0);

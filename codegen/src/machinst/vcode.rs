@@ -18,6 +18,7 @@
 
 use regalloc2::{Block, Inst, InstRange, Operand, PRegSet, RegClass, VReg};
 
+use super::operands::InvalidOperand;
 use super::{MachInst, MachTerminator, OperandCollector, Reg, PINNED};
 
 /// Why a builder could not produce a valid VCode.
@@ -62,6 +63,13 @@ pub enum VCodeError {
     },
     /// A block parameter or branch argument is a real register.
     RealRegInBlockArgs(u32),
+    /// An instruction describes an operand regalloc2 cannot take.
+    InvalidOperand {
+        /// Index of the instruction in the function.
+        inst: u32,
+        /// What is wrong.
+        problem: InvalidOperand,
+    },
 }
 
 impl core::fmt::Display for VCodeError {
@@ -85,6 +93,7 @@ impl core::fmt::Display for VCodeError {
             VCodeError::RealRegInBlockArgs(b) => {
                 write!(f, "block {b} uses a real register as a block parameter or branch argument")
             }
+            VCodeError::InvalidOperand { inst, problem } => write!(f, "inst {inst}: invalid operand: {problem:?}"),
         }
     }
 }
@@ -120,6 +129,8 @@ pub struct VCode<I: MachInst> {
     branch_arg_ranges: Vec<Range32>,
     block_cold: Vec<bool>,
     num_vregs: usize,
+    /// Largest stack-argument area any call needs (set by lowering).
+    outgoing_args_size: u32,
 }
 
 impl<I: MachInst> VCode<I> {
@@ -142,6 +153,11 @@ impl<I: MachInst> VCode<I> {
     /// Whether `block` was marked cold.
     pub fn is_cold(&self, block: u32) -> bool {
         self.block_cold[block as usize]
+    }
+
+    /// Largest stack-argument area of any call in the function.
+    pub fn outgoing_args_size(&self) -> u32 {
+        self.outgoing_args_size
     }
 
     /// Clobbers declared by instruction `inst`.
@@ -171,7 +187,7 @@ impl<I: MachInst> core::fmt::Display for VCode<I> {
             writeln!(f, "block{b}({}){cold}:", params.join(", "))?;
             let insts = self.block_inst_range(b as u32);
             for i in insts.clone() {
-                writeln!(f, "  {:?}", self.insts[i])?;
+                writeln!(f, "  {}", self.insts[i].print())?;
             }
             for (k, s) in self.block_succs(block).iter().enumerate() {
                 let last = Inst::new(insts.end - 1);
@@ -283,6 +299,7 @@ impl<I: MachInst> VCodeBuilder<I> {
                 branch_arg_ranges: Vec::new(),
                 block_cold: Vec::new(),
                 num_vregs: PINNED,
+                outgoing_args_size: 0,
             },
             open: None,
             pending_succs: Vec::new(),
@@ -294,6 +311,12 @@ impl<I: MachInst> VCodeBuilder<I> {
         let v = VReg::new(self.vcode.num_vregs, class);
         self.vcode.num_vregs += 1;
         Reg::from_virtual(v)
+    }
+
+    /// Record that a call needs `size` bytes of stack arguments; the frame reserves
+    /// the largest such area.
+    pub fn require_outgoing_args(&mut self, size: u32) {
+        self.vcode.outgoing_args_size = self.vcode.outgoing_args_size.max(size);
     }
 
     /// Open the next block (its index is the number of blocks started before).
@@ -325,6 +348,9 @@ impl<I: MachInst> VCodeBuilder<I> {
         let b = self.open.ok_or(VCodeError::NoOpenBlock)?;
         let mut collector = OperandCollector::default();
         inst.get_operands(&mut collector);
+        if let Some(problem) = collector.invalid {
+            return Err(VCodeError::InvalidOperand { inst: self.vcode.insts.len() as u32, problem });
+        }
         let start = self.vcode.operands.len() as u32;
         self.vcode.operands.extend_from_slice(&collector.operands);
         self.vcode.inst_operands.push(Range32(start, self.vcode.operands.len() as u32));

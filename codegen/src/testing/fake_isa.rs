@@ -19,7 +19,9 @@
 //! Condition `c` inverts to `c ^ 1`. As call relocations (`from_reloc`, addend 0),
 //! `Arm64Call` is a `b` (`Jump`) and `X86PCRel4` a bare 32-bit field (`Long`, no veneer).
 
-use crate::buffer::{Addend, CodeOffset, IslandIsa, LabelUse, MachBuffer, MachLabel, Reloc};
+use crate::buffer::{
+    Addend, CodeOffset, IslandIsa, LabelUse, MachBuffer, MachLabel, Reloc, RelocRecord,
+};
 
 /// Label-use kinds of the fake ISA.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,7 +165,7 @@ impl IslandIsa for FakeLabelUse {
         for _ in 0..len / 4 {
             out.extend_from_slice(&NOP.to_le_bytes());
         }
-        out.extend(std::iter::repeat(0).take(len % 4));
+        out.extend(std::iter::repeat_n(0, len % 4));
     }
 }
 
@@ -324,4 +326,29 @@ pub fn follow_branch(
     Err(format!(
         "branch at {use_off:#x} does not reach {label_off:#x} within 4 hops: {path:x?}"
     ))
+}
+
+/// A compiled fake function for the text-section builder: `calls` (`b` to each
+/// target function, each followed by `gap(i)` nops), then `nops` nops and `ret`.
+pub fn fake_function(
+    calls: &[u32],
+    gap: impl Fn(usize) -> usize,
+    nops: usize,
+) -> (Vec<u8>, Vec<RelocRecord>) {
+    let mut bytes = Vec::new();
+    let mut relocs = Vec::new();
+    for (i, &target_func) in calls.iter().enumerate() {
+        let offset = bytes.len() as CodeOffset;
+        relocs.push(RelocRecord {
+            offset,
+            kind: Reloc::Arm64Call,
+            target_func,
+            addend: 0,
+        });
+        bytes.extend_from_slice(&enc_b().to_le_bytes());
+        bytes.extend(NOP.to_le_bytes().repeat(gap(i)));
+    }
+    bytes.extend(NOP.to_le_bytes().repeat(nops));
+    bytes.extend_from_slice(&RET.to_le_bytes());
+    (bytes, relocs)
 }

@@ -64,7 +64,8 @@ pub struct Token<'a> {
 /// A `;` comment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct RawComment<'a> {
-    /// Text after the `;`, up to the end of the line (not trimmed).
+    /// Text after the `;`, up to the end of the line (not trimmed, but without the
+    /// `\r` of a CRLF line end).
     pub text: &'a str,
     /// Line (1-based).
     pub line: u32,
@@ -102,7 +103,10 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<RawComment<'_>>) {
             b';' => {
                 let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
                 comments.push(RawComment {
-                    text: &src[i + 1..end],
+                    // Without the `\r` of a CRLF line end.
+                    text: src[i + 1..end]
+                        .strip_suffix('\r')
+                        .unwrap_or(&src[i + 1..end]),
                     line,
                     column: col,
                     own_line: !line_has_token,

@@ -134,6 +134,20 @@ pub fn parse_functions(src: &str) -> Result<Vec<Function>, ParseError> {
         .collect())
 }
 
+/// Parse text holding exactly one function (header lines allowed), as tests of later
+/// passes want.
+pub fn parse_function(src: &str) -> Result<Function, ParseError> {
+    let mut funcs = parse_functions(src)?;
+    match funcs.len() {
+        1 => Ok(funcs.remove(0)),
+        n => Err(ParseError {
+            line: 1,
+            column: 1,
+            message: format!("expected exactly one function, found {n}"),
+        }),
+    }
+}
+
 /// Parse a whole test file.
 pub fn parse_test(src: &str) -> Result<TestFile, ParseError> {
     let (toks, comments) = lex(src);
@@ -172,6 +186,8 @@ fn header_line<'a>(
     let kw = cur.bump();
     let line = kw.line;
     let src_line = lines.get(line as usize - 1).copied().unwrap_or("");
+    // Comment texts exclude a CRLF's `\r`, so the line must too.
+    let src_line = src_line.strip_suffix('\r').unwrap_or(src_line);
     // Byte offset of the text after the keyword: the keyword's column counts chars.
     let kw_byte = src_line
         .char_indices()
@@ -186,7 +202,7 @@ fn header_line<'a>(
         Some(n) => &after[..after.len().saturating_sub(n)],
         None => after,
     };
-    let text = after.trim().trim_end_matches('\r').trim();
+    let text = after.trim();
     let lead = after.len() - after.trim_start().len();
     let column = kw.column + kw.text.chars().count() as u32 + after[..lead].chars().count() as u32;
     let mut words = Vec::new();

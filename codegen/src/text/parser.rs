@@ -19,8 +19,8 @@ use super::cursor::{describe, entity_number, error_at, Cursor, MAX_ENTITY_NUMBER
 use super::lexer::{Tok, Token};
 use super::ParseError;
 use crate::ir::{
-    AnyEntity, AttachError, Block, Ctrl, Function, Imm64, Inst, MemFlags, Offset32, Opcode,
-    ResultTypeError, Type, Value,
+    AnyEntity, AtomicRmwOp, AttachError, Block, Ctrl, Function, Imm64, Inst, MemFlags, Offset32,
+    Opcode, ResultTypeError, Type, Value,
 };
 
 type PResult<T> = Result<T, ParseError>;
@@ -210,19 +210,16 @@ impl<'c, 'a> FuncParser<'c, 'a> {
         loop {
             let t = self.cur.peek();
             if t.tok != Tok::Ident || !MemFlags::is_flag_name(t.text) {
-                if t.tok == Tok::Ident
-                    && matches!(t.text, "checked" | "can_move" | "rodata" | "tls")
-                {
-                    return Err(self.err(t, format!("unsupported memory flag '{}'", t.text)));
-                }
-                if t.tok == Tok::Ident && t.text.parse::<crate::ir::TrapCode>().is_ok() {
-                    return Err(self.err(
-                        t,
-                        format!(
-                            "unsupported memory flag '{}' (trap codes on memory accesses)",
-                            t.text
-                        ),
-                    ));
+                // A word directly before the first value operand is a misspelt flag,
+                // unless it is the operation of an `atomic_rmw`.
+                let next = self.cur.peek_at(1);
+                let before_value =
+                    next.tok == Tok::Ident && entity_number(next.text, "v").is_some();
+                let word = t.tok == Tok::Ident
+                    && entity_number(t.text, "v").is_none()
+                    && AtomicRmwOp::from_name(t.text).is_none();
+                if word && before_value {
+                    return Err(self.err(t, format!("unknown memory flag '{}'", t.text)));
                 }
                 return Ok(flags);
             }

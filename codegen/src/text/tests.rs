@@ -113,3 +113,28 @@ fn test_file_structure() {
     assert_eq!(ec, ["block0: own line", "block0: header", "inst0: ret"]);
     assert_eq!(file.functions[1].line, 14);
 }
+
+#[test]
+fn parse_function_wants_exactly_one() {
+    let one = "function %f() {\nblock0:\n    return\n}\n";
+    assert!(parse_function(one).is_ok());
+    let two = format!("{one}{one}");
+    assert_eq!(
+        parse_function(&two).unwrap_err().to_string(),
+        "1:1: expected exactly one function, found 2"
+    );
+    assert_eq!(
+        parse_function("").unwrap_err().to_string(),
+        "1:1: expected exactly one function, found 0"
+    );
+}
+
+#[test]
+fn crlf_line_ends() {
+    let src = "test run\r\nset opt_level=none ; x\r\nfunction %f() -> i8 {\r\nblock0: ; b\r\n    v0 = iconst.i8 1\r\n    return v0\r\n}\r\n; run: %f() == 1\r\n";
+    let file = parse_test(src).unwrap();
+    assert_eq!(file.isa_lines[0].text, "opt_level=none");
+    assert_eq!(file.preamble_comments[0].text, " x");
+    assert_eq!(file.functions[0].entity_comments[0].1.text, " b");
+    assert_eq!(file.functions[0].comments[0].text, " run: %f() == 1");
+}

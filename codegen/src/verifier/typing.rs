@@ -129,6 +129,15 @@ fn check_inst(func: &Function, inst: Inst, errors: &mut Errors<'_>) {
                 }
             }
         }
+        InstructionData::UnaryImm { imm, .. } => {
+            if let Some(t) = ctrl.filter(|t| t.bits() < 64) {
+                // Either reading is accepted: `iconst.i8 255` and `iconst.i8 -1` agree.
+                let (min, max) = (-(1i64 << (t.bits() - 1)), (1i64 << t.bits()) - 1);
+                if !(min..=max).contains(&imm.0) {
+                    errors.inst(inst, format!("immediate {} does not fit in {t}", imm.0));
+                }
+            }
+        }
         InstructionData::UnaryGlobalValue { global_value, .. } if opcode == Opcode::GlobalValue => {
             // Only loads and additions declare their type; `vmctx` and symbols are
             // pointers, whose width is a target property.

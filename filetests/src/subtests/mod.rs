@@ -3,4 +3,6 @@
 pub mod backend;
 pub mod cat;
 pub mod parse_error;
+pub mod precise;
+pub mod unsupported;
 pub mod verifier;

@@ -1,10 +1,11 @@
 //! `test verifier`: run the verifier on each function and compare its errors with the
 //! file's `; error: <fragment>` comments.
 //!
-//! A comment on an instruction or block line expects an error *at that entity* whose
-//! text contains the fragment. A comment in the block after the function expects an
-//! error anywhere in the function whose full text (`location (context): message`)
-//! contains the fragment, so it can still name a location. Every expected error must
+//! A comment on an instruction or block line (or on a line of its own just before
+//! one) expects an error *at that entity* whose text contains the fragment. A comment
+//! after the function's `}` expects an error anywhere in the function whose full text
+//! (`location (context): message`) contains the fragment, so it can still name a
+//! location. Every expected error must
 //! be reported and every reported error must be expected; a function without `error:`
 //! comments must verify cleanly.
 
@@ -12,7 +13,7 @@ use atoll_codegen::ir::AnyEntity;
 use atoll_codegen::text::TestFunction;
 use atoll_codegen::verifier::{verify_function, VerifierError};
 
-use crate::expect::{comment_block_after, directive};
+use crate::expect::directive;
 use crate::subtest::{Context, Outcome, Subtest, SubtestResult};
 
 /// The `verifier` subtest.
@@ -36,29 +37,24 @@ impl Expected<'_> {
     }
 }
 
-fn expected_errors<'a>(source: &'a str, func: &'a TestFunction) -> Vec<Expected<'a>> {
-    let mut out: Vec<Expected<'a>> = func
+fn expected_errors(func: &TestFunction) -> Vec<Expected<'_>> {
+    let located = func
         .entity_comments
         .iter()
-        .filter_map(|(entity, c)| {
+        .map(|(entity, c)| (Some(*entity), c));
+    // Every comment between this function's `}` and the next function, not only the
+    // expectation block: an `error:` line after a blank line must not be ignored.
+    let trailing = func.comments.iter().map(|c| (None, c));
+    located
+        .chain(trailing)
+        .filter_map(|(at, c)| {
             directive(&c.text, "error:").map(|fragment| Expected {
-                at: Some(*entity),
+                at,
                 fragment,
                 line: c.line,
             })
         })
-        .collect();
-    let block = comment_block_after(source, func.end_line);
-    for (i, line) in source.lines().enumerate().skip(block.start).take(block.len) {
-        if let Some(fragment) = directive(line, "error:") {
-            out.push(Expected {
-                at: None,
-                fragment,
-                line: crate::header::line_number(i),
-            });
-        }
-    }
-    out
+        .collect()
 }
 
 /// Compares reported with expected errors; returns one line per discrepancy.
@@ -98,9 +94,9 @@ impl Subtest for Verifier {
                 Ok(()) => Vec::new(),
                 Err(errors) => errors.0,
             };
-            let problems = compare(&expected_errors(ctx.source, func), &reported);
+            let problems = compare(&expected_errors(func), &reported);
             if !problems.is_empty() {
-                failures.push(format!("function {} (line {}):", func.func.name, func.line));
+                failures.push(format!("{}:", ctx.locate(func)));
                 failures.extend(problems.into_iter().map(|p| format!("  {p}")));
             }
         }

@@ -356,6 +356,17 @@ pub fn vmov_core_s(cond: u32, to_core_20: bool, sn: u32, rt: u32) -> u32 {
         | (1 << 4)
 }
 
+/// `vmov.32 dN[lane], rt`.
+pub fn vmov_core_to_lane(cond: u32, lane_21: u32, dn: u32, rt: u32) -> u32 {
+    let (n, nbit) = vfp_split(dn, true);
+    (cond << 28)
+        | 0x0e00_0b10
+        | ((lane_21 & 1) << 21)
+        | (n << 16)
+        | ((rt & 0xf) << 12)
+        | (nbit << 7)
+}
+
 /// `vmov dM, rt, rt2` / `vmov rt, rt2, dM` (`to_core_20`).
 pub fn vmov_core_d(cond: u32, to_core_20: bool, dm: u32, rt: u32, rt2: u32) -> u32 {
     let (m, mbit) = vfp_split(dm, true);

@@ -37,17 +37,19 @@ impl Inst {
     // `state` is threaded through for the other ISAs' sake; A32 keeps none yet.
     #[allow(clippy::only_used_in_recursion)]
     pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
-        match self {
-            // Sequences of ordinary instructions.
-            Inst::SpLoad { rt, class, offset } => {
-                for i in Inst::gen_load_sp(*rt, *class, *offset) {
-                    i.emit(sink, state);
-                }
+        if let Some(seq) = self.expand() {
+            for i in seq {
+                i.emit(sink, state);
             }
-            Inst::SpStore { rt, class, offset } => {
-                for i in Inst::gen_store_sp(*rt, *class, *offset) {
-                    i.emit(sink, state);
-                }
+            return;
+        }
+        match self {
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
+                unreachable!("expanded above")
             }
             Inst::Alu { .. }
             | Inst::Cmp { .. }
@@ -80,6 +82,7 @@ impl Inst {
             | Inst::FpscrRead { .. }
             | Inst::FpscrWrite { .. }
             | Inst::MovToFpu { .. }
+            | Inst::MovToFpuLane { .. }
             | Inst::MovFromFpu { .. }
             | Inst::MovToFpu64 { .. }
             | Inst::MovFromFpu64 { .. }

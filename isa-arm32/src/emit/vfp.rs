@@ -99,6 +99,7 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         }
         Inst::FpuCmp {
             size,
+            cond,
             signal_nan,
             rn,
             rm,
@@ -108,7 +109,17 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
                 Some(rm) => (0b0100, vnum(*rm, s)),
                 None => (0b0101, 0),
             };
-            enc::vfp_other(al, opc2, d, vnum(*rn, s), d, m, d, *signal_nan as u32, 1)
+            enc::vfp_other(
+                cond.bits(),
+                opc2,
+                d,
+                vnum(*rn, s),
+                d,
+                m,
+                d,
+                *signal_nan as u32,
+                1,
+            )
         }
         Inst::FpuToFlags => enc::VMRS_APSR,
         Inst::FpscrRead { rd } => enc::VMRS_FPSCR | (rreg_num(rd.to_reg()) << 12),
@@ -184,6 +195,9 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
         }
         Inst::MovToFpu { rd, rn } => {
             enc::vmov_core_s(al, false, sreg_num(rd.to_reg()), rreg_num(*rn))
+        }
+        Inst::MovToFpuLane { rd, lane, rn } => {
+            enc::vmov_core_to_lane(al, *lane as u32, dreg_num(rd.to_reg()), rreg_num(*rn))
         }
         Inst::MovFromFpu { rd, rn } => {
             enc::vmov_core_s(al, true, sreg_num(*rn), rreg_num(rd.to_reg()))

@@ -97,9 +97,9 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
     v.add_clobbers(info.clobbers);
 }
 
-/// Largest encoding of any instruction except `JumpTable`: `SpLoad`/`SpStore` at a
-/// far offset (three `add`s and the access).
-const WORST_CASE_SIZE: CodeOffset = 16;
+/// Largest encoding of any instruction except `JumpTable`: `FpuToIntChecked`
+/// (13 words).
+const WORST_CASE_SIZE: CodeOffset = 52;
 
 impl MachInst for Inst {
     type LabelUse = LabelUse;
@@ -207,6 +207,23 @@ impl MachInst for Inst {
                 }
             }
             Inst::FpuToFlags => {}
+            Inst::FpuMinMax { rd, rn, rm, .. } => {
+                v.reg_use(rn);
+                v.reg_use(rm);
+                v.reg_early_def(rd);
+            }
+            Inst::FpuToIntChecked {
+                rd,
+                rm,
+                tmp,
+                scratch,
+                ..
+            } => {
+                v.reg_use(rm);
+                v.reg_early_def(tmp);
+                v.reg_early_def(scratch);
+                v.reg_def(rd);
+            }
             Inst::FpscrRead { rd } => v.reg_def(rd),
             Inst::FpscrWrite { rn } => v.reg_use(rn),
             Inst::FpuCvtToIntRound { rd, rm, .. } | Inst::FpuRound { rd, rm, .. } => {
@@ -232,6 +249,19 @@ impl MachInst for Inst {
             }
             Inst::MovFromFpu { rd, rn } => {
                 v.reg_use(rn);
+                v.reg_def(rd);
+            }
+            Inst::MovToFpuLane { rd, rn, .. } => {
+                debug_assert!(
+                    rd.to_reg().is_real(),
+                    "partial write of virtual {:?}",
+                    rd.to_reg()
+                );
+                v.reg_use(rn);
+                v.reg_def(rd);
+            }
+            Inst::FpuLoadConst { rd, scratch, .. } => {
+                v.reg_early_def(scratch);
                 v.reg_def(rd);
             }
             Inst::MovToFpu64 { rd, lo, hi } => {
@@ -385,7 +415,7 @@ impl MachInst for Inst {
         }
     }
 
-    /// Every instruction but `JumpTable` fits in 16 bytes. A jump table takes
+    /// Every instruction but `JumpTable` fits in 52 bytes. A jump table takes
     /// `8 + 4 * targets.len()` bytes; its entries are `Branch24` uses with 32 MiB of
     /// reach, but a long table could push an earlier pending `Ldr12`/`Vldr8` literal
     /// past its range, so lowering keeps literal loads out of blocks ending in large

@@ -32,6 +32,7 @@ use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
 pub mod gen;
 mod mach;
 pub mod print;
+mod pseudo;
 
 /// An A32 condition code (bits 31..28 of a conditional instruction).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -328,7 +329,7 @@ pub enum Inst {
         rd: Writable<Reg>,
         op2: Operand2,
     },
-    /// `movw` (`top` = false: rd = imm16) or `movt` (`top`: rd[31:16] = imm16).
+    /// `movw` (`top` = false: rd = imm16) or `movt` (`top`: bits 31..16 of rd = imm16).
     MovWide {
         top: bool,
         cond: Cond,
@@ -445,12 +446,37 @@ pub enum Inst {
         rm: Reg,
     },
     /// `vcmp`/`vcmpe` (`signal_nan`) `rn, rm` or `rn, #0` (`rm` = None); the result
-    /// reaches the APSR flags only through [`Inst::FpuToFlags`].
+    /// reaches the APSR flags only through [`Inst::FpuToFlags`]. A conditional compare
+    /// that does not execute leaves the previous FPSCR flags, which chains tests.
     FpuCmp {
         size: FpSize,
+        cond: Cond,
         signal_nan: bool,
         rn: Reg,
         rm: Option<Reg>,
+    },
+    /// Wasm `fmin`/`fmax` (`max`): a NaN operand gives a NaN, `-0 < +0`. A sequence of
+    /// conditional VFP instructions, no branches (see `Inst::expand_fpu_min_max`);
+    /// `rd` is written before `rn`/`rm` are last read, so it is an early def.
+    FpuMinMax {
+        max: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
+    /// Wasm trapping float-to-int conversion, rounding toward zero: traps with
+    /// `BAD_CONVERSION_TO_INTEGER` on NaN and `INTEGER_OVERFLOW` when the result does
+    /// not fit (detected by the FPSCR invalid-operation flag `vcvt` sets). `tmp` (float)
+    /// and `scratch` (integer) are early-def temporaries. See
+    /// `Inst::expand_fpu_to_int_checked`.
+    FpuToIntChecked {
+        signed: bool,
+        size: FpSize,
+        rd: Writable<Reg>,
+        rm: Reg,
+        tmp: Writable<Reg>,
+        scratch: Writable<Reg>,
     },
     /// `vmrs APSR_nzcv, fpscr`.
     FpuToFlags,
@@ -510,6 +536,23 @@ pub enum Inst {
     MovToFpu { rd: Writable<Reg>, rn: Reg },
     /// `vmov rd, sN`.
     MovFromFpu { rd: Writable<Reg>, rn: Reg },
+    /// `vmov.32 dN[lane], rn`: write one half of a D register (post-allocation and
+    /// sequence use only: the other half is kept, which SSA cannot express).
+    MovToFpuLane {
+        rd: Writable<Reg>,
+        lane: u8,
+        rn: Reg,
+    },
+    /// Materialize a float constant (`bits` as `f32` or `f64`) in `rd`: one `vmov`
+    /// immediate when encodable, else through the integer `scratch` (an early-def
+    /// temporary) and `vmov`s into the S register or both D lanes. See
+    /// `Inst::expand_fpu_load_const`.
+    FpuLoadConst {
+        size: FpSize,
+        rd: Writable<Reg>,
+        bits: u64,
+        scratch: Writable<Reg>,
+    },
     /// `vmov dN, lo, hi`.
     MovToFpu64 { rd: Writable<Reg>, lo: Reg, hi: Reg },
     /// `vmov lo, hi, dN`.

@@ -46,10 +46,6 @@ fn preg_name(p: atoll_codegen::machinst::PReg) -> String {
     }
 }
 
-fn print_seq(insts: &[Inst]) -> String {
-    insts.iter().map(Inst::print).collect::<Vec<_>>().join("\n")
-}
-
 fn label(l: MachLabel) -> String {
     format!("label{}", l.0)
 }
@@ -205,7 +201,17 @@ impl Inst {
     /// Print with LLVM's syntax; registers should be real (virtual ones print as
     /// `%vNi`).
     pub fn print(&self) -> String {
+        if let Some(seq) = self.expand() {
+            return seq.iter().map(Inst::print).collect::<Vec<_>>().join("\n");
+        }
         match self {
+            Inst::SpLoad { .. }
+            | Inst::SpStore { .. }
+            | Inst::FpuMinMax { .. }
+            | Inst::FpuToIntChecked { .. }
+            | Inst::FpuLoadConst { .. } => {
+                unreachable!("expanded above")
+            }
             Inst::Alu {
                 op,
                 s,
@@ -390,12 +396,6 @@ impl Inst {
                 format!("{name} {}, {}", w(*rt), amode_extra(mem))
             }
             Inst::StoreHalf { rt, mem } => format!("strh {}, {}", r(*rt), amode_extra(mem)),
-            Inst::SpLoad { rt, class, offset } => {
-                print_seq(&Inst::gen_load_sp(*rt, *class, *offset))
-            }
-            Inst::SpStore { rt, class, offset } => {
-                print_seq(&Inst::gen_store_sp(*rt, *class, *offset))
-            }
             Inst::Push { regs } => format!("push {}", reg_list(*regs)),
             Inst::Pop { regs } => format!("pop {}", reg_list(*regs)),
             Inst::FpuRRR {
@@ -445,14 +445,16 @@ impl Inst {
             }
             Inst::FpuCmp {
                 size,
+                cond,
                 signal_nan,
                 rn,
                 rm,
             } => {
                 let rhs = rm.map_or("#0".to_string(), |rm| v(rm, *size));
                 format!(
-                    "{}{} {}, {rhs}",
+                    "{}{}{} {}, {rhs}",
                     if *signal_nan { "vcmpe" } else { "vcmp" },
+                    cond.suffix(),
                     size_suffix(*size),
                     v(*rn, *size)
                 )
@@ -540,6 +542,9 @@ impl Inst {
             ),
             Inst::MovToFpu { rd, rn } => format!("vmov {}, {}", show_sreg(rd.to_reg()), r(*rn)),
             Inst::MovFromFpu { rd, rn } => format!("vmov {}, {}", w(*rd), show_sreg(*rn)),
+            Inst::MovToFpuLane { rd, lane, rn } => {
+                format!("vmov.32 {}[{lane}], {}", show_dreg(rd.to_reg()), r(*rn))
+            }
             Inst::MovToFpu64 { rd, lo, hi } => {
                 format!("vmov {}, {}, {}", show_dreg(rd.to_reg()), r(*lo), r(*hi))
             }

@@ -173,12 +173,15 @@ pub(crate) fn emit_bit_count(sink: &mut impl CodeSink<LabelUse>, size: OperandSi
         BitOp::Tzcnt => (0xbc, true),
         BitOp::Popcnt => (0xb8, true),
     };
-    let (pfx, rex) = size_prefix(size);
-    let mut prefixes = pfx.to_vec();
-    if rep {
-        prefixes.push(0xf3);
-    }
-    emit_rmo(sink, &prefixes, rex, &[0x0f, opc], hw_enc(dst), src, 0);
+    let (_, rex) = size_prefix(size);
+    // The operand-size prefix comes before the mandatory `f3` (llvm-mc's order).
+    let prefixes: &[u8] = match (size == OperandSize::S16, rep) {
+        (true, true) => &[0x66, 0xf3],
+        (true, false) => &[0x66],
+        (false, true) => &[0xf3],
+        (false, false) => &[],
+    };
+    emit_rmo(sink, prefixes, rex, &[0x0f, opc], hw_enc(dst), src, 0);
 }
 
 pub(crate) fn emit_shift(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, kind: ShiftKind, src: Reg, by: ShiftBy, dst: Reg) {

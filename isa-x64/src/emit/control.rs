@@ -110,3 +110,25 @@ pub(crate) fn emit_jump_table(
         sink.put4((i as u32) * 4);
     }
 }
+
+/// The loop of `Inst::StackProbeLoop` (see there).
+pub(crate) fn emit_stack_probe_loop(sink: &mut impl CodeSink<LabelUse>, frame_size: u32, guard_size: u32, tmp: Reg) {
+    use crate::imms::Simm32;
+    use crate::inst::{AluOp, CmpOp, Inst, OperandSize, RegMemImm};
+    use atoll_codegen::machinst::Writable;
+    debug_assert!(guard_size > 0 && frame_size > 0 && frame_size % guard_size == 0 && frame_size <= i32::MAX as u32);
+    let rsp = crate::regs::rsp();
+    let imm = |v: u32| RegMemImm::Imm(Simm32::from_i32(v as i32));
+    let alu = |op, dst: Reg, v: u32| Inst::AluRmiR { size: OperandSize::S64, op, src1: dst, src2: imm(v), dst: Writable::from_reg(dst) };
+    let mut s = super::seq::Seq::default();
+    let again = s.label();
+    s.inst(Inst::MovRR { size: OperandSize::S64, src: rsp, dst: Writable::from_reg(tmp) });
+    s.inst(alu(AluOp::Sub, tmp, frame_size));
+    s.bind(again);
+    s.inst(alu(AluOp::Sub, rsp, guard_size));
+    s.inst(Inst::MovImmM { size: OperandSize::S32, imm: Simm32::from_i32(0), dst: Amode::imm_reg(0, rsp) });
+    s.inst(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rsp, src2: RegMemImm::Reg(tmp) });
+    s.jcc(CC::NZ, again);
+    s.inst(alu(AluOp::Add, rsp, frame_size));
+    s.finish(sink);
+}

@@ -131,6 +131,7 @@ fn emit_modrm_amode(sink: &mut impl CodeSink<LabelUse>, g: u8, amode: &Amode, im
 /// A three-byte VEX instruction: `c4 [~R ~X ~B mmmmm] [W ~vvvv L pp] opcode ModRM ...`
 /// with `map` 1 = `0f`, 2 = `0f 38`, 3 = `0f 3a`, `pp` 0 = none, 1 = `66`, 2 = `f3`,
 /// 3 = `f2`, `vvvv` the extra source register, L = 0 (scalar/128-bit).
+#[allow(clippy::too_many_arguments)] // each argument is one named field of the prefix
 pub(crate) fn emit_vex3(sink: &mut impl CodeSink<LabelUse>, w: bool, map: u8, pp: u8, vvvv: u8, opcode: u8, g: u8, rm: &RegMem) {
     let (x, b) = match rm {
         RegMem::Reg(r) => (0, hw_enc(*r)),

@@ -11,6 +11,7 @@
 //!   error; the float compare against `-2^63` and `0` tells which.
 //! - `u64`: inputs below `2^63` convert directly; above, `2^63 - x` (exact by Sterbenz's
 //!   lemma for `x` in `[2^63, 2^64]`) converts, then is negated and gets bit 63 set.
+//!
 //! NaN traps with `bad_toint` (or gives 0 when saturating); out of range traps with
 //! `int_ovf` (or clamps).
 //!

@@ -8,10 +8,11 @@
 //! operands); calls to other functions record an `X86CallPCRel4` relocation.
 //!
 //! One file per family: `enc` (prefix/REX/ModRM/SIB machinery), `alu`, `mov`,
-//! `sse`, `control`, and `float_seq` for pseudo-instructions with internal branches
+//! `sse`, `atomic`, `control`, and `float_seq` for pseudo-instructions with internal branches
 //! (assembled with the local-label scratch assembler in `seq`).
 
 mod alu;
+mod atomic;
 mod control;
 mod enc;
 mod float_seq;
@@ -24,15 +25,17 @@ use atoll_codegen::buffer::CodeSink;
 use crate::inst::Inst;
 use crate::label_use::LabelUse;
 
-/// State carried from one instruction to the next while a function is emitted. x64
-/// encodings depend on nothing but the instruction itself today; frame-layout facts
-/// (nominal stack-pointer offsets) will live here when the ABI needs them.
+/// State carried from one instruction to the next while a function is emitted: the
+/// frame-layout facts pseudo-instructions need (`rsp`-relative stack-slot offsets).
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// `rsp`-relative offset of each explicit stack slot.
+    pub stack_slot_offsets: Vec<u32>,
+}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
-    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
+    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
         match self {
             Inst::AluRmiR { size, op, src1, src2, dst } => alu::emit_alu(sink, *size, *op, *src1, src2, dst.to_reg()),
             Inst::CmpRmiR { size, op, src1, src2 } => alu::emit_cmp(sink, *size, *op, *src1, src2),
@@ -56,6 +59,12 @@ impl Inst {
             Inst::Mov64MR { src, dst } => mov::emit_load64(sink, src, dst.to_reg()),
             Inst::MovRM { size, src, dst } => mov::emit_store(sink, *size, *src, dst),
             Inst::MovImmM { size, imm, dst } => mov::emit_store_imm(sink, *size, *imm, dst),
+            Inst::StackAddr { slot, offset, dst } => {
+                // The frame is below 2 GiB (the pipeline checks), so the sum fits.
+                let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or(0);
+                let disp = (i64::from(base) + i64::from(*offset)) as i32;
+                mov::emit_lea(sink, crate::inst::OperandSize::S64, &crate::inst::Amode::imm_reg(disp, crate::regs::rsp()), dst.to_reg())
+            }
             Inst::Lea { size, src, dst } => mov::emit_lea(sink, *size, src, dst.to_reg()),
             Inst::LoadExtName { target, dst } => mov::emit_load_ext_name(sink, *target, dst.to_reg()),
             Inst::XmmRmR { op, src1, src2, dst } => {
@@ -111,6 +120,19 @@ impl Inst {
             Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => {
                 float_seq::emit_u64_to_float(sink, *double, *src, dst.to_reg(), tmp1.to_reg(), tmp2.to_reg())
             }
+            Inst::LockCmpxchg { size, replacement, mem, .. } => atomic::emit_cmpxchg(sink, *size, *replacement, mem),
+            Inst::LockXadd { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xadd: dst_old must reuse operand");
+                atomic::emit_xadd(sink, *size, *operand, mem)
+            }
+            Inst::Xchg { size, operand, mem, dst_old } => {
+                debug_assert_eq!(operand, &dst_old.to_reg(), "xchg: dst_old must reuse operand");
+                atomic::emit_xchg(sink, *size, *operand, mem)
+            }
+            Inst::Fence => atomic::emit_fence(sink),
+            Inst::AtomicRmwSeq { size, op, mem, operand, temp, dst_old } => {
+                atomic::emit_rmw_seq(sink, *size, *op, mem, *operand, temp.to_reg(), dst_old.to_reg())
+            }
             Inst::Nop { len } => control::emit_nop(sink, *len),
             Inst::Jmp { target } => control::emit_jmp(sink, *target),
             Inst::JmpCond { cc, taken, not_taken } => {
@@ -128,6 +150,9 @@ impl Inst {
             Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                control::emit_stack_probe_loop(sink, *frame_size, *guard_size, tmp.to_reg())
+            }
             Inst::Push64 { src } => control::emit_push(sink, *src),
             Inst::Pop64 { dst } => control::emit_pop(sink, dst.to_reg()),
         }

@@ -4,9 +4,8 @@
 //! branches inside one instruction so that register allocation sees a single
 //! instruction. [`Seq`] encodes the pieces into a local buffer with *short* jumps to
 //! local labels, patches them, then copies the bytes into the real sink, replaying
-//! trap records at their final offsets. Invariant: a sequence never refers to a
-//! `MachLabel` or a relocation (checked in debug builds), and every local jump fits a
-//! rel8 (sequences are well under 128 bytes).
+//! trap records, label uses and relocations at their final offsets. Invariant: every
+//! local jump fits a rel8 (sequences are well under 128 bytes; checked in debug builds).
 
 use atoll_codegen::buffer::{Addend, CodeOffset, CodeSink, MachLabel, Reloc, RelocTarget};
 use atoll_codegen::ir::TrapCode;
@@ -19,10 +18,17 @@ use crate::label_use::LabelUse;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SeqLabel(usize);
 
+/// Something recorded at an offset of the sequence, replayed into the real sink.
+enum Event {
+    Trap(TrapCode),
+    Reloc(Reloc, RelocTarget, Addend),
+}
+
 #[derive(Default)]
 pub(crate) struct Seq {
     bytes: Vec<u8>,
-    traps: Vec<(usize, TrapCode)>,
+    events: Vec<(usize, Event)>,
+    label_uses: Vec<(usize, MachLabel, LabelUse)>,
     /// Offsets of rel8 fields and the label each jumps to.
     jumps: Vec<(usize, SeqLabel)>,
     labels: Vec<Option<usize>>,
@@ -58,7 +64,7 @@ impl Seq {
 
     /// `ud2` recorded with `code`.
     pub fn trap(&mut self, code: TrapCode) {
-        self.traps.push((self.bytes.len(), code));
+        self.events.push((self.bytes.len(), Event::Trap(code)));
         self.bytes.extend_from_slice(&[0x0f, 0x0b]);
     }
 
@@ -70,11 +76,18 @@ impl Seq {
             debug_assert!(i8::try_from(rel).is_ok(), "sequence too long for rel8 jumps");
             self.bytes[at] = rel as i8 as u8;
         }
+        let base = sink.cur_offset();
+        for &(at, label, kind) in &self.label_uses {
+            sink.use_label_at_offset(base + at as CodeOffset, label, kind);
+        }
         let mut from = 0;
-        for &(at, code) in &self.traps {
-            sink.put_data(&self.bytes[from..at]);
-            sink.add_trap(code);
-            from = at;
+        for (at, event) in &self.events {
+            sink.put_data(&self.bytes[from..*at]);
+            match *event {
+                Event::Trap(code) => sink.add_trap(code),
+                Event::Reloc(kind, target, addend) => sink.add_reloc(kind, target, addend),
+            }
+            from = *at;
         }
         sink.put_data(&self.bytes[from..]);
     }
@@ -89,15 +102,15 @@ impl CodeSink<LabelUse> for Seq {
         self.bytes.extend_from_slice(bytes);
     }
 
-    fn use_label_at_offset(&mut self, _: CodeOffset, label: MachLabel, _: LabelUse) {
-        debug_assert!(false, "a sequence referred to {label:?}");
+    fn use_label_at_offset(&mut self, offset: CodeOffset, label: MachLabel, kind: LabelUse) {
+        self.label_uses.push((offset as usize, label, kind));
     }
 
-    fn add_reloc(&mut self, kind: Reloc, _: RelocTarget, _: Addend) {
-        debug_assert!(false, "a sequence recorded a {kind:?} relocation");
+    fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
+        self.events.push((self.bytes.len(), Event::Reloc(kind, target, addend)));
     }
 
     fn add_trap(&mut self, code: TrapCode) {
-        self.traps.push((self.bytes.len(), code));
+        self.events.push((self.bytes.len(), Event::Trap(code)));
     }
 }

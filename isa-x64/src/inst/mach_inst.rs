@@ -13,8 +13,10 @@
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
 use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, UnsupportedType, Writable,
+    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, RegConstraint,
+    UnsupportedType, Writable,
 };
+use regalloc2::{OperandKind, OperandPos};
 
 use super::*;
 use crate::emit::EmitState;
@@ -98,7 +100,10 @@ impl Inst {
                 v.reg_fixed_use(src, rax);
                 v.reg_fixed_def(dst, rdx);
             }
-            Inst::Setcc { dst, .. } | Inst::MovImm { dst, .. } | Inst::LoadExtName { dst, .. } => v.reg_def(dst),
+            Inst::Setcc { dst, .. }
+            | Inst::MovImm { dst, .. }
+            | Inst::LoadExtName { dst, .. }
+            | Inst::StackAddr { dst, .. } => v.reg_def(dst),
             Inst::Cmove { consequent, alternative, dst, .. } => {
                 rm_uses(consequent, v);
                 v.reg_mod(alternative, dst);
@@ -153,6 +158,25 @@ impl Inst {
                 v.reg_early_def(tmp1);
                 v.reg_early_def(tmp2);
             }
+            Inst::LockCmpxchg { replacement, expected, mem, dst_old, .. } => {
+                v.reg_use(replacement);
+                amode_uses(mem, v);
+                v.reg_fixed_use(expected, rax);
+                v.reg_fixed_def(dst_old, rax);
+            }
+            Inst::LockXadd { operand, mem, dst_old, .. } | Inst::Xchg { operand, mem, dst_old, .. } => {
+                amode_uses(mem, v);
+                v.reg_mod(operand, dst_old);
+            }
+            Inst::AtomicRmwSeq { mem, operand, temp, dst_old, .. } => {
+                // The loop rereads the address and operand after writing both outputs.
+                amode_uses(mem, v);
+                v.reg_use(operand);
+                v.reg_early_def(temp);
+                let mut old = dst_old.to_reg();
+                v.add_operand(&mut old, RegConstraint::Fixed(rax), OperandKind::Def, OperandPos::Early);
+                *dst_old = Writable::from_reg(old);
+            }
             Inst::JmpUnknown { target } => rm_uses(target, v),
             Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
                 v.reg_use(idx);
@@ -174,6 +198,7 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
+            Inst::StackProbeLoop { tmp, .. } => v.reg_early_def(tmp),
             Inst::Push64 { src } => v.reg_use(src),
             Inst::Pop64 { dst } => v.reg_def(dst),
             Inst::Nop { .. }
@@ -181,7 +206,8 @@ impl Inst {
             | Inst::JmpCond { .. }
             | Inst::JmpIf { .. }
             | Inst::Ud2 { .. }
-            | Inst::TrapIf { .. } => {}
+            | Inst::TrapIf { .. }
+            | Inst::Fence => {}
         }
     }
 }
@@ -197,8 +223,8 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
 }
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
     }
 }
 
@@ -285,6 +311,10 @@ impl MachInst for Inst {
     /// label use has a reach short enough for that to matter (all are ±2 GiB).
     fn worst_case_size() -> CodeOffset {
         128
+    }
+
+    fn print(&self) -> String {
+        Inst::print(self)
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {
@@ -379,6 +409,31 @@ mod tests {
         let mut sink = atoll_codegen::testing::RecordingSink::<LabelUse>::default();
         MachInst::emit(&inst, &mut sink, &(), &mut EmitState::default());
         assert_eq!(sink.bytes, [0x49, 0xd3, 0xe1]);
+    }
+
+    #[test]
+    fn atomic_loop_outputs_are_early_so_they_never_share_an_input_register() {
+        let inst = Inst::AtomicRmwSeq {
+            size: OperandSize::S32,
+            op: AtomicRmwOp::Nand,
+            mem: Amode::imm_reg(0, v(0)),
+            operand: v(1),
+            temp: Writable::from_reg(v(2)),
+            dst_old: Writable::from_reg(v(3)),
+        };
+        let mut c = OperandCollector::default();
+        inst.clone().get_operands(&mut c);
+        let got: Vec<_> = c.operands.iter().map(|o| (o.constraint(), o.kind(), o.pos())).collect();
+        use regalloc2::OperandPos::*;
+        assert_eq!(
+            got,
+            vec![
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Use, Early),
+                (OperandConstraint::Reg, OperandKind::Def, Early),
+                (OperandConstraint::FixedReg(gpr_preg(enc::RAX)), OperandKind::Def, Early),
+            ]
+        );
     }
 
     #[test]

@@ -110,6 +110,13 @@ impl ExtMode {
 }
 
 /// SSE operations on xmm registers, scalar or bitwise.
+///
+/// Memory operands: scalar forms (`*ss`, `*sd`, `movss`, `movsd`, `ucomis*`,
+/// `rounds*`, `cvt*`) read 4 or 8 bytes at any alignment; the packed forms (`andps`,
+/// `andnps`, `orps`, `xorps` and their `pd` twins, `movaps`, `movapd`) read 16 bytes
+/// and fault unless the address is 16-byte aligned, so lowering must only fold a
+/// 16-byte-aligned 16-byte constant into them, never a scalar load (`movups` is the
+/// unaligned 16-byte load).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SseOp {
     Addss,
@@ -171,6 +178,24 @@ pub enum XmmToGprOp {
     Cvttsd2si,
 }
 
+/// The operation of an atomic read-modify-write loop (`Inst::AtomicRmwSeq`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AtomicRmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    /// `!(old & operand)`.
+    Nand,
+    /// Store `operand`, return the old value.
+    Xchg,
+    Umin,
+    Umax,
+    Smin,
+    Smax,
+}
+
 /// Register facts of a call: arguments in fixed registers, results in fixed
 /// registers, and every other register the callee may destroy (the ABI decides all
 /// three; the encoder ignores them).
@@ -230,7 +255,8 @@ pub enum Inst {
     SignExtendData { size: OperandSize, src: Reg, dst: Writable<Reg> },
     /// `bswap dst` with `dst` = `src` (32 or 64 bits).
     Bswap { size: OperandSize, src: Reg, dst: Writable<Reg> },
-    /// `set<cc> dst` (writes the low byte only).
+    /// `set<cc> dst`. Writes the low byte only; the rest keeps its old contents, so a
+    /// `movzx` usually follows.
     Setcc { cc: CC, dst: Writable<Reg> },
     /// `cmov<cc> dst, consequent` with `dst` = `alternative` (16, 32 or 64 bits).
     Cmove { size: OperandSize, cc: CC, consequent: RegMem, alternative: Reg, dst: Writable<Reg> },
@@ -254,6 +280,10 @@ pub enum Inst {
     MovImmM { size: OperandSize, imm: Simm32, dst: Amode },
     /// `lea dst, [src]` (32 or 64 bits).
     Lea { size: OperandSize, src: Amode, dst: Writable<Reg> },
+    /// `lea dst, [rsp + k]` where `k` is the offset of explicit stack slot `slot` plus
+    /// `offset`, known once the frame is laid out (the emitter reads it from
+    /// `EmitState`).
+    StackAddr { slot: u32, offset: i32, dst: Writable<Reg> },
     /// `lea dst, [rip + target]`: address of another function of the module (an
     /// `X86PCRel4` relocation, addend -4, resolved by the text-section builder).
     LoadExtName { target: RelocTarget, dst: Writable<Reg> },
@@ -313,6 +343,30 @@ pub enum Inst {
     /// Unsigned 64-bit integer to float (`double` or single), correctly rounded.
     CvtUint64ToFloat { double: bool, src: Reg, dst: Writable<Reg>, tmp1: Writable<Reg>, tmp2: Writable<Reg> },
 
+    // ---- atomics (emit/atomic.rs) ---------------------------------------------------------
+    /// `lock cmpxchg <size> ptr [mem], replacement`: if `[mem]` equals `expected` (in
+    /// `rax`), store `replacement` and set ZF; otherwise load `[mem]` into `rax`.
+    /// `dst_old` (`rax`) is the value `[mem]` held.
+    LockCmpxchg { size: OperandSize, replacement: Reg, expected: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `lock xadd <size> ptr [mem], operand`: `[mem] += operand`, `dst_old` (reusing
+    /// `operand`) = the old value.
+    LockXadd { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `xchg <size> ptr [mem], operand` (locked by the CPU): `dst_old` reuses `operand`.
+    Xchg { size: OperandSize, operand: Reg, mem: Amode, dst_old: Writable<Reg> },
+    /// `mfence`: orders all earlier loads and stores before later ones.
+    Fence,
+    /// Atomic `[mem] = op([mem], operand)` as a `lock cmpxchg` loop; `dst_old` (`rax`)
+    /// is the old value, zero-extended from `size`. `temp` and `dst_old` are written
+    /// while `operand` and the address are still read (early defs).
+    AtomicRmwSeq {
+        size: OperandSize,
+        op: AtomicRmwOp,
+        mem: Amode,
+        operand: Reg,
+        temp: Writable<Reg>,
+        dst_old: Writable<Reg>,
+    },
+
     // ---- control flow -------------------------------------------------------------
     /// `nop` of `len` bytes (1..=9 per instruction; longer runs are split).
     Nop { len: u8 },
@@ -345,6 +399,12 @@ pub enum Inst {
     Ud2 { code: TrapCode },
     /// `j!cc +2; ud2`: trap with `code` when `cc` holds.
     TrapIf { cc: CC, code: TrapCode },
+    /// Touch every `guard_size` page of the next `frame_size` bytes of stack, from the
+    /// top down, so a large frame cannot skip the guard page:
+    /// `mov tmp, rsp; sub tmp, frame_size; L: sub rsp, guard_size; mov dword ptr
+    /// [rsp], 0; cmp rsp, tmp; jne L; add rsp, frame_size`. `frame_size` is a non-zero
+    /// multiple of `guard_size` and below 2^31. Leaves `rsp` unchanged.
+    StackProbeLoop { frame_size: u32, guard_size: u32, tmp: Writable<Reg> },
     /// `push r64`.
     Push64 { src: Reg },
     /// `pop r64`.

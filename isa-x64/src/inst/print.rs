@@ -223,6 +223,7 @@ impl Inst {
             Inst::MovImmM { size, imm: i, dst } => {
                 format!("mov {}, {}", mem(size.ptr_name(), dst), imm(i.value(), *size))
             }
+            Inst::StackAddr { slot, offset, dst } => format!("lea {}, [ss{slot} + {offset}]", wr(*dst, S64)),
             Inst::Lea { size, src, dst } => format!("lea {}, {}", wr(*dst, *size), amode(src)),
             Inst::LoadExtName { target, dst } => format!("lea {}, [rip + fn{}]", wr(*dst, S64), target.0),
             Inst::XmmRmR { op, src2, dst, .. } | Inst::XmmUnaryRmR { op, src: src2, dst } => {
@@ -305,6 +306,22 @@ impl Inst {
                 wr(*tmp1, S64),
                 wr(*tmp2, S64)
             ),
+            Inst::LockCmpxchg { size, replacement, mem: m, .. } => {
+                format!("lock cmpxchg {}, {}", mem(size.ptr_name(), m), r(*replacement, *size))
+            }
+            Inst::LockXadd { size, operand, mem: m, .. } => {
+                format!("lock xadd {}, {}", mem(size.ptr_name(), m), r(*operand, *size))
+            }
+            Inst::Xchg { size, operand, mem: m, .. } => format!("xchg {}, {}", mem(size.ptr_name(), m), r(*operand, *size)),
+            Inst::Fence => "mfence".to_string(),
+            Inst::AtomicRmwSeq { size, op, mem: m, operand, temp, dst_old } => format!(
+                "atomic_rmw_{}_seq {}, {}, {} ; tmp {}",
+                format!("{op:?}").to_lowercase(),
+                wr(*dst_old, S64),
+                mem(size.ptr_name(), m),
+                r(*operand, *size),
+                wr(*temp, S64)
+            ),
             Inst::Nop { len: 1 } => "nop".to_string(),
             Inst::Nop { len } => format!("nop ; {len} bytes"),
             Inst::Jmp { target } => format!("jmp label{}", target.0),
@@ -333,8 +350,17 @@ impl Inst {
             }
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
+            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
+                format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))
+            }
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
             Inst::Pop64 { dst } => format!("pop {}", wr(*dst, S64)),
         }
+    }
+}
+
+impl core::fmt::Display for Inst {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.print())
     }
 }
