@@ -24,7 +24,12 @@ use mem::*;
 
 /// State carried across the instructions of one function while emitting.
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// SP-relative offset of each explicit stack slot (from the frame layout).
+    pub stack_slot_offsets: Vec<u32>,
+    /// Bytes from SP after the prologue up to the incoming-argument area.
+    pub frame_size: u32,
+}
 
 fn put(sink: &mut impl CodeSink<LabelUse>, word: u32) {
     sink.put4(word);
@@ -53,7 +58,7 @@ pub(crate) fn enc_cond_br(kind: CondBrKind, off19: i32) -> u32 {
 impl Inst {
     /// Append this instruction's bytes to `sink`, recording label uses,
     /// relocations and traps.
-    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
+    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
         match self {
             Inst::AluRRR { op, size, rd, rn, rm } => put(sink, enc_alu_rrr(*op, *size, *rd, *rn, *rm)),
             Inst::AluRRRR { op, size, rd, rn, rm, ra } => put(sink, enc_alu_rrrr(*op, *size, *rd, *rn, *rm, *ra)),
@@ -182,8 +187,32 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+            Inst::StackAddr { rd, slot, offset } => {
+                let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or(0);
+                emit_stack_addr(sink, state, *rd, i64::from(base) + *offset)
+            }
+            Inst::LoadIncoming { op, rd, offset } => {
+                let off = i64::from(state.frame_size) + i64::from(*offset);
+                emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })
+            }
         }
     }
+}
+
+/// `rd = sp + off`: one `add`/`sub` when `off` fits an immediate, else `rd` is
+/// loaded with `off` and added to `sp` (extended-register form, which reads `sp`).
+fn emit_stack_addr(sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState, rd: Writable<Reg>, off: i64) {
+    let rd_sp = Writable::from_reg(RegOrSp::reg(rd.to_reg()).expect("stack_addr destination is allocatable"));
+    let (op, mag) = if off < 0 { (ALUOp::Sub, off.unsigned_abs()) } else { (ALUOp::Add, off as u64) };
+    if let Some(imm12) = crate::imms::Imm12::maybe_from_u64(mag) {
+        return Inst::AluRRImm12 { op, size: OperandSize::Size64, rd: rd_sp, rn: RegOrSp::sp(), imm12 }.emit(sink, state);
+    }
+    for i in Inst::load_constant(rd, mag, OperandSize::Size64) {
+        i.emit(sink, state);
+    }
+    let shift = crate::inst::ExtendShift::maybe_from_u8(0).expect("0 is a valid extend shift");
+    Inst::AluRRRExtend { op, size: OperandSize::Size64, rd: rd_sp, rn: RegOrSp::sp(), rm: rd.to_reg(), extend: ExtendOp::Uxtx, shift }
+        .emit(sink, state)
 }
 
 /// The jump-table dispatch after the bounds check (see [`Inst::JTSequence`]): the table follows the `br`,

@@ -153,7 +153,9 @@ impl Inst {
             | Inst::CSetm { rd, .. }
             | Inst::FpuMoveImm { rd, .. }
             | Inst::Adr { rd, .. }
-            | Inst::Adrp { rd, .. } => v.reg_def(rd),
+            | Inst::Adrp { rd, .. }
+            | Inst::StackAddr { rd, .. }
+            | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
                 v.reg_use(rn);
@@ -220,14 +222,15 @@ impl Inst {
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.
             Inst::Load { mem: AMode::SpOffset { .. }, .. } | Inst::Store { mem: AMode::SpOffset { .. }, .. } => 20,
+            Inst::StackAddr { .. } | Inst::LoadIncoming { .. } => 20,
             _ => 4,
         }
     }
 }
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone(), frame_size: frame.total_size() }
     }
 }
 

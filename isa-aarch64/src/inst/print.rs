@@ -428,6 +428,11 @@ impl Inst {
             Inst::Nop4 => "nop".into(),
             Inst::Adr { rd, label: l } => format!("adr {}, {}", x(rd.to_reg()), label(*l)),
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
+            Inst::StackAddr { rd, slot, offset } => format!("stack_addr {}, ss{slot}{offset:+}", x(rd.to_reg())),
+            Inst::LoadIncoming { op, rd, offset } => {
+                let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };
+                format!("load_incoming_arg {r}, [cfa+{offset}]")
+            }
         }
     }
 }
