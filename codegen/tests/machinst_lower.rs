@@ -221,6 +221,7 @@ fn compile_function_runs_the_whole_pipeline() {
         regalloc: RegallocConfig { checker: true, validate_ssa: true, ..Default::default() },
         info: &(),
         alignment: 16,
+        verify: true,
     };
     let sum = compile_function(&parse(SUM), &params).unwrap();
     assert_eq!(interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000), Ok(vec![55]));
@@ -239,6 +240,27 @@ fn compile_function_runs_the_whole_pipeline() {
     let err = compile_function(&parse("function %u(i64) -> i64 {\nblock0(v0: i64):\n    v1 = sdiv v0, v0\n    return v1\n}"), &params)
         .unwrap_err();
     assert!(err.to_string().contains("sdiv"), "{err}");
+
+    // A use not dominated by its definition: the verifier reports it first; without
+    // the verifier, regalloc2's SSA validation still refuses it.
+    let bad = parse(
+        "function %bad(i64) -> i64 {
+block0(v0: i64):
+    brif v0, block1, block2
+
+block1:
+    v1 = iconst.i64 1
+    jump block2
+
+block2:
+    return v1
+}",
+    );
+    let err = compile_function(&bad, &params).unwrap_err();
+    assert!(matches!(err, atoll_codegen::isa::CodegenError::Verifier(_)), "{err}");
+    let unverified = CompileParams { verify: false, ..params };
+    let err = compile_function(&bad, &unverified).unwrap_err();
+    assert!(matches!(err, atoll_codegen::isa::CodegenError::Regalloc(_)), "{err}");
 }
 
 /// Rules can see through to constants and types of their operands.

@@ -311,3 +311,18 @@ fn collector_flags_invalid_operands() {
         assert_eq!(c.operands.len(), c.next_operand_index(), "{name}");
     }
 }
+
+#[test]
+fn regalloc_config_from_settings() {
+    use atoll_codegen::machinst::RegallocAlgorithm;
+    use atoll_codegen::settings::Flags;
+    let defaults = RegallocConfig::from_flags(&Flags::new(&Flags::builder()));
+    assert_eq!(
+        defaults,
+        RegallocConfig { algorithm: RegallocAlgorithm::Backtracking, checker: false, validate_ssa: true }
+    );
+    let mut b = Flags::builder();
+    b.apply_line("regalloc_algorithm=single_pass regalloc_checker enable_verifier=false").unwrap();
+    let set = RegallocConfig::from_flags(&Flags::new(&b));
+    assert_eq!(set, RegallocConfig { algorithm: RegallocAlgorithm::SinglePass, checker: true, validate_ssa: false });
+}

@@ -2,7 +2,7 @@
 //! every ISA's `TargetIsa::compile_function`:
 //!
 //! ```text
-//! ir::Function --lower_function--> VCode --run_regalloc--> Output
+//! ir::Function --verify_function (optional)--> --lower_function--> VCode --run_regalloc--> Output
 //!   --compute_frame + allocated_blocks--> final instructions (also the listing)
 //!   --emit_allocated--> MachBuffer --finish--> CompiledFunction
 //! ```
@@ -22,6 +22,7 @@ use super::{
 use crate::buffer::{BufferError, CodeOffset, MachBuffer};
 use crate::ir::{FuncRef, Function};
 use crate::isa::{CodegenError, CompiledFunction, FunctionReloc};
+use crate::verifier::verify_function;
 
 /// What the pipeline needs besides the function.
 pub struct CompileParams<'a, B: LowerBackend, A: ABIMachineSpec<I = B::MInst>> {
@@ -37,6 +38,8 @@ pub struct CompileParams<'a, B: LowerBackend, A: ABIMachineSpec<I = B::MInst>> {
     pub info: &'a <B::MInst as MachInst>::Info,
     /// Alignment of the function's start.
     pub alignment: CodeOffset,
+    /// Run the IR verifier first (the `enable_verifier` setting).
+    pub verify: bool,
 }
 
 /// Compile `func`: lower, allocate, lay out the frame, emit, and list.
@@ -45,6 +48,9 @@ where
     B: LowerBackend,
     A: ABIMachineSpec<I = B::MInst>,
 {
+    if p.verify {
+        verify_function(func).map_err(|e| CodegenError::Verifier(e.to_string()))?;
+    }
     let (vcode, _order) = lower_function(func, p.backend).map_err(|e| CodegenError::Unsupported(e.to_string()))?;
     let output = run_regalloc(&vcode, p.env, &p.regalloc).map_err(|e| match e {
         RegallocError::AllocatableRealReg { .. } => CodegenError::Unsupported(e.to_string()),

@@ -10,6 +10,7 @@ use regalloc2::checker::Checker;
 use regalloc2::{Edit, Function, Inst, MachineEnv, OperandKind, Output, PRegSet, RegallocOptions};
 
 use super::{MachInst, VCode};
+use crate::settings::{self, Flags};
 
 /// Which allocator to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,6 +31,21 @@ pub struct RegallocConfig {
     pub checker: bool,
     /// Let regalloc2 verify SSA form first.
     pub validate_ssa: bool,
+}
+
+impl RegallocConfig {
+    /// The configuration the shared settings ask for: `regalloc_algorithm`,
+    /// `regalloc_checker`, and SSA validation whenever `enable_verifier` is on.
+    pub fn from_flags(flags: &Flags) -> RegallocConfig {
+        RegallocConfig {
+            algorithm: match flags.regalloc_algorithm() {
+                settings::RegallocAlgorithm::Backtracking => RegallocAlgorithm::Backtracking,
+                settings::RegallocAlgorithm::SinglePass => RegallocAlgorithm::SinglePass,
+            },
+            checker: flags.regalloc_checker(),
+            validate_ssa: flags.enable_verifier(),
+        }
+    }
 }
 
 /// Why allocation failed.
