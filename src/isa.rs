@@ -102,8 +102,17 @@ impl IsaDescriptor {
     /// flags (a builder of [`IsaDescriptor::isa_builder`]'s template).
     pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
         // Each arm becomes the ISA crate's constructor once that crate has one.
-        let _ = (shared, isa_flags);
-        Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+        match self.kind {
+            #[cfg(feature = "aarch64")]
+            IsaKind::Aarch64 => {
+                let isa = atoll_isa_aarch64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_aarch64::Aarch64Backend::new(self.triple.clone(), shared, isa)))
+            }
+            _ => {
+                let _ = (shared, isa_flags);
+                Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+            }
+        }
     }
 }
 
