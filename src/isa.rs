@@ -103,6 +103,11 @@ impl IsaDescriptor {
     pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
         // Each arm becomes the ISA crate's constructor once that crate has one.
         match self.kind {
+            #[cfg(feature = "x64")]
+            IsaKind::X64 => {
+                let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
+            }
             #[cfg(feature = "aarch64")]
             IsaKind::Aarch64 => {
                 let isa = atoll_isa_aarch64::settings::Flags::new(isa_flags);

@@ -119,3 +119,38 @@ fn missing_path_is_an_error() {
     assert!(stderr.starts_with("error: no/such/dir: "), "{stderr}");
     assert!(!Path::new("no/such/dir").exists());
 }
+
+#[test]
+fn forced_target_skips_the_files_other_targets() {
+    let path = scratch_file(
+        "forced.clif",
+        "test compile\ntarget x86_64\n\nfunction %f() {\nblock0:\n    return\n}\n",
+    );
+    let out = atoll(&["test", "--target", "aarch64", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("(test compile): --target aarch64 excludes x86_64"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().last(),
+        Some("0 passed, 0 failed, 1 skipped"),
+        "{stdout}"
+    );
+    assert!(out.status.success());
+}
+
+#[test]
+fn unknown_setting_names_the_nearest_one() {
+    let path = scratch_file(
+        "typo.clif",
+        "test cat\nset opt_levl=speed\n\nfunction %f() {\nblock0:\n    return\n}\n",
+    );
+    let out = atoll(&["test", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2:5: unknown shared setting `opt_levl` (did you mean `opt_level`?)"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -12,6 +12,7 @@
 #![deny(rust_2018_idioms)]
 
 pub mod buffer;
+pub mod context;
 pub mod ir;
 pub mod isa;
 pub mod machinst;

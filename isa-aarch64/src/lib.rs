@@ -4,7 +4,7 @@
 //! `imms` (immediates that can only hold encodable values), `inst` (the `Inst`
 //! enum and its printer), `emit` (encoder and `EmitState`), `label_use` (`LabelUse`
 //! kinds with ranges and veneers), `abi` (calling conventions, prologue/epilogue,
-//! spills), and later `lower`.
+//! spills) and `lower` (instruction selection from CLIF).
 //!
 //! Registers reserved for veneers: `x16` and `x17` (IP0/IP1); `x18` (platform) is
 //! never used; `x29` is the frame pointer and `x30` the link register. `xzr` and `sp`

@@ -7,7 +7,7 @@ use atoll_codegen::buffer::{
     CodeOffset, MachBuffer, MachBufferFinalized, Reloc, RelocRecord, TextSectionBuilder,
     TextSectionOptions,
 };
-use atoll_codegen::testing::{disassemble, DisasmArch};
+use atoll_codegen::testing::{disassemble, run_blob, DisasmArch};
 use atoll_isa_aarch64::emit::branch::{enc_bl, enc_cbz, NOP};
 use atoll_isa_aarch64::label_use::LabelUse;
 
@@ -226,58 +226,6 @@ fn words(ws: &[u32]) -> Vec<u8> {
     ws.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// Run a text section under qemu: `f0` (at offset 0) is called from a C harness,
-/// which exits with status 0 when it returns `expected`. A missing tool is a failure
-/// naming its Debian package (`scripts/test.sh` installs them), never a silent pass.
-fn run_under_qemu(code: &[u8], expected: i64) {
-    let present = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    assert!(
-        present("aarch64-linux-gnu-gcc"),
-        "aarch64-linux-gnu-gcc missing (Debian gcc-aarch64-linux-gnu)"
-    );
-    assert!(
-        present("qemu-aarch64"),
-        "qemu-aarch64 missing (Debian qemu-user)"
-    );
-    let dir = std::env::temp_dir().join(format!("atoll-islands-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("text.bin"), code).unwrap();
-    std::fs::write(
-        dir.join("text.s"),
-        "\t.section .atoll_text,\"ax\",@progbits\n\t.p2align 4\n\t.globl f0\n\t.type f0, %function\n\
-         f0:\n\t.incbin \"text.bin\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("main.c"),
-        format!(
-            "extern long f0(void);\nint main(void) {{ return f0() == {expected}L ? 0 : 1; }}\n"
-        ),
-    )
-    .unwrap();
-    let gcc = std::process::Command::new("aarch64-linux-gnu-gcc")
-        .current_dir(&dir)
-        .args(["-static", "-O1", "main.c", "text.s", "-o", "run"])
-        .output()
-        .unwrap();
-    assert!(
-        gcc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gcc.stderr)
-    );
-    let run = std::process::Command::new("qemu-aarch64")
-        .arg(dir.join("run"))
-        .status()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(run.success(), "f0 did not return {expected} under qemu");
-}
-
 #[test]
 fn forced_veneers_execute_under_qemu() {
     // f0 -> f3 -> f1 -> f4 -> f2 -> f5 (returns 1); each caller adds 1, so f0 returns
@@ -313,5 +261,9 @@ fn forced_veneers_execute_under_qemu() {
             "call {f} is direct"
         );
     }
-    run_under_qemu(&t.code, 6);
+    let main_c = "extern long f0(void);\nint main(void) { return f0() == 6 ? 0 : 1; }\n";
+    assert!(
+        run_blob(DisasmArch::Aarch64, &t.code, main_c).unwrap(),
+        "f0 did not return 6 under qemu"
+    );
 }

@@ -6,19 +6,33 @@
 use std::collections::HashMap;
 
 use atoll_codegen::buffer::{CodeOffset, MachBuffer};
-use atoll_codegen::testing::{disassemble, DisasmArch};
+use atoll_codegen::testing::{disassemble, run_blob, DisasmArch};
 use atoll_isa_arm32::emit::enc::{ldst_imm, COND_AL, NOP};
 use atoll_isa_arm32::LabelUse;
 
-/// `ldr r<rt>, [pc, #0]`, patched later.
-fn ldr_literal(rt: u32) -> u32 {
-    ldst_imm(COND_AL, true, true, false, false, true, 15, rt, 0)
+const LOOKAHEAD: CodeOffset = 64;
+
+/// `ldr r<rt>, =value` from the next pool, placing an island first when the code
+/// reached so far needs one; returns the offset of the `ldr`.
+fn load_constant(b: &mut MachBuffer<LabelUse>, value: u32, rt: u32) -> CodeOffset {
+    if b.island_needed(LOOKAHEAD) {
+        b.emit_island(LOOKAHEAD);
+    }
+    if b.island_needed_for_use(12, LabelUse::Ldr12) {
+        b.emit_island(LOOKAHEAD);
+    }
+    let c = b.register_constant(&value.to_le_bytes(), 4);
+    let l = b.get_label_for_constant(c);
+    let at = b.cur_offset();
+    b.use_label_at_offset(at, l, LabelUse::Ldr12);
+    // `ldr r<rt>, [pc, #0]`, patched by the buffer.
+    b.put4(ldst_imm(COND_AL, true, true, false, false, true, 15, rt, 0));
+    at
 }
 
 #[test]
 fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
     const SIZE: CodeOffset = 100 * 1024;
-    const LOOKAHEAD: CodeOffset = 64;
     let mut b = MachBuffer::<LabelUse>::new();
     let mut loads: Vec<(CodeOffset, u32)> = Vec::new();
     let mut i = 0u32;
@@ -34,14 +48,7 @@ fn pools_stay_within_4_kib_of_every_ldr_in_a_100_kb_function() {
             } else {
                 i.wrapping_mul(0x9e37_79b9)
             };
-            if b.island_needed_for_use(12, LabelUse::Ldr12) {
-                b.emit_island(LOOKAHEAD);
-            }
-            let c = b.register_constant(&value.to_le_bytes(), 4);
-            let l = b.get_label_for_constant(c);
-            let at = b.cur_offset();
-            b.use_label_at_offset(at, l, LabelUse::Ldr12);
-            b.put4(ldr_literal(i % 8));
+            let at = load_constant(&mut b, value, i % 8);
             loads.push((at, value));
         } else {
             b.put4(NOP);
@@ -101,36 +108,13 @@ const BX_LR: u32 = 0xe12f_ff1e; // bx lr
 /// its constant and every pool was jumped around.
 #[test]
 fn pooled_constants_load_correctly_under_qemu() {
-    let present = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    assert!(
-        present("arm-linux-gnueabihf-gcc"),
-        "arm-linux-gnueabihf-gcc missing (Debian gcc-arm-linux-gnueabihf)"
-    );
-    assert!(present("qemu-arm"), "qemu-arm missing (Debian qemu-user)");
-
-    const LOOKAHEAD: CodeOffset = 64;
     let mut b = MachBuffer::<LabelUse>::new();
     b.put4(MOV_R1_0);
     let mut sum = 0u32;
     for i in 0..1000u32 {
         let value = i.wrapping_mul(0x9e37_79b9) ^ (i % 3);
         sum = sum.wrapping_add(value);
-        if b.island_needed(LOOKAHEAD) {
-            b.emit_island(LOOKAHEAD);
-        }
-        if b.island_needed_for_use(12, LabelUse::Ldr12) {
-            b.emit_island(LOOKAHEAD);
-        }
-        let c = b.register_constant(&value.to_le_bytes(), 4);
-        let l = b.get_label_for_constant(c);
-        let at = b.cur_offset();
-        b.use_label_at_offset(at, l, LabelUse::Ldr12);
-        b.put4(ldr_literal(0));
+        load_constant(&mut b, value, 0);
         b.put4(ADD_R1_R1_R0);
         for _ in 0..(i % 5) * 2 {
             b.put4(NOP);
@@ -141,37 +125,8 @@ fn pooled_constants_load_correctly_under_qemu() {
     let f = b.try_finish().expect("finishes");
     assert!(f.islands.len() > 3, "{} pools", f.islands.len());
 
-    let dir = std::env::temp_dir().join(format!("atoll-pool-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("text.bin"), &f.data).unwrap();
-    std::fs::write(
-        dir.join("text.s"),
-        "\t.arm\n\t.section .atoll_text,\"ax\",%progbits\n\t.p2align 4\n\t.globl f0\n\t.type f0, %function\n\
-         f0:\n\t.incbin \"text.bin\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("main.c"),
-        format!("extern unsigned f0(void);\nint main(void) {{ return f0() == {sum}u ? 0 : 1; }}\n"),
-    )
-    .unwrap();
-    let gcc = std::process::Command::new("arm-linux-gnueabihf-gcc")
-        .current_dir(&dir)
-        .args(["-static", "-marm", "-O1", "main.c", "text.s", "-o", "run"])
-        .output()
-        .unwrap();
-    assert!(
-        gcc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gcc.stderr)
-    );
-    let run = std::process::Command::new("qemu-arm")
-        .arg(dir.join("run"))
-        .status()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        run.success(),
-        "the function did not return the sum of its constants"
-    );
+    let main_c =
+        format!("extern unsigned f0(void);\nint main(void) {{ return f0() == {sum}u ? 0 : 1; }}\n");
+    let ok = run_blob(DisasmArch::Arm32, &f.data, &main_c).unwrap();
+    assert!(ok, "the function did not return the sum of its constants");
 }

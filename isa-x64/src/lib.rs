@@ -38,13 +38,18 @@
 
 #![deny(rust_2018_idioms)]
 
+pub mod abi;
 pub mod emit;
 pub mod imms;
 pub mod inst;
+pub mod isa;
 pub mod label_use;
+pub mod lower;
 pub mod regs;
 pub mod settings;
 
 pub use emit::EmitState;
 pub use inst::Inst;
+pub use isa::X64Backend;
 pub use label_use::LabelUse;
+pub use lower::X64Lower;

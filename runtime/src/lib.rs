@@ -1,4 +1,5 @@
-//! Atoll's host runtime (not yet implemented).
+//! Atoll's host runtime. Implemented so far: [`code_memory`] (a text section mapped
+//! read+execute, never writable and executable at once; relocations refused).
 //!
 //! ```text
 //! image (ELF) --load: one mmap, refuse relocations--> Module

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use atoll::codegen::isa::{CompiledFunction, ModuleFunction, ModuleText, TargetIsa};
+use atoll::codegen::isa::{CompiledFunction, ModuleFunction, TargetIsa};
 use atoll::codegen::object::write_elf;
 use atoll::codegen::settings::Flags;
 use atoll::codegen::testing::disassemble;
@@ -67,7 +67,7 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         file.functions.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.func.name, compiled: c }).collect();
     let text =
         isa.build_text_section(&funcs).map_err(|e| CliError::Message(format!("{}: {e}", opts.file.display())))?;
-    let _ = writeln!(out, "{}", stats_line(&text));
+    let _ = writeln!(out, "{}", atoll_filetests::run::stats_line(&text));
     if let Some(path) = &opts.output {
         let bytes = write_elf(isa.triple(), &text, &funcs).map_err(|e| CliError::Message(e.to_string()))?;
         std::fs::write(path, bytes).map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
@@ -81,24 +81,6 @@ pub(super) fn print(text: &str) -> Result<(), CliError> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
-}
-
-/// `text: N bytes, N functions, N islands, N veneers[ (kind: n, ...)], N relocations`
-pub(super) fn stats_line(text: &ModuleText) -> String {
-    let st = &text.section.stats;
-    let mut s = format!(
-        "text: {} bytes, {} functions, {} islands, {} veneers",
-        text.section.code.len(),
-        text.section.function_offsets.len(),
-        st.islands,
-        st.veneers()
-    );
-    if !st.veneers_by_kind.is_empty() {
-        let kinds: Vec<String> = st.veneers_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-        let _ = write!(s, " ({})", kinds.join(", "));
-    }
-    let _ = write!(s, ", {} relocations", text.relocs.len());
-    s
 }
 
 /// Reads and parses a CLIF file; errors are `FILE:L:C: message`.

@@ -6,6 +6,7 @@
 //! lines. Each run line prints one line:
 //!
 //! ```text
+//! x86_64: text: 64 bytes, 2 functions, 0 islands, 0 veneers, 0 relocations
 //! x86_64 line 12: %add(1, 2) == 3: ok (3)
 //! x86_64 line 13: %add(2, 2) == 5: FAIL: expected == 5, got 4
 //! 1 passed, 1 failed
@@ -69,10 +70,17 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
     for target in &targets {
-        let setup = env.isa(target).and_then(|isa| executor_for(isa.name()).map(|exec| (isa, exec)));
-        let results = setup.and_then(|(isa, exec)| run_file(&*isa, &file, &source, &*exec));
+        let results = env.isa(target).and_then(|isa| {
+            let exec = executor_for(isa.name())?;
+            run_file(&*isa, &file, &source, &*exec)
+        });
         let results = match results {
-            Ok(r) => r,
+            Ok(r) => {
+                if let Some(stats) = &r.stats {
+                    let _ = writeln!(out, "{target}: {stats}");
+                }
+                r.results
+            }
             Err(HookError::Skipped(why)) => {
                 let _ = writeln!(out, "{target}: skipped: {why}");
                 continue;

@@ -25,8 +25,9 @@ use super::CliError;
 #[command(after_help = "Set ATOLL_BLESS=1 to rewrite the expectation blocks (the comments after \
 each function) with the actual output instead of failing.")]
 pub struct Options {
-    /// Test only on this target (x86_64, aarch64, arm, or a triple); tests on the
-    /// files' other targets are skipped.
+    /// Test on this target (x86_64, aarch64, arm, or a triple) only: the files' own
+    /// target lines of this ISA are used with their flags, other ISAs' lines are
+    /// skipped, and a file naming no target of this ISA is tested on it anyway.
     #[arg(long, short = 't', value_name = "TARGET")]
     pub target: Option<String>,
 
@@ -117,6 +118,19 @@ impl TestEnvironment for Env {
                 directives: own,
                 unavailable,
             });
+        }
+        // `--target` forces the ISA: a file that names no target of that ISA (only
+        // other ISAs, or none) is still tested on it, with the file's shared `set`
+        // flags; the other ISAs' feature flags do not apply to it.
+        if let Some(kind) = self.forced {
+            let has_forced = resolved.targets.iter().any(|t| t.spec.isa.kind == kind);
+            if !has_forced {
+                targets.push(TargetDesc {
+                    name: kind.name().to_string(),
+                    directives,
+                    unavailable: None,
+                });
+            }
         }
         Ok(targets)
     }

@@ -545,6 +545,23 @@ impl<L: IslandIsa> CodeSink<L> for MachBuffer<L> {
     fn add_trap(&mut self, code: TrapCode) {
         MachBuffer::add_trap(self, code)
     }
+
+    fn add_uncond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel) {
+        MachBuffer::add_uncond_branch(self, start, end, target)
+    }
+
+    fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+        MachBuffer::add_cond_branch(self, start, end, target, inverted)
+    }
+
+    fn constant_label(&mut self, bytes: &[u8], align: CodeOffset) -> Option<MachLabel> {
+        let c = self.register_constant(bytes, align);
+        Some(self.get_label_for_constant(c))
+    }
+
+    fn deferred_trap_label(&mut self, code: TrapCode) -> Option<MachLabel> {
+        Some(self.defer_trap(code))
+    }
 }
 
 impl<L: IslandIsa> MachBuffer<L> {

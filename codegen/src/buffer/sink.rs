@@ -53,4 +53,33 @@ pub trait CodeSink<L: LabelUse> {
     /// Record that the instruction about to be written (at the current offset) traps
     /// with `code`.
     fn add_trap(&mut self, code: TrapCode);
+
+    /// Declare that the branch about to be written at `start..end` (the current offset
+    /// is `start`, its label use was the last one recorded) is an unconditional jump
+    /// to `target`, so the buffer may remove or thread it. Sinks without branch
+    /// peepholes ignore it (the default).
+    fn add_uncond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel) {
+        let _ = (start, end, target);
+    }
+
+    /// As [`CodeSink::add_uncond_branch`] for a conditional branch; `inverted` is the
+    /// same branch with the opposite condition (same length).
+    fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+        let _ = (start, end, target, inverted);
+    }
+
+    /// A label for `bytes` placed in the sink's next constant pool (deduplicated), or
+    /// `None` when this sink has no pools and the encoder must materialize the value
+    /// inline.
+    fn constant_label(&mut self, bytes: &[u8], align: CodeOffset) -> Option<MachLabel> {
+        let _ = (bytes, align);
+        None
+    }
+
+    /// A label of a trap stub raising `code`, placed out of line in the next island,
+    /// or `None` when this sink does not defer traps and the encoder must trap inline.
+    fn deferred_trap_label(&mut self, code: TrapCode) -> Option<MachLabel> {
+        let _ = code;
+        None
+    }
 }

@@ -125,6 +125,9 @@ pub struct Lower<'f, I: MachInst> {
     builder: VCodeBuilder<I>,
     /// Registers of each value, indexed by value number; empty when untyped.
     value_regs: Vec<ValueRegs>,
+    /// Uses of each value (instruction arguments and branch arguments), and the
+    /// instruction of its only use when there is exactly one.
+    uses: Vec<(u32, Option<Inst>)>,
 }
 
 impl<'f, I: MachInst> Lower<'f, I> {
@@ -138,7 +141,50 @@ impl<'f, I: MachInst> Lower<'f, I> {
                 *slot = classes.iter().map(|&c| builder.alloc_vreg(c)).collect();
             }
         }
-        Ok(Lower { func, builder, value_regs })
+        let mut uses = vec![(0u32, None); func.dfg.num_values()];
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                let data = &func.dfg[inst];
+                let branch_args = func.branch_destinations(inst).into_iter().flat_map(|c| c.args.iter());
+                for &v in data.args().iter().chain(branch_args) {
+                    if let Some(u) = uses.get_mut(v.index()) {
+                        u.0 += 1;
+                        u.1 = if u.0 == 1 { Some(inst) } else { None };
+                    }
+                }
+            }
+        }
+        Ok(Lower { func, builder, value_regs, uses })
+    }
+
+    /// How many times `v` is used (as an instruction or branch argument).
+    pub fn use_count(&self, v: Value) -> u32 {
+        self.uses.get(v.index()).map_or(0, |u| u.0)
+    }
+
+    /// The instruction of `v`'s only use, when it has exactly one. Rules use this to
+    /// merge a producer into its consumer (compare into branch, address into load):
+    /// the producer's rule emits nothing and the consumer's rule re-reads its inputs,
+    /// which are still live because the IR is SSA.
+    pub fn sole_user(&self, v: Value) -> Option<Inst> {
+        self.uses.get(v.index()).and_then(|u| u.1)
+    }
+
+    /// The instruction defining `v`, if it is an instruction result.
+    pub fn def_inst(&self, v: Value) -> Option<Inst> {
+        match self.func.dfg.value_def(v) {
+            ValueDef::Result(inst, _) => Some(inst),
+            _ => None,
+        }
+    }
+
+    /// The constant `v` holds when an `iconst` defines it.
+    pub fn iconst_value(&self, v: Value) -> Option<i64> {
+        let inst = self.def_inst(v)?;
+        match self.func.dfg[inst] {
+            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.0),
+            _ => None,
+        }
     }
 
     /// The function being lowered.

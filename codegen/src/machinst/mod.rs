@@ -37,6 +37,7 @@ pub mod operands;
 mod reg;
 mod regalloc;
 pub mod test_isa;
+mod text;
 mod vcode;
 
 pub use abi::{
@@ -56,4 +57,5 @@ pub use operands::{AllocApplier, InvalidOperand, OperandCollector, OperandVisito
 pub use reg::{Reg, RegClass, Writable, PINNED};
 pub use regalloc::{run_regalloc, written_regs, RegallocAlgorithm, RegallocConfig, RegallocError};
 pub use regalloc2::{MachineEnv, Output as RegallocOutput, PReg, PRegSet, SpillSlot, VReg};
+pub use text::build_text_section;
 pub use vcode::{VCode, VCodeBuilder, VCodeError};

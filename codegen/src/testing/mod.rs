@@ -10,7 +10,9 @@
 
 mod disasm;
 pub mod fake_isa;
+mod qemu;
 mod recording_sink;
 
 pub use disasm::{disassemble, DisasmArch, DisasmError, DisasmLine};
+pub use qemu::{run_blob, RunError};
 pub use recording_sink::RecordingSink;

@@ -20,6 +20,9 @@
 //! that message; a run line that cannot be parsed or typed fails alone.
 
 pub mod exec;
+#[cfg(test)]
+pub(crate) mod fake_x64;
+pub mod libcalls;
 pub mod runline;
 pub mod trampoline;
 
@@ -89,22 +92,30 @@ fn comment_text_column(lines: &[&str], c: &Comment) -> u32 {
     }
 }
 
-/// The file's functions prepared for one module: calls to functions defined in the
-/// file become colocated (see the module documentation).
+/// The file's functions prepared for one module: the libcalls they call without
+/// defining are appended ([`libcalls`]), and calls to functions of the module become
+/// colocated (see the module documentation).
 pub fn module_functions(file: &TestFile) -> Vec<Function> {
-    let defined: Vec<&ExternalName> = file.functions.iter().map(|f| &f.func.name).collect();
-    file.functions
-        .iter()
-        .map(|f| {
-            let mut func = f.func.clone();
-            for ext in func.ext_funcs.values_mut() {
-                if defined.contains(&&ext.name) {
-                    ext.colocated = true;
-                }
+    let mut funcs: Vec<Function> = file.functions.iter().map(|f| f.func.clone()).collect();
+    let mut extra = Vec::new();
+    for f in &funcs {
+        for ext in f.ext_funcs.values() {
+            let known = funcs.iter().chain(&extra).any(|g| g.name == ext.name);
+            if let (false, Some(sig)) = (known, f.sigs.get(ext.signature)) {
+                extra.extend(libcalls::libcall_function(&ext.name, sig));
             }
-            func
-        })
-        .collect()
+        }
+    }
+    funcs.extend(extra);
+    let defined: Vec<ExternalName> = funcs.iter().map(|f| f.name.clone()).collect();
+    for func in &mut funcs {
+        for ext in func.ext_funcs.values_mut() {
+            if defined.contains(&ext.name) {
+                ext.colocated = true;
+            }
+        }
+    }
+    funcs
 }
 
 /// Compiled functions of a module and its text section.
@@ -126,6 +137,33 @@ pub fn compile_module(isa: &dyn TargetIsa, funcs: Vec<Function>) -> Result<Compi
     Ok(CompiledModule { funcs, compiled, text })
 }
 
+/// What running a file produced.
+#[derive(Clone, Debug, Default)]
+pub struct FileRun {
+    /// One result per run line, in file order.
+    pub results: Vec<RunLineResult>,
+    /// The module's [`stats_line`], when it was built.
+    pub stats: Option<String>,
+}
+
+/// `text: N bytes, N functions, N islands, N veneers[ (kind: n, ...)], N relocations`
+pub fn stats_line(text: &ModuleText) -> String {
+    let st = &text.section.stats;
+    let mut s = format!(
+        "text: {} bytes, {} functions, {} islands, {} veneers",
+        text.section.code.len(),
+        text.section.function_offsets.len(),
+        st.islands,
+        st.veneers()
+    );
+    if !st.veneers_by_kind.is_empty() {
+        let kinds: Vec<String> = st.veneers_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        s.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    s.push_str(&format!(", {} relocations", text.relocs.len()));
+    s
+}
+
 /// Runs every run line of `file` on `isa` with `executor`.
 ///
 /// `Err` only for a skip or a failure of the executor itself; everything about the
@@ -135,7 +173,8 @@ pub fn run_file(
     file: &TestFile,
     source: &str,
     executor: &dyn Executor,
-) -> Result<Vec<RunLineResult>, HookError> {
+) -> Result<FileRun, HookError> {
+    let mut stats = None;
     let found = collect_run_lines(file, source);
     let mut results: Vec<Option<RunLineResult>> = vec![None; found.len()];
     let fail = |r: &FoundRunLine, text: &str, msg: String| RunLineResult {
@@ -201,7 +240,7 @@ pub fn run_file(
         }
         let module = match build_error {
             Some(e) => Err(e),
-            None => compile_module(isa, funcs),
+            None => compile_module(isa, funcs).and_then(refuse_relocations),
         };
         match module {
             Err(msg) => {
@@ -211,6 +250,7 @@ pub fn run_file(
                 }
             }
             Ok(module) => {
+                stats = Some(stats_line(&module.text));
                 let offsets = &module.text.section.function_offsets;
                 let mut entries = Vec::with_capacity(calls.len());
                 let mut buffers = Vec::with_capacity(calls.len());
@@ -246,7 +286,22 @@ pub fn run_file(
             }
         }
     }
-    Ok(results.into_iter().flatten().collect())
+    Ok(FileRun { results: results.into_iter().flatten().collect(), stats })
+}
+
+/// A module whose text still has relocations calls something the file does not
+/// define; say what, instead of letting the loader refuse the text.
+fn refuse_relocations(module: CompiledModule) -> Result<CompiledModule, String> {
+    let mut names: Vec<String> = module.text.relocs.iter().map(|r| r.target.to_string()).collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return Ok(module);
+    }
+    Err(format!(
+        "the module calls {}, not defined in this file (run tests resolve every call inside the file)",
+        names.join(", ")
+    ))
 }
 
 fn run_text(r: &FoundRunLine) -> &str {

@@ -13,10 +13,12 @@ fn parse(text: &str) -> RunLine {
 }
 
 /// (comment text, params, returns, expected args bits, expected check)
+type FormCase = (&'static str, &'static [Type], &'static [Type], &'static [u64], Option<(Comparison, &'static [u64])>);
+
 #[test]
 fn forms_table() {
     use Type::*;
-    let cases: &[(&str, &[Type], &[Type], &[u64], Option<(Comparison, &[u64])>)] = &[
+    let cases: &[FormCase] = &[
         (" run: %f(1, -2) == 3", &[I32, I32], &[I32], &[1, 0xffff_fffe], Some((Comparison::Equals, &[3]))),
         (" run: %f(1) != 3", &[I64], &[I64], &[1], Some((Comparison::NotEquals, &[3]))),
         (

@@ -1,110 +1,10 @@
-//! The run pipeline end to end on a fake x86_64 backend that "compiles" a few known
-//! functions to hand-assembled bytes (from `llvm-mc-14 -triple=x86_64 -show-encoding`):
-//!
-//! ```text
-//! %add (i32, i32) -> i32:   leal (%rdi,%rsi), %eax; retq          8d 04 37 c3
-//! %crash (i32, i32) -> i32: ud2                                   0f 0b
-//! trampoline for (i32, i32) -> i32:
-//!     pushq %rbx; movq %rdi, %rbx; movl (%rbx), %edi; movl 16(%rbx), %esi
-//!     callq <callee>; movl %eax, (%rbx); popq %rbx; retq
-//!     53 48 89 fb 8b 3b 8b 73 10 e8 <rel32> 89 03 5b c3
-//! ```
+//! The run pipeline end to end on the fake x86_64 backend of [`super::fake_x64`].
 
-use core::str::FromStr;
-
-use atoll_codegen::buffer::{Reloc, TextSection, TextSectionStats};
-use atoll_codegen::ir::{self, CallConv};
-use atoll_codegen::isa::{CodegenError, FunctionReloc, ModuleText};
-use atoll_codegen::settings::Flags;
-use atoll_codegen::testing::DisasmArch;
 use atoll_codegen::text::parse_test;
-use target_lexicon::Triple;
 
 use super::exec::NativeExecutor;
+use super::fake_x64::FakeX64;
 use super::*;
-
-struct FakeX64 {
-    triple: Triple,
-    flags: Flags,
-}
-
-impl FakeX64 {
-    fn new() -> Self {
-        FakeX64 { triple: Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), flags: Flags::new(&Flags::builder()) }
-    }
-}
-
-impl TargetIsa for FakeX64 {
-    fn name(&self) -> &'static str {
-        "x86_64"
-    }
-    fn triple(&self) -> &Triple {
-        &self.triple
-    }
-    fn flags(&self) -> &Flags {
-        &self.flags
-    }
-    fn isa_flags_text(&self) -> Vec<String> {
-        Vec::new()
-    }
-    fn function_alignment(&self) -> u64 {
-        16
-    }
-    fn default_call_conv(&self) -> CallConv {
-        CallConv::SystemV
-    }
-    fn disasm_arch(&self) -> DisasmArch {
-        DisasmArch::X64
-    }
-    fn compile_function(&self, func: &ir::Function) -> Result<CompiledFunction, CodegenError> {
-        let name = func.name.to_string();
-        let code = match name.as_str() {
-            "%add" => vec![0x8d, 0x04, 0x37, 0xc3],
-            "%crash" => vec![0x0f, 0x0b],
-            n if n.starts_with("%__atoll_tramp_") => {
-                let callee = func.ext_funcs.values().next().ok_or(CodegenError::Unsupported("no callee".into()))?;
-                let mut code = vec![0x53, 0x48, 0x89, 0xfb, 0x8b, 0x3b, 0x8b, 0x73, 0x10, 0xe8, 0, 0, 0, 0];
-                code.extend([0x89, 0x03, 0x5b, 0xc3]);
-                let reloc = FunctionReloc {
-                    offset: 10,
-                    kind: Reloc::X86CallPCRel4,
-                    target: callee.name.clone(),
-                    addend: -4,
-                    colocated: callee.colocated,
-                };
-                return Ok(CompiledFunction { code, alignment: 16, relocs: vec![reloc], ..Default::default() });
-            }
-            other => return Err(CodegenError::Unsupported(format!("fake isa cannot compile {other}"))),
-        };
-        Ok(CompiledFunction { code, alignment: 16, ..Default::default() })
-    }
-    fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
-        let mut code = Vec::new();
-        let mut offsets = Vec::new();
-        for f in funcs {
-            code.resize(code.len().next_multiple_of(16), 0xcc);
-            offsets.push(code.len() as u64);
-            code.extend(&f.compiled.code);
-        }
-        let mut relocs = Vec::new();
-        for (f, &base) in funcs.iter().zip(&offsets) {
-            for r in &f.compiled.relocs {
-                let target = funcs.iter().position(|g| *g.name == r.target);
-                match (r.colocated, target) {
-                    (true, Some(t)) => {
-                        let at = (base + r.offset) as usize;
-                        let rel = offsets[t] as i64 + r.addend - at as i64;
-                        code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
-                    }
-                    _ => relocs.push(FunctionReloc { offset: base + r.offset, ..r.clone() }),
-                }
-            }
-        }
-        let section =
-            TextSection { code, function_offsets: offsets, islands: Vec::new(), stats: TextSectionStats::default() };
-        Ok(ModuleText { section, relocs, traps: Vec::new() })
-    }
-}
 
 const FILE: &str = "test run
 target x86_64
@@ -136,7 +36,10 @@ block0(v0: i32, v1: i32):
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn run_lines_on_a_fake_backend() {
     let file = parse_test(FILE).unwrap();
-    let results = run_file(&FakeX64::new(), &file, FILE, &NativeExecutor::default()).unwrap();
+    let run = run_file(&FakeX64::new(), &file, FILE, &NativeExecutor::default()).unwrap();
+    // %add, %crash and one trampoline for each; the fake builder does no islands.
+    assert_eq!(run.stats.as_deref(), Some("text: 82 bytes, 4 functions, 0 islands, 0 veneers, 0 relocations"));
+    let results = run.results;
     let got: Vec<(u32, Result<&str, &str>)> =
         results.iter().map(|r| (r.line, r.outcome.as_ref().map(|s| s.as_str()).map_err(|s| s.as_str()))).collect();
     fn expect_ok(line: u32, shown: &str) -> (u32, Result<&str, &str>) {
@@ -172,7 +75,7 @@ block0(v0: i64):
 ; run: %other(1) == 1
 ";
     let file = parse_test(src).unwrap();
-    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default()).unwrap();
+    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default()).unwrap().results;
     assert_eq!(results.len(), 2);
     for r in &results {
         let msg = r.outcome.as_ref().unwrap_err();
@@ -190,9 +93,12 @@ block0(v0: i64):
 function %f(i64) -> i64 {
     fn0 = %g(i64) -> i64
     fn1 = %elsewhere(i64) -> i64
+    fn2 = %CeilF32(f32) -> f32
 block0(v0: i64):
     v1 = call fn0(v0)
     v2 = call fn1(v1)
+    v3 = f32const 0x1.8
+    v4 = call fn2(v3)
     return v2
 }
 ";
@@ -200,7 +106,10 @@ block0(v0: i64):
     let funcs = module_functions(&file);
     let colocated: Vec<(String, bool)> =
         funcs[1].ext_funcs.values().map(|e| (e.name.to_string(), e.colocated)).collect();
-    assert_eq!(colocated, [("%g".to_string(), true), ("%elsewhere".to_string(), false)]);
+    let want = [("%g", true), ("%elsewhere", false), ("%CeilF32", true)].map(|(n, c)| (n.to_string(), c));
+    assert_eq!(colocated, want);
+    assert_eq!(funcs.len(), 3);
+    assert_eq!(funcs[2].name.to_string(), "%CeilF32");
 }
 
 #[test]
@@ -223,4 +132,61 @@ block0:
     assert_eq!((bare.line, bare.column, found[1].owner), (8, 5, Some(0)));
     let e = found[2].parsed.as_ref().unwrap_err();
     assert_eq!((e.line, e.column), (9, 11));
+}
+
+#[test]
+fn relocations_left_name_the_missing_callees() {
+    use atoll_codegen::buffer::{Reloc, TextSection, TextSectionStats};
+    use atoll_codegen::isa::FunctionReloc;
+    let reloc = |name: &str| FunctionReloc {
+        offset: 1,
+        kind: Reloc::X86CallPCRel4,
+        target: ExternalName::TestCase(name.into()),
+        addend: -4,
+        colocated: false,
+    };
+    let text = ModuleText {
+        section: TextSection {
+            code: vec![0; 8],
+            function_offsets: vec![0],
+            islands: Vec::new(),
+            stats: TextSectionStats::default(),
+        },
+        relocs: vec![reloc("puts"), reloc("abort"), reloc("puts")],
+        traps: Vec::new(),
+    };
+    let module = CompiledModule { funcs: Vec::new(), compiled: Vec::new(), text };
+    let msg = refuse_relocations(module).err().unwrap();
+    assert!(msg.starts_with("the module calls %abort, %puts, not defined in this file"), "{msg}");
+}
+
+/// The `run` subtest through the runner: counts per file, one message per failed line.
+#[test]
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn run_subtest_counts_lines() {
+    use crate::env::{HookError, TargetDesc, TestEnvironment};
+    use crate::runner::{run_source_counted, RunOptions};
+    use crate::subtest::{Outcome, RunLineCounts};
+    use atoll_codegen::text::IsaLine;
+
+    struct FakeEnv;
+    impl TestEnvironment for FakeEnv {
+        fn check_isa_lines(&self, _: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
+            Ok(vec![TargetDesc { name: "x86_64".into(), directives: Vec::new(), unavailable: None }])
+        }
+        fn isa(&self, _: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
+            Ok(Box::new(FakeX64::new()))
+        }
+    }
+    let src = FILE.replace("; run: %add(1, 2) < 3\n", "");
+    let (results, _, counts) =
+        run_source_counted(std::path::Path::new("t.clif"), &src, &FakeEnv, &RunOptions::default());
+    assert_eq!(counts, RunLineCounts { passed: 5, failed: 5 });
+    let [(name, Outcome::Failed(msg))] = &results[..] else { panic!("{results:?}") };
+    assert_eq!(name, "run");
+    assert!(
+        msg.starts_with("x86_64: 5 of 10 run lines failed\n  line 13: %add(2, 2) != 4: expected != 4, got 4\n"),
+        "{msg}"
+    );
+    assert!(msg.contains("  line 22: %crash(1, 2) == 1: trapped (SIGILL"), "{msg}");
 }

@@ -151,22 +151,16 @@ impl Subtest for Run {
         let mut failures = String::new();
         let mut skips = Vec::new();
         for target in targets {
-            let setup = ctx.env.isa(target).and_then(|isa| executor_for(isa.name()).map(|exec| (isa, exec)));
-            let (isa, exec) = match setup {
-                Ok(pair) => pair,
+            let run = ctx.env.isa(target).and_then(|isa| {
+                let exec = executor_for(isa.name())?;
+                run_file(&*isa, file, ctx.source, &*exec)
+            });
+            let results = match run {
+                Ok(r) => r.results,
                 Err(HookError::Skipped(why)) => {
-                    skips.push(why);
-                    continue;
-                }
-                Err(HookError::Failed(why)) => {
-                    failures.push_str(&format!("{target}: {why}\n"));
-                    continue;
-                }
-            };
-            let results = match run_file(&*isa, file, ctx.source, &*exec) {
-                Ok(r) => r,
-                Err(HookError::Skipped(why)) => {
-                    skips.push(why);
+                    if !skips.contains(&why) {
+                        skips.push(why);
+                    }
                     continue;
                 }
                 Err(HookError::Failed(why)) => {

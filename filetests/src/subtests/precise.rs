@@ -35,3 +35,28 @@ pub fn precise_output(isa: &dyn TargetIsa, compiled: &CompiledFunction) -> Resul
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::fake_x64::FakeX64;
+    use atoll_codegen::text::parse_test;
+
+    #[test]
+    fn listing_then_objdump() {
+        let file = parse_test(
+            "function %add(i32, i32) -> i32 {\nblock0(v0: i32, v1: i32):\n    v2 = iadd v0, v1\n    return v2\n}\n",
+        )
+        .unwrap();
+        let isa = FakeX64::new();
+        let compiled = isa.compile_function(&file.functions[0].func).unwrap();
+        let want = "lea eax, [rdi+rsi]
+ret
+
+Disassembly:
+   0: 8d 04 37                lea (%rdi,%rsi,1),%eax
+   3: c3                      ret
+";
+        assert_eq!(precise_output(&isa, &compiled).unwrap(), want);
+    }
+}

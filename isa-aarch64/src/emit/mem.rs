@@ -82,7 +82,9 @@ fn enc_ldst(form: Form, rt: u32, mem: &AMode) -> u32 {
             assert!(option & 2 == 2, "register offsets take uxtw, sxtw, lsl/uxtx or sxtx");
             top | (1 << 21) | (hw_enc_zr(rm) << 16) | (option << 13) | ((shifted as u32) << 12) | (0b10 << 10) | (hw_enc_sp(rn) << 5) | rt
         }
-        AMode::Label { .. } | AMode::SpOffset { .. } => unreachable!("pseudo forms are resolved by the caller"),
+        AMode::Label { .. } | AMode::SpOffset { .. } | AMode::SlotOffset { .. } => {
+            unreachable!("pseudo forms are resolved by the caller")
+        }
     }
 }
 

@@ -31,6 +31,22 @@ pub struct EmitState {
     pub frame_size: u32,
 }
 
+impl EmitState {
+    /// `AMode::SlotOffset` as the `SpOffset` it stands for; other modes unchanged.
+    ///
+    /// Panics on a slot the frame does not have (lowering only names slots of the
+    /// function it lowers, and the frame is laid out from the same list).
+    pub fn resolve_slot(&self, mem: &AMode) -> AMode {
+        match *mem {
+            AMode::SlotOffset { slot, off } => {
+                let base = self.stack_slot_offsets.get(slot as usize).unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
+                AMode::SpOffset { off: i64::from(*base) + off }
+            }
+            other => other,
+        }
+    }
+}
+
 fn put(sink: &mut impl CodeSink<LabelUse>, word: u32) {
     sink.put4(word);
 }
@@ -111,8 +127,14 @@ impl Inst {
             Inst::CCmp { size, rn, rm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Ok(*rm), *nzcv, *cond)),
             Inst::CCmpImm { size, rn, imm, nzcv, cond } => put(sink, enc_ccmp(*size, *rn, Err(*imm), *nzcv, *cond)),
 
-            Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), mem),
-            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, mem),
+            Inst::Load { op, rd, mem } => emit_load(sink, *op, rd.to_reg(), &state.resolve_slot(mem)),
+            Inst::Store { op, rt, mem } => emit_store(sink, *op, *rt, &state.resolve_slot(mem)),
+            Inst::SlotAddr { rd, slot, off } => {
+                let AMode::SpOffset { off } = state.resolve_slot(&AMode::SlotOffset { slot: *slot, off: *off }) else {
+                    unreachable!("slots resolve to SP offsets")
+                };
+                emit_sp_plus(sink, *rd, off, state);
+            }
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
 
@@ -187,32 +209,12 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
-            Inst::StackAddr { rd, slot, offset } => {
-                let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or(0);
-                emit_stack_addr(sink, state, *rd, i64::from(base) + *offset)
-            }
             Inst::LoadIncoming { op, rd, offset } => {
                 let off = i64::from(state.frame_size) + i64::from(*offset);
                 emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })
             }
         }
     }
-}
-
-/// `rd = sp + off`: one `add`/`sub` when `off` fits an immediate, else `rd` is
-/// loaded with `off` and added to `sp` (extended-register form, which reads `sp`).
-fn emit_stack_addr(sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState, rd: Writable<Reg>, off: i64) {
-    let rd_sp = Writable::from_reg(RegOrSp::reg(rd.to_reg()).expect("stack_addr destination is allocatable"));
-    let (op, mag) = if off < 0 { (ALUOp::Sub, off.unsigned_abs()) } else { (ALUOp::Add, off as u64) };
-    if let Some(imm12) = crate::imms::Imm12::maybe_from_u64(mag) {
-        return Inst::AluRRImm12 { op, size: OperandSize::Size64, rd: rd_sp, rn: RegOrSp::sp(), imm12 }.emit(sink, state);
-    }
-    for i in Inst::load_constant(rd, mag, OperandSize::Size64) {
-        i.emit(sink, state);
-    }
-    let shift = crate::inst::ExtendShift::maybe_from_u8(0).expect("0 is a valid extend shift");
-    Inst::AluRRRExtend { op, size: OperandSize::Size64, rd: rd_sp, rn: RegOrSp::sp(), rm: rd.to_reg(), extend: ExtendOp::Uxtx, shift }
-        .emit(sink, state)
 }
 
 /// The jump-table dispatch after the bounds check (see [`Inst::JTSequence`]): the table follows the `br`,
@@ -235,4 +237,19 @@ fn emit_jt_sequence(
         sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::PCRel32);
         put(sink, (4 * i) as u32);
     }
+}
+
+/// `rd = sp + off`, through `x16` when `off` is not an add/sub immediate.
+fn emit_sp_plus(sink: &mut impl CodeSink<LabelUse>, rd: Writable<Reg>, off: i64, state: &mut EmitState) {
+    let rd_sp = Writable::from_reg(RegOrSp::reg(rd.to_reg()).expect("a slot address goes to a general register"));
+    let (op, mag) = if off >= 0 { (ALUOp::Add, off as u64) } else { (ALUOp::Sub, off.unsigned_abs()) };
+    if let Some(imm12) = crate::imms::Imm12::maybe_from_u64(mag) {
+        return put(sink, enc_alu_rr_imm12(op, OperandSize::Size64, hw_enc_sp(rd_sp.to_reg()), RegOrSp::sp(), imm12));
+    }
+    for inst in Inst::load_constant(crate::regs::writable_xreg(16), off as u64, OperandSize::Size64) {
+        inst.emit(sink, state);
+    }
+    let shift = crate::inst::ExtendShift::maybe_from_u8(0).expect("0 is valid");
+    let word = enc_alu_rrr_extend(ALUOp::Add, OperandSize::Size64, hw_enc_sp(rd_sp.to_reg()), RegOrSp::sp(), crate::regs::xreg(16), ExtendOp::Uxtx, shift.value());
+    put(sink, word);
 }

@@ -245,6 +245,9 @@ pub enum AMode {
     /// or unscaled form when one fits, otherwise `x16` is loaded with `off` first and
     /// the access uses `[sp, x16]` (x16 is reserved, so nothing live is destroyed).
     SpOffset { off: i64 },
+    /// `off` bytes into explicit stack slot `slot`: resolved at emission, from the
+    /// frame layout, to `SpOffset`.
+    SlotOffset { slot: u32, off: i64 },
 }
 
 /// Addressing mode of `ldp`/`stp`.

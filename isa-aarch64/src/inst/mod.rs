@@ -336,6 +336,9 @@ pub enum Inst {
     Load { op: LoadOp, rd: Writable<Reg>, mem: AMode },
     /// Store one register (`AMode::Label` is not allowed).
     Store { op: StoreOp, rt: Reg, mem: AMode },
+    /// `rd = address of byte `off` of explicit stack slot `slot`` (`add rd, sp, #n`,
+    /// through `x16` for large frames).
+    SlotAddr { rd: Writable<Reg>, slot: u32, off: i64 },
     /// `ldp rt, rt2, mem`.
     LoadPair { kind: PairKind, rt: Writable<Reg>, rt2: Writable<Reg>, mem: PairAMode },
     /// `stp rt, rt2, mem`.
@@ -422,9 +425,6 @@ pub enum Inst {
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
 
     // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
-    /// `rd = sp + offset of explicit stack slot `slot` + `offset``: `add rd, sp, #imm`,
-    /// or `rd` loaded with the offset and then `add rd, sp, rd` when it is large.
-    StackAddr { rd: Writable<Reg>, slot: u32, offset: i64 },
     /// Load an incoming stack argument at `offset` of the caller's argument area
     /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).
     LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },

@@ -57,7 +57,7 @@ fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
             use_sp(rn, v);
             v.reg_use(rm);
         }
-        AMode::Label { .. } | AMode::SpOffset { .. } => {}
+        AMode::Label { .. } | AMode::SpOffset { .. } | AMode::SlotOffset { .. } => {}
     }
 }
 
@@ -154,7 +154,7 @@ impl Inst {
             | Inst::FpuMoveImm { rd, .. }
             | Inst::Adr { rd, .. }
             | Inst::Adrp { rd, .. }
-            | Inst::StackAddr { rd, .. }
+            | Inst::SlotAddr { rd, .. }
             | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
@@ -221,8 +221,10 @@ impl Inst {
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.
-            Inst::Load { mem: AMode::SpOffset { .. }, .. } | Inst::Store { mem: AMode::SpOffset { .. }, .. } => 20,
-            Inst::StackAddr { .. } | Inst::LoadIncoming { .. } => 20,
+            Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
+            | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
+            | Inst::SlotAddr { .. }
+            | Inst::LoadIncoming { .. } => 20,
             _ => 4,
         }
     }

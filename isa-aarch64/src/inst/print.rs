@@ -111,6 +111,7 @@ fn amode(mem: &AMode, bytes: u8) -> String {
             }
         }
         AMode::Label { label: l } => label(l),
+        AMode::SlotOffset { slot, off } => format!("[ss{slot}+{off}]"),
         AMode::SpOffset { off } => match sp_offset_amode(off, bytes) {
             Some(m) => amode(&m, bytes),
             None => "[sp, x16]".into(),
@@ -426,9 +427,9 @@ impl Inst {
                 format!("{} ; udf #0 ; trap: {trap_code}", cond_branch(kind.invert(), "#8".into()))
             }
             Inst::Nop4 => "nop".into(),
+            Inst::SlotAddr { rd, slot, off } => format!("add {}, ss{slot}+{off}", x(rd.to_reg())),
             Inst::Adr { rd, label: l } => format!("adr {}, {}", x(rd.to_reg()), label(*l)),
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
-            Inst::StackAddr { rd, slot, offset } => format!("stack_addr {}, ss{slot}{offset:+}", x(rd.to_reg())),
             Inst::LoadIncoming { op, rd, offset } => {
                 let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };
                 format!("load_incoming_arg {r}, [cfa+{offset}]")

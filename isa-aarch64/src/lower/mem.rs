@@ -9,6 +9,8 @@
 use atoll_codegen::ir::{GlobalValue, GlobalValueData, Inst as IrInst, InstructionData, Opcode, Type, Value, ValueDef};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
+use cranelift_entity::EntityRef;
+
 use super::*;
 use crate::imms::{SImm9, UImm12Scaled};
 use crate::inst::{AMode, LoadOp, StoreOp};
@@ -120,24 +122,20 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         InstructionData::StackLoad { opcode: Opcode::StackAddr, stack_slot, offset } => {
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::StackAddr { rd, slot: stack_slot.as_u32(), offset: i64::from(offset.0) })
+            ctx.emit(Inst::SlotAddr { rd, slot: stack_slot.index() as u32, off: i64::from(offset.0) })
         }
         InstructionData::StackLoad { stack_slot, offset, .. } => {
             let ty = result_type(ctx, inst, 0)?;
             let op = plain_load(ty).ok_or_else(|| unsupported(ctx, inst))?;
-            let base = tmp(ctx);
-            ctx.emit(Inst::StackAddr { rd: base, slot: stack_slot.as_u32(), offset: i64::from(offset.0) })?;
             let rd = ctx.output_reg(inst, 0)?;
-            let mem = AMode::UImm12 { rn: sp_slot(base.to_reg()), uimm12: UImm12Scaled::zero(op.bytes()) };
+            let mem = AMode::SlotOffset { slot: stack_slot.index() as u32, off: i64::from(offset.0) };
             ctx.emit(Inst::Load { op, rd, mem })
         }
         InstructionData::StackStore { arg, stack_slot, offset, .. } => {
             let ty = ctx.value_type(arg)?;
             let op = plain_store(ty).ok_or_else(|| unsupported(ctx, inst))?;
-            let base = tmp(ctx);
-            ctx.emit(Inst::StackAddr { rd: base, slot: stack_slot.as_u32(), offset: i64::from(offset.0) })?;
             let rt = ctx.put_in_reg(arg)?;
-            let mem = AMode::UImm12 { rn: sp_slot(base.to_reg()), uimm12: UImm12Scaled::zero(op.bytes()) };
+            let mem = AMode::SlotOffset { slot: stack_slot.index() as u32, off: i64::from(offset.0) };
             ctx.emit(Inst::Store { op, rt, mem })
         }
         InstructionData::UnaryGlobalValue { global_value, .. } => {

@@ -25,15 +25,17 @@ use atoll_codegen::buffer::CodeSink;
 use crate::inst::Inst;
 use crate::label_use::LabelUse;
 
-/// State carried from one instruction to the next while a function is emitted. x64
-/// encodings depend on nothing but the instruction itself today; frame-layout facts
-/// (nominal stack-pointer offsets) will live here when the ABI needs them.
+/// State carried from one instruction to the next while a function is emitted: the
+/// frame-layout facts pseudo-instructions need (`rsp`-relative stack-slot offsets).
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// `rsp`-relative offset of each explicit stack slot.
+    pub stack_slot_offsets: Vec<u32>,
+}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
-    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _state: &mut EmitState) {
+    pub fn emit(&self, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
         match self {
             Inst::AluRmiR { size, op, src1, src2, dst } => alu::emit_alu(sink, *size, *op, *src1, src2, dst.to_reg()),
             Inst::CmpRmiR { size, op, src1, src2 } => alu::emit_cmp(sink, *size, *op, *src1, src2),
@@ -57,6 +59,12 @@ impl Inst {
             Inst::Mov64MR { src, dst } => mov::emit_load64(sink, src, dst.to_reg()),
             Inst::MovRM { size, src, dst } => mov::emit_store(sink, *size, *src, dst),
             Inst::MovImmM { size, imm, dst } => mov::emit_store_imm(sink, *size, *imm, dst),
+            Inst::StackAddr { slot, offset, dst } => {
+                // The frame is below 2 GiB (the pipeline checks), so the sum fits.
+                let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or(0);
+                let disp = (i64::from(base) + i64::from(*offset)) as i32;
+                mov::emit_lea(sink, crate::inst::OperandSize::S64, &crate::inst::Amode::imm_reg(disp, crate::regs::rsp()), dst.to_reg())
+            }
             Inst::Lea { size, src, dst } => mov::emit_lea(sink, *size, src, dst.to_reg()),
             Inst::LoadExtName { target, dst } => mov::emit_load_ext_name(sink, *target, dst.to_reg()),
             Inst::XmmRmR { op, src1, src2, dst } => {

@@ -100,7 +100,10 @@ impl Inst {
                 v.reg_fixed_use(src, rax);
                 v.reg_fixed_def(dst, rdx);
             }
-            Inst::Setcc { dst, .. } | Inst::MovImm { dst, .. } | Inst::LoadExtName { dst, .. } => v.reg_def(dst),
+            Inst::Setcc { dst, .. }
+            | Inst::MovImm { dst, .. }
+            | Inst::LoadExtName { dst, .. }
+            | Inst::StackAddr { dst, .. } => v.reg_def(dst),
             Inst::Cmove { consequent, alternative, dst, .. } => {
                 rm_uses(consequent, v);
                 v.reg_mod(alternative, dst);
@@ -220,8 +223,8 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
 }
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
     }
 }
 
@@ -308,6 +311,10 @@ impl MachInst for Inst {
     /// label use has a reach short enough for that to matter (all are ±2 GiB).
     fn worst_case_size() -> CodeOffset {
         128
+    }
+
+    fn print(&self) -> String {
+        Inst::print(self)
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

@@ -280,6 +280,10 @@ pub enum Inst {
     MovImmM { size: OperandSize, imm: Simm32, dst: Amode },
     /// `lea dst, [src]` (32 or 64 bits).
     Lea { size: OperandSize, src: Amode, dst: Writable<Reg> },
+    /// `lea dst, [rsp + k]` where `k` is the offset of explicit stack slot `slot` plus
+    /// `offset`, known once the frame is laid out (the emitter reads it from
+    /// `EmitState`).
+    StackAddr { slot: u32, offset: i32, dst: Writable<Reg> },
     /// `lea dst, [rip + target]`: address of another function of the module (an
     /// `X86PCRel4` relocation, addend -4, resolved by the text-section builder).
     LoadExtName { target: RelocTarget, dst: Writable<Reg> },

@@ -223,6 +223,7 @@ impl Inst {
             Inst::MovImmM { size, imm: i, dst } => {
                 format!("mov {}, {}", mem(size.ptr_name(), dst), imm(i.value(), *size))
             }
+            Inst::StackAddr { slot, offset, dst } => format!("lea {}, [ss{slot} + {offset}]", wr(*dst, S64)),
             Inst::Lea { size, src, dst } => format!("lea {}, {}", wr(*dst, *size), amode(src)),
             Inst::LoadExtName { target, dst } => format!("lea {}, [rip + fn{}]", wr(*dst, S64), target.0),
             Inst::XmmRmR { op, src2, dst, .. } | Inst::XmmUnaryRmR { op, src: src2, dst } => {

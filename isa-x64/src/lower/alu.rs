@@ -1,0 +1,165 @@
+//! Integer arithmetic and logic: constants, add/sub/neg, bitwise ops (and their
+//! `_not` and `_imm` forms), extensions, min/max, `iabs`, overflow-checked adds.
+
+use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
+
+use super::*;
+use crate::inst::{AluOp, CmpOp, UnaryOp, CC};
+use crate::X64Lower;
+
+pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+    use Opcode::*;
+    if op == Nop {
+        return Ok(());
+    }
+    let ty = out_ty(ctx, inst)?;
+    let dst = out(ctx, inst)?;
+    match (op, data(ctx, inst).clone()) {
+        (Iconst, InstructionData::UnaryImm { imm, .. }) => constant(ctx, mask(imm.0 as u64, ty.bits()), dst),
+        (Iadd | Isub | Band | Bor | Bxor, InstructionData::Binary { args: [a, b], .. }) => {
+            let aop = alu_op(op);
+            // `x + c` with `c` constant on the left still folds.
+            let (a, b) = if matches!(op, Iadd | Band | Bor | Bxor) && const_of(ctx, a).is_some() && const_of(ctx, b).is_none() {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            binop(ctx, ty, aop, a, b, dst)
+        }
+        (IaddImm | BandImm | BorImm | BxorImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
+            let aop = match op {
+                IaddImm => AluOp::Add,
+                BandImm => AluOp::And,
+                BorImm => AluOp::Or,
+                _ => AluOp::Xor,
+            };
+            let a = put(ctx, arg)?;
+            let src2 = match imm_rmi(imm.0, ty) {
+                Some(i) => i,
+                None => RegMemImm::Reg(const_reg(ctx, imm.0 as u64)?),
+            };
+            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: a, src2, dst })
+        }
+        (IrsubImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
+            // imm - x = -x + imm
+            let a = put(ctx, arg)?;
+            let n = tmp(ctx);
+            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Neg, src: a, dst: n })?;
+            let src2 = match imm_rmi(imm.0, ty) {
+                Some(i) => i,
+                None => RegMemImm::Reg(const_reg(ctx, imm.0 as u64)?),
+            };
+            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: AluOp::Add, src1: n.to_reg(), src2, dst })
+        }
+        (Ineg | Bnot, InstructionData::Unary { arg, .. }) => {
+            let uop = if op == Ineg { UnaryOp::Neg } else { UnaryOp::Not };
+            let a = put(ctx, arg)?;
+            ctx.emit(Inst::Unary { size: alu_size(ty), op: uop, src: a, dst })
+        }
+        (BandNot | BorNot | BxorNot, InstructionData::Binary { args: [a, b], .. }) => {
+            let aop = match op {
+                BandNot => AluOp::And,
+                BorNot => AluOp::Or,
+                _ => AluOp::Xor,
+            };
+            let rb = put(ctx, b)?;
+            let nb = tmp(ctx);
+            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Not, src: rb, dst: nb })?;
+            let ra = put(ctx, a)?;
+            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Reg(nb.to_reg()), dst })
+        }
+        (Uextend | Sextend, InstructionData::Unary { arg, .. }) => {
+            let from = ty_of(ctx, arg)?.bits();
+            let r = put(ctx, arg)?;
+            let signed = op == Sextend;
+            let to = if ty.bits() <= 32 { 32 } else { 64 };
+            match ext_inst(r, from, signed, to, Some(dst)) {
+                Some(i) => ctx.emit(i),
+                None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst }),
+            }
+        }
+        (Ireduce, InstructionData::Unary { arg, .. }) => {
+            let r = put(ctx, arg)?;
+            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
+        }
+        (Bmask, InstructionData::Unary { arg, .. }) => {
+            // all ones when arg != 0: neg sets CF iff arg != 0; sbb r, r = -CF.
+            let aty = ty_of(ctx, arg)?;
+            let a = put(ctx, arg)?;
+            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
+            let z = const_reg(ctx, 0)?;
+            let m = const_reg(ctx, u64::MAX)?;
+            ctx.emit(Inst::Cmove { size: OperandSize::S64, cc: CC::NZ, consequent: RegMem::Reg(m), alternative: z, dst })
+        }
+        (Smin | Smax | Umin | Umax, InstructionData::Binary { args: [a, b], .. }) => {
+            let cc = match op {
+                Smin => CC::L,
+                Smax => CC::NLE,
+                Umin => CC::B,
+                _ => CC::NBE,
+            };
+            let ra = put(ctx, a)?;
+            let rb = put(ctx, b)?;
+            ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2: RegMemImm::Reg(rb) })?;
+            ctx.emit(Inst::Cmove { size: alu_size(ty), cc, consequent: RegMem::Reg(ra), alternative: rb, dst })
+        }
+        (Iabs, InstructionData::Unary { arg, .. }) => {
+            // Narrow values are sign-extended first so that 32-bit `neg`/`cmovs` see
+            // their sign; `iabs(MIN)` is MIN at every width.
+            let to = if ty.bits() <= 32 { 32 } else { 64 };
+            let x = extend(ctx, arg, true, to)?;
+            let n = tmp(ctx);
+            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Neg, src: x, dst: n })?;
+            ctx.emit(Inst::Cmove { size: alu_size(ty), cc: CC::S, consequent: RegMem::Reg(x), alternative: n.to_reg(), dst })
+        }
+        (UaddOverflowTrap, InstructionData::IntAddTrap { args: [a, b], code, .. }) => {
+            add_flags(ctx, ty, AluOp::Add, a, b, dst)?;
+            ctx.emit(Inst::TrapIf { cc: CC::B, code })
+        }
+        (UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow, InstructionData::Binary { args: [a, b], .. }) => {
+            let (aop, cc) = match op {
+                UaddOverflow => (AluOp::Add, CC::B),
+                SaddOverflow => (AluOp::Add, CC::O),
+                UsubOverflow => (AluOp::Sub, CC::B),
+                _ => (AluOp::Sub, CC::O),
+            };
+            add_flags(ctx, ty, aop, a, b, dst)?;
+            let of = ctx.output_reg(inst, 1)?;
+            setcc01(ctx, cc, of)
+        }
+        _ => Err(unsupported(inst, op)),
+    }
+}
+
+fn alu_op(op: Opcode) -> AluOp {
+    match op {
+        Opcode::Iadd => AluOp::Add,
+        Opcode::Isub => AluOp::Sub,
+        Opcode::Band => AluOp::And,
+        Opcode::Bor => AluOp::Or,
+        _ => AluOp::Xor,
+    }
+}
+
+/// `dst = a op b` keeping only the low `ty` bits meaningful.
+fn binop(ctx: &mut Lower<'_, Inst>, ty: Type, aop: AluOp, a: Value, b: Value, dst: Writable<Reg>) -> Result<(), LowerError> {
+    let ra = put(ctx, a)?;
+    let src2 = put_rmi(ctx, b)?;
+    ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2, dst })
+}
+
+/// `dst = a op b` at the type's exact width, so the flags describe the typed result.
+fn add_flags(ctx: &mut Lower<'_, Inst>, ty: Type, aop: AluOp, a: Value, b: Value, dst: Writable<Reg>) -> Result<(), LowerError> {
+    let ra = put(ctx, a)?;
+    let src2 = put_rmi(ctx, b)?;
+    ctx.emit(Inst::AluRmiR { size: size_of(ty), op: aop, src1: ra, src2, dst })
+}
+
+/// `dst = cc ? 1 : 0`, zero-extended (`setcc` then `movzx`).
+pub(crate) fn setcc01(ctx: &mut Lower<'_, Inst>, cc: CC, dst: Writable<Reg>) -> Result<(), LowerError> {
+    let t = tmp(ctx);
+    ctx.emit(Inst::Setcc { cc, dst: t })?;
+    ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t.to_reg()), dst })
+}
+

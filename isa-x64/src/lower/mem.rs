@@ -1,0 +1,254 @@
+//! Memory: loads and stores (all widths, extending loads, truncating stores,
+//! big-endian flag), addressing-mode folding, stack slots, `global_value`,
+//! `func_addr`.
+//!
+//! Address folding: `load (iadd x, c) + off` becomes `[x + c + off]`, `iadd x (ishl
+//! y, k)` with `k <= 3` becomes `[x + y << k + off]`, any other `iadd x y` becomes
+//! `[x + y + off]`. The `iadd` itself is still lowered (it may have other uses);
+//! folding only saves the add on the load's path.
+
+use atoll_codegen::buffer::RelocTarget;
+use atoll_codegen::ir::{
+    ArgumentPurpose, GlobalValue, GlobalValueData, Inst as IrInst, InstructionData, MemFlags, Opcode,
+};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
+use cranelift_entity::EntityRef;
+
+use super::*;
+use crate::imms::ShiftImm;
+use crate::inst::{Amode, Scale, ShiftBy, ShiftKind, SseOp};
+use crate::X64Lower;
+
+pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+    use Opcode::*;
+    match data(ctx, inst).clone() {
+        InstructionData::Load { flags, arg, offset, .. } => {
+            let ty = out_ty(ctx, inst)?;
+            let dst = out(ctx, inst)?;
+            let a = amode(ctx, arg, offset.0)?;
+            load(ctx, inst, op, ty, flags, a, dst)
+        }
+        InstructionData::Store { flags, args: [val, addr], offset, .. } => {
+            let a = amode(ctx, addr, offset.0)?;
+            store(ctx, inst, op, flags, val, a)
+        }
+        InstructionData::StackLoad { stack_slot, offset, .. } if op == StackAddr => {
+            let dst = out(ctx, inst)?;
+            ctx.emit(Inst::StackAddr { slot: stack_slot.index() as u32, offset: offset.0, dst })
+        }
+        InstructionData::StackLoad { stack_slot, offset, .. } => {
+            let ty = out_ty(ctx, inst)?;
+            let dst = out(ctx, inst)?;
+            let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
+            load(ctx, inst, Load, ty, MemFlags::default(), a, dst)
+        }
+        InstructionData::StackStore { arg, stack_slot, offset, .. } => {
+            let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
+            store(ctx, inst, Store, MemFlags::default(), arg, a)
+        }
+        InstructionData::UnaryGlobalValue { global_value, .. } => {
+            let dst = out(ctx, inst)?;
+            let r = global_value_reg(ctx, inst, global_value, 0)?;
+            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
+        }
+        InstructionData::FuncAddr { func_ref, .. } => {
+            let dst = out(ctx, inst)?;
+            ctx.emit(Inst::LoadExtName { target: RelocTarget(func_ref.index() as u32), dst })
+        }
+        _ => Err(unsupported(inst, op)),
+    }
+}
+
+/// The address `[slot + offset]` (through a `lea`: slot offsets are known only
+/// after register allocation).
+fn stack_amode(ctx: &mut Lower<'_, Inst>, slot: u32, offset: i32) -> Result<Amode, LowerError> {
+    let t = tmp(ctx);
+    ctx.emit(Inst::StackAddr { slot, offset, dst: t })?;
+    Ok(Amode::imm_reg(0, t.to_reg()))
+}
+
+/// The addressing mode for `addr + offset`, folding an `iadd` that computes `addr`.
+pub(crate) fn amode(ctx: &mut Lower<'_, Inst>, addr: Value, offset: i32) -> Result<Amode, LowerError> {
+    if let Some(def) = ctx.def_inst(addr) {
+        match data(ctx, def).clone() {
+            InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } => {
+                for (base, other) in [(x, y), (y, x)] {
+                    if let Some(c) = const_of(ctx, other) {
+                        if let Some(d) = i32::try_from(c).ok().and_then(|c| c.checked_add(offset)) {
+                            return Ok(Amode::imm_reg(d, put(ctx, base)?));
+                        }
+                    }
+                }
+                let (index, scale) = scaled_index(ctx, y)?;
+                let base = put(ctx, x)?;
+                if let Some(a) = Amode::base_index(base, index, scale, offset) {
+                    return Ok(a);
+                }
+            }
+            InstructionData::BinaryImm64 { opcode: Opcode::IaddImm, arg, imm } => {
+                if let Some(d) = i32::try_from(imm.0).ok().and_then(|c| c.checked_add(offset)) {
+                    return Ok(Amode::imm_reg(d, put(ctx, arg)?));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Amode::imm_reg(offset, put(ctx, addr)?))
+}
+
+/// `v` as an index register and scale: `ishl y, k` with constant `k <= 3` folds.
+fn scaled_index(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<(Reg, Scale), LowerError> {
+    if let Some(def) = ctx.def_inst(v) {
+        let shifted = match data(ctx, def).clone() {
+            InstructionData::BinaryImm64 { opcode: Opcode::IshlImm, arg, imm } => Some((arg, imm.0)),
+            InstructionData::Binary { opcode: Opcode::Ishl, args: [a, k] } => const_of(ctx, k).map(|k| (a, k)),
+            _ => None,
+        };
+        if let Some((y, k)) = shifted {
+            if ty_of(ctx, y)?.bits() == 64 {
+                if let Some(s) = u8::try_from(k & 63).ok().and_then(|k| Scale::maybe_from_u8(1 << k.min(7))) {
+                    if k & 63 <= 3 {
+                        return Ok((put(ctx, y)?, s));
+                    }
+                }
+            }
+        }
+    }
+    Ok((put(ctx, v)?, Scale::maybe_from_u8(1).ok_or(LowerError::UndefinedValue(v))?))
+}
+
+fn load(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    ty: Type,
+    flags: MemFlags,
+    a: Amode,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
+    use Opcode::*;
+    let src = RegMem::Mem(a);
+    if ty.is_float() {
+        if flags.big() {
+            return Err(unsupported(inst, op));
+        }
+        let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
+        return ctx.emit(Inst::XmmUnaryRmR { op: sop, src, dst });
+    }
+    let wide = ty.bits() == 64;
+    let (signed, ext, width) = match op {
+        Load => match ty.bits() {
+            8 => (false, Some(ExtMode::BL), 8),
+            16 => (false, Some(ExtMode::WL), 16),
+            32 => (false, Some(ExtMode::LQ), 32),
+            _ => (false, None, 64),
+        },
+        Uload8 => (false, Some(ExtMode::BL), 8),
+        Sload8 => (true, Some(if wide { ExtMode::BQ } else { ExtMode::BL }), 8),
+        Uload16 => (false, Some(ExtMode::WL), 16),
+        Sload16 => (true, Some(if wide { ExtMode::WQ } else { ExtMode::WL }), 16),
+        Uload32 => (false, Some(ExtMode::LQ), 32),
+        Sload32 => (true, Some(ExtMode::LQ), 32),
+        _ => return Err(unsupported(inst, op)),
+    };
+    if flags.big() && width > 8 {
+        // Load the raw bytes, swap, then extend.
+        let raw = tmp(ctx);
+        match width {
+            16 => ctx.emit(Inst::MovzxRmR { ext: ExtMode::WL, src, dst: raw })?,
+            32 => ctx.emit(Inst::MovzxRmR { ext: ExtMode::LQ, src, dst: raw })?,
+            _ => ctx.emit(Inst::Mov64MR { src: a, dst: raw })?,
+        }
+        let sw = tmp(ctx);
+        if width == 16 {
+            let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
+            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: raw.to_reg(), by, dst: sw })?;
+        } else {
+            ctx.emit(Inst::Bswap { size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)), src: raw.to_reg(), dst: sw })?;
+        }
+        let to = if wide { 64 } else { 32 };
+        return match ext_inst(sw.to_reg(), width, signed, to, Some(dst)) {
+            Some(i) => ctx.emit(i),
+            None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: sw.to_reg(), dst }),
+        };
+    }
+    match ext {
+        None => ctx.emit(Inst::Mov64MR { src: a, dst }),
+        Some(ext) if signed => ctx.emit(Inst::MovsxRmR { ext, src, dst }),
+        Some(ext) => ctx.emit(Inst::MovzxRmR { ext, src, dst }),
+    }
+}
+
+fn store(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, flags: MemFlags, val: Value, a: Amode) -> Result<(), LowerError> {
+    let ty = ty_of(ctx, val)?;
+    if ty.is_float() {
+        if flags.big() {
+            return Err(unsupported(inst, op));
+        }
+        let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
+        let r = put(ctx, val)?;
+        return ctx.emit(Inst::XmmMovRM { op: sop, src: r, dst: a });
+    }
+    let width = match op {
+        Opcode::Istore8 => 8,
+        Opcode::Istore16 => 16,
+        Opcode::Istore32 => 32,
+        _ => ty.bits(),
+    };
+    let size = size_of(Type::int_with_bits(width).unwrap_or(Type::I64));
+    let mut r = put(ctx, val)?;
+    if flags.big() && width > 8 {
+        let sw = tmp(ctx);
+        if width == 16 {
+            let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
+            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: r, by, dst: sw })?;
+        } else {
+            ctx.emit(Inst::Bswap { size, src: r, dst: sw })?;
+        }
+        r = sw.to_reg();
+    } else if let Some(imm) = const_of(ctx, val).and_then(|c| Simm32::maybe_from_i64(sext(c as u64, width))) {
+        return ctx.emit(Inst::MovImmM { size, imm, dst: a });
+    }
+    ctx.emit(Inst::MovRM { size, src: r, dst: a })
+}
+
+/// The value of global value `gv` in a register (`depth` guards against cycles,
+/// which the verifier already rejects).
+fn global_value_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst, gv: GlobalValue, depth: u32) -> Result<Reg, LowerError> {
+    let op = Opcode::GlobalValue;
+    if depth > 16 {
+        return Err(unsupported(inst, op));
+    }
+    let func = ctx.func();
+    let gvd = func.global_values.get(gv).cloned().ok_or_else(|| unsupported(inst, op))?;
+    match gvd {
+        GlobalValueData::VMContext => {
+            let idx = func
+                .signature
+                .params
+                .iter()
+                .position(|p| p.purpose == ArgumentPurpose::VMContext)
+                .ok_or_else(|| unsupported(inst, op))?;
+            let entry = func.layout.entry_block().ok_or_else(|| unsupported(inst, op))?;
+            let v = *func.dfg.block_params(entry).get(idx).ok_or_else(|| unsupported(inst, op))?;
+            put(ctx, v)
+        }
+        GlobalValueData::Load { base, offset, global_type, flags } => {
+            let b = global_value_reg(ctx, inst, base, depth + 1)?;
+            let dst = tmp(ctx);
+            load(ctx, inst, Opcode::Load, global_type, flags, Amode::imm_reg(offset.0, b), dst)?;
+            Ok(dst.to_reg())
+        }
+        GlobalValueData::IAddImm { base, offset, global_type } => {
+            let b = global_value_reg(ctx, inst, base, depth + 1)?;
+            let dst = tmp(ctx);
+            let src2 = match imm_rmi(offset.0, global_type) {
+                Some(i) => i,
+                None => RegMemImm::Reg(const_reg(ctx, offset.0 as u64)?),
+            };
+            ctx.emit(Inst::AluRmiR { size: alu_size(global_type), op: crate::inst::AluOp::Add, src1: b, src2, dst })?;
+            Ok(dst.to_reg())
+        }
+        GlobalValueData::Symbol { .. } => Err(unsupported(inst, op)),
+    }
+}

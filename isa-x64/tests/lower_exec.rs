@@ -1,0 +1,263 @@
+//! End-to-end: CLIF text -> `X64Backend::compile_function` (lowering, regalloc2 with
+//! its checker, frame, emission) -> one text section -> executed natively.
+//!
+//! Each case is a CLIF module, the function to call, its arguments and the expected
+//! result; the functions are called through `extern "sysv64"` pointers whose
+//! integer arguments and result are 64-bit (narrow values are read at their width;
+//! results are masked to the function's return type).
+
+use core::str::FromStr;
+
+use atoll_codegen::ir::Type;
+use atoll_codegen::isa::{ModuleFunction, TargetIsa};
+use atoll_codegen::settings::Flags;
+use atoll_isa_x64::settings::Flags as IsaFlags;
+use atoll_isa_x64::X64Backend;
+use atoll_runtime::code_memory::CodeMemory;
+use target_lexicon::Triple;
+
+fn backend(isa_settings: &[&str]) -> X64Backend {
+    let mut b = IsaFlags::builder();
+    for s in isa_settings {
+        b.set(s, Some("true")).unwrap();
+    }
+    X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b))
+}
+
+struct Module {
+    mem: CodeMemory,
+    names: Vec<String>,
+    offsets: Vec<u64>,
+    ret_types: Vec<Option<Type>>,
+}
+
+/// The compact one-line sources above in the parser's one-entity-per-line form:
+/// newlines after `{`, before `}`, and after each block header `blockN(...):`.
+fn expand(src: &str) -> String {
+    let src = src.replace("{ ", "{\n").replace(" }", "\n}");
+    let b = src.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if src[i..].starts_with("block") && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i + 5;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'(' {
+                while j < b.len() && b[j] != b')' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j < b.len() && b[j] == b':' {
+                out.push_str(&src[i..=j]);
+                out.push('\n');
+                i = j + 1;
+                continue;
+            }
+        }
+        let c = src[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+fn compile(src: &str, isa_settings: &[&str]) -> Module {
+    let src = &expand(src);
+    let isa = backend(isa_settings);
+    let funcs = atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("parse: {e:?}\n{src}"));
+    let compiled: Vec<_> = funcs
+        .iter()
+        .map(|f| isa.compile_function(f).unwrap_or_else(|e| panic!("compile {}: {e}\n{src}", f.name)))
+        .collect();
+    let mf: Vec<ModuleFunction<'_>> =
+        funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+    let text = isa.build_text_section(&mf).unwrap();
+    assert_eq!(text.section.stats.relocations_left, 0);
+    let mem = CodeMemory::new(&text).unwrap();
+    Module {
+        mem,
+        names: funcs.iter().map(|f| f.name.to_string()).collect(),
+        offsets: text.section.function_offsets.clone(),
+        ret_types: funcs.iter().map(|f| f.signature.returns.first().map(|p| p.value_type)).collect(),
+    }
+}
+
+impl Module {
+    fn addr(&self, name: &str) -> (*const u8, Option<Type>) {
+        let i = self.names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no function {name}"));
+        (self.mem.address(self.offsets[i]).unwrap(), self.ret_types[i])
+    }
+
+    /// Call integer function `name` with up to 6 integer arguments.
+    fn call_int(&self, name: &str, args: &[u64]) -> u64 {
+        let (p, rt) = self.addr(name);
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        // SAFETY: `p` is the start of a compiled function with the System V
+        // convention taking integer arguments; extra arguments are ignored.
+        let f: extern "sysv64" fn(u64, u64, u64, u64, u64, u64) -> u64 = unsafe { core::mem::transmute(p) };
+        let r = f(a[0], a[1], a[2], a[3], a[4], a[5]);
+        match rt.map(|t| t.bits()) {
+            Some(b) if b < 64 => r & ((1u64 << b) - 1),
+            _ => r,
+        }
+    }
+
+    fn call_f64(&self, name: &str, a: f64, b: f64) -> f64 {
+        let (p, _) = self.addr(name);
+        // SAFETY: a compiled `(f64, f64) -> f64` System V function.
+        let f: extern "sysv64" fn(f64, f64) -> f64 = unsafe { core::mem::transmute(p) };
+        f(a, b)
+    }
+}
+
+/// (module, function, arguments, expected result masked to the return type).
+const INT_CASES: &[(&str, &str, &[u64], u64)] = &[
+    ("function %f(i64, i64) -> i64 { block0(v0: i64, v1: i64): v2 = iadd v0, v1\n return v2 }", "%f", &[3, 4], 7),
+    ("function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = isub v0, v1\n return v2 }", "%f", &[3, 4], 0xffff_ffff),
+    ("function %f(i8, i8) -> i8 { block0(v0: i8, v1: i8): v2 = imul v0, v1\n return v2 }", "%f", &[16, 17], 16),
+    ("function %f(i64) -> i64 { block0(v0: i64): v1 = iconst.i64 0x1234_5678_9abc\n v2 = bxor v0, v1\n return v2 }", "%f", &[0x1234_5678_9abc], 0),
+    ("function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = udiv v0, v1\n return v2 }", "%f", &[100, 7], 14),
+    ("function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = srem v0, v1\n return v2 }", "%f", &[0x8000_0000, 0xffff_ffff], 0),
+    ("function %f(i8, i8) -> i8 { block0(v0: i8, v1: i8): v2 = sdiv v0, v1\n return v2 }", "%f", &[0xf0, 3], 0xfb),
+    ("function %f(i64, i64) -> i64 { block0(v0: i64, v1: i64): v2 = urem v0, v1\n return v2 }", "%f", &[u64::MAX, 10], 5),
+    ("function %f(i8, i8) -> i8 { block0(v0: i8, v1: i8): v2 = ishl v0, v1\n return v2 }", "%f", &[1, 9], 2),
+    ("function %f(i16, i16) -> i16 { block0(v0: i16, v1: i16): v2 = sshr v0, v1\n return v2 }", "%f", &[0x8000, 17], 0xc000),
+    ("function %f(i32) -> i32 { block0(v0: i32): v1 = rotl_imm v0, 4\n return v1 }", "%f", &[0xf000_0001], 0x1f),
+    ("function %f(i32) -> i32 { block0(v0: i32): v1 = clz v0\n return v1 }", "%f", &[1], 31),
+    ("function %f(i8) -> i8 { block0(v0: i8): v1 = clz v0\n return v1 }", "%f", &[0], 8),
+    ("function %f(i16) -> i16 { block0(v0: i16): v1 = ctz v0\n return v1 }", "%f", &[0], 16),
+    ("function %f(i64) -> i64 { block0(v0: i64): v1 = ctz v0\n return v1 }", "%f", &[0x100], 8),
+    ("function %f(i64) -> i64 { block0(v0: i64): v1 = popcnt v0\n return v1 }", "%f", &[0xff00_ff00_0000_0001], 17),
+    ("function %f(i32) -> i32 { block0(v0: i32): v1 = bswap v0\n return v1 }", "%f", &[0x1122_3344], 0x4433_2211),
+    ("function %f(i8) -> i8 { block0(v0: i8): v1 = bitrev v0\n return v1 }", "%f", &[1], 0x80),
+    ("function %f(i8) -> i8 { block0(v0: i8): v1 = iabs v0\n return v1 }", "%f", &[0xff], 1),
+    ("function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = smin v0, v1\n return v2 }", "%f", &[0xffff_ffff, 1], 0xffff_ffff),
+    ("function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = umin v0, v1\n return v2 }", "%f", &[0xffff_ffff, 1], 1),
+    ("function %f(i8, i8) -> i8 { block0(v0: i8, v1: i8): v2 = icmp slt v0, v1\n return v2 }", "%f", &[0xff, 1], 1),
+    ("function %f(i32) -> i64 { block0(v0: i32): v1 = sextend.i64 v0\n return v1 }", "%f", &[0xffff_fffb], (-5i64) as u64),
+    ("function %f(i8) -> i64 { block0(v0: i8): v1 = sextend.i64 v0\n return v1 }", "%f", &[0x80], 0xffff_ffff_ffff_ff80),
+    ("function %f(i16) -> i32 { block0(v0: i16): v1 = uextend.i32 v0\n return v1 }", "%f", &[0x1_8000], 0x8000),
+    (
+        "function %f(i32, i32) -> i32 { block0(v0: i32, v1: i32): v2 = icmp ult v0, v1\n brif v2, block1, block2\n block1: v3 = iconst.i32 10\n return v3\n block2: v4 = iconst.i32 20\n return v4 }",
+        "%f",
+        &[1, 2],
+        10,
+    ),
+    (
+        "function %f(i32, i32, i32) -> i32 { block0(v0: i32, v1: i32, v2: i32): v3 = select v0, v1, v2\n return v3 }",
+        "%f",
+        &[0, 7, 9],
+        9,
+    ),
+    // A loop with block parameters: sum 1..=n.
+    (
+        "function %f(i64) -> i64 { block0(v0: i64): v1 = iconst.i64 0\n jump block1(v0, v1)\n block1(v2: i64, v3: i64): v4 = iadd v3, v2\n v5 = iadd_imm v2, -1\n brif v5, block1(v5, v4), block2(v4)\n block2(v6: i64): return v6 }",
+        "%f",
+        &[100],
+        5050,
+    ),
+    (
+        "function %f(i32) -> i32 { block0(v0: i32): br_table v0, block3, [block1, block2]\n block1: v1 = iconst.i32 11\n return v1\n block2: v2 = iconst.i32 22\n return v2\n block3: v3 = iconst.i32 33\n return v3 }",
+        "%f",
+        &[1],
+        22,
+    ),
+    (
+        "function %f(i32) -> i32 { block0(v0: i32): br_table v0, block3, [block1, block2]\n block1: v1 = iconst.i32 11\n return v1\n block2: v2 = iconst.i32 22\n return v2\n block3: v3 = iconst.i32 33\n return v3 }",
+        "%f",
+        &[7],
+        33,
+    ),
+    // Stack slots.
+    (
+        "function %f(i64) -> i64 { ss0 = explicit_slot 16\n block0(v0: i64): stack_store v0, ss0+8\n v1 = stack_load.i64 ss0+8\n v2 = stack_addr.i64 ss0\n store v1, v2\n v3 = load.i64 v2\n v4 = iadd v3, v1\n return v4 }",
+        "%f",
+        &[21],
+        42,
+    ),
+    // Calls: colocated, with stack arguments.
+    (
+        "function %g(i64, i64, i64, i64, i64, i64, i64, i64) -> i64 { block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64): v8 = isub v6, v7\n return v8 }\n\
+         function %f(i64) -> i64 { sig0 = (i64, i64, i64, i64, i64, i64, i64, i64) -> i64\n fn0 = colocated %g sig0\n block0(v0: i64): v1 = iconst.i64 1\n v2 = iconst.i64 50\n v3 = call fn0(v1, v1, v1, v1, v1, v1, v2, v0)\n return v3 }",
+        "%f",
+        &[8],
+        42,
+    ),
+    // Multi-value return through the return area, and call_indirect.
+    (
+        "function %g(i64) -> i64, i64, i64, i64 { block0(v0: i64): v1 = iadd_imm v0, 1\n v2 = iadd_imm v0, 2\n v3 = iadd_imm v0, 3\n return v0, v1, v2, v3 }\n\
+         function %f(i64) -> i64 { sig0 = (i64) -> i64, i64, i64, i64\n fn0 = colocated %g sig0\n block0(v0: i64): v9 = func_addr.i64 fn0\n v1, v2, v3, v4 = call_indirect sig0, v9(v0)\n v5 = iadd v1, v2\n v6 = iadd v3, v4\n v7 = iadd v5, v6\n return v7 }",
+        "%f",
+        &[10],
+        46,
+    ),
+    // Fast convention: more argument and result registers.
+    (
+        "function %g(i64, i64, i64, i64, i64, i64, i64) -> i64, i64, i64 fast { block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64): return v6, v5, v0 }\n\
+         function %f(i64) -> i64 { sig0 = (i64, i64, i64, i64, i64, i64, i64) -> i64, i64, i64 fast\n fn0 = colocated %g sig0\n block0(v0: i64): v1 = iconst.i64 1\n v2, v3, v4 = call fn0(v1, v1, v1, v1, v1, v1, v0)\n v5 = isub v2, v3\n v6 = iadd v5, v4\n return v6 }",
+        "%f",
+        &[100],
+        100,
+    ),
+    // Recursion.
+    (
+        "function %fib(i64) -> i64 { fn0 = colocated %fib(i64) -> i64\n block0(v0: i64): v1 = icmp_imm ult v0, 2\n brif v1, block1, block2\n block1: return v0\n block2: v2 = iadd_imm v0, -1\n v3 = call fn0(v2)\n v4 = iadd_imm v0, -2\n v5 = call fn0(v4)\n v6 = iadd v3, v5\n return v6 }",
+        "%fib",
+        &[20],
+        6765,
+    ),
+];
+
+#[test]
+fn integer_cases_execute() {
+    let mut failures = Vec::new();
+    for (i, (src, name, args, want)) in INT_CASES.iter().enumerate() {
+        for features in [&[][..], &["has_lzcnt", "has_bmi1", "has_popcnt"][..]] {
+            let m = compile(src, features);
+            let got = m.call_int(name, args);
+            if got != *want {
+                failures.push(format!("case {i} {features:?}: {name}{args:?} = {got:#x}, want {want:#x}\n{src}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn float_cases_execute() {
+    let cases: &[(&str, f64, f64, f64)] = &[
+        ("fadd", 1.5, 2.25, 3.75),
+        ("fmin", -0.0, 0.0, -0.0),
+        ("fmax", 1.0, f64::NAN, f64::NAN),
+        ("fcopysign", 3.0, -1.0, -3.0),
+    ];
+    for (op, a, b, want) in cases {
+        let src = format!("function %f(f64, f64) -> f64 {{ block0(v0: f64, v1: f64): v2 = {op} v0, v1\n return v2 }}");
+        let m = compile(&src, &[]);
+        let got = m.call_f64("%f", *a, *b);
+        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "{op}({a}, {b}) = {got}, want {want}");
+    }
+    let src = "function %f(f64, f64) -> f64 { block0(v0: f64, v1: f64): v2 = fcmp lt v0, v1\n v3 = select v2, v0, v1\n v4 = floor v3\n v5 = f64const 0x1.0p1\n v6 = fmul v4, v5\n return v6 }";
+    for features in [&[][..], &["has_sse41"][..]] {
+        let m = compile(src, features);
+        assert_eq!(m.call_f64("%f", 2.5, 7.0), 4.0);
+        assert_eq!(m.call_f64("%f", 9.0, -1.5), -4.0);
+    }
+}
+
+#[test]
+#[ignore]
+fn print_listing() {
+    let src = std::env::var("CLIF").unwrap_or_default();
+    let src = expand(&src);
+    let isa = backend(&[]);
+    for f in atoll_codegen::text::parse_functions(&src).unwrap() {
+        let c = isa.compile_function(&f).unwrap();
+        println!("{}", c.listing);
+        println!("{:02x?}", c.code);
+    }
+}
