@@ -276,6 +276,10 @@ impl MachInst for Inst {
         Inst::Jump { dest: target }
     }
 
+    fn print(&self) -> String {
+        Inst::print(self)
+    }
+
     fn gen_nop(_preferred_size: usize) -> Self {
         Inst::Nop4
     }
