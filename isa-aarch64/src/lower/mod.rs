@@ -16,11 +16,13 @@
 //! arithmetic and conversions), [`trap`] (traps and trapping checks).
 
 mod alu;
+mod atomic;
 mod call;
 pub use call::abi_conv;
 mod cmp;
 mod float;
 mod mem;
+mod overflow;
 mod trap;
 
 use atoll_codegen::buffer::MachLabel;
@@ -58,6 +60,10 @@ impl LowerBackend for Aarch64Lower {
             Call | CallIndirect => call::lower_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow | Bitselect => {
+                overflow::lower(ctx, inst)
+            }
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16
             | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue => mem::lower(ctx, inst),

@@ -1,0 +1,58 @@
+//! Atomics without LSE: `atomic_load`/`atomic_store` as `ldar`/`stlr`,
+//! `atomic_rmw` and `atomic_cas` as exclusive load/store loops. Big-endian atomic
+//! accesses are not supported (reported as such).
+
+use atoll_codegen::ir::{AtomicRmwOp, Inst as IrInst, InstructionData};
+use atoll_codegen::machinst::{Lower, LowerError};
+
+use super::*;
+use crate::inst::AtomicOp;
+
+pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let data = ctx.func().dfg[inst].clone();
+    match data {
+        InstructionData::LoadNoOffset { flags, arg, .. } if !flags.big() => {
+            let ty = result_type(ctx, inst, 0)?;
+            let rn = ctx.put_in_reg(arg)?;
+            let rt = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::LoadAcquire { bits: ty.bits() as u8, rt, rn })
+        }
+        InstructionData::StoreNoOffset { flags, args, .. } if !flags.big() => {
+            let ty = ctx.value_type(args[0])?;
+            let rt = ctx.put_in_reg(args[0])?;
+            let rn = ctx.put_in_reg(args[1])?;
+            ctx.emit(Inst::StoreRelease { bits: ty.bits() as u8, rt, rn })
+        }
+        InstructionData::AtomicRmw { flags, op, args, .. } if !flags.big() => {
+            let ty = result_type(ctx, inst, 0)?;
+            let aop = match op {
+                AtomicRmwOp::Add => AtomicOp::Add,
+                AtomicRmwOp::Sub => AtomicOp::Sub,
+                AtomicRmwOp::And => AtomicOp::And,
+                AtomicRmwOp::Nand => AtomicOp::Nand,
+                AtomicRmwOp::Or => AtomicOp::Or,
+                AtomicRmwOp::Xor => AtomicOp::Xor,
+                AtomicRmwOp::Xchg => AtomicOp::Xchg,
+                AtomicRmwOp::Umin => AtomicOp::Umin,
+                AtomicRmwOp::Umax => AtomicOp::Umax,
+                AtomicRmwOp::Smin => AtomicOp::Smin,
+                AtomicRmwOp::Smax => AtomicOp::Smax,
+            };
+            let addr = ctx.put_in_reg(args[0])?;
+            let operand = put_ext(ctx, args[1], matches!(aop, AtomicOp::Smin | AtomicOp::Smax))?;
+            let old = ctx.output_reg(inst, 0)?;
+            let (new, status) = (tmp(ctx), tmp(ctx));
+            ctx.emit(Inst::AtomicRMWLoop { op: aop, bits: ty.bits() as u8, addr, operand, old, new, status })
+        }
+        InstructionData::AtomicCas { flags, args, .. } if !flags.big() => {
+            let ty = result_type(ctx, inst, 0)?;
+            let addr = ctx.put_in_reg(args[0])?;
+            let expected = put_ext(ctx, args[1], false)?;
+            let replacement = ctx.put_in_reg(args[2])?;
+            let old = ctx.output_reg(inst, 0)?;
+            let status = tmp(ctx);
+            ctx.emit(Inst::AtomicCASLoop { bits: ty.bits() as u8, addr, expected, replacement, old, status })
+        }
+        _ => Err(unsupported(ctx, inst)),
+    }
+}
