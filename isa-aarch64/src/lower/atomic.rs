@@ -44,14 +44,27 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let (new, status) = (tmp(ctx), tmp(ctx));
             ctx.emit(Inst::AtomicRMWLoop { op: aop, bits: ty.bits() as u8, addr, operand, old, new, status })
         }
-        InstructionData::AtomicCas { flags, args, .. } if !flags.big() => {
+        InstructionData::AtomicCas { flags, args, .. } => {
+            // Big-endian: compare and store byte-swapped values, and swap the old
+            // value back (the loop itself only moves bits).
             let ty = result_type(ctx, inst, 0)?;
+            let bits = ty.bits();
+            let big = flags.big();
+            let swap = |ctx: &mut Lower<'_, Inst>, r| if big { mem::byte_swap(ctx, r, bits) } else { Ok(r) };
             let addr = ctx.put_in_reg(args[0])?;
-            let expected = put_ext(ctx, args[1], false)?;
-            let replacement = ctx.put_in_reg(args[2])?;
-            let old = ctx.output_reg(inst, 0)?;
+            let e = put_ext(ctx, args[1], false)?;
+            let expected = swap(ctx, e)?;
+            let r = ctx.put_in_reg(args[2])?;
+            let replacement = swap(ctx, r)?;
+            let out = ctx.output_reg(inst, 0)?;
+            let old = if big { tmp(ctx) } else { out };
             let status = tmp(ctx);
-            ctx.emit(Inst::AtomicCASLoop { bits: ty.bits() as u8, addr, expected, replacement, old, status })
+            ctx.emit(Inst::AtomicCASLoop { bits: bits as u8, addr, expected, replacement, old, status })?;
+            if big {
+                let v = mem::byte_swap(ctx, old.to_reg(), bits)?;
+                ctx.emit(Inst::Mov { size: OperandSize::Size64, rd: out, rm: v })?;
+            }
+            Ok(())
         }
         _ => Err(unsupported(ctx, inst)),
     }

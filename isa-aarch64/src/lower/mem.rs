@@ -149,7 +149,7 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
 }
 
 /// Byte-reverse the low `bits` of `r` (8: unchanged).
-fn byte_swap(ctx: &mut Lower<'_, Inst>, r: Reg, bits: u32) -> Result<Reg, LowerError> {
+pub(crate) fn byte_swap(ctx: &mut Lower<'_, Inst>, r: Reg, bits: u32) -> Result<Reg, LowerError> {
     use crate::inst::BitOp;
     let (op, size) = match bits {
         8 => return Ok(r),
