@@ -246,9 +246,8 @@ impl Inst {
             Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::SlotAddr { .. }
-            | Inst::LoadIncoming { .. }
-            | Inst::AtomicRMWLoop { .. }
-            | Inst::AtomicCASLoop { .. } => 24,
+            | Inst::LoadIncoming { .. } => 20,
+            Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
             _ => 4,
         }
     }
