@@ -73,45 +73,28 @@ pub fn rmw_loop_words(op: AtomicOp, bits: u8, addr: Reg, operand: Reg, old: Writ
     };
     let stored = match op {
         AtomicOp::Xchg => operand,
-        AtomicOp::Add => {
-            w.push(alu(ALUOp::Add));
+        AtomicOp::Add | AtomicOp::Sub | AtomicOp::And | AtomicOp::Or | AtomicOp::Xor | AtomicOp::Nand => {
+            let aop = match op {
+                AtomicOp::Add => ALUOp::Add,
+                AtomicOp::Sub => ALUOp::Sub,
+                AtomicOp::Or => ALUOp::Orr,
+                AtomicOp::Xor => ALUOp::Eor,
+                _ => ALUOp::And,
+            };
+            w.push(alu(aop));
+            if op == AtomicOp::Nand {
+                w.push(enc_alu_rrr(ALUOp::OrrNot, size, new, zero_reg(), new.to_reg()));
+            }
             new.to_reg()
         }
-        AtomicOp::Sub => {
-            w.push(alu(ALUOp::Sub));
-            new.to_reg()
-        }
-        AtomicOp::And => {
-            w.push(alu(ALUOp::And));
-            new.to_reg()
-        }
-        AtomicOp::Nand => {
-            w.push(alu(ALUOp::And));
-            w.push(enc_alu_rrr(ALUOp::OrrNot, size, new, zero_reg(), new.to_reg()));
-            new.to_reg()
-        }
-        AtomicOp::Or => {
-            w.push(alu(ALUOp::Orr));
-            new.to_reg()
-        }
-        AtomicOp::Xor => {
-            w.push(alu(ALUOp::Eor));
-            new.to_reg()
-        }
-        AtomicOp::Smin => {
-            minmax(&mut w, Cond::Lt, true);
-            new.to_reg()
-        }
-        AtomicOp::Smax => {
-            minmax(&mut w, Cond::Gt, true);
-            new.to_reg()
-        }
-        AtomicOp::Umin => {
-            minmax(&mut w, Cond::Lo, false);
-            new.to_reg()
-        }
-        AtomicOp::Umax => {
-            minmax(&mut w, Cond::Hi, false);
+        AtomicOp::Smin | AtomicOp::Smax | AtomicOp::Umin | AtomicOp::Umax => {
+            let (cond, signed) = match op {
+                AtomicOp::Smin => (Cond::Lt, true),
+                AtomicOp::Smax => (Cond::Gt, true),
+                AtomicOp::Umin => (Cond::Lo, false),
+                _ => (Cond::Hi, false),
+            };
+            minmax(&mut w, cond, signed);
             new.to_reg()
         }
     };

@@ -453,21 +453,8 @@ pub enum Inst {
     LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },
 }
 
-/// The operation of an [`Inst::AtomicRMWLoop`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AtomicOp {
-    Add,
-    Sub,
-    And,
-    Nand,
-    Or,
-    Xor,
-    Smin,
-    Smax,
-    Umin,
-    Umax,
-    Xchg,
-}
+/// The operation of an [`Inst::AtomicRMWLoop`]: the IR's own enumeration.
+pub use atoll_codegen::ir::AtomicRmwOp as AtomicOp;
 
 /// What a call reads, writes and destroys, for register allocation.
 #[derive(Clone, Debug, Default, PartialEq)]

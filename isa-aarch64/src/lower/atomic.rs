@@ -2,7 +2,7 @@
 //! `atomic_rmw` and `atomic_cas` as exclusive load/store loops. Big-endian atomic
 //! accesses are not supported (reported as such).
 
-use atoll_codegen::ir::{AtomicRmwOp, Inst as IrInst, InstructionData};
+use atoll_codegen::ir::{Inst as IrInst, InstructionData};
 use atoll_codegen::machinst::{Lower, LowerError};
 
 use super::*;
@@ -25,19 +25,7 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         InstructionData::AtomicRmw { flags, op, args, .. } if !flags.big() => {
             let ty = result_type(ctx, inst, 0)?;
-            let aop = match op {
-                AtomicRmwOp::Add => AtomicOp::Add,
-                AtomicRmwOp::Sub => AtomicOp::Sub,
-                AtomicRmwOp::And => AtomicOp::And,
-                AtomicRmwOp::Nand => AtomicOp::Nand,
-                AtomicRmwOp::Or => AtomicOp::Or,
-                AtomicRmwOp::Xor => AtomicOp::Xor,
-                AtomicRmwOp::Xchg => AtomicOp::Xchg,
-                AtomicRmwOp::Umin => AtomicOp::Umin,
-                AtomicRmwOp::Umax => AtomicOp::Umax,
-                AtomicRmwOp::Smin => AtomicOp::Smin,
-                AtomicRmwOp::Smax => AtomicOp::Smax,
-            };
+            let aop = op;
             let addr = ctx.put_in_reg(args[0])?;
             let operand = put_ext(ctx, args[1], matches!(aop, AtomicOp::Smin | AtomicOp::Smax))?;
             let old = ctx.output_reg(inst, 0)?;

@@ -26,7 +26,7 @@ mod overflow;
 mod trap;
 
 use atoll_codegen::buffer::MachLabel;
-use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type, Value};
+use atoll_codegen::ir::{Inst as IrInst, Opcode, Type, Value};
 use atoll_codegen::machinst::{Lower, LowerBackend, LowerError, Reg, RegClass, Writable};
 
 use crate::abi::CallConv;
@@ -95,29 +95,7 @@ pub(crate) fn size_of(ty: Type) -> OperandSize {
 
 /// The value arguments of `inst` (all formats), in operand order.
 pub(crate) fn args(ctx: &Lower<'_, Inst>, inst: IrInst) -> Vec<Value> {
-    match &ctx.func().dfg[inst] {
-        InstructionData::Unary { arg, .. }
-        | InstructionData::BinaryImm64 { arg, .. }
-        | InstructionData::IntCompareImm { arg, .. }
-        | InstructionData::Load { arg, .. }
-        | InstructionData::LoadNoOffset { arg, .. }
-        | InstructionData::StackStore { arg, .. }
-        | InstructionData::Brif { arg, .. }
-        | InstructionData::BranchTable { arg, .. }
-        | InstructionData::CondTrap { arg, .. } => vec![*arg],
-        InstructionData::Binary { args, .. }
-        | InstructionData::IntCompare { args, .. }
-        | InstructionData::FloatCompare { args, .. }
-        | InstructionData::IntAddTrap { args, .. }
-        | InstructionData::Store { args, .. }
-        | InstructionData::StoreNoOffset { args, .. }
-        | InstructionData::AtomicRmw { args, .. } => args.to_vec(),
-        InstructionData::Ternary { args, .. } | InstructionData::AtomicCas { args, .. } => args.to_vec(),
-        InstructionData::Call { args, .. }
-        | InstructionData::CallIndirect { args, .. }
-        | InstructionData::MultiAry { args, .. } => args.to_vec(),
-        _ => Vec::new(),
-    }
+    ctx.func().dfg[inst].args().to_vec()
 }
 
 /// A fresh integer register.
