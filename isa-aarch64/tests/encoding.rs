@@ -531,6 +531,7 @@ fn rows() -> Vec<Row> {
             "ldaxrb w0, [x3]\ncmp w0, w4\nb.ne #12\nstlxrb w2, w5, [x3]\ncbnz w2, #-16",
             "60fc5f081f00046b6100005465fc020882ffff35",
         ),
+        rl(Inst::FuncAddrStub { rd: wx(0), dest: atoll_codegen::buffer::RelocTarget(3) }, "adr x0, #8 ; b #8 ; b func3", "adr x0, #8\nb #8\nb #0", "400000100200001400000014"),
         // ---- control flow ----
         r(Inst::IndirectBr { rn: xr(5) }, "br x5", "a0001fd6"),
         r(Inst::CallInd { rn: xr(17), info: Box::default() }, "blr x17", "20023fd6"),

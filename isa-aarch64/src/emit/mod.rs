@@ -218,6 +218,12 @@ impl Inst {
             Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => {
                 atomic::put_words(sink, &atomic::cas_loop_words(*bits, *addr, *expected, *replacement, *old, *status))
             }
+            Inst::FuncAddrStub { rd, dest } => {
+                put(sink, enc_adr(false, 8, hw_enc_zr(rd.to_reg())));
+                put(sink, enc_b(2));
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_b(0));
+            }
             Inst::LoadIncoming { op, rd, offset } => {
                 let off = i64::from(state.frame_size) + i64::from(*offset);
                 emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })

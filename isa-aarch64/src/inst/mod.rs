@@ -447,6 +447,13 @@ pub enum Inst {
     /// zero-extended when `bits < 32`).
     AtomicCASLoop { bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg> },
 
+    /// The address of another function of the module without a relocation in the
+    /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
+    /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a
+    /// veneer when out of range). Calling `rd` reaches `dest` through the stub, so
+    /// the value is a callable address, not `dest`'s own address.
+    FuncAddrStub { rd: Writable<Reg>, dest: RelocTarget },
+
     // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
     /// Load an incoming stack argument at `offset` of the caller's argument area
     /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).

@@ -155,6 +155,7 @@ impl Inst {
             | Inst::Adr { rd, .. }
             | Inst::Adrp { rd, .. }
             | Inst::SlotAddr { rd, .. }
+            | Inst::FuncAddrStub { rd, .. }
             | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
@@ -248,6 +249,7 @@ impl Inst {
             | Inst::SlotAddr { .. }
             | Inst::LoadIncoming { .. } => 20,
             Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
+            Inst::FuncAddrStub { .. } => 12,
             _ => 4,
         }
     }

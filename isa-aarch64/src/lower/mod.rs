@@ -60,6 +60,8 @@ impl LowerBackend for Aarch64Lower {
             Call | CallIndirect => call::lower_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
+            FuncAddr => call::lower_func_addr(ctx, inst),
+            GetStackPointer | GetFramePointer | GetReturnAddress => call::lower_frame_reg(ctx, inst),
             UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow | Bitselect => {
                 overflow::lower(ctx, inst)
             }
