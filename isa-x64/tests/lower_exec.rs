@@ -269,3 +269,26 @@ fn print_listing() {
         println!("{:02x?}", c.code);
     }
 }
+
+/// The `fast` convention's gain on a call with 7 integer arguments and 3 results:
+/// System V passes the 7th argument on the stack and returns 2 of the 3 results
+/// through a return area in memory; `fast` passes and returns everything in
+/// registers, so the caller has no memory traffic and less code.
+#[test]
+fn fast_convention_saves_memory_traffic() {
+    let isa = backend(&[]);
+    let caller = |conv: &str| {
+        format!(
+            "function %f(i64) -> i64 system_v {{\n    sig0 = (i64, i64, i64, i64, i64, i64, i64) -> i64, i64, i64 {conv}\n    fn0 = colocated %g sig0\nblock0(v0: i64):\n    v2, v3, v4 = call fn0(v0, v0, v0, v0, v0, v0, v0)\n    v5 = iadd v2, v3\n    v6 = iadd v5, v4\n    return v6\n}}\n"
+        )
+    };
+    let compile = |conv: &str| {
+        let f = atoll_codegen::text::parse_function(&caller(conv)).unwrap();
+        isa.compile_function(&f).unwrap()
+    };
+    let (sysv, fast) = (compile("system_v"), compile("fast"));
+    let mem_ops = |l: &str| l.lines().filter(|l| l.contains("ptr [rsp")).count();
+    assert!(mem_ops(&sysv.listing) >= 3, "{}", sysv.listing);
+    assert_eq!(mem_ops(&fast.listing), 0, "{}", fast.listing);
+    assert!(fast.code.len() < sysv.code.len(), "fast {} bytes, system_v {} bytes", fast.code.len(), sysv.code.len());
+}

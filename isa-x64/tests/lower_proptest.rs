@@ -1,6 +1,6 @@
 //! Property test: every integer opcode at every width, compiled by the x64 backend
 //! (with and without LZCNT/BMI1/POPCNT) and executed natively, agrees with a Rust
-//! model of CLIF's semantics on random operands. 4096 cases per feature set
+//! model of CLIF's semantics on random operands. 4096 cases per feature set.
 
 use core::str::FromStr;
 
