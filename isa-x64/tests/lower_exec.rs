@@ -292,3 +292,30 @@ fn fast_convention_saves_memory_traffic() {
     assert_eq!(mem_ops(&fast.listing), 0, "{}", fast.listing);
     assert!(fast.code.len() < sysv.code.len(), "fast {} bytes, system_v {} bytes", fast.code.len(), sysv.code.len());
 }
+
+/// A colocated call to a function outside the module is an error naming it; a
+/// non-colocated one stays a relocation (for object files) at its section offset.
+#[test]
+fn text_section_resolves_only_module_functions() {
+    let isa = backend(&[]);
+    let src = |coloc: &str| {
+        format!("function %f() system_v {{\n    sig0 = () system_v\n    fn0 = {coloc}%missing sig0\nblock0:\n    call fn0()\n    return\n}}\n")
+    };
+    for (coloc, ok) in [("colocated ", false), ("", true)] {
+        let f = atoll_codegen::text::parse_function(&src(coloc)).unwrap();
+        let c = isa.compile_function(&f).unwrap();
+        let mf = [ModuleFunction { name: &f.name, compiled: &c }];
+        match isa.build_text_section(&mf) {
+            Ok(t) => {
+                assert!(ok);
+                assert_eq!(t.relocs.len(), 1);
+                assert_eq!(t.relocs[0].target.to_string(), "%missing");
+                assert_eq!(t.relocs[0].offset, c.relocs[0].offset);
+            }
+            Err(e) => {
+                assert!(!ok);
+                assert!(e.to_string().contains("%missing"), "{e}");
+            }
+        }
+    }
+}
