@@ -485,6 +485,14 @@ fn rows() -> Vec<Row> {
         r(Inst::FpuUShr { size: S, rd: wv(0), rn: vr(1), amount: fsh(31, FpuShiftOp::UShr, S) }, "ushr v0.2s, v1.2s, #31", "2004212f"),
         r(Inst::FpuSli { size: D, rd: wv(2), ri: vr(2), rn: vr(3), amount: fsh(63, FpuShiftOp::Sli, D) }, "sli d2, d3, #63", "62547f7f"),
         r(Inst::FpuSli { size: S, rd: wv(2), ri: vr(2), rn: vr(3), amount: fsh(31, FpuShiftOp::Sli, S) }, "sli v2.2s, v3.2s, #31", "62543f2f"),
+        r(Inst::VecCnt8B { rd: wv(1), rn: vr(2) }, "cnt v1.8b, v2.8b", "4158200e"),
+        r(Inst::VecAddv8B { rd: wv(3), rn: vr(4) }, "addv b3, v4.8b", "83b8310e"),
+        // ---- atomics ----
+        r(Inst::LoadAcquire { bits: AtomicBits::maybe_from_bits(64).unwrap(), rt: wx(1), rn: xs(2) }, "ldar x1, [x2]", "41fcdfc8"),
+        r(Inst::LoadAcquire { bits: AtomicBits::maybe_from_bits(8).unwrap(), rt: wx(1), rn: xs(2) }, "ldarb w1, [x2]", "41fcdf08"),
+        r(Inst::StoreRelease { bits: AtomicBits::maybe_from_bits(64).unwrap(), rt: xr(1), rn: xs(2) }, "stlr x1, [x2]", "41fc9fc8"),
+        r(Inst::StoreRelease { bits: AtomicBits::maybe_from_bits(16).unwrap(), rt: xr(1), rn: xs(2) }, "stlrh w1, [x2]", "41fc9f48"),
+        r(Inst::Fence, "dmb ish", "bf3b03d5"),
         // ---- control flow ----
         r(Inst::IndirectBr { rn: xr(5) }, "br x5", "a0001fd6"),
         r(Inst::CallInd { rn: xr(17), info: Box::default() }, "blr x17", "20023fd6"),

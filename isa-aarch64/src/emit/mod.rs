@@ -5,6 +5,7 @@
 //! where encoding 31 means `xzr`, ...), which is a bug in lowering or allocation.
 
 pub mod alu;
+pub mod atomic;
 pub mod branch;
 pub mod fpu;
 pub mod mem;
@@ -133,6 +134,15 @@ impl Inst {
                 };
                 emit_sp_plus(sink, *rd, off, state);
             }
+            Inst::LoadAcquire { bits, rt, rn } => put(sink, atomic::enc_ldar(*bits, rt.to_reg(), *rn)),
+            Inst::StoreRelease { bits, rt, rn } => put(sink, atomic::enc_stlr(*bits, *rt, *rn)),
+            Inst::Fence => put(sink, atomic::DMB_ISH),
+            Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 } => {
+                atomic::emit_rmw_loop(sink, *op, *bits, *addr, *operand, *oldval, *scratch1, *scratch2)
+            }
+            Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch } => {
+                atomic::emit_cas_loop(sink, *bits, *addr, *expected, *replacement, *oldval, *scratch)
+            }
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
 
@@ -149,6 +159,8 @@ impl Inst {
             Inst::FpuMove { size, rd, rn } => put(sink, enc_fpu_move(*size, *rd, *rn)),
             Inst::FpuMove128 { rd, rn } => put(sink, enc_vec_move(*rd, *rn)),
             Inst::FpuMoveImm { size, rd, imm } => put(sink, enc_fpu_move_imm(*size, *rd, *imm)),
+            Inst::VecCnt8B { rd, rn } => put(sink, enc_cnt_8b(*rd, *rn)),
+            Inst::VecAddv8B { rd, rn } => put(sink, enc_addv_8b(*rd, *rn)),
             Inst::FpuUShr { size, rd, rn, amount } => put(sink, enc_fpu_shift(false, *size, *rd, *rn, *amount)),
             Inst::FpuSli { size, rd, ri, rn, amount } => {
                 debug_assert_eq!(rd.to_reg(), *ri, "sli input must be allocated to its destination");

@@ -140,7 +140,9 @@ impl Inst {
             | Inst::MovFromFpu { rd, rn, .. }
             | Inst::FpuMove { rd, rn, .. }
             | Inst::FpuMove128 { rd, rn }
-            | Inst::FpuUShr { rd, rn, .. } => {
+            | Inst::FpuUShr { rd, rn, .. }
+            | Inst::VecCnt8B { rd, rn }
+            | Inst::VecAddv8B { rd, rn } => {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }
@@ -165,6 +167,29 @@ impl Inst {
                 v.reg_use(rm);
             }
             Inst::CCmpImm { rn, .. } | Inst::FpuCmpZero { rn, .. } => v.reg_use(rn),
+            Inst::LoadAcquire { rt, rn, .. } => {
+                use_sp(rn, v);
+                v.reg_def(rt);
+            }
+            Inst::StoreRelease { rt, rn, .. } => {
+                v.reg_use(rt);
+                use_sp(rn, v);
+            }
+            Inst::Fence => {}
+            Inst::AtomicRmwLoop { addr, operand, oldval, scratch1, scratch2, .. } => {
+                use_sp(addr, v);
+                v.reg_use(operand);
+                v.reg_early_def(oldval);
+                v.reg_early_def(scratch1);
+                v.reg_early_def(scratch2);
+            }
+            Inst::AtomicCasLoop { addr, expected, replacement, oldval, scratch, .. } => {
+                use_sp(addr, v);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(oldval);
+                v.reg_early_def(scratch);
+            }
             Inst::Load { rd, mem, .. } => {
                 amode_operands(mem, v);
                 v.reg_def(rd);
@@ -223,6 +248,8 @@ impl Inst {
             Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::SlotAddr { .. } => 20,
+            Inst::AtomicRmwLoop { op, bits, .. } => crate::emit::atomic::rmw_loop_size(*op, *bits),
+            Inst::AtomicCasLoop { bits, .. } => 20 + if bits.bits() < 32 { 4 } else { 0 },
             _ => 4,
         }
     }
@@ -302,7 +329,8 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        20
+        // The longest fixed sequence: a narrow signed min/max atomic loop.
+        28
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

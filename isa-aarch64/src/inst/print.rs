@@ -328,6 +328,33 @@ impl Inst {
                 let (suffix, rt) = store_parts(*op, *rt);
                 ldst("st", suffix, rt, mem, store_bytes(*op))
             }
+            Inst::LoadAcquire { bits, rt, rn } => {
+                let (sfx, r) = atomic_parts(*bits, rt.to_reg());
+                format!("ldar{sfx} {r}, [{}]", xs(*rn))
+            }
+            Inst::StoreRelease { bits, rt, rn } => {
+                let (sfx, r) = atomic_parts(*bits, *rt);
+                format!("stlr{sfx} {r}, [{}]", xs(*rn))
+            }
+            Inst::Fence => "dmb ish".into(),
+            Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 } => format!(
+                "atomic_rmw.{op:?}.i{} {}, [{}], {} ; scratch {}, {}",
+                bits.bits(),
+                x(oldval.to_reg()),
+                xs(*addr),
+                x(*operand),
+                x(scratch1.to_reg()),
+                x(scratch2.to_reg())
+            ),
+            Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch } => format!(
+                "atomic_cas.i{} {}, [{}], {}, {} ; scratch {}",
+                bits.bits(),
+                x(oldval.to_reg()),
+                xs(*addr),
+                x(*expected),
+                x(*replacement),
+                x(scratch.to_reg())
+            ),
             Inst::LoadPair { kind, rt, rt2, mem } => {
                 let p = if *kind == PairKind::X64 { 'x' } else { 'd' };
                 format!("ldp {}, {}, {}", pair_reg(rt.to_reg(), p), pair_reg(rt2.to_reg(), p), pair_amode(mem))
@@ -386,6 +413,8 @@ impl Inst {
                 format!("mov {}.16b, {}.16b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v'))
             }
             Inst::FpuMoveImm { size, rd, imm } => format!("fmov {}, #{:?}", freg(rd.to_reg(), *size), imm.to_f64()),
+            Inst::VecCnt8B { rd, rn } => format!("cnt {}.8b, {}.8b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v')),
+            Inst::VecAddv8B { rd, rn } => format!("addv {}, {}.8b", show_vreg(rd.to_reg(), 'b'), show_vreg(*rn, 'v')),
             Inst::FpuUShr { size, rd, rn, amount } => {
                 format!("ushr {}, #{}", shift_regs(*size, rd.to_reg(), *rn), amount.value())
             }
@@ -439,6 +468,16 @@ fn extend_operands(size: OperandSize, rn: RegOrSp, rm: Reg, extend: ExtendOp, sh
     let rm = if extend.reads_w() { w(rm) } else { ireg(rm, size) };
     let sh = if shift.value() == 0 { String::new() } else { format!(" #{}", shift.value()) };
     format!("{}, {rm}, {}{sh}", sp_slot(rn, size), extend.name())
+}
+
+/// Mnemonic suffix and data register of an acquire/release access.
+fn atomic_parts(bits: AtomicBits, r: Reg) -> (&'static str, String) {
+    match bits.bits() {
+        8 => ("b", w(r)),
+        16 => ("h", w(r)),
+        32 => ("", w(r)),
+        _ => ("", x(r)),
+    }
 }
 
 fn pair_reg(r: Reg, p: char) -> String {

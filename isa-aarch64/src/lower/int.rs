@@ -437,6 +437,7 @@ fn unary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value) -> Result<b
             | Opcode::Ctz
             | Opcode::Bitrev
             | Opcode::Bswap
+            | Opcode::Popcnt
             | Opcode::Bmask
             | Opcode::Ireduce
             | Opcode::Uextend
@@ -472,6 +473,18 @@ fn unary(ctx: Ctx<'_, '_>, inst: IrInst, opcode: Opcode, arg: Value) -> Result<b
                 return Err(unsupported(ctx, inst));
             }
             ctx.emit(Inst::Extend { rd, rn, signed, from_bits, to_bits })?;
+        }
+        Opcode::Popcnt => {
+            // Count bits per byte in the vector unit and add the bytes up.
+            let x = if is_narrow(t) { ext32(ctx, rn, t.bits(), false)? } else { rn };
+            let (v, c, sum) = (ctx.alloc_tmp(RegClass::Float), ctx.alloc_tmp(RegClass::Float), ctx.alloc_tmp(RegClass::Float));
+            // A 32-bit `fmov` zeroes the rest of the vector register, so bits above an
+            // `i32` (unspecified for arguments) are not counted.
+            let width = if t == Type::I64 { crate::inst::ScalarSize::Size64 } else { crate::inst::ScalarSize::Size32 };
+            ctx.emit(Inst::MovToFpu { size: width, rd: v, rn: x })?;
+            ctx.emit(Inst::VecCnt8B { rd: c, rn: v.to_reg() })?;
+            ctx.emit(Inst::VecAddv8B { rd: sum, rn: c.to_reg() })?;
+            ctx.emit(Inst::MovFromFpu { size: crate::inst::ScalarSize::Size32, rd, rn: sum.to_reg() })?;
         }
         Opcode::Iabs | Opcode::Clz | Opcode::Cls | Opcode::Ctz | Opcode::Bitrev | Opcode::Bswap if is_narrow(t) => {
             if opcode == Opcode::Bswap && t == Type::I8 {

@@ -1,15 +1,16 @@
 //! Memory rules: loads (plain, zero- and sign-extending) and stores (plain and
-//! narrowing) at `base + offset`.
+//! narrowing) at `base + offset`, stack slots, and atomics (acquire/release
+//! accesses, `dmb ish`, and load-exclusive/store-exclusive loops).
 //!
 //! The offset folds into the instruction when a scaled or unscaled form encodes it;
 //! otherwise it is added to the base first.
 
-use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type, Value};
+use atoll_codegen::ir::{AtomicRmwOp, Inst as IrInst, InstructionData, Opcode, Type, Value};
 use atoll_codegen::machinst::{LowerError, RegClass};
 
 use super::int::constant;
 use super::{result_ty, sp_slot, ty, unsupported, Ctx};
-use crate::inst::{ALUOp, AMode, Inst, LoadOp, OperandSize, StoreOp};
+use crate::inst::{ALUOp, AMode, AtomicBits, AtomicOp, Inst, LoadOp, OperandSize, StoreOp};
 
 /// The address `base + offset` for an access of `bytes`.
 fn address(ctx: Ctx<'_, '_>, base: Value, offset: i64, bytes: u8) -> Result<AMode, LowerError> {
@@ -89,6 +90,59 @@ pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> R
             let mem = AMode::SlotOffset { slot: stack_slot.as_u32(), off: i64::from(offset.0) };
             let rt = ctx.put_in_reg(arg)?;
             ctx.emit(Inst::Store { op, rt, mem })?;
+            Ok(true)
+        }
+        InstructionData::AtomicRmw { opcode: Opcode::AtomicRmw, op, args: [addr, operand], .. } => {
+            let t = result_ty(ctx, inst)?;
+            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
+            let op = match op {
+                AtomicRmwOp::Add => AtomicOp::Add,
+                AtomicRmwOp::Sub => AtomicOp::Sub,
+                AtomicRmwOp::And => AtomicOp::And,
+                AtomicRmwOp::Nand => AtomicOp::Nand,
+                AtomicRmwOp::Or => AtomicOp::Orr,
+                AtomicRmwOp::Xor => AtomicOp::Eor,
+                AtomicRmwOp::Xchg => AtomicOp::Xchg,
+                AtomicRmwOp::Umin => AtomicOp::UMin,
+                AtomicRmwOp::Umax => AtomicOp::UMax,
+                AtomicRmwOp::Smin => AtomicOp::SMin,
+                AtomicRmwOp::Smax => AtomicOp::SMax,
+            };
+            let addr = sp_slot(ctx.put_in_reg(addr)?);
+            let operand = ctx.put_in_reg(operand)?;
+            let oldval = ctx.output_reg(inst, 0)?;
+            let (scratch1, scratch2) = (ctx.alloc_tmp(RegClass::Int), ctx.alloc_tmp(RegClass::Int));
+            ctx.emit(Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 })?;
+            Ok(true)
+        }
+        InstructionData::AtomicCas { opcode: Opcode::AtomicCas, args: [addr, expected, replacement], .. } => {
+            let t = result_ty(ctx, inst)?;
+            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
+            let addr = sp_slot(ctx.put_in_reg(addr)?);
+            let (expected, replacement) = (ctx.put_in_reg(expected)?, ctx.put_in_reg(replacement)?);
+            let oldval = ctx.output_reg(inst, 0)?;
+            let scratch = ctx.alloc_tmp(RegClass::Int);
+            ctx.emit(Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch })?;
+            Ok(true)
+        }
+        InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, .. } => {
+            let t = result_ty(ctx, inst)?;
+            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
+            let rn = sp_slot(ctx.put_in_reg(arg)?);
+            let rt = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::LoadAcquire { bits, rt, rn })?;
+            Ok(true)
+        }
+        InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], .. } => {
+            let t = ty(ctx, value)?;
+            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
+            let rn = sp_slot(ctx.put_in_reg(addr)?);
+            let rt = ctx.put_in_reg(value)?;
+            ctx.emit(Inst::StoreRelease { bits, rt, rn })?;
+            Ok(true)
+        }
+        InstructionData::Nullary { opcode: Opcode::Fence } => {
+            ctx.emit(Inst::Fence)?;
             Ok(true)
         }
         _ => Ok(false),

@@ -8,15 +8,16 @@
 //!   comparisons, extensions) mask or extend first; operations whose result would
 //!   depend on them (shifts, division, bit counts) are not lowered for narrow types
 //!   yet and report `LowerError::Unsupported`.
-//! - Arguments and results travel in registers only (`x0`–`x7`/`v0`–`v7` for
-//!   `system_v`); a signature that needs the stack is reported as unsupported.
+//! - Arguments beyond the argument registers are loaded from the caller's outgoing
+//!   area (`[x29, #16 + offset]`); results travel in registers only (`x0`–`x7`/
+//!   `v0`–`v7` for `system_v`), more are reported as unsupported.
 //! - Trapping instructions check inline (`TrapIf`: a branch over `udf #0`).
 //!
 //! Explicit stack slots are addressed through `AMode::SlotOffset`/`Inst::SlotAddr`,
 //! resolved at emission from the frame; pass [`stack_slot_specs`] to `emit_function`.
 //!
 //! Not lowered yet (precise `Unsupported` errors): calls, globals,
-//! `i128`, `popcnt`, `fma`, atomics, overflow-flag arithmetic.
+//! `i128`, `fma`, overflow-flag arithmetic.
 
 mod float;
 mod int;
@@ -24,12 +25,14 @@ mod mem;
 
 use atoll_codegen::buffer::MachLabel;
 use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type, Value};
-use atoll_codegen::machinst::{ABIMachineSpec, Lower, LowerBackend, LowerError, PReg, RegClass, Writable};
+use atoll_codegen::machinst::{
+    assign_args, ABIMachineSpec, AbiParam as MachAbiParam, ArgLoc, Lower, LowerBackend, LowerError, PReg, RegClass, Writable,
+};
 use smallvec::SmallVec;
 
 use crate::abi::{AArch64Abi, CallConv};
 use crate::imms::{ImmLogic, Imm12};
-use crate::inst::{Cond, CondBrKind, Inst, OperandSize, ScalarSize};
+use crate::inst::{Cond, CondBrKind, Inst, LoadOp, OperandSize, ScalarSize};
 use crate::regs::{zero_reg, RegOrSp};
 
 /// The frame inputs for `f`'s explicit stack slots, in slot order (what
@@ -146,17 +149,39 @@ impl LowerBackend for AArch64Backend {
     type MInst = Inst;
 
     fn lower_args(&self, ctx: Ctx<'_, '_>, params: &[Value]) -> Result<(), LowerError> {
-        let regs = self.abi.arg_regs();
-        let Some(pregs) = assign(ctx, params, regs.int, regs.float)? else {
-            // Stack arguments are not lowered yet; name the first parameter's type.
-            let v = params[0];
-            return Err(LowerError::UnsupportedType { value: v, ty: ty(ctx, v)? });
-        };
-        let mut args = SmallVec::new();
-        for (&v, p) in params.iter().zip(pregs) {
-            args.push((Writable::from_reg(ctx.put_in_reg(v)?), p));
+        // Where each parameter arrives: a register, or the caller's outgoing area,
+        // which starts at the CFA = FP + 16 (above the saved x29/x30 pair).
+        let mut abi_params = Vec::with_capacity(params.len());
+        for &v in params {
+            let t = ty(ctx, v)?;
+            let [r] = ctx.value_regs(v)? else { return Err(LowerError::UnsupportedType { value: v, ty: t }) };
+            abi_params.push(MachAbiParam { class: r.class(), size: t.bytes().max(1) });
         }
-        ctx.emit(Inst::Args { args })
+        let locs = assign_args(&abi_params, &self.abi.arg_regs(), &self.abi.arg_rules())
+            .map_err(|_| LowerError::UnsupportedType { value: params[0], ty: Type::I64 })?;
+        let mut args = SmallVec::new();
+        let mut stack = Vec::new();
+        for (&v, loc) in params.iter().zip(&locs.locs) {
+            let rd = Writable::from_reg(ctx.put_in_reg(v)?);
+            match loc {
+                ArgLoc::Regs(regs) => args.push((rd, regs[0])),
+                ArgLoc::Stack { offset, .. } => stack.push((v, rd, i64::from(*offset) + 16)),
+            }
+        }
+        ctx.emit(Inst::Args { args })?;
+        for (v, rd, off) in stack {
+            let t = ty(ctx, v)?;
+            let op = match t {
+                Type::F32 => LoadOp::FpuLoad32,
+                Type::F64 => LoadOp::FpuLoad64,
+                Type::I64 => LoadOp::ULoad64,
+                _ => LoadOp::ULoad32,
+            };
+            let mem = Inst::amode_offset(RegOrSp::x(29), off, op.bytes())
+                .ok_or(LowerError::UnsupportedType { value: v, ty: t })?;
+            ctx.emit(Inst::Load { op, rd, mem })?;
+        }
+        Ok(())
     }
 
     fn lower_inst(&self, ctx: Ctx<'_, '_>, inst: IrInst) -> Result<(), LowerError> {
@@ -178,6 +203,20 @@ impl LowerBackend for AArch64Backend {
                 ctx.emit(Inst::TrapIf { kind, trap_code: code })
             }
             InstructionData::Nullary { opcode: Opcode::Nop } => Ok(()),
+            InstructionData::Nullary { opcode: Opcode::GetStackPointer } => {
+                let rd = ctx.output_reg(inst, 0)?;
+                ctx.emit(Inst::mov_sp(Writable::from_reg(sp_slot(rd.to_reg())), RegOrSp::sp()))
+            }
+            InstructionData::Nullary { opcode: Opcode::GetFramePointer } => {
+                let rd = ctx.output_reg(inst, 0)?;
+                ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: crate::regs::fp_reg() })
+            }
+            InstructionData::Nullary { opcode: Opcode::GetReturnAddress } => {
+                // The prologue saved x30 next to the caller's x29, at [x29, #8].
+                let rd = ctx.output_reg(inst, 0)?;
+                let mem = Inst::amode_offset(RegOrSp::x(29), 8, 8).expect("8 encodes");
+                ctx.emit(Inst::Load { op: LoadOp::ULoad64, rd, mem })
+            }
             _ => {
                 if mem::lower(ctx, inst, &data)? || float::lower(ctx, inst, &data)? || int::lower(ctx, inst, &data)? {
                     Ok(())
