@@ -225,7 +225,8 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn callee_saved(&self) -> PRegSet {
-        let mut set: PRegSet = [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15].iter().map(|&e| gpr_preg(e)).collect();
+        let mut set: PRegSet =
+            [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15].iter().map(|&e| gpr_preg(e)).collect();
         if self.conv == X64CallConv::WindowsFastcall {
             set.add(gpr_preg(enc::RSI));
             set.add(gpr_preg(enc::RDI));
@@ -257,7 +258,11 @@ impl ABIMachineSpec for X64Abi {
 
     fn gen_epilogue(&self, frame: &FrameLayout, out: &mut Vec<Inst>) {
         for (r, off) in frame.clobber_save_offsets() {
-            out.push(Inst::gen_load_class(save_class(r, self.conv), save_amode(off), Writable::from_reg(Reg::from_real(r))));
+            out.push(Inst::gen_load_class(
+                save_class(r, self.conv),
+                save_amode(off),
+                Writable::from_reg(Reg::from_real(r)),
+            ));
         }
         out.extend(Inst::gen_frame_teardown());
     }
@@ -267,7 +272,11 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn gen_reload(&self, frame: &FrameLayout, to: PReg, slot: SpillSlot) -> Inst {
-        Inst::gen_load_class(to.class(), save_amode(frame.spillslot_offset(slot)), Writable::from_reg(Reg::from_real(to)))
+        Inst::gen_load_class(
+            to.class(),
+            save_amode(frame.spillslot_offset(slot)),
+            Writable::from_reg(Reg::from_real(to)),
+        )
     }
 }
 

@@ -53,7 +53,9 @@ fn source(cases: &[Case]) -> String {
             Case::Cmp(cc) => ("i8".to_string(), format!("v2 = fcmp {cc} v0, v1\n    return v2")),
             Case::ToInt(op, bits) => (format!("i{bits}"), format!("v2 = {op}.i{bits} v0\n    return v2")),
         };
-        s.push_str(&format!("function %f{i}(f64, f64) -> {ret} system_v {{\nblock0(v0: f64, v1: f64):\n    {body}\n}}\n"));
+        s.push_str(&format!(
+            "function %f{i}(f64, f64) -> {ret} system_v {{\nblock0(v0: f64, v1: f64):\n    {body}\n}}\n"
+        ));
     }
     s
 }
@@ -70,7 +72,11 @@ fn fmin(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
         f64::NAN
     } else if a == b {
-        if a.is_sign_negative() { a } else { b }
+        if a.is_sign_negative() {
+            a
+        } else {
+            b
+        }
     } else {
         a.min(b)
     }
@@ -80,7 +86,11 @@ fn fmax(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
         f64::NAN
     } else if a == b {
-        if a.is_sign_positive() { a } else { b }
+        if a.is_sign_positive() {
+            a
+        } else {
+            b
+        }
     } else {
         a.max(b)
     }
@@ -152,7 +162,8 @@ fn compile(cases: &[Case], features: &[&str]) -> Compiled {
     for f in features {
         b.set(f, Some("true")).unwrap();
     }
-    let isa = X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
+    let isa =
+        X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
     let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
     let compiled: Vec<_> = funcs.iter().map(|f| isa.compile_function(f).unwrap()).collect();
     let mf: Vec<ModuleFunction<'_>> =
@@ -210,7 +221,8 @@ fn operand() -> impl Strategy<Value = f64> {
 fn check_all(features: &[&str]) {
     let cases = cases();
     let m = compile(&cases, features);
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
     runner
         .run(&(0..cases.len(), operand(), operand()), |(i, a, b)| {
             let c = &cases[i];

@@ -247,7 +247,10 @@ fn float_cases_execute() {
         let src = format!("function %f(f64, f64) -> f64 {{ block0(v0: f64, v1: f64): v2 = {op} v0, v1\n return v2 }}");
         let m = compile(&src, &[]);
         let got = m.call_f64("%f", *a, *b);
-        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "{op}({a}, {b}) = {got}, want {want}");
+        assert!(
+            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+            "{op}({a}, {b}) = {got}, want {want}"
+        );
     }
     let src = "function %f(f64, f64) -> f64 { block0(v0: f64, v1: f64): v2 = fcmp lt v0, v1\n v3 = select v2, v0, v1\n v4 = floor v3\n v5 = f64const 0x1.0p1\n v6 = fmul v4, v5\n return v6 }";
     for features in [&[][..], &["has_sse41"][..]] {

@@ -87,13 +87,25 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 }
 
 /// The low `bits` of `r` with their bytes reversed, into `dst` or a new register.
-fn byte_swap(ctx: &mut Lower<'_, Inst>, inst: IrInst, r: Reg, bits: u32, dst: Option<Writable<Reg>>) -> Result<Reg, LowerError> {
+fn byte_swap(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    r: Reg,
+    bits: u32,
+    dst: Option<Writable<Reg>>,
+) -> Result<Reg, LowerError> {
     let d = dst.unwrap_or_else(|| tmp(ctx));
     match bits {
         8 => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: d })?,
         16 => {
             let imm = ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, Opcode::AtomicCas))?;
-            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: r, by: ShiftBy::Imm(imm), dst: d })?
+            ctx.emit(Inst::Shift {
+                size: OperandSize::S16,
+                kind: ShiftKind::Rol,
+                src: r,
+                by: ShiftBy::Imm(imm),
+                dst: d,
+            })?
         }
         32 => ctx.emit(Inst::Bswap { size: OperandSize::S32, src: r, dst: d })?,
         _ => ctx.emit(Inst::Bswap { size: OperandSize::S64, src: r, dst: d })?,

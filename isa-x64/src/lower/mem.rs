@@ -116,7 +116,11 @@ pub(crate) fn sunk_load_operand_is(ctx: &Lower<'_, Inst>, v: Value, user: IrInst
 }
 
 /// The memory operand of `v` if its defining `load` is merged into `user`.
-pub(crate) fn sunk_load_operand(ctx: &mut Lower<'_, Inst>, v: Value, user: IrInst) -> Result<Option<Amode>, LowerError> {
+pub(crate) fn sunk_load_operand(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    user: IrInst,
+) -> Result<Option<Amode>, LowerError> {
     let Some(def) = ctx.def_inst(v) else { return Ok(None) };
     if sunk_load_user(ctx, def) != Some(user) {
         return Ok(None);
@@ -232,7 +236,11 @@ fn load(
             let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
             ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: raw.to_reg(), by, dst: sw })?;
         } else {
-            ctx.emit(Inst::Bswap { size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)), src: raw.to_reg(), dst: sw })?;
+            ctx.emit(Inst::Bswap {
+                size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)),
+                src: raw.to_reg(),
+                dst: sw,
+            })?;
         }
         let to = if wide { 64 } else { 32 };
         return match ext_inst(sw.to_reg(), width, signed, to, Some(dst)) {
@@ -247,7 +255,14 @@ fn load(
     }
 }
 
-fn store(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, flags: MemFlags, val: Value, a: Amode) -> Result<(), LowerError> {
+fn store(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    flags: MemFlags,
+    val: Value,
+    a: Amode,
+) -> Result<(), LowerError> {
     let ty = ty_of(ctx, val)?;
     if ty.is_float() {
         if flags.big() {

@@ -94,12 +94,10 @@ impl X64Lower<'_> {
     fn lower_by_family(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
         use Opcode::*;
         match op {
-            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm | IrsubImm
-            | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax | Iabs
-            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop | Iconcat | Isplit
-            | Bitselect => {
-                alu::lower(self, ctx, inst, op)
-            }
+            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm
+            | IrsubImm | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax
+            | Iabs | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop
+            | Iconcat | Isplit | Bitselect => alu::lower(self, ctx, inst, op),
             Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm | Clz | Ctz | Popcnt
             | Bswap | Bitrev | Cls => bits::lower(self, ctx, inst, op),
             Imul | ImulImm | Umulhi | Smulhi | Udiv | Sdiv | Urem | Srem | UdivImm | SdivImm | UremImm | SremImm
