@@ -322,3 +322,19 @@ fn text_section_resolves_only_module_functions() {
         }
     }
 }
+
+/// Loads and stores that may fault are in the trap table (code `heap_oob` unless
+/// the flags name another); `notrap` ones and stack slots are not.
+#[test]
+fn faulting_accesses_are_trap_records() {
+    let isa = backend(&[]);
+    let src = "function %f(i64, i64) -> i64 system_v {\n    ss0 = explicit_slot 8\nblock0(v0: i64, v1: i64):\n    v2 = load.i64 v0\n    store user7 v2, v1+8\n    v3 = load.i64 notrap v1\n    stack_store v3, ss0\n    v4 = stack_load.i64 ss0\n    return v4\n}\n";
+    let f = atoll_codegen::text::parse_function(src).unwrap();
+    let c = isa.compile_function(&f).unwrap();
+    let codes: Vec<String> = c.traps.iter().map(|(_, code)| code.to_string()).collect();
+    assert_eq!(codes, ["heap_oob", "user7"], "{}", c.listing);
+    // Each record points at the first byte of a `mov` (REX.W 8b / 89).
+    for (off, _) in &c.traps {
+        assert_eq!(c.code[*off as usize], 0x48, "{:02x?}", c.code);
+    }
+}

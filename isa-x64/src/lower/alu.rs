@@ -188,9 +188,10 @@ fn binop(
 ) -> Result<(), LowerError> {
     let commutative = aop != AluOp::Sub;
     let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
-    if let Some(m) = mem::sunk_load_operand(ctx, b, inst)? {
+    if let Some((m, flags)) = mem::sunk_load_operand(ctx, b, inst)? {
         let ra = put(ctx, a)?;
-        return ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst });
+        let i = Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst };
+        return ctx.emit(mem::trapping(flags, i));
     }
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
