@@ -105,12 +105,13 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
         }
         (Bmask, InstructionData::Unary { arg, .. }) => {
-            // all ones when arg != 0: neg sets CF iff arg != 0; sbb r, r = -CF.
+            // All ones when arg != 0: `test`, then `cmovnz` between two constants
+            // (materialized first, so nothing sits between the flags and their use).
             let aty = ty_of(ctx, arg)?;
             let a = put(ctx, arg)?;
-            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
             let z = const_reg(ctx, 0)?;
             let m = const_reg(ctx, u64::MAX)?;
+            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
             ctx.emit(Inst::Cmove {
                 size: OperandSize::S64,
                 cc: CC::NZ,
