@@ -15,6 +15,7 @@ use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, TrapCode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::alu::setcc01;
+use super::mem;
 use super::*;
 use crate::imms::ShiftImm;
 use crate::inst::{AluOp, CmpOp, ShiftBy, ShiftKind, CC};
@@ -32,6 +33,11 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             if let Some(imm) = const_of(ctx, b).and_then(Simm32::maybe_from_i64) {
                 let ra = put(ctx, a)?;
                 return ctx.emit(Inst::IMulImm { size, src: RegMem::Reg(ra), imm, dst });
+            }
+            let (a, b) = if mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
+            if let Some((m, flags)) = mem::sunk_load_operand(ctx, b, inst)? {
+                let ra = put(ctx, a)?;
+                return ctx.emit(mem::trapping(flags, Inst::IMul { size, src1: ra, src2: RegMem::Mem(m), dst }));
             }
             let ra = put(ctx, a)?;
             let rb = put(ctx, b)?;
