@@ -6,26 +6,14 @@
 //! harness turns a trap (SIGILL from `udf`) into the word `trap`. Expected outputs
 //! are computed in Rust from CLIF's semantics.
 
-use atoll_codegen::buffer::MachBuffer;
 use atoll_codegen::ir::Function;
-use atoll_codegen::machinst::{emit_function, lower_function, run_regalloc, FrameRequest, RegallocConfig};
-use atoll_isa_aarch64::abi::{AArch64Abi, CallConv};
-use atoll_isa_aarch64::lower::{stack_slot_specs, AArch64Backend};
-use atoll_isa_aarch64::regs::machine_env;
-use atoll_isa_aarch64::LabelUse;
 
 mod common;
 use common::qemu::{run, tools_present};
 
 fn compile(src: &str) -> Vec<u8> {
     let f: &Function = &atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("{e}")).remove(0);
-    let (vcode, _) = lower_function(f, &AArch64Backend::new(CallConv::SystemV)).unwrap_or_else(|e| panic!("{e}\n{src}"));
-    let config = RegallocConfig { checker: true, validate_ssa: true, ..Default::default() };
-    let out = run_regalloc(&vcode, &machine_env(), &config).unwrap_or_else(|e| panic!("{e}"));
-    let abi = AArch64Abi::new(CallConv::SystemV);
-    let mut buf = MachBuffer::<LabelUse>::new();
-    emit_function(&vcode, &out, &abi, &FrameRequest { stack_slots: &stack_slot_specs(f), ..Default::default() }, &(), &mut buf).unwrap();
-    buf.finish().data
+    common::compile::compile_clif(f).unwrap_or_else(|e| panic!("{e}\n{src}"))
 }
 
 /// One function under test: CLIF text, its C prototype (named `NAME`), and calls.

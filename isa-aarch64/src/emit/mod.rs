@@ -27,6 +27,8 @@ use mem::*;
 pub struct EmitState {
     /// SP-relative offset of each explicit stack slot (from the frame layout).
     pub stack_slot_offsets: Vec<u32>,
+    /// Bytes from SP after the prologue up to the incoming-argument area.
+    pub frame_size: u32,
 }
 
 impl EmitState {
@@ -207,6 +209,10 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+            Inst::LoadIncoming { op, rd, offset } => {
+                let off = i64::from(state.frame_size) + i64::from(*offset);
+                emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })
+            }
         }
     }
 }

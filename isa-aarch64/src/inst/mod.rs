@@ -423,6 +423,11 @@ pub enum Inst {
     Adr { rd: Writable<Reg>, label: MachLabel },
     /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
+
+    // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
+    /// Load an incoming stack argument at `offset` of the caller's argument area
+    /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).
+    LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },
 }
 
 /// What a call reads, writes and destroys, for register allocation.

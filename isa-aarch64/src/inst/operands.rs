@@ -154,7 +154,8 @@ impl Inst {
             | Inst::FpuMoveImm { rd, .. }
             | Inst::Adr { rd, .. }
             | Inst::Adrp { rd, .. }
-            | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
+            | Inst::SlotAddr { rd, .. }
+            | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
                 v.reg_use(rn);
@@ -222,7 +223,8 @@ impl Inst {
             // Up to four instructions load `x16` first.
             Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
-            | Inst::SlotAddr { .. } => 20,
+            | Inst::SlotAddr { .. }
+            | Inst::LoadIncoming { .. } => 20,
             _ => 4,
         }
     }
@@ -230,7 +232,7 @@ impl Inst {
 
 impl MachInstEmitState for EmitState {
     fn new(frame: &FrameLayout) -> Self {
-        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone(), frame_size: frame.total_size() }
     }
 }
 
@@ -272,6 +274,10 @@ impl MachInst for Inst {
 
     fn gen_jump(target: MachLabel) -> Self {
         Inst::Jump { dest: target }
+    }
+
+    fn print(&self) -> String {
+        Inst::print(self)
     }
 
     fn gen_nop(_preferred_size: usize) -> Self {

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod compile;
 pub mod qemu;
 
 use atoll_codegen::machinst::{Reg, Writable};
