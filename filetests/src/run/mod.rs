@@ -23,6 +23,7 @@ pub mod exec;
 #[cfg(test)]
 pub(crate) mod fake_x64;
 pub mod libcalls;
+pub mod qemu;
 pub mod runline;
 pub mod trampoline;
 
