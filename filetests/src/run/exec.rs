@@ -196,6 +196,10 @@ fn run_child(
         // SAFETY (child): alarm and _exit are async-signal-safe; the calls run code
         // whose entry points the parent validated, on buffers inside the mapping.
         unsafe {
+            // The parent's SIGSEGV/SIGBUS handlers (Rust's stack-overflow reporter)
+            // would abort noisily; the default action reports the signal itself.
+            libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+            libc::signal(libc::SIGBUS, libc::SIG_DFL);
             libc::alarm(time_limit);
             for (i, &entry) in entries.iter().enumerate().skip(start) {
                 shared.progress().write_volatile(i as u64);
@@ -275,6 +279,19 @@ mod tests {
         assert_eq!(buffers[0][0], 42);
         assert_eq!(buffers[2][16], 42);
         assert_eq!(buffers[3][0], 42);
+    }
+
+    /// `callq .` (e8 fb ff ff ff: unbounded recursion) and `jmp .` (eb fe), from
+    /// `llvm-mc-14 -triple=x86_64 -filetype=obj` and `objdump -d`.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    fn stack_overflow_and_endless_loop_are_reported() {
+        let exec = NativeExecutor { time_limit_secs: 1 };
+        let code = text(vec![0xe8, 0xfb, 0xff, 0xff, 0xff, 0xeb, 0xfe]);
+        let mut buffers = vec![vec![0u8; 16], vec![0u8; 16]];
+        let outcomes = exec.run(&code, &[0, 5], &mut buffers).unwrap();
+        assert_eq!(outcomes[0], CallOutcome::Crashed("crashed (SIGSEGV)".into()));
+        assert_eq!(outcomes[1], CallOutcome::Crashed("did not return within 1 s".into()));
     }
 
     #[test]

@@ -185,7 +185,7 @@ fn run_subtest_counts_lines() {
     let [(name, Outcome::Failed(msg))] = &results[..] else { panic!("{results:?}") };
     assert_eq!(name, "run");
     assert!(
-        msg.starts_with("x86_64: 5 of 10 run lines failed\n  line 13: %add(2, 2) != 4: expected != 4, got 4\n"),
+        msg.starts_with("x86_64: 5 of 10 run lines failed (first: line 13: expected != 4, got 4)\n  line 13: %add(2, 2) != 4: expected != 4, got 4\n"),
         "{msg}"
     );
     assert!(msg.contains("  line 22: %crash(1, 2) == 1: trapped (SIGILL"), "{msg}");
