@@ -17,7 +17,11 @@ use crate::settings::{Flags, RegallocAlgorithm as RegallocSetting};
 
 /// Compile `func`: verify (when `enable_verifier`, through `p.verify`), then lower,
 /// allocate and emit.
-pub fn compile<B, A>(func: &Function, flags: &Flags, p: &CompileParams<'_, B, A>) -> Result<CompiledFunction, CodegenError>
+pub fn compile<B, A>(
+    func: &Function,
+    flags: &Flags,
+    p: &CompileParams<'_, B, A>,
+) -> Result<CompiledFunction, CodegenError>
 where
     B: LowerBackend,
     A: ABIMachineSpec<I = B::MInst>,

@@ -369,6 +369,25 @@ fn faults_table() {
     }
 }
 
+/// Unbounded recursion runs into the stack guard: SIGSEGV, handled on the alternate
+/// stack, and the next call runs on a stack restored by `siglongjmp`.
+#[test]
+fn a_stack_overflow_is_a_crash_of_that_call_only() {
+    for arch in ARCHES {
+        let Some(t) = Target::new(arch) else { continue };
+        let text = t.module(&[t.call(0), t.add()], TextSectionOptions::default());
+        let f = &text.section.function_offsets;
+        let mut buffers = vec![args(0, 0), args(5, 5), args(0, 0), args(6, 6)];
+        let (outcomes, time) = t.run(&text, &[f[0], f[1], f[0], f[1]], &mut buffers);
+        for i in [0, 2] {
+            assert!(matches!(&outcomes[i], CallOutcome::Crashed(m) if m.contains("SIGSEGV")), "{arch:?}: {outcomes:?}");
+        }
+        assert_eq!(outcomes[1], CallOutcome::Returned, "{arch:?}");
+        assert_eq!([slot0(&buffers[1]), slot0(&buffers[3])], [10, 12], "{arch:?}");
+        assert_eq!(time.processes, 1, "{arch:?}");
+    }
+}
+
 /// A call that never returns is stopped by the harness's per-call alarm; one that
 /// ends the process makes the executor start the harness again at the next call.
 #[test]

@@ -485,6 +485,53 @@ fn rows() -> Vec<Row> {
         r(Inst::FpuUShr { size: S, rd: wv(0), rn: vr(1), amount: fsh(31, FpuShiftOp::UShr, S) }, "ushr v0.2s, v1.2s, #31", "2004212f"),
         r(Inst::FpuSli { size: D, rd: wv(2), ri: vr(2), rn: vr(3), amount: fsh(63, FpuShiftOp::Sli, D) }, "sli d2, d3, #63", "62547f7f"),
         r(Inst::FpuSli { size: S, rd: wv(2), ri: vr(2), rn: vr(3), amount: fsh(31, FpuShiftOp::Sli, S) }, "sli v2.2s, v3.2s, #31", "62543f2f"),
+        // ---- atomics ----
+        r(Inst::LoadAcquire { bits: 64, rt: wx(5), rn: xr(6) }, "ldar x5, [x6]", "c5fcdfc8"),
+        r(Inst::LoadAcquire { bits: 32, rt: wx(5), rn: xr(6) }, "ldar w5, [x6]", "c5fcdf88"),
+        r(Inst::LoadAcquire { bits: 16, rt: wx(5), rn: xr(6) }, "ldarh w5, [x6]", "c5fcdf48"),
+        r(Inst::LoadAcquire { bits: 8, rt: wx(5), rn: xr(6) }, "ldarb w5, [x6]", "c5fcdf08"),
+        r(Inst::StoreRelease { bits: 64, rt: xr(5), rn: xr(6) }, "stlr x5, [x6]", "c5fc9fc8"),
+        r(Inst::StoreRelease { bits: 32, rt: xr(5), rn: xr(6) }, "stlr w5, [x6]", "c5fc9f88"),
+        r(Inst::StoreRelease { bits: 16, rt: xr(5), rn: xr(6) }, "stlrh w5, [x6]", "c5fc9f48"),
+        r(Inst::StoreRelease { bits: 8, rt: xr(5), rn: xr(6) }, "stlrb w5, [x6]", "c5fc9f08"),
+        // Loops: the assembler input is the whole sequence, one instruction per line.
+        rl(
+            Inst::AtomicRMWLoop { op: AtomicOp::Add, bits: 64, addr: xr(3), operand: xr(4), old: wx(0), new: wx(1), status: wx(2) },
+            "atomic_rmw_loop_add64 x0, x4, [x3], x1 ; tmp x2",
+            "ldaxr x0, [x3]\nadd x1, x0, x4\nstlxr w2, x1, [x3]\ncbnz w2, #-12",
+            "60fc5fc80100048b61fc02c8a2ffff35",
+        ),
+        rl(
+            Inst::AtomicRMWLoop { op: AtomicOp::Smax, bits: 8, addr: xr(3), operand: xr(4), old: wx(0), new: wx(1), status: wx(2) },
+            "atomic_rmw_loop_smax8 x0, x4, [x3], x1 ; tmp x2",
+            "ldaxrb w0, [x3]\nsxtb w1, w0\ncmp w1, w4\ncsel w1, w1, w4, gt\nstlxrb w2, w1, [x3]\ncbnz w2, #-20",
+            "60fc5f08011c00133f00046b21c0841a61fc020862ffff35",
+        ),
+        rl(
+            Inst::AtomicRMWLoop { op: AtomicOp::Nand, bits: 32, addr: xr(3), operand: xr(4), old: wx(0), new: wx(1), status: wx(2) },
+            "atomic_rmw_loop_nand32 x0, x4, [x3], x1 ; tmp x2",
+            "ldaxr w0, [x3]\nand w1, w0, w4\nmvn w1, w1\nstlxr w2, w1, [x3]\ncbnz w2, #-16",
+            "60fc5f880100040ae103212a61fc028882ffff35",
+        ),
+        rl(
+            Inst::AtomicRMWLoop { op: AtomicOp::Xchg, bits: 16, addr: xr(3), operand: xr(4), old: wx(0), new: wx(1), status: wx(2) },
+            "atomic_rmw_loop_xchg16 x0, x4, [x3], x1 ; tmp x2",
+            "ldaxrh w0, [x3]\nstlxrh w2, w4, [x3]\ncbnz w2, #-8",
+            "60fc5f4864fc0248c2ffff35",
+        ),
+        rl(
+            Inst::AtomicCASLoop { bits: 64, addr: xr(3), expected: xr(4), replacement: xr(5), old: wx(0), status: wx(2) },
+            "atomic_cas_loop64 x0, [x3], x4, x5 ; tmp x2",
+            "ldaxr x0, [x3]\ncmp x0, x4\nb.ne #12\nstlxr w2, x5, [x3]\ncbnz w2, #-16",
+            "60fc5fc81f0004eb6100005465fc02c882ffff35",
+        ),
+        rl(
+            Inst::AtomicCASLoop { bits: 8, addr: xr(3), expected: xr(4), replacement: xr(5), old: wx(0), status: wx(2) },
+            "atomic_cas_loop8 x0, [x3], x4, x5 ; tmp x2",
+            "ldaxrb w0, [x3]\ncmp w0, w4\nb.ne #12\nstlxrb w2, w5, [x3]\ncbnz w2, #-16",
+            "60fc5f081f00046b6100005465fc020882ffff35",
+        ),
+        rl(Inst::FuncAddrStub { rd: wx(0), dest: atoll_codegen::buffer::RelocTarget(3) }, "adr x0, #8 ; b #8 ; b func3", "adr x0, #8\nb #8\nb #0", "400000100200001400000014"),
         // ---- control flow ----
         r(Inst::IndirectBr { rn: xr(5) }, "br x5", "a0001fd6"),
         r(Inst::CallInd { rn: xr(17), info: Box::default() }, "blr x17", "20023fd6"),

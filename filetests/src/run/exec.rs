@@ -2,9 +2,9 @@
 //!
 //! An [`Executor`] gets a finished text section (no relocations), the offsets of the
 //! trampolines to call in order, and one argument/result buffer per call (layout in
-//! [`super::trampoline`]). The native one runs on this host; a qemu one (a later
-//! issue) will link the same section with a C harness and run it under qemu-user —
-//! the trait is shaped so it can (everything is data: bytes in, bytes out).
+//! [`super::trampoline`]). The native one runs on this host; the qemu one
+//! ([`super::qemu`]) links the same section with a C harness and runs it under
+//! qemu-user — everything is data: bytes in, bytes out.
 //!
 //! The native executor isolates the code under test in a **forked child**: a
 //! miscompiled function that faults, executes `ud2` or loops forever must fail its

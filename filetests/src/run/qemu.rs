@@ -574,38 +574,39 @@ struct TempDir {
 }
 
 impl TempDir {
+    /// A fresh directory under the first of [`temp_roots`] that accepts one.
     fn new() -> Result<TempDir, HookError> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = temp_root().join(format!("atoll-qemu-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .map_err(|e| HookError::Failed(format!("creating {}: {e}", path.display())))?;
-        Ok(TempDir { path })
+        let name = format!("atoll-qemu-{}-{n}", std::process::id());
+        let mut last_error = None;
+        for root in temp_roots() {
+            let path = root.join(&name);
+            let _ = std::fs::remove_dir_all(&path);
+            match std::fs::create_dir_all(&path) {
+                Ok(()) => return Ok(TempDir { path }),
+                Err(e) => last_error = Some(format!("creating {}: {e}", path.display())),
+            }
+        }
+        Err(HookError::Failed(last_error.unwrap_or_else(|| "no temporary directory".to_string())))
     }
-}
 
-/// `ATOLL_QEMU_TMPDIR` if set, else `/dev/shm` when present (a large text section is
-/// written twice, as the object and the executable: memory is much faster than a
-/// disk for that), else the system temporary directory.
-fn temp_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("ATOLL_QEMU_TMPDIR").filter(|d| !d.is_empty()) {
-        return dir.into();
-    }
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        return shm.to_path_buf();
-    }
-    std::env::temp_dir()
-}
-
-impl TempDir {
     /// Writes `bytes` to `name` in the directory and returns its path.
     fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, HookError> {
         let path = self.path.join(name);
         std::fs::write(&path, bytes).map_err(|e| HookError::Failed(format!("writing {}: {e}", path.display())))?;
         Ok(path)
     }
+}
+
+/// Where run directories may go: `ATOLL_QEMU_TMPDIR` alone if set; else `/dev/shm`
+/// (a large text section is written twice, as the object and the executable, and
+/// memory is much faster than a disk for that), then the system temporary directory.
+fn temp_roots() -> Vec<PathBuf> {
+    if let Some(dir) = std::env::var_os("ATOLL_QEMU_TMPDIR").filter(|d| !d.is_empty()) {
+        return vec![dir.into()];
+    }
+    vec![PathBuf::from("/dev/shm"), std::env::temp_dir()]
 }
 
 impl Drop for TempDir {

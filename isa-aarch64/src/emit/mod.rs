@@ -5,6 +5,7 @@
 //! where encoding 31 means `xzr`, ...), which is a bug in lowering or allocation.
 
 pub mod alu;
+pub mod atomic;
 pub mod branch;
 pub mod fpu;
 pub mod mem;
@@ -209,6 +210,20 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+            Inst::LoadAcquire { bits, rt, rn } => put(sink, atomic::enc_ldar(*bits, rt.to_reg(), *rn)),
+            Inst::StoreRelease { bits, rt, rn } => put(sink, atomic::enc_stlr(*bits, *rt, *rn)),
+            Inst::AtomicRMWLoop { op, bits, addr, operand, old, new, status } => {
+                atomic::put_words(sink, &atomic::rmw_loop_words(*op, *bits, *addr, *operand, *old, *new, *status))
+            }
+            Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => {
+                atomic::put_words(sink, &atomic::cas_loop_words(*bits, *addr, *expected, *replacement, *old, *status))
+            }
+            Inst::FuncAddrStub { rd, dest } => {
+                put(sink, enc_adr(false, 8, hw_enc_zr(rd.to_reg())));
+                put(sink, enc_b(2));
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_b(0));
+            }
             Inst::LoadIncoming { op, rd, offset } => {
                 let off = i64::from(state.frame_size) + i64::from(*offset);
                 emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })

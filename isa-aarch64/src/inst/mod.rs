@@ -424,11 +424,44 @@ pub enum Inst {
     /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
 
+    // ---- atomics (no LSE) ----
+    /// `ldar{b,h} rt, [rn]` (zero-extends narrow loads).
+    LoadAcquire { bits: u8, rt: Writable<Reg>, rn: Reg },
+    /// `stlr{b,h} rt, [rn]`.
+    StoreRelease { bits: u8, rt: Reg, rn: Reg },
+    /// Read-modify-write loop: `again: ldaxr old, [addr] ; new = op(old, operand) ;
+    /// stlxr status, new, [addr] ; cbnz status, again`. `operand` must be extended
+    /// like the comparison of `op` needs (sign for smin/smax, zero otherwise) when
+    /// `bits < 32`. The defs are early (written while the uses are still read).
+    AtomicRMWLoop {
+        op: AtomicOp,
+        bits: u8,
+        addr: Reg,
+        operand: Reg,
+        old: Writable<Reg>,
+        new: Writable<Reg>,
+        status: Writable<Reg>,
+    },
+    /// Compare-and-swap loop: `again: ldaxr old, [addr] ; cmp old, expected ; b.ne out ;
+    /// stlxr status, replacement, [addr] ; cbnz status, again ; out:` (`expected`
+    /// zero-extended when `bits < 32`).
+    AtomicCASLoop { bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg> },
+
+    /// The address of another function of the module without a relocation in the
+    /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
+    /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a
+    /// veneer when out of range). Calling `rd` reaches `dest` through the stub, so
+    /// the value is a callable address, not `dest`'s own address.
+    FuncAddrStub { rd: Writable<Reg>, dest: RelocTarget },
+
     // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
     /// Load an incoming stack argument at `offset` of the caller's argument area
     /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).
     LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },
 }
+
+/// The operation of an [`Inst::AtomicRMWLoop`]: the IR's own enumeration.
+pub use atoll_codegen::ir::AtomicRmwOp as AtomicOp;
 
 /// What a call reads, writes and destroys, for register allocation.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -155,6 +155,7 @@ impl Inst {
             | Inst::Adr { rd, .. }
             | Inst::Adrp { rd, .. }
             | Inst::SlotAddr { rd, .. }
+            | Inst::FuncAddrStub { rd, .. }
             | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
@@ -208,6 +209,28 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
+            Inst::LoadAcquire { rt, rn, .. } => {
+                v.reg_use(rn);
+                v.reg_def(rt);
+            }
+            Inst::StoreRelease { rt, rn, .. } => {
+                v.reg_use(rt);
+                v.reg_use(rn);
+            }
+            Inst::AtomicRMWLoop { addr, operand, old, new, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(operand);
+                v.reg_early_def(old);
+                v.reg_early_def(new);
+                v.reg_early_def(status);
+            }
+            Inst::AtomicCASLoop { addr, expected, replacement, old, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(old);
+                v.reg_early_def(status);
+            }
             Inst::Jump { .. } | Inst::Udf { .. } | Inst::Brk { .. } | Inst::Nop4 => {}
         }
     }
@@ -225,6 +248,8 @@ impl Inst {
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::SlotAddr { .. }
             | Inst::LoadIncoming { .. } => 20,
+            Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
+            Inst::FuncAddrStub { .. } => 12,
             _ => 4,
         }
     }
@@ -308,7 +333,8 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        20
+        // The longest single instruction: an atomic read-modify-write loop (6 words).
+        24
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

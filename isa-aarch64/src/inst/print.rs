@@ -430,11 +430,41 @@ impl Inst {
             Inst::SlotAddr { rd, slot, off } => format!("add {}, ss{slot}+{off}", x(rd.to_reg())),
             Inst::Adr { rd, label: l } => format!("adr {}, {}", x(rd.to_reg()), label(*l)),
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
+            Inst::LoadAcquire { bits, rt, rn } => format!("ldar{} {}, [{}]", atomic_suffix(*bits), ireg(rt.to_reg(), if *bits == 64 { OperandSize::Size64 } else { OperandSize::Size32 }), x(*rn)),
+            Inst::StoreRelease { bits, rt, rn } => format!("stlr{} {}, [{}]", atomic_suffix(*bits), ireg(*rt, if *bits == 64 { OperandSize::Size64 } else { OperandSize::Size32 }), x(*rn)),
+            Inst::AtomicRMWLoop { op, bits, addr, operand, old, new, status } => format!(
+                "atomic_rmw_loop_{}{} {}, {}, [{}], {} ; tmp {}",
+                format!("{op:?}").to_lowercase(),
+                bits,
+                x(old.to_reg()),
+                x(*operand),
+                x(*addr),
+                x(new.to_reg()),
+                x(status.to_reg())
+            ),
+            Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => format!(
+                "atomic_cas_loop{bits} {}, [{}], {}, {} ; tmp {}",
+                x(old.to_reg()),
+                x(*addr),
+                x(*expected),
+                x(*replacement),
+                x(status.to_reg())
+            ),
+            Inst::FuncAddrStub { rd, dest } => format!("adr {}, #8 ; b #8 ; b func{}", x(rd.to_reg()), dest.0),
             Inst::LoadIncoming { op, rd, offset } => {
                 let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };
                 format!("load_incoming_arg {r}, [cfa+{offset}]")
             }
         }
+    }
+}
+
+/// The mnemonic suffix of a narrow atomic access.
+fn atomic_suffix(bits: u8) -> &'static str {
+    match bits {
+        8 => "b",
+        16 => "h",
+        _ => "",
     }
 }
 

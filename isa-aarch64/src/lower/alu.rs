@@ -32,6 +32,8 @@ impl Rhs {
 /// `Rhs` in a register (immediates are materialized).
 fn rhs_reg(ctx: &mut Lower<'_, Inst>, rhs: Rhs, size: OperandSize) -> Result<Reg, LowerError> {
     match rhs {
+        // An i128 shift amount: only its low bits matter (amounts are masked).
+        Rhs::Val(v) if ctx.value_type(v)? == Type::I128 => Ok(ctx.value_regs(v)?[0]),
         Rhs::Val(v) => ctx.put_in_reg(v),
         Rhs::Imm(i) => const_reg(ctx, i as u64, size),
     }
@@ -63,6 +65,15 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
     let data = ctx.func().dfg[inst].clone();
     let op = data.opcode();
     let ty = ctx_ty(ctx, inst)?;
+    if let InstructionData::Binary { opcode: Opcode::Iconcat, args } = data {
+        // An i128 is two registers, low half first: just copy the halves.
+        let outs = ctx.output_regs(inst, 0)?;
+        for (rd, v) in outs.into_iter().zip(args) {
+            let rm = ctx.put_in_reg(v)?;
+            ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm })?;
+        }
+        return Ok(());
+    }
     if !ty.is_int() || ty == Type::I128 {
         return Err(unsupported(ctx, inst));
     }

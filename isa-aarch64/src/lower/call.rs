@@ -167,3 +167,29 @@ pub(super) fn lower_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), 
         _ => Err(unsupported(ctx, inst)),
     }
 }
+
+pub(super) fn lower_func_addr(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let InstructionData::FuncAddr { func_ref, .. } = ctx.func().dfg[inst].clone() else {
+        return Err(unsupported(ctx, inst));
+    };
+    let rd = ctx.output_reg(inst, 0)?;
+    ctx.emit(Inst::FuncAddrStub { rd, dest: RelocTarget(func_ref.index() as u32) })
+}
+
+/// `get_stack_pointer` (`mov rd, sp`), `get_frame_pointer` (`x29`) and
+/// `get_return_address` (the saved `x30` in the frame record at `[x29, #8]`).
+pub(super) fn lower_frame_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    use crate::imms::UImm12Scaled;
+    use crate::regs::{fp_reg, RegOrSp};
+    let op = ctx.func().dfg[inst].opcode();
+    let rd = ctx.output_reg(inst, 0)?;
+    match op {
+        ir::Opcode::GetStackPointer => ctx.emit(Inst::mov_sp(w_sp_slot(rd), RegOrSp::sp())),
+        ir::Opcode::GetFramePointer => ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: fp_reg() }),
+        _ => {
+            let uimm12 = UImm12Scaled::maybe_from_i64(8, 8).expect("8 is a scaled offset");
+            let mem = AMode::UImm12 { rn: RegOrSp::x(29), uimm12 };
+            ctx.emit(Inst::Load { op: crate::inst::LoadOp::ULoad64, rd, mem })
+        }
+    }
+}

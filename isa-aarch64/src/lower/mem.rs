@@ -101,6 +101,8 @@ pub(crate) fn plain_store(ty: Type) -> Option<StoreOp> {
 pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
     match data {
+        InstructionData::Load { opcode, arg, offset, flags } if flags.big() => load_big(ctx, inst, opcode, arg, i64::from(offset.0)),
+        InstructionData::Store { opcode, args, offset, flags } if flags.big() => store_big(ctx, inst, opcode, args, i64::from(offset.0)),
         InstructionData::Load { opcode, arg, offset, .. } => {
             let ty = result_type(ctx, inst, 0)?;
             let op = load_op(opcode, ty).ok_or_else(|| unsupported(ctx, inst))?;
@@ -144,6 +146,71 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         _ => Err(unsupported(ctx, inst)),
     }
+}
+
+/// Byte-reverse the low `bits` of `r` (8: unchanged).
+pub(crate) fn byte_swap(ctx: &mut Lower<'_, Inst>, r: Reg, bits: u32) -> Result<Reg, LowerError> {
+    use crate::inst::BitOp;
+    let (op, size) = match bits {
+        8 => return Ok(r),
+        16 => (BitOp::Rev16, OperandSize::Size32),
+        32 => (BitOp::Rev, OperandSize::Size32),
+        _ => (BitOp::Rev, OperandSize::Size64),
+    };
+    let rd = tmp(ctx);
+    ctx.emit(Inst::BitRR { op, size, rd, rn: r })?;
+    Ok(rd.to_reg())
+}
+
+/// A big-endian load: a little-endian integer load of the same width, a byte
+/// reversal, then the extension or move the opcode asks for.
+fn load_big(ctx: &mut Lower<'_, Inst>, inst: IrInst, opcode: Opcode, addr: Value, offset: i64) -> Result<(), LowerError> {
+    let ty = result_type(ctx, inst, 0)?;
+    let (bits, signed) = match opcode {
+        Opcode::Uload8 | Opcode::Sload8 => (8, opcode == Opcode::Sload8),
+        Opcode::Uload16 | Opcode::Sload16 => (16, opcode == Opcode::Sload16),
+        Opcode::Uload32 | Opcode::Sload32 => (32, opcode == Opcode::Sload32),
+        _ if ty == Type::I128 => return Err(unsupported(ctx, inst)),
+        _ => (ty.bits(), false),
+    };
+    let op = plain_load(Type::int_with_bits(bits).ok_or_else(|| unsupported(ctx, inst))?).ok_or_else(|| unsupported(ctx, inst))?;
+    let mem = amode(ctx, addr, offset, op.bytes())?;
+    let raw = tmp(ctx);
+    ctx.emit(Inst::Load { op, rd: raw, mem })?;
+    let swapped = byte_swap(ctx, raw.to_reg(), bits)?;
+    let rd = ctx.output_reg(inst, 0)?;
+    if ty.is_float() {
+        let size = if ty == Type::F32 { crate::inst::ScalarSize::Size32 } else { crate::inst::ScalarSize::Size64 };
+        return ctx.emit(Inst::MovToFpu { size, rd, rn: swapped });
+    }
+    if signed {
+        let to = if ty == Type::I64 { 64 } else { 32 };
+        return ctx.emit(Inst::Extend { rd, rn: swapped, signed: true, from_bits: bits as u8, to_bits: to });
+    }
+    ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: swapped })
+}
+
+/// A big-endian store: byte-reverse (through an integer register), then store.
+fn store_big(ctx: &mut Lower<'_, Inst>, inst: IrInst, opcode: Opcode, args: [Value; 2], offset: i64) -> Result<(), LowerError> {
+    let ty = ctx.value_type(args[0])?;
+    let bits = match opcode {
+        Opcode::Istore8 => 8,
+        Opcode::Istore16 => 16,
+        Opcode::Istore32 => 32,
+        _ if ty == Type::I128 => return Err(unsupported(ctx, inst)),
+        _ => ty.bits(),
+    };
+    let mut r = ctx.put_in_reg(args[0])?;
+    if ty.is_float() {
+        let size = if ty == Type::F32 { crate::inst::ScalarSize::Size32 } else { crate::inst::ScalarSize::Size64 };
+        let t = tmp(ctx);
+        ctx.emit(Inst::MovFromFpu { size, rd: t, rn: r })?;
+        r = t.to_reg();
+    }
+    let rt = byte_swap(ctx, r, bits)?;
+    let op = plain_store(Type::int_with_bits(bits).ok_or_else(|| unsupported(ctx, inst))?).ok_or_else(|| unsupported(ctx, inst))?;
+    let mem = amode(ctx, args[1], offset, op.bytes())?;
+    ctx.emit(Inst::Store { op, rt, mem })
 }
 
 /// Compute global value `gv` into `rd` (`depth` bounds the chain of bases).

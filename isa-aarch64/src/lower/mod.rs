@@ -16,15 +16,17 @@
 //! arithmetic and conversions), [`trap`] (traps and trapping checks).
 
 mod alu;
+mod atomic;
 mod call;
 pub use call::abi_conv;
 mod cmp;
 mod float;
 mod mem;
+mod overflow;
 mod trap;
 
 use atoll_codegen::buffer::MachLabel;
-use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type, Value};
+use atoll_codegen::ir::{Inst as IrInst, Opcode, Type, Value};
 use atoll_codegen::machinst::{Lower, LowerBackend, LowerError, Reg, RegClass, Writable};
 
 use crate::abi::CallConv;
@@ -58,6 +60,12 @@ impl LowerBackend for Aarch64Lower {
             Call | CallIndirect => call::lower_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
+            FuncAddr => call::lower_func_addr(ctx, inst),
+            GetStackPointer | GetFramePointer | GetReturnAddress => call::lower_frame_reg(ctx, inst),
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow | Bitselect => {
+                overflow::lower(ctx, inst)
+            }
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16
             | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue => mem::lower(ctx, inst),
@@ -89,29 +97,7 @@ pub(crate) fn size_of(ty: Type) -> OperandSize {
 
 /// The value arguments of `inst` (all formats), in operand order.
 pub(crate) fn args(ctx: &Lower<'_, Inst>, inst: IrInst) -> Vec<Value> {
-    match &ctx.func().dfg[inst] {
-        InstructionData::Unary { arg, .. }
-        | InstructionData::BinaryImm64 { arg, .. }
-        | InstructionData::IntCompareImm { arg, .. }
-        | InstructionData::Load { arg, .. }
-        | InstructionData::LoadNoOffset { arg, .. }
-        | InstructionData::StackStore { arg, .. }
-        | InstructionData::Brif { arg, .. }
-        | InstructionData::BranchTable { arg, .. }
-        | InstructionData::CondTrap { arg, .. } => vec![*arg],
-        InstructionData::Binary { args, .. }
-        | InstructionData::IntCompare { args, .. }
-        | InstructionData::FloatCompare { args, .. }
-        | InstructionData::IntAddTrap { args, .. }
-        | InstructionData::Store { args, .. }
-        | InstructionData::StoreNoOffset { args, .. }
-        | InstructionData::AtomicRmw { args, .. } => args.to_vec(),
-        InstructionData::Ternary { args, .. } | InstructionData::AtomicCas { args, .. } => args.to_vec(),
-        InstructionData::Call { args, .. }
-        | InstructionData::CallIndirect { args, .. }
-        | InstructionData::MultiAry { args, .. } => args.to_vec(),
-        _ => Vec::new(),
-    }
+    ctx.func().dfg[inst].args().to_vec()
 }
 
 /// A fresh integer register.

@@ -151,13 +151,22 @@ fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -
     let t2 = tmp(ctx);
     ctx.emit(Inst::Setcc { cc: c2, dst: t2 })?;
     let t3 = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S32, op, src1: t1.to_reg(), src2: RegMemImm::Reg(t2.to_reg()), dst: t3 })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S32,
+        op,
+        src1: t1.to_reg(),
+        src2: RegMemImm::Reg(t2.to_reg()),
+        dst: t3,
+    })?;
     ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t3.to_reg()), dst })
 }
 
 /// Whether compare `inst` is merged into its only user (so emits nothing itself).
 fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
     let func = ctx.func();
+    if !matches!(func.dfg[inst].opcode(), Opcode::Icmp | Opcode::IcmpImm | Opcode::Fcmp) {
+        return false;
+    }
     let Some(&v) = func.dfg.inst_results(inst).first() else { return false };
     let Some(user) = ctx.sole_user(v) else { return false };
     if func.layout.inst_block(user) != func.layout.inst_block(inst) {
