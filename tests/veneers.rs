@@ -104,9 +104,9 @@ fn veneer_runtests_pass_on_both_targets() {
     }
 }
 
-/// The suite's paths for `--target x86_64`: everything except the precise-output
-/// directories of other ISAs (`--target` would force their files onto x86_64,
-/// where the expected AArch64 listings cannot match).
+/// The suite's paths for `--target T`: everything except the precise-output
+/// directories of other ISAs (`--target` forces a file that names no target of T
+/// onto T, where another ISA's expected listing cannot match).
 fn suite_paths_for(target: &str) -> Vec<PathBuf> {
     let root = suite();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -114,10 +114,13 @@ fn suite_paths_for(target: &str) -> Vec<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir() && !p.ends_with("isa"))
         .collect();
-    let own = root.join("isa").join(target);
-    if own.is_dir() {
-        paths.push(own);
-    }
+    let isa_dir = match target {
+        "x86_64" => "x64",
+        other => other,
+    };
+    let own = root.join("isa").join(isa_dir);
+    assert!(own.is_dir(), "no precise-output directory {}", own.display());
+    paths.push(own);
     paths.sort();
     paths
 }
