@@ -79,7 +79,7 @@ fn user_errors_are_one_line_table() {
         (&["run"], "test run\nfunction %f( {\n", ":2:14: expected parameter type"),
         (&["run"], "test run\nfunction %f() {\nblock0:\n    return\n}\n", "no target to run on"),
         (&["run", "--target", "riscv64"], ADD, "no riscv64 backend"),
-        (&["compile"], ADD, "a target is required"),
+        (&["compile"], "function %f() {\nblock0:\n    return\n}\n", "a target is required"),
         (&["compile", "--target", "x86_64", "--set", "no_such_flag"], ADD, "no_such_flag"),
     ];
     for (i, (args, src, fragment)) in cases.iter().enumerate() {
@@ -107,4 +107,32 @@ fn compile_prints_listing_and_stats() {
     assert!(out.starts_with("function %add: "), "{out}");
     assert!(out.contains("disassembly:"), "{out}");
     assert!(out.trim_end().ends_with("0 islands, 0 veneers, 0 relocations"), "{out}");
+}
+
+/// Issue 4's acceptance: a file of twenty-odd functions calling each other (colocated,
+/// recursive, mutually recursive) runs from one text section with no relocation left.
+#[test]
+fn calls_between_many_functions_run_from_one_section() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/filetests/filetests/runtests/calls.clif");
+    let o = atoll(&["run", "--target", "x86_64", path]);
+    let (out, err) = text(&o);
+    if out.contains("not built yet") {
+        return;
+    }
+    assert!(o.status.success(), "{out}{err}");
+    let stats = out.lines().next().unwrap_or("");
+    assert!(stats.starts_with("x86_64: text: ") && stats.ends_with(", 0 relocations"), "{stats}");
+    assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
+}
+
+#[test]
+fn compile_uses_the_files_target_line_without_target() {
+    let path = write("own-target.clif", ADD);
+    let o = atoll(&["compile", path.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    if err.contains("not built yet") {
+        return;
+    }
+    assert!(o.status.success(), "{err}");
+    assert!(out.starts_with("function %add: "), "{out}");
 }

@@ -138,12 +138,31 @@ pub fn run_paths(
         summary.run_lines.add(report.run_lines);
         summary.add(report);
     }
+    print(&closing_note(&summary));
     if summary.run_lines.total() > 0 {
         let n = summary.run_lines;
         print(&format!("run lines: {} passed, {} failed\n", n.passed, n.failed));
     }
     print(&format!("{}\n", summary.line()));
     Ok(summary)
+}
+
+/// The closing note of a run with failures: one line per failed test, `path (test
+/// name): ` and the first line of its message (which names the reason).
+pub fn closing_note(summary: &Summary) -> String {
+    let mut out = String::new();
+    for report in &summary.files {
+        for (name, outcome) in &report.results {
+            if let Outcome::Failed(message) = outcome {
+                if out.is_empty() {
+                    out.push_str("failed:\n");
+                }
+                let first = message.lines().next().unwrap_or("");
+                let _ = writeln!(out, "  {} (test {name}): {first}", report.path.display());
+            }
+        }
+    }
+    out
 }
 
 /// Runs all tests of one file (and rewrites it in bless mode).

@@ -203,6 +203,14 @@ const INT_CASES: &[(&str, &str, &[u64], u64)] = &[
         &[100],
         100,
     ),
+    // A load merged into its user (`add rax, qword ptr [...]`), and one that must not
+    // move below a store.
+    (
+        "function %f(i64) -> i64 { ss0 = explicit_slot 16\n block0(v0: i64): v1 = stack_addr.i64 ss0\n store v0, v1+8\n v2 = load.i64 v1+8\n v3 = iconst.i64 5\n store v3, v1+8\n v4 = load.i64 v1+8\n v5 = iadd v0, v4\n v6 = isub v5, v2\n return v6 }",
+        "%f",
+        &[100],
+        5,
+    ),
     // Recursion.
     (
         "function %fib(i64) -> i64 { fn0 = colocated %fib(i64) -> i64\n block0(v0: i64): v1 = icmp_imm ult v0, 2\n brif v1, block1, block2\n block1: return v0\n block2: v2 = iadd_imm v0, -1\n v3 = call fn0(v2)\n v4 = iadd_imm v0, -2\n v5 = call fn0(v4)\n v6 = iadd v3, v5\n return v6 }",

@@ -1,5 +1,6 @@
 //! `atoll compile --target T [--set k=v]... [--disasm] [-o out.o] FILE.clif`
 //!
+//! Without `--target`, the file's first `target` line this build supports is used.
 //! Compiles every function of the file into one text section and prints, per
 //! function, its machine-code listing (and objdump's disassembly with `--disasm`),
 //! then one statistics line:
@@ -23,7 +24,9 @@ use atoll::codegen::testing::disassemble;
 use atoll::codegen::text::{parse_test, TestFile};
 use atoll::codegen::verifier::verify_function;
 
+use super::test::Env;
 use super::{CliError, TargetArgs};
+use atoll_filetests::{HookError, TestEnvironment};
 
 #[derive(clap::Args, Debug)]
 pub struct Options {
@@ -44,8 +47,8 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let file = read_clif(&opts.file)?;
-    let isa = build_isa(&opts.target)?;
+    let (_, file) = read_clif(&opts.file)?;
+    let isa = build_isa(&opts.target, &file)?;
     let mut out = String::new();
     let mut compiled = Vec::with_capacity(file.functions.len());
     for f in &file.functions {
@@ -83,18 +86,31 @@ pub(super) fn print(text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads and parses a CLIF file; errors are `FILE:L:C: message`.
-pub(super) fn read_clif(path: &Path) -> Result<TestFile, CliError> {
+/// Reads and parses a CLIF file, returning its text too; errors are `FILE:L:C: message`.
+pub(super) fn read_clif(path: &Path) -> Result<(String, TestFile), CliError> {
     let source = std::fs::read_to_string(path).map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
-    parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))
+    let file = parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
+    Ok((source, file))
 }
 
 /// The backend `--target`/`--set` describe.
-fn build_isa(args: &TargetArgs) -> Result<Box<dyn TargetIsa>, CliError> {
+/// The backend `--target`/`--set` describe or, without `--target`, the file's first
+/// `target` line this build supports (with the file's `set` lines, then `--set`).
+fn build_isa(args: &TargetArgs, file: &TestFile) -> Result<Box<dyn TargetIsa>, CliError> {
+    if args.target.is_none() {
+        let env = Env { forced: None };
+        let targets = env.check_isa_lines(&file.isa_lines).map_err(CliError::Message)?;
+        if let Some(mut target) = targets.into_iter().find(|t| t.unavailable.is_none()) {
+            target.directives.extend(args.set.iter().flat_map(|s| s.split_whitespace().map(str::to_string)));
+            return env.isa(&target).map_err(|e| match e {
+                HookError::Skipped(m) | HookError::Failed(m) => CliError::Message(m),
+            });
+        }
+    }
     let resolved = args.resolve()?;
-    let spec = resolved
-        .spec
-        .ok_or_else(|| CliError::Message("a target is required: --target x86_64|aarch64|arm|<triple>".into()))?;
+    let spec = resolved.spec.ok_or_else(|| {
+        CliError::Message("a target is required: --target x86_64|aarch64|arm|<triple> or a `target` line".into())
+    })?;
     spec.isa.build(Flags::new(&resolved.shared), &spec.isa_flags).map_err(|e| CliError::Message(e.to_string()))
 }
 

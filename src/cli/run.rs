@@ -1,9 +1,9 @@
 //! `atoll run [--target T] FILE.clif`: execute the file's `; run:` lines.
 //!
 //! Targets are the file's own `target` lines (with its `set` lines), or only those of
-//! the ISA `--target` names — the same rule as `atoll test --target`. If the file has
-//! no `target` line for that ISA, `--target` itself is used with the file's `set`
-//! lines. Each run line prints one line:
+//! the ISA `--target` names — the same rule as `atoll test --target` (a file without
+//! a `target` line of that ISA runs on it with its `set` lines). Each run line prints
+//! one line:
 //!
 //! ```text
 //! x86_64: text: 64 bytes, 2 functions, 0 islands, 0 veneers, 0 relocations
@@ -18,7 +18,6 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use atoll::codegen::text::IsaLineKind;
 use atoll::isa::lookup;
 use atoll_filetests::run::exec::executor_for;
 use atoll_filetests::run::run_file;
@@ -40,27 +39,15 @@ pub struct Options {
 }
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let source =
-        std::fs::read_to_string(&opts.file).map_err(|e| CliError::Message(format!("{}: {e}", opts.file.display())))?;
-    let file = read_clif(&opts.file)?;
+    let (source, file) = read_clif(&opts.file)?;
     let forced = opts.target.as_deref().map(lookup).transpose()?.map(|d| d.kind);
     let env = Env { forced };
-    let mut targets: Vec<TargetDesc> = env
+    let targets: Vec<TargetDesc> = env
         .check_isa_lines(&file.isa_lines)
         .map_err(|e| CliError::Message(format!("{}:{e}", opts.file.display())))?
         .into_iter()
         .filter(|t| t.unavailable.is_none())
         .collect();
-    if let (Some(name), true) = (&opts.target, targets.is_empty()) {
-        let directives = file
-            .isa_lines
-            .iter()
-            .filter(|l| l.kind == IsaLineKind::Set)
-            .flat_map(|l| l.text.split(';').next().unwrap_or("").split_whitespace().map(str::to_string))
-            .filter(|w| w != "set")
-            .collect();
-        targets.push(TargetDesc { name: name.clone(), directives, unavailable: None });
-    }
     if targets.is_empty() {
         return Err(CliError::Message(format!(
             "{}: no target to run on (add a `target` line or --target)",

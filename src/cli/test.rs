@@ -7,8 +7,10 @@
 //! [`atoll::isa::IsaDescriptor::build`]; one that does not exist yet makes the
 //! `compile`/`run` tests on its target skip with that reason.
 //!
-//! Output: one report per file that failed or skipped, then `N passed, N failed`
-//! (and `, N skipped`) as the last line of stdout; exit status 1 when a test failed.
+//! Output: one report per file that failed or skipped; a closing note listing every
+//! failed test with its reason; `run lines: N passed, N failed` when `test run` files
+//! ran (one count per run line per target); then `N passed, N failed` (and
+//! `, N skipped`) as the last line of stdout; exit status 1 when a test failed.
 
 use std::io::{self, Write};
 use std::path::PathBuf;

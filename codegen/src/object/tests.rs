@@ -59,6 +59,8 @@ fn round_trip_table() {
         let find = |n: &str| syms.iter().find(|s| s.name() == Ok(n)).unwrap_or_else(|| panic!("{triple}: no {n}"));
         let f = find("f");
         assert_eq!((f.address(), f.size(), f.kind(), f.is_global()), (0, 8, object::SymbolKind::Text, true));
+        // Default visibility: the symbols can be exported from a shared object too.
+        assert_eq!(f.scope(), object::SymbolScope::Dynamic);
         let u = find("u0_1");
         assert_eq!((u.address(), u.size()), (16, 8));
         assert!(find("ext").is_undefined());

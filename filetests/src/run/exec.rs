@@ -2,9 +2,9 @@
 //!
 //! An [`Executor`] gets a finished text section (no relocations), the offsets of the
 //! trampolines to call in order, and one argument/result buffer per call (layout in
-//! [`super::trampoline`]). The native one runs on this host; a qemu one (a later
-//! issue) will link the same section with a C harness and run it under qemu-user —
-//! the trait is shaped so it can (everything is data: bytes in, bytes out).
+//! [`super::trampoline`]). The native one runs on this host; the qemu one
+//! ([`super::qemu`]) links the same section with a C harness and runs it under
+//! qemu-user — everything is data: bytes in, bytes out.
 //!
 //! The native executor isolates the code under test in a **forked child**: a
 //! miscompiled function that faults, executes `ud2` or loops forever must fail its
@@ -41,13 +41,25 @@ pub trait Executor {
     ) -> Result<Vec<CallOutcome>, HookError>;
 }
 
+/// The checks every executor makes first: one buffer per entry point, and every
+/// entry inside the section.
+pub fn check_entries(text: &ModuleText, entry_offsets: &[u64], buffers: usize) -> Result<(), HookError> {
+    if entry_offsets.len() != buffers {
+        return Err(HookError::Failed(format!("{} entry point(s) for {buffers} buffer(s)", entry_offsets.len())));
+    }
+    if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
+        return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
+    }
+    Ok(())
+}
+
 /// The executor for code of the ISA named `isa` (`TargetIsa::name`), or a skip saying
 /// why this host cannot run it.
 pub fn executor_for(isa: &str) -> Result<Box<dyn Executor>, HookError> {
     match isa {
         "x86_64" if cfg!(all(target_arch = "x86_64", target_os = "linux")) => Ok(Box::new(NativeExecutor::default())),
-        "aarch64" => Err(HookError::Skipped("aarch64 needs qemu-aarch64 (later issue)".into())),
-        "arm" => Err(HookError::Skipped("arm needs qemu-arm (later issue)".into())),
+        "aarch64" => Ok(Box::new(super::qemu::QemuExecutor::new(super::qemu::QemuArch::Aarch64)?)),
+        "arm" => Ok(Box::new(super::qemu::QemuExecutor::new(super::qemu::QemuArch::Arm32)?)),
         other => Err(HookError::Skipped(format!("{other} code cannot be executed on this host"))),
     }
 }
@@ -72,16 +84,7 @@ impl Executor for NativeExecutor {
         entry_offsets: &[u64],
         buffers: &mut [Vec<u8>],
     ) -> Result<Vec<CallOutcome>, HookError> {
-        if entry_offsets.len() != buffers.len() {
-            return Err(HookError::Failed(format!(
-                "{} entry point(s) for {} buffer(s)",
-                entry_offsets.len(),
-                buffers.len()
-            )));
-        }
-        if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
-            return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
-        }
+        check_entries(text, entry_offsets, buffers.len())?;
         let code = CodeMemory::new(text).map_err(|e| HookError::Failed(e.to_string()))?;
         let mut shared = SharedBuffers::new(buffers)?;
         let mut outcomes = Vec::with_capacity(buffers.len());
@@ -193,6 +196,10 @@ fn run_child(
         // SAFETY (child): alarm and _exit are async-signal-safe; the calls run code
         // whose entry points the parent validated, on buffers inside the mapping.
         unsafe {
+            // The parent's SIGSEGV/SIGBUS handlers (Rust's stack-overflow reporter)
+            // would abort noisily; the default action reports the signal itself.
+            libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+            libc::signal(libc::SIGBUS, libc::SIG_DFL);
             libc::alarm(time_limit);
             for (i, &entry) in entries.iter().enumerate().skip(start) {
                 shared.progress().write_volatile(i as u64);
@@ -274,6 +281,19 @@ mod tests {
         assert_eq!(buffers[3][0], 42);
     }
 
+    /// `callq .` (e8 fb ff ff ff: unbounded recursion) and `jmp .` (eb fe), from
+    /// `llvm-mc-14 -triple=x86_64 -filetype=obj` and `objdump -d`.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    fn stack_overflow_and_endless_loop_are_reported() {
+        let exec = NativeExecutor { time_limit_secs: 1 };
+        let code = text(vec![0xe8, 0xfb, 0xff, 0xff, 0xff, 0xeb, 0xfe]);
+        let mut buffers = vec![vec![0u8; 16], vec![0u8; 16]];
+        let outcomes = exec.run(&code, &[0, 5], &mut buffers).unwrap();
+        assert_eq!(outcomes[0], CallOutcome::Crashed("crashed (SIGSEGV)".into()));
+        assert_eq!(outcomes[1], CallOutcome::Crashed("did not return within 1 s".into()));
+    }
+
     #[test]
     fn bad_inputs_are_errors() {
         let exec = NativeExecutor::default();
@@ -282,11 +302,12 @@ mod tests {
     }
 
     #[test]
-    fn foreign_targets_are_skipped() {
+    fn foreign_targets_run_under_qemu_or_are_skipped() {
         for isa in ["aarch64", "arm"] {
             match executor_for(isa) {
                 Err(HookError::Skipped(m)) => assert!(m.contains("qemu"), "{m}"),
-                _ => panic!("{isa} should be skipped"),
+                Err(HookError::Failed(m)) => panic!("{isa}: {m}"),
+                Ok(_) => {}
             }
         }
     }

@@ -14,15 +14,18 @@
 //! compiling even when the file declares it without `colocated`: in a test file both
 //! sit in the same section, and a relocation would make the section unloadable.
 //!
-//! Counting: each run line executed on each target is one result. When the module
-//! cannot be built (a function does not compile — the error names the function and
-//! the construct — or the text section fails), every run line of the file fails with
-//! that message; a run line that cannot be parsed or typed fails alone.
+//! Counting: each run line executed on each target is one result. A function that
+//! does not compile (the error names the function and the construct) is left out of
+//! the module together with every function that calls it, directly or not; the run
+//! lines that call a left-out function fail with that error, the others still run.
+//! When the text section itself cannot be built, every run line of the file fails
+//! with that message; a run line that cannot be parsed or typed fails alone.
 
 pub mod exec;
 #[cfg(test)]
 pub(crate) mod fake_x64;
 pub mod libcalls;
+pub mod qemu;
 pub mod runline;
 pub mod trampoline;
 
@@ -137,6 +140,51 @@ pub fn compile_module(isa: &dyn TargetIsa, funcs: Vec<Function>) -> Result<Compi
     Ok(CompiledModule { funcs, compiled, text })
 }
 
+/// The functions of a module that compile, and why the others cannot run.
+struct UsableModule {
+    /// Functions that compiled and call only functions that did.
+    funcs: Vec<Function>,
+    compiled: Vec<CompiledFunction>,
+    /// Why each left-out function (by name) cannot run.
+    left_out: HashMap<ExternalName, String>,
+}
+
+/// Compiles every function; leaves out those that fail and, transitively, those that
+/// call a left-out function (their colocated calls could not be resolved).
+fn compile_usable(isa: &dyn TargetIsa, funcs: Vec<Function>) -> UsableModule {
+    let mut left_out: HashMap<ExternalName, String> = HashMap::new();
+    let mut compiled: Vec<Option<CompiledFunction>> = Vec::with_capacity(funcs.len());
+    for f in &funcs {
+        match isa.compile_function(f) {
+            Ok(c) => compiled.push(Some(c)),
+            Err(e) => {
+                left_out.insert(f.name.clone(), format!("function {} does not compile: {e}", f.name));
+                compiled.push(None);
+            }
+        }
+    }
+    // Propagate to callers until nothing changes; files hold few functions.
+    loop {
+        let mut changed = false;
+        for (f, c) in funcs.iter().zip(compiled.iter_mut()) {
+            if c.is_none() {
+                continue;
+            }
+            let bad = f.ext_funcs.values().find_map(|ext| left_out.get(&ext.name).map(|why| (ext.name.clone(), why.clone())));
+            if let Some((callee, why)) = bad {
+                left_out.insert(f.name.clone(), format!("function {} calls {callee}, which cannot run: {why}", f.name));
+                *c = None;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let (funcs, compiled) = funcs.into_iter().zip(compiled).filter_map(|(f, c)| c.map(|c| (f, c))).unzip();
+    UsableModule { funcs, compiled, left_out }
+}
+
 /// What running a file produced.
 #[derive(Clone, Debug, Default)]
 pub struct FileRun {
@@ -226,23 +274,59 @@ pub fn run_file(
     }
 
     if !calls.is_empty() {
-        let mut funcs = module_functions(file);
-        let nfuncs = funcs.len();
+        let usable = compile_usable(isa, module_functions(file));
+        // Lines calling a left-out function fail with its reason; the rest run.
+        calls.retain(|(k, callee, ..)| {
+            let name = &file.functions[*callee].func.name;
+            match usable.left_out.get(name) {
+                Some(why) => {
+                    let r = &found[*k];
+                    results[*k] = Some(fail(r, run_text(r), why.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        // One trampoline per remaining callee, numbered in order of first use.
+        let mut tramp_of: HashMap<usize, usize> = HashMap::new();
+        for (_, callee, tramp, _) in calls.iter_mut() {
+            let n = tramp_of.len();
+            *tramp = *tramp_of.entry(*callee).or_insert(n);
+        }
         let mut tramps: Vec<(usize, usize)> = tramp_of.iter().map(|(&c, &t)| (t, c)).collect();
         tramps.sort_unstable();
+        let UsableModule { mut funcs, mut compiled, .. } = usable;
+        let nfuncs = funcs.len();
         let mut build_error = None;
         for &(t, callee) in &tramps {
             let f = &file.functions[callee].func;
-            match build_trampoline(t, &f.name.to_string(), &f.signature, isa.default_call_conv()) {
-                Ok(tf) => funcs.push(tf),
+            let tramp = build_trampoline(t, &f.name.to_string(), &f.signature, isa.default_call_conv())
+                .and_then(|tf| match isa.compile_function(&tf) {
+                    Ok(c) => Ok((tf, c)),
+                    Err(e) => Err(format!("trampoline for {} does not compile: {e}", f.name)),
+                });
+            match tramp {
+                Ok((tf, c)) => {
+                    funcs.push(tf);
+                    compiled.push(c);
+                }
                 Err(e) => build_error = Some(e),
             }
         }
         let module = match build_error {
             Some(e) => Err(e),
-            None => compile_module(isa, funcs).and_then(refuse_relocations),
+            None if calls.is_empty() => Err(String::new()),
+            None => {
+                let module: Vec<ModuleFunction<'_>> =
+                    funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+                match isa.build_text_section(&module) {
+                    Ok(text) => refuse_relocations(CompiledModule { funcs, compiled, text }),
+                    Err(e) => Err(format!("text section: {e}")),
+                }
+            }
         };
         match module {
+            Err(msg) if calls.is_empty() && msg.is_empty() => {}
             Err(msg) => {
                 for &(k, ..) in &calls {
                     let r = &found[k];

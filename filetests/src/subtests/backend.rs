@@ -170,8 +170,15 @@ impl Subtest for Run {
             };
             let failed: Vec<_> = results.iter().filter(|r| r.outcome.is_err()).collect();
             counts.add(RunLineCounts { passed: results.len() - failed.len(), failed: failed.len() });
-            if !failed.is_empty() {
-                failures.push_str(&format!("{target}: {} of {} run lines failed\n", failed.len(), results.len()));
+            if let Some(first) = failed.first() {
+                let why = first.outcome.as_ref().err().map_or("", |s| s.as_str());
+                let why = why.lines().next().unwrap_or("");
+                failures.push_str(&format!(
+                    "{target}: {} of {} run lines failed (first: line {}: {why})\n",
+                    failed.len(),
+                    results.len(),
+                    first.line
+                ));
                 for r in failed {
                     let why = r.outcome.as_ref().err().map_or("", |s| s.as_str());
                     failures.push_str(&format!("  line {}: {}: {why}\n", r.line, r.text));

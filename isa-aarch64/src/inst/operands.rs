@@ -140,7 +140,9 @@ impl Inst {
             | Inst::MovFromFpu { rd, rn, .. }
             | Inst::FpuMove { rd, rn, .. }
             | Inst::FpuMove128 { rd, rn }
-            | Inst::FpuUShr { rd, rn, .. } => {
+            | Inst::FpuUShr { rd, rn, .. }
+            | Inst::VecCnt8B { rd, rn }
+            | Inst::VecAddv8B { rd, rn } => {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }
@@ -167,6 +169,29 @@ impl Inst {
                 v.reg_use(rm);
             }
             Inst::CCmpImm { rn, .. } | Inst::FpuCmpZero { rn, .. } => v.reg_use(rn),
+            Inst::LoadAcquire { rt, rn, .. } => {
+                use_sp(rn, v);
+                v.reg_def(rt);
+            }
+            Inst::StoreRelease { rt, rn, .. } => {
+                v.reg_use(rt);
+                use_sp(rn, v);
+            }
+            Inst::Fence => {}
+            Inst::AtomicRmwLoop { addr, operand, oldval, scratch1, scratch2, .. } => {
+                use_sp(addr, v);
+                v.reg_use(operand);
+                v.reg_early_def(oldval);
+                v.reg_early_def(scratch1);
+                v.reg_early_def(scratch2);
+            }
+            Inst::AtomicCasLoop { addr, expected, replacement, oldval, scratch, .. } => {
+                use_sp(addr, v);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(oldval);
+                v.reg_early_def(scratch);
+            }
             Inst::Load { rd, mem, .. } => {
                 amode_operands(mem, v);
                 v.reg_def(rd);
@@ -209,28 +234,6 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
-            Inst::LoadAcquire { rt, rn, .. } => {
-                v.reg_use(rn);
-                v.reg_def(rt);
-            }
-            Inst::StoreRelease { rt, rn, .. } => {
-                v.reg_use(rt);
-                v.reg_use(rn);
-            }
-            Inst::AtomicRMWLoop { addr, operand, old, new, status, .. } => {
-                v.reg_use(addr);
-                v.reg_use(operand);
-                v.reg_early_def(old);
-                v.reg_early_def(new);
-                v.reg_early_def(status);
-            }
-            Inst::AtomicCASLoop { addr, expected, replacement, old, status, .. } => {
-                v.reg_use(addr);
-                v.reg_use(expected);
-                v.reg_use(replacement);
-                v.reg_early_def(old);
-                v.reg_early_def(status);
-            }
             Inst::Jump { .. } | Inst::Udf { .. } | Inst::Brk { .. } | Inst::Nop4 => {}
         }
     }
@@ -248,7 +251,8 @@ impl Inst {
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::SlotAddr { .. }
             | Inst::LoadIncoming { .. } => 20,
-            Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
+            Inst::AtomicRmwLoop { op, bits, .. } => crate::emit::atomic::rmw_loop_size(*op, *bits),
+            Inst::AtomicCasLoop { bits, .. } => 20 + if bits.bits() < 32 { 4 } else { 0 },
             Inst::FuncAddrStub { .. } => 12,
             _ => 4,
         }
@@ -333,8 +337,8 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        // The longest single instruction: an atomic read-modify-write loop (6 words).
-        24
+        // The longest fixed sequence: a narrow signed min/max atomic loop.
+        28
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

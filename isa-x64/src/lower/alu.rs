@@ -5,13 +5,33 @@ use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
-use crate::inst::{AluOp, CmpOp, UnaryOp, CC};
+use super::mem;
+use crate::inst::{AluOp, CmpOp, SseOp, UnaryOp, CC};
 use crate::X64Lower;
 
 pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
     use Opcode::*;
-    if op == Nop {
-        return Ok(());
+    match (op, data(ctx, inst).clone()) {
+        (Nop, _) => return Ok(()),
+        (Iconcat, InstructionData::Binary { args: [lo, hi], .. }) => {
+            // An i128 is two registers, low half first; only shift amounts use them.
+            let outs = ctx.output_regs(inst, 0)?;
+            for (d, v) in outs.iter().zip([lo, hi]) {
+                let r = put(ctx, v)?;
+                ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: *d })?;
+            }
+            return Ok(());
+        }
+        (Isplit, InstructionData::Unary { arg, .. }) => {
+            let regs: Vec<Reg> = ctx.value_regs(arg)?.to_vec();
+            for (i, r) in regs.into_iter().enumerate().take(2) {
+                let d = ctx.output_reg(inst, i)?;
+                ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: d })?;
+            }
+            return Ok(());
+        }
+        (Bitselect, InstructionData::Ternary { args: [c, x, y], .. }) => return bitselect(ctx, inst, c, x, y),
+        _ => {}
     }
     let ty = out_ty(ctx, inst)?;
     let dst = out(ctx, inst)?;
@@ -25,7 +45,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             } else {
                 (a, b)
             };
-            binop(ctx, ty, aop, a, b, dst)
+            binop(ctx, inst, ty, aop, a, b, dst)
         }
         (IaddImm | BandImm | BorImm | BxorImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
             let aop = match op {
@@ -142,8 +162,23 @@ fn alu_op(op: Opcode) -> AluOp {
     }
 }
 
-/// `dst = a op b` keeping only the low `ty` bits meaningful.
-fn binop(ctx: &mut Lower<'_, Inst>, ty: Type, aop: AluOp, a: Value, b: Value, dst: Writable<Reg>) -> Result<(), LowerError> {
+/// `dst = a op b` keeping only the low `ty` bits meaningful; a `load` merged into
+/// this instruction (see `mem::sunk_load_user`) becomes the memory operand.
+fn binop(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    ty: Type,
+    aop: AluOp,
+    a: Value,
+    b: Value,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
+    let commutative = aop != AluOp::Sub;
+    let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
+    if let Some(m) = mem::sunk_load_operand(ctx, b, inst)? {
+        let ra = put(ctx, a)?;
+        return ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst });
+    }
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
     ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2, dst })
@@ -163,3 +198,30 @@ pub(crate) fn setcc01(ctx: &mut Lower<'_, Inst>, cc: CC, dst: Writable<Reg>) -> 
     ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t.to_reg()), dst })
 }
 
+
+/// `(x & c) | (y & !c)`, on integers or (bitwise) on floats.
+fn bitselect(ctx: &mut Lower<'_, Inst>, inst: IrInst, c: Value, x: Value, y: Value) -> Result<(), LowerError> {
+    let ty = out_ty(ctx, inst)?;
+    let dst = out(ctx, inst)?;
+    let (rc, rx, ry) = (put(ctx, c)?, put(ctx, x)?, put(ctx, y)?);
+    if ty.is_float() {
+        let (and, andn, or) = if ty.bits() == 32 {
+            (SseOp::Andps, SseOp::Andnps, SseOp::Orps)
+        } else {
+            (SseOp::Andpd, SseOp::Andnpd, SseOp::Orpd)
+        };
+        let t1 = ftmp(ctx);
+        ctx.emit(Inst::XmmRmR { op: and, src1: rx, src2: RegMem::Reg(rc), dst: t1 })?;
+        let t2 = ftmp(ctx);
+        ctx.emit(Inst::XmmRmR { op: andn, src1: rc, src2: RegMem::Reg(ry), dst: t2 })?;
+        return ctx.emit(Inst::XmmRmR { op: or, src1: t1.to_reg(), src2: RegMem::Reg(t2.to_reg()), dst });
+    }
+    let size = alu_size(ty);
+    let t1 = tmp(ctx);
+    ctx.emit(Inst::AluRmiR { size, op: AluOp::And, src1: rx, src2: RegMemImm::Reg(rc), dst: t1 })?;
+    let nc = tmp(ctx);
+    ctx.emit(Inst::Unary { size, op: UnaryOp::Not, src: rc, dst: nc })?;
+    let t2 = tmp(ctx);
+    ctx.emit(Inst::AluRmiR { size, op: AluOp::And, src1: ry, src2: RegMemImm::Reg(nc.to_reg()), dst: t2 })?;
+    ctx.emit(Inst::AluRmiR { size, op: AluOp::Or, src1: t1.to_reg(), src2: RegMemImm::Reg(t2.to_reg()), dst })
+}

@@ -22,11 +22,16 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
     match (op, data(ctx, inst).clone()) {
         (Ishl | Ushr | Sshr | Rotl | Rotr, InstructionData::Binary { args: [a, amt], .. }) => {
             let kind = shift_kind(op);
-            match const_of(ctx, amt) {
+            let amt_const = match ctx.value_regs(amt)?.len() {
+                1 => const_of(ctx, amt),
+                _ => None,
+            };
+            match amt_const {
                 Some(c) => shift_imm(ctx, ty, kind, a, c as u64, dst),
                 None => {
                     let ra = put(ctx, a)?;
-                    let mut n = put(ctx, amt)?;
+                    // An i128 amount: its low register is all that matters.
+                    let mut n = *ctx.value_regs(amt)?.first().ok_or(LowerError::UndefinedValue(amt))?;
                     if bits < 32 {
                         let m = tmp(ctx);
                         let imm = RegMemImm::Imm(Simm32::from_i32(bits as i32 - 1));
@@ -199,11 +204,16 @@ fn alu64(ctx: &mut Lower<'_, Inst>, op: AluOp, a: Reg, b: Reg) -> Result<Reg, Lo
 
 fn shift64(ctx: &mut Lower<'_, Inst>, kind: ShiftKind, a: Reg, n: u64) -> Result<Reg, LowerError> {
     let d = tmp(ctx);
-    match ShiftImm::maybe_from_u64(n, 64) {
-        Some(imm) => ctx.emit(Inst::Shift { size: OperandSize::S64, kind, src: a, by: ShiftBy::Imm(imm), dst: d })?,
-        None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: a, dst: d })?,
-    }
+    shift64_into(ctx, kind, a, n, d)?;
     Ok(d.to_reg())
+}
+
+/// `dst = a <kind> n` at 64 bits (`n` below 64; a copy for an out-of-range `n`).
+fn shift64_into(ctx: &mut Lower<'_, Inst>, kind: ShiftKind, a: Reg, n: u64, dst: Writable<Reg>) -> Result<(), LowerError> {
+    match ShiftImm::maybe_from_u64(n, 64) {
+        Some(imm) => ctx.emit(Inst::Shift { size: OperandSize::S64, kind, src: a, by: ShiftBy::Imm(imm), dst }),
+        None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: a, dst }),
+    }
 }
 
 /// Population count of the 64-bit `x` without POPCNT (the classic SWAR sum).
@@ -225,13 +235,7 @@ fn popcnt_swar(ctx: &mut Lower<'_, Inst>, x: Reg, dst: Writable<Reg>) -> Result<
     let h = const_reg(ctx, h01)?;
     let p = tmp(ctx);
     ctx.emit(Inst::IMul { size: OperandSize::S64, src1: x, src2: RegMem::Reg(h), dst: p })?;
-    let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(56, 64).unwrap_or_else(|| unreachable_imm()));
-    ctx.emit(Inst::Shift { size: OperandSize::S64, kind: ShiftKind::Shr, src: p.to_reg(), by, dst })
-}
-
-/// 56 < 64 always encodes; this only satisfies the type checker.
-fn unreachable_imm() -> ShiftImm {
-    ShiftImm::maybe_from_u64(0, 64).expect("0 is a valid shift")
+    shift64_into(ctx, ShiftKind::Shr, p.to_reg(), 56, dst)
 }
 
 /// Reverse the low `bits` of `x`: swap adjacent bits, pairs, nibbles, then bytes
@@ -250,6 +254,5 @@ fn bitrev(ctx: &mut Lower<'_, Inst>, x: Reg, bits: u32, dst: Writable<Reg>) -> R
     if bits == 64 {
         return ctx.emit(Inst::MovRR { size: OperandSize::S64, src: s.to_reg(), dst });
     }
-    let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(u64::from(64 - bits), 64).unwrap_or_else(|| unreachable_imm()));
-    ctx.emit(Inst::Shift { size: OperandSize::S64, kind: ShiftKind::Shr, src: s.to_reg(), by, dst })
+    shift64_into(ctx, ShiftKind::Shr, s.to_reg(), u64::from(64 - bits), dst)
 }

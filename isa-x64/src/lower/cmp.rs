@@ -158,6 +158,9 @@ fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -
 /// Whether compare `inst` is merged into its only user (so emits nothing itself).
 fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
     let func = ctx.func();
+    if !matches!(func.dfg[inst].opcode(), Opcode::Icmp | Opcode::IcmpImm | Opcode::Fcmp) {
+        return false;
+    }
     let Some(&v) = func.dfg.inst_results(inst).first() else { return false };
     let Some(user) = ctx.sole_user(v) else { return false };
     if func.layout.inst_block(user) != func.layout.inst_block(inst) {

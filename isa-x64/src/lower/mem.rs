@@ -17,11 +17,13 @@ use cranelift_entity::EntityRef;
 use super::*;
 use crate::imms::ShiftImm;
 use crate::inst::{Amode, Scale, ShiftBy, ShiftKind, SseOp};
+use crate::regs::{rbp, rsp};
 use crate::X64Lower;
 
 pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
     use Opcode::*;
     match data(ctx, inst).clone() {
+        InstructionData::Load { .. } if sunk_load_user(ctx, inst).is_some() => Ok(()),
         InstructionData::Load { flags, arg, offset, .. } => {
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
@@ -55,7 +57,73 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let dst = out(ctx, inst)?;
             ctx.emit(Inst::LoadExtName { target: RelocTarget(func_ref.index() as u32), dst })
         }
+        InstructionData::Nullary { .. } => {
+            // The frame pointer is always kept, so the return address is at [rbp + 8].
+            let dst = out(ctx, inst)?;
+            match op {
+                GetStackPointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rsp(), dst }),
+                GetFramePointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rbp(), dst }),
+                GetReturnAddress => ctx.emit(Inst::Mov64MR { src: Amode::imm_reg(8, rbp()), dst }),
+                _ => Err(unsupported(inst, op)),
+            }
+        }
         _ => Err(unsupported(inst, op)),
+    }
+}
+
+/// The instruction a 32/64-bit `load` is merged into as a memory operand, if any:
+/// its only user, in the same block, an `iadd`/`isub`/`band`/`bor`/`bxor` of the
+/// same type taking it as an operand that can be memory (either for commutative
+/// ops, the second for `isub`), with nothing between them that stores, calls,
+/// traps or has another side effect (so the load may move down to its user).
+pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrInst> {
+    let func = ctx.func();
+    let InstructionData::Load { opcode: Opcode::Load, flags, .. } = func.dfg[load] else { return None };
+    if flags.big() {
+        return None;
+    }
+    let v = *func.dfg.inst_results(load).first()?;
+    let ty = func.dfg.value_type(v)?;
+    if !(ty.is_int() && ty.bits() >= 32) {
+        return None;
+    }
+    let user = ctx.sole_user(v)?;
+    if func.layout.inst_block(user) != func.layout.inst_block(load) {
+        return None;
+    }
+    let InstructionData::Binary { opcode, args: [a, b] } = func.dfg[user] else { return None };
+    let position_ok = match opcode {
+        Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor => a != b,
+        Opcode::Isub => b == v && a != v,
+        _ => false,
+    };
+    if !position_ok {
+        return None;
+    }
+    let mut cur = func.layout.next_inst(load)?;
+    while cur != user {
+        if func.dfg[cur].opcode().has_side_effects() {
+            return None;
+        }
+        cur = func.layout.next_inst(cur)?;
+    }
+    Some(user)
+}
+
+/// Whether `v` is a `load` merged into `user`.
+pub(crate) fn sunk_load_operand_is(ctx: &Lower<'_, Inst>, v: Value, user: IrInst) -> bool {
+    ctx.def_inst(v).is_some_and(|d| sunk_load_user(ctx, d) == Some(user))
+}
+
+/// The memory operand of `v` if its defining `load` is merged into `user`.
+pub(crate) fn sunk_load_operand(ctx: &mut Lower<'_, Inst>, v: Value, user: IrInst) -> Result<Option<Amode>, LowerError> {
+    let Some(def) = ctx.def_inst(v) else { return Ok(None) };
+    if sunk_load_user(ctx, def) != Some(user) {
+        return Ok(None);
+    }
+    match data(ctx, def).clone() {
+        InstructionData::Load { arg, offset, .. } => Ok(Some(amode(ctx, arg, offset.0)?)),
+        _ => Ok(None),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Instruction selection: IR instructions to x64 [`Inst`]s on virtual registers.
 //!
-//! One file per opcode family (`alu`, `bits`, `divmul`, `cmp`, `mem`, `call`,
+//! One file per opcode family (`alu`, `atomic`, `bits`, `divmul`, `cmp`, `mem`, `call`,
 //! `control`, `float`, `fconv`); this file dispatches on the opcode and holds the
 //! operand helpers they share.
 //!
@@ -13,11 +13,15 @@
 //! Merging (fusion): a rule may re-compute a producer inside its consumer when the
 //! producer's only use is that consumer in the same block — `icmp`/`fcmp` into
 //! `brif`/`select`/`trapz`/`trapnz` ([`cmp::fused_compare`]). The producer's own rule
-//! then emits nothing (its inputs stay live: the IR is SSA). Constants are folded
-//! into immediates where encodable; the `iconst` itself is still materialized unless
-//! all its uses could fold (dead copies cost a `mov`, never correctness).
+//! then emits nothing (its inputs stay live: the IR is SSA). Likewise a single-use
+//! 32/64-bit `load` merges into an `iadd`/`isub`/`band`/`bor`/`bxor` as its memory
+//! operand when nothing with a side effect lies between them
+//! ([`mem::sunk_load_user`]). Constants are folded into immediates where encodable;
+//! the `iconst` itself is still materialized (a dead `mov` when every use folded:
+//! it costs bytes, never correctness).
 
 mod alu;
+mod atomic;
 mod bits;
 mod call;
 mod cmp;
@@ -72,7 +76,8 @@ impl LowerBackend for X64Lower<'_> {
         match op {
             Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm | IrsubImm
             | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax | Iabs
-            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop => {
+            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop | Iconcat | Isplit
+            | Bitselect => {
                 alu::lower(self, ctx, inst, op)
             }
             Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm | Clz | Ctz | Popcnt
@@ -81,8 +86,10 @@ impl LowerBackend for X64Lower<'_> {
             | UmulOverflow | SmulOverflow => divmul::lower(self, ctx, inst, op),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(self, ctx, inst, op),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
-            | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr => mem::lower(self, ctx, inst, op),
+            | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr | GetStackPointer | GetFramePointer
+            | GetReturnAddress => mem::lower(self, ctx, inst, op),
             Call | CallIndirect | Return => call::lower(self, ctx, inst, op),
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
             F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign | Fmin | Fmax | Fma
             | Ceil | Floor | Trunc | Nearest => float::lower(self, ctx, inst, op),
