@@ -221,6 +221,10 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+            Inst::ReturnCall { dest, .. } => {
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_b(0));
+            }
             Inst::FuncAddrStub { rd, dest } => {
                 put(sink, enc_adr(false, 8, hw_enc_zr(rd.to_reg())));
                 put(sink, enc_b(2));

@@ -503,6 +503,10 @@ pub enum Inst {
     /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
 
+    /// Tail call: the epilogue (emitted before it, as for `Ret`), then `b dest`
+    /// (`Arm64Call` fixup). Arguments are in registers only (`uses`); the callee
+    /// returns straight to this function's caller.
+    ReturnCall { dest: RelocTarget, uses: SmallVec<[(Reg, PReg); 8]> },
     /// The address of another function of the module without a relocation in the
     /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
     /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a

@@ -459,6 +459,7 @@ impl Inst {
             Inst::SlotAddr { rd, slot, off } => format!("add {}, ss{slot}+{off}", x(rd.to_reg())),
             Inst::Adr { rd, label: l } => format!("adr {}, {}", x(rd.to_reg()), label(*l)),
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
+            Inst::ReturnCall { dest, .. } => format!("b func{} ; tail call", dest.0),
             Inst::FuncAddrStub { rd, dest } => format!("adr {}, #8 ; b #8 ; b func{}", x(rd.to_reg()), dest.0),
             Inst::LoadIncoming { op, rd, offset } => {
                 let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };
