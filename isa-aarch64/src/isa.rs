@@ -11,7 +11,7 @@
 use atoll_codegen::buffer::{CodeOffset, RelocRecord, TextSectionBuilder, TextSectionOptions};
 use atoll_codegen::ir;
 use atoll_codegen::isa::{CodegenError, CompiledFunction, FunctionReloc, ModuleFunction, ModuleText, TargetIsa};
-use atoll_codegen::machinst::{compile_function, CompileParams, MachineEnv, RegallocConfig};
+use atoll_codegen::machinst::{compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
 use atoll_codegen::settings::Flags;
 use atoll_codegen::testing::DisasmArch;
 use target_lexicon::Triple;
@@ -96,7 +96,7 @@ impl TargetIsa for Aarch64Backend {
             alignment: self.function_alignment(),
             verify: self.shared.enable_verifier(),
         };
-        compile_function(func, &params)
+        compile_function_padded(func, &params, self.shared.bb_padding_log2_minus_one())
     }
 
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {

@@ -28,7 +28,7 @@
 //! `rbp + 16 (+ 32 on Windows) + offset`; everything else is addressed from `rsp`.
 //!
 //! ```text
-//! prologue: push rbp ; mov rbp, rsp ; sub rsp, adj ; mov [rsp + k], callee-saves
+//! prologue: push rbp ; mov rbp, rsp ; [probe loop] ; sub rsp, adj ; mov [rsp + k], callee-saves
 //! epilogue: mov callee-saves, [rsp + k] ; mov rsp, rbp ; pop rbp    (then `ret`)
 //! ```
 
@@ -39,7 +39,7 @@ use atoll_codegen::machinst::{
 };
 
 use crate::inst::{Amode, Inst};
-use crate::regs::{enc, gpr_preg, rsp, xmm_preg};
+use crate::regs::{enc, gpr_preg, r11, rsp, xmm_preg};
 
 /// Which convention a function or call uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +81,9 @@ pub struct X64Abi {
     int_rets: Vec<PReg>,
     float_args: Vec<PReg>,
     float_rets: Vec<PReg>,
+    /// Probe the stack page by page (this page size) before a frame of at least one
+    /// page is allocated (`enable_probestack`).
+    probe_guard: Option<u32>,
 }
 
 fn gprs(list: &[u8]) -> Vec<PReg> {
@@ -98,7 +101,15 @@ impl X64Abi {
             X64CallConv::Fast => (gprs(&FAST_INT_ARGS), gprs(&FAST_INT_RETS), xmms(8), xmms(8)),
             X64CallConv::WindowsFastcall => (gprs(&WIN_INT_ARGS), gprs(&[enc::RAX]), xmms(4), xmms(1)),
         };
-        X64Abi { conv, int_args, int_rets, float_args, float_rets }
+        X64Abi { conv, int_args, int_rets, float_args, float_rets, probe_guard: None }
+    }
+
+    /// The same convention, probing frames of `guard` bytes or more page by page so
+    /// they cannot skip a guard page of that size (the probe loop uses `r11`, which
+    /// holds nothing at function entry).
+    pub fn with_stack_probes(mut self, guard: u32) -> X64Abi {
+        self.probe_guard = (guard > 0).then_some(guard);
+        self
     }
 
     /// The convention.
@@ -225,7 +236,8 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn callee_saved(&self) -> PRegSet {
-        let mut set: PRegSet = [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15].iter().map(|&e| gpr_preg(e)).collect();
+        let mut set: PRegSet =
+            [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15].iter().map(|&e| gpr_preg(e)).collect();
         if self.conv == X64CallConv::WindowsFastcall {
             set.add(gpr_preg(enc::RSI));
             set.add(gpr_preg(enc::RDI));
@@ -249,7 +261,14 @@ impl ABIMachineSpec for X64Abi {
 
     fn gen_prologue(&self, frame: &FrameLayout, out: &mut Vec<Inst>) {
         out.extend(Inst::gen_frame_setup());
-        out.extend(Inst::gen_sp_adjust(-i64::from(frame.sp_adjustment())));
+        let adj = frame.sp_adjustment();
+        if let Some(guard) = self.probe_guard {
+            let probed = adj / guard * guard;
+            if probed > 0 && probed <= i32::MAX as u32 {
+                out.push(Inst::StackProbeLoop { frame_size: probed, guard_size: guard, tmp: Writable::from_reg(r11()) });
+            }
+        }
+        out.extend(Inst::gen_sp_adjust(-i64::from(adj)));
         for (r, off) in frame.clobber_save_offsets() {
             out.push(Inst::gen_store_class(save_class(r, self.conv), Reg::from_real(r), save_amode(off)));
         }
@@ -257,7 +276,11 @@ impl ABIMachineSpec for X64Abi {
 
     fn gen_epilogue(&self, frame: &FrameLayout, out: &mut Vec<Inst>) {
         for (r, off) in frame.clobber_save_offsets() {
-            out.push(Inst::gen_load_class(save_class(r, self.conv), save_amode(off), Writable::from_reg(Reg::from_real(r))));
+            out.push(Inst::gen_load_class(
+                save_class(r, self.conv),
+                save_amode(off),
+                Writable::from_reg(Reg::from_real(r)),
+            ));
         }
         out.extend(Inst::gen_frame_teardown());
     }
@@ -267,7 +290,11 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn gen_reload(&self, frame: &FrameLayout, to: PReg, slot: SpillSlot) -> Inst {
-        Inst::gen_load_class(to.class(), save_amode(frame.spillslot_offset(slot)), Writable::from_reg(Reg::from_real(to)))
+        Inst::gen_load_class(
+            to.class(),
+            save_amode(frame.spillslot_offset(slot)),
+            Writable::from_reg(Reg::from_real(to)),
+        )
     }
 }
 

@@ -89,7 +89,11 @@ impl TargetIsa for X64Backend {
     fn compile_function(&self, func: &ir::Function) -> Result<CompiledFunction, CodegenError> {
         let conv = conv_of(&func.signature).map_err(CodegenError::Unsupported)?;
         check_sig_types(&func.signature).map_err(CodegenError::Unsupported)?;
-        let abi = X64Abi::new(conv);
+        let mut abi = X64Abi::new(conv);
+        if self.flags.enable_probestack() {
+            // Only the inline strategy exists here: there is no outline probe function.
+            abi = abi.with_stack_probes(1u32 << self.flags.probestack_size_log2().min(30));
+        }
         let sig = abi.assign(&func.signature).map_err(|e| CodegenError::Unsupported(e.to_string()))?;
         let backend = X64Lower::new(&self.flags, &self.isa_flags, abi.clone(), sig);
         let env = machine_env();

@@ -247,7 +247,10 @@ fn float_cases_execute() {
         let src = format!("function %f(f64, f64) -> f64 {{ block0(v0: f64, v1: f64): v2 = {op} v0, v1\n return v2 }}");
         let m = compile(&src, &[]);
         let got = m.call_f64("%f", *a, *b);
-        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "{op}({a}, {b}) = {got}, want {want}");
+        assert!(
+            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+            "{op}({a}, {b}) = {got}, want {want}"
+        );
     }
     let src = "function %f(f64, f64) -> f64 { block0(v0: f64, v1: f64): v2 = fcmp lt v0, v1\n v3 = select v2, v0, v1\n v4 = floor v3\n v5 = f64const 0x1.0p1\n v6 = fmul v4, v5\n return v6 }";
     for features in [&[][..], &["has_sse41"][..]] {
@@ -267,5 +270,71 @@ fn print_listing() {
         let c = isa.compile_function(&f).unwrap();
         println!("{}", c.listing);
         println!("{:02x?}", c.code);
+    }
+}
+
+/// The `fast` convention's gain on a call with 7 integer arguments and 3 results:
+/// System V passes the 7th argument on the stack and returns 2 of the 3 results
+/// through a return area in memory; `fast` passes and returns everything in
+/// registers, so the caller has no memory traffic and less code.
+#[test]
+fn fast_convention_saves_memory_traffic() {
+    let isa = backend(&[]);
+    let caller = |conv: &str| {
+        format!(
+            "function %f(i64) -> i64 system_v {{\n    sig0 = (i64, i64, i64, i64, i64, i64, i64) -> i64, i64, i64 {conv}\n    fn0 = colocated %g sig0\nblock0(v0: i64):\n    v2, v3, v4 = call fn0(v0, v0, v0, v0, v0, v0, v0)\n    v5 = iadd v2, v3\n    v6 = iadd v5, v4\n    return v6\n}}\n"
+        )
+    };
+    let compile = |conv: &str| {
+        let f = atoll_codegen::text::parse_function(&caller(conv)).unwrap();
+        isa.compile_function(&f).unwrap()
+    };
+    let (sysv, fast) = (compile("system_v"), compile("fast"));
+    let mem_ops = |l: &str| l.lines().filter(|l| l.contains("ptr [rsp")).count();
+    assert!(mem_ops(&sysv.listing) >= 3, "{}", sysv.listing);
+    assert_eq!(mem_ops(&fast.listing), 0, "{}", fast.listing);
+    assert!(fast.code.len() < sysv.code.len(), "fast {} bytes, system_v {} bytes", fast.code.len(), sysv.code.len());
+}
+
+/// A colocated call to a function outside the module is an error naming it; a
+/// non-colocated one stays a relocation (for object files) at its section offset.
+#[test]
+fn text_section_resolves_only_module_functions() {
+    let isa = backend(&[]);
+    let src = |coloc: &str| {
+        format!("function %f() system_v {{\n    sig0 = () system_v\n    fn0 = {coloc}%missing sig0\nblock0:\n    call fn0()\n    return\n}}\n")
+    };
+    for (coloc, ok) in [("colocated ", false), ("", true)] {
+        let f = atoll_codegen::text::parse_function(&src(coloc)).unwrap();
+        let c = isa.compile_function(&f).unwrap();
+        let mf = [ModuleFunction { name: &f.name, compiled: &c }];
+        match isa.build_text_section(&mf) {
+            Ok(t) => {
+                assert!(ok);
+                assert_eq!(t.relocs.len(), 1);
+                assert_eq!(t.relocs[0].target.to_string(), "%missing");
+                assert_eq!(t.relocs[0].offset, c.relocs[0].offset);
+            }
+            Err(e) => {
+                assert!(!ok);
+                assert!(e.to_string().contains("%missing"), "{e}");
+            }
+        }
+    }
+}
+
+/// Loads and stores that may fault are in the trap table (code `heap_oob` unless
+/// the flags name another); `notrap` ones and stack slots are not.
+#[test]
+fn faulting_accesses_are_trap_records() {
+    let isa = backend(&[]);
+    let src = "function %f(i64, i64) -> i64 system_v {\n    ss0 = explicit_slot 8\nblock0(v0: i64, v1: i64):\n    v2 = load.i64 v0\n    store user7 v2, v1+8\n    v3 = load.i64 notrap v1\n    stack_store v3, ss0\n    v4 = stack_load.i64 ss0\n    return v4\n}\n";
+    let f = atoll_codegen::text::parse_function(src).unwrap();
+    let c = isa.compile_function(&f).unwrap();
+    let codes: Vec<String> = c.traps.iter().map(|(_, code)| code.to_string()).collect();
+    assert_eq!(codes, ["heap_oob", "user7"], "{}", c.listing);
+    // Each record points at the first byte of a `mov` (REX.W 8b / 89).
+    for (off, _) in &c.traps {
+        assert_eq!(c.code[*off as usize], 0x48, "{:02x?}", c.code);
     }
 }

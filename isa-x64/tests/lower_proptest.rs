@@ -1,6 +1,6 @@
 //! Property test: every integer opcode at every width, compiled by the x64 backend
 //! (with and without LZCNT/BMI1/POPCNT) and executed natively, agrees with a Rust
-//! model of CLIF's semantics on random operands. 4096 cases per feature set
+//! model of CLIF's semantics on random operands. 4096 cases per feature set.
 
 use core::str::FromStr;
 
@@ -168,7 +168,8 @@ fn compile(cases: &[Case], features: &[&str]) -> Compiled {
     for f in features {
         b.set(f, Some("true")).unwrap();
     }
-    let isa = X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
+    let isa =
+        X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
     let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
     let compiled: Vec<_> = funcs.iter().map(|f| isa.compile_function(f).unwrap()).collect();
     let mf: Vec<ModuleFunction<'_>> =
@@ -204,7 +205,8 @@ fn check_all(features: &[&str]) {
     let cases = cases();
     let m = compile(&cases, features);
     let n = cases.len();
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
     runner
         .run(&(0..n, operand(), operand()), |(i, a, b)| {
             let c = &cases[i];

@@ -59,6 +59,15 @@ pub enum LowerError {
     },
     /// A reachable block has no instructions.
     EmptyBlock(Block),
+    /// The ISA has no rule for this opcode at this controlling type.
+    UnsupportedOnType {
+        /// The instruction.
+        inst: Inst,
+        /// Its opcode.
+        opcode: Opcode,
+        /// Its controlling type.
+        ty: Type,
+    },
     /// The ISA has no rule for this instruction.
     Unsupported {
         /// The instruction.
@@ -80,6 +89,9 @@ impl core::fmt::Display for LowerError {
             LowerError::NotSingleReg(v) => write!(f, "{v} needs several registers where one was expected"),
             LowerError::NoSuchResult { inst, index } => write!(f, "{inst} has no result #{index}"),
             LowerError::EmptyBlock(b) => write!(f, "{b} has no instructions"),
+            LowerError::UnsupportedOnType { inst, opcode, ty } => {
+                write!(f, "{inst}: `{} on {}` cannot be lowered for this target", opcode.name(), ty.name())
+            }
             LowerError::Unsupported { inst, opcode } => {
                 write!(f, "{inst}: `{}` cannot be lowered for this target", opcode.name())
             }

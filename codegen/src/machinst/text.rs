@@ -23,7 +23,8 @@ pub fn build_text_section<L: IslandIsa>(
     opts: TextSectionOptions,
 ) -> Result<ModuleText, CodegenError> {
     let index: HashMap<&ExternalName, u32> = funcs.iter().enumerate().map(|(i, f)| (f.name, i as u32)).collect();
-    let n = u32::try_from(funcs.len()).map_err(|_| CodegenError::ImplLimitExceeded("more than 2^32 functions".into()))?;
+    let n =
+        u32::try_from(funcs.len()).map_err(|_| CodegenError::ImplLimitExceeded("more than 2^32 functions".into()))?;
     let mut builder = TextSectionBuilder::<L>::new(n, opts);
     let mut left: Vec<FunctionReloc> = Vec::new();
     let mut traps = Vec::new();

@@ -140,9 +140,7 @@ impl Inst {
             | Inst::MovFromFpu { rd, rn, .. }
             | Inst::FpuMove { rd, rn, .. }
             | Inst::FpuMove128 { rd, rn }
-            | Inst::FpuUShr { rd, rn, .. }
-            | Inst::VecCnt8B { rd, rn }
-            | Inst::VecAddv8B { rd, rn } => {
+            | Inst::FpuUShr { rd, rn, .. } => {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }
@@ -169,29 +167,6 @@ impl Inst {
                 v.reg_use(rm);
             }
             Inst::CCmpImm { rn, .. } | Inst::FpuCmpZero { rn, .. } => v.reg_use(rn),
-            Inst::LoadAcquire { rt, rn, .. } => {
-                use_sp(rn, v);
-                v.reg_def(rt);
-            }
-            Inst::StoreRelease { rt, rn, .. } => {
-                v.reg_use(rt);
-                use_sp(rn, v);
-            }
-            Inst::Fence => {}
-            Inst::AtomicRmwLoop { addr, operand, oldval, scratch1, scratch2, .. } => {
-                use_sp(addr, v);
-                v.reg_use(operand);
-                v.reg_early_def(oldval);
-                v.reg_early_def(scratch1);
-                v.reg_early_def(scratch2);
-            }
-            Inst::AtomicCasLoop { addr, expected, replacement, oldval, scratch, .. } => {
-                use_sp(addr, v);
-                v.reg_use(expected);
-                v.reg_use(replacement);
-                v.reg_early_def(oldval);
-                v.reg_early_def(scratch);
-            }
             Inst::Load { rd, mem, .. } => {
                 amode_operands(mem, v);
                 v.reg_def(rd);
@@ -224,11 +199,6 @@ impl Inst {
                 v.reg_use(rn);
                 call_operands(info, v);
             }
-            Inst::ReturnCall { uses, .. } => {
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
-            }
             Inst::Ret { rets } => {
                 for (r, p) in rets.iter_mut() {
                     v.reg_fixed_use(r, *p);
@@ -238,6 +208,28 @@ impl Inst {
                 for (r, p) in args.iter_mut() {
                     v.reg_fixed_def(r, *p);
                 }
+            }
+            Inst::LoadAcquire { rt, rn, .. } => {
+                v.reg_use(rn);
+                v.reg_def(rt);
+            }
+            Inst::StoreRelease { rt, rn, .. } => {
+                v.reg_use(rt);
+                v.reg_use(rn);
+            }
+            Inst::AtomicRMWLoop { addr, operand, old, new, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(operand);
+                v.reg_early_def(old);
+                v.reg_early_def(new);
+                v.reg_early_def(status);
+            }
+            Inst::AtomicCASLoop { addr, expected, replacement, old, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(old);
+                v.reg_early_def(status);
             }
             Inst::Jump { .. } | Inst::Udf { .. } | Inst::Brk { .. } | Inst::Nop4 => {}
         }
@@ -256,8 +248,7 @@ impl Inst {
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::SlotAddr { .. }
             | Inst::LoadIncoming { .. } => 20,
-            Inst::AtomicRmwLoop { op, bits, .. } => crate::emit::atomic::rmw_loop_size(*op, *bits),
-            Inst::AtomicCasLoop { bits, .. } => 20 + if bits.bits() < 32 { 4 } else { 0 },
+            Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
             Inst::FuncAddrStub { .. } => 12,
             _ => 4,
         }
@@ -292,7 +283,7 @@ impl MachInst for Inst {
             Inst::Jump { .. } | Inst::CondBr { .. } | Inst::IndirectBr { .. } | Inst::JTSequence { .. } => {
                 MachTerminator::Branch
             }
-            Inst::Ret { .. } | Inst::ReturnCall { .. } => MachTerminator::Ret,
+            Inst::Ret { .. } => MachTerminator::Ret,
             Inst::Udf { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
         }
@@ -342,8 +333,8 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        // The longest fixed sequence: a narrow signed min/max atomic loop.
-        28
+        // The longest single instruction: an atomic read-modify-write loop (6 words).
+        24
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

@@ -434,20 +434,48 @@ fn bits(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, op: Opcode, a: Value)
     }
 }
 
-/// Population count: move to a vector register, `cnt` per byte, `addv` the
-/// bytes, move back (narrow values are zero-extended first).
+/// Population count without SIMD: the classic SWAR sum in 64 bits on the
+/// zero-extended value, then a multiply that gathers the byte sums in the top byte.
 fn popcnt(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, a: Value) -> Result<(), LowerError> {
-    use crate::inst::ScalarSize;
-    let x = put_ext(ctx, a, false)?;
-    let size = if ty == Type::I64 { ScalarSize::Size64 } else { ScalarSize::Size32 };
-    let v = ftmp(ctx);
-    ctx.emit(Inst::MovToFpu { size, rd: v, rn: x })?;
-    let c = ftmp(ctx);
-    ctx.emit(Inst::VecCnt8B { rd: c, rn: v.to_reg() })?;
-    let sum = ftmp(ctx);
-    ctx.emit(Inst::VecAddv8B { rd: sum, rn: c.to_reg() })?;
+    let x64 = OperandSize::Size64;
+    let mut x = ctx.put_in_reg(a)?;
+    if ty.bits() < 64 {
+        x = extend(ctx, x, false, ty.bits() as u8, 64)?;
+    }
+    let and_imm = |ctx: &mut Lower<'_, Inst>, rn: Reg, k: u64| -> Result<Reg, LowerError> {
+        let t = tmp(ctx);
+        let imml = ImmLogic::maybe_from_u64(k, x64).expect("repeating pattern");
+        ctx.emit(Inst::AluRRImmLogic { op: ALUOp::And, size: x64, rd: w_sp_slot(t), rn, imml })?;
+        Ok(t.to_reg())
+    };
+    let lsr = |ctx: &mut Lower<'_, Inst>, rn: Reg, k: u64| -> Result<Reg, LowerError> {
+        let t = tmp(ctx);
+        imm_shift(ctx, ImmShiftOp::Lsr, x64, t, rn, k)?;
+        Ok(t.to_reg())
+    };
+    let alu = |ctx: &mut Lower<'_, Inst>, op: ALUOp, rn: Reg, rm: Reg| -> Result<Reg, LowerError> {
+        let t = tmp(ctx);
+        ctx.emit(Inst::AluRRR { op, size: x64, rd: t, rn, rm })?;
+        Ok(t.to_reg())
+    };
+    // x - ((x >> 1) & 0x55..)
+    let s1 = lsr(ctx, x, 1)?;
+    let m1 = and_imm(ctx, s1, 0x5555_5555_5555_5555)?;
+    let v = alu(ctx, ALUOp::Sub, x, m1)?;
+    // (v & 0x33..) + ((v >> 2) & 0x33..)
+    let lo = and_imm(ctx, v, 0x3333_3333_3333_3333)?;
+    let s2 = lsr(ctx, v, 2)?;
+    let hi = and_imm(ctx, s2, 0x3333_3333_3333_3333)?;
+    let v = alu(ctx, ALUOp::Add, lo, hi)?;
+    // (v + (v >> 4)) & 0x0f..
+    let s4 = lsr(ctx, v, 4)?;
+    let v = alu(ctx, ALUOp::Add, v, s4)?;
+    let v = and_imm(ctx, v, 0x0f0f_0f0f_0f0f_0f0f)?;
+    let k = const_reg(ctx, 0x0101_0101_0101_0101, x64)?;
+    let p = tmp(ctx);
+    ctx.emit(Inst::AluRRRR { op: ALUOp3::MAdd, size: x64, rd: p, rn: v, rm: k, ra: zero_reg() })?;
     let rd = ctx.output_reg(inst, 0)?;
-    ctx.emit(Inst::MovFromFpu { size: ScalarSize::Size32, rd, rn: sum.to_reg() })
+    imm_shift(ctx, ImmShiftOp::Lsr, x64, rd, p.to_reg(), 56)
 }
 
 /// Saturating add/sub: computed in a wider domain (64 bits for narrow types, flags

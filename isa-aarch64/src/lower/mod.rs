@@ -58,7 +58,6 @@ impl LowerBackend for Aarch64Lower {
         match op {
             Return => call::lower_return(self, ctx, inst),
             Call | CallIndirect => call::lower_call(ctx, inst),
-            ReturnCall => call::lower_return_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
             FuncAddr => call::lower_func_addr(ctx, inst),
@@ -66,7 +65,7 @@ impl LowerBackend for Aarch64Lower {
             UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow | Bitselect => {
                 overflow::lower(ctx, inst)
             }
-            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(ctx, inst),
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16
             | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue => mem::lower(ctx, inst),

@@ -1,7 +1,7 @@
 //! Compile one CLIF function through the AArch64 `TargetIsa` (the whole pipeline,
 //! with regalloc2's checker on), for the execution tests.
 
-use atoll_codegen::ir::{CallConv, Function};
+use atoll_codegen::ir::Function;
 use atoll_codegen::isa::TargetIsa;
 use atoll_codegen::settings::Flags;
 use atoll_isa_aarch64::Aarch64Backend;
@@ -15,15 +15,9 @@ pub fn backend() -> Aarch64Backend {
 }
 
 /// Machine code of `f`, or why it could not be compiled. A function that calls
-/// others needs a text section, so it is refused here. The C harness calls the
-/// function directly, so a function without an explicit convention (CLIF's default
-/// is `fast`) is compiled as `system_v`.
+/// others needs a text section, so it is refused here.
 pub fn compile_clif(f: &Function) -> Result<Vec<u8>, String> {
-    let mut f = f.clone();
-    if f.signature.call_conv == CallConv::Fast {
-        f.signature.call_conv = CallConv::SystemV;
-    }
-    let c = backend().compile_function(&f).map_err(|e| e.to_string())?;
+    let c = backend().compile_function(f).map_err(|e| e.to_string())?;
     if !c.relocs.is_empty() {
         return Err("calls other functions (needs a text section)".into());
     }

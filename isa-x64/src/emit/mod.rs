@@ -149,6 +149,10 @@ impl Inst {
             Inst::Ret { stack_bytes, .. } => control::emit_ret(sink, *stack_bytes),
             Inst::Args { .. } => {}
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
+            Inst::Trapping { code, inst } => {
+                sink.add_trap(*code);
+                inst.emit(sink, state);
+            }
             Inst::TrapIf { cc, code } => control::emit_trap_if(sink, *cc, *code),
             Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
                 control::emit_stack_probe_loop(sink, *frame_size, *guard_size, tmp.to_reg())

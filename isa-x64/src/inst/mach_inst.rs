@@ -199,6 +199,7 @@ impl Inst {
                 }
             }
             Inst::StackProbeLoop { tmp, .. } => v.reg_early_def(tmp),
+            Inst::Trapping { inst, .. } => inst.visit_operands(v),
             Inst::Push64 { src } => v.reg_use(src),
             Inst::Pop64 { dst } => v.reg_def(dst),
             Inst::Nop { .. }

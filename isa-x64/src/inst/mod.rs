@@ -280,6 +280,9 @@ pub enum Inst {
     MovImmM { size: OperandSize, imm: Simm32, dst: Amode },
     /// `lea dst, [src]` (32 or 64 bits).
     Lea { size: OperandSize, src: Amode, dst: Writable<Reg> },
+    /// `inst` (a memory access), recorded in the trap table with `code` at its first
+    /// byte: a fault there (a guard page, an unmapped address) is that trap.
+    Trapping { code: TrapCode, inst: Box<Inst> },
     /// `lea dst, [rsp + k]` where `k` is the offset of explicit stack slot `slot` plus
     /// `offset`, known once the frame is laid out (the emitter reads it from
     /// `EmitState`).

@@ -349,6 +349,7 @@ impl Inst {
                 format!("args {}", regs.join(", "))
             }
             Inst::Ud2 { .. } => "ud2".to_string(),
+            Inst::Trapping { code, inst } => format!("{} ; trap: {code}", inst.print()),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
             Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
                 format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))

@@ -4,8 +4,8 @@
 use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
-use super::*;
 use super::mem;
+use super::*;
 use crate::inst::{AluOp, CmpOp, SseOp, UnaryOp, CC};
 use crate::X64Lower;
 
@@ -40,11 +40,12 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
         (Iadd | Isub | Band | Bor | Bxor, InstructionData::Binary { args: [a, b], .. }) => {
             let aop = alu_op(op);
             // `x + c` with `c` constant on the left still folds.
-            let (a, b) = if matches!(op, Iadd | Band | Bor | Bxor) && const_of(ctx, a).is_some() && const_of(ctx, b).is_none() {
-                (b, a)
-            } else {
-                (a, b)
-            };
+            let (a, b) =
+                if matches!(op, Iadd | Band | Bor | Bxor) && const_of(ctx, a).is_some() && const_of(ctx, b).is_none() {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
             binop(ctx, inst, ty, aop, a, b, dst)
         }
         (IaddImm | BandImm | BorImm | BxorImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
@@ -104,13 +105,20 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
         }
         (Bmask, InstructionData::Unary { arg, .. }) => {
-            // all ones when arg != 0: neg sets CF iff arg != 0; sbb r, r = -CF.
+            // All ones when arg != 0: `test`, then `cmovnz` between two constants
+            // (materialized first, so nothing sits between the flags and their use).
             let aty = ty_of(ctx, arg)?;
             let a = put(ctx, arg)?;
-            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
             let z = const_reg(ctx, 0)?;
             let m = const_reg(ctx, u64::MAX)?;
-            ctx.emit(Inst::Cmove { size: OperandSize::S64, cc: CC::NZ, consequent: RegMem::Reg(m), alternative: z, dst })
+            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
+            ctx.emit(Inst::Cmove {
+                size: OperandSize::S64,
+                cc: CC::NZ,
+                consequent: RegMem::Reg(m),
+                alternative: z,
+                dst,
+            })
         }
         (Smin | Smax | Umin | Umax, InstructionData::Binary { args: [a, b], .. }) => {
             let cc = match op {
@@ -131,7 +139,13 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let x = extend(ctx, arg, true, to)?;
             let n = tmp(ctx);
             ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Neg, src: x, dst: n })?;
-            ctx.emit(Inst::Cmove { size: alu_size(ty), cc: CC::S, consequent: RegMem::Reg(x), alternative: n.to_reg(), dst })
+            ctx.emit(Inst::Cmove {
+                size: alu_size(ty),
+                cc: CC::S,
+                consequent: RegMem::Reg(x),
+                alternative: n.to_reg(),
+                dst,
+            })
         }
         (UaddOverflowTrap, InstructionData::IntAddTrap { args: [a, b], code, .. }) => {
             add_flags(ctx, ty, AluOp::Add, a, b, dst)?;
@@ -175,9 +189,10 @@ fn binop(
 ) -> Result<(), LowerError> {
     let commutative = aop != AluOp::Sub;
     let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
-    if let Some(m) = mem::sunk_load_operand(ctx, b, inst)? {
+    if let Some((m, flags)) = mem::sunk_load_operand(ctx, b, inst)? {
         let ra = put(ctx, a)?;
-        return ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst });
+        let i = Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst };
+        return ctx.emit(mem::trapping(flags, i));
     }
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
@@ -185,7 +200,14 @@ fn binop(
 }
 
 /// `dst = a op b` at the type's exact width, so the flags describe the typed result.
-fn add_flags(ctx: &mut Lower<'_, Inst>, ty: Type, aop: AluOp, a: Value, b: Value, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn add_flags(
+    ctx: &mut Lower<'_, Inst>,
+    ty: Type,
+    aop: AluOp,
+    a: Value,
+    b: Value,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
     ctx.emit(Inst::AluRmiR { size: size_of(ty), op: aop, src1: ra, src2, dst })
@@ -197,7 +219,6 @@ pub(crate) fn setcc01(ctx: &mut Lower<'_, Inst>, cc: CC, dst: Writable<Reg>) -> 
     ctx.emit(Inst::Setcc { cc, dst: t })?;
     ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t.to_reg()), dst })
 }
-
 
 /// `(x & c) | (y & !c)`, on integers or (bitwise) on floats.
 fn bitselect(ctx: &mut Lower<'_, Inst>, inst: IrInst, c: Value, x: Value, y: Value) -> Result<(), LowerError> {

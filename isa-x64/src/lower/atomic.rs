@@ -7,13 +7,15 @@
 use atoll_codegen::ir::{AtomicRmwOp as IrOp, Inst as IrInst, InstructionData, Opcode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
+use super::mem::trapping;
 use super::*;
 use crate::imms::ShiftImm;
 use crate::inst::{Amode, AtomicRmwOp, ShiftBy, ShiftKind};
 use crate::X64Lower;
 
 pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
-    let big = data(ctx, inst).mem_flags().is_some_and(|f| f.big());
+    let flags = data(ctx, inst).mem_flags().unwrap_or_default();
+    let big = flags.big();
     if big && op != Opcode::AtomicCas {
         return Err(unsupported(inst, op));
     }
@@ -38,7 +40,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 IrOp::Smin => AtomicRmwOp::Smin,
                 IrOp::Smax => AtomicRmwOp::Smax,
             };
-            ctx.emit(Inst::AtomicRmwSeq { size: size_of(ty), op, mem, operand, temp, dst_old: old })?;
+            ctx.emit(trapping(flags, Inst::AtomicRmwSeq { size: size_of(ty), op, mem, operand, temp, dst_old: old }))?;
             ctx.emit(Inst::MovRR { size: OperandSize::S64, src: old.to_reg(), dst })
         }
         InstructionData::AtomicCas { args: [addr, expected, replacement], .. } => {
@@ -53,7 +55,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 r = byte_swap(ctx, inst, r, ty.bits(), None)?;
             }
             let old = tmp(ctx);
-            ctx.emit(Inst::LockCmpxchg { size: size_of(ty), replacement: r, expected: e, mem, dst_old: old })?;
+            ctx.emit(trapping(flags, Inst::LockCmpxchg { size: size_of(ty), replacement: r, expected: e, mem, dst_old: old }))?;
             if big {
                 byte_swap(ctx, inst, old.to_reg(), ty.bits(), Some(dst))?;
                 return Ok(());
@@ -64,7 +66,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let src = RegMem::Mem(Amode::imm_reg(0, put(ctx, arg)?));
-            ctx.emit(match ty.bits() {
+            ctx.emit(trapping(flags, match ty.bits() {
                 8 => Inst::MovzxRmR { ext: ExtMode::BL, src, dst },
                 16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst },
                 32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst },
@@ -72,13 +74,13 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                     RegMem::Mem(a) => Inst::Mov64MR { src: a, dst },
                     RegMem::Reg(_) => return Err(unsupported(inst, op)),
                 },
-            })
+            }))
         }
         InstructionData::StoreNoOffset { args: [val, addr], .. } => {
             let ty = ty_of(ctx, val)?;
             let r = put(ctx, val)?;
             let a = Amode::imm_reg(0, put(ctx, addr)?);
-            ctx.emit(Inst::MovRM { size: size_of(ty), src: r, dst: a })?;
+            ctx.emit(trapping(flags, Inst::MovRM { size: size_of(ty), src: r, dst: a }))?;
             ctx.emit(Inst::Fence)
         }
         InstructionData::Nullary { .. } if op == Opcode::Fence => ctx.emit(Inst::Fence),
@@ -87,13 +89,25 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 }
 
 /// The low `bits` of `r` with their bytes reversed, into `dst` or a new register.
-fn byte_swap(ctx: &mut Lower<'_, Inst>, inst: IrInst, r: Reg, bits: u32, dst: Option<Writable<Reg>>) -> Result<Reg, LowerError> {
+fn byte_swap(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    r: Reg,
+    bits: u32,
+    dst: Option<Writable<Reg>>,
+) -> Result<Reg, LowerError> {
     let d = dst.unwrap_or_else(|| tmp(ctx));
     match bits {
         8 => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: d })?,
         16 => {
             let imm = ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, Opcode::AtomicCas))?;
-            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: r, by: ShiftBy::Imm(imm), dst: d })?
+            ctx.emit(Inst::Shift {
+                size: OperandSize::S16,
+                kind: ShiftKind::Rol,
+                src: r,
+                by: ShiftBy::Imm(imm),
+                dst: d,
+            })?
         }
         32 => ctx.emit(Inst::Bswap { size: OperandSize::S32, src: r, dst: d })?,
         _ => ctx.emit(Inst::Bswap { size: OperandSize::S64, src: r, dst: d })?,

@@ -64,7 +64,13 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             let x = extend(ctx, arg, true, w)?;
             let s = tmp(ctx);
             let sh = ShiftImm::maybe_from_u64(u64::from(w - 1), w).ok_or_else(|| unsupported(inst, op))?;
-            ctx.emit(Inst::Shift { size: size_of(ty).max_s32(), kind: ShiftKind::Sar, src: x, by: ShiftBy::Imm(sh), dst: s })?;
+            ctx.emit(Inst::Shift {
+                size: size_of(ty).max_s32(),
+                kind: ShiftKind::Sar,
+                src: x,
+                by: ShiftBy::Imm(sh),
+                dst: s,
+            })?;
             let y = tmp(ctx);
             let sz = if w == 32 { OperandSize::S32 } else { OperandSize::S64 };
             ctx.emit(Inst::AluRmiR { size: sz, op: AluOp::Xor, src1: s.to_reg(), src2: RegMemImm::Reg(x), dst: y })?;
@@ -145,7 +151,14 @@ fn shift_kind(op: Opcode) -> ShiftKind {
 }
 
 /// Shift `a` by the constant `n` (masked to the width).
-fn shift_imm(ctx: &mut Lower<'_, Inst>, ty: Type, kind: ShiftKind, a: Value, n: u64, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn shift_imm(
+    ctx: &mut Lower<'_, Inst>,
+    ty: Type,
+    kind: ShiftKind,
+    a: Value,
+    n: u64,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     let bits = ty.bits();
     let n = n & u64::from(bits - 1);
     let ra = put(ctx, a)?;
@@ -168,7 +181,13 @@ fn clz_w(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, x: Reg, w: u32) -> Result<
     let t = tmp(ctx);
     ctx.emit(Inst::BitCount { size: sz, op: BitOp::Bsr, src: RegMem::Reg(x), dst: t })?;
     let t2 = tmp(ctx);
-    ctx.emit(Inst::Cmove { size: OperandSize::S64, cc: CC::Z, consequent: RegMem::Reg(m1), alternative: t.to_reg(), dst: t2 })?;
+    ctx.emit(Inst::Cmove {
+        size: OperandSize::S64,
+        cc: CC::Z,
+        consequent: RegMem::Reg(m1),
+        alternative: t.to_reg(),
+        dst: t2,
+    })?;
     let n = tmp(ctx);
     ctx.emit(Inst::Unary { size: OperandSize::S64, op: UnaryOp::Neg, src: t2.to_reg(), dst: n })?;
     let imm = RegMemImm::Imm(Simm32::from_i32(w as i32 - 1));
@@ -209,7 +228,13 @@ fn shift64(ctx: &mut Lower<'_, Inst>, kind: ShiftKind, a: Reg, n: u64) -> Result
 }
 
 /// `dst = a <kind> n` at 64 bits (`n` below 64; a copy for an out-of-range `n`).
-fn shift64_into(ctx: &mut Lower<'_, Inst>, kind: ShiftKind, a: Reg, n: u64, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn shift64_into(
+    ctx: &mut Lower<'_, Inst>,
+    kind: ShiftKind,
+    a: Reg,
+    n: u64,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     match ShiftImm::maybe_from_u64(n, 64) {
         Some(imm) => ctx.emit(Inst::Shift { size: OperandSize::S64, kind, src: a, by: ShiftBy::Imm(imm), dst }),
         None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: a, dst }),

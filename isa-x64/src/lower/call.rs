@@ -13,7 +13,7 @@
 
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{ArgumentExtension, Inst as IrInst, InstructionData, Opcode, Signature};
-use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, RegClass, Writable};
+use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, Writable};
 use cranelift_entity::EntityRef;
 
 use super::*;
@@ -170,7 +170,9 @@ fn lower_call(
                     uses.push((t.to_reg(), p));
                 }
             }
-            ArgLoc::Stack { offset, .. } => ctx.emit(Inst::MovRM { size: OperandSize::S64, src: t.to_reg(), dst: out_amode(*offset) })?,
+            ArgLoc::Stack { offset, .. } => {
+                ctx.emit(Inst::MovRM { size: OperandSize::S64, src: t.to_reg(), dst: out_amode(*offset) })?
+            }
         }
     }
     for (i, (&v, loc)) in args.iter().zip(&assign.args.locs).enumerate() {
@@ -217,6 +219,5 @@ fn lower_call(
     for (dst, ty, off) in from_area {
         ctx.emit(load_class(ty, Amode::imm_reg((ret_area_off + off) as i32, rsp()), dst))?;
     }
-    let _ = RegClass::Int;
     Ok(())
 }

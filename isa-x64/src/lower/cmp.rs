@@ -151,7 +151,13 @@ fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -
     let t2 = tmp(ctx);
     ctx.emit(Inst::Setcc { cc: c2, dst: t2 })?;
     let t3 = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S32, op, src1: t1.to_reg(), src2: RegMemImm::Reg(t2.to_reg()), dst: t3 })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S32,
+        op,
+        src1: t1.to_reg(),
+        src2: RegMemImm::Reg(t2.to_reg()),
+        dst: t3,
+    })?;
     ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t3.to_reg()), dst })
 }
 

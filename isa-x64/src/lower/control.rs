@@ -28,7 +28,6 @@ pub(super) fn lower_branch(
             ctx.emit(Inst::JmpCond { cc, taken: *taken, not_taken: *not_taken })
         }
         (InstructionData::BranchTable { arg, .. }, [default, entries @ ..]) => {
-            let ty = ty_of(ctx, arg)?;
             let idx = extend(ctx, arg, false, 64)?;
             let n = entries.len() as u64;
             let nreg = const_reg(ctx, n)?;
@@ -36,10 +35,15 @@ pub(super) fn lower_branch(
                 Some(i) => RegMemImm::Imm(i),
                 None => RegMemImm::Reg(nreg),
             };
-            let _ = ty;
             ctx.emit(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: idx, src2 })?;
             let clamped = tmp(ctx);
-            ctx.emit(Inst::Cmove { size: OperandSize::S64, cc: CC::NB, consequent: RegMem::Reg(nreg), alternative: idx, dst: clamped })?;
+            ctx.emit(Inst::Cmove {
+                size: OperandSize::S64,
+                cc: CC::NB,
+                consequent: RegMem::Reg(nreg),
+                alternative: idx,
+                dst: clamped,
+            })?;
             let mut all: Vec<MachLabel> = entries.to_vec();
             all.push(*default);
             let tmp1 = tmp(ctx);
@@ -50,7 +54,12 @@ pub(super) fn lower_branch(
     }
 }
 
-pub(super) fn lower_trap(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower_trap(
+    _b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     match data(ctx, inst).clone() {
         InstructionData::Trap { code, .. } => ctx.emit(Inst::Ud2 { code }),
         InstructionData::CondTrap { arg, code, .. } => {

@@ -15,9 +15,10 @@ use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, TrapCode};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::alu::setcc01;
+use super::mem;
 use super::*;
-use crate::inst::{AluOp, CmpOp, ShiftBy, ShiftKind, CC};
 use crate::imms::ShiftImm;
+use crate::inst::{AluOp, CmpOp, ShiftBy, ShiftKind, CC};
 use crate::X64Lower;
 
 pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
@@ -32,6 +33,11 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             if let Some(imm) = const_of(ctx, b).and_then(Simm32::maybe_from_i64) {
                 let ra = put(ctx, a)?;
                 return ctx.emit(Inst::IMulImm { size, src: RegMem::Reg(ra), imm, dst });
+            }
+            let (a, b) = if mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
+            if let Some((m, flags)) = mem::sunk_load_operand(ctx, b, inst)? {
+                let ra = put(ctx, a)?;
+                return ctx.emit(mem::trapping(flags, Inst::IMul { size, src1: ra, src2: RegMem::Mem(m), dst }));
             }
             let ra = put(ctx, a)?;
             let rb = put(ctx, b)?;
@@ -53,7 +59,14 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 let ra = put(ctx, a)?;
                 let rb = put(ctx, b)?;
                 let lo = tmp(ctx);
-                return ctx.emit(Inst::MulWide { size: OperandSize::S64, signed, src1: ra, src2: RegMem::Reg(rb), dst_lo: lo, dst_hi: dst });
+                return ctx.emit(Inst::MulWide {
+                    size: OperandSize::S64,
+                    signed,
+                    src1: ra,
+                    src2: RegMem::Reg(rb),
+                    dst_lo: lo,
+                    dst_hi: dst,
+                });
             }
             // Narrow: the full product fits in 64 bits.
             let ra = extend(ctx, a, signed, 64)?;
@@ -72,7 +85,14 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 ctx.emit(Inst::IMul { size: size_of(ty), src1: ra, src2: RegMem::Reg(rb), dst })?;
             } else {
                 let hi = tmp(ctx);
-                ctx.emit(Inst::MulWide { size: size_of(ty), signed, src1: ra, src2: RegMem::Reg(rb), dst_lo: dst, dst_hi: hi })?;
+                ctx.emit(Inst::MulWide {
+                    size: size_of(ty),
+                    signed,
+                    src1: ra,
+                    src2: RegMem::Reg(rb),
+                    dst_lo: dst,
+                    dst_hi: hi,
+                })?;
             }
             let of = ctx.output_reg(inst, 1)?;
             setcc01(ctx, CC::O, of)
@@ -98,7 +118,14 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 }
 
 /// `dst = a / b` or `a % b` (`op` one of `udiv urem sdiv srem`) with CLIF's traps.
-fn divide(ctx: &mut Lower<'_, Inst>, op: Opcode, ty: Type, a: Reg, b: Reg, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn divide(
+    ctx: &mut Lower<'_, Inst>,
+    op: Opcode,
+    ty: Type,
+    a: Reg,
+    b: Reg,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     let bits = ty.bits();
     let signed = matches!(op, Opcode::Sdiv | Opcode::Srem);
     let is_rem = matches!(op, Opcode::Urem | Opcode::Srem);
@@ -148,13 +175,29 @@ fn divide(ctx: &mut Lower<'_, Inst>, op: Opcode, ty: Type, a: Reg, b: Reg, dst: 
 /// Trap `int_ovf` when the sign-extended narrow `a` is MIN and `b` is -1.
 fn narrow_overflow_check(ctx: &mut Lower<'_, Inst>, a: Reg, b: Reg, bits: u32) -> Result<(), LowerError> {
     let min = -(1i32 << (bits - 1));
-    ctx.emit(Inst::CmpRmiR { size: OperandSize::S32, op: CmpOp::Cmp, src1: a, src2: RegMemImm::Imm(Simm32::from_i32(min)) })?;
+    ctx.emit(Inst::CmpRmiR {
+        size: OperandSize::S32,
+        op: CmpOp::Cmp,
+        src1: a,
+        src2: RegMemImm::Imm(Simm32::from_i32(min)),
+    })?;
     let t1 = tmp(ctx);
     ctx.emit(Inst::Setcc { cc: CC::Z, dst: t1 })?;
-    ctx.emit(Inst::CmpRmiR { size: OperandSize::S32, op: CmpOp::Cmp, src1: b, src2: RegMemImm::Imm(Simm32::from_i32(-1)) })?;
+    ctx.emit(Inst::CmpRmiR {
+        size: OperandSize::S32,
+        op: CmpOp::Cmp,
+        src1: b,
+        src2: RegMemImm::Imm(Simm32::from_i32(-1)),
+    })?;
     let t2 = tmp(ctx);
     ctx.emit(Inst::Setcc { cc: CC::Z, dst: t2 })?;
     let t3 = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S8, op: AluOp::And, src1: t1.to_reg(), src2: RegMemImm::Reg(t2.to_reg()), dst: t3 })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S8,
+        op: AluOp::And,
+        src1: t1.to_reg(),
+        src2: RegMemImm::Reg(t2.to_reg()),
+        dst: t3,
+    })?;
     ctx.emit(Inst::TrapIf { cc: CC::NZ, code: TrapCode::INTEGER_OVERFLOW })
 }

@@ -133,11 +133,23 @@ fn clamp_narrow(
     let hreg = const_reg(ctx, hi as u64)?;
     cmp(ctx, wide, hi)?;
     let t = tmp(ctx);
-    ctx.emit(Inst::Cmove { size: OperandSize::S32, cc: above, consequent: RegMem::Reg(hreg), alternative: wide, dst: t })?;
+    ctx.emit(Inst::Cmove {
+        size: OperandSize::S32,
+        cc: above,
+        consequent: RegMem::Reg(hreg),
+        alternative: wide,
+        dst: t,
+    })?;
     if !signed {
         return ctx.emit(Inst::MovRR { size: OperandSize::S64, src: t.to_reg(), dst });
     }
     let lreg = const_reg(ctx, lo as u64)?;
     cmp(ctx, t.to_reg(), lo)?;
-    ctx.emit(Inst::Cmove { size: OperandSize::S32, cc: below, consequent: RegMem::Reg(lreg), alternative: t.to_reg(), dst })
+    ctx.emit(Inst::Cmove {
+        size: OperandSize::S32,
+        cc: below,
+        consequent: RegMem::Reg(lreg),
+        alternative: t.to_reg(),
+        dst,
+    })
 }

@@ -56,8 +56,18 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             ctx.emit(Inst::XmmRmR { op: pick(SseOp::Andps, SseOp::Andpd), src1: m1, src2: RegMem::Reg(ry), dst: ys })?;
             let m2 = float_bits(ctx, sign, double)?;
             let xm = ftmp(ctx);
-            ctx.emit(Inst::XmmRmR { op: pick(SseOp::Andnps, SseOp::Andnpd), src1: m2, src2: RegMem::Reg(rx), dst: xm })?;
-            ctx.emit(Inst::XmmRmR { op: pick(SseOp::Orps, SseOp::Orpd), src1: xm.to_reg(), src2: RegMem::Reg(ys.to_reg()), dst })
+            ctx.emit(Inst::XmmRmR {
+                op: pick(SseOp::Andnps, SseOp::Andnpd),
+                src1: m2,
+                src2: RegMem::Reg(rx),
+                dst: xm,
+            })?;
+            ctx.emit(Inst::XmmRmR {
+                op: pick(SseOp::Orps, SseOp::Orpd),
+                src1: xm.to_reg(),
+                src2: RegMem::Reg(ys.to_reg()),
+                dst,
+            })
         }
         (Fmin | Fmax, InstructionData::Binary { args: [x, y], .. }) => {
             let rx = put(ctx, x)?;

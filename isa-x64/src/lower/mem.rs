@@ -42,11 +42,11 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
-            load(ctx, inst, Load, ty, MemFlags::default(), a, dst)
+            load(ctx, inst, Load, ty, notrap(), a, dst)
         }
         InstructionData::StackStore { arg, stack_slot, offset, .. } => {
             let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
-            store(ctx, inst, Store, MemFlags::default(), arg, a)
+            store(ctx, inst, Store, notrap(), arg, a)
         }
         InstructionData::UnaryGlobalValue { global_value, .. } => {
             let dst = out(ctx, inst)?;
@@ -72,7 +72,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 }
 
 /// The instruction a 32/64-bit `load` is merged into as a memory operand, if any:
-/// its only user, in the same block, an `iadd`/`isub`/`band`/`bor`/`bxor` of the
+/// its only user, in the same block, an `iadd`/`isub`/`imul`/`band`/`bor`/`bxor` of the
 /// same type taking it as an operand that can be memory (either for commutative
 /// ops, the second for `isub`), with nothing between them that stores, calls,
 /// traps or has another side effect (so the load may move down to its user).
@@ -93,7 +93,7 @@ pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrIn
     }
     let InstructionData::Binary { opcode, args: [a, b] } = func.dfg[user] else { return None };
     let position_ok = match opcode {
-        Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor => a != b,
+        Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => a != b,
         Opcode::Isub => b == v && a != v,
         _ => false,
     };
@@ -115,14 +115,18 @@ pub(crate) fn sunk_load_operand_is(ctx: &Lower<'_, Inst>, v: Value, user: IrInst
     ctx.def_inst(v).is_some_and(|d| sunk_load_user(ctx, d) == Some(user))
 }
 
-/// The memory operand of `v` if its defining `load` is merged into `user`.
-pub(crate) fn sunk_load_operand(ctx: &mut Lower<'_, Inst>, v: Value, user: IrInst) -> Result<Option<Amode>, LowerError> {
+/// The memory operand (and flags) of `v` if its defining `load` is merged into `user`.
+pub(crate) fn sunk_load_operand(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    user: IrInst,
+) -> Result<Option<(Amode, MemFlags)>, LowerError> {
     let Some(def) = ctx.def_inst(v) else { return Ok(None) };
     if sunk_load_user(ctx, def) != Some(user) {
         return Ok(None);
     }
     match data(ctx, def).clone() {
-        InstructionData::Load { arg, offset, .. } => Ok(Some(amode(ctx, arg, offset.0)?)),
+        InstructionData::Load { arg, offset, flags, .. } => Ok(Some((amode(ctx, arg, offset.0)?, flags))),
         _ => Ok(None),
     }
 }
@@ -201,7 +205,7 @@ fn load(
             return Err(unsupported(inst, op));
         }
         let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
-        return ctx.emit(Inst::XmmUnaryRmR { op: sop, src, dst });
+        return ctx.emit(trapping(flags, Inst::XmmUnaryRmR { op: sop, src, dst }));
     }
     let wide = ty.bits() == 64;
     let (signed, ext, width) = match op {
@@ -222,17 +226,24 @@ fn load(
     if flags.big() && width > 8 {
         // Load the raw bytes, swap, then extend.
         let raw = tmp(ctx);
-        match width {
-            16 => ctx.emit(Inst::MovzxRmR { ext: ExtMode::WL, src, dst: raw })?,
-            32 => ctx.emit(Inst::MovzxRmR { ext: ExtMode::LQ, src, dst: raw })?,
-            _ => ctx.emit(Inst::Mov64MR { src: a, dst: raw })?,
-        }
+        ctx.emit(trapping(
+            flags,
+            match width {
+                16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst: raw },
+                32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst: raw },
+                _ => Inst::Mov64MR { src: a, dst: raw },
+            },
+        ))?;
         let sw = tmp(ctx);
         if width == 16 {
             let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
             ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: raw.to_reg(), by, dst: sw })?;
         } else {
-            ctx.emit(Inst::Bswap { size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)), src: raw.to_reg(), dst: sw })?;
+            ctx.emit(Inst::Bswap {
+                size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)),
+                src: raw.to_reg(),
+                dst: sw,
+            })?;
         }
         let to = if wide { 64 } else { 32 };
         return match ext_inst(sw.to_reg(), width, signed, to, Some(dst)) {
@@ -240,14 +251,37 @@ fn load(
             None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: sw.to_reg(), dst }),
         };
     }
-    match ext {
-        None => ctx.emit(Inst::Mov64MR { src: a, dst }),
-        Some(ext) if signed => ctx.emit(Inst::MovsxRmR { ext, src, dst }),
-        Some(ext) => ctx.emit(Inst::MovzxRmR { ext, src, dst }),
+    let i = match ext {
+        None => Inst::Mov64MR { src: a, dst },
+        Some(ext) if signed => Inst::MovsxRmR { ext, src, dst },
+        Some(ext) => Inst::MovzxRmR { ext, src, dst },
+    };
+    ctx.emit(trapping(flags, i))
+}
+
+/// `i` with a trap record when `flags` say the access can fault.
+pub(crate) fn trapping(flags: MemFlags, i: Inst) -> Inst {
+    match flags.trap_code() {
+        Some(code) => Inst::Trapping { code, inst: Box::new(i) },
+        None => i,
     }
 }
 
-fn store(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, flags: MemFlags, val: Value, a: Amode) -> Result<(), LowerError> {
+/// Flags of an access that cannot fault (stack slots).
+fn notrap() -> MemFlags {
+    let mut f = MemFlags::default();
+    // "notrap" is a known flag name, so this cannot fail.
+    f.set_by_name("notrap").map(|()| f).unwrap_or(f)
+}
+
+fn store(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    flags: MemFlags,
+    val: Value,
+    a: Amode,
+) -> Result<(), LowerError> {
     let ty = ty_of(ctx, val)?;
     if ty.is_float() {
         if flags.big() {
@@ -255,7 +289,7 @@ fn store(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, flags: MemFlags, v
         }
         let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
         let r = put(ctx, val)?;
-        return ctx.emit(Inst::XmmMovRM { op: sop, src: r, dst: a });
+        return ctx.emit(trapping(flags, Inst::XmmMovRM { op: sop, src: r, dst: a }));
     }
     let width = match op {
         Opcode::Istore8 => 8,
@@ -275,9 +309,9 @@ fn store(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, flags: MemFlags, v
         }
         r = sw.to_reg();
     } else if let Some(imm) = const_of(ctx, val).and_then(|c| Simm32::maybe_from_i64(sext(c as u64, width))) {
-        return ctx.emit(Inst::MovImmM { size, imm, dst: a });
+        return ctx.emit(trapping(flags, Inst::MovImmM { size, imm, dst: a }));
     }
-    ctx.emit(Inst::MovRM { size, src: r, dst: a })
+    ctx.emit(trapping(flags, Inst::MovRM { size, src: r, dst: a }))
 }
 
 /// The value of global value `gv` in a register (`depth` guards against cycles,

@@ -72,14 +72,32 @@ impl LowerBackend for X64Lower<'_> {
 
     fn lower_inst(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
         let op = ctx.func().dfg[inst].opcode();
+        // Name the controlling type in "unsupported" errors (`fma on f64`).
+        let func = ctx.func();
+        let with_type = |e: LowerError| match e {
+            LowerError::Unsupported { inst, opcode } => match func.ctrl_type(inst) {
+                Some(ty) => LowerError::UnsupportedOnType { inst, opcode, ty },
+                None => LowerError::Unsupported { inst, opcode },
+            },
+            e => e,
+        };
+        self.lower_by_family(ctx, inst, op).map_err(with_type)
+    }
+
+    fn lower_branch(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+        control::lower_branch(self, ctx, inst, targets)
+    }
+}
+
+impl X64Lower<'_> {
+    /// Dispatch `inst` to its opcode family's rules.
+    fn lower_by_family(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
         use Opcode::*;
         match op {
-            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm | IrsubImm
-            | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax | Iabs
-            | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop | Iconcat | Isplit
-            | Bitselect => {
-                alu::lower(self, ctx, inst, op)
-            }
+            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm
+            | IrsubImm | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax
+            | Iabs | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop
+            | Iconcat | Isplit | Bitselect => alu::lower(self, ctx, inst, op),
             Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm | Clz | Ctz | Popcnt
             | Bswap | Bitrev | Cls => bits::lower(self, ctx, inst, op),
             Imul | ImulImm | Umulhi | Smulhi | Udiv | Sdiv | Urem | Srem | UdivImm | SdivImm | UremImm | SremImm
@@ -97,10 +115,6 @@ impl LowerBackend for X64Lower<'_> {
             | FcvtFromUint | Bitcast => fconv::lower(self, ctx, inst, op),
             _ => Err(unsupported(inst, op)),
         }
-    }
-
-    fn lower_branch(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
-        control::lower_branch(self, ctx, inst, targets)
     }
 }
 
