@@ -20,6 +20,10 @@
 //!   shadow space below the stack arguments. Results in `rax` / `xmm0`. Callee-saved
 //!   also `rsi rdi` and `xmm6`–`xmm15` (saved as 16 bytes).
 //!
+//! Results beyond the registers always use the return area, whether or not
+//! `enable_multi_ret_implicit_sret` is set (Cranelift rejects such signatures without
+//! it; accepting them costs nothing and wasm multi-value needs them).
+//!
 //! `r10` and `r11` carry no argument, result or allocatable value in any convention:
 //! the long veneer clobbers them (see `regs::VENEER_SCRATCH`).
 //!
