@@ -74,10 +74,16 @@ impl LowerBackend for X64Lower<'_> {
         let op = ctx.func().dfg[inst].opcode();
         // Name the controlling type in "unsupported" errors (`fma on f64`).
         let func = ctx.func();
+        // A multi-register (i128) operand where a rule wants one register means the
+        // opcode is not implemented for i128: say so.
         let with_type = |e: LowerError| match e {
             LowerError::Unsupported { inst, opcode } => match func.ctrl_type(inst) {
                 Some(ty) => LowerError::UnsupportedOnType { inst, opcode, ty },
                 None => LowerError::Unsupported { inst, opcode },
+            },
+            LowerError::NotSingleReg(v) => match func.dfg.value_type(v) {
+                Some(ty) => LowerError::UnsupportedOnType { inst, opcode: op, ty },
+                None => LowerError::NotSingleReg(v),
             },
             e => e,
         };
