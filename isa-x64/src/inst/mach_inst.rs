@@ -188,7 +188,7 @@ impl Inst {
                 rm_uses(target, v);
                 call_operands(info, v);
             }
-            Inst::Ret { rets, .. } => {
+            Inst::ReturnCallKnown { args: rets, .. } | Inst::Ret { rets, .. } => {
                 for (r, p) in rets.iter_mut() {
                     v.reg_fixed_use(r, *p);
                 }
@@ -254,7 +254,7 @@ impl MachInst for Inst {
             Inst::Jmp { .. } | Inst::JmpCond { .. } | Inst::JmpUnknown { .. } | Inst::JmpTableSeq { .. } => {
                 MachTerminator::Branch
             }
-            Inst::Ret { .. } => MachTerminator::Ret,
+            Inst::Ret { .. } | Inst::ReturnCallKnown { .. } => MachTerminator::Ret,
             Inst::Ud2 { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
         }

@@ -95,6 +95,9 @@ fn with_extension(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -
 pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
     match data(ctx, inst).clone() {
         InstructionData::MultiAry { args, .. } if op == Opcode::Return => lower_return(b, ctx, &args),
+        InstructionData::Call { func_ref, args, .. } if op == Opcode::ReturnCall => {
+            lower_return_call(b, ctx, inst, op, func_ref, &args)
+        }
         InstructionData::Call { func_ref, args, .. } => {
             let func = ctx.func();
             let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
@@ -220,4 +223,41 @@ fn lower_call(
         ctx.emit(load_class(ty, Amode::imm_reg((ret_area_off + off) as i32, rsp()), dst))?;
     }
     Ok(())
+}
+
+/// `return_call`: arguments in registers, the epilogue, then `jmp`. Supported when
+/// every argument of the callee goes in a register and the callee returns exactly as
+/// this function does (same convention and result types), so its `ret` can return
+/// to our caller.
+fn lower_return_call(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    func_ref: atoll_codegen::ir::FuncRef,
+    args: &[Value],
+) -> Result<(), LowerError> {
+    let func = ctx.func();
+    let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
+    let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
+    let conv = conv_of(sig).map_err(|_| unsupported(inst, op))?;
+    let same_returns = sig.returns.iter().map(|p| p.value_type).eq(func.signature.returns.iter().map(|p| p.value_type));
+    if conv != b.abi.call_conv() || !same_returns {
+        return Err(unsupported(inst, op));
+    }
+    let assign = X64Abi::new(conv).assign(sig).map_err(|_| unsupported(inst, op))?;
+    if assign.ret_area_ptr.is_some() || assign.args.stack_size > 0 {
+        return Err(unsupported(inst, op));
+    }
+    let mut uses: Vec<(Reg, PReg)> = Vec::new();
+    for (i, (&v, loc)) in args.iter().zip(&assign.args.locs).enumerate() {
+        let ext = sig.params.get(i).map_or(ArgumentExtension::None, |p| p.extension);
+        let r = with_extension(ctx, v, ext)?;
+        if let ArgLoc::Regs(rs) = loc {
+            if let Some(&p) = rs.first() {
+                uses.push((r, p));
+            }
+        }
+    }
+    ctx.emit(Inst::ReturnCallKnown { target: RelocTarget(func_ref.index() as u32), args: uses })
 }
