@@ -154,6 +154,9 @@ impl Inst {
                 sink.add_reloc(atoll_codegen::buffer::Reloc::X86CallPCRel4, *target, -4);
                 sink.put4(0);
             }
+            Inst::ReturnCallUnknown { target, .. } => {
+                control::emit_indirect(sink, control::EXT_JMP, &crate::inst::RegMem::Reg(*target))
+            }
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::Trapping { code, inst } => {
                 sink.add_trap(*code);

@@ -13,7 +13,7 @@
 
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{ArgumentExtension, Inst as IrInst, InstructionData, Opcode, Signature};
-use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, Writable};
+use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, RegClass, Writable};
 use cranelift_entity::EntityRef;
 
 use super::*;
@@ -96,7 +96,17 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
     match data(ctx, inst).clone() {
         InstructionData::MultiAry { args, .. } if op == Opcode::Return => lower_return(b, ctx, &args),
         InstructionData::Call { func_ref, args, .. } if op == Opcode::ReturnCall => {
-            lower_return_call(b, ctx, inst, op, func_ref, &args)
+            let func = ctx.func();
+            let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
+            let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
+            let target = CallTarget::Known(RelocTarget(func_ref.index() as u32));
+            lower_return_call(b, ctx, inst, op, sig, target, &args)
+        }
+        InstructionData::CallIndirect { sig_ref, args, .. } if op == Opcode::ReturnCallIndirect => {
+            let sig = ctx.func().sigs.get(sig_ref).ok_or_else(|| unsupported(inst, op))?;
+            let (&callee, rest) = args.split_first().ok_or_else(|| unsupported(inst, op))?;
+            let target = CallTarget::Reg(put(ctx, callee)?);
+            lower_return_call(b, ctx, inst, op, sig, target, rest)
         }
         InstructionData::Call { func_ref, args, .. } => {
             let func = ctx.func();
@@ -225,27 +235,29 @@ fn lower_call(
     Ok(())
 }
 
-/// `return_call`: arguments in registers, the epilogue, then `jmp`. Supported when
-/// every argument of the callee goes in a register and the callee returns exactly as
-/// this function does (same convention and result types), so its `ret` can return
-/// to our caller.
+/// `return_call` / `return_call_indirect`: arguments in registers, the epilogue,
+/// then `jmp`. Supported when every argument of the callee goes in a register and
+/// the callee returns exactly as this function does (same convention and result
+/// types), so its `ret` returns to our caller. An indirect target is pinned to a
+/// caller-saved register that carries no argument.
 fn lower_return_call(
     b: &X64Lower<'_>,
     ctx: &mut Lower<'_, Inst>,
     inst: IrInst,
     op: Opcode,
-    func_ref: atoll_codegen::ir::FuncRef,
+    sig: &Signature,
+    target: CallTarget,
     args: &[Value],
 ) -> Result<(), LowerError> {
     let func = ctx.func();
-    let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
-    let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
     let conv = conv_of(sig).map_err(|_| unsupported(inst, op))?;
-    let same_returns = sig.returns.iter().map(|p| p.value_type).eq(func.signature.returns.iter().map(|p| p.value_type));
+    let same_returns =
+        sig.returns.iter().map(|p| p.value_type).eq(func.signature.returns.iter().map(|p| p.value_type));
     if conv != b.abi.call_conv() || !same_returns {
         return Err(unsupported(inst, op));
     }
-    let assign = X64Abi::new(conv).assign(sig).map_err(|_| unsupported(inst, op))?;
+    let abi = X64Abi::new(conv);
+    let assign = abi.assign(sig).map_err(|_| unsupported(inst, op))?;
     if assign.ret_area_ptr.is_some() || assign.args.stack_size > 0 {
         return Err(unsupported(inst, op));
     }
@@ -259,5 +271,15 @@ fn lower_return_call(
             }
         }
     }
-    ctx.emit(Inst::ReturnCallKnown { target: RelocTarget(func_ref.index() as u32), args: uses })
+    match target {
+        CallTarget::Known(t) => ctx.emit(Inst::ReturnCallKnown { target: t, args: uses }),
+        CallTarget::Reg(r) => {
+            let free = abi
+                .call_clobbers()
+                .into_iter()
+                .find(|p| p.class() == RegClass::Int && !uses.iter().any(|(_, u)| u == p))
+                .ok_or_else(|| unsupported(inst, op))?;
+            ctx.emit(Inst::ReturnCallUnknown { target: r, target_reg: free, args: uses })
+        }
+    }
 }

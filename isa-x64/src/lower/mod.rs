@@ -112,7 +112,7 @@ impl X64Lower<'_> {
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
             | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr | GetStackPointer | GetFramePointer
             | GetReturnAddress => mem::lower(self, ctx, inst, op),
-            Call | CallIndirect | Return | ReturnCall => call::lower(self, ctx, inst, op),
+            Call | CallIndirect | Return | ReturnCall | ReturnCallIndirect => call::lower(self, ctx, inst, op),
             AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
             F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign | Fmin | Fmax | Fma
