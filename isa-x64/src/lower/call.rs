@@ -17,7 +17,7 @@ use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, Reg
 use cranelift_entity::EntityRef;
 
 use super::*;
-use crate::abi::{conv_of, X64Abi};
+use crate::abi::{conv_of, X64Abi, X64CallConv};
 use crate::inst::{Amode, CallInfo, SseOp};
 use crate::regs::{rbp, rsp};
 use crate::X64Lower;
@@ -235,9 +235,9 @@ fn lower_call(
     Ok(())
 }
 
-/// `return_call` / `return_call_indirect`: arguments in registers, the epilogue,
-/// then `jmp`. Supported when every argument of the callee goes in a register and
-/// the callee returns exactly as this function does (same convention and result
+/// `return_call` / `return_call_indirect`: arguments in registers (and stack
+/// arguments in our incoming-argument area, when they fit), the epilogue, then
+/// `jmp`. Supported when the callee returns exactly as this function does (same convention and result
 /// types), so its `ret` returns to our caller. An indirect target is pinned to a
 /// caller-saved register that carries no argument.
 fn lower_return_call(
@@ -258,16 +258,26 @@ fn lower_return_call(
     }
     let abi = X64Abi::new(conv);
     let assign = abi.assign(sig).map_err(|_| unsupported(inst, op))?;
-    if assign.ret_area_ptr.is_some() || assign.args.stack_size > 0 {
+    // Stack arguments go into our own incoming-argument area (the caller sized it
+    // for us and pops it), so they must fit there; our incoming stack arguments were
+    // loaded into registers at entry, so overwriting the area loses nothing.
+    let fits = assign.args.stack_size <= b.sig.args.stack_size && conv != X64CallConv::WindowsFastcall;
+    if assign.ret_area_ptr.is_some() || (assign.args.stack_size > 0 && !fits) {
         return Err(unsupported(inst, op));
     }
     let mut uses: Vec<(Reg, PReg)> = Vec::new();
     for (i, (&v, loc)) in args.iter().zip(&assign.args.locs).enumerate() {
         let ext = sig.params.get(i).map_or(ArgumentExtension::None, |p| p.extension);
         let r = with_extension(ctx, v, ext)?;
-        if let ArgLoc::Regs(rs) = loc {
-            if let Some(&p) = rs.first() {
-                uses.push((r, p));
+        match loc {
+            ArgLoc::Regs(rs) => {
+                if let Some(&p) = rs.first() {
+                    uses.push((r, p));
+                }
+            }
+            ArgLoc::Stack { offset, .. } => {
+                let ty = ty_of(ctx, v)?;
+                ctx.emit(store_class(ty, r, incoming(b, *offset)))?;
             }
         }
     }
