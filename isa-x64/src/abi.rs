@@ -11,7 +11,10 @@
 //!   default convention): integer arguments in `rdi rsi rdx rcx r8 r9 rax` (7) and
 //!   results in `rax rdx rcx rsi rdi r8 r9` (7), floats in `xmm0`–`xmm7` both ways,
 //!   same callee-saved set. The register order extends System V's, so a signature
-//!   that fits System V's registers is passed identically by both. Faster than `SystemV` because calls with up to
+//!   that fits System V's registers is passed identically by both. CLIF's `tail`
+//!   convention maps to it too (tail calls are caller-pops here: a `return_call`
+//!   whose stack arguments do not fit in the caller's own incoming area is
+//!   unsupported). Faster than `SystemV` because calls with up to
 //!   7 integer / 8 float arguments never touch the stack, and multi-value results (up
 //!   to 7 + 8) come back in registers instead of through a return area in memory
 //!   (no stores in the callee, no loads in the caller).
