@@ -108,6 +108,11 @@ impl IsaDescriptor {
                 let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
                 Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
             }
+            #[cfg(feature = "aarch64")]
+            IsaKind::Aarch64 => {
+                let isa = atoll_isa_aarch64::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_aarch64::Aarch64Backend::new(self.triple.clone(), shared, isa)))
+            }
             _ => {
                 let _ = (shared, isa_flags);
                 Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })

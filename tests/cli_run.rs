@@ -68,7 +68,8 @@ fn foreign_targets_are_reported_as_skipped() {
     let o = atoll(&["run", "--target", "aarch64", path.to_str().unwrap()]);
     let (out, _) = text(&o);
     assert!(o.status.success());
-    assert!(out.starts_with("aarch64: skipped: "), "{out}");
+    // Skipped until the qemu executor runs it (then the line passes).
+    assert!(out.contains("skipped: ") || out.contains("line 9: %add(1, 2) == 3: ok (3)"), "{out}");
 }
 
 /// (args, file text, stderr fragment)

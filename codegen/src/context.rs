@@ -12,9 +12,7 @@
 
 use crate::ir::Function;
 use crate::isa::{CodegenError, CompiledFunction};
-use crate::machinst::{
-    compile_function, ABIMachineSpec, CompileParams, LowerBackend, RegallocAlgorithm, RegallocConfig,
-};
+use crate::machinst::{compile_function_padded, ABIMachineSpec, CompileParams, LowerBackend, RegallocAlgorithm, RegallocConfig};
 use crate::settings::{Flags, RegallocAlgorithm as RegallocSetting};
 
 /// Compile `func`: verify (when `enable_verifier`, through `p.verify`), then lower,
@@ -31,7 +29,7 @@ where
     // The verifier runs inside `compile_function` when `p.verify` is set; ISAs set it
     // from `enable_verifier`.
     debug_assert_eq!(p.verify, flags.enable_verifier(), "CompileParams::verify must follow enable_verifier");
-    let compiled = compile_function(func, p)?;
+    let compiled = compile_function_padded(func, p, flags.bb_padding_log2_minus_one())?;
     if compiled.frame_size > i32::MAX as u32 {
         return Err(CodegenError::ImplLimitExceeded(format!("stack frame of {} bytes", compiled.frame_size)));
     }

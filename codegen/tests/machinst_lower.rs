@@ -209,20 +209,25 @@ block2:
     return v0
 }";
 
-#[test]
-fn compile_function_runs_the_whole_pipeline() {
-    use atoll_codegen::machinst::test_isa::InterpError;
-    use atoll_codegen::machinst::{compile_function, CompileParams};
-    let env = machine_env(true);
-    let params = CompileParams {
+/// Pipeline parameters for the test ISA, with every check on.
+fn test_params(env: &atoll_codegen::machinst::MachineEnv) -> atoll_codegen::machinst::CompileParams<'_, TestBackend, TestAbi> {
+    atoll_codegen::machinst::CompileParams {
         backend: &TestBackend,
         abi: &TestAbi,
-        env: &env,
+        env,
         regalloc: RegallocConfig { checker: true, validate_ssa: true, ..Default::default() },
         info: &(),
         alignment: 16,
         verify: true,
-    };
+    }
+}
+
+#[test]
+fn compile_function_runs_the_whole_pipeline() {
+    use atoll_codegen::machinst::test_isa::InterpError;
+    use atoll_codegen::machinst::compile_function;
+    let env = machine_env(true);
+    let params = test_params(&env);
     let sum = compile_function(&parse(SUM), &params).unwrap();
     assert_eq!(interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000), Ok(vec![55]));
     assert!(sum.relocs.is_empty() && sum.traps.is_empty());
@@ -258,7 +263,7 @@ block2:
     );
     let err = compile_function(&bad, &params).unwrap_err();
     assert!(matches!(err, atoll_codegen::isa::CodegenError::Verifier(_)), "{err}");
-    let unverified = CompileParams { verify: false, ..params };
+    let unverified = atoll_codegen::machinst::CompileParams { verify: false, ..params };
     let err = compile_function(&bad, &unverified).unwrap_err();
     assert!(matches!(err, atoll_codegen::isa::CodegenError::Regalloc(_)), "{err}");
 }
@@ -296,4 +301,36 @@ block0(v0: i32):
     let probe = Probe(RefCell::new(Vec::new()));
     lower_function(&f, &probe).unwrap();
     assert_eq!(probe.0.into_inner(), vec![(None, "i32".to_string()), (Some(-7), "i32".to_string())]);
+}
+
+#[test]
+fn bb_padding_pushes_branches_out_of_range_and_code_still_runs() {
+    use atoll_codegen::buffer::IslandIsa;
+    use atoll_codegen::machinst::test_isa::SHORT_RANGE;
+    use atoll_codegen::machinst::{bb_padding_bytes, compile_function_padded};
+    // (flag value, bytes after each block on the test ISA, whose instructions are 8
+    // bytes: 1, 2 and 4 bytes round up to 8)
+    let table: &[(u8, u64)] = &[(0, 0), (1, 8), (3, 8), (4, 8), (5, 16), (9, 256), (10, 512), (12, 2048)];
+    for &(n, bytes) in table {
+        assert_eq!(bb_padding_bytes::<TestLabelUse>(n), bytes, "n = {n}");
+        assert_eq!(bytes % TestLabelUse::INSN_ALIGN, 0);
+    }
+    assert_eq!(bb_padding_bytes::<TestLabelUse>(32), 1 << 31);
+
+    let env = machine_env(true);
+    let params = test_params(&env);
+    let plain = compile_function_padded(&parse(SUM), &params, 0).unwrap();
+    for &(n, bytes) in table {
+        let f = compile_function_padded(&parse(SUM), &params, n).unwrap();
+        // SUM has four blocks (and maybe a split edge): at least four paddings.
+        assert!(f.code.len() as u64 >= plain.code.len() as u64 + 4 * bytes, "n = {n}");
+        for (arg, want) in [(0, 0), (1, 1), (10, 55)] {
+            assert_eq!(interpret_bytes(&f.code, &[arg], f.frame_size, 1_000_000), Ok(vec![want]), "n = {n}, arg {arg}");
+        }
+        if bytes > SHORT_RANGE {
+            // The loop's conditional branch cannot reach across a padded block: the
+            // emission driver must have put an island (with a veneer) in between.
+            assert!(f.code.len() as u64 > plain.code.len() as u64 + 4 * bytes, "n = {n}: no island");
+        }
+    }
 }

@@ -119,6 +119,10 @@ pub fn render_report(report: &FileReport, verbose: bool) -> String {
     if report.blessed {
         let _ = writeln!(out, "blessed {path}");
     }
+    let n = report.run_lines;
+    if verbose && n.total() > 0 {
+        let _ = writeln!(out, "  {path}: {} run lines passed, {} failed; {} islands, {} veneers", n.passed, n.failed, n.islands, n.veneers);
+    }
     out
 }
 
@@ -142,6 +146,7 @@ pub fn run_paths(
     if summary.run_lines.total() > 0 {
         let n = summary.run_lines;
         print(&format!("run lines: {} passed, {} failed\n", n.passed, n.failed));
+        print(&format!("text sections: {} islands, {} veneers\n", n.islands, n.veneers));
     }
     print(&format!("{}\n", summary.line()));
     Ok(summary)

@@ -38,11 +38,14 @@ pub struct SubtestResult {
 }
 
 /// Run lines passed and failed, summed over targets (one line on two targets counts
-/// twice).
+/// twice), with the islands and veneers of the text sections they ran in (what
+/// `force_veneers` and `padding_between_functions` runs check).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunLineCounts {
     pub passed: usize,
     pub failed: usize,
+    pub islands: u64,
+    pub veneers: u64,
 }
 
 impl RunLineCounts {
@@ -50,6 +53,8 @@ impl RunLineCounts {
     pub fn add(&mut self, other: RunLineCounts) {
         self.passed += other.passed;
         self.failed += other.failed;
+        self.islands += other.islands;
+        self.veneers += other.veneers;
     }
 
     /// Lines counted.

@@ -10,6 +10,12 @@
 //!   callee-saved set (so calls between the two conventions need no glue beyond
 //!   argument placement). `x16`/`x17` (veneers) and `x18` (platform) never carry
 //!   values in any convention.
+//! - `apple_aarch64` (compile-only) uses `SystemV`'s registers. Of Apple's
+//!   differences, lowering implements the caller extending narrow arguments marked
+//!   `uext`/`sext` (done for every convention); stack arguments are still laid out
+//!   AAPCS64-style (8-byte slots), not packed to their size as on Apple platforms.
+//!   Lowering maps `fast` and `tail` to `Fast` and every other convention to
+//!   `SystemV` (see `lower::abi_conv`).
 //!
 //! Frame (see `atoll_codegen::machinst::FrameLayout`): the setup area is the saved
 //! `x29`/`x30` pair (16 bytes), FP points at it, and everything else is addressed

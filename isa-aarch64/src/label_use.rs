@@ -188,9 +188,20 @@ impl IslandIsa for LabelUse {
 
     /// `nop` words; a length that is not a multiple of 4 ends in zero bytes (the
     /// encoding of `udf #0`, so a stray jump there traps).
+    ///
+    /// The words are copied by doubling (one `memcpy` per step) because
+    /// `padding_between_functions` asks for hundreds of MiB: a loop per word took
+    /// seconds in debug builds.
     fn write_padding(out: &mut Vec<u8>, len: usize) {
-        for _ in 0..len / 4 {
+        let words = len / 4 * 4;
+        out.reserve(len);
+        let start = out.len();
+        if words > 0 {
             out.extend_from_slice(&NOP.to_le_bytes());
+        }
+        while out.len() - start < words {
+            let have = out.len() - start;
+            out.extend_from_within(start..start + have.min(words - have));
         }
         out.extend(core::iter::repeat_n(0u8, len % 4));
     }

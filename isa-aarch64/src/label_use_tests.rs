@@ -226,3 +226,17 @@ fn island_sequences() {
     LabelUse::write_padding(&mut out, 10);
     assert_eq!(out, [0x1f, 0x20, 0x03, 0xd5, 0x1f, 0x20, 0x03, 0xd5, 0, 0]);
 }
+
+#[test]
+fn padding_by_doubling_is_whole_nop_words_after_existing_bytes() {
+    // (bytes already in the buffer, padding length)
+    for (prefix, len) in [(0, 0), (0, 4), (3, 12), (1, 28), (0, 4 * 1000 + 3), (7, 4 * 4097)] {
+        let mut out = vec![0xaa; prefix];
+        LabelUse::write_padding(&mut out, len);
+        assert_eq!(out.len(), prefix + len, "prefix {prefix}, len {len}");
+        assert!(out[..prefix].iter().all(|&b| b == 0xaa));
+        let words = &out[prefix..prefix + len / 4 * 4];
+        assert!(words.chunks_exact(4).all(|w| w == [0x1f, 0x20, 0x03, 0xd5]), "len {len}");
+        assert!(out[prefix + len / 4 * 4..].iter().all(|&b| b == 0));
+    }
+}

@@ -14,13 +14,7 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use atoll_codegen::buffer::MachBuffer;
 use atoll_codegen::ir::{parse_int, Function, Ieee32, Ieee64, Type};
-use atoll_codegen::machinst::{emit_function, lower_function, run_regalloc, FrameRequest, RegallocConfig};
-use atoll_isa_aarch64::abi::{AArch64Abi, CallConv};
-use atoll_isa_aarch64::lower::{stack_slot_specs, AArch64Backend};
-use atoll_isa_aarch64::regs::machine_env;
-use atoll_isa_aarch64::LabelUse;
 
 mod common;
 use common::qemu::{run, tools_present};
@@ -32,13 +26,7 @@ fn corpus() -> Option<PathBuf> {
 
 /// Compile one function, or say why not.
 fn compile(f: &Function) -> Result<Vec<u8>, String> {
-    let (vcode, _) = lower_function(f, &AArch64Backend::new(CallConv::SystemV)).map_err(|e| format!("lower: {e}"))?;
-    let config = RegallocConfig { checker: true, validate_ssa: true, ..Default::default() };
-    let out = run_regalloc(&vcode, &machine_env(), &config).map_err(|e| format!("regalloc: {e}"))?;
-    let abi = AArch64Abi::new(CallConv::SystemV);
-    let mut buf = MachBuffer::<LabelUse>::new();
-    emit_function(&vcode, &out, &abi, &FrameRequest { stack_slots: &stack_slot_specs(f), ..Default::default() }, &(), &mut buf).map_err(|e| format!("emit: {e}"))?;
-    Ok(buf.finish().data)
+    common::compile::compile_clif(f)
 }
 
 fn c_type(t: Type) -> Option<&'static str> {

@@ -6,26 +6,14 @@
 //! harness turns a trap (SIGILL from `udf`) into the word `trap`. Expected outputs
 //! are computed in Rust from CLIF's semantics.
 
-use atoll_codegen::buffer::MachBuffer;
 use atoll_codegen::ir::Function;
-use atoll_codegen::machinst::{emit_function, lower_function, run_regalloc, FrameRequest, RegallocConfig};
-use atoll_isa_aarch64::abi::{AArch64Abi, CallConv};
-use atoll_isa_aarch64::lower::{stack_slot_specs, AArch64Backend};
-use atoll_isa_aarch64::regs::machine_env;
-use atoll_isa_aarch64::LabelUse;
 
 mod common;
 use common::qemu::{run, tools_present};
 
 fn compile(src: &str) -> Vec<u8> {
     let f: &Function = &atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("{e}")).remove(0);
-    let (vcode, _) = lower_function(f, &AArch64Backend::new(CallConv::SystemV)).unwrap_or_else(|e| panic!("{e}\n{src}"));
-    let config = RegallocConfig { checker: true, validate_ssa: true, ..Default::default() };
-    let out = run_regalloc(&vcode, &machine_env(), &config).unwrap_or_else(|e| panic!("{e}"));
-    let abi = AArch64Abi::new(CallConv::SystemV);
-    let mut buf = MachBuffer::<LabelUse>::new();
-    emit_function(&vcode, &out, &abi, &FrameRequest { stack_slots: &stack_slot_specs(f), ..Default::default() }, &(), &mut buf).unwrap();
-    buf.finish().data
+    common::compile::compile_clif(f).unwrap_or_else(|e| panic!("{e}\n{src}"))
 }
 
 /// One function under test: CLIF text, its C prototype (named `NAME`), and calls.
@@ -451,45 +439,6 @@ block0(v0: f64, v1: f64):
             (lt | ueq << 1 | one << 2 | uge << 3).to_string()
         })
         .collect();
-    v.push(int_case(
-        "function %many(i64, i64, i64, i64, i64, i64, i64, i64, i32, i64, i8) -> i64 {
-block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i32, v9: i64, v10: i8):
-    v11 = iadd v0, v7
-    v12 = sextend.i64 v8
-    v13 = imul_imm v12, 1000
-    v14 = imul_imm v9, 100000
-    v15 = sextend.i64 v10
-    v16 = imul_imm v15, 10000000
-    v17 = iadd v11, v13
-    v18 = iadd v17, v14
-    v19 = iadd v18, v16
-    v20 = isub v19, v3
-    return v20
-}",
-        "int64_t NAME(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int32_t, int64_t, int8_t)",
-        &["1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11", "-1, 0, 0, 0, 0, 0, 0, 1, -9, 3, -7"],
-        |a| Some(a[0] + a[7] + a[8] * 1000 + a[9] * 100000 + a[10] * 10000000 - a[3]),
-    ));
-    v.push(int_case(
-        "function %regs(i64) -> i64 {
-block0(v0: i64):
-    v1 = get_stack_pointer.i64
-    v2 = band_imm v1, 15
-    v3 = get_return_address.i64
-    v4 = icmp_imm ne v3, 0
-    v5 = uextend.i64 v4
-    v6 = get_frame_pointer.i64
-    v7 = icmp uge v6, v1
-    v8 = uextend.i64 v7
-    v9 = ishl_imm v8, 1
-    v10 = bor v2, v5
-    v11 = bor v10, v9
-    return v11
-}",
-        "int64_t NAME(int64_t)",
-        &["0"],
-        |_| Some(3),
-    ));
     v.push(int_case(
         "function %bitcast(i64) -> i64 {
 block0(v0: i64):

@@ -1,4 +1,4 @@
-//! `atoll test [--target T] PATH...`: run the filetests under each path.
+//! `atoll test [--target T] [--set k=v]... PATH...`: run the filetests under each path.
 //!
 //! The runner lives in `atoll-filetests`, which cannot depend on this crate; this
 //! file gives it a [`TestEnvironment`] backed by [`atoll::isa`]: `set`/`target` lines
@@ -33,6 +33,12 @@ pub struct Options {
     #[arg(long, short = 't', value_name = "TARGET")]
     pub target: Option<String>,
 
+    /// Set a shared or ISA flag on every target of every file, after the file's own
+    /// `set` lines (so it wins): e.g. `--set force_veneers=true` runs the whole suite
+    /// through veneers. Repeatable.
+    #[arg(long = "set", value_name = "NAME[=VALUE]")]
+    pub set: Vec<String>,
+
     /// Also print a line for each test that passed.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -50,6 +56,8 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         .transpose()?
         .map(|d| d.kind);
     let env = Env { forced };
+    let set: Vec<String> = opts.set.iter().flat_map(|s| s.split_whitespace().map(str::to_string)).collect();
+    let env = WithSet { inner: &env, set };
     let options = RunOptions {
         verbose: opts.verbose,
         ..RunOptions::from_env()
@@ -151,6 +159,27 @@ impl TestEnvironment for Env {
         spec.isa
             .build(Flags::new(&shared), &spec.isa_flags)
             .map_err(|e| HookError::Skipped(e.to_string()))
+    }
+}
+
+/// `--set` on top of another environment: the flags are appended to every target's
+/// directives, after the file's `set` lines and the target line's own flags.
+struct WithSet<'a> {
+    inner: &'a dyn TestEnvironment,
+    set: Vec<String>,
+}
+
+impl TestEnvironment for WithSet<'_> {
+    fn check_isa_lines(&self, lines: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
+        let mut targets = self.inner.check_isa_lines(lines)?;
+        for t in &mut targets {
+            t.directives.extend(self.set.iter().cloned());
+        }
+        Ok(targets)
+    }
+
+    fn isa(&self, target: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
+        self.inner.isa(target)
     }
 }
 

@@ -16,7 +16,7 @@
 use cranelift_entity::EntityRef;
 
 use super::{
-    allocated_blocks, compute_frame, emit_allocated, lower_function, run_regalloc, ABIMachineSpec, FrameRequest,
+    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated_padded, lower_function, run_regalloc, ABIMachineSpec, FrameRequest,
     LowerBackend, MachInst, MachineEnv, RegallocConfig, RegallocError, StackSlotSpec,
 };
 use crate::buffer::{BufferError, CodeOffset, MachBuffer};
@@ -48,6 +48,20 @@ where
     B: LowerBackend,
     A: ABIMachineSpec<I = B::MInst>,
 {
+    compile_function_padded(func, p, 0)
+}
+
+/// [`compile_function`] with the shared flag `bb_padding_log2_minus_one`: padding
+/// after every block (see [`bb_padding_bytes`]) to test out-of-range branches.
+pub fn compile_function_padded<B, A>(
+    func: &Function,
+    p: &CompileParams<'_, B, A>,
+    bb_padding_log2_minus_one: u8,
+) -> Result<CompiledFunction, CodegenError>
+where
+    B: LowerBackend,
+    A: ABIMachineSpec<I = B::MInst>,
+{
     if p.verify {
         verify_function(func).map_err(|e| CodegenError::Verifier(e.to_string()))?;
     }
@@ -63,7 +77,8 @@ where
     let blocks = allocated_blocks(&vcode, &output, p.abi, &frame).map_err(|e| CodegenError::Regalloc(e.to_string()))?;
 
     let mut buffer = MachBuffer::<<B::MInst as MachInst>::LabelUse>::new();
-    emit_allocated(&blocks, &frame, p.info, &mut buffer).map_err(|e| CodegenError::Regalloc(e.to_string()))?;
+    let padding = bb_padding_bytes::<<B::MInst as MachInst>::LabelUse>(bb_padding_log2_minus_one);
+    emit_allocated_padded(&blocks, &frame, p.info, &mut buffer, padding).map_err(|e| CodegenError::Regalloc(e.to_string()))?;
     let done = buffer.try_finish().map_err(|e| match e {
         BufferError::OutOfRange { .. } => CodegenError::ImplLimitExceeded(e.to_string()),
         _ => CodegenError::Unsupported(format!("internal emission error: {e}")),

@@ -32,6 +32,8 @@ pub trait EmitBuffer<L: IslandIsa>: CodeSink<L> {
     fn island_needed(&self, distance: CodeOffset) -> bool;
     /// Emit an island now (jumped around), leaving room for `distance` more bytes.
     fn emit_island(&mut self, distance: CodeOffset);
+    /// Append `len` bytes of the ISA's padding (executable no-ops).
+    fn put_padding(&mut self, len: CodeOffset);
 }
 
 impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
@@ -46,6 +48,9 @@ impl<L: IslandIsa> EmitBuffer<L> for MachBuffer<L> {
     }
     fn emit_island(&mut self, distance: CodeOffset) {
         MachBuffer::emit_island(self, distance)
+    }
+    fn put_padding(&mut self, len: CodeOffset) {
+        MachBuffer::put_padding(self, len)
     }
 }
 
@@ -203,6 +208,45 @@ pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
     info: &I::Info,
     buffer: &mut B,
 ) -> Result<Vec<CodeOffset>, EmitError> {
+    emit_allocated_padded(blocks, frame, info, buffer, 0)
+}
+
+/// Bytes of padding after each block for the shared flag
+/// `bb_padding_log2_minus_one = n`: none when `n == 0`, else `2^(n-1)` bytes
+/// (Cranelift's rule), rounded up to a multiple of the ISA's instruction alignment
+/// so the next block stays decodable (1 byte on AArch64 becomes 4).
+pub fn bb_padding_bytes<L: IslandIsa>(log2_minus_one: u8) -> CodeOffset {
+    match log2_minus_one {
+        0 => 0,
+        n => {
+            let raw = 1u64.checked_shl(u32::from(n) - 1).unwrap_or(u64::MAX);
+            raw.div_ceil(L::INSN_ALIGN.max(1)).saturating_mul(L::INSN_ALIGN.max(1))
+        }
+    }
+}
+
+/// Total block padding one function may receive; past it, blocks get none.
+/// Like Cranelift's cap: the flag only exists to push branches out of range, and
+/// a few hundred MiB per function is plenty for that while `n = 32` on a large
+/// function would otherwise ask for terabytes.
+pub const MAX_BB_PADDING_PER_FUNCTION: CodeOffset = 150 << 20;
+
+/// Padding is written in pieces no larger than this, with an island check before
+/// each, so a pending short-range use (down to A32's ±1020-byte `vldr`) gets its
+/// island before the padding carries it out of range.
+const BB_PADDING_CHUNK: CodeOffset = 256;
+
+/// [`emit_allocated`] with `bb_padding` bytes of no-ops (see [`bb_padding_bytes`])
+/// after the last instruction of every block, so tests can force branches within
+/// one function past their direct range. The padding follows the block's
+/// terminator; it is executable anyway, so a block that falls through stays correct.
+pub fn emit_allocated_padded<I: MachInst, B: EmitBuffer<I::LabelUse>>(
+    blocks: &[AllocatedBlock<I>],
+    frame: &FrameLayout,
+    info: &I::Info,
+    buffer: &mut B,
+    bb_padding: CodeOffset,
+) -> Result<Vec<CodeOffset>, EmitError> {
     let n = blocks.len();
     for b in 0..n as u32 {
         let got = buffer.get_label();
@@ -213,6 +257,7 @@ pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
     let mut state = I::State::new(frame);
     let worst = I::worst_case_size();
     let mut block_offsets = vec![0; n];
+    let mut padding_left = if bb_padding == 0 { 0 } else { MAX_BB_PADDING_PER_FUNCTION };
     for AllocatedBlock { block, insts } in blocks {
         let size = worst.saturating_mul(insts.len() as CodeOffset);
         if buffer.island_needed(size) {
@@ -230,8 +275,27 @@ pub fn emit_allocated<I: MachInst, B: EmitBuffer<I::LabelUse>>(
             }
             inst.emit(buffer, info, &mut state);
         }
+        if padding_left >= bb_padding {
+            padding_left -= bb_padding;
+            put_block_padding(buffer, bb_padding);
+        }
     }
     Ok(block_offsets)
+}
+
+/// Append `len` bytes of padding in chunks, emitting an island whenever the next
+/// chunk would push a pending use past its deadline.
+fn put_block_padding<L: IslandIsa, B: EmitBuffer<L>>(buffer: &mut B, len: CodeOffset) {
+    let chunk_max = BB_PADDING_CHUNK.div_ceil(L::INSN_ALIGN.max(1)) * L::INSN_ALIGN.max(1);
+    let mut left = len;
+    while left > 0 {
+        let chunk = left.min(chunk_max);
+        if buffer.island_needed(chunk) {
+            buffer.emit_island(chunk);
+        }
+        buffer.put_padding(chunk);
+        left -= chunk;
+    }
 }
 
 /// The order blocks are emitted in: warm blocks in VCode order, then cold ones.

@@ -45,9 +45,9 @@ pub use abi::{
     SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
-pub use compile::{compile_function, CompileParams};
+pub use compile::{compile_function, compile_function_padded, CompileParams};
 pub use emit::{
-    allocated_blocks, compute_frame, emit_allocated, emit_function, final_block_order, AllocatedBlock, EmitBuffer,
+    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated, emit_allocated_padded, emit_function, final_block_order, AllocatedBlock, EmitBuffer,
     EmitError, EmitResult, FrameRequest,
 };
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};

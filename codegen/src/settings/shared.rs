@@ -59,7 +59,7 @@ crate::define_settings! {
     nums {
         /// Bytes of padding the text-section builder puts after each function, so tests can push calls out of direct range.
         padding_between_functions: u64 = 0, range 0, u64::MAX;
-        /// Pad every basic block to 2^(n+1) bytes when non-zero (tests the buffer's islands); 0 means no padding.
+        /// When non-zero, 2^(n-1) bytes of no-op padding after every basic block (pushes branches out of range to test islands and veneers); 0 means none.
         bb_padding_log2_minus_one: u8 = 0, range 0, 32;
         /// Log2 of the minimum alignment of each function, in bytes.
         log2_min_function_alignment: u8 = 0, range 0, 16;

@@ -192,6 +192,10 @@ pub struct FileRun {
     pub results: Vec<RunLineResult>,
     /// The module's [`stats_line`], when it was built.
     pub stats: Option<String>,
+    /// Islands and veneers of the module's text section (0 when it was not built).
+    pub islands: u64,
+    /// See `islands`.
+    pub veneers: u64,
 }
 
 /// `text: N bytes, N functions, N islands, N veneers[ (kind: n, ...)], N relocations`
@@ -223,6 +227,7 @@ pub fn run_file(
     executor: &dyn Executor,
 ) -> Result<FileRun, HookError> {
     let mut stats = None;
+    let (mut islands, mut veneers) = (0, 0);
     let found = collect_run_lines(file, source);
     let mut results: Vec<Option<RunLineResult>> = vec![None; found.len()];
     let fail = |r: &FoundRunLine, text: &str, msg: String| RunLineResult {
@@ -335,6 +340,8 @@ pub fn run_file(
             }
             Ok(module) => {
                 stats = Some(stats_line(&module.text));
+                islands = module.text.section.stats.islands;
+                veneers = module.text.section.stats.veneers();
                 let offsets = &module.text.section.function_offsets;
                 let mut entries = Vec::with_capacity(calls.len());
                 let mut buffers = Vec::with_capacity(calls.len());
@@ -370,7 +377,7 @@ pub fn run_file(
             }
         }
     }
-    Ok(FileRun { results: results.into_iter().flatten().collect(), stats })
+    Ok(FileRun { results: results.into_iter().flatten().collect(), stats, islands, veneers })
 }
 
 /// A module whose text still has relocations calls something the file does not

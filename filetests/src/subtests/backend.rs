@@ -155,8 +155,8 @@ impl Subtest for Run {
                 let exec = executor_for(isa.name())?;
                 run_file(&*isa, file, ctx.source, &*exec)
             });
-            let results = match run {
-                Ok(r) => r.results,
+            let (results, islands, veneers) = match run {
+                Ok(r) => (r.results, r.islands, r.veneers),
                 Err(HookError::Skipped(why)) => {
                     if !skips.contains(&why) {
                         skips.push(why);
@@ -169,7 +169,7 @@ impl Subtest for Run {
                 }
             };
             let failed: Vec<_> = results.iter().filter(|r| r.outcome.is_err()).collect();
-            counts.add(RunLineCounts { passed: results.len() - failed.len(), failed: failed.len() });
+            counts.add(RunLineCounts { passed: results.len() - failed.len(), failed: failed.len(), islands, veneers });
             if let Some(first) = failed.first() {
                 let why = first.outcome.as_ref().err().map_or("", |s| s.as_str());
                 let why = why.lines().next().unwrap_or("");

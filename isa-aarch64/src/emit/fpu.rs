@@ -126,13 +126,3 @@ pub fn enc_fpu_shift(sli: bool, size: ScalarSize, rd: Writable<Reg>, rn: Reg, am
     };
     base | (immhb << 16) | (hw_enc_v(rn) << 5) | vd(rd)
 }
-
-/// `cnt vD.8b, vN.8b`.
-pub fn enc_cnt_8b(rd: Writable<Reg>, rn: Reg) -> u32 {
-    0x0e20_5800 | (hw_enc_v(rn) << 5) | vd(rd)
-}
-
-/// `addv bD, vN.8b`.
-pub fn enc_addv_8b(rd: Writable<Reg>, rn: Reg) -> u32 {
-    0x0e31_b800 | (hw_enc_v(rn) << 5) | vd(rd)
-}

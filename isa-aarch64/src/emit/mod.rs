@@ -28,6 +28,8 @@ use mem::*;
 pub struct EmitState {
     /// SP-relative offset of each explicit stack slot (from the frame layout).
     pub stack_slot_offsets: Vec<u32>,
+    /// Bytes from SP after the prologue up to the incoming-argument area.
+    pub frame_size: u32,
 }
 
 impl EmitState {
@@ -134,15 +136,6 @@ impl Inst {
                 };
                 emit_sp_plus(sink, *rd, off, state);
             }
-            Inst::LoadAcquire { bits, rt, rn } => put(sink, atomic::enc_ldar(*bits, rt.to_reg(), *rn)),
-            Inst::StoreRelease { bits, rt, rn } => put(sink, atomic::enc_stlr(*bits, *rt, *rn)),
-            Inst::Fence => put(sink, atomic::DMB_ISH),
-            Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 } => {
-                atomic::emit_rmw_loop(sink, *op, *bits, *addr, *operand, *oldval, *scratch1, *scratch2)
-            }
-            Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch } => {
-                atomic::emit_cas_loop(sink, *bits, *addr, *expected, *replacement, *oldval, *scratch)
-            }
             Inst::LoadPair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, true, rt.to_reg(), rt2.to_reg(), mem)),
             Inst::StorePair { kind, rt, rt2, mem } => put(sink, enc_pair(*kind, false, *rt, *rt2, mem)),
 
@@ -159,8 +152,6 @@ impl Inst {
             Inst::FpuMove { size, rd, rn } => put(sink, enc_fpu_move(*size, *rd, *rn)),
             Inst::FpuMove128 { rd, rn } => put(sink, enc_vec_move(*rd, *rn)),
             Inst::FpuMoveImm { size, rd, imm } => put(sink, enc_fpu_move_imm(*size, *rd, *imm)),
-            Inst::VecCnt8B { rd, rn } => put(sink, enc_cnt_8b(*rd, *rn)),
-            Inst::VecAddv8B { rd, rn } => put(sink, enc_addv_8b(*rd, *rn)),
             Inst::FpuUShr { size, rd, rn, amount } => put(sink, enc_fpu_shift(false, *size, *rd, *rn, *amount)),
             Inst::FpuSli { size, rd, ri, rn, amount } => {
                 debug_assert_eq!(rd.to_reg(), *ri, "sli input must be allocated to its destination");
@@ -219,6 +210,24 @@ impl Inst {
                 put(sink, enc_adr(false, 0, hw_enc_zr(rd.to_reg())));
             }
             Inst::Adrp { rd, pages } => put(sink, enc_adr(true, pages.value(), hw_enc_zr(rd.to_reg()))),
+            Inst::LoadAcquire { bits, rt, rn } => put(sink, atomic::enc_ldar(*bits, rt.to_reg(), *rn)),
+            Inst::StoreRelease { bits, rt, rn } => put(sink, atomic::enc_stlr(*bits, *rt, *rn)),
+            Inst::AtomicRMWLoop { op, bits, addr, operand, old, new, status } => {
+                atomic::put_words(sink, &atomic::rmw_loop_words(*op, *bits, *addr, *operand, *old, *new, *status))
+            }
+            Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => {
+                atomic::put_words(sink, &atomic::cas_loop_words(*bits, *addr, *expected, *replacement, *old, *status))
+            }
+            Inst::FuncAddrStub { rd, dest } => {
+                put(sink, enc_adr(false, 8, hw_enc_zr(rd.to_reg())));
+                put(sink, enc_b(2));
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_b(0));
+            }
+            Inst::LoadIncoming { op, rd, offset } => {
+                let off = i64::from(state.frame_size) + i64::from(*offset);
+                emit_load(sink, *op, rd.to_reg(), &AMode::SpOffset { off })
+            }
         }
     }
 }

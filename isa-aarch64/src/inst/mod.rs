@@ -252,52 +252,6 @@ impl FpuShiftImm {
     }
 }
 
-/// Read-modify-write operations of [`Inst::AtomicRmwLoop`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AtomicOp {
-    Add,
-    Sub,
-    And,
-    /// `!(old & operand)`.
-    Nand,
-    Orr,
-    Eor,
-    /// Store the operand.
-    Xchg,
-    UMin,
-    UMax,
-    SMin,
-    SMax,
-}
-
-/// Access width of the atomic and exclusive forms: 8, 16, 32 or 64 bits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AtomicBits(u8);
-
-impl AtomicBits {
-    pub fn maybe_from_bits(bits: u32) -> Option<AtomicBits> {
-        matches!(bits, 8 | 16 | 32 | 64).then_some(AtomicBits(bits as u8))
-    }
-
-    pub fn bits(self) -> u32 {
-        u32::from(self.0)
-    }
-
-    /// The `size` field (31:30) of the exclusive and acquire/release encodings.
-    pub fn size_field(self) -> u32 {
-        self.0.trailing_zeros() - 3
-    }
-
-    /// The register width operations on such values use.
-    pub fn operand_size(self) -> OperandSize {
-        if self.0 == 64 {
-            OperandSize::Size64
-        } else {
-            OperandSize::Size32
-        }
-    }
-}
-
 /// One AArch64 instruction (or a short fixed sequence, where noted).
 ///
 /// Register slots: fields of type `Reg` are xzr-slots (encoding 31 is `xzr`), fields
@@ -385,35 +339,6 @@ pub enum Inst {
     /// `rd = address of byte `off` of explicit stack slot `slot`` (`add rd, sp, #n`,
     /// through `x16` for large frames).
     SlotAddr { rd: Writable<Reg>, slot: u32, off: i64 },
-    /// `ldar{b,h} rt, [rn]` (load-acquire).
-    LoadAcquire { bits: AtomicBits, rt: Writable<Reg>, rn: RegOrSp },
-    /// `stlr{b,h} rt, [rn]` (store-release).
-    StoreRelease { bits: AtomicBits, rt: Reg, rn: RegOrSp },
-    /// `dmb ish`.
-    Fence,
-    /// Atomic read-modify-write as a load-exclusive/store-exclusive loop:
-    /// `1: ldaxr oldval, [addr] ; <op> scratch1, oldval, operand ;
-    /// stlxr w(scratch2), scratch1, [addr] ; cbnz w(scratch2), 1b`.
-    /// The three outputs are written before the inputs are last read (early defs).
-    AtomicRmwLoop {
-        op: AtomicOp,
-        bits: AtomicBits,
-        addr: RegOrSp,
-        operand: Reg,
-        oldval: Writable<Reg>,
-        scratch1: Writable<Reg>,
-        scratch2: Writable<Reg>,
-    },
-    /// Compare-and-swap loop: `1: ldaxr oldval, [addr] ; cmp oldval, expected ;
-    /// b.ne 2f ; stlxr w(scratch), replacement, [addr] ; cbnz w(scratch), 1b ; 2:`.
-    AtomicCasLoop {
-        bits: AtomicBits,
-        addr: RegOrSp,
-        expected: Reg,
-        replacement: Reg,
-        oldval: Writable<Reg>,
-        scratch: Writable<Reg>,
-    },
     /// `ldp rt, rt2, mem`.
     LoadPair { kind: PairKind, rt: Writable<Reg>, rt2: Writable<Reg>, mem: PairAMode },
     /// `stp rt, rt2, mem`.
@@ -446,10 +371,6 @@ pub enum Inst {
     FpuMove128 { rd: Writable<Reg>, rn: Reg },
     /// `fmov sN/dN, #imm`.
     FpuMoveImm { size: ScalarSize, rd: Writable<Reg>, imm: FpImm8 },
-    /// `cnt vD.8b, vN.8b`: population count of each byte (for `popcnt`).
-    VecCnt8B { rd: Writable<Reg>, rn: Reg },
-    /// `addv bD, vN.8b`: sum of the eight bytes (for `popcnt`).
-    VecAddv8B { rd: Writable<Reg>, rn: Reg },
     /// `ushr dN, dM, #amount` (or `.2s` vector form for 32-bit).
     FpuUShr { size: ScalarSize, rd: Writable<Reg>, rn: Reg, amount: FpuShiftImm },
     /// `sli dN, dM, #amount` (or `.2s`): `ri` is the old destination value (tied to `rd`).
@@ -502,7 +423,45 @@ pub enum Inst {
     Adr { rd: Writable<Reg>, label: MachLabel },
     /// `adrp rd, #pages * 4096` (page-relative; the offset is a fixed immediate).
     Adrp { rd: Writable<Reg>, pages: AdrpPages },
+
+    // ---- atomics (no LSE) ----
+    /// `ldar{b,h} rt, [rn]` (zero-extends narrow loads).
+    LoadAcquire { bits: u8, rt: Writable<Reg>, rn: Reg },
+    /// `stlr{b,h} rt, [rn]`.
+    StoreRelease { bits: u8, rt: Reg, rn: Reg },
+    /// Read-modify-write loop: `again: ldaxr old, [addr] ; new = op(old, operand) ;
+    /// stlxr status, new, [addr] ; cbnz status, again`. `operand` must be extended
+    /// like the comparison of `op` needs (sign for smin/smax, zero otherwise) when
+    /// `bits < 32`. The defs are early (written while the uses are still read).
+    AtomicRMWLoop {
+        op: AtomicOp,
+        bits: u8,
+        addr: Reg,
+        operand: Reg,
+        old: Writable<Reg>,
+        new: Writable<Reg>,
+        status: Writable<Reg>,
+    },
+    /// Compare-and-swap loop: `again: ldaxr old, [addr] ; cmp old, expected ; b.ne out ;
+    /// stlxr status, replacement, [addr] ; cbnz status, again ; out:` (`expected`
+    /// zero-extended when `bits < 32`).
+    AtomicCASLoop { bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg> },
+
+    /// The address of another function of the module without a relocation in the
+    /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
+    /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a
+    /// veneer when out of range). Calling `rd` reaches `dest` through the stub, so
+    /// the value is a callable address, not `dest`'s own address.
+    FuncAddrStub { rd: Writable<Reg>, dest: RelocTarget },
+
+    // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
+    /// Load an incoming stack argument at `offset` of the caller's argument area
+    /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).
+    LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },
 }
+
+/// The operation of an [`Inst::AtomicRMWLoop`]: the IR's own enumeration.
+pub use atoll_codegen::ir::AtomicRmwOp as AtomicOp;
 
 /// What a call reads, writes and destroys, for register allocation.
 #[derive(Clone, Debug, Default, PartialEq)]

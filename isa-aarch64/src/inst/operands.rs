@@ -140,9 +140,7 @@ impl Inst {
             | Inst::MovFromFpu { rd, rn, .. }
             | Inst::FpuMove { rd, rn, .. }
             | Inst::FpuMove128 { rd, rn }
-            | Inst::FpuUShr { rd, rn, .. }
-            | Inst::VecCnt8B { rd, rn }
-            | Inst::VecAddv8B { rd, rn } => {
+            | Inst::FpuUShr { rd, rn, .. } => {
                 v.reg_use(rn);
                 v.reg_def(rd);
             }
@@ -156,7 +154,9 @@ impl Inst {
             | Inst::FpuMoveImm { rd, .. }
             | Inst::Adr { rd, .. }
             | Inst::Adrp { rd, .. }
-            | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
+            | Inst::SlotAddr { rd, .. }
+            | Inst::FuncAddrStub { rd, .. }
+            | Inst::LoadIncoming { rd, .. } => v.reg_def(rd),
             Inst::MovK { rd, rn, .. } => v.reg_mod(rn, rd),
             Inst::FpuSli { rd, ri, rn, .. } => {
                 v.reg_use(rn);
@@ -167,29 +167,6 @@ impl Inst {
                 v.reg_use(rm);
             }
             Inst::CCmpImm { rn, .. } | Inst::FpuCmpZero { rn, .. } => v.reg_use(rn),
-            Inst::LoadAcquire { rt, rn, .. } => {
-                use_sp(rn, v);
-                v.reg_def(rt);
-            }
-            Inst::StoreRelease { rt, rn, .. } => {
-                v.reg_use(rt);
-                use_sp(rn, v);
-            }
-            Inst::Fence => {}
-            Inst::AtomicRmwLoop { addr, operand, oldval, scratch1, scratch2, .. } => {
-                use_sp(addr, v);
-                v.reg_use(operand);
-                v.reg_early_def(oldval);
-                v.reg_early_def(scratch1);
-                v.reg_early_def(scratch2);
-            }
-            Inst::AtomicCasLoop { addr, expected, replacement, oldval, scratch, .. } => {
-                use_sp(addr, v);
-                v.reg_use(expected);
-                v.reg_use(replacement);
-                v.reg_early_def(oldval);
-                v.reg_early_def(scratch);
-            }
             Inst::Load { rd, mem, .. } => {
                 amode_operands(mem, v);
                 v.reg_def(rd);
@@ -232,6 +209,28 @@ impl Inst {
                     v.reg_fixed_def(r, *p);
                 }
             }
+            Inst::LoadAcquire { rt, rn, .. } => {
+                v.reg_use(rn);
+                v.reg_def(rt);
+            }
+            Inst::StoreRelease { rt, rn, .. } => {
+                v.reg_use(rt);
+                v.reg_use(rn);
+            }
+            Inst::AtomicRMWLoop { addr, operand, old, new, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(operand);
+                v.reg_early_def(old);
+                v.reg_early_def(new);
+                v.reg_early_def(status);
+            }
+            Inst::AtomicCASLoop { addr, expected, replacement, old, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(old);
+                v.reg_early_def(status);
+            }
             Inst::Jump { .. } | Inst::Udf { .. } | Inst::Brk { .. } | Inst::Nop4 => {}
         }
     }
@@ -247,9 +246,10 @@ impl Inst {
             // Up to four instructions load `x16` first.
             Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
             | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
-            | Inst::SlotAddr { .. } => 20,
-            Inst::AtomicRmwLoop { op, bits, .. } => crate::emit::atomic::rmw_loop_size(*op, *bits),
-            Inst::AtomicCasLoop { bits, .. } => 20 + if bits.bits() < 32 { 4 } else { 0 },
+            | Inst::SlotAddr { .. }
+            | Inst::LoadIncoming { .. } => 20,
+            Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
+            Inst::FuncAddrStub { .. } => 12,
             _ => 4,
         }
     }
@@ -257,7 +257,7 @@ impl Inst {
 
 impl MachInstEmitState for EmitState {
     fn new(frame: &FrameLayout) -> Self {
-        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone(), frame_size: frame.total_size() }
     }
 }
 
@@ -301,6 +301,10 @@ impl MachInst for Inst {
         Inst::Jump { dest: target }
     }
 
+    fn print(&self) -> String {
+        Inst::print(self)
+    }
+
     fn gen_nop(_preferred_size: usize) -> Self {
         Inst::Nop4
     }
@@ -329,8 +333,8 @@ impl MachInst for Inst {
     }
 
     fn worst_case_size() -> CodeOffset {
-        // The longest fixed sequence: a narrow signed min/max atomic loop.
-        28
+        // The longest single instruction: an atomic read-modify-write loop (6 words).
+        24
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

@@ -328,33 +328,6 @@ impl Inst {
                 let (suffix, rt) = store_parts(*op, *rt);
                 ldst("st", suffix, rt, mem, store_bytes(*op))
             }
-            Inst::LoadAcquire { bits, rt, rn } => {
-                let (sfx, r) = atomic_parts(*bits, rt.to_reg());
-                format!("ldar{sfx} {r}, [{}]", xs(*rn))
-            }
-            Inst::StoreRelease { bits, rt, rn } => {
-                let (sfx, r) = atomic_parts(*bits, *rt);
-                format!("stlr{sfx} {r}, [{}]", xs(*rn))
-            }
-            Inst::Fence => "dmb ish".into(),
-            Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 } => format!(
-                "atomic_rmw.{op:?}.i{} {}, [{}], {} ; scratch {}, {}",
-                bits.bits(),
-                x(oldval.to_reg()),
-                xs(*addr),
-                x(*operand),
-                x(scratch1.to_reg()),
-                x(scratch2.to_reg())
-            ),
-            Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch } => format!(
-                "atomic_cas.i{} {}, [{}], {}, {} ; scratch {}",
-                bits.bits(),
-                x(oldval.to_reg()),
-                xs(*addr),
-                x(*expected),
-                x(*replacement),
-                x(scratch.to_reg())
-            ),
             Inst::LoadPair { kind, rt, rt2, mem } => {
                 let p = if *kind == PairKind::X64 { 'x' } else { 'd' };
                 format!("ldp {}, {}, {}", pair_reg(rt.to_reg(), p), pair_reg(rt2.to_reg(), p), pair_amode(mem))
@@ -413,8 +386,6 @@ impl Inst {
                 format!("mov {}.16b, {}.16b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v'))
             }
             Inst::FpuMoveImm { size, rd, imm } => format!("fmov {}, #{:?}", freg(rd.to_reg(), *size), imm.to_f64()),
-            Inst::VecCnt8B { rd, rn } => format!("cnt {}.8b, {}.8b", show_vreg(rd.to_reg(), 'v'), show_vreg(*rn, 'v')),
-            Inst::VecAddv8B { rd, rn } => format!("addv {}, {}.8b", show_vreg(rd.to_reg(), 'b'), show_vreg(*rn, 'v')),
             Inst::FpuUShr { size, rd, rn, amount } => {
                 format!("ushr {}, #{}", shift_regs(*size, rd.to_reg(), *rn), amount.value())
             }
@@ -459,7 +430,41 @@ impl Inst {
             Inst::SlotAddr { rd, slot, off } => format!("add {}, ss{slot}+{off}", x(rd.to_reg())),
             Inst::Adr { rd, label: l } => format!("adr {}, {}", x(rd.to_reg()), label(*l)),
             Inst::Adrp { rd, pages } => format!("adrp {}, #{}", x(rd.to_reg()), i64::from(pages.value()) * 4096),
+            Inst::LoadAcquire { bits, rt, rn } => format!("ldar{} {}, [{}]", atomic_suffix(*bits), ireg(rt.to_reg(), if *bits == 64 { OperandSize::Size64 } else { OperandSize::Size32 }), x(*rn)),
+            Inst::StoreRelease { bits, rt, rn } => format!("stlr{} {}, [{}]", atomic_suffix(*bits), ireg(*rt, if *bits == 64 { OperandSize::Size64 } else { OperandSize::Size32 }), x(*rn)),
+            Inst::AtomicRMWLoop { op, bits, addr, operand, old, new, status } => format!(
+                "atomic_rmw_loop_{}{} {}, {}, [{}], {} ; tmp {}",
+                format!("{op:?}").to_lowercase(),
+                bits,
+                x(old.to_reg()),
+                x(*operand),
+                x(*addr),
+                x(new.to_reg()),
+                x(status.to_reg())
+            ),
+            Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => format!(
+                "atomic_cas_loop{bits} {}, [{}], {}, {} ; tmp {}",
+                x(old.to_reg()),
+                x(*addr),
+                x(*expected),
+                x(*replacement),
+                x(status.to_reg())
+            ),
+            Inst::FuncAddrStub { rd, dest } => format!("adr {}, #8 ; b #8 ; b func{}", x(rd.to_reg()), dest.0),
+            Inst::LoadIncoming { op, rd, offset } => {
+                let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };
+                format!("load_incoming_arg {r}, [cfa+{offset}]")
+            }
         }
+    }
+}
+
+/// The mnemonic suffix of a narrow atomic access.
+fn atomic_suffix(bits: u8) -> &'static str {
+    match bits {
+        8 => "b",
+        16 => "h",
+        _ => "",
     }
 }
 
@@ -468,16 +473,6 @@ fn extend_operands(size: OperandSize, rn: RegOrSp, rm: Reg, extend: ExtendOp, sh
     let rm = if extend.reads_w() { w(rm) } else { ireg(rm, size) };
     let sh = if shift.value() == 0 { String::new() } else { format!(" #{}", shift.value()) };
     format!("{}, {rm}, {}{sh}", sp_slot(rn, size), extend.name())
-}
-
-/// Mnemonic suffix and data register of an acquire/release access.
-fn atomic_parts(bits: AtomicBits, r: Reg) -> (&'static str, String) {
-    match bits.bits() {
-        8 => ("b", w(r)),
-        16 => ("h", w(r)),
-        32 => ("", w(r)),
-        _ => ("", x(r)),
-    }
 }
 
 fn pair_reg(r: Reg, p: char) -> String {

@@ -1,150 +1,251 @@
-//! Memory rules: loads (plain, zero- and sign-extending) and stores (plain and
-//! narrowing) at `base + offset`, stack slots, and atomics (acquire/release
-//! accesses, `dmb ish`, and load-exclusive/store-exclusive loops).
+//! Loads, stores, stack slots and global values.
 //!
-//! The offset folds into the instruction when a scaled or unscaled form encodes it;
-//! otherwise it is added to the base first.
+//! Addressing: `base + offset` becomes `[base, #uimm12 * size]` when the offset is
+//! a non-negative multiple of the access size in range, `[base, #simm9]` when it
+//! fits 9 signed bits, and otherwise `[base, xN]` with the offset in a register; an
+//! address that is `iadd x, y` (with a zero offset) uses `[x, y]`, and
+//! `iadd x, (uextend/sextend y32)` uses `[x, wY, uxtw/sxtw]`.
 
-use atoll_codegen::ir::{AtomicRmwOp, Inst as IrInst, InstructionData, Opcode, Type, Value};
-use atoll_codegen::machinst::{LowerError, RegClass};
+use atoll_codegen::ir::{GlobalValue, GlobalValueData, Inst as IrInst, InstructionData, Opcode, Type, Value, ValueDef};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
-use super::int::constant;
-use super::{result_ty, sp_slot, ty, unsupported, Ctx};
-use crate::inst::{ALUOp, AMode, AtomicBits, AtomicOp, Inst, LoadOp, OperandSize, StoreOp};
+use cranelift_entity::EntityRef;
 
-/// The address `base + offset` for an access of `bytes`.
-fn address(ctx: Ctx<'_, '_>, base: Value, offset: i64, bytes: u8) -> Result<AMode, LowerError> {
-    let b = ctx.put_in_reg(base)?;
-    if let Some(mem) = Inst::amode_offset(sp_slot(b), offset, bytes) {
-        return Ok(mem);
+use super::*;
+use crate::imms::{SImm9, UImm12Scaled};
+use crate::inst::{AMode, LoadOp, StoreOp};
+
+/// The address mode for `base + offset` accessed with `bytes`-wide data.
+fn amode(ctx: &mut Lower<'_, Inst>, addr: Value, offset: i64, bytes: u8) -> Result<AMode, LowerError> {
+    if offset == 0 {
+        if let Some(m) = reg_reg_amode(ctx, addr)? {
+            return Ok(m);
+        }
     }
-    let off = ctx.alloc_tmp(RegClass::Int);
-    constant(ctx, off, offset as u64, OperandSize::Size64)?;
-    let addr = ctx.alloc_tmp(RegClass::Int);
-    ctx.emit(Inst::AluRRR { op: ALUOp::Add, size: OperandSize::Size64, rd: addr, rn: b, rm: off.to_reg() })?;
-    Ok(Inst::amode_offset(sp_slot(addr.to_reg()), 0, bytes).expect("offset 0 always encodes"))
+    let base = ctx.put_in_reg(addr)?;
+    amode_reg(ctx, base, offset, bytes)
 }
 
-fn load_op(opcode: Opcode, t: Type) -> Option<LoadOp> {
-    Some(match (opcode, t) {
-        (Opcode::Load, Type::I8) | (Opcode::Uload8, _) => LoadOp::ULoad8,
-        (Opcode::Load, Type::I16) | (Opcode::Uload16, _) => LoadOp::ULoad16,
-        (Opcode::Load, Type::I32) | (Opcode::Uload32, _) => LoadOp::ULoad32,
-        (Opcode::Load, Type::I64) => LoadOp::ULoad64,
-        (Opcode::Load, Type::F32) => LoadOp::FpuLoad32,
-        (Opcode::Load, Type::F64) => LoadOp::FpuLoad64,
-        (Opcode::Sload8, _) => LoadOp::SLoad8,
-        (Opcode::Sload16, _) => LoadOp::SLoad16,
-        (Opcode::Sload32, _) => LoadOp::SLoad32,
-        _ => return None,
+/// `[x, y]` or `[x, wY, (u|s)xtw]` when `addr` is such an `iadd` (64-bit).
+fn reg_reg_amode(ctx: &mut Lower<'_, Inst>, addr: Value) -> Result<Option<AMode>, LowerError> {
+    let ValueDef::Result(i, 0) = ctx.func().dfg.value_def(addr) else { return Ok(None) };
+    let InstructionData::Binary { opcode: Opcode::Iadd, args } = ctx.func().dfg[i].clone() else { return Ok(None) };
+    if ctx.value_type(addr)? != Type::I64 {
+        return Ok(None);
+    }
+    let x = ctx.put_in_reg(args[0])?;
+    if let ValueDef::Result(j, 0) = ctx.func().dfg.value_def(args[1]) {
+        if let InstructionData::Unary { opcode: op @ (Opcode::Uextend | Opcode::Sextend), arg } = ctx.func().dfg[j].clone() {
+            if ctx.value_type(arg)? == Type::I32 {
+                let y = ctx.put_in_reg(arg)?;
+                let extend = if op == Opcode::Uextend { ExtendOp::Uxtw } else { ExtendOp::Sxtw };
+                return Ok(Some(AMode::RegExtended { rn: sp_slot(x), rm: y, extend, shifted: false }));
+            }
+        }
+    }
+    let y = ctx.put_in_reg(args[1])?;
+    Ok(Some(AMode::RegExtended { rn: sp_slot(x), rm: y, extend: ExtendOp::Uxtx, shifted: false }))
+}
+
+/// The address mode for register `base` + `offset`.
+pub(crate) fn amode_reg(ctx: &mut Lower<'_, Inst>, base: Reg, offset: i64, bytes: u8) -> Result<AMode, LowerError> {
+    if let Some(uimm12) = UImm12Scaled::maybe_from_i64(offset, bytes) {
+        return Ok(AMode::UImm12 { rn: sp_slot(base), uimm12 });
+    }
+    if let Some(simm9) = SImm9::maybe_from_i64(offset) {
+        return Ok(AMode::Unscaled { rn: sp_slot(base), simm9 });
+    }
+    let off = const_reg(ctx, offset as u64, OperandSize::Size64)?;
+    Ok(AMode::RegExtended { rn: sp_slot(base), rm: off, extend: ExtendOp::Uxtx, shifted: false })
+}
+
+/// The load for `op` producing type `ty`.
+fn load_op(op: Opcode, ty: Type) -> Option<LoadOp> {
+    Some(match op {
+        Opcode::Uload8 => LoadOp::ULoad8,
+        Opcode::Sload8 => LoadOp::SLoad8,
+        Opcode::Uload16 => LoadOp::ULoad16,
+        Opcode::Sload16 => LoadOp::SLoad16,
+        Opcode::Uload32 => LoadOp::ULoad32,
+        Opcode::Sload32 => LoadOp::SLoad32,
+        _ => plain_load(ty)?,
     })
 }
 
-fn store_op(opcode: Opcode, t: Type) -> Option<StoreOp> {
-    Some(match (opcode, t) {
-        (Opcode::Store, Type::I8) | (Opcode::Istore8, _) => StoreOp::Store8,
-        (Opcode::Store, Type::I16) | (Opcode::Istore16, _) => StoreOp::Store16,
-        (Opcode::Store, Type::I32) | (Opcode::Istore32, _) => StoreOp::Store32,
-        (Opcode::Store, Type::I64) => StoreOp::Store64,
-        (Opcode::Store, Type::F32) => StoreOp::FpuStore32,
-        (Opcode::Store, Type::F64) => StoreOp::FpuStore64,
-        _ => return None,
+/// The load of a whole value of type `ty`.
+pub(crate) fn plain_load(ty: Type) -> Option<LoadOp> {
+    Some(match ty {
+        Type::I8 => LoadOp::ULoad8,
+        Type::I16 => LoadOp::ULoad16,
+        Type::I32 => LoadOp::ULoad32,
+        Type::I64 => LoadOp::ULoad64,
+        Type::F32 => LoadOp::FpuLoad32,
+        Type::F64 => LoadOp::FpuLoad64,
+        Type::I128 => return None,
     })
 }
 
-/// Memory rules; `Ok(false)` when `data` is not one of them.
-pub(super) fn lower(ctx: Ctx<'_, '_>, inst: IrInst, data: &InstructionData) -> Result<bool, LowerError> {
-    match *data {
+/// The store of a whole value of type `ty`.
+pub(crate) fn plain_store(ty: Type) -> Option<StoreOp> {
+    Some(match ty {
+        Type::I8 => StoreOp::Store8,
+        Type::I16 => StoreOp::Store16,
+        Type::I32 => StoreOp::Store32,
+        Type::I64 => StoreOp::Store64,
+        Type::F32 => StoreOp::FpuStore32,
+        Type::F64 => StoreOp::FpuStore64,
+        Type::I128 => return None,
+    })
+}
+
+pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let data = ctx.func().dfg[inst].clone();
+    match data {
+        InstructionData::Load { opcode, arg, offset, flags } if flags.big() => load_big(ctx, inst, opcode, arg, i64::from(offset.0)),
+        InstructionData::Store { opcode, args, offset, flags } if flags.big() => store_big(ctx, inst, opcode, args, i64::from(offset.0)),
         InstructionData::Load { opcode, arg, offset, .. } => {
-            let t = result_ty(ctx, inst)?;
-            let op = load_op(opcode, t).ok_or_else(|| unsupported(ctx, inst))?;
-            let mem = address(ctx, arg, i64::from(offset.0), op.bytes())?;
+            let ty = result_type(ctx, inst, 0)?;
+            let op = load_op(opcode, ty).ok_or_else(|| unsupported(ctx, inst))?;
+            let mem = amode(ctx, arg, i64::from(offset.0), op.bytes())?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::Load { op, rd, mem })?;
-            Ok(true)
+            ctx.emit(Inst::Load { op, rd, mem })
         }
-        InstructionData::Store { opcode, args: [value, addr], offset, .. } => {
-            let t = ty(ctx, value)?;
-            let op = store_op(opcode, t).ok_or_else(|| unsupported(ctx, inst))?;
-            let mem = address(ctx, addr, i64::from(offset.0), op.bytes())?;
-            let rt = ctx.put_in_reg(value)?;
-            ctx.emit(Inst::Store { op, rt, mem })?;
-            Ok(true)
-        }
-        InstructionData::StackLoad { opcode: Opcode::StackLoad, stack_slot, offset } => {
-            let t = result_ty(ctx, inst)?;
-            let op = load_op(Opcode::Load, t).ok_or_else(|| unsupported(ctx, inst))?;
-            let mem = AMode::SlotOffset { slot: stack_slot.as_u32(), off: i64::from(offset.0) };
-            let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::Load { op, rd, mem })?;
-            Ok(true)
+        InstructionData::Store { opcode, args, offset, .. } => {
+            let ty = ctx.value_type(args[0])?;
+            let op = match opcode {
+                Opcode::Istore8 => StoreOp::Store8,
+                Opcode::Istore16 => StoreOp::Store16,
+                Opcode::Istore32 => StoreOp::Store32,
+                _ => plain_store(ty).ok_or_else(|| unsupported(ctx, inst))?,
+            };
+            let rt = ctx.put_in_reg(args[0])?;
+            let mem = amode(ctx, args[1], i64::from(offset.0), op.bytes())?;
+            ctx.emit(Inst::Store { op, rt, mem })
         }
         InstructionData::StackLoad { opcode: Opcode::StackAddr, stack_slot, offset } => {
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::SlotAddr { rd, slot: stack_slot.as_u32(), off: i64::from(offset.0) })?;
-            Ok(true)
+            ctx.emit(Inst::SlotAddr { rd, slot: stack_slot.index() as u32, off: i64::from(offset.0) })
         }
-        InstructionData::StackStore { opcode: Opcode::StackStore, arg, stack_slot, offset } => {
-            let t = ty(ctx, arg)?;
-            let op = store_op(Opcode::Store, t).ok_or_else(|| unsupported(ctx, inst))?;
-            let mem = AMode::SlotOffset { slot: stack_slot.as_u32(), off: i64::from(offset.0) };
+        InstructionData::StackLoad { stack_slot, offset, .. } => {
+            let ty = result_type(ctx, inst, 0)?;
+            let op = plain_load(ty).ok_or_else(|| unsupported(ctx, inst))?;
+            let rd = ctx.output_reg(inst, 0)?;
+            let mem = AMode::SlotOffset { slot: stack_slot.index() as u32, off: i64::from(offset.0) };
+            ctx.emit(Inst::Load { op, rd, mem })
+        }
+        InstructionData::StackStore { arg, stack_slot, offset, .. } => {
+            let ty = ctx.value_type(arg)?;
+            let op = plain_store(ty).ok_or_else(|| unsupported(ctx, inst))?;
             let rt = ctx.put_in_reg(arg)?;
-            ctx.emit(Inst::Store { op, rt, mem })?;
-            Ok(true)
+            let mem = AMode::SlotOffset { slot: stack_slot.index() as u32, off: i64::from(offset.0) };
+            ctx.emit(Inst::Store { op, rt, mem })
         }
-        InstructionData::AtomicRmw { opcode: Opcode::AtomicRmw, op, args: [addr, operand], .. } => {
-            let t = result_ty(ctx, inst)?;
-            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
-            let op = match op {
-                AtomicRmwOp::Add => AtomicOp::Add,
-                AtomicRmwOp::Sub => AtomicOp::Sub,
-                AtomicRmwOp::And => AtomicOp::And,
-                AtomicRmwOp::Nand => AtomicOp::Nand,
-                AtomicRmwOp::Or => AtomicOp::Orr,
-                AtomicRmwOp::Xor => AtomicOp::Eor,
-                AtomicRmwOp::Xchg => AtomicOp::Xchg,
-                AtomicRmwOp::Umin => AtomicOp::UMin,
-                AtomicRmwOp::Umax => AtomicOp::UMax,
-                AtomicRmwOp::Smin => AtomicOp::SMin,
-                AtomicRmwOp::Smax => AtomicOp::SMax,
-            };
-            let addr = sp_slot(ctx.put_in_reg(addr)?);
-            let operand = ctx.put_in_reg(operand)?;
-            let oldval = ctx.output_reg(inst, 0)?;
-            let (scratch1, scratch2) = (ctx.alloc_tmp(RegClass::Int), ctx.alloc_tmp(RegClass::Int));
-            ctx.emit(Inst::AtomicRmwLoop { op, bits, addr, operand, oldval, scratch1, scratch2 })?;
-            Ok(true)
+        InstructionData::UnaryGlobalValue { global_value, .. } => {
+            let rd = ctx.output_reg(inst, 0)?;
+            global_value_into(ctx, inst, global_value, rd, 0)
         }
-        InstructionData::AtomicCas { opcode: Opcode::AtomicCas, args: [addr, expected, replacement], .. } => {
-            let t = result_ty(ctx, inst)?;
-            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
-            let addr = sp_slot(ctx.put_in_reg(addr)?);
-            let (expected, replacement) = (ctx.put_in_reg(expected)?, ctx.put_in_reg(replacement)?);
-            let oldval = ctx.output_reg(inst, 0)?;
-            let scratch = ctx.alloc_tmp(RegClass::Int);
-            ctx.emit(Inst::AtomicCasLoop { bits, addr, expected, replacement, oldval, scratch })?;
-            Ok(true)
-        }
-        InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, .. } => {
-            let t = result_ty(ctx, inst)?;
-            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
-            let rn = sp_slot(ctx.put_in_reg(arg)?);
-            let rt = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::LoadAcquire { bits, rt, rn })?;
-            Ok(true)
-        }
-        InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], .. } => {
-            let t = ty(ctx, value)?;
-            let bits = AtomicBits::maybe_from_bits(t.bits()).ok_or_else(|| unsupported(ctx, inst))?;
-            let rn = sp_slot(ctx.put_in_reg(addr)?);
-            let rt = ctx.put_in_reg(value)?;
-            ctx.emit(Inst::StoreRelease { bits, rt, rn })?;
-            Ok(true)
-        }
-        InstructionData::Nullary { opcode: Opcode::Fence } => {
-            ctx.emit(Inst::Fence)?;
-            Ok(true)
-        }
-        _ => Ok(false),
+        _ => Err(unsupported(ctx, inst)),
     }
+}
+
+/// Byte-reverse the low `bits` of `r` (8: unchanged).
+pub(crate) fn byte_swap(ctx: &mut Lower<'_, Inst>, r: Reg, bits: u32) -> Result<Reg, LowerError> {
+    use crate::inst::BitOp;
+    let (op, size) = match bits {
+        8 => return Ok(r),
+        16 => (BitOp::Rev16, OperandSize::Size32),
+        32 => (BitOp::Rev, OperandSize::Size32),
+        _ => (BitOp::Rev, OperandSize::Size64),
+    };
+    let rd = tmp(ctx);
+    ctx.emit(Inst::BitRR { op, size, rd, rn: r })?;
+    Ok(rd.to_reg())
+}
+
+/// A big-endian load: a little-endian integer load of the same width, a byte
+/// reversal, then the extension or move the opcode asks for.
+fn load_big(ctx: &mut Lower<'_, Inst>, inst: IrInst, opcode: Opcode, addr: Value, offset: i64) -> Result<(), LowerError> {
+    let ty = result_type(ctx, inst, 0)?;
+    let (bits, signed) = match opcode {
+        Opcode::Uload8 | Opcode::Sload8 => (8, opcode == Opcode::Sload8),
+        Opcode::Uload16 | Opcode::Sload16 => (16, opcode == Opcode::Sload16),
+        Opcode::Uload32 | Opcode::Sload32 => (32, opcode == Opcode::Sload32),
+        _ if ty == Type::I128 => return Err(unsupported(ctx, inst)),
+        _ => (ty.bits(), false),
+    };
+    let op = plain_load(Type::int_with_bits(bits).ok_or_else(|| unsupported(ctx, inst))?).ok_or_else(|| unsupported(ctx, inst))?;
+    let mem = amode(ctx, addr, offset, op.bytes())?;
+    let raw = tmp(ctx);
+    ctx.emit(Inst::Load { op, rd: raw, mem })?;
+    let swapped = byte_swap(ctx, raw.to_reg(), bits)?;
+    let rd = ctx.output_reg(inst, 0)?;
+    if ty.is_float() {
+        let size = if ty == Type::F32 { crate::inst::ScalarSize::Size32 } else { crate::inst::ScalarSize::Size64 };
+        return ctx.emit(Inst::MovToFpu { size, rd, rn: swapped });
+    }
+    if signed {
+        let to = if ty == Type::I64 { 64 } else { 32 };
+        return ctx.emit(Inst::Extend { rd, rn: swapped, signed: true, from_bits: bits as u8, to_bits: to });
+    }
+    ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: swapped })
+}
+
+/// A big-endian store: byte-reverse (through an integer register), then store.
+fn store_big(ctx: &mut Lower<'_, Inst>, inst: IrInst, opcode: Opcode, args: [Value; 2], offset: i64) -> Result<(), LowerError> {
+    let ty = ctx.value_type(args[0])?;
+    let bits = match opcode {
+        Opcode::Istore8 => 8,
+        Opcode::Istore16 => 16,
+        Opcode::Istore32 => 32,
+        _ if ty == Type::I128 => return Err(unsupported(ctx, inst)),
+        _ => ty.bits(),
+    };
+    let mut r = ctx.put_in_reg(args[0])?;
+    if ty.is_float() {
+        let size = if ty == Type::F32 { crate::inst::ScalarSize::Size32 } else { crate::inst::ScalarSize::Size64 };
+        let t = tmp(ctx);
+        ctx.emit(Inst::MovFromFpu { size, rd: t, rn: r })?;
+        r = t.to_reg();
+    }
+    let rt = byte_swap(ctx, r, bits)?;
+    let op = plain_store(Type::int_with_bits(bits).ok_or_else(|| unsupported(ctx, inst))?).ok_or_else(|| unsupported(ctx, inst))?;
+    let mem = amode(ctx, args[1], offset, op.bytes())?;
+    ctx.emit(Inst::Store { op, rt, mem })
+}
+
+/// Compute global value `gv` into `rd` (`depth` bounds the chain of bases).
+fn global_value_into(ctx: &mut Lower<'_, Inst>, inst: IrInst, gv: GlobalValue, rd: Writable<Reg>, depth: u32) -> Result<(), LowerError> {
+    let data = ctx.func().global_values.get(gv).cloned().ok_or_else(|| unsupported(ctx, inst))?;
+    if depth > 64 {
+        return Err(unsupported(ctx, inst));
+    }
+    match data {
+        GlobalValueData::VMContext => {
+            let v = vmctx_param(ctx).ok_or_else(|| unsupported(ctx, inst))?;
+            let rm = ctx.put_in_reg(v)?;
+            ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm })
+        }
+        GlobalValueData::Load { base, offset, global_type, .. } => {
+            let b = tmp(ctx);
+            global_value_into(ctx, inst, base, b, depth + 1)?;
+            let op = plain_load(global_type).ok_or_else(|| unsupported(ctx, inst))?;
+            let mem = amode_reg(ctx, b.to_reg(), i64::from(offset.0), op.bytes())?;
+            ctx.emit(Inst::Load { op, rd, mem })
+        }
+        GlobalValueData::IAddImm { base, offset, .. } => {
+            let b = tmp(ctx);
+            global_value_into(ctx, inst, base, b, depth + 1)?;
+            let k = const_reg(ctx, offset.0 as u64, OperandSize::Size64)?;
+            ctx.emit(Inst::AluRRR { op: crate::inst::ALUOp::Add, size: OperandSize::Size64, rd, rn: b.to_reg(), rm: k })
+        }
+        GlobalValueData::Symbol { .. } => Err(unsupported(ctx, inst)),
+    }
+}
+
+/// The function's `vmctx` parameter, if it has one.
+fn vmctx_param(ctx: &Lower<'_, Inst>) -> Option<Value> {
+    let func = ctx.func();
+    let idx = func.signature.params.iter().position(|p| p.purpose == atoll_codegen::ir::ArgumentPurpose::VMContext)?;
+    let entry = func.layout.entry_block()?;
+    func.dfg.block_params(entry).get(idx).copied()
 }

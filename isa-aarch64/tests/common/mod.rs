@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod compile;
 pub mod qemu;
 
 use atoll_codegen::machinst::{Reg, Writable};
@@ -68,9 +69,6 @@ impl Rng {
         } else {
             ScalarSize::Size32
         }
-    }
-    pub fn atomic_bits(&mut self) -> AtomicBits {
-        AtomicBits::maybe_from_bits(self.pick(&[8, 16, 32, 64])).unwrap()
     }
     pub fn cond(&mut self) -> Cond {
         use Cond::*;
@@ -302,9 +300,7 @@ pub fn random_inst(g: &mut Rng) -> Inst {
                 Inst::IntToFpu { signed: g.flip(), src: size, dst: g.fsize(), rd: w(g.fpr()), rn: g.zr_slot() }
             }
         }
-        26 => match g.below(6) {
-            4 => Inst::VecCnt8B { rd: w(g.fpr()), rn: g.fpr() },
-            5 => Inst::VecAddv8B { rd: w(g.fpr()), rn: g.fpr() },
+        26 => match g.below(4) {
             0 => Inst::MovToFpu { size: g.fsize(), rd: w(g.fpr()), rn: g.zr_slot() },
             1 => Inst::MovFromFpu { size: g.fsize(), rd: w(g.zr_slot()), rn: g.fpr() },
             2 => Inst::FpuMove { size: g.fsize(), rd: w(g.fpr()), rn: g.fpr() },
@@ -331,10 +327,7 @@ pub fn random_inst(g: &mut Rng) -> Inst {
                 Inst::FpuSli { size, rd: w(rd), ri: rd, rn: g.fpr(), amount }
             }
         }
-        _ => match g.below(9) {
-            6 => Inst::LoadAcquire { bits: g.atomic_bits(), rt: w(g.zr_slot()), rn: g.sp_slot() },
-            7 => Inst::StoreRelease { bits: g.atomic_bits(), rt: g.zr_slot(), rn: g.sp_slot() },
-            8 => Inst::Fence,
+        _ => match g.below(6) {
             0 => Inst::IndirectBr { rn: g.zr_slot() },
             1 => Inst::CallInd { rn: g.zr_slot(), info: Box::default() },
             2 => Inst::Brk { imm: g.below(0x10000) as u16 },

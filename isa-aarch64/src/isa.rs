@@ -1,0 +1,150 @@
+//! The AArch64 [`TargetIsa`]: the generic pipeline (`compile_function`) with this
+//! crate's lowering rules and ABI, and a text-section builder over [`LabelUse`].
+//!
+//! Conventions: `system_v` and `apple_aarch64` use AAPCS64 (the Apple differences
+//! that matter to scalar code — callers extend narrow arguments, stack arguments
+//! packed to their size — only the first is implemented: arguments with
+//! `uext`/`sext` are extended to 64 bits); `fast` and `tail` use the internal
+//! convention of [`crate::abi`]. `x16`/`x17` are never allocated (veneers), `x18`
+//! is never touched, and every function keeps a frame record (`x29`/`x30`).
+
+use atoll_codegen::buffer::{CodeOffset, RelocRecord, TextSectionBuilder, TextSectionOptions};
+use atoll_codegen::ir;
+use atoll_codegen::isa::{CodegenError, CompiledFunction, FunctionReloc, ModuleFunction, ModuleText, TargetIsa};
+use atoll_codegen::machinst::{compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
+use atoll_codegen::settings::Flags;
+use atoll_codegen::testing::DisasmArch;
+use target_lexicon::Triple;
+
+use crate::abi::AArch64Abi;
+use crate::lower::{abi_conv, Aarch64Lower};
+use crate::regs::machine_env;
+use crate::settings;
+use crate::LabelUse;
+
+/// A configured AArch64 code generator.
+pub struct Aarch64Backend {
+    triple: Triple,
+    shared: Flags,
+    isa: settings::Flags,
+    env: MachineEnv,
+}
+
+impl Aarch64Backend {
+    pub fn new(triple: Triple, shared: Flags, isa: settings::Flags) -> Aarch64Backend {
+        Aarch64Backend { triple, shared, isa, env: machine_env() }
+    }
+
+    /// The ISA flags.
+    pub fn isa_flags(&self) -> &settings::Flags {
+        &self.isa
+    }
+}
+
+impl TargetIsa for Aarch64Backend {
+    fn name(&self) -> &'static str {
+        "aarch64"
+    }
+
+    fn triple(&self) -> &Triple {
+        &self.triple
+    }
+
+    fn flags(&self) -> &Flags {
+        &self.shared
+    }
+
+    fn isa_flags_text(&self) -> Vec<String> {
+        let f = &self.isa;
+        let all = [
+            ("has_lse", f.has_lse()),
+            ("has_pauth", f.has_pauth()),
+            ("has_fp16", f.has_fp16()),
+            ("has_dotprod", f.has_dotprod()),
+            ("has_i8mm", f.has_i8mm()),
+            ("sign_return_address", f.sign_return_address()),
+            ("sign_return_address_all", f.sign_return_address_all()),
+            ("sign_return_address_with_bkey", f.sign_return_address_with_bkey()),
+            ("use_bti", f.use_bti()),
+            ("use_csdb", f.use_csdb()),
+        ];
+        all.iter().map(|(n, v)| format!("{n}={v}")).collect()
+    }
+
+    fn function_alignment(&self) -> CodeOffset {
+        4
+    }
+
+    fn default_call_conv(&self) -> ir::CallConv {
+        ir::CallConv::SystemV
+    }
+
+    fn disasm_arch(&self) -> DisasmArch {
+        DisasmArch::Aarch64
+    }
+
+    fn compile_function(&self, func: &ir::Function) -> Result<CompiledFunction, CodegenError> {
+        let conv = abi_conv(func.signature.call_conv);
+        let backend = Aarch64Lower { conv, apple: func.signature.call_conv == ir::CallConv::AppleAarch64 };
+        let abi = AArch64Abi::new(conv);
+        let params = CompileParams {
+            backend: &backend,
+            abi: &abi,
+            env: &self.env,
+            regalloc: RegallocConfig::from_flags(&self.shared),
+            info: &(),
+            alignment: self.function_alignment(),
+            verify: self.shared.enable_verifier(),
+        };
+        compile_function_padded(func, &params, self.shared.bb_padding_log2_minus_one())
+    }
+
+    fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
+        build_text(funcs, self.options())
+    }
+}
+
+impl Aarch64Backend {
+    fn options(&self) -> TextSectionOptions {
+        TextSectionOptions {
+            padding_between_functions: self.shared.padding_between_functions(),
+            force_veneers: self.shared.force_veneers(),
+            function_alignment: self.function_alignment(),
+        }
+    }
+}
+
+/// Place `funcs` in one section: calls to a function of the list are resolved by the
+/// builder (through veneers when out of range); calls elsewhere stay relocations.
+pub fn build_text(funcs: &[ModuleFunction<'_>], opts: TextSectionOptions) -> Result<ModuleText, CodegenError> {
+    let mut builder = TextSectionBuilder::<LabelUse>::new(funcs.len() as u32, opts);
+    let mut left: Vec<(usize, FunctionReloc)> = Vec::new();
+    for (i, f) in funcs.iter().enumerate() {
+        let mut records = Vec::new();
+        for r in &f.compiled.relocs {
+            match funcs.iter().position(|g| *g.name == r.target) {
+                Some(t) => records.push(RelocRecord { offset: r.offset, kind: r.kind, target_func: t as u32, addend: r.addend }),
+                None if r.colocated => {
+                    return Err(CodegenError::Unsupported(format!(
+                        "colocated call from {} to {}, which is not in the module",
+                        f.name, r.target
+                    )))
+                }
+                None => left.push((i, r.clone())),
+            }
+        }
+        builder.append(i as u32, &f.compiled.code, &records, f.compiled.alignment)?;
+    }
+    let section = builder.finish()?;
+    let mut relocs = Vec::with_capacity(left.len());
+    for (i, r) in left {
+        let base = section.function_offsets.get(i).copied().unwrap_or(0);
+        relocs.push(FunctionReloc { offset: base + r.offset, ..r });
+    }
+    let mut traps = Vec::new();
+    for (f, &base) in funcs.iter().zip(&section.function_offsets) {
+        traps.extend(f.compiled.traps.iter().map(|&(o, c)| (base + o, c)));
+    }
+    traps.sort_by_key(|t| t.0);
+    Ok(ModuleText { section, relocs, traps })
+}
