@@ -12,11 +12,11 @@
 //!
 //! Merging (fusion): a rule may re-compute a producer inside its consumer when the
 //! producer's only use is that consumer in the same block — `icmp`/`fcmp` into
-//! `brif`/`select`/`trapz`/`trapnz` ([`cmp::fused_compare`]). The producer's own rule
+//! `brif`/`select`/`trapz`/`trapnz` (`cmp::cond_flags`). The producer's own rule
 //! then emits nothing (its inputs stay live: the IR is SSA). Likewise a single-use
 //! 32/64-bit `load` merges into an `iadd`/`isub`/`band`/`bor`/`bxor` as its memory
 //! operand when nothing with a side effect lies between them
-//! ([`mem::sunk_load_user`]). Constants are folded into immediates where encodable;
+//! (`mem::sunk_load_user`). Constants are folded into immediates where encodable;
 //! the `iconst` itself is still materialized (a dead `mov` when every use folded:
 //! it costs bytes, never correctness).
 
