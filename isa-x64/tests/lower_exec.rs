@@ -211,6 +211,13 @@ const INT_CASES: &[(&str, &str, &[u64], u64)] = &[
         &[100],
         5,
     ),
+    // A load merged into an in-place icmp (operands swapped: the load is the left one).
+    (
+        "function %f(i64, i64) -> i8 { ss0 = explicit_slot 8\n block0(v0: i64, v1: i64): v2 = stack_addr.i64 ss0\n store v0, v2\n v3 = load.i64 v2\n v4 = icmp slt v3, v1\n return v4 }",
+        "%f",
+        &[(-5i64) as u64, 3],
+        1,
+    ),
     // Recursion.
     (
         "function %fib(i64) -> i64 { fn0 = colocated %fib(i64) -> i64\n block0(v0: i64): v1 = icmp_imm ult v0, 2\n brif v1, block1, block2\n block1: return v0\n block2: v2 = iadd_imm v0, -1\n v3 = call fn0(v2)\n v4 = iadd_imm v0, -2\n v5 = call fn0(v4)\n v6 = iadd v3, v5\n return v6 }",
