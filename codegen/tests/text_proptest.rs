@@ -16,6 +16,9 @@ use atoll_codegen::text::{parse_functions, parse_test};
 use atoll_codegen::verifier::verify_function;
 use proptest::prelude::*;
 
+mod common;
+use common::{corpus_dir, scalar_core_names};
+
 /// Deterministic decisions drawn from a proptest-generated vector.
 struct Choices<'a> {
     data: &'a [u32],
@@ -515,14 +518,11 @@ fn sources() -> &'static [String] {
         let mut out: Vec<String> = (0..16u32)
             .map(|i| generate(&[i, i * 7 + 3, i ^ 0x5555, 99]).to_string())
             .collect();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/corpus/clif-runtests");
-        if let Ok(list) = std::fs::read_to_string(dir.join("scalar-core.txt")) {
-            for name in list
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            {
-                if let Ok(src) = std::fs::read_to_string(dir.join(name.trim())) {
+        let core =
+            corpus_dir().and_then(|c| Some((scalar_core_names(&c)?, c.join("clif-runtests"))));
+        if let Some((names, dir)) = core {
+            for name in names {
+                if let Ok(src) = std::fs::read_to_string(dir.join(name)) {
                     out.push(src);
                 }
             }
