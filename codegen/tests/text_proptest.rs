@@ -76,6 +76,19 @@ impl Gen<'_, '_> {
         inst
     }
 
+    /// One of `ops` on two values of type `ty` (drawn in this order: opcode, first
+    /// operand, second operand).
+    fn binary(&mut self, block: Block, ops: &[Opcode], ty: Type) {
+        let opcode = self.c.pick(ops);
+        let a = self.value_of(block, ty);
+        let b = self.value_of(block, ty);
+        let data = InstructionData::Binary {
+            opcode,
+            args: [a, b],
+        };
+        self.add(block, data, Some(ty));
+    }
+
     /// A value of type `ty`: an available one, or a new constant.
     fn value_of(&mut self, block: Block, ty: Type) -> Value {
         let candidates: Vec<Value> = self
@@ -172,7 +185,7 @@ impl Gen<'_, '_> {
                 self.add(block, data, Some(Type::I32));
             }
             0 => {
-                let op = self.c.pick(&[
+                let ops = [
                     Opcode::Iadd,
                     Opcode::Isub,
                     Opcode::Imul,
@@ -181,17 +194,8 @@ impl Gen<'_, '_> {
                     Opcode::Rotl,
                     Opcode::Umin,
                     Opcode::Sdiv,
-                ]);
-                let a = self.value_of(block, int_ty);
-                let b = self.value_of(block, int_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(int_ty),
-                );
+                ];
+                self.binary(block, &ops, int_ty);
             }
             1 => {
                 let cond = self.c.pick(IntCC::ALL);
@@ -222,32 +226,11 @@ impl Gen<'_, '_> {
                 );
             }
             3 => {
-                let op =
-                    self.c
-                        .pick(&[Opcode::Fadd, Opcode::Fdiv, Opcode::Fcopysign, Opcode::Fmax]);
-                let a = self.value_of(block, float_ty);
-                let b = self.value_of(block, float_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(float_ty),
-                );
+                let ops = [Opcode::Fadd, Opcode::Fdiv, Opcode::Fcopysign, Opcode::Fmax];
+                self.binary(block, &ops, float_ty);
             }
             4 => {
-                let op = self.c.pick(&[Opcode::UaddOverflow, Opcode::SmulOverflow]);
-                let a = self.value_of(block, int_ty);
-                let b = self.value_of(block, int_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(int_ty),
-                );
+                self.binary(block, &[Opcode::UaddOverflow, Opcode::SmulOverflow], int_ty);
             }
             5 => {
                 let ty = self.c.pick(&TYPES);
