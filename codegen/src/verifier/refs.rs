@@ -18,9 +18,8 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
         }
     }
     for (gv, data) in func.global_values.iter() {
-        let base = match data {
-            GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. } => *base,
-            GlobalValueData::VMContext | GlobalValueData::Symbol { .. } => continue,
+        let Some(base) = data.base() else {
+            continue;
         };
         if func.global_values.get(base).is_none() {
             errors.at(
@@ -81,11 +80,9 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
 fn in_cycle(func: &Function, gv: crate::ir::GlobalValue) -> bool {
     let mut cur = gv;
     for _ in 0..func.global_values.len() {
-        cur = match func.global_values.get(cur) {
-            Some(GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. }) => {
-                *base
-            }
-            _ => return false,
+        cur = match func.global_values.get(cur).and_then(GlobalValueData::base) {
+            Some(base) => base,
+            None => return false,
         };
         if cur == gv {
             return true;
