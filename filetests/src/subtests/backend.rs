@@ -70,8 +70,9 @@ impl Subtest for Compile {
     }
 
     fn run(&self, ctx: &Context<'_>) -> SubtestResult {
-        let Ok(file) = ctx.parsed else {
-            return Outcome::Failed("file does not parse".into()).into();
+        let file = match ctx.file() {
+            Ok(file) => file,
+            Err(failure) => return failure,
         };
         if let Err(failure) = verify_all(ctx, file) {
             return failure;
@@ -152,8 +153,9 @@ impl Subtest for Run {
     /// Runs every run line on every usable target (see [`crate::run`]); the outcome
     /// lists each failed line, and the counts go to the summary.
     fn run(&self, ctx: &Context<'_>) -> SubtestResult {
-        let Ok(file) = ctx.parsed else {
-            return Outcome::Failed("file does not parse".into()).into();
+        let file = match ctx.file() {
+            Ok(file) => file,
+            Err(failure) => return failure,
         };
         if let Err(mut failure) = verify_all(ctx, file) {
             failure.run_lines.failed = collect_run_lines(file, ctx.source).len();
