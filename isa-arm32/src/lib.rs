@@ -26,10 +26,13 @@ pub mod abi;
 pub mod emit;
 pub mod imms;
 pub mod inst;
+pub mod isa;
 pub mod label_use;
+pub mod lower;
 pub mod regs;
 
 pub use emit::EmitState;
 pub use inst::Inst;
+pub use isa::Arm32Backend;
 pub use label_use::LabelUse;
 pub mod settings;

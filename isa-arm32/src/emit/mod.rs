@@ -30,7 +30,10 @@ use crate::label_use::LabelUse;
 /// frames are fixed by the ABI code); the type keeps `emit`'s signature the same as
 /// the other ISA crates'.
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// SP-relative offset of each explicit stack slot (from the frame layout).
+    pub stack_slot_offsets: Vec<u32>,
+}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
@@ -43,8 +46,17 @@ impl Inst {
             }
             return;
         }
+        if let Inst::SlotAddr { rd, slot, off } = self {
+            // Lowering names only slots of the function's own frame.
+            let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
+            for i in Inst::gen_add_imm(*rd, crate::regs::sp(), i64::from(base) + i64::from(*off)) {
+                i.emit(sink, state);
+            }
+            return;
+        }
         match self {
             Inst::SpLoad { .. }
+            | Inst::SlotAddr { .. }
             | Inst::SpStore { .. }
             | Inst::FpuMinMax { .. }
             | Inst::FpuToIntChecked { .. }

@@ -17,8 +17,8 @@ use crate::emit::EmitState;
 use crate::label_use::LabelUse;
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
     }
 }
 
@@ -133,7 +133,7 @@ impl MachInst for Inst {
                 v.reg_use(rn);
                 v.reg_mod(rm, rd);
             }
-            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } => v.reg_def(rd),
+            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
             Inst::Mul { op, rd, rn, rm, ra } => {
                 v.reg_use(rn);
                 v.reg_use(rm);

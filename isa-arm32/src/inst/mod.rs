@@ -349,6 +349,9 @@ pub enum Inst {
     /// Load a 32-bit constant: one `mov`/`mvn` when a rotated immediate fits, else
     /// `movw` plus `movt` when the top half is non-zero.
     LoadConst32 { rd: Writable<Reg>, value: u32 },
+    /// `rd = sp + (offset of explicit stack slot `slot`) + off`, resolved at
+    /// emission from the frame layout (one `add` per rotated-immediate chunk).
+    SlotAddr { rd: Writable<Reg>, slot: u32, off: i32 },
     /// `mul`/`mla`/`mls`.
     Mul {
         op: MulOp,

@@ -289,6 +289,7 @@ impl Inst {
             Inst::CSet { cond, rd } => {
                 format!("mov {0}, #0\nmov{1} {0}, #1", w(*rd), cond.suffix())
             }
+            Inst::SlotAddr { rd, slot, off } => format!("add {}, sp, #slot{slot}+{off}", w(*rd)),
             Inst::LoadConst32 { rd, value } => {
                 if let Some(imm) = crate::imms::ModImm::maybe_from_u32(*value) {
                     return format!("mov {}, #{}", w(*rd), imm.value() as i32);

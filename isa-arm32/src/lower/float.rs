@@ -1,0 +1,152 @@
+//! VFP arithmetic, constants, min/max, rounding, bit casts and conversions.
+//!
+//! Conversions from float to integer: the saturating forms are plain `vcvt`
+//! (round toward zero, saturating, NaN to 0, exactly the IR semantics for `i32`);
+//! the trapping forms use the `FpuToIntChecked` pseudo-instruction. Integers reach
+//! and leave the VFP unit through the S view (`vmov sN, rN`). Rounding
+//! (`ceil`/`floor`/`trunc`/`nearest`) needs the ARMv8 `vrint*` (`has_v8`); only
+//! `i32`-sized integer sides are supported (`i64` conversions are not).
+
+use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type};
+use atoll_codegen::machinst::{Lower, LowerError};
+
+use super::*;
+use crate::inst::{FpSize, FpuCvt, FpuOp1, FpuOp2, RoundMode};
+
+fn fsize_of(ty: Type) -> Option<FpSize> {
+    match ty {
+        Type::F32 => Some(FpSize::F32),
+        Type::F64 => Some(FpSize::F64),
+        _ => None,
+    }
+}
+
+pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let data = ctx.func().dfg[inst].clone();
+    let op = data.opcode();
+    let ty = ctrl_type(ctx, inst)?;
+    let a = args(ctx, inst);
+    use Opcode::*;
+    match (op, &data) {
+        (F32const, InstructionData::UnaryIeee32 { imm, .. }) => {
+            let rd = ctx.output_reg(inst, 0)?;
+            let scratch = tmp(ctx);
+            ctx.emit(Inst::FpuLoadConst { size: FpSize::F32, rd, bits: u64::from(imm.0), scratch })
+        }
+        (F64const, InstructionData::UnaryIeee64 { imm, .. }) => {
+            let rd = ctx.output_reg(inst, 0)?;
+            let scratch = tmp(ctx);
+            ctx.emit(Inst::FpuLoadConst { size: FpSize::F64, rd, bits: imm.0, scratch })
+        }
+        (Fadd | Fsub | Fmul | Fdiv, _) => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let fop = match op {
+                Fadd => FpuOp2::Add,
+                Fsub => FpuOp2::Sub,
+                Fmul => FpuOp2::Mul,
+                _ => FpuOp2::Div,
+            };
+            let (x, y) = (ctx.put_in_reg(a[0])?, ctx.put_in_reg(a[1])?);
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::FpuRRR { op: fop, size, cond: Cond::Al, rd, rn: x, rm: y })
+        }
+        (Sqrt | Fneg | Fabs, _) => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let fop = match op {
+                Sqrt => FpuOp1::Sqrt,
+                Fneg => FpuOp1::Neg,
+                _ => FpuOp1::Abs,
+            };
+            let x = ctx.put_in_reg(a[0])?;
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::FpuRR { op: fop, size, cond: Cond::Al, rd, rm: x })
+        }
+        (Fmin | Fmax, _) => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let (x, y) = (ctx.put_in_reg(a[0])?, ctx.put_in_reg(a[1])?);
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::FpuMinMax { max: op == Fmax, size, rd, rn: x, rm: y })
+        }
+        (Ceil | Floor | Trunc | Nearest, _) if b.has_v8 => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let mode = match op {
+                Ceil => RoundMode::Ceil,
+                Floor => RoundMode::Floor,
+                Trunc => RoundMode::Trunc,
+                _ => RoundMode::Nearest,
+            };
+            let x = ctx.put_in_reg(a[0])?;
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::FpuRound { mode, size, rd, rm: x })
+        }
+        (Fpromote | Fdemote, _) => {
+            let x = ctx.put_in_reg(a[0])?;
+            let rd = ctx.output_reg(inst, 0)?;
+            let cvt = if op == Fpromote { FpuCvt::F32ToF64 } else { FpuCvt::F64ToF32 };
+            ctx.emit(Inst::FpuCvt { op: cvt, rd, rm: x })
+        }
+        (FcvtToSint | FcvtToUint, _) if ty == Type::I32 => {
+            let size = fsize(ctx, a[0])?;
+            let x = ctx.put_in_reg(a[0])?;
+            let rd = ctx.output_reg(inst, 0)?;
+            let (t, scratch) = (ftmp(ctx), tmp(ctx));
+            ctx.emit(Inst::FpuToIntChecked { signed: op == FcvtToSint, size, rd, rm: x, tmp: t, scratch })
+        }
+        (FcvtToSintSat | FcvtToUintSat, _) if ty == Type::I32 => {
+            let size = fsize(ctx, a[0])?;
+            let signed = op == FcvtToSintSat;
+            let cvt = match (size, signed) {
+                (FpSize::F32, true) => FpuCvt::F32ToS32,
+                (FpSize::F32, false) => FpuCvt::F32ToU32,
+                (FpSize::F64, true) => FpuCvt::F64ToS32,
+                (FpSize::F64, false) => FpuCvt::F64ToU32,
+            };
+            let x = ctx.put_in_reg(a[0])?;
+            let t = ftmp(ctx);
+            ctx.emit(Inst::FpuCvt { op: cvt, rd: t, rm: x })?;
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::MovFromFpu { rd, rn: t.to_reg() })
+        }
+        (FcvtFromSint | FcvtFromUint, _) => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let from = ctx.value_type(a[0])?;
+            if !matches!(from, Type::I8 | Type::I16 | Type::I32) {
+                return Err(unsupported_on(ctx, inst, from));
+            }
+            let signed = op == FcvtFromSint;
+            let x = put_ext(ctx, a[0], signed)?;
+            let t = ftmp(ctx);
+            ctx.emit(Inst::MovToFpu { rd: t, rn: x })?;
+            let cvt = match (size, signed) {
+                (FpSize::F32, true) => FpuCvt::S32ToF32,
+                (FpSize::F32, false) => FpuCvt::U32ToF32,
+                (FpSize::F64, true) => FpuCvt::S32ToF64,
+                (FpSize::F64, false) => FpuCvt::U32ToF64,
+            };
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::FpuCvt { op: cvt, rd, rm: t.to_reg() })
+        }
+        (Bitcast, _) => {
+            let from = ctx.value_type(a[0])?;
+            let src = ctx.value_regs(a[0])?.to_vec();
+            let outs = ctx.output_regs(inst, 0)?;
+            match (from, ty, src.as_slice(), outs.as_slice()) {
+                (Type::I32, Type::F32, [r], [rd]) => ctx.emit(Inst::MovToFpu { rd: *rd, rn: *r }),
+                (Type::F32, Type::I32, [r], [rd]) => ctx.emit(Inst::MovFromFpu { rd: *rd, rn: *r }),
+                (Type::I64, Type::F64, [lo, hi], [rd]) => ctx.emit(Inst::MovToFpu64 { rd: *rd, lo: *lo, hi: *hi }),
+                (Type::F64, Type::I64, [r], [lo, hi]) => ctx.emit(Inst::MovFromFpu64 { lo: *lo, hi: *hi, rn: *r }),
+                _ if from == ty => {
+                    for (rd, r) in outs.iter().zip(&src) {
+                        let class = if ty.is_float() { atoll_codegen::machinst::RegClass::Float } else { atoll_codegen::machinst::RegClass::Int };
+                        ctx.emit(<Inst as atoll_codegen::machinst::MachInst>::gen_move(*rd, *r, class))?;
+                    }
+                    Ok(())
+                }
+                _ => Err(unsupported_on(ctx, inst, ty)),
+            }
+        }
+        _ => Err(unsupported_on(ctx, inst, ty)),
+    }
+}
+
+use super::cmp::fsize;

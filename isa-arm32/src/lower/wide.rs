@@ -1,0 +1,264 @@
+//! `i64` on a 32-bit target: a value is the register pair `[lo, hi]`.
+//!
+//! Rules: constants, add/sub with the carry chain (`adds`/`adc`, `subs`/`sbc`),
+//! negation, multiplication (`umull` + two `mla`), bitwise logic, shifts by a
+//! constant, extensions to `i64`, loads and stores (two words, low word at the lower
+//! address), and compares ([`emit_icmp64`], used by `icmp`, `brif` and `select`).
+//! Calls, returns, `select`, `bitcast` and `trapz`/`trapnz` handle pairs in their
+//! own families. Everything else on `i64` (division, register-amount shifts,
+//! rotates, bit counts, conversions) is reported unsupported.
+
+use atoll_codegen::ir::{Inst as IrInst, InstructionData, IntCC, Opcode, Type, Value};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
+
+use super::mem::{addr_reg, emit_load, emit_store, slot_addr, Access};
+use super::*;
+use crate::inst::MulOp;
+
+/// Whether `inst` is an `i64` operation this file lowers (its controlling type is
+/// `i64` and no other family handles pairs for it).
+pub(super) fn handles(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<bool, LowerError> {
+    use Opcode::*;
+    let op = ctx.func().dfg[inst].opcode();
+    if matches!(
+        op,
+        Call | CallIndirect | Return | Select | SelectSpectreGuard | Bitcast | Trapz | Trapnz | Icmp | IcmpImm | Nop
+            | Trap | Debugtrap
+    ) {
+        return Ok(false);
+    }
+    // `ctrl_type` fails only for instructions without results or arguments.
+    Ok(ctrl_type(ctx, inst).map(|t| t == Type::I64).unwrap_or(false))
+}
+
+/// The pair of `v` (`[lo, hi]`).
+fn pair(ctx: &Lower<'_, Inst>, v: Value) -> Result<(Reg, Reg), LowerError> {
+    match ctx.value_regs(v)? {
+        [lo, hi] => Ok((*lo, *hi)),
+        _ => Err(LowerError::NotSingleReg(v)),
+    }
+}
+
+/// The output pair of `inst`.
+fn out_pair(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<(Writable<Reg>, Writable<Reg>), LowerError> {
+    match ctx.output_regs(inst, 0)?.as_slice() {
+        [lo, hi] => Ok((*lo, *hi)),
+        _ => Err(unsupported(ctx, inst)),
+    }
+}
+
+/// A pair of fresh registers holding the 64-bit constant `k`.
+fn const_pair(ctx: &mut Lower<'_, Inst>, k: i64) -> Result<(Reg, Reg), LowerError> {
+    Ok((const_reg(ctx, k as u32)?, const_reg(ctx, (k >> 32) as u32)?))
+}
+
+fn zero() -> Operand2 {
+    Operand2::Imm(ModImm::zero())
+}
+
+pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let data = ctx.func().dfg[inst].clone();
+    let op = data.opcode();
+    let a = args(ctx, inst);
+    let unsup = |ctx: &Lower<'_, Inst>| unsupported_on(ctx, inst, Type::I64);
+    use Opcode::*;
+    match (op, &data) {
+        (Iconst, InstructionData::UnaryImm { imm, .. }) => {
+            let (lo, hi) = out_pair(ctx, inst)?;
+            load_const_into(ctx, lo, imm.0 as u32)?;
+            load_const_into(ctx, hi, (imm.0 >> 32) as u32)
+        }
+        (Iadd | Isub | Band | Bor | Bxor | BandNot, _) => {
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (yl, yh) = pair(ctx, a[1])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            let (ol, oh, carry) = match op {
+                Iadd => (AluOp::Add, AluOp::Adc, true),
+                Isub => (AluOp::Sub, AluOp::Sbc, true),
+                Band => (AluOp::And, AluOp::And, false),
+                Bor => (AluOp::Orr, AluOp::Orr, false),
+                Bxor => (AluOp::Eor, AluOp::Eor, false),
+                _ => (AluOp::Bic, AluOp::Bic, false),
+            };
+            ctx.emit(Inst::Alu { op: ol, s: carry, cond: Cond::Al, rd: lo, rn: xl, op2: Operand2::Reg(yl) })?;
+            ctx.emit(alu(oh, hi, xh, Operand2::Reg(yh)))
+        }
+        (Ineg, _) => {
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(alu_s(AluOp::Rsb, lo, xl, zero()))?;
+            ctx.emit(alu(AluOp::Rsc, hi, xh, zero()))
+        }
+        (Bnot, _) => {
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            for (rd, r) in [(lo, xl), (hi, xh)] {
+                ctx.emit(Inst::Mov { not: true, s: false, cond: Cond::Al, rd, op2: Operand2::Reg(r) })?;
+            }
+            Ok(())
+        }
+        (Imul, _) => {
+            // (xh:xl) * (yh:yl) mod 2^64 = xl*yl + ((xl*yh + xh*yl) << 32).
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (yl, yh) = pair(ctx, a[1])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            let (h0, h1) = (tmp(ctx), tmp(ctx));
+            ctx.emit(Inst::MulLong { signed: false, rd_lo: lo, rd_hi: h0, rn: xl, rm: yl })?;
+            ctx.emit(Inst::Mul { op: MulOp::Mla, rd: h1, rn: xl, rm: yh, ra: h0.to_reg() })?;
+            ctx.emit(Inst::Mul { op: MulOp::Mla, rd: hi, rn: xh, rm: yl, ra: h1.to_reg() })
+        }
+        (Ishl | Ushr | Sshr | IshlImm | UshrImm | SshrImm, _) => {
+            let k = match &data {
+                InstructionData::BinaryImm64 { imm, .. } => Some(imm.0),
+                _ => ctx.value_as_iconst(a[1]),
+            };
+            let k = k.ok_or_else(|| unsup(ctx))? as u32 & 63;
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            shift_const(ctx, op, k, (xl, xh), (lo, hi))
+        }
+        (Uextend | Sextend, _) => {
+            let from = ctx.value_type(a[0])?;
+            let x = put_ext(ctx, a[0], op == Sextend)?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            let _ = from;
+            ctx.emit(Inst::mov(lo, x))?;
+            extend_hi(ctx, op == Sextend, lo.to_reg(), hi)
+        }
+        (Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32, InstructionData::Load { arg, offset, .. }) => {
+            let base = addr_reg(ctx, *arg)?;
+            load64(ctx, inst, op, base, i64::from(offset.0))
+        }
+        (StackLoad, InstructionData::StackLoad { stack_slot, offset, .. }) => {
+            use cranelift_entity::EntityRef;
+            let base = slot_addr(ctx, stack_slot.index() as u32, offset.0)?;
+            load64(ctx, inst, Load, base, 0)
+        }
+        (Store | Istore8 | Istore16 | Istore32, InstructionData::Store { args, offset, .. }) => {
+            let base = addr_reg(ctx, args[1])?;
+            store64(ctx, op, args[0], base, i64::from(offset.0))
+        }
+        (StackStore, InstructionData::StackStore { arg, stack_slot, offset, .. }) => {
+            use cranelift_entity::EntityRef;
+            let base = slot_addr(ctx, stack_slot.index() as u32, offset.0)?;
+            store64(ctx, Store, *arg, base, 0)
+        }
+        _ => Err(unsup(ctx)),
+    }
+}
+
+/// `hi` = the high word of the 32-bit `lo` zero- or sign-extended.
+fn extend_hi(ctx: &mut Lower<'_, Inst>, signed: bool, lo: Reg, hi: Writable<Reg>) -> Result<(), LowerError> {
+    if signed {
+        ctx.emit(mov_op2(hi, shifted(lo, ShiftKind::Asr, 31)))
+    } else {
+        ctx.emit(mov_op2(hi, zero()))
+    }
+}
+
+fn load64(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, base: Reg, off: i64) -> Result<(), LowerError> {
+    use Opcode::*;
+    let (lo, hi) = out_pair(ctx, inst)?;
+    let (acc, signed) = match op {
+        Load => {
+            emit_load(ctx, Access::Word, lo, base, off)?;
+            return emit_load(ctx, Access::Word, hi, base, off + 4);
+        }
+        Uload8 => (Access::Byte, false),
+        Sload8 => (Access::SByte, true),
+        Uload16 => (Access::Half, false),
+        Sload16 => (Access::SHalf, true),
+        Uload32 => (Access::Word, false),
+        _ => (Access::Word, true),
+    };
+    emit_load(ctx, acc, lo, base, off)?;
+    extend_hi(ctx, signed, lo.to_reg(), hi)
+}
+
+fn store64(ctx: &mut Lower<'_, Inst>, op: Opcode, v: Value, base: Reg, off: i64) -> Result<(), LowerError> {
+    let (lo, hi) = pair(ctx, v)?;
+    match op {
+        Opcode::Istore8 => emit_store(ctx, Access::Byte, lo, base, off),
+        Opcode::Istore16 => emit_store(ctx, Access::Half, lo, base, off),
+        Opcode::Istore32 => emit_store(ctx, Access::Word, lo, base, off),
+        _ => {
+            emit_store(ctx, Access::Word, lo, base, off)?;
+            emit_store(ctx, Access::Word, hi, base, off + 4)
+        }
+    }
+}
+
+/// Shift the pair `x` by the constant `k` (0..=63) into `out`.
+fn shift_const(ctx: &mut Lower<'_, Inst>, op: Opcode, k: u32, x: (Reg, Reg), out: (Writable<Reg>, Writable<Reg>)) -> Result<(), LowerError> {
+    use Opcode::*;
+    let (xl, xh) = x;
+    let (lo, hi) = out;
+    let left = matches!(op, Ishl | IshlImm);
+    let arith = matches!(op, Sshr | SshrImm);
+    if k == 0 {
+        ctx.emit(Inst::mov(lo, xl))?;
+        return ctx.emit(Inst::mov(hi, xh));
+    }
+    let rkind = if arith { ShiftKind::Asr } else { ShiftKind::Lsr };
+    if left {
+        if k < 32 {
+            let t = tmp(ctx);
+            ctx.emit(mov_op2(t, shifted(xh, ShiftKind::Lsl, k)))?;
+            ctx.emit(alu(AluOp::Orr, hi, t.to_reg(), shifted(xl, ShiftKind::Lsr, 32 - k)))?;
+            return ctx.emit(mov_op2(lo, shifted(xl, ShiftKind::Lsl, k)));
+        }
+        ctx.emit(mov_op2(hi, shifted(xl, ShiftKind::Lsl, k - 32)))?;
+        return ctx.emit(mov_op2(lo, zero()));
+    }
+    if k < 32 {
+        let t = tmp(ctx);
+        ctx.emit(mov_op2(t, shifted(xl, ShiftKind::Lsr, k)))?;
+        ctx.emit(alu(AluOp::Orr, lo, t.to_reg(), shifted(xh, ShiftKind::Lsl, 32 - k)))?;
+        return ctx.emit(mov_op2(hi, shifted(xh, rkind, k)));
+    }
+    if k == 32 {
+        ctx.emit(Inst::mov(lo, xh))?;
+    } else {
+        ctx.emit(mov_op2(lo, shifted(xh, rkind, k - 32)))?;
+    }
+    if arith {
+        ctx.emit(mov_op2(hi, shifted(xh, ShiftKind::Asr, 31)))
+    } else {
+        ctx.emit(mov_op2(hi, zero()))
+    }
+}
+
+/// Set flags comparing the `i64` `a` with `b` (a value or a constant) for `cc`, and
+/// return the condition that holds exactly when `a cc b`.
+///
+/// Equality and unsigned orders compare the high words, then (only when they are
+/// equal) the low words; signed `<`/`>=` subtract with borrow (`subs`/`sbcs`), whose
+/// N and V flags describe the full 64-bit difference; `>`/`<=` swap the operands.
+pub(crate) fn emit_icmp64(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Result<Value, i64>) -> Result<Cond, LowerError> {
+    let (xl, xh) = pair(ctx, a)?;
+    let k = match b {
+        Ok(v) => ctx.value_as_iconst(v),
+        Err(i) => Some(i),
+    };
+    let (yl, yh) = match (k, b) {
+        (Some(k), _) => const_pair(ctx, k)?,
+        (None, Ok(v)) => pair(ctx, v)?,
+        (None, Err(_)) => unreachable!("an immediate always has a value"),
+    };
+    use IntCC::*;
+    match cc {
+        SignedLessThan | SignedGreaterThanOrEqual | SignedGreaterThan | SignedLessThanOrEqual => {
+            let swap = matches!(cc, SignedGreaterThan | SignedLessThanOrEqual);
+            let ((pl, ph), (ql, qh)) = if swap { ((yl, yh), (xl, xh)) } else { ((xl, xh), (yl, yh)) };
+            let (t0, t1) = (tmp(ctx), tmp(ctx));
+            ctx.emit(alu_s(AluOp::Sub, t0, pl, Operand2::Reg(ql)))?;
+            ctx.emit(alu_s(AluOp::Sbc, t1, ph, Operand2::Reg(qh)))?;
+            Ok(if matches!(cc, SignedLessThan | SignedGreaterThan) { Cond::Lt } else { Cond::Ge })
+        }
+        _ => {
+            ctx.emit(cmp_inst(CmpOp::Cmp, xh, Operand2::Reg(yh)))?;
+            ctx.emit(Inst::Cmp { op: CmpOp::Cmp, cond: Cond::Eq, rn: xl, op2: Operand2::Reg(yl) })?;
+            Ok(super::cmp::int_cond(cc))
+        }
+    }
+}
