@@ -79,6 +79,64 @@ pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> 
             let rd = ctx.output_reg(inst, 0)?;
             ctx.emit(Inst::FpuRound { mode, size, rd, rm: x })
         }
+        (Fcopysign, _) => {
+            // Through the core registers: the sign bit of `y`'s top word replaces
+            // `x`'s (the low word of an f64 is copied unchanged).
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let (x, y) = (ctx.put_in_reg(a[0])?, ctx.put_in_reg(a[1])?);
+            let sign = Operand2::Imm(ModImm::maybe_from_u32(0x8000_0000).expect("sign bit fits"));
+            let rd = ctx.output_reg(inst, 0)?;
+            let (xt, yt) = (tmp(ctx), tmp(ctx));
+            let xl = tmp(ctx);
+            if size == FpSize::F32 {
+                ctx.emit(Inst::MovFromFpu { rd: xt, rn: x })?;
+                ctx.emit(Inst::MovFromFpu { rd: yt, rn: y })?;
+            } else {
+                let yl = tmp(ctx);
+                ctx.emit(Inst::MovFromFpu64 { lo: xl, hi: xt, rn: x })?;
+                ctx.emit(Inst::MovFromFpu64 { lo: yl, hi: yt, rn: y })?;
+            }
+            let (m, s) = (tmp(ctx), tmp(ctx));
+            ctx.emit(alu(AluOp::Bic, m, xt.to_reg(), sign))?;
+            ctx.emit(alu(AluOp::And, s, yt.to_reg(), sign))?;
+            let top = tmp(ctx);
+            ctx.emit(alu(AluOp::Orr, top, m.to_reg(), Operand2::Reg(s.to_reg())))?;
+            if size == FpSize::F32 {
+                ctx.emit(Inst::MovToFpu { rd, rn: top.to_reg() })
+            } else {
+                ctx.emit(Inst::MovToFpu64 { rd, lo: xl.to_reg(), hi: top.to_reg() })
+            }
+        }
+        (FcvtToSintSat | FcvtToUintSat, _) if matches!(ty, Type::I8 | Type::I16) => {
+            // Saturate to 32 bits, then clamp to the narrow range.
+            let size = fsize(ctx, a[0])?;
+            let signed = op == FcvtToSintSat;
+            let cvt = match (size, signed) {
+                (FpSize::F32, true) => FpuCvt::F32ToS32,
+                (FpSize::F32, false) => FpuCvt::F32ToU32,
+                (FpSize::F64, true) => FpuCvt::F64ToS32,
+                (FpSize::F64, false) => FpuCvt::F64ToU32,
+            };
+            let x = ctx.put_in_reg(a[0])?;
+            let t = ftmp(ctx);
+            ctx.emit(Inst::FpuCvt { op: cvt, rd: t, rm: x })?;
+            let w = tmp(ctx);
+            ctx.emit(Inst::MovFromFpu { rd: w, rn: t.to_reg() })?;
+            let bits = ty.bits();
+            let rd = ctx.output_reg(inst, 0)?;
+            let (max, min) = if signed { ((1u32 << (bits - 1)) - 1, (-(1i32 << (bits - 1))) as u32) } else { ((1u32 << bits) - 1, 0) };
+            let maxr = const_reg(ctx, max)?;
+            cmp_const(ctx, Cond::Al, w.to_reg(), max)?;
+            let hi_c = if signed { Cond::Gt } else { Cond::Hi };
+            if !signed {
+                return ctx.emit(Inst::CSel { cond: hi_c, rd, rn: maxr, rm: w.to_reg() });
+            }
+            let c1 = tmp(ctx);
+            ctx.emit(Inst::CSel { cond: hi_c, rd: c1, rn: maxr, rm: w.to_reg() })?;
+            let minr = const_reg(ctx, min)?;
+            cmp_const(ctx, Cond::Al, c1.to_reg(), min)?;
+            ctx.emit(Inst::CSel { cond: Cond::Lt, rd, rn: minr, rm: c1.to_reg() })
+        }
         (Fpromote | Fdemote, _) => {
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;

@@ -22,6 +22,7 @@ pub use call::abi_conv;
 mod cmp;
 mod float;
 mod mem;
+mod overflow;
 mod trap;
 mod wide;
 
@@ -66,10 +67,12 @@ impl LowerBackend for Arm32Lower {
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Store | Istore8 | Istore16 | StackLoad | StackStore
             | StackAddr => mem::lower(ctx, inst),
-            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fmin | Fmax | Ceil | Floor | Trunc | Nearest
+            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fcopysign | Fmin | Fmax | Ceil | Floor | Trunc | Nearest
             | Fpromote | Fdemote | FcvtToUint | FcvtToSint | FcvtToUintSat | FcvtToSintSat | FcvtFromUint
             | FcvtFromSint | F32const | F64const | Bitcast => float::lower(self, ctx, inst),
             Udiv | Sdiv | Urem | Srem => trap::lower_div(self, ctx, inst),
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow
+            | UaddOverflowTrap | Iabs | Bmask => overflow::lower(ctx, inst),
             _ => alu::lower(ctx, inst),
         }
     }

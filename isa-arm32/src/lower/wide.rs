@@ -13,7 +13,7 @@ use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::mem::{addr_reg, emit_load, emit_store, slot_addr, Access};
 use super::*;
-use crate::inst::MulOp;
+use crate::inst::{BitOp, MulOp};
 
 /// Whether `inst` is an `i64` operation this file lowers (its controlling type is
 /// `i64` and no other family handles pairs for it).
@@ -23,7 +23,7 @@ pub(super) fn handles(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<bool, Lower
     if matches!(
         op,
         Call | CallIndirect | Return | Select | SelectSpectreGuard | Bitcast | Trapz | Trapnz | Icmp | IcmpImm | Nop
-            | Trap | Debugtrap
+            | Trap | Debugtrap | Bmask
     ) {
         return Ok(false);
     }
@@ -116,6 +116,38 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let (xl, xh) = pair(ctx, a[0])?;
             let (lo, hi) = out_pair(ctx, inst)?;
             shift_const(ctx, op, k, (xl, xh), (lo, hi))
+        }
+        (StackAddr, InstructionData::StackLoad { stack_slot, offset, .. }) => {
+            // A 64-bit pointer on a 32-bit target: the address, zero-extended.
+            use cranelift_entity::EntityRef;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(Inst::SlotAddr { rd: lo, slot: stack_slot.index() as u32, off: offset.0 })?;
+            ctx.emit(mov_op2(hi, zero()))
+        }
+        (Clz | Ctz, _) => {
+            // clz: hi != 0 ? clz(hi) : 32 + clz(lo); ctz the same on the bit-reversed
+            // words with the halves swapped.
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (first, second) = if op == Clz { (xh, xl) } else { (xl, xh) };
+            let count = |ctx: &mut Lower<'_, Inst>, r: Reg| -> Result<Reg, LowerError> {
+                let mut r = r;
+                if op == Ctz {
+                    let t = tmp(ctx);
+                    ctx.emit(Inst::Bit { op: BitOp::Rbit, rd: t, rm: r })?;
+                    r = t.to_reg();
+                }
+                let c = tmp(ctx);
+                ctx.emit(Inst::Bit { op: BitOp::Clz, rd: c, rm: r })?;
+                Ok(c.to_reg())
+            };
+            let c1 = count(ctx, first)?;
+            let c2 = count(ctx, second)?;
+            let t = tmp(ctx);
+            ctx.emit(alu(AluOp::Add, t, c2, Operand2::Imm(ModImm::maybe_from_u32(32).expect("32 fits"))))?;
+            cmp_const(ctx, Cond::Al, first, 0)?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(Inst::CSel { cond: Cond::Eq, rd: lo, rn: t.to_reg(), rm: c1 })?;
+            ctx.emit(mov_op2(hi, zero()))
         }
         (Uextend | Sextend, _) => {
             let from = ctx.value_type(a[0])?;
