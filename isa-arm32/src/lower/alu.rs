@@ -6,7 +6,7 @@
 //! is masked first.
 
 use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type};
-use atoll_codegen::machinst::{Lower, LowerError, Reg};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
 use crate::inst::{BitOp, MulOp};
@@ -144,6 +144,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(Inst::Bit { op: BitOp::Rev, rd: t, rm: x })?;
             ctx.emit(mov_op2(rd, shifted(t.to_reg(), ShiftKind::Lsr, 16)))
         }
+        (Popcnt, _) => {
+            let x = put_ext(ctx, a[0], false)?;
+            let rd = ctx.output_reg(inst, 0)?;
+            popcnt32(ctx, x, rd)
+        }
         (Bitrev, _) => {
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
@@ -156,6 +161,30 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         _ => Err(unsupported_on(ctx, inst, ty)),
     }
+}
+
+/// `rd = popcount(x)` by the SWAR sums of 2-, 4- and 8-bit fields and one
+/// multiply that adds the four bytes into the top byte.
+pub(super) fn popcnt32(ctx: &mut Lower<'_, Inst>, x: Reg, rd: Writable<Reg>) -> Result<(), LowerError> {
+    let (m1, m2, m4, ones) = (const_reg(ctx, 0x5555_5555)?, const_reg(ctx, 0x3333_3333)?, const_reg(ctx, 0x0f0f_0f0f)?, const_reg(ctx, 0x0101_0101)?);
+    let t = |ctx: &mut Lower<'_, Inst>| tmp(ctx);
+    // x - ((x >> 1) & m1)
+    let (a1, a2) = (t(ctx), t(ctx));
+    ctx.emit(alu(AluOp::And, a1, m1, shifted(x, ShiftKind::Lsr, 1)))?;
+    ctx.emit(alu(AluOp::Sub, a2, x, Operand2::Reg(a1.to_reg())))?;
+    // (y & m2) + ((y >> 2) & m2)
+    let (b1, b2, b3) = (t(ctx), t(ctx), t(ctx));
+    ctx.emit(alu(AluOp::And, b1, a2.to_reg(), Operand2::Reg(m2)))?;
+    ctx.emit(alu(AluOp::And, b2, m2, shifted(a2.to_reg(), ShiftKind::Lsr, 2)))?;
+    ctx.emit(alu(AluOp::Add, b3, b1.to_reg(), Operand2::Reg(b2.to_reg())))?;
+    // (z + (z >> 4)) & m4
+    let (c1, c2) = (t(ctx), t(ctx));
+    ctx.emit(alu(AluOp::Add, c1, b3.to_reg(), shifted(b3.to_reg(), ShiftKind::Lsr, 4)))?;
+    ctx.emit(alu(AluOp::And, c2, c1.to_reg(), Operand2::Reg(m4)))?;
+    // (w * 0x01010101) >> 24
+    let d = t(ctx);
+    ctx.emit(Inst::Mul { op: MulOp::Mul, rd: d, rn: c2.to_reg(), rm: ones, ra: ones })?;
+    ctx.emit(mov_op2(rd, shifted(d.to_reg(), ShiftKind::Lsr, 24)))
 }
 
 /// Shifts and rotates, by a register (masked to the width) or a constant.

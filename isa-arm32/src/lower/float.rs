@@ -150,6 +150,29 @@ pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> 
             let (t, scratch) = (ftmp(ctx), tmp(ctx));
             ctx.emit(Inst::FpuToIntChecked { signed: op == FcvtToSint, size, rd, rm: x, tmp: t, scratch })
         }
+        (FcvtToSint | FcvtToUint, _) if matches!(ty, Type::I8 | Type::I16) => {
+            // Convert to 32 bits (trapping outside of i32/u32), then trap outside
+            // the narrow range.
+            let size = fsize(ctx, a[0])?;
+            let signed = op == FcvtToSint;
+            let x = ctx.put_in_reg(a[0])?;
+            let w = tmp(ctx);
+            let (t, scratch) = (ftmp(ctx), tmp(ctx));
+            ctx.emit(Inst::FpuToIntChecked { signed, size, rd: w, rm: x, tmp: t, scratch })?;
+            let bits = ty.bits();
+            let code = atoll_codegen::ir::TrapCode::INTEGER_OVERFLOW;
+            if signed {
+                cmp_const(ctx, Cond::Al, w.to_reg(), (1u32 << (bits - 1)) - 1)?;
+                ctx.emit(Inst::TrapIf { cond: Cond::Gt, code })?;
+                cmp_const(ctx, Cond::Al, w.to_reg(), (-(1i32 << (bits - 1))) as u32)?;
+                ctx.emit(Inst::TrapIf { cond: Cond::Lt, code })?;
+            } else {
+                cmp_const(ctx, Cond::Al, w.to_reg(), (1u32 << bits) - 1)?;
+                ctx.emit(Inst::TrapIf { cond: Cond::Hi, code })?;
+            }
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::mov(rd, w.to_reg()))
+        }
         (FcvtToSintSat | FcvtToUintSat, _) if ty == Type::I32 => {
             let size = fsize(ctx, a[0])?;
             let signed = op == FcvtToSintSat;

@@ -12,7 +12,7 @@ use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
 use crate::imms::{Off12, Off8, VfpOff};
-use crate::inst::{AMode, AModeExtra, FpSize, LoadExtraKind, VfpAMode, WordByte};
+use crate::inst::{BitOp, AMode, AModeExtra, FpSize, LoadExtraKind, VfpAMode, WordByte};
 
 /// How one register-sized piece is accessed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,18 +122,45 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
     let data = ctx.func().dfg[inst].clone();
     let op = data.opcode();
     match data {
-        InstructionData::Load { arg, offset, .. } => {
+        InstructionData::Load { arg, offset, flags, .. } => {
             let ty = result_type(ctx, inst, 0)?;
             let acc = load_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = addr_reg(ctx, arg)?;
             let rd = ctx.output_reg(inst, 0)?;
-            emit_load(ctx, acc, rd, base, i64::from(offset.0))
+            if flags.big() && matches!(acc, Access::Fp(_)) {
+                return Err(unsupported_on(ctx, inst, ty));
+            }
+            if !flags.big() {
+                return emit_load(ctx, acc, rd, base, i64::from(offset.0));
+            }
+            // Big-endian: load, then reverse the bytes (a halfword ends up in the
+            // top half and is shifted down with the load's extension).
+            let (t, r) = (tmp(ctx), tmp(ctx));
+            emit_load(ctx, acc, t, base, i64::from(offset.0))?;
+            ctx.emit(Inst::Bit { op: BitOp::Rev, rd: r, rm: t.to_reg() })?;
+            match acc {
+                Access::Word => ctx.emit(Inst::mov(rd, r.to_reg())),
+                Access::Byte | Access::SByte => ctx.emit(Inst::mov(rd, t.to_reg())),
+                Access::Half => ctx.emit(mov_op2(rd, shifted(r.to_reg(), ShiftKind::Lsr, 16))),
+                Access::SHalf => ctx.emit(mov_op2(rd, shifted(r.to_reg(), ShiftKind::Asr, 16))),
+                Access::Fp(_) => unreachable!("rejected above"),
+            }
         }
-        InstructionData::Store { args, offset, .. } => {
+        InstructionData::Store { args, offset, flags, .. } => {
             let ty = ctx.value_type(args[0])?;
             let acc = store_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = addr_reg(ctx, args[1])?;
-            let rt = ctx.put_in_reg(args[0])?;
+            let mut rt = ctx.put_in_reg(args[0])?;
+            if flags.big() {
+                let r = tmp(ctx);
+                match acc {
+                    Access::Word => ctx.emit(Inst::Bit { op: BitOp::Rev, rd: r, rm: rt })?,
+                    Access::Half => ctx.emit(Inst::Bit { op: BitOp::Rev16, rd: r, rm: rt })?,
+                    Access::Byte => ctx.emit(Inst::mov(r, rt))?,
+                    _ => return Err(unsupported_on(ctx, inst, ty)),
+                }
+                rt = r.to_reg();
+            }
             emit_store(ctx, acc, rt, base, i64::from(offset.0))
         }
         InstructionData::StackLoad { opcode: Opcode::StackAddr, stack_slot, offset } => {

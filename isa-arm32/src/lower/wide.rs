@@ -149,6 +149,27 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(Inst::CSel { cond: Cond::Eq, rd: lo, rn: t.to_reg(), rm: c1 })?;
             ctx.emit(mov_op2(hi, zero()))
         }
+        (Popcnt, _) => {
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (pl, ph) = (tmp(ctx), tmp(ctx));
+            super::alu::popcnt32(ctx, xl, pl)?;
+            super::alu::popcnt32(ctx, xh, ph)?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(alu(AluOp::Add, lo, pl.to_reg(), Operand2::Reg(ph.to_reg())))?;
+            ctx.emit(mov_op2(hi, zero()))
+        }
+        (Iabs, _) => {
+            // s = x >> 63 (all ones or zero); |x| = (x ^ s) - s.
+            let (xl, xh) = pair(ctx, a[0])?;
+            let s = tmp(ctx);
+            ctx.emit(mov_op2(s, shifted(xh, ShiftKind::Asr, 31)))?;
+            let (el, eh) = (tmp(ctx), tmp(ctx));
+            ctx.emit(alu(AluOp::Eor, el, xl, Operand2::Reg(s.to_reg())))?;
+            ctx.emit(alu(AluOp::Eor, eh, xh, Operand2::Reg(s.to_reg())))?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(alu_s(AluOp::Sub, lo, el.to_reg(), Operand2::Reg(s.to_reg())))?;
+            ctx.emit(alu(AluOp::Sbc, hi, eh.to_reg(), Operand2::Reg(s.to_reg())))
+        }
         (Uextend | Sextend, _) => {
             let from = ctx.value_type(a[0])?;
             let x = put_ext(ctx, a[0], op == Sextend)?;
@@ -157,6 +178,7 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(Inst::mov(lo, x))?;
             extend_hi(ctx, op == Sextend, lo.to_reg(), hi)
         }
+        (_, InstructionData::Load { flags, .. } | InstructionData::Store { flags, .. }) if flags.big() => Err(unsup(ctx)),
         (Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32, InstructionData::Load { arg, offset, .. }) => {
             let base = addr_reg(ctx, *arg)?;
             load64(ctx, inst, op, base, i64::from(offset.0))
