@@ -144,6 +144,20 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(Inst::Bit { op: BitOp::Rev, rd: t, rm: x })?;
             ctx.emit(mov_op2(rd, shifted(t.to_reg(), ShiftKind::Lsr, 16)))
         }
+        (Umin | Umax | Smin | Smax, _) => {
+            let signed = matches!(op, Smin | Smax);
+            let x = put_ext(ctx, a[0], signed)?;
+            let y = put_ext(ctx, a[1], signed)?;
+            ctx.emit(cmp_inst(CmpOp::Cmp, x, Operand2::Reg(y)))?;
+            let cond = match op {
+                Umin => Cond::Lo,
+                Umax => Cond::Hi,
+                Smin => Cond::Lt,
+                _ => Cond::Gt,
+            };
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::CSel { cond, rd, rn: x, rm: y })
+        }
         (Popcnt, _) => {
             let x = put_ext(ctx, a[0], false)?;
             let rd = ctx.output_reg(inst, 0)?;
@@ -161,6 +175,31 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         _ => Err(unsupported_on(ctx, inst, ty)),
     }
+}
+
+/// Rotate of an `i8`/`i16`: `(x << k) | (x >> (bits - k))` on the zero-extended
+/// value (`k` masked to the width; for `k = 0` the second shift is by `bits`, which
+/// gives 0), with the directions swapped for `rotr`.
+fn narrow_rotate(ctx: &mut Lower<'_, Inst>, inst: IrInst, left: bool, bits: u32, amount: Option<u32>) -> Result<(), LowerError> {
+    let a = args(ctx, inst);
+    let x = put_ext(ctx, a[0], false)?;
+    let k = match amount {
+        Some(k) => const_reg(ctx, k)?,
+        None => {
+            let amt = ctx.value_regs(a[1])?[0];
+            let t = tmp(ctx);
+            ctx.emit(alu(AluOp::And, t, amt, Operand2::Imm(ModImm::maybe_from_u32(bits - 1).expect("small mask"))))?;
+            t.to_reg()
+        }
+    };
+    let rev = tmp(ctx);
+    ctx.emit(alu(AluOp::Rsb, rev, k, Operand2::Imm(ModImm::maybe_from_u32(bits).expect("8 or 16"))))?;
+    let (lk, rk) = if left { (k, rev.to_reg()) } else { (rev.to_reg(), k) };
+    let (l, r) = (tmp(ctx), tmp(ctx));
+    ctx.emit(mov_op2(l, Operand2::RegShiftReg(x, ShiftKind::Lsl, lk)))?;
+    ctx.emit(mov_op2(r, Operand2::RegShiftReg(x, ShiftKind::Lsr, rk)))?;
+    let rd = ctx.output_reg(inst, 0)?;
+    ctx.emit(alu(AluOp::Orr, rd, l.to_reg(), Operand2::Reg(r.to_reg())))
 }
 
 /// `rd = popcount(x)` by the SWAR sums of 2-, 4- and 8-bit fields and one
@@ -204,7 +243,7 @@ fn lower_shift(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, bits: u32) -
         _ => Rotr,
     };
     if bits < 32 && matches!(base, Rotl | Rotr) {
-        return Err(unsupported_on(ctx, inst, ctx.value_type(a[0])?));
+        return narrow_rotate(ctx, inst, base == Rotl, bits, amount);
     }
     let x = match base {
         Ushr => put_ext(ctx, a[0], false)?,

@@ -149,6 +149,20 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(Inst::CSel { cond: Cond::Eq, rd: lo, rn: t.to_reg(), rm: c1 })?;
             ctx.emit(mov_op2(hi, zero()))
         }
+        (Umin | Umax | Smin | Smax, _) => {
+            let cc = match op {
+                Umin => IntCC::UnsignedLessThan,
+                Umax => IntCC::UnsignedGreaterThan,
+                Smin => IntCC::SignedLessThan,
+                _ => IntCC::SignedGreaterThan,
+            };
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (yl, yh) = pair(ctx, a[1])?;
+            let cond = emit_icmp64(ctx, cc, a[0], Ok(a[1]))?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(Inst::CSel { cond, rd: lo, rn: xl, rm: yl })?;
+            ctx.emit(Inst::CSel { cond, rd: hi, rn: xh, rm: yh })
+        }
         (Popcnt, _) => {
             let (xl, xh) = pair(ctx, a[0])?;
             let (pl, ph) = (tmp(ctx), tmp(ctx));
