@@ -424,6 +424,12 @@ impl MachInst for Inst {
         WORST_CASE_SIZE
     }
 
+    /// LLVM syntax (see [`Inst::print`]); sequences print one instruction per line.
+    fn print(&self) -> String {
+        // The listing indents each instruction; keep a sequence's lines aligned.
+        Inst::print(self).replace('\n', "\n  ")
+    }
+
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {
         Inst::emit(self, sink, state)
     }

@@ -170,8 +170,27 @@ fn test_nonzero(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Cond, LowerError>
     Ok(Cond::Ne)
 }
 
+/// Whether the compare `inst` has one use, as the condition of a `brif` or
+/// `select`, which re-emits the compare itself (so the `cset` would be dead).
+fn fused_into_user(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
+    let Some(&v) = ctx.func().dfg.inst_results(inst).first() else { return false };
+    let Some(user) = ctx.sole_user(v) else { return false };
+    match &ctx.func().dfg[user] {
+        InstructionData::Brif { arg, .. } => *arg == v,
+        InstructionData::Ternary { opcode: Opcode::Select | Opcode::SelectSpectreGuard, args, .. } => {
+            args[0] == v && args[1] != v && args[2] != v
+        }
+        _ => false,
+    }
+}
+
 pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
+    if matches!(data, InstructionData::IntCompare { .. } | InstructionData::IntCompareImm { .. } | InstructionData::FloatCompare { .. })
+        && fused_into_user(ctx, inst)
+    {
+        return Ok(());
+    }
     match data {
         InstructionData::IntCompare { cond, args, .. } => {
             let c = emit_icmp(ctx, cond, args[0], Ok(args[1]))?;
