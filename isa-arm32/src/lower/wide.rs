@@ -112,10 +112,58 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                 InstructionData::BinaryImm64 { imm, .. } => Some(imm.0),
                 _ => ctx.value_as_iconst(a[1]),
             };
-            let k = k.ok_or_else(|| unsup(ctx))? as u32 & 63;
             let (xl, xh) = pair(ctx, a[0])?;
             let (lo, hi) = out_pair(ctx, inst)?;
-            shift_const(ctx, op, k, (xl, xh), (lo, hi))
+            let Some(k) = k else {
+                let n = masked_amount(ctx, a[1])?;
+                let kind = match op {
+                    Ishl => ShiftKind::Lsl,
+                    Ushr => ShiftKind::Lsr,
+                    _ => ShiftKind::Asr,
+                };
+                return shift_reg(ctx, kind, (xl, xh), n, (lo, hi));
+            };
+            shift_const(ctx, op, k as u32 & 63, (xl, xh), (lo, hi))
+        }
+        (Rotl | Rotr, _) => {
+            // rotl x, n = (x << n) | (x >> ((64 - n) mod 64)); rotr mirrored.
+            let (xl, xh) = pair(ctx, a[0])?;
+            let n = masked_amount(ctx, a[1])?;
+            let m = tmp(ctx);
+            ctx.emit(alu(AluOp::Rsb, m, n, Operand2::Imm(ModImm::maybe_from_u32(64).expect("64 fits"))))?;
+            let m2 = tmp(ctx);
+            ctx.emit(alu(AluOp::And, m2, m.to_reg(), Operand2::Imm(ModImm::maybe_from_u32(63).expect("63 fits"))))?;
+            let (ln, rn) = if op == Rotl { (n, m2.to_reg()) } else { (m2.to_reg(), n) };
+            let (al, ah, bl, bh) = (tmp(ctx), tmp(ctx), tmp(ctx), tmp(ctx));
+            shift_reg(ctx, ShiftKind::Lsl, (xl, xh), ln, (al, ah))?;
+            shift_reg(ctx, ShiftKind::Lsr, (xl, xh), rn, (bl, bh))?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(alu(AluOp::Orr, lo, al.to_reg(), Operand2::Reg(bl.to_reg())))?;
+            ctx.emit(alu(AluOp::Orr, hi, ah.to_reg(), Operand2::Reg(bh.to_reg())))
+        }
+        (UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow, _) => {
+            let (xl, xh) = pair(ctx, a[0])?;
+            let (yl, yh) = pair(ctx, a[1])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            let add = matches!(op, UaddOverflow | SaddOverflow);
+            let (ol, oh) = if add { (AluOp::Add, AluOp::Adc) } else { (AluOp::Sub, AluOp::Sbc) };
+            ctx.emit(alu_s(ol, lo, xl, Operand2::Reg(yl)))?;
+            ctx.emit(alu_s(oh, hi, xh, Operand2::Reg(yh)))?;
+            let cond = match op {
+                UaddOverflow => Cond::Hs,
+                UsubOverflow => Cond::Lo,
+                _ => Cond::Vs,
+            };
+            let of = ctx.output_reg(inst, 1)?;
+            ctx.emit(Inst::CSet { cond, rd: of })
+        }
+        (UaddOverflowTrap, InstructionData::IntAddTrap { args, code, .. }) => {
+            let (xl, xh) = pair(ctx, args[0])?;
+            let (yl, yh) = pair(ctx, args[1])?;
+            let (lo, hi) = out_pair(ctx, inst)?;
+            ctx.emit(alu_s(AluOp::Add, lo, xl, Operand2::Reg(yl)))?;
+            ctx.emit(alu_s(AluOp::Adc, hi, xh, Operand2::Reg(yh)))?;
+            ctx.emit(Inst::TrapIf { cond: Cond::Hs, code: *code })
         }
         (StackAddr, InstructionData::StackLoad { stack_slot, offset, .. }) => {
             // A 64-bit pointer on a 32-bit target: the address, zero-extended.
@@ -252,6 +300,55 @@ fn store64(ctx: &mut Lower<'_, Inst>, op: Opcode, v: Value, base: Reg, off: i64)
         _ => {
             emit_store(ctx, Access::Word, lo, base, off)?;
             emit_store(ctx, Access::Word, hi, base, off + 4)
+        }
+    }
+}
+
+/// The low word of shift amount `v` masked to 0..=63.
+fn masked_amount(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Reg, LowerError> {
+    let r = ctx.value_regs(v)?[0];
+    let t = tmp(ctx);
+    ctx.emit(alu(AluOp::And, t, r, Operand2::Imm(ModImm::maybe_from_u32(63).expect("63 fits"))))?;
+    Ok(t.to_reg())
+}
+
+/// Shift the pair `x` by the register amount `n` (0..=63) into `out`.
+///
+/// A32 register shifts use the amount's low byte and give 0 (or the sign fill for
+/// `asr`) from 32 on, so `32 - n` and `n - 32`, negative (a large low byte) on one
+/// side of 32, shift the cross-word parts out exactly when they must vanish. `asr`
+/// cannot use that trick for the low word and selects on `n >= 32` instead.
+fn shift_reg(ctx: &mut Lower<'_, Inst>, kind: ShiftKind, x: (Reg, Reg), n: Reg, out: (Writable<Reg>, Writable<Reg>)) -> Result<(), LowerError> {
+    let (xl, xh) = x;
+    let (lo, hi) = out;
+    let k32 = Operand2::Imm(ModImm::maybe_from_u32(32).expect("32 fits"));
+    let (up, down) = (tmp(ctx), tmp(ctx));
+    ctx.emit(alu(AluOp::Rsb, up, n, k32))?; // 32 - n
+    ctx.emit(alu(AluOp::Sub, down, n, k32))?; // n - 32
+    let sh = |r: Reg, k: ShiftKind, by: Reg| Operand2::RegShiftReg(r, k, by);
+    let (t0, t1) = (tmp(ctx), tmp(ctx));
+    match kind {
+        ShiftKind::Lsl => {
+            // hi = xh << n | xl >> (32 - n) | xl << (n - 32); lo = xl << n
+            ctx.emit(mov_op2(t0, sh(xh, ShiftKind::Lsl, n)))?;
+            ctx.emit(alu(AluOp::Orr, t1, t0.to_reg(), sh(xl, ShiftKind::Lsr, up.to_reg())))?;
+            ctx.emit(alu(AluOp::Orr, hi, t1.to_reg(), sh(xl, ShiftKind::Lsl, down.to_reg())))?;
+            ctx.emit(mov_op2(lo, sh(xl, ShiftKind::Lsl, n)))
+        }
+        ShiftKind::Lsr => {
+            ctx.emit(mov_op2(t0, sh(xl, ShiftKind::Lsr, n)))?;
+            ctx.emit(alu(AluOp::Orr, t1, t0.to_reg(), sh(xh, ShiftKind::Lsl, up.to_reg())))?;
+            ctx.emit(alu(AluOp::Orr, lo, t1.to_reg(), sh(xh, ShiftKind::Lsr, down.to_reg())))?;
+            ctx.emit(mov_op2(hi, sh(xh, ShiftKind::Lsr, n)))
+        }
+        _ => {
+            ctx.emit(mov_op2(t0, sh(xl, ShiftKind::Lsr, n)))?;
+            ctx.emit(alu(AluOp::Orr, t1, t0.to_reg(), sh(xh, ShiftKind::Lsl, up.to_reg())))?;
+            let far = tmp(ctx);
+            ctx.emit(mov_op2(far, sh(xh, ShiftKind::Asr, down.to_reg())))?;
+            cmp_const(ctx, Cond::Al, n, 32)?;
+            ctx.emit(Inst::CSel { cond: Cond::Ge, rd: lo, rn: far.to_reg(), rm: t1.to_reg() })?;
+            ctx.emit(mov_op2(hi, sh(xh, ShiftKind::Asr, n)))
         }
     }
 }
