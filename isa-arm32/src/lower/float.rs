@@ -21,6 +21,16 @@ fn fsize_of(ty: Type) -> Option<FpSize> {
     }
 }
 
+/// The truncating, saturating `vcvt` from `size` to a 32-bit integer.
+fn to_int_cvt(size: FpSize, signed: bool) -> FpuCvt {
+    match (size, signed) {
+        (FpSize::F32, true) => FpuCvt::F32ToS32,
+        (FpSize::F32, false) => FpuCvt::F32ToU32,
+        (FpSize::F64, true) => FpuCvt::F64ToS32,
+        (FpSize::F64, false) => FpuCvt::F64ToU32,
+    }
+}
+
 pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
     let op = data.opcode();
@@ -111,12 +121,7 @@ pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> 
             // Saturate to 32 bits, then clamp to the narrow range.
             let size = fsize(ctx, a[0])?;
             let signed = op == FcvtToSintSat;
-            let cvt = match (size, signed) {
-                (FpSize::F32, true) => FpuCvt::F32ToS32,
-                (FpSize::F32, false) => FpuCvt::F32ToU32,
-                (FpSize::F64, true) => FpuCvt::F64ToS32,
-                (FpSize::F64, false) => FpuCvt::F64ToU32,
-            };
+            let cvt = to_int_cvt(size, signed);
             let x = ctx.put_in_reg(a[0])?;
             let t = ftmp(ctx);
             ctx.emit(Inst::FpuCvt { op: cvt, rd: t, rm: x })?;
@@ -176,12 +181,7 @@ pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> 
         (FcvtToSintSat | FcvtToUintSat, _) if ty == Type::I32 => {
             let size = fsize(ctx, a[0])?;
             let signed = op == FcvtToSintSat;
-            let cvt = match (size, signed) {
-                (FpSize::F32, true) => FpuCvt::F32ToS32,
-                (FpSize::F32, false) => FpuCvt::F32ToU32,
-                (FpSize::F64, true) => FpuCvt::F64ToS32,
-                (FpSize::F64, false) => FpuCvt::F64ToU32,
-            };
+            let cvt = to_int_cvt(size, signed);
             let x = ctx.put_in_reg(a[0])?;
             let t = ftmp(ctx);
             ctx.emit(Inst::FpuCvt { op: cvt, rd: t, rm: x })?;
