@@ -72,7 +72,7 @@ impl LowerBackend for Arm32Lower {
             | FcvtFromSint | F32const | F64const | Bitcast => float::lower(self, ctx, inst),
             Udiv | Sdiv | Urem | Srem => trap::lower_div(self, ctx, inst),
             UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow
-            | UaddOverflowTrap | Iabs | Bmask => overflow::lower(ctx, inst),
+            | UaddOverflowTrap | Iabs | Bmask | Bitselect | GetStackPointer => overflow::lower(ctx, inst),
             _ => alu::lower(ctx, inst),
         }
     }

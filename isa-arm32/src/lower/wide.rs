@@ -23,7 +23,7 @@ pub(super) fn handles(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<bool, Lower
     if matches!(
         op,
         Call | CallIndirect | Return | Select | SelectSpectreGuard | Bitcast | Trapz | Trapnz | Icmp | IcmpImm | Nop
-            | Trap | Debugtrap | Bmask
+            | Trap | Debugtrap | Bmask | Bitselect | GetStackPointer
     ) {
         return Ok(false);
     }
