@@ -12,6 +12,7 @@
 pub mod enc;
 
 mod alu;
+mod atomic;
 mod control;
 mod mem;
 mod vfp;
@@ -115,6 +116,11 @@ impl Inst {
             | Inst::Udf { .. }
             | Inst::TrapIf { .. }
             | Inst::Nop => control::emit(self, sink),
+            Inst::LoadEx { .. }
+            | Inst::StoreEx { .. }
+            | Inst::Dmb
+            | Inst::AtomicRmwLoop { .. }
+            | Inst::AtomicCasLoop { .. } => atomic::emit(self, sink, state),
         }
     }
 }

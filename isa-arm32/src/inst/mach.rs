@@ -304,7 +304,31 @@ impl MachInst for Inst {
             | Inst::OneWayCondBr { .. }
             | Inst::Udf { .. }
             | Inst::TrapIf { .. }
-            | Inst::Nop => {}
+            | Inst::Nop
+            | Inst::Dmb => {}
+            Inst::LoadEx { rt, rn, .. } => {
+                v.reg_use(rn);
+                v.reg_def(rt);
+            }
+            Inst::StoreEx { rd, rt, rn, .. } => {
+                v.reg_use(rt);
+                v.reg_use(rn);
+                v.reg_early_def(rd);
+            }
+            Inst::AtomicRmwLoop { addr, operand, old, tmp, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(operand);
+                v.reg_early_def(old);
+                v.reg_early_def(tmp);
+                v.reg_early_def(status);
+            }
+            Inst::AtomicCasLoop { addr, expected, replacement, old, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(old);
+                v.reg_early_def(status);
+            }
         }
     }
 

@@ -14,9 +14,10 @@
 //! Families: [`alu`] (integer arithmetic, logic, shifts, extensions, constants),
 //! [`cmp`] (icmp/fcmp, select, branches), [`mem`] (loads, stores, stack slots),
 //! [`call`] (arguments, calls, returns), [`float`] (VFP arithmetic and
-//! conversions), [`trap`] (traps and division checks), [`wide`] (`i64` pairs).
+//! conversions), [`atomic`] (`ldrex`/`strex` loops), [`trap`] (traps and division checks), [`wide`] (`i64` pairs).
 
 mod alu;
+mod atomic;
 mod call;
 pub use call::abi_conv;
 mod cmp;
@@ -64,6 +65,7 @@ impl LowerBackend for Arm32Lower {
             Call | CallIndirect => call::lower_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap => trap::lower(ctx, inst),
             Nop => Ok(()),
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Store | Istore8 | Istore16 | StackLoad | StackStore
             | StackAddr => mem::lower(ctx, inst),

@@ -24,6 +24,7 @@ pub(super) fn handles(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<bool, Lower
         op,
         Call | CallIndirect | Return | Select | SelectSpectreGuard | Bitcast | Trapz | Trapnz | Icmp | IcmpImm | Nop
             | Trap | Debugtrap | Bmask | Bitselect | GetStackPointer
+            | AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence
     ) {
         return Ok(false);
     }
