@@ -4,11 +4,12 @@
 //! (round toward zero, saturating, NaN to 0, exactly the IR semantics for `i32`);
 //! the trapping forms use the `FpuToIntChecked` pseudo-instruction. Integers reach
 //! and leave the VFP unit through the S view (`vmov sN, rN`). Rounding
-//! (`ceil`/`floor`/`trunc`/`nearest`) needs the ARMv8 `vrint*` (`has_v8`); only
+//! (`ceil`/`floor`/`trunc`/`nearest`) is one `vrint*` with `has_v8`, else a VFPv3
+//! sequence ([`round_vfp3`]); only
 //! `i32`-sized integer sides are supported (`i64` conversions are not).
 
 use atoll_codegen::ir::{Inst as IrInst, InstructionData, Opcode, Type};
-use atoll_codegen::machinst::{Lower, LowerError};
+use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
 use crate::inst::{FpSize, FpuCvt, FpuOp1, FpuOp2, RoundMode};
@@ -29,6 +30,97 @@ fn to_int_cvt(size: FpSize, signed: bool) -> FpuCvt {
         (FpSize::F64, true) => FpuCvt::F64ToS32,
         (FpSize::F64, false) => FpuCvt::F64ToU32,
     }
+}
+
+/// `rd` = magnitude of `x` with the sign of `y`, through the core registers: the
+/// sign bit of the top word is replaced (an f64's low word is copied unchanged).
+fn copysign_into(ctx: &mut Lower<'_, Inst>, size: FpSize, rd: Writable<Reg>, x: Reg, y: Reg) -> Result<(), LowerError> {
+    let sign = Operand2::Imm(ModImm::maybe_from_u32(0x8000_0000).expect("sign bit fits"));
+    let (xt, yt, xl) = (tmp(ctx), tmp(ctx), tmp(ctx));
+    if size == FpSize::F32 {
+        ctx.emit(Inst::MovFromFpu { rd: xt, rn: x })?;
+        ctx.emit(Inst::MovFromFpu { rd: yt, rn: y })?;
+    } else {
+        let yl = tmp(ctx);
+        ctx.emit(Inst::MovFromFpu64 { lo: xl, hi: xt, rn: x })?;
+        ctx.emit(Inst::MovFromFpu64 { lo: yl, hi: yt, rn: y })?;
+    }
+    let (m, s, top) = (tmp(ctx), tmp(ctx), tmp(ctx));
+    ctx.emit(alu(AluOp::Bic, m, xt.to_reg(), sign))?;
+    ctx.emit(alu(AluOp::And, s, yt.to_reg(), sign))?;
+    ctx.emit(alu(AluOp::Orr, top, m.to_reg(), Operand2::Reg(s.to_reg())))?;
+    if size == FpSize::F32 {
+        ctx.emit(Inst::MovToFpu { rd, rn: top.to_reg() })
+    } else {
+        ctx.emit(Inst::MovToFpu64 { rd, lo: xl.to_reg(), hi: top.to_reg() })
+    }
+}
+
+/// `fop rd, rn, rm` unconditionally.
+fn fp3(ctx: &mut Lower<'_, Inst>, op: FpuOp2, size: FpSize, rn: Reg, rm: Reg) -> Result<Reg, LowerError> {
+    let rd = ftmp(ctx);
+    ctx.emit(Inst::FpuRRR { op, size, cond: Cond::Al, rd, rn, rm })?;
+    Ok(rd.to_reg())
+}
+
+/// `vcmp rn, rm; vmrs` then `rd = cond ? a : b`.
+fn fsel_after_cmp(ctx: &mut Lower<'_, Inst>, size: FpSize, rn: Reg, rm: Reg, cond: Cond, a: Reg, b: Reg, rd: Writable<Reg>) -> Result<(), LowerError> {
+    ctx.emit(Inst::FpuCmp { size, cond: Cond::Al, signal_nan: false, rn, rm: Some(rm) })?;
+    ctx.emit(Inst::FpuToFlags)?;
+    ctx.emit(Inst::FpuCSel { size, cond, rd, rn: a, rm: b })
+}
+
+/// `ceil`/`floor`/`trunc`/`nearest` without `vrint` (VFPv3).
+///
+/// With `c` = 2^52 (f64) or 2^23 (f32), every float of magnitude `>= c` is an
+/// integer, and for `a = |x| < c`, `(a + c) - c` is `a` rounded to the nearest
+/// integer, ties to even (the FPSCR's default mode). The sign is put back with
+/// copysign (so `-0.3` gives `-0`), then `floor` subtracts 1 where that overshot
+/// `x`, `ceil` adds 1 where it undershot, `trunc` steps towards zero on `|x|` first.
+/// Large magnitudes, infinities and NaNs (the unordered compare) return `x`.
+fn round_vfp3(ctx: &mut Lower<'_, Inst>, op: Opcode, size: FpSize, rd: Writable<Reg>, x: Reg) -> Result<(), LowerError> {
+    let (c_bits, one_bits) = match size {
+        FpSize::F32 => (u64::from(8_388_608f32.to_bits()), u64::from(1f32.to_bits())),
+        FpSize::F64 => (4_503_599_627_370_496f64.to_bits(), 1f64.to_bits()),
+    };
+    let load = |ctx: &mut Lower<'_, Inst>, bits: u64| -> Result<Reg, LowerError> {
+        let (r, scratch) = (ftmp(ctx), tmp(ctx));
+        ctx.emit(Inst::FpuLoadConst { size, rd: r, bits, scratch })?;
+        Ok(r.to_reg())
+    };
+    let (c, one) = (load(ctx, c_bits)?, load(ctx, one_bits)?);
+    let abs = ftmp(ctx);
+    ctx.emit(Inst::FpuRR { op: FpuOp1::Abs, size, cond: Cond::Al, rd: abs, rm: x })?;
+    let abs = abs.to_reg();
+    let big = fp3(ctx, FpuOp2::Add, size, abs, c)?;
+    let t = fp3(ctx, FpuOp2::Sub, size, big, c)?;
+    let r = ftmp(ctx);
+    match op {
+        Opcode::Trunc => {
+            let down = fp3(ctx, FpuOp2::Sub, size, t, one)?;
+            let m = ftmp(ctx);
+            fsel_after_cmp(ctx, size, t, abs, Cond::Gt, down, t, m)?;
+            copysign_into(ctx, size, r, m.to_reg(), x)?;
+        }
+        _ => {
+            let n = ftmp(ctx);
+            copysign_into(ctx, size, n, t, x)?;
+            let n = n.to_reg();
+            match op {
+                Opcode::Floor => {
+                    let down = fp3(ctx, FpuOp2::Sub, size, n, one)?;
+                    fsel_after_cmp(ctx, size, n, x, Cond::Gt, down, n, r)?;
+                }
+                Opcode::Ceil => {
+                    let up = fp3(ctx, FpuOp2::Add, size, n, one)?;
+                    fsel_after_cmp(ctx, size, n, x, Cond::Mi, up, n, r)?;
+                }
+                _ => ctx.emit(<Inst as atoll_codegen::machinst::MachInst>::gen_move(r, n, atoll_codegen::machinst::RegClass::Float))?,
+            }
+        }
+    }
+    // |x| >= c or unordered (C set): x itself.
+    fsel_after_cmp(ctx, size, abs, c, Cond::Hs, x, r.to_reg(), rd)
 }
 
 pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
@@ -90,32 +182,16 @@ pub(super) fn lower(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> 
             ctx.emit(Inst::FpuRound { mode, size, rd, rm: x })
         }
         (Fcopysign, _) => {
-            // Through the core registers: the sign bit of `y`'s top word replaces
-            // `x`'s (the low word of an f64 is copied unchanged).
             let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let (x, y) = (ctx.put_in_reg(a[0])?, ctx.put_in_reg(a[1])?);
-            let sign = Operand2::Imm(ModImm::maybe_from_u32(0x8000_0000).expect("sign bit fits"));
             let rd = ctx.output_reg(inst, 0)?;
-            let (xt, yt) = (tmp(ctx), tmp(ctx));
-            let xl = tmp(ctx);
-            if size == FpSize::F32 {
-                ctx.emit(Inst::MovFromFpu { rd: xt, rn: x })?;
-                ctx.emit(Inst::MovFromFpu { rd: yt, rn: y })?;
-            } else {
-                let yl = tmp(ctx);
-                ctx.emit(Inst::MovFromFpu64 { lo: xl, hi: xt, rn: x })?;
-                ctx.emit(Inst::MovFromFpu64 { lo: yl, hi: yt, rn: y })?;
-            }
-            let (m, s) = (tmp(ctx), tmp(ctx));
-            ctx.emit(alu(AluOp::Bic, m, xt.to_reg(), sign))?;
-            ctx.emit(alu(AluOp::And, s, yt.to_reg(), sign))?;
-            let top = tmp(ctx);
-            ctx.emit(alu(AluOp::Orr, top, m.to_reg(), Operand2::Reg(s.to_reg())))?;
-            if size == FpSize::F32 {
-                ctx.emit(Inst::MovToFpu { rd, rn: top.to_reg() })
-            } else {
-                ctx.emit(Inst::MovToFpu64 { rd, lo: xl.to_reg(), hi: top.to_reg() })
-            }
+            copysign_into(ctx, size, rd, x, y)
+        }
+        (Ceil | Floor | Trunc | Nearest, _) => {
+            let size = fsize_of(ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
+            let x = ctx.put_in_reg(a[0])?;
+            let rd = ctx.output_reg(inst, 0)?;
+            round_vfp3(ctx, op, size, rd, x)
         }
         (FcvtToSintSat | FcvtToUintSat, _) if matches!(ty, Type::I8 | Type::I16) => {
             // Saturate to 32 bits, then clamp to the narrow range.
