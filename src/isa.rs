@@ -295,11 +295,7 @@ impl From<SettingsError> for TargetLineError {
 /// optional trailing `; comment`: the target name, then ISA flags and presets
 /// (`x86_64 has_avx skylake`, `aarch64 sign_return_address has_pauth`).
 pub fn parse_target_line(line: &str) -> Result<TargetSpec, TargetLineError> {
-    let body = line.split(';').next().unwrap_or("").trim();
-    let mut words = body.split_whitespace().peekable();
-    if words.peek() == Some(&"target") {
-        words.next();
-    }
+    let mut words = settings::line_body(line, "target").split_whitespace();
     let name = words.next().ok_or(TargetLineError::Empty)?;
     let isa = lookup(name)?;
     let mut isa_flags = isa.isa_builder();

@@ -15,10 +15,8 @@ use atoll_codegen::ir::Function;
 use atoll_codegen::text::{parse_functions, parse_test};
 use atoll_codegen::verifier::verify_function;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    dir.is_dir().then_some(dir)
-}
+mod common;
+use common::{corpus_dir, scalar_core_names};
 
 /// Entity counts compared across a round trip.
 fn counts(f: &Function) -> [usize; 7] {
@@ -86,12 +84,7 @@ fn scalar_core_round_trip() {
         return;
     };
     let runtests = corpus.join("clif-runtests");
-    let list = fs::read_to_string(runtests.join("scalar-core.txt")).expect("scalar-core.txt");
-    let names: Vec<&str> = list
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let names = scalar_core_names(&corpus).expect("scalar-core.txt");
     let mut failures = Vec::new();
     let mut functions = 0;
     let mut verify_failures = Vec::new();
@@ -133,11 +126,7 @@ fn other_corpus_files_parse_or_name_the_unsupported_construct() {
         println!("corpus absent: ../shared/corpus not found, skipped");
         return;
     };
-    let core: Vec<String> = fs::read_to_string(corpus.join("clif-runtests/scalar-core.txt"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| l.trim().to_string())
-        .collect();
+    let core = scalar_core_names(&corpus).unwrap_or_default();
     for sub in ["clif-runtests", "clif-isa"] {
         let mut files = Vec::new();
         clif_files(&corpus.join(sub), &mut files);

@@ -16,6 +16,9 @@ use atoll_codegen::text::{parse_functions, parse_test};
 use atoll_codegen::verifier::verify_function;
 use proptest::prelude::*;
 
+mod common;
+use common::{corpus_dir, scalar_core_names};
+
 /// Deterministic decisions drawn from a proptest-generated vector.
 struct Choices<'a> {
     data: &'a [u32],
@@ -42,15 +45,9 @@ impl Choices<'_> {
 }
 
 const INT_TYPES: [Type; 4] = [Type::I8, Type::I16, Type::I32, Type::I64];
-const TYPES: [Type; 7] = [
-    Type::I8,
-    Type::I16,
-    Type::I32,
-    Type::I64,
-    Type::I128,
-    Type::F32,
-    Type::F64,
-];
+/// Every type the IR has; the generator draws from the crate's own list so a new
+/// type is exercised without editing this file.
+const TYPES: [Type; 7] = ALL_TYPES;
 
 struct Gen<'c, 'd> {
     c: &'c mut Choices<'d>,
@@ -77,6 +74,19 @@ impl Gen<'_, '_> {
         self.avail
             .extend_from_slice(self.func.dfg.inst_results(inst));
         inst
+    }
+
+    /// One of `ops` on two values of type `ty` (drawn in this order: opcode, first
+    /// operand, second operand).
+    fn binary(&mut self, block: Block, ops: &[Opcode], ty: Type) {
+        let opcode = self.c.pick(ops);
+        let a = self.value_of(block, ty);
+        let b = self.value_of(block, ty);
+        let data = InstructionData::Binary {
+            opcode,
+            args: [a, b],
+        };
+        self.add(block, data, Some(ty));
     }
 
     /// A value of type `ty`: an available one, or a new constant.
@@ -175,7 +185,7 @@ impl Gen<'_, '_> {
                 self.add(block, data, Some(Type::I32));
             }
             0 => {
-                let op = self.c.pick(&[
+                let ops = [
                     Opcode::Iadd,
                     Opcode::Isub,
                     Opcode::Imul,
@@ -184,17 +194,8 @@ impl Gen<'_, '_> {
                     Opcode::Rotl,
                     Opcode::Umin,
                     Opcode::Sdiv,
-                ]);
-                let a = self.value_of(block, int_ty);
-                let b = self.value_of(block, int_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(int_ty),
-                );
+                ];
+                self.binary(block, &ops, int_ty);
             }
             1 => {
                 let cond = self.c.pick(IntCC::ALL);
@@ -225,32 +226,11 @@ impl Gen<'_, '_> {
                 );
             }
             3 => {
-                let op =
-                    self.c
-                        .pick(&[Opcode::Fadd, Opcode::Fdiv, Opcode::Fcopysign, Opcode::Fmax]);
-                let a = self.value_of(block, float_ty);
-                let b = self.value_of(block, float_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(float_ty),
-                );
+                let ops = [Opcode::Fadd, Opcode::Fdiv, Opcode::Fcopysign, Opcode::Fmax];
+                self.binary(block, &ops, float_ty);
             }
             4 => {
-                let op = self.c.pick(&[Opcode::UaddOverflow, Opcode::SmulOverflow]);
-                let a = self.value_of(block, int_ty);
-                let b = self.value_of(block, int_ty);
-                self.add(
-                    block,
-                    InstructionData::Binary {
-                        opcode: op,
-                        args: [a, b],
-                    },
-                    Some(int_ty),
-                );
+                self.binary(block, &[Opcode::UaddOverflow, Opcode::SmulOverflow], int_ty);
             }
             5 => {
                 let ty = self.c.pick(&TYPES);
@@ -521,14 +501,11 @@ fn sources() -> &'static [String] {
         let mut out: Vec<String> = (0..16u32)
             .map(|i| generate(&[i, i * 7 + 3, i ^ 0x5555, 99]).to_string())
             .collect();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/corpus/clif-runtests");
-        if let Ok(list) = std::fs::read_to_string(dir.join("scalar-core.txt")) {
-            for name in list
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            {
-                if let Ok(src) = std::fs::read_to_string(dir.join(name.trim())) {
+        let core =
+            corpus_dir().and_then(|c| Some((scalar_core_names(&c)?, c.join("clif-runtests"))));
+        if let Some((names, dir)) = core {
+            for name in names {
+                if let Ok(src) = std::fs::read_to_string(dir.join(name)) {
                     out.push(src);
                 }
             }

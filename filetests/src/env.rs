@@ -23,6 +23,9 @@ pub struct TargetDesc {
     /// Why this target cannot be tested in this build (another architecture, or its
     /// backend left out by cargo features); tests on it are skipped with this reason.
     pub unavailable: Option<String>,
+    /// Added by `--target` for a file that names no target of that ISA. Such a target
+    /// runs `; run:` lines but has no `precise-output` expectations of its own.
+    pub forced: bool,
 }
 
 impl fmt::Display for TargetDesc {

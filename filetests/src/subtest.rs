@@ -91,7 +91,17 @@ pub struct Context<'a> {
     pub bless: bool,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The parsed file for a subtest that [needs one](Subtest::needs_parse).
+    ///
+    /// The runner does not call such a subtest on a file that failed to parse, so the
+    /// `Err` arm is a guard, not a path: it is the one place that says so, as a failed
+    /// result the subtest returns as it is.
+    pub fn file(&self) -> Result<&'a TestFile, SubtestResult> {
+        self.parsed
+            .map_err(|_| Outcome::Failed("file does not parse".into()).into())
+    }
+
     /// `path:line: function %name`, the prefix of messages about one function (editors
     /// jump to it).
     pub fn locate(&self, func: &TestFunction) -> String {

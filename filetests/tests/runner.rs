@@ -27,6 +27,7 @@ impl TestEnvironment for FakeEnv {
                     name: body.to_string(),
                     directives: Vec::new(),
                     unavailable: (body == "riscv64").then(|| "no riscv64 backend".to_string()),
+                    forced: false,
                 }),
             }
         }

@@ -532,6 +532,7 @@ fn rows() -> Vec<Row> {
             "60fc5f081f00046b6100005465fc020882ffff35",
         ),
         rl(Inst::FuncAddrStub { rd: wx(0), dest: atoll_codegen::buffer::RelocTarget(3) }, "adr x0, #8 ; b #8 ; b func3", "adr x0, #8\nb #8\nb #0", "400000100200001400000014"),
+        rl(Inst::ReturnCall { dest: atoll_codegen::buffer::RelocTarget(2), uses: Default::default() }, "b func2 ; tail call", "b #0", "00000014"),
         // ---- control flow ----
         r(Inst::IndirectBr { rn: xr(5) }, "br x5", "a0001fd6"),
         r(Inst::CallInd { rn: xr(17), info: Box::default() }, "blr x17", "20023fd6"),

@@ -11,7 +11,10 @@
 //!   default convention): integer arguments in `rdi rsi rdx rcx r8 r9 rax` (7) and
 //!   results in `rax rdx rcx rsi rdi r8 r9` (7), floats in `xmm0`–`xmm7` both ways,
 //!   same callee-saved set. The register order extends System V's, so a signature
-//!   that fits System V's registers is passed identically by both. Faster than `SystemV` because calls with up to
+//!   that fits System V's registers is passed identically by both. CLIF's `tail`
+//!   convention maps to it too (tail calls are caller-pops here: a `return_call`
+//!   whose stack arguments do not fit in the caller's own incoming area is
+//!   unsupported). Faster than `SystemV` because calls with up to
 //!   7 integer / 8 float arguments never touch the stack, and multi-value results (up
 //!   to 7 + 8) come back in registers instead of through a return area in memory
 //!   (no stores in the callee, no loads in the caller).
@@ -19,6 +22,10 @@
 //!   class among `rcx rdx r8 r9` / `xmm0`–`xmm3`; the caller reserves 32 bytes of
 //!   shadow space below the stack arguments. Results in `rax` / `xmm0`. Callee-saved
 //!   also `rsi rdi` and `xmm6`–`xmm15` (saved as 16 bytes).
+//!
+//! Results beyond the registers always use the return area, whether or not
+//! `enable_multi_ret_implicit_sret` is set (Cranelift rejects such signatures without
+//! it; accepting them costs nothing and wasm multi-value needs them).
 //!
 //! `r10` and `r11` carry no argument, result or allocatable value in any convention:
 //! the long veneer clobbers them (see `regs::VENEER_SCRATCH`).

@@ -30,7 +30,14 @@
 //! conversions, `u64` to float, rounding without SSE4.1, atomic read-modify-write
 //! loops, the inline stack probe).
 //!
-//! Tests: `tests/encoding.rs` (table from llvm-mc), `tests/encoding_proptest.rs`
+//! [`X64Backend`] (`isa`) is the `TargetIsa`: it picks the function's convention
+//! ([`abi::X64Abi`]: `system_v`, `fast`, `windows_fastcall`), lowers with
+//! [`X64Lower`] (`lower/`, one file per opcode family) and runs the shared pipeline
+//! `atoll_codegen::context::compile`.
+//!
+//! Tests: `tests/lower_exec.rs` (CLIF compiled end to end and executed natively),
+//! `tests/lower_proptest.rs` and `tests/float_proptest.rs` (every integer and float
+//! opcode against a Rust model), `tests/encoding.rs` (table from llvm-mc), `tests/encoding_proptest.rs`
 //! (random instructions against llvm-mc), `tests/branches.rs` (objdump-checked reach
 //! and veneers), `tests/float_seq_exec.rs`, `tests/atomic_exec.rs`,
 //! `tests/veneer_exec.rs` and `tests/buffer_integration.rs` (native execution through

@@ -407,6 +407,8 @@ fn rows() -> Vec<(Inst, &'static str, &'static str)> {
         (Inst::JmpUnknown { target: rg(rax()) }, "ff e0", "jmp rax"),
         (Inst::JmpUnknown { target: mem(at(r11(), 8)) }, "41 ff 63 08", "jmp qword ptr [r11 + 8]"),
         (Inst::CallKnown { target: RelocTarget(3), info: Box::default() }, "e8 .. .. .. ..", "call fn3"),
+        (Inst::ReturnCallKnown { target: RelocTarget(3), args: vec![] }, "e9 .. .. .. ..", "jmp fn3"),
+        (Inst::ReturnCallUnknown { target: r8(), target_reg: atoll_isa_x64::regs::gpr_preg(8), args: vec![] }, "41 ff e0", "jmp r8"),
         (Inst::CallUnknown { target: rg(r11()), info: Box::default() }, "41 ff d3", "call r11"),
         (Inst::CallUnknown { target: mem(at(rax(), 0)), info: Box::default() }, "ff 10", "call qword ptr [rax]"),
         (Inst::CallUnknown { target: mem(at2(rdi(), rcx(), 8, 64)), info: Box::default() }, "ff 54 cf 40", "call qword ptr [rdi + 8*rcx + 64]"),

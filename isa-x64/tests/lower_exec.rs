@@ -211,6 +211,13 @@ const INT_CASES: &[(&str, &str, &[u64], u64)] = &[
         &[100],
         5,
     ),
+    // A load merged into an in-place icmp (operands swapped: the load is the left one).
+    (
+        "function %f(i64, i64) -> i8 { ss0 = explicit_slot 8\n block0(v0: i64, v1: i64): v2 = stack_addr.i64 ss0\n store v0, v2\n v3 = load.i64 v2\n v4 = icmp slt v3, v1\n return v4 }",
+        "%f",
+        &[(-5i64) as u64, 3],
+        1,
+    ),
     // Recursion.
     (
         "function %fib(i64) -> i64 { fn0 = colocated %fib(i64) -> i64\n block0(v0: i64): v1 = icmp_imm ult v0, 2\n brif v1, block1, block2\n block1: return v0\n block2: v2 = iadd_imm v0, -1\n v3 = call fn0(v2)\n v4 = iadd_imm v0, -2\n v5 = call fn0(v4)\n v6 = iadd v3, v5\n return v6 }",
@@ -252,6 +259,16 @@ fn float_cases_execute() {
             "{op}({a}, {b}) = {got}, want {want}"
         );
     }
+    // Eighteen floats live across a call: every xmm register is caller-saved, so all
+    // are spilled and reloaded (movsd to 8-byte slots).
+    let src = "function %g() system_v { block0: return }\n\
+               function %f(f64, f64) -> f64 system_v { sig0 = () system_v\n fn0 = colocated %g sig0\n block0(v0: f64, v1: f64): v2 = fadd v1, v0\n v3 = fadd v2, v0\n v4 = fadd v3, v0\n v5 = fadd v4, v0\n v6 = fadd v5, v0\n v7 = fadd v6, v0\n v8 = fadd v7, v0\n v9 = fadd v8, v0\n v10 = fadd v9, v0\n v11 = fadd v10, v0\n v12 = fadd v11, v0\n v13 = fadd v12, v0\n v14 = fadd v13, v0\n v15 = fadd v14, v0\n v16 = fadd v15, v0\n v17 = fadd v16, v0\n v18 = fadd v17, v0\n v19 = fadd v18, v0\n call fn0()\n v40 = fadd v19, v2\n v41 = fadd v40, v3\n v42 = fadd v41, v4\n v43 = fadd v42, v5\n v44 = fadd v43, v6\n v45 = fadd v44, v7\n v46 = fadd v45, v8\n v47 = fadd v46, v9\n v48 = fadd v47, v10\n v49 = fadd v48, v11\n v50 = fadd v49, v12\n v51 = fadd v50, v13\n v52 = fadd v51, v14\n v53 = fadd v52, v15\n v54 = fadd v53, v16\n v55 = fadd v54, v17\n v56 = fadd v55, v18\n v57 = fadd v56, v19\n return v57 }";
+    let m = compile(src, &[]);
+    // v(k+2) = v1 + (k+1)*v0; the result is v19 + sum(v2..v19).
+    let (a, b) = (1.0f64, 0.5f64);
+    let vk = |k: i32| b + f64::from(k + 1) * a;
+    let want = vk(17) + (0..18).map(vk).sum::<f64>();
+    assert_eq!(m.call_f64("%f", a, b), want);
     let src = "function %f(f64, f64) -> f64 { block0(v0: f64, v1: f64): v2 = fcmp lt v0, v1\n v3 = select v2, v0, v1\n v4 = floor v3\n v5 = f64const 0x1.0p1\n v6 = fmul v4, v5\n return v6 }";
     for features in [&[][..], &["has_sse41"][..]] {
         let m = compile(src, features);

@@ -4,12 +4,10 @@
 //! the file and position (`FILE:L:C: message`); functions of earlier files have
 //! been printed by then, so the output is a prefix of the successful run's.
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use atoll::codegen::text::parse_test;
-
+use super::compile::read_clif;
 use super::CliError;
 
 #[derive(clap::Args, Debug)]
@@ -23,10 +21,7 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     let mut first = true;
     for path in &opts.files {
-        let text = fs::read_to_string(path)
-            .map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
-        let file =
-            parse_test(&text).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
+        let (_, file) = read_clif(path)?;
         for f in &file.functions {
             if !first {
                 writeln!(out)?;

@@ -127,6 +127,7 @@ impl TestEnvironment for Env {
                 name,
                 directives: own,
                 unavailable,
+                forced: false,
             });
         }
         // `--target` forces the ISA: a file that names no target of that ISA (only
@@ -139,6 +140,7 @@ impl TestEnvironment for Env {
                     name: kind.name().to_string(),
                     directives,
                     unavailable: None,
+                    forced: true,
                 });
             }
         }

@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 
 use super::fixups::Fixup;
-use super::machbuffer::{align_up, in_range};
+use super::machbuffer::in_range;
 use super::records::{BufferError, IslandRecord};
 use super::{CodeOffset, IslandIsa, MachBuffer, MachLabel};
 
@@ -146,7 +146,7 @@ impl<L: IslandIsa> MachBuffer<L> {
 
         let traps = self.deferred_traps.take();
         if !traps.is_empty() {
-            self.pad_to(L::INSN_ALIGN);
+            self.align_to(L::INSN_ALIGN);
             for (l, code) in traps {
                 self.labels.bind(l, self.cur_offset());
                 self.resolve_pending_of(l);
@@ -155,12 +155,12 @@ impl<L: IslandIsa> MachBuffer<L> {
             }
         }
         for (bytes, align, l) in self.constants.take_pool() {
-            self.pad_to(align);
+            self.align_to(align);
             self.labels.bind(l, self.cur_offset());
             self.resolve_pending_of(l);
             self.data.extend_from_slice(&bytes);
         }
-        self.pad_to(L::INSN_ALIGN);
+        self.align_to(L::INSN_ALIGN);
 
         for f in after {
             match self.labels.offset(f.label) {
@@ -201,15 +201,6 @@ impl<L: IslandIsa> MachBuffer<L> {
         }
         if cfg!(debug_assertions) && self.error.is_none() && !final_island {
             self.check_invariants();
-        }
-    }
-
-    fn pad_to(&mut self, align: CodeOffset) {
-        let cur = self.cur_offset();
-        let pad = align_up(cur, align) - cur;
-        if pad > 0 {
-            L::write_padding(&mut self.data, pad as usize);
-            self.stats.padding_bytes += pad;
         }
     }
 
@@ -261,7 +252,7 @@ impl<L: IslandIsa> MachBuffer<L> {
                 return;
             }
         }
-        self.pad_to(L::ALIGN);
+        self.align_to(L::ALIGN);
         let v = self.cur_offset();
         if !in_range(f.kind, f.offset, v) {
             return self.out_of_range(&f, v);
@@ -270,7 +261,7 @@ impl<L: IslandIsa> MachBuffer<L> {
         let mut bytes = vec![0u8; size as usize];
         let (use_off, new_kind) = f.kind.generate_veneer(&mut bytes, v);
         self.data.extend_from_slice(&bytes);
-        self.pad_to(L::ALIGN);
+        self.align_to(L::ALIGN);
         self.patch_use(f.offset, f.kind, v);
         self.veneer_cache.insert(key, v);
         *self.veneers_by_kind.entry(f.kind).or_insert(0) += 1;

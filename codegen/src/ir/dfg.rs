@@ -133,6 +133,17 @@ impl DataFlowGraph {
         }
     }
 
+    /// The checks both `attach_*` share: `v` exists and is still unused, and the list
+    /// it joins (now `len` long) can number one more entry in a `u16`. Returns that
+    /// number; nothing is changed on error beyond growing the value table.
+    fn claim_unused(&mut self, v: Value, len: usize) -> Result<u16, AttachError> {
+        self.ensure_value(v);
+        if !matches!(self.values[v], ValueData::Unused) {
+            return Err(AttachError::AlreadyDefined);
+        }
+        u16::try_from(len).map_err(|_| AttachError::TooMany)
+    }
+
     /// Define the unused number `v` as the next result of `inst` (parser use: keeps
     /// the number written in the text).
     pub fn attach_inst_result(
@@ -141,11 +152,7 @@ impl DataFlowGraph {
         v: Value,
         ty: Type,
     ) -> Result<(), AttachError> {
-        self.ensure_value(v);
-        if !matches!(self.values[v], ValueData::Unused) {
-            return Err(AttachError::AlreadyDefined);
-        }
-        let num = u16::try_from(self.results[inst].len()).map_err(|_| AttachError::TooMany)?;
+        let num = self.claim_unused(v, self.results[inst].len())?;
         self.values[v] = ValueData::Result { ty, inst, num };
         self.results[inst].push(v);
         Ok(())
@@ -158,12 +165,7 @@ impl DataFlowGraph {
         v: Value,
         ty: Type,
     ) -> Result<(), AttachError> {
-        self.ensure_value(v);
-        if !matches!(self.values[v], ValueData::Unused) {
-            return Err(AttachError::AlreadyDefined);
-        }
-        let num =
-            u16::try_from(self.block_params[block].len()).map_err(|_| AttachError::TooMany)?;
+        let num = self.claim_unused(v, self.block_params[block].len())?;
         self.values[v] = ValueData::Param { ty, block, num };
         self.block_params[block].push(v);
         Ok(())

@@ -69,6 +69,18 @@ pub enum GlobalValueData {
     },
 }
 
+impl GlobalValueData {
+    /// The global value this one is computed from (`load` and `iadd_imm`), if any.
+    pub fn base(&self) -> Option<GlobalValue> {
+        match self {
+            GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. } => {
+                Some(*base)
+            }
+            GlobalValueData::VMContext | GlobalValueData::Symbol { .. } => None,
+        }
+    }
+}
+
 impl fmt::Display for GlobalValueData {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

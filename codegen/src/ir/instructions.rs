@@ -227,6 +227,44 @@ macro_rules! each_variant {
     };
 }
 
+/// The one table of which format keeps its value operands where: `args` and
+/// `args_mut` expand it with the shared or the mutable slice constructors, so the
+/// two accessors cannot disagree about a format.
+macro_rules! value_operands {
+    ($data:expr, $one:path, $none:expr) => {{
+        use InstructionData as D;
+        match $data {
+            D::Unary { arg, .. }
+            | D::BinaryImm64 { arg, .. }
+            | D::IntCompareImm { arg, .. }
+            | D::Load { arg, .. }
+            | D::LoadNoOffset { arg, .. }
+            | D::StackStore { arg, .. }
+            | D::Brif { arg, .. }
+            | D::BranchTable { arg, .. }
+            | D::CondTrap { arg, .. } => $one(arg),
+            D::Binary { args, .. }
+            | D::IntCompare { args, .. }
+            | D::FloatCompare { args, .. }
+            | D::IntAddTrap { args, .. }
+            | D::Store { args, .. }
+            | D::StoreNoOffset { args, .. }
+            | D::AtomicRmw { args, .. } => args,
+            D::Ternary { args, .. } | D::AtomicCas { args, .. } => args,
+            D::Call { args, .. } | D::CallIndirect { args, .. } | D::MultiAry { args, .. } => args,
+            D::Nullary { .. }
+            | D::UnaryImm { .. }
+            | D::UnaryIeee32 { .. }
+            | D::UnaryIeee64 { .. }
+            | D::UnaryGlobalValue { .. }
+            | D::StackLoad { .. }
+            | D::FuncAddr { .. }
+            | D::Jump { .. }
+            | D::Trap { .. } => $none,
+        }
+    }};
+}
+
 impl InstructionData {
     /// The opcode.
     pub fn opcode(&self) -> Opcode {
@@ -273,70 +311,12 @@ impl InstructionData {
 
     /// The value operands, excluding branch arguments (see [`Self::branch_calls`]).
     pub fn args(&self) -> &[Value] {
-        use InstructionData as D;
-        match self {
-            D::Unary { arg, .. }
-            | D::BinaryImm64 { arg, .. }
-            | D::IntCompareImm { arg, .. }
-            | D::Load { arg, .. }
-            | D::LoadNoOffset { arg, .. }
-            | D::StackStore { arg, .. }
-            | D::Brif { arg, .. }
-            | D::BranchTable { arg, .. }
-            | D::CondTrap { arg, .. } => core::slice::from_ref(arg),
-            D::Binary { args, .. }
-            | D::IntCompare { args, .. }
-            | D::FloatCompare { args, .. }
-            | D::IntAddTrap { args, .. }
-            | D::Store { args, .. }
-            | D::StoreNoOffset { args, .. }
-            | D::AtomicRmw { args, .. } => args,
-            D::Ternary { args, .. } | D::AtomicCas { args, .. } => args,
-            D::Call { args, .. } | D::CallIndirect { args, .. } | D::MultiAry { args, .. } => args,
-            D::Nullary { .. }
-            | D::UnaryImm { .. }
-            | D::UnaryIeee32 { .. }
-            | D::UnaryIeee64 { .. }
-            | D::UnaryGlobalValue { .. }
-            | D::StackLoad { .. }
-            | D::FuncAddr { .. }
-            | D::Jump { .. }
-            | D::Trap { .. } => &[],
-        }
+        value_operands!(self, core::slice::from_ref, &[])
     }
 
     /// Mutable access to the value operands, excluding branch arguments.
     pub fn args_mut(&mut self) -> &mut [Value] {
-        use InstructionData as D;
-        match self {
-            D::Unary { arg, .. }
-            | D::BinaryImm64 { arg, .. }
-            | D::IntCompareImm { arg, .. }
-            | D::Load { arg, .. }
-            | D::LoadNoOffset { arg, .. }
-            | D::StackStore { arg, .. }
-            | D::Brif { arg, .. }
-            | D::BranchTable { arg, .. }
-            | D::CondTrap { arg, .. } => core::slice::from_mut(arg),
-            D::Binary { args, .. }
-            | D::IntCompare { args, .. }
-            | D::FloatCompare { args, .. }
-            | D::IntAddTrap { args, .. }
-            | D::Store { args, .. }
-            | D::StoreNoOffset { args, .. }
-            | D::AtomicRmw { args, .. } => args,
-            D::Ternary { args, .. } | D::AtomicCas { args, .. } => args,
-            D::Call { args, .. } | D::CallIndirect { args, .. } | D::MultiAry { args, .. } => args,
-            D::Nullary { .. }
-            | D::UnaryImm { .. }
-            | D::UnaryIeee32 { .. }
-            | D::UnaryIeee64 { .. }
-            | D::UnaryGlobalValue { .. }
-            | D::StackLoad { .. }
-            | D::FuncAddr { .. }
-            | D::Jump { .. }
-            | D::Trap { .. } => &mut [],
-        }
+        value_operands!(self, core::slice::from_mut, &mut [])
     }
 
     /// The block calls of a `jump` or `brif` (a `br_table` keeps its targets in a

@@ -9,33 +9,39 @@
 
 use core::fmt::{self, Write};
 
+use cranelift_entity::{EntityRef, PrimaryMap};
+
 use super::dfg::ValueDef;
 use super::entities::{Block, Inst, Value};
 use super::function::Function;
 use super::instructions::{BlockCall, InstructionData};
 use super::opcodes::Ctrl;
 
+/// Writes one preamble table, a `    name = data` line per entry; returns whether it
+/// wrote anything.
+fn write_decls<K: EntityRef + fmt::Display, V: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    table: &PrimaryMap<K, V>,
+) -> Result<bool, fmt::Error> {
+    for (key, data) in table.iter() {
+        writeln!(f, "    {key} = {data}")?;
+    }
+    Ok(!table.is_empty())
+}
+
 impl fmt::Display for Function {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "function {}{} {{", self.name, self.signature)?;
         f.write_char('\n')?;
-        let mut preamble = false;
-        for (ss, data) in self.stack_slots.iter() {
-            writeln!(f, "    {ss} = {data}")?;
-            preamble = true;
-        }
-        for (gv, data) in self.global_values.iter() {
-            writeln!(f, "    {gv} = {data}")?;
-            preamble = true;
-        }
-        for (sig, data) in self.sigs.iter() {
-            writeln!(f, "    {sig} = {data}")?;
-            preamble = true;
-        }
-        for (func, data) in self.ext_funcs.iter() {
-            writeln!(f, "    {func} = {data}")?;
-            preamble = true;
-        }
+        // Canonical preamble order (see the module doc); every table is written even
+        // when an earlier one was empty.
+        let preamble = [
+            write_decls(f, &self.stack_slots)?,
+            write_decls(f, &self.global_values)?,
+            write_decls(f, &self.sigs)?,
+            write_decls(f, &self.ext_funcs)?,
+        ]
+        .contains(&true);
         for (i, block) in self.layout.blocks().enumerate() {
             if i > 0 || preamble {
                 f.write_char('\n')?;

@@ -9,7 +9,10 @@
 //! [`emit_function`] then, for each block, asks the buffer whether an island is due
 //! before the block's worst-case size (so islands land between blocks when
 //! possible), binds the block's label and encodes, asking again before each
-//! instruction with its worst-case size. Block `i` gets label `MachLabel(i)`: the
+//! instruction with its worst-case size. With the test flag
+//! `bb_padding_log2_minus_one` ([`emit_allocated_padded`]), no-op padding follows
+//! every block, written in small chunks with the same island check before each, so
+//! the invariant holds however large the padding. Block `i` gets label `MachLabel(i)`: the
 //! driver takes the first labels of a fresh buffer and fails if the buffer numbers
 //! them otherwise.
 

@@ -3,9 +3,11 @@
 //!
 //! Each function is appended in order to one [`TextSectionBuilder`] (function `i`
 //! is label `i`). Its relocations split in two:
-//! - colocated ones whose target is a function of the module become
-//!   [`RelocRecord`]s, resolved by the builder as PC-relative fixups (through
-//!   veneers when out of range); none of them survives in the output;
+//! - those whose target is a function of the module become [`RelocRecord`]s,
+//!   resolved by the builder as PC-relative fixups (through veneers when out of
+//!   range): all colocated ones, and non-colocated ones whose kind has a
+//!   PC-relative label use (a call that happens to stay in the section needs no
+//!   symbol); none of them survives in the output;
 //! - the rest (calls to symbols outside the module) stay, with offsets rebased to
 //!   the section, for an object file to express.
 //!
@@ -32,11 +34,12 @@ pub fn build_text_section<L: IslandIsa>(
         let mut records = Vec::new();
         let mut outside = Vec::new();
         for r in &f.compiled.relocs {
+            let pc_relative = L::from_reloc(r.kind, r.addend).is_some();
             match (r.colocated, index.get(&r.target)) {
-                (true, Some(&t)) => {
+                (colocated, Some(&t)) if colocated || pc_relative => {
                     records.push(RelocRecord { offset: r.offset, kind: r.kind, target_func: t, addend: r.addend })
                 }
-                (true, None) => {
+                (true, _) => {
                     return Err(CodegenError::Unsupported(format!(
                         "function {} calls colocated {}, which is not in this module",
                         f.name, r.target

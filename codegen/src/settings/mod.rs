@@ -267,12 +267,20 @@ pub fn parse_directive(text: &str) -> Result<Directive<'_>, SettingsError> {
 /// Parses the body of a settings line (`opt_level=speed enable_verifier`) into its
 /// directives. A `set` keyword in front and a trailing `; comment` are accepted.
 pub fn parse_directives(line: &str) -> Result<Vec<Directive<'_>>, SettingsError> {
+    line_body(line, "set")
+        .split_whitespace()
+        .map(parse_directive)
+        .collect()
+}
+
+/// The words of a header line such as `set ...` or `target ...`: the text before any
+/// `; comment`, trimmed, without a leading `keyword` when it stands as a whole word
+/// (`settings=1` keeps its `set`). One rule for every header-line reader.
+pub fn line_body<'a>(line: &'a str, keyword: &str) -> &'a str {
     let body = line.split(';').next().unwrap_or("").trim();
-    let body = body
-        .strip_prefix("set")
+    body.strip_prefix(keyword)
         .filter(|r| r.is_empty() || r.starts_with(char::is_whitespace))
-        .unwrap_or(body);
-    body.split_whitespace().map(parse_directive).collect()
+        .map_or(body, str::trim_start)
 }
 
 /// Mutable settings of one group, filled from text and frozen into a typed `Flags`.

@@ -301,3 +301,22 @@ mod props {
         }
     }
 }
+
+#[test]
+fn line_body_table() {
+    // (line, keyword, body): the keyword goes only as a whole first word.
+    let table: &[(&str, &str, &str)] = &[
+        ("set opt_level=speed", "set", "opt_level=speed"),
+        ("  set\topt_level=speed ; c", "set", "opt_level=speed"),
+        ("opt_level=speed", "set", "opt_level=speed"),
+        ("settings=1", "set", "settings=1"),
+        ("set", "set", ""),
+        ("set ; only a comment", "set", ""),
+        ("target x86_64 has_avx", "target", "x86_64 has_avx"),
+        ("x86_64", "target", "x86_64"),
+        ("targetx", "target", "targetx"),
+    ];
+    for &(line, keyword, body) in table {
+        assert_eq!(line_body(line, keyword), body, "{line:?}");
+    }
+}

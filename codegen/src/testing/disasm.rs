@@ -4,6 +4,8 @@ use std::fmt;
 use std::io::Write;
 use std::process::Command;
 
+use super::tools::{unique_temp_path, write_tool_missing};
+
 /// Which architecture the bytes are for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DisasmArch {
@@ -67,10 +69,7 @@ pub enum DisasmError {
 impl fmt::Display for DisasmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DisasmError::ToolMissing { tool, package } => write!(
-                f,
-                "`{tool}` is not installed (Debian package `{package}`; `scripts/test.sh` installs it)"
-            ),
+            DisasmError::ToolMissing { tool, package } => write_tool_missing(f, tool, package),
             DisasmError::ToolFailed { tool, stderr } => write!(f, "`{tool}` failed: {stderr}"),
             DisasmError::Io(e) => write!(f, "cannot write disassembler input: {e}"),
         }
@@ -82,12 +81,7 @@ impl std::error::Error for DisasmError {}
 /// Disassemble `bytes` (placed at offset 0) with GNU objdump for `arch`.
 pub fn disassemble(arch: DisasmArch, bytes: &[u8]) -> Result<Vec<DisasmLine>, DisasmError> {
     let tool = arch.objdump();
-    let dir = std::env::temp_dir();
-    let path = dir.join(format!(
-        "atoll-disasm-{}-{}.bin",
-        std::process::id(),
-        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
+    let path = unique_temp_path("atoll-disasm", ".bin");
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(bytes))
         .map_err(DisasmError::Io)?;
@@ -111,8 +105,6 @@ pub fn disassemble(arch: DisasmArch, bytes: &[u8]) -> Result<Vec<DisasmLine>, Di
     }
     Ok(parse_objdump(&String::from_utf8_lossy(&output.stdout)))
 }
-
-static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Parse objdump's `   off:\thex\tmnemonic operands` lines. Continuation lines (long
 /// x86 instructions split over two lines) carry only bytes and are appended.

@@ -12,6 +12,7 @@ mod disasm;
 pub mod fake_isa;
 mod qemu;
 mod recording_sink;
+mod tools;
 
 pub use disasm::{disassemble, DisasmArch, DisasmError, DisasmLine};
 pub use qemu::{run_blob, RunError};

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::process::Command;
 
+use super::tools::{unique_temp_path, write_tool_missing};
 use super::DisasmArch;
 
 /// Why a blob could not be run.
@@ -26,10 +27,7 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::ToolMissing { tool, package } => write!(
-                f,
-                "`{tool}` is not installed (Debian package `{package}`; `scripts/test.sh` installs it)"
-            ),
+            RunError::ToolMissing { tool, package } => write_tool_missing(f, tool, package),
             RunError::LinkFailed { stderr } => write!(f, "linking the harness failed: {stderr}"),
             RunError::Io(e) => write!(f, "cannot run the harness: {e}"),
         }
@@ -82,9 +80,7 @@ pub fn run_blob(arch: DisasmArch, code: &[u8], main_c: &str) -> Result<bool, Run
     if let Some((tool, package)) = runner {
         check_tool(tool, package)?;
     }
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("atoll-run-{}-{n}", std::process::id()));
+    let dir = unique_temp_path("atoll-run", "");
     std::fs::create_dir_all(&dir)?;
     let result = (|| {
         std::fs::write(dir.join("code.bin"), code)?;

@@ -4,6 +4,10 @@
 //! The parser already rejects most undeclared names, but functions built in memory
 //! (frontends, passes) do not go through it, so the verifier checks again.
 
+use core::fmt;
+
+use cranelift_entity::{EntityRef, PrimaryMap};
+
 use super::Errors;
 use crate::ir::{AnyEntity, Function, GlobalValueData, InstructionData};
 
@@ -18,9 +22,8 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
         }
     }
     for (gv, data) in func.global_values.iter() {
-        let base = match data {
-            GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. } => *base,
-            GlobalValueData::VMContext | GlobalValueData::Symbol { .. } => continue,
+        let Some(base) = data.base() else {
+            continue;
         };
         if func.global_values.get(base).is_none() {
             errors.at(
@@ -41,32 +44,18 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
             }
             let missing = match &func.dfg[inst] {
                 InstructionData::Call { func_ref, .. }
-                | InstructionData::FuncAddr { func_ref, .. } => func
-                    .ext_funcs
-                    .get(*func_ref)
-                    .is_none()
-                    .then(|| func_ref.to_string()),
-                InstructionData::CallIndirect { sig_ref, .. } => func
-                    .sigs
-                    .get(*sig_ref)
-                    .is_none()
-                    .then(|| sig_ref.to_string()),
+                | InstructionData::FuncAddr { func_ref, .. } => {
+                    undeclared(&func.ext_funcs, *func_ref)
+                }
+                InstructionData::CallIndirect { sig_ref, .. } => undeclared(&func.sigs, *sig_ref),
                 InstructionData::StackLoad { stack_slot, .. }
-                | InstructionData::StackStore { stack_slot, .. } => func
-                    .stack_slots
-                    .get(*stack_slot)
-                    .is_none()
-                    .then(|| stack_slot.to_string()),
-                InstructionData::UnaryGlobalValue { global_value, .. } => func
-                    .global_values
-                    .get(*global_value)
-                    .is_none()
-                    .then(|| global_value.to_string()),
-                InstructionData::BranchTable { table, .. } => func
-                    .jump_tables
-                    .get(*table)
-                    .is_none()
-                    .then(|| table.to_string()),
+                | InstructionData::StackStore { stack_slot, .. } => {
+                    undeclared(&func.stack_slots, *stack_slot)
+                }
+                InstructionData::UnaryGlobalValue { global_value, .. } => {
+                    undeclared(&func.global_values, *global_value)
+                }
+                InstructionData::BranchTable { table, .. } => undeclared(&func.jump_tables, *table),
                 _ => None,
             };
             if let Some(name) = missing {
@@ -76,16 +65,19 @@ pub(super) fn check(func: &Function, errors: &mut Errors<'_>) {
     }
 }
 
+/// The name of `key` when the preamble table `map` does not declare it.
+fn undeclared<K: EntityRef + fmt::Display, V>(map: &PrimaryMap<K, V>, key: K) -> Option<String> {
+    map.get(key).is_none().then(|| key.to_string())
+}
+
 /// Does following `gv`'s chain of bases lead back to `gv`? A chain longer than the
 /// number of global values must repeat, so the walk is bounded.
 fn in_cycle(func: &Function, gv: crate::ir::GlobalValue) -> bool {
     let mut cur = gv;
     for _ in 0..func.global_values.len() {
-        cur = match func.global_values.get(cur) {
-            Some(GlobalValueData::Load { base, .. } | GlobalValueData::IAddImm { base, .. }) => {
-                *base
-            }
-            _ => return false,
+        cur = match func.global_values.get(cur).and_then(GlobalValueData::base) {
+            Some(base) => base,
+            None => return false,
         };
         if cur == gv {
             return true;

@@ -195,7 +195,7 @@ fn run_subtest_counts_lines() {
     struct FakeEnv;
     impl TestEnvironment for FakeEnv {
         fn check_isa_lines(&self, _: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
-            Ok(vec![TargetDesc { name: "x86_64".into(), directives: Vec::new(), unavailable: None }])
+            Ok(vec![TargetDesc { name: "x86_64".into(), directives: Vec::new(), unavailable: None, forced: false }])
         }
         fn isa(&self, _: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
             Ok(Box::new(FakeX64::new()))

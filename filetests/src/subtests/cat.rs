@@ -1,7 +1,7 @@
 //! `test cat`: parse the file and print each function; the expected output is the
 //! printed function, in the comment block after it.
 
-use crate::subtest::{Context, Outcome, Subtest, SubtestResult};
+use crate::subtest::{Context, Subtest, SubtestResult};
 
 /// The `cat` subtest.
 pub struct Cat;
@@ -12,8 +12,9 @@ impl Subtest for Cat {
     }
 
     fn run(&self, ctx: &Context<'_>) -> SubtestResult {
-        let Ok(file) = ctx.parsed else {
-            return Outcome::Failed("file does not parse".into()).into();
+        let file = match ctx.file() {
+            Ok(file) => file,
+            Err(failure) => return failure,
         };
         ctx.check_blocks(file.functions.iter().map(|f| (f, f.func.to_string())))
     }

@@ -85,8 +85,9 @@ impl Subtest for Verifier {
     }
 
     fn run(&self, ctx: &Context<'_>) -> SubtestResult {
-        let Ok(file) = ctx.parsed else {
-            return Outcome::Failed("file does not parse".into()).into();
+        let file = match ctx.file() {
+            Ok(file) => file,
+            Err(failure) => return failure,
         };
         let mut failures = Vec::new();
         for func in &file.functions {

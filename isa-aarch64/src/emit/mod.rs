@@ -218,6 +218,10 @@ impl Inst {
             Inst::AtomicCASLoop { bits, addr, expected, replacement, old, status } => {
                 atomic::put_words(sink, &atomic::cas_loop_words(*bits, *addr, *expected, *replacement, *old, *status))
             }
+            Inst::ReturnCall { dest, .. } => {
+                sink.add_reloc(Reloc::Arm64Call, *dest, 0);
+                put(sink, enc_b(0));
+            }
             Inst::FuncAddrStub { rd, dest } => {
                 put(sink, enc_adr(false, 8, hw_enc_zr(rd.to_reg())));
                 put(sink, enc_b(2));

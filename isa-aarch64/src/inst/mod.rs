@@ -447,6 +447,10 @@ pub enum Inst {
     /// zero-extended when `bits < 32`).
     AtomicCASLoop { bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg> },
 
+    /// Tail call: the epilogue (emitted before it, as for `Ret`), then `b dest`
+    /// (`Arm64Call` fixup). Arguments are in registers only (`uses`); the callee
+    /// returns straight to this function's caller.
+    ReturnCall { dest: RelocTarget, uses: SmallVec<[(Reg, PReg); 8]> },
     /// The address of another function of the module without a relocation in the
     /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
     /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a

@@ -199,6 +199,11 @@ impl Inst {
                 v.reg_use(rn);
                 call_operands(info, v);
             }
+            Inst::ReturnCall { uses, .. } => {
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+            }
             Inst::Ret { rets } => {
                 for (r, p) in rets.iter_mut() {
                     v.reg_fixed_use(r, *p);
@@ -283,7 +288,7 @@ impl MachInst for Inst {
             Inst::Jump { .. } | Inst::CondBr { .. } | Inst::IndirectBr { .. } | Inst::JTSequence { .. } => {
                 MachTerminator::Branch
             }
-            Inst::Ret { .. } => MachTerminator::Ret,
+            Inst::Ret { .. } | Inst::ReturnCall { .. } => MachTerminator::Ret,
             Inst::Udf { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
         }

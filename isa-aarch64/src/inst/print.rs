@@ -450,6 +450,7 @@ impl Inst {
                 x(*replacement),
                 x(status.to_reg())
             ),
+            Inst::ReturnCall { dest, .. } => format!("b func{} ; tail call", dest.0),
             Inst::FuncAddrStub { rd, dest } => format!("adr {}, #8 ; b #8 ; b func{}", x(rd.to_reg()), dest.0),
             Inst::LoadIncoming { op, rd, offset } => {
                 let r = if op.is_fpu() { show_vreg(rd.to_reg(), if op.bytes() == 4 { 's' } else { 'd' }) } else { x(rd.to_reg()) };

@@ -193,3 +193,23 @@ pub(super) fn lower_frame_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result
         }
     }
 }
+
+/// `return_call` with register arguments only: the arguments in the callee's
+/// registers, then the epilogue and a branch (see `Inst::ReturnCall`). The callee
+/// must return what this function returns, in the same registers.
+pub(super) fn lower_return_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+    let data = ctx.func().dfg[inst].clone();
+    let InstructionData::Call { func_ref, .. } = data else { return Err(unsupported(ctx, inst)) };
+    let sig = ctx.func().call_signature(&data).cloned().ok_or_else(|| unsupported(ctx, inst))?;
+    let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
+    let own = assign(&ctx.func().signature).map_err(|_| unsupported(ctx, inst))?;
+    if a.args.stack_size != 0 || a.ret_area_ptr.is_some() || a.rets != own.rets {
+        return Err(unsupported(ctx, inst));
+    }
+    let mut uses = SmallVec::new();
+    for ((&v, loc), p) in args(ctx, inst).iter().zip(&a.args.locs).zip(&sig.params) {
+        let r = extend_for(ctx, v, p.extension)?;
+        uses.push((r, one_reg(loc).ok_or_else(|| unsupported(ctx, inst))?));
+    }
+    ctx.emit(Inst::ReturnCall { dest: RelocTarget(func_ref.index() as u32), uses })
+}

@@ -58,6 +58,7 @@ impl LowerBackend for Aarch64Lower {
         match op {
             Return => call::lower_return(self, ctx, inst),
             Call | CallIndirect => call::lower_call(ctx, inst),
+            ReturnCall => call::lower_return_call(ctx, inst),
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
             FuncAddr => call::lower_func_addr(ctx, inst),

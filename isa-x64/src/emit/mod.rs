@@ -148,6 +148,15 @@ impl Inst {
             Inst::CallUnknown { target, .. } => control::emit_indirect(sink, control::EXT_CALL, target),
             Inst::Ret { stack_bytes, .. } => control::emit_ret(sink, *stack_bytes),
             Inst::Args { .. } => {}
+            Inst::ReturnCallKnown { target, .. } => {
+                // `jmp rel32` with the call relocation: same field, same resolution.
+                sink.put1(0xe9);
+                sink.add_reloc(atoll_codegen::buffer::Reloc::X86CallPCRel4, *target, -4);
+                sink.put4(0);
+            }
+            Inst::ReturnCallUnknown { target, .. } => {
+                control::emit_indirect(sink, control::EXT_JMP, &crate::inst::RegMem::Reg(*target))
+            }
             Inst::Ud2 { code } => control::emit_ud2(sink, *code),
             Inst::Trapping { code, inst } => {
                 sink.add_trap(*code);

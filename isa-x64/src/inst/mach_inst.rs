@@ -188,7 +188,13 @@ impl Inst {
                 rm_uses(target, v);
                 call_operands(info, v);
             }
-            Inst::Ret { rets, .. } => {
+            Inst::ReturnCallUnknown { target, target_reg, args } => {
+                v.reg_fixed_use(target, *target_reg);
+                for (r, p) in args.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+            }
+            Inst::ReturnCallKnown { args: rets, .. } | Inst::Ret { rets, .. } => {
                 for (r, p) in rets.iter_mut() {
                     v.reg_fixed_use(r, *p);
                 }
@@ -254,7 +260,7 @@ impl MachInst for Inst {
             Inst::Jmp { .. } | Inst::JmpCond { .. } | Inst::JmpUnknown { .. } | Inst::JmpTableSeq { .. } => {
                 MachTerminator::Branch
             }
-            Inst::Ret { .. } => MachTerminator::Ret,
+            Inst::Ret { .. } | Inst::ReturnCallKnown { .. } | Inst::ReturnCallUnknown { .. } => MachTerminator::Ret,
             Inst::Ud2 { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
         }

@@ -392,6 +392,15 @@ pub enum Inst {
     CallKnown { target: RelocTarget, info: Box<CallInfo> },
     /// `call r/m64`.
     CallUnknown { target: RegMem, info: Box<CallInfo> },
+    /// Tail call: `jmp rel32` to another function (an `X86CallPCRel4` relocation,
+    /// addend -4, which the text-section builder resolves like a call). A return-like
+    /// terminator: the epilogue runs first, so the callee returns to our caller. `args`
+    /// are in argument registers (never callee-saved ones, which the epilogue restores).
+    ReturnCallKnown { target: RelocTarget, args: Vec<(Reg, PReg)> },
+    /// Indirect tail call: the epilogue, then `jmp target`. `target` is fixed to
+    /// `target_reg`, a caller-saved register that carries no argument (the epilogue
+    /// restores callee-saved ones).
+    ReturnCallUnknown { target: Reg, target_reg: PReg, args: Vec<(Reg, PReg)> },
     /// `ret`, or `ret imm16` popping `stack_bytes` more; `rets` are the returned
     /// values and their registers.
     Ret { stack_bytes: u16, rets: Vec<(Reg, PReg)> },

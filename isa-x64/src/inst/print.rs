@@ -342,6 +342,8 @@ impl Inst {
             }
             Inst::CallKnown { target, .. } => format!("call fn{}", target.0),
             Inst::CallUnknown { target, .. } => format!("call {}", rm(target, S64)),
+            Inst::ReturnCallKnown { target, .. } => format!("jmp fn{}", target.0),
+            Inst::ReturnCallUnknown { target, .. } => format!("jmp {}", r(*target, S64)),
             Inst::Ret { stack_bytes: 0, .. } => "ret".to_string(),
             Inst::Ret { stack_bytes, .. } => format!("ret {stack_bytes}"),
             Inst::Args { args } => {

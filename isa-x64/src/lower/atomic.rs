@@ -55,7 +55,10 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 r = byte_swap(ctx, inst, r, ty.bits(), None)?;
             }
             let old = tmp(ctx);
-            ctx.emit(trapping(flags, Inst::LockCmpxchg { size: size_of(ty), replacement: r, expected: e, mem, dst_old: old }))?;
+            ctx.emit(trapping(
+                flags,
+                Inst::LockCmpxchg { size: size_of(ty), replacement: r, expected: e, mem, dst_old: old },
+            ))?;
             if big {
                 byte_swap(ctx, inst, old.to_reg(), ty.bits(), Some(dst))?;
                 return Ok(());
@@ -66,15 +69,18 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let src = RegMem::Mem(Amode::imm_reg(0, put(ctx, arg)?));
-            ctx.emit(trapping(flags, match ty.bits() {
-                8 => Inst::MovzxRmR { ext: ExtMode::BL, src, dst },
-                16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst },
-                32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst },
-                _ => match src {
-                    RegMem::Mem(a) => Inst::Mov64MR { src: a, dst },
-                    RegMem::Reg(_) => return Err(unsupported(inst, op)),
+            ctx.emit(trapping(
+                flags,
+                match ty.bits() {
+                    8 => Inst::MovzxRmR { ext: ExtMode::BL, src, dst },
+                    16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst },
+                    32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst },
+                    _ => match src {
+                        RegMem::Mem(a) => Inst::Mov64MR { src: a, dst },
+                        RegMem::Reg(_) => return Err(unsupported(inst, op)),
+                    },
                 },
-            }))
+            ))
         }
         InstructionData::StoreNoOffset { args: [val, addr], .. } => {
             let ty = ty_of(ctx, val)?;

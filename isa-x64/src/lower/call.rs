@@ -13,11 +13,11 @@
 
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{ArgumentExtension, Inst as IrInst, InstructionData, Opcode, Signature};
-use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, Writable};
+use atoll_codegen::machinst::{ArgLoc, Lower, LowerError, PReg, PRegSet, Reg, RegClass, Writable};
 use cranelift_entity::EntityRef;
 
 use super::*;
-use crate::abi::{conv_of, X64Abi};
+use crate::abi::{conv_of, X64Abi, X64CallConv};
 use crate::inst::{Amode, CallInfo, SseOp};
 use crate::regs::{rbp, rsp};
 use crate::X64Lower;
@@ -94,7 +94,20 @@ fn with_extension(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -
 
 pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
     match data(ctx, inst).clone() {
-        InstructionData::MultiAry { args, .. } if op == Opcode::Return => lower_return(b, ctx, &args),
+        InstructionData::MultiAry { args, .. } if op == Opcode::Return => lower_return(b, ctx, inst, &args),
+        InstructionData::Call { func_ref, args, .. } if op == Opcode::ReturnCall => {
+            let func = ctx.func();
+            let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
+            let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
+            let target = CallTarget::Known(RelocTarget(func_ref.index() as u32));
+            lower_return_call(b, ctx, inst, op, sig, target, &args)
+        }
+        InstructionData::CallIndirect { sig_ref, args, .. } if op == Opcode::ReturnCallIndirect => {
+            let sig = ctx.func().sigs.get(sig_ref).ok_or_else(|| unsupported(inst, op))?;
+            let (&callee, rest) = args.split_first().ok_or_else(|| unsupported(inst, op))?;
+            let target = CallTarget::Reg(put(ctx, callee)?);
+            lower_return_call(b, ctx, inst, op, sig, target, rest)
+        }
         InstructionData::Call { func_ref, args, .. } => {
             let func = ctx.func();
             let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
@@ -113,25 +126,17 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
     }
 }
 
-fn lower_return(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, vals: &[Value]) -> Result<(), LowerError> {
+fn lower_return(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, vals: &[Value]) -> Result<(), LowerError> {
     let func = ctx.func();
+    let needs_area = b.sig.rets.locs.iter().any(|l| matches!(l, ArgLoc::Stack { .. }));
+    let area = match (needs_area, b.ret_area.get()) {
+        // `lower_args` defines the pointer whenever the signature needs the area.
+        (true, None) => return Err(unsupported(inst, Opcode::Return)),
+        (_, area) => area.unwrap_or(rsp()),
+    };
     let mut rets: Vec<(Reg, PReg)> = Vec::new();
-    for (i, (&v, loc)) in vals.iter().zip(&b.sig.rets.locs).enumerate() {
-        let ext = func.signature.returns.get(i).map_or(ArgumentExtension::None, |p| p.extension);
-        let r = with_extension(ctx, v, ext)?;
-        match loc {
-            ArgLoc::Regs(rs) => {
-                if let Some(&p) = rs.first() {
-                    rets.push((r, p));
-                }
-            }
-            ArgLoc::Stack { offset, .. } => {
-                let area = b.ret_area.get().ok_or(LowerError::UndefinedValue(v))?;
-                let ty = ty_of(ctx, v)?;
-                ctx.emit(store_class(ty, r, Amode::imm_reg(*offset as i32, area)))?;
-            }
-        }
-    }
+    let slot = |off: u32| Amode::imm_reg(off as i32, area);
+    place_values(ctx, &func.signature.returns, vals, &b.sig.rets.locs, slot, &mut rets)?;
     ctx.emit(Inst::Ret { stack_bytes: 0, rets })
 }
 
@@ -175,21 +180,7 @@ fn lower_call(
             }
         }
     }
-    for (i, (&v, loc)) in args.iter().zip(&assign.args.locs).enumerate() {
-        let ext = sig.params.get(i).map_or(ArgumentExtension::None, |p| p.extension);
-        let r = with_extension(ctx, v, ext)?;
-        match loc {
-            ArgLoc::Regs(rs) => {
-                if let Some(&p) = rs.first() {
-                    uses.push((r, p));
-                }
-            }
-            ArgLoc::Stack { offset, .. } => {
-                let ty = ty_of(ctx, v)?;
-                ctx.emit(store_class(ty, r, out_amode(*offset)))?;
-            }
-        }
-    }
+    place_values(ctx, &sig.params, args, &assign.args.locs, out_amode, &mut uses)?;
     let mut defs: Vec<(Writable<Reg>, PReg)> = Vec::new();
     let mut from_area: Vec<(Writable<Reg>, Type, u32)> = Vec::new();
     let results: Vec<Value> = ctx.func().dfg.inst_results(inst).to_vec();
@@ -218,6 +209,78 @@ fn lower_call(
     }
     for (dst, ty, off) in from_area {
         ctx.emit(load_class(ty, Amode::imm_reg((ret_area_off + off) as i32, rsp()), dst))?;
+    }
+    Ok(())
+}
+
+/// `return_call` / `return_call_indirect`: arguments in registers (and stack
+/// arguments in our incoming-argument area, when they fit), the epilogue, then
+/// `jmp`. Supported when the callee returns exactly as this function does (same
+/// convention and result types), so its `ret` returns to our caller. An indirect
+/// target is pinned to a caller-saved register that carries no argument.
+fn lower_return_call(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    sig: &Signature,
+    target: CallTarget,
+    args: &[Value],
+) -> Result<(), LowerError> {
+    let func = ctx.func();
+    let conv = conv_of(sig).map_err(|_| unsupported(inst, op))?;
+    let same_returns = sig.returns.iter().map(|p| p.value_type).eq(func.signature.returns.iter().map(|p| p.value_type));
+    if conv != b.abi.call_conv() || !same_returns {
+        return Err(unsupported(inst, op));
+    }
+    let abi = X64Abi::new(conv);
+    let assign = abi.assign(sig).map_err(|_| unsupported(inst, op))?;
+    // Stack arguments go into our own incoming-argument area (the caller sized it
+    // for us and pops it), so they must fit there; our incoming stack arguments were
+    // loaded into registers at entry, so overwriting the area loses nothing.
+    let fits = assign.args.stack_size <= b.sig.args.stack_size && conv != X64CallConv::WindowsFastcall;
+    if assign.ret_area_ptr.is_some() || (assign.args.stack_size > 0 && !fits) {
+        return Err(unsupported(inst, op));
+    }
+    let mut uses: Vec<(Reg, PReg)> = Vec::new();
+    place_values(ctx, &sig.params, args, &assign.args.locs, |off| incoming(b, off), &mut uses)?;
+    match target {
+        CallTarget::Known(t) => ctx.emit(Inst::ReturnCallKnown { target: t, args: uses }),
+        CallTarget::Reg(r) => {
+            let free = abi
+                .call_clobbers()
+                .into_iter()
+                .find(|p| p.class() == RegClass::Int && !uses.iter().any(|(_, u)| u == p))
+                .ok_or_else(|| unsupported(inst, op))?;
+            ctx.emit(Inst::ReturnCallUnknown { target: r, target_reg: free, args: uses })
+        }
+    }
+}
+
+/// Put arguments (or returned values) where `locs` says: register ones become
+/// `uses` (extended per their `attrs`), stack ones are stored at `stack_slot(offset)`.
+fn place_values(
+    ctx: &mut Lower<'_, Inst>,
+    attrs: &[atoll_codegen::ir::AbiParam],
+    args: &[Value],
+    locs: &[ArgLoc],
+    stack_slot: impl Fn(u32) -> Amode,
+    uses: &mut Vec<(Reg, PReg)>,
+) -> Result<(), LowerError> {
+    for (i, (&v, loc)) in args.iter().zip(locs).enumerate() {
+        let ext = attrs.get(i).map_or(ArgumentExtension::None, |p| p.extension);
+        let r = with_extension(ctx, v, ext)?;
+        match loc {
+            ArgLoc::Regs(rs) => {
+                if let Some(&p) = rs.first() {
+                    uses.push((r, p));
+                }
+            }
+            ArgLoc::Stack { offset, .. } => {
+                let ty = ty_of(ctx, v)?;
+                ctx.emit(store_class(ty, r, stack_slot(*offset)))?;
+            }
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use atoll_codegen::ir::{FloatCC, Inst as IrInst, InstructionData, IntCC, Opcode}
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::alu::setcc01;
+use super::mem;
 use super::*;
 use crate::inst::{AluOp, CmpOp, SseOp, CC};
 use crate::X64Lower;
@@ -105,13 +106,19 @@ fn compare(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<Option<CC>, LowerE
     match data(ctx, inst).clone() {
         InstructionData::IntCompare { cond, args: [a, b], .. } => {
             let ty = ty_of(ctx, a)?;
-            let (a, b, cond) = if const_of(ctx, a).is_some() && const_of(ctx, b).is_none() {
-                (b, a, swap_cc(cond))
-            } else {
-                (a, b, cond)
+            let a_first = (const_of(ctx, a).is_some() && const_of(ctx, b).is_none())
+                || mem::sunk_load_operand_is(ctx, a, inst);
+            let (a, b, cond) = if a_first { (b, a, swap_cc(cond)) } else { (a, b, cond) };
+            let src2 = match mem::sunk_load_operand(ctx, b, inst)? {
+                Some((m, flags)) => {
+                    let ra = put(ctx, a)?;
+                    let cmp = Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2: RegMemImm::Mem(m) };
+                    ctx.emit(mem::trapping(flags, cmp))?;
+                    return Ok(Some(int_cc(cond)));
+                }
+                None => put_rmi(ctx, b)?,
             };
             let ra = put(ctx, a)?;
-            let src2 = put_rmi(ctx, b)?;
             ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2 })?;
             Ok(Some(int_cc(cond)))
         }
@@ -162,7 +169,7 @@ fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -
 }
 
 /// Whether compare `inst` is merged into its only user (so emits nothing itself).
-fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
+pub(crate) fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
     let func = ctx.func();
     if !matches!(func.dfg[inst].opcode(), Opcode::Icmp | Opcode::IcmpImm | Opcode::Fcmp) {
         return false;

@@ -72,7 +72,7 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 }
 
 /// The instruction a 32/64-bit `load` is merged into as a memory operand, if any:
-/// its only user, in the same block, an `iadd`/`isub`/`imul`/`band`/`bor`/`bxor` of the
+/// its only user, in the same block, an `iadd`/`isub`/`imul`/`band`/`bor`/`bxor`/`icmp` of the
 /// same type taking it as an operand that can be memory (either for commutative
 /// ops, the second for `isub`), with nothing between them that stores, calls,
 /// traps or has another side effect (so the load may move down to its user).
@@ -91,10 +91,15 @@ pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrIn
     if func.layout.inst_block(user) != func.layout.inst_block(load) {
         return None;
     }
-    let InstructionData::Binary { opcode, args: [a, b] } = func.dfg[user] else { return None };
-    let position_ok = match opcode {
-        Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => a != b,
-        Opcode::Isub => b == v && a != v,
+    let position_ok = match func.dfg[user] {
+        InstructionData::Binary { opcode, args: [a, b] } => match opcode {
+            Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => a != b,
+            Opcode::Isub => b == v && a != v,
+            _ => false,
+        },
+        // A compare merged into a branch is emitted at the branch, later than the
+        // side-effect check below looks; only an `icmp` emitted in place can take it.
+        InstructionData::IntCompare { args: [a, b], .. } => a != b && !super::cmp::is_fused(ctx, user),
         _ => false,
     };
     if !position_ok {

@@ -12,11 +12,11 @@
 //!
 //! Merging (fusion): a rule may re-compute a producer inside its consumer when the
 //! producer's only use is that consumer in the same block — `icmp`/`fcmp` into
-//! `brif`/`select`/`trapz`/`trapnz` ([`cmp::fused_compare`]). The producer's own rule
+//! `brif`/`select`/`trapz`/`trapnz` (`cmp::cond_flags`). The producer's own rule
 //! then emits nothing (its inputs stay live: the IR is SSA). Likewise a single-use
 //! 32/64-bit `load` merges into an `iadd`/`isub`/`band`/`bor`/`bxor` as its memory
 //! operand when nothing with a side effect lies between them
-//! ([`mem::sunk_load_user`]). Constants are folded into immediates where encodable;
+//! (`mem::sunk_load_user`). Constants are folded into immediates where encodable;
 //! the `iconst` itself is still materialized (a dead `mov` when every use folded:
 //! it costs bytes, never correctness).
 
@@ -74,10 +74,16 @@ impl LowerBackend for X64Lower<'_> {
         let op = ctx.func().dfg[inst].opcode();
         // Name the controlling type in "unsupported" errors (`fma on f64`).
         let func = ctx.func();
+        // A multi-register (i128) operand where a rule wants one register means the
+        // opcode is not implemented for i128: say so.
         let with_type = |e: LowerError| match e {
             LowerError::Unsupported { inst, opcode } => match func.ctrl_type(inst) {
                 Some(ty) => LowerError::UnsupportedOnType { inst, opcode, ty },
                 None => LowerError::Unsupported { inst, opcode },
+            },
+            LowerError::NotSingleReg(v) => match func.dfg.value_type(v) {
+                Some(ty) => LowerError::UnsupportedOnType { inst, opcode: op, ty },
+                None => LowerError::NotSingleReg(v),
             },
             e => e,
         };
@@ -106,7 +112,7 @@ impl X64Lower<'_> {
             Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
             | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr | GetStackPointer | GetFramePointer
             | GetReturnAddress => mem::lower(self, ctx, inst, op),
-            Call | CallIndirect | Return => call::lower(self, ctx, inst, op),
+            Call | CallIndirect | Return | ReturnCall | ReturnCallIndirect => call::lower(self, ctx, inst, op),
             AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
             F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign | Fmin | Fmax | Fma
