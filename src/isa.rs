@@ -113,6 +113,12 @@ impl IsaDescriptor {
                 let isa = atoll_isa_aarch64::settings::Flags::new(isa_flags);
                 Ok(Box::new(atoll_isa_aarch64::Aarch64Backend::new(self.triple.clone(), shared, isa)))
             }
+            #[cfg(feature = "arm32")]
+            IsaKind::Arm32 => {
+                let isa = atoll_isa_arm32::settings::Flags::new(isa_flags);
+                Ok(Box::new(atoll_isa_arm32::Arm32Backend::new(self.triple.clone(), shared, isa)))
+            }
+            #[allow(unreachable_patterns)]
             _ => {
                 let _ = (shared, isa_flags);
                 Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })

@@ -5,8 +5,9 @@
 //! `machine_env`), `imms` (immediates that can only hold encodable values), `inst`
 //! (the `Inst` enum, its printer, `gen_*` synthesizers and the `MachInst` impl),
 //! `emit` (encoder and `EmitState`), `label_use` (`LabelUse` kinds with ranges and
-//! veneers), `abi` (calling conventions, prologue/epilogue, spills) and later `lower`
-//! (instruction selection).
+//! veneers), `abi` (calling conventions, prologue/epilogue, spills), `lower`
+//! (instruction selection, one file per opcode family; `i64` as register pairs) and
+//! `isa` ([`Arm32Backend`], the `TargetIsa`).
 //!
 //! - Registers reserved for veneers: `ip` (r12). It never carries an argument or a
 //!   value live across a call (synthesized sequences use it as a scratch only within
@@ -26,10 +27,13 @@ pub mod abi;
 pub mod emit;
 pub mod imms;
 pub mod inst;
+pub mod isa;
 pub mod label_use;
+pub mod lower;
 pub mod regs;
 
 pub use emit::EmitState;
 pub use inst::Inst;
+pub use isa::Arm32Backend;
 pub use label_use::LabelUse;
 pub mod settings;

@@ -102,6 +102,14 @@ fn fimm(v: f64) -> VfpImm8 {
 #[rustfmt::skip]
 fn table() -> Vec<(Inst, &'static str, &'static str)> {
     vec![
+        // Exclusive accesses and barriers (llvm-mc as above).
+        (Inst::LoadEx { width: ExWidth::Word, rt: w(1), rn: r(2) }, "9f1f92e1", "ldrex r1, [r2]"),
+        (Inst::StoreEx { width: ExWidth::Word, rd: w(3), rt: r(4), rn: r(5) }, "943f85e1", "strex r3, r4, [r5]"),
+        (Inst::LoadEx { width: ExWidth::Byte, rt: w(1), rn: r(2) }, "9f1fd2e1", "ldrexb r1, [r2]"),
+        (Inst::StoreEx { width: ExWidth::Byte, rd: w(3), rt: r(4), rn: r(5) }, "943fc5e1", "strexb r3, r4, [r5]"),
+        (Inst::LoadEx { width: ExWidth::Half, rt: w(1), rn: r(2) }, "9f1ff2e1", "ldrexh r1, [r2]"),
+        (Inst::StoreEx { width: ExWidth::Half, rd: w(3), rt: r(4), rn: r(5) }, "943fe5e1", "strexh r3, r4, [r5]"),
+        (Inst::Dmb, "5bf07ff5", "dmb ish"),
         (alu(AluOp::And, false, Al, 0, 1, imm(0xff)), "ff0001e2", "and r0, r1, #255"),
         (alu(AluOp::Eor, false, Al, 0, 1, imm(0x3fc)), "ff0f21e2", "eor r0, r1, #1020"),
         (alu(AluOp::Sub, false, Al, 0, 1, imm(0xff000000)), "ff0441e2", "sub r0, r1, #-16777216"),

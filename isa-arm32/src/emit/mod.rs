@@ -12,6 +12,7 @@
 pub mod enc;
 
 mod alu;
+mod atomic;
 mod control;
 mod mem;
 mod vfp;
@@ -30,7 +31,10 @@ use crate::label_use::LabelUse;
 /// frames are fixed by the ABI code); the type keeps `emit`'s signature the same as
 /// the other ISA crates'.
 #[derive(Clone, Debug, Default)]
-pub struct EmitState {}
+pub struct EmitState {
+    /// SP-relative offset of each explicit stack slot (from the frame layout).
+    pub stack_slot_offsets: Vec<u32>,
+}
 
 impl Inst {
     /// Append this instruction's encoding to `sink`.
@@ -43,8 +47,17 @@ impl Inst {
             }
             return;
         }
+        if let Inst::SlotAddr { rd, slot, off } = self {
+            // Lowering names only slots of the function's own frame.
+            let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
+            for i in Inst::gen_add_imm(*rd, crate::regs::sp(), i64::from(base) + i64::from(*off)) {
+                i.emit(sink, state);
+            }
+            return;
+        }
         match self {
             Inst::SpLoad { .. }
+            | Inst::SlotAddr { .. }
             | Inst::SpStore { .. }
             | Inst::FpuMinMax { .. }
             | Inst::FpuToIntChecked { .. }
@@ -103,6 +116,11 @@ impl Inst {
             | Inst::Udf { .. }
             | Inst::TrapIf { .. }
             | Inst::Nop => control::emit(self, sink),
+            Inst::LoadEx { .. }
+            | Inst::StoreEx { .. }
+            | Inst::Dmb
+            | Inst::AtomicRmwLoop { .. }
+            | Inst::AtomicCasLoop { .. } => atomic::emit(self, sink, state),
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::emit::EmitState;
 use crate::label_use::LabelUse;
 
 impl MachInstEmitState for EmitState {
-    fn new(_frame: &FrameLayout) -> Self {
-        EmitState::default()
+    fn new(frame: &FrameLayout) -> Self {
+        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
     }
 }
 
@@ -133,7 +133,7 @@ impl MachInst for Inst {
                 v.reg_use(rn);
                 v.reg_mod(rm, rd);
             }
-            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } => v.reg_def(rd),
+            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
             Inst::Mul { op, rd, rn, rm, ra } => {
                 v.reg_use(rn);
                 v.reg_use(rm);
@@ -304,7 +304,31 @@ impl MachInst for Inst {
             | Inst::OneWayCondBr { .. }
             | Inst::Udf { .. }
             | Inst::TrapIf { .. }
-            | Inst::Nop => {}
+            | Inst::Nop
+            | Inst::Dmb => {}
+            Inst::LoadEx { rt, rn, .. } => {
+                v.reg_use(rn);
+                v.reg_def(rt);
+            }
+            Inst::StoreEx { rd, rt, rn, .. } => {
+                v.reg_use(rt);
+                v.reg_use(rn);
+                v.reg_early_def(rd);
+            }
+            Inst::AtomicRmwLoop { addr, operand, old, tmp, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(operand);
+                v.reg_early_def(old);
+                v.reg_early_def(tmp);
+                v.reg_early_def(status);
+            }
+            Inst::AtomicCasLoop { addr, expected, replacement, old, status, .. } => {
+                v.reg_use(addr);
+                v.reg_use(expected);
+                v.reg_use(replacement);
+                v.reg_early_def(old);
+                v.reg_early_def(status);
+            }
         }
     }
 
@@ -422,6 +446,12 @@ impl MachInst for Inst {
     /// jump tables (or the driver accounts for the table's size).
     fn worst_case_size() -> CodeOffset {
         WORST_CASE_SIZE
+    }
+
+    /// LLVM syntax (see [`Inst::print`]); sequences print one instruction per line.
+    fn print(&self) -> String {
+        // The listing indents each instruction; keep a sequence's lines aligned.
+        Inst::print(self).replace('\n', "\n  ")
     }
 
     fn emit(&self, sink: &mut impl CodeSink<LabelUse>, _info: &(), state: &mut EmitState) {

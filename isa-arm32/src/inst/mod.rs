@@ -24,7 +24,7 @@
 //! calls' [`CallInfo`] (fixed argument uses, fixed result definitions, clobbers).
 
 use atoll_codegen::buffer::{MachLabel, RelocTarget};
-use atoll_codegen::ir::TrapCode;
+use atoll_codegen::ir::{AtomicRmwOp, TrapCode};
 use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 
 use crate::imms::{ModImm, Off12, Off8, ShiftAmt, VfpImm8, VfpOff};
@@ -220,6 +220,14 @@ pub enum LoadExtraKind {
 }
 
 /// Precision of a VFP operation.
+/// Width of an exclusive access (`ldrex`/`strex` and their `b`/`h` forms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExWidth {
+    Byte,
+    Half,
+    Word,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FpSize {
     F32,
@@ -349,6 +357,9 @@ pub enum Inst {
     /// Load a 32-bit constant: one `mov`/`mvn` when a rotated immediate fits, else
     /// `movw` plus `movt` when the top half is non-zero.
     LoadConst32 { rd: Writable<Reg>, value: u32 },
+    /// `rd = sp + (offset of explicit stack slot `slot`) + off`, resolved at
+    /// emission from the frame layout (one `add` per rotated-immediate chunk).
+    SlotAddr { rd: Writable<Reg>, slot: u32, off: i32 },
     /// `mul`/`mla`/`mls`.
     Mul {
         op: MulOp,
@@ -613,6 +624,39 @@ pub enum Inst {
     JumpTable { idx: Reg, targets: Box<[MachLabel]> },
     /// `udf #0`, recorded in the trap table with `code`.
     Udf { code: TrapCode },
+    /// `ldrex{b,h} rt, [rn]` (zero-extending). Post-allocation building block of the
+    /// atomic loops below.
+    LoadEx { width: ExWidth, rt: Writable<Reg>, rn: Reg },
+    /// `strex{b,h} rd, rt, [rn]`: `rd` = 0 when the store happened. Post-allocation
+    /// building block.
+    StoreEx { width: ExWidth, rd: Writable<Reg>, rt: Reg, rn: Reg },
+    /// `dmb ish`.
+    Dmb,
+    /// Sequentially consistent read-modify-write of `[addr]`: `dmb`, then an
+    /// `ldrex`/`strex` loop computing `tmp = old <op> operand`, then `dmb`. `old`
+    /// (the previous value, zero-extended), `tmp` and `status` are early defs.
+    /// For narrow signed min/max `operand` must be sign-extended, for narrow
+    /// unsigned ones zero-extended (the loop sign-extends `old` itself).
+    AtomicRmwLoop {
+        op: AtomicRmwOp,
+        width: ExWidth,
+        addr: Reg,
+        operand: Reg,
+        old: Writable<Reg>,
+        tmp: Writable<Reg>,
+        status: Writable<Reg>,
+    },
+    /// Sequentially consistent compare-and-swap of `[addr]`: `old` = the previous
+    /// value (zero-extended); `replacement` is stored when `old == expected`
+    /// (`expected` zero-extended to the width by the lowering). Early defs.
+    AtomicCasLoop {
+        width: ExWidth,
+        addr: Reg,
+        expected: Reg,
+        replacement: Reg,
+        old: Writable<Reg>,
+        status: Writable<Reg>,
+    },
     /// Trap with `code` when `cond` holds: `b<!cond>` over a `udf #0`.
     TrapIf { cond: Cond, code: TrapCode },
     /// `nop`.

@@ -289,6 +289,7 @@ impl Inst {
             Inst::CSet { cond, rd } => {
                 format!("mov {0}, #0\nmov{1} {0}, #1", w(*rd), cond.suffix())
             }
+            Inst::SlotAddr { rd, slot, off } => format!("add {}, sp, #slot{slot}+{off}", w(*rd)),
             Inst::LoadConst32 { rd, value } => {
                 if let Some(imm) = crate::imms::ModImm::maybe_from_u32(*value) {
                     return format!("mov {}, #{}", w(*rd), imm.value() as i32);
@@ -592,6 +593,38 @@ impl Inst {
             Inst::Udf { .. } => "udf #0".into(),
             Inst::TrapIf { cond, .. } => format!("b{} #0\nudf #0", cond.invert().suffix()),
             Inst::Nop => "nop".into(),
+            Inst::LoadEx { width, rt, rn } => format!("ldrex{} {}, [{}]", ex_suffix(*width), w(*rt), r(*rn)),
+            Inst::StoreEx { width, rd, rt, rn } => {
+                format!("strex{} {}, {}, [{}]", ex_suffix(*width), w(*rd), r(*rt), r(*rn))
+            }
+            Inst::Dmb => "dmb ish".into(),
+            Inst::AtomicRmwLoop { op, width, addr, operand, old, tmp, status } => format!(
+                "atomic_rmw.{op:?}{} {}, [{}], {} ; tmp {}, status {}",
+                ex_suffix(*width),
+                w(*old),
+                r(*addr),
+                r(*operand),
+                w(*tmp),
+                w(*status)
+            ),
+            Inst::AtomicCasLoop { width, addr, expected, replacement, old, status } => format!(
+                "atomic_cas{} {}, [{}], {}, {} ; status {}",
+                ex_suffix(*width),
+                w(*old),
+                r(*addr),
+                r(*expected),
+                r(*replacement),
+                w(*status)
+            ),
         }
+    }
+}
+
+/// The `ldrex`/`strex` suffix of an access width.
+fn ex_suffix(width: ExWidth) -> &'static str {
+    match width {
+        ExWidth::Byte => "b",
+        ExWidth::Half => "h",
+        ExWidth::Word => "",
     }
 }
