@@ -571,6 +571,7 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn encodings_match_llvm_mc() {
     let rows = rows();
+    println!("encoding table: {} rows", rows.len());
     assert!(rows.len() >= 170, "only {} rows", rows.len());
     let mut failures = Vec::new();
     for row in &rows {

@@ -452,6 +452,7 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn encodings_match_llvm_mc() {
     let mut rows = table();
+    println!("encoding table: {} rows", rows.len());
     assert!(rows.len() >= 170, "only {} rows", rows.len());
     rows.extend(table_v8());
     let mut failures = Vec::new();

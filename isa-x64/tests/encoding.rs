@@ -511,6 +511,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn table_has_enough_rows() {
+    println!("x64 encoding table: {} rows", rows().len());
     assert!(rows().len() >= 170, "{} rows", rows().len());
 }
 
