@@ -76,6 +76,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let zero = x; // `ra` is unused by `mul`
             ctx.emit(Inst::Mul { op: MulOp::Mul, rd, rn: x, rm: y, ra: zero })
         }
+        (ImulImm, InstructionData::BinaryImm64 { imm, .. }) => {
+            let x = ctx.put_in_reg(a[0])?;
+            let k = const_reg(ctx, imm.0 as u32)?;
+            let rd = ctx.output_reg(inst, 0)?;
+            ctx.emit(Inst::Mul { op: MulOp::Mul, rd, rn: x, rm: k, ra: x })
+        }
         (Umulhi | Smulhi, _) => {
             let signed = op == Smulhi;
             let x = put_ext(ctx, a[0], signed)?;

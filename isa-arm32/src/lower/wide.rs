@@ -69,20 +69,17 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             load_const_into(ctx, lo, imm.0 as u32)?;
             load_const_into(ctx, hi, (imm.0 >> 32) as u32)
         }
-        (Iadd | Isub | Band | Bor | Bxor | BandNot, _) => {
-            let (xl, xh) = pair(ctx, a[0])?;
-            let (yl, yh) = pair(ctx, a[1])?;
-            let (lo, hi) = out_pair(ctx, inst)?;
-            let (ol, oh, carry) = match op {
-                Iadd => (AluOp::Add, AluOp::Adc, true),
-                Isub => (AluOp::Sub, AluOp::Sbc, true),
-                Band => (AluOp::And, AluOp::And, false),
-                Bor => (AluOp::Orr, AluOp::Orr, false),
-                Bxor => (AluOp::Eor, AluOp::Eor, false),
-                _ => (AluOp::Bic, AluOp::Bic, false),
+        (Iadd | Isub | Band | Bor | Bxor | BandNot | Imul | IaddImm | IrsubImm | BandImm | BorImm | BxorImm | ImulImm, _) => {
+            // The `_imm` forms take their constant as a materialized pair.
+            let (mut x, mut y) = match &data {
+                InstructionData::BinaryImm64 { imm, .. } => (pair(ctx, a[0])?, const_pair(ctx, imm.0)?),
+                _ => (pair(ctx, a[0])?, pair(ctx, a[1])?),
             };
-            ctx.emit(Inst::Alu { op: ol, s: carry, cond: Cond::Al, rd: lo, rn: xl, op2: Operand2::Reg(yl) })?;
-            ctx.emit(alu(oh, hi, xh, Operand2::Reg(yh)))
+            if op == IrsubImm {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let (lo, hi) = out_pair(ctx, inst)?;
+            binary64(ctx, op, x, y, (lo, hi))
         }
         (Ineg, _) => {
             let (xl, xh) = pair(ctx, a[0])?;
@@ -97,16 +94,6 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                 ctx.emit(Inst::Mov { not: true, s: false, cond: Cond::Al, rd, op2: Operand2::Reg(r) })?;
             }
             Ok(())
-        }
-        (Imul, _) => {
-            // (xh:xl) * (yh:yl) mod 2^64 = xl*yl + ((xl*yh + xh*yl) << 32).
-            let (xl, xh) = pair(ctx, a[0])?;
-            let (yl, yh) = pair(ctx, a[1])?;
-            let (lo, hi) = out_pair(ctx, inst)?;
-            let (h0, h1) = (tmp(ctx), tmp(ctx));
-            ctx.emit(Inst::MulLong { signed: false, rd_lo: lo, rd_hi: h0, rn: xl, rm: yl })?;
-            ctx.emit(Inst::Mul { op: MulOp::Mla, rd: h1, rn: xl, rm: yh, ra: h0.to_reg() })?;
-            ctx.emit(Inst::Mul { op: MulOp::Mla, rd: hi, rn: xh, rm: yl, ra: h1.to_reg() })
         }
         (Ishl | Ushr | Sshr | IshlImm | UshrImm | SshrImm, _) => {
             let k = match &data {
@@ -262,6 +249,30 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         }
         _ => Err(unsup(ctx)),
     }
+}
+
+/// `out = x <op> y` for the two-operand pair rules (`_imm` opcodes mean their
+/// base operation).
+fn binary64(ctx: &mut Lower<'_, Inst>, op: Opcode, x: (Reg, Reg), y: (Reg, Reg), out: (Writable<Reg>, Writable<Reg>)) -> Result<(), LowerError> {
+    use Opcode::*;
+    let ((xl, xh), (yl, yh), (lo, hi)) = (x, y, out);
+    if matches!(op, Imul | ImulImm) {
+        // (xh:xl) * (yh:yl) mod 2^64 = xl*yl + ((xl*yh + xh*yl) << 32).
+        let (h0, h1) = (tmp(ctx), tmp(ctx));
+        ctx.emit(Inst::MulLong { signed: false, rd_lo: lo, rd_hi: h0, rn: xl, rm: yl })?;
+        ctx.emit(Inst::Mul { op: MulOp::Mla, rd: h1, rn: xl, rm: yh, ra: h0.to_reg() })?;
+        return ctx.emit(Inst::Mul { op: MulOp::Mla, rd: hi, rn: xh, rm: yl, ra: h1.to_reg() });
+    }
+    let (ol, oh, carry) = match op {
+        Iadd | IaddImm => (AluOp::Add, AluOp::Adc, true),
+        Isub | IrsubImm => (AluOp::Sub, AluOp::Sbc, true),
+        Band | BandImm => (AluOp::And, AluOp::And, false),
+        Bor | BorImm => (AluOp::Orr, AluOp::Orr, false),
+        Bxor | BxorImm => (AluOp::Eor, AluOp::Eor, false),
+        _ => (AluOp::Bic, AluOp::Bic, false),
+    };
+    ctx.emit(Inst::Alu { op: ol, s: carry, cond: Cond::Al, rd: lo, rn: xl, op2: Operand2::Reg(yl) })?;
+    ctx.emit(alu(oh, hi, xh, Operand2::Reg(yh)))
 }
 
 /// `hi` = the high word of the 32-bit `lo` zero- or sign-extended.
