@@ -3,7 +3,7 @@
 //! user runs them: natively on x86_64, under qemu for AArch64.
 //!
 //! The acceptance bar of the backend issues is that at least 90% of the run lines
-//! pass on each target; the counts are printed (`--nocapture`) so the figure is
+//! pass on x86_64 and AArch64; the counts are printed (`--nocapture`) so the figure is
 //! visible, and the test fails below the bar. Lines of files that only have
 //! `test interpret` never execute (Atoll has no IR interpreter) and count against the
 //! figure, as do lines of functions that use constructs outside the scalar core.
@@ -53,7 +53,7 @@ fn run_line_counts(stdout: &str) -> (usize, usize) {
     (next(), next())
 }
 
-fn check_target(target: &str) {
+fn check_target(target: &str, min_percent: usize) {
     let Some(dir) = corpus() else {
         println!("corpus absent: ../shared/corpus/clif-runtests not found, skipped");
         return;
@@ -84,17 +84,25 @@ fn check_target(target: &str) {
         "{target}: only {executed} of {lines_in_files} lines executed\n{stdout}"
     );
     assert!(
-        passed * 10 >= executed * 9,
-        "{target}: {passed} of {executed} run lines passed, below 90%\n{stdout}"
+        passed * 100 >= executed * min_percent,
+        "{target}: {passed} of {executed} run lines passed, below {min_percent}%\n{stdout}"
     );
 }
 
 #[test]
 fn scalar_core_runtests_on_x86_64() {
-    check_target("x86_64");
+    check_target("x86_64", 90);
 }
 
 #[test]
 fn scalar_core_runtests_on_aarch64() {
-    check_target("aarch64");
+    check_target("aarch64", 90);
+}
+
+/// No issue holds 32-bit Arm to 90% yet (i64 division and multiply-high, i128 and
+/// tail calls are missing: 89.9% at the time of writing); this bar guards the figure
+/// against regressions.
+#[test]
+fn scalar_core_runtests_on_arm() {
+    check_target("arm", 85);
 }
