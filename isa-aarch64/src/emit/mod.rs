@@ -12,7 +12,7 @@ pub mod mem;
 
 use atoll_codegen::buffer::{CodeSink, Reloc};
 
-use crate::inst::{CondBrKind, Inst};
+use crate::inst::{Cond, CondBrKind, Inst};
 use crate::label_use::LabelUse;
 use crate::regs::{hw_enc_sp, hw_enc_zr, link_reg, zero_reg, RegOrSp};
 use crate::inst::{CSelOp, ExtendOp, LoadOp, ALUOp, OperandSize, AMode};
@@ -70,6 +70,38 @@ pub(crate) fn enc_cond_br(kind: CondBrKind, off19: i32) -> u32 {
         CondBrKind::NotZero(r, size) => enc_cbz(size.sf() == 1, true, off19, hw_enc_zr(r)),
         CondBrKind::Cond(c) => enc_bcond(off19, c.bits()),
     }
+}
+
+/// `b` to `target`, declared to the sink as an unconditional branch so the buffer
+/// may remove it (a jump to the next instruction) or thread jumps through it.
+fn emit_uncond_branch(sink: &mut impl CodeSink<LabelUse>, target: MachLabel) {
+    let start = sink.cur_offset();
+    // Protocol of `CodeSink::add_uncond_branch`: label use, declaration, bytes.
+    sink.use_label_at_offset(start, target, LabelUse::Branch26);
+    sink.add_uncond_branch(start, start + 4, target);
+    put(sink, enc_b(0));
+}
+
+/// The branch taken exactly when `kind`'s is not (offset field zero), or `None` for
+/// `b.al`/`b.nv`: both always branch, so no word negates them and the buffer must
+/// not flip them.
+pub(crate) fn cond_br_inverted(kind: CondBrKind) -> Option<u32> {
+    match kind {
+        CondBrKind::Cond(Cond::Al | Cond::Nv) => None,
+        _ => Some(enc_cond_br(kind.invert(), 0)),
+    }
+}
+
+/// A block-ending conditional branch `word` (offset field zero, patched as `kind`)
+/// to `target`. With `inverted` (the same branch on the opposite condition) it is
+/// declared to the sink, which may then drop it or flip it over a following `b`.
+fn emit_cond_branch(sink: &mut impl CodeSink<LabelUse>, target: MachLabel, kind: LabelUse, word: u32, inverted: Option<u32>) {
+    let start = sink.cur_offset();
+    sink.use_label_at_offset(start, target, kind);
+    if let Some(inverted) = inverted {
+        sink.add_cond_branch(start, start + 4, target, &inverted.to_le_bytes());
+    }
+    put(sink, word);
 }
 
 impl Inst {
@@ -158,23 +190,18 @@ impl Inst {
                 put(sink, enc_fpu_shift(true, *size, *rd, *rn, *amount))
             }
 
-            Inst::Jump { dest } => {
-                sink.use_label_at_offset(sink.cur_offset(), *dest, LabelUse::Branch26);
-                put(sink, enc_b(0));
-            }
+            Inst::Jump { dest } => emit_uncond_branch(sink, *dest),
             Inst::CondBr { taken, not_taken, kind } => {
-                sink.use_label_at_offset(sink.cur_offset(), *taken, LabelUse::Branch19);
-                put(sink, enc_cond_br(*kind, 0));
-                sink.use_label_at_offset(sink.cur_offset(), *not_taken, LabelUse::Branch26);
-                put(sink, enc_b(0));
+                emit_cond_branch(sink, *taken, LabelUse::Branch19, enc_cond_br(*kind, 0), cond_br_inverted(*kind));
+                emit_uncond_branch(sink, *not_taken);
             }
             Inst::OneWayCondBr { target, kind } => {
-                sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::Branch19);
-                put(sink, enc_cond_br(*kind, 0));
+                emit_cond_branch(sink, *target, LabelUse::Branch19, enc_cond_br(*kind, 0), cond_br_inverted(*kind))
             }
             Inst::TestBitAndBranch { rn, bit, nonzero, target } => {
-                sink.use_label_at_offset(sink.cur_offset(), *target, LabelUse::Branch14);
-                put(sink, enc_tbz(*bit, *nonzero, 0, hw_enc_zr(*rn)));
+                let rt = hw_enc_zr(*rn);
+                let (word, inverted) = (enc_tbz(*bit, *nonzero, 0, rt), enc_tbz(*bit, !*nonzero, 0, rt));
+                emit_cond_branch(sink, *target, LabelUse::Branch14, word, Some(inverted))
             }
             Inst::IndirectBr { rn } => put(sink, enc_br_family(0, hw_enc_zr(*rn))),
             Inst::JTSequence { ridx, rtmp1, rtmp2, default, targets } => {

@@ -10,22 +10,27 @@ use crate::inst::{Amode, RegMem, Scale, CC};
 use crate::label_use::{write_nops, LabelUse};
 use crate::regs::hw_enc;
 
-/// `jmp rel32` to `target`.
+/// `jmp rel32` to `target`, declared to the sink as an unconditional branch so the
+/// buffer may remove it (jump to the next instruction) or thread jumps through it.
 pub(crate) fn emit_jmp(sink: &mut impl CodeSink<LabelUse>, target: MachLabel) {
+    let start = sink.cur_offset();
+    // Protocol of `CodeSink::add_uncond_branch`: label use first, then the
+    // declaration at the branch's start, then the bytes.
+    sink.use_label_at_offset(start + 1, target, LabelUse::JmpRel32);
+    sink.add_uncond_branch(start, start + 5, target);
     sink.put1(0xe9);
-    put_rel32_label(sink, target);
+    sink.put4(0);
 }
 
-/// `jcc rel32` to `target`.
+/// `jcc rel32` to `target`, declared as a conditional branch; its inversion flips
+/// the opcode's low bit (`jcc` conditions come in complementary pairs) and keeps
+/// the rel32 field, which the buffer re-targets.
 pub(crate) fn emit_jcc(sink: &mut impl CodeSink<LabelUse>, cc: CC, target: MachLabel) {
-    sink.put_data(&[0x0f, 0x80 | cc as u8]);
-    put_rel32_label(sink, target);
-}
-
-/// The rel32 field: a `JmpRel32` use, patched once the label is bound.
-fn put_rel32_label(sink: &mut impl CodeSink<LabelUse>, target: MachLabel) {
-    let at = sink.cur_offset();
-    sink.use_label_at_offset(at, target, LabelUse::JmpRel32);
+    let start = sink.cur_offset();
+    let opcode = 0x80 | cc as u8;
+    sink.use_label_at_offset(start + 2, target, LabelUse::JmpRel32);
+    sink.add_cond_branch(start, start + 6, target, &[0x0f, opcode ^ 1, 0, 0, 0, 0]);
+    sink.put_data(&[0x0f, opcode]);
     sink.put4(0);
 }
 
