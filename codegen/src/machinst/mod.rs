@@ -41,7 +41,7 @@ mod text;
 mod vcode;
 
 pub use abi::{
-    assign_args, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc, ArgRegs, ArgRules,
+    assign_args, assign_ir_signature, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc, ArgRegs, ArgRules,
     SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};

@@ -13,7 +13,7 @@
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value};
 use atoll_codegen::machinst::{
-    assign_signature, ABIMachineSpec, AbiParam, ArgLoc, Lower, LowerError, PReg, Reg, RegClass, SigAssignment, Writable,
+    assign_ir_signature, ArgLoc, Lower, LowerError, PReg, Reg, SigAssignment, Writable,
 };
 use cranelift_entity::EntityRef;
 
@@ -32,23 +32,10 @@ pub fn abi_conv(cc: ir::CallConv) -> CallConv {
     }
 }
 
-fn class_of(ty: ir::Type) -> RegClass {
-    if ty.is_float() {
-        RegClass::Float
-    } else {
-        RegClass::Int
-    }
-}
-
 /// Where each parameter and result of `sig` goes.
 pub fn assign(sig: &Signature) -> Result<SigAssignment, String> {
-    let abi = Arm32Abi::new(abi_conv(sig.call_conv));
-    let p = |l: &[ir::AbiParam]| -> Vec<AbiParam> {
-        l.iter().map(|a| AbiParam { class: class_of(a.value_type), size: a.value_type.bytes().max(4) }).collect()
-    };
-    let rules = abi.arg_rules();
-    assign_signature(&p(&sig.params), &p(&sig.returns), &abi.arg_regs(), &abi.ret_regs(), &rules, &rules, 4)
-        .map_err(|e| e.to_string())
+    // Every value takes at least a 4-byte word.
+    assign_ir_signature(&Arm32Abi::new(abi_conv(sig.call_conv)), sig, 4).map_err(|e| e.to_string())
 }
 
 fn sig_error(ctx: &Lower<'_, Inst>) -> LowerError {
