@@ -214,6 +214,17 @@ impl<'f, I: MachInst> Lower<'f, I> {
         LowerError::Unsupported { inst, opcode: self.func.dfg[inst].opcode() }
     }
 
+    /// The error for a function whose own signature the backend cannot assign
+    /// (arguments or results it cannot place): it names the first entry-block
+    /// parameter, the value a user can find in the listing.
+    pub fn signature_error(&self) -> LowerError {
+        let entry = self.func.layout.entry_block();
+        match entry.and_then(|b| self.func.dfg.block_params(b).first().copied()) {
+            Some(v) => LowerError::UnsupportedType { value: v, ty: self.value_type(v).unwrap_or(Type::I64) },
+            None => LowerError::VCode(VCodeError::NoBlocks),
+        }
+    }
+
     /// The type of result `index` of `inst`.
     pub fn result_type(&self, inst: Inst, index: usize) -> Result<Type, LowerError> {
         let v = *self.func.dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;

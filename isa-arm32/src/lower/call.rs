@@ -38,14 +38,6 @@ pub fn assign(sig: &Signature) -> Result<SigAssignment, String> {
     assign_ir_signature(&Arm32Abi::new(abi_conv(sig.call_conv)), sig, 4).map_err(|e| e.to_string())
 }
 
-fn sig_error(ctx: &Lower<'_, Inst>) -> LowerError {
-    let v = ctx.func().layout.entry_block().and_then(|b| ctx.func().dfg.block_params(b).first().copied());
-    match v {
-        Some(v) => LowerError::UnsupportedType { value: v, ty: ctx.value_type(v).unwrap_or(ir::Type::I64) },
-        None => LowerError::VCode(atoll_codegen::machinst::VCodeError::NoBlocks),
-    }
-}
-
 /// The fixed registers of a location, one per register of the value.
 fn pregs_for(loc: &ArgLoc, n: usize) -> Option<Vec<PReg>> {
     match loc {
@@ -89,9 +81,9 @@ fn fsize_of(ty: ir::Type) -> Option<FpSize> {
 
 pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
-    let a = assign(&sig).map_err(|_| sig_error(ctx))?;
+    let a = assign(&sig).map_err(|_| ctx.signature_error())?;
     if a.ret_area_ptr.is_some() {
-        return Err(sig_error(ctx));
+        return Err(ctx.signature_error());
     }
     let mut regs: Vec<(Writable<Reg>, PReg)> = Vec::new();
     let mut loads = Vec::new();
@@ -99,7 +91,7 @@ pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[V
         let vr = ctx.value_regs(v)?.to_vec();
         match loc {
             ArgLoc::Regs(_) => {
-                let ps = pregs_for(loc, vr.len()).ok_or_else(|| sig_error(ctx))?;
+                let ps = pregs_for(loc, vr.len()).ok_or_else(|| ctx.signature_error())?;
                 regs.extend(vr.iter().zip(ps).map(|(&r, p)| (Writable::from_reg(r), p)));
             }
             ArgLoc::Stack { offset, .. } => loads.push((v, vr, *offset)),
