@@ -1,5 +1,5 @@
 //! The AArch64 [`TargetIsa`]: the generic pipeline (`compile_function`) with this
-//! crate's lowering rules and ABI, and a text-section builder over [`LabelUse`].
+//! crate's lowering rules and ABI, and the generic text-section builder over [`LabelUse`].
 //!
 //! Conventions: `system_v` and `apple_aarch64` use AAPCS64 (the Apple differences
 //! that matter to scalar code — callers extend narrow arguments, stack arguments
@@ -8,10 +8,10 @@
 //! convention of [`crate::abi`]. `x16`/`x17` are never allocated (veneers), `x18`
 //! is never touched, and every function keeps a frame record (`x29`/`x30`).
 
-use atoll_codegen::buffer::{CodeOffset, RelocRecord, TextSectionBuilder, TextSectionOptions};
+use atoll_codegen::buffer::{CodeOffset, TextSectionOptions};
 use atoll_codegen::ir;
-use atoll_codegen::isa::{CodegenError, CompiledFunction, FunctionReloc, ModuleFunction, ModuleText, TargetIsa};
-use atoll_codegen::machinst::{compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
+use atoll_codegen::isa::{CodegenError, CompiledFunction, ModuleFunction, ModuleText, TargetIsa};
+use atoll_codegen::machinst::{build_text_section, compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
 use atoll_codegen::settings::Flags;
 use atoll_codegen::testing::DisasmArch;
 use target_lexicon::Triple;
@@ -100,51 +100,7 @@ impl TargetIsa for Aarch64Backend {
     }
 
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
-        build_text(funcs, self.options())
+        let opts = TextSectionOptions::from_flags(&self.shared, self.function_alignment());
+        build_text_section::<LabelUse>(funcs, opts)
     }
-}
-
-impl Aarch64Backend {
-    fn options(&self) -> TextSectionOptions {
-        TextSectionOptions {
-            padding_between_functions: self.shared.padding_between_functions(),
-            force_veneers: self.shared.force_veneers(),
-            function_alignment: self.function_alignment(),
-        }
-    }
-}
-
-/// Place `funcs` in one section: calls to a function of the list are resolved by the
-/// builder (through veneers when out of range); calls elsewhere stay relocations.
-pub fn build_text(funcs: &[ModuleFunction<'_>], opts: TextSectionOptions) -> Result<ModuleText, CodegenError> {
-    let mut builder = TextSectionBuilder::<LabelUse>::new(funcs.len() as u32, opts);
-    let mut left: Vec<(usize, FunctionReloc)> = Vec::new();
-    for (i, f) in funcs.iter().enumerate() {
-        let mut records = Vec::new();
-        for r in &f.compiled.relocs {
-            match funcs.iter().position(|g| *g.name == r.target) {
-                Some(t) => records.push(RelocRecord { offset: r.offset, kind: r.kind, target_func: t as u32, addend: r.addend }),
-                None if r.colocated => {
-                    return Err(CodegenError::Unsupported(format!(
-                        "colocated call from {} to {}, which is not in the module",
-                        f.name, r.target
-                    )))
-                }
-                None => left.push((i, r.clone())),
-            }
-        }
-        builder.append(i as u32, &f.compiled.code, &records, f.compiled.alignment)?;
-    }
-    let section = builder.finish()?;
-    let mut relocs = Vec::with_capacity(left.len());
-    for (i, r) in left {
-        let base = section.function_offsets.get(i).copied().unwrap_or(0);
-        relocs.push(FunctionReloc { offset: base + r.offset, ..r });
-    }
-    let mut traps = Vec::new();
-    for (f, &base) in funcs.iter().zip(&section.function_offsets) {
-        traps.extend(f.compiled.traps.iter().map(|&(o, c)| (base + o, c)));
-    }
-    traps.sort_by_key(|t| t.0);
-    Ok(ModuleText { section, relocs, traps })
 }

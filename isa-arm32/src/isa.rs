@@ -94,11 +94,7 @@ impl TargetIsa for Arm32Backend {
     }
 
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
-        let opts = TextSectionOptions {
-            padding_between_functions: self.shared.padding_between_functions(),
-            force_veneers: self.shared.force_veneers(),
-            function_alignment: self.function_alignment(),
-        };
+        let opts = TextSectionOptions::from_flags(&self.shared, self.function_alignment());
         build_text_section::<crate::LabelUse>(funcs, opts)
     }
 }

@@ -167,8 +167,7 @@ impl X64Abi {
 
 /// The ABI view of one IR value type.
 pub fn abi_param(ty: Type) -> AbiParam {
-    let class = if ty.is_float() { RegClass::Float } else { RegClass::Int };
-    AbiParam { class, size: ty.bytes().max(1) }
+    AbiParam::of_type(ty, 1)
 }
 
 /// General-purpose registers the allocator may use: all but `rsp`, `rbp` (frame

@@ -110,11 +110,6 @@ impl TargetIsa for X64Backend {
     }
 
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
-        let opts = TextSectionOptions {
-            padding_between_functions: self.flags.padding_between_functions(),
-            force_veneers: self.flags.force_veneers(),
-            function_alignment: FUNCTION_ALIGNMENT,
-        };
-        build_text_section::<LabelUse>(funcs, opts)
+        build_text_section::<LabelUse>(funcs, TextSectionOptions::from_flags(&self.flags, FUNCTION_ALIGNMENT))
     }
 }

@@ -12,6 +12,7 @@ use core::fmt;
 
 use super::records::{BufferError, IslandRecord};
 use super::{Addend, CodeOffset, IslandIsa, MachBuffer, MachLabel, Reloc};
+use crate::settings::Flags;
 
 /// How far ahead an island between functions resolves uses, as a fraction of the
 /// reach of the use that forced it.
@@ -27,6 +28,19 @@ pub struct TextSectionOptions {
     pub force_veneers: bool,
     /// Minimum alignment of each function (the ISA's instruction alignment at least).
     pub function_alignment: CodeOffset,
+}
+
+impl TextSectionOptions {
+    /// The options the shared settings ask for (`padding_between_functions`,
+    /// `force_veneers`), with the ISA's function alignment: what every backend's
+    /// `TargetIsa::build_text_section` passes to the builder.
+    pub fn from_flags(flags: &Flags, function_alignment: CodeOffset) -> TextSectionOptions {
+        TextSectionOptions {
+            padding_between_functions: flags.padding_between_functions(),
+            force_veneers: flags.force_veneers(),
+            function_alignment,
+        }
+    }
 }
 
 /// A call from a function to another function of the same section.

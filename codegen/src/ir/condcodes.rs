@@ -126,6 +126,13 @@ impl IntCC {
             UnsignedLessThanOrEqual => UnsignedGreaterThan,
         }
     }
+
+    /// Whether the condition compares the operands as signed integers (so narrow
+    /// operands must be sign-extended before a full-width compare).
+    pub const fn is_signed(self) -> bool {
+        use IntCC::*;
+        matches!(self, SignedLessThan | SignedGreaterThanOrEqual | SignedGreaterThan | SignedLessThanOrEqual)
+    }
 }
 
 impl FloatCC {
@@ -168,5 +175,13 @@ mod tests {
         }
         assert_eq!(IntCC::ALL.len(), 10);
         assert_eq!(FloatCC::ALL.len(), 14);
+    }
+    #[test]
+    fn signedness_follows_the_name() {
+        // The IR names of signed conditions start with `s` (`slt`, `sge`, ...).
+        for &c in IntCC::ALL {
+            assert_eq!(c.is_signed(), c.name().starts_with('s'), "{}", c.name());
+            assert_eq!(c.swap_args().is_signed(), c.is_signed(), "{}", c.name());
+        }
     }
 }

@@ -35,6 +35,17 @@ pub struct AbiParam {
     pub size: u32,
 }
 
+impl AbiParam {
+    /// The parameter that carries a value of the scalar IR type `ty`: float types in
+    /// float registers, all others in integer registers. `min_size` is the narrowest
+    /// slot the convention gives a value (1 where narrow values keep their size, the
+    /// word size where every value takes at least a word).
+    pub fn of_type(ty: crate::ir::Type, min_size: u32) -> AbiParam {
+        let class = if ty.is_float() { RegClass::Float } else { RegClass::Int };
+        AbiParam { class, size: ty.bytes().max(min_size) }
+    }
+}
+
 /// Where one value goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArgLoc {
@@ -209,6 +220,29 @@ pub struct SigAssignment {
 /// then the hidden return-area pointer (an integer of `ptr_bytes`) followed by the
 /// arguments. Return-area offsets follow `ret_rules` (usually the argument rules,
 /// with `max_reg_values` set for conventions that return one value in registers).
+/// Where each parameter and result of the IR signature `sig` goes under `abi`, for
+/// conventions that place results with the argument rules (`min_size` as in
+/// [`AbiParam::of_type`]; pointers are `abi.word_bytes()` wide).
+pub fn assign_ir_signature<A: ABIMachineSpec>(
+    abi: &A,
+    sig: &crate::ir::Signature,
+    min_size: u32,
+) -> Result<SigAssignment, AbiError> {
+    let params = |l: &[crate::ir::AbiParam]| -> Vec<AbiParam> {
+        l.iter().map(|a| AbiParam::of_type(a.value_type, min_size)).collect()
+    };
+    let rules = abi.arg_rules();
+    assign_signature(
+        &params(&sig.params),
+        &params(&sig.returns),
+        &abi.arg_regs(),
+        &abi.ret_regs(),
+        &rules,
+        &rules,
+        abi.word_bytes(),
+    )
+}
+
 pub fn assign_signature(
     params: &[AbiParam],
     rets: &[AbiParam],

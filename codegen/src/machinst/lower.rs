@@ -209,6 +209,38 @@ impl<'f, I: MachInst> Lower<'f, I> {
         self.func.dfg.value_type(v).ok_or(LowerError::UndefinedValue(v))
     }
 
+    /// The error for an instruction no rule of the backend covers.
+    pub fn unsupported(&self, inst: Inst) -> LowerError {
+        LowerError::Unsupported { inst, opcode: self.func.dfg[inst].opcode() }
+    }
+
+    /// The error for a function whose own signature the backend cannot assign
+    /// (arguments or results it cannot place): it names the first entry-block
+    /// parameter, the value a user can find in the listing.
+    pub fn signature_error(&self) -> LowerError {
+        let entry = self.func.layout.entry_block();
+        match entry.and_then(|b| self.func.dfg.block_params(b).first().copied()) {
+            Some(v) => LowerError::UnsupportedType { value: v, ty: self.value_type(v).unwrap_or(Type::I64) },
+            None => LowerError::VCode(VCodeError::NoBlocks),
+        }
+    }
+
+    /// The type of result `index` of `inst`.
+    pub fn result_type(&self, inst: Inst, index: usize) -> Result<Type, LowerError> {
+        let v = *self.func.dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;
+        self.value_type(v)
+    }
+
+    /// The controlling type of `inst`: its first result's, else its first argument's
+    /// (stores, branches, traps have no result).
+    pub fn ctrl_type(&self, inst: Inst) -> Result<Type, LowerError> {
+        if let Ok(t) = self.result_type(inst, 0) {
+            return Ok(t);
+        }
+        let v = *self.func.dfg[inst].args().first().ok_or_else(|| self.unsupported(inst))?;
+        self.value_type(v)
+    }
+
     /// The constant `v` holds, when an `iconst` defines it, so a rule can pick an
     /// immediate form (the `iconst` itself is still lowered: this context does no
     /// dead-code elimination).

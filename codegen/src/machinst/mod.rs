@@ -38,11 +38,12 @@ mod reg;
 mod regalloc;
 pub mod test_isa;
 mod text;
+pub mod scalar64;
 mod vcode;
 
 pub use abi::{
-    assign_args, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc, ArgRegs, ArgRules,
-    SigAssignment,
+    assign_args, assign_ir_signature, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc,
+    ArgRegs, ArgRules, SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
 pub use compile::{compile_function, compile_function_padded, CompileParams};

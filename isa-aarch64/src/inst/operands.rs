@@ -15,6 +15,7 @@
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
 use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
+    scalar64,
     FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, UnsupportedType,
 };
 
@@ -315,26 +316,15 @@ impl MachInst for Inst {
     }
 
     fn rc_for_type(ty: Type) -> Result<(&'static [RegClass], &'static [Type]), UnsupportedType> {
-        match ty {
-            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Ok((&[RegClass::Int], &[Type::I64])),
-            Type::I128 => Ok((&[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64])),
-            Type::F32 => Ok((&[RegClass::Float], &[Type::F32])),
-            Type::F64 => Ok((&[RegClass::Float], &[Type::F64])),
-        }
+        scalar64::rc_for_type(ty)
     }
 
     fn canonical_type_for_rc(class: RegClass) -> Type {
-        match class {
-            RegClass::Int => Type::I64,
-            RegClass::Float | RegClass::Vector => Type::F64,
-        }
+        scalar64::canonical_type_for_rc(class)
     }
 
     fn spillslot_size(class: RegClass) -> usize {
-        match class {
-            RegClass::Int | RegClass::Float => 1,
-            RegClass::Vector => 2,
-        }
+        scalar64::spillslot_size(class)
     }
 
     fn worst_case_size() -> CodeOffset {

@@ -13,7 +13,7 @@
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value};
 use atoll_codegen::machinst::{
-    assign_signature, ABIMachineSpec, AbiParam, ArgLoc, Lower, LowerError, PReg, Reg, RegClass, SigAssignment, Writable,
+    assign_ir_signature, ArgLoc, Lower, LowerError, PReg, Reg, SigAssignment, Writable,
 };
 use cranelift_entity::EntityRef;
 use smallvec::SmallVec;
@@ -32,36 +32,10 @@ pub fn abi_conv(cc: ir::CallConv) -> CallConv {
     }
 }
 
-fn class_of(ty: ir::Type) -> RegClass {
-    if ty.is_float() {
-        RegClass::Float
-    } else {
-        RegClass::Int
-    }
-}
-
 /// Where each parameter and result of `sig` goes.
 pub fn assign(sig: &Signature) -> Result<SigAssignment, String> {
-    let abi = AArch64Abi::new(abi_conv(sig.call_conv));
-    let p = |l: &[ir::AbiParam]| -> Vec<AbiParam> {
-        l.iter().map(|a| AbiParam { class: class_of(a.value_type), size: a.value_type.bytes().max(1) }).collect()
-    };
-    let rules = abi.arg_rules();
-    assign_signature(&p(&sig.params), &p(&sig.returns), &abi.arg_regs(), &abi.ret_regs(), &rules, &rules, 8)
-        .map_err(|e| e.to_string())
-}
-
-fn sig_error(ctx: &Lower<'_, Inst>, inst: Option<IrInst>) -> LowerError {
-    match inst {
-        Some(i) => unsupported(ctx, i),
-        None => {
-            let v = ctx.func().layout.entry_block().and_then(|b| ctx.func().dfg.block_params(b).first().copied());
-            match v {
-                Some(v) => LowerError::UnsupportedType { value: v, ty: ctx.value_type(v).unwrap_or(ir::Type::I64) },
-                None => LowerError::VCode(atoll_codegen::machinst::VCodeError::NoBlocks),
-            }
-        }
-    }
+    // Narrow values keep their size (AAPCS64 packs stack arguments; the slot is 8).
+    assign_ir_signature(&AArch64Abi::new(abi_conv(sig.call_conv)), sig, 1).map_err(|e| e.to_string())
 }
 
 fn one_reg(loc: &ArgLoc) -> Option<PReg> {
@@ -73,16 +47,16 @@ fn one_reg(loc: &ArgLoc) -> Option<PReg> {
 
 pub(super) fn lower_args(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
-    let a = assign(&sig).map_err(|_| sig_error(ctx, None))?;
+    let a = assign(&sig).map_err(|_| ctx.signature_error())?;
     if a.ret_area_ptr.is_some() {
-        return Err(sig_error(ctx, None));
+        return Err(ctx.signature_error());
     }
     let mut regs: SmallVec<[(Writable<Reg>, PReg); 8]> = SmallVec::new();
     let mut loads = Vec::new();
     for (&v, loc) in params.iter().zip(&a.args.locs) {
         let rd = Writable::from_reg(ctx.put_in_reg(v)?);
         match loc {
-            ArgLoc::Regs(_) => regs.push((rd, one_reg(loc).ok_or_else(|| sig_error(ctx, None))?)),
+            ArgLoc::Regs(_) => regs.push((rd, one_reg(loc).ok_or_else(|| ctx.signature_error())?)),
             ArgLoc::Stack { offset, .. } => {
                 let ty = ctx.value_type(v)?;
                 let op = mem::plain_load(ty).ok_or(LowerError::UnsupportedType { value: v, ty })?;

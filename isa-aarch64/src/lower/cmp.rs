@@ -55,20 +55,13 @@ pub(crate) fn float_cond(cc: FloatCC) -> Flags {
     }
 }
 
-fn is_signed(cc: IntCC) -> bool {
-    matches!(
-        cc,
-        IntCC::SignedLessThan | IntCC::SignedGreaterThanOrEqual | IntCC::SignedGreaterThan | IntCC::SignedLessThanOrEqual
-    )
-}
-
 /// Emit `cmp a, b` (b a value or an immediate) for `cc` and return the condition.
 pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Result<Value, i64>) -> Result<Cond, LowerError> {
     let ty = ctx.value_type(a)?;
     if ty == Type::I128 || !ty.is_int() {
         return Err(LowerError::UnsupportedType { value: a, ty });
     }
-    let signed = is_signed(cc);
+    let signed = cc.is_signed();
     let size = size_of(ty);
     let x = put_ext(ctx, a, signed)?;
     let k = match b {

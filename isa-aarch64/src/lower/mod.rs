@@ -84,7 +84,7 @@ impl LowerBackend for Aarch64Lower {
 
 /// The "no rule" error for `inst`.
 pub(crate) fn unsupported(ctx: &Lower<'_, Inst>, inst: IrInst) -> LowerError {
-    LowerError::Unsupported { inst, opcode: ctx.func().dfg[inst].opcode() }
+    ctx.unsupported(inst)
 }
 
 /// The 32- or 64-bit operation size for an integer type.
@@ -168,16 +168,10 @@ pub(crate) fn extend(ctx: &mut Lower<'_, Inst>, r: Reg, signed: bool, from: u8, 
 
 /// The type of result `index` of `inst`.
 pub(crate) fn result_type(ctx: &Lower<'_, Inst>, inst: IrInst, index: usize) -> Result<Type, LowerError> {
-    let v = *ctx.func().dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;
-    ctx.value_type(v)
+    ctx.result_type(inst, index)
 }
 
 /// The controlling type of `inst` (its first result, else its first argument).
 pub(crate) fn ctrl_type(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<Type, LowerError> {
-    if let Ok(t) = result_type(ctx, inst, 0) {
-        return Ok(t);
-    }
-    let a = args(ctx, inst);
-    let v = *a.first().ok_or_else(|| unsupported(ctx, inst))?;
-    ctx.value_type(v)
+    ctx.ctrl_type(inst)
 }

@@ -13,7 +13,7 @@
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value};
 use atoll_codegen::machinst::{
-    assign_signature, ABIMachineSpec, AbiParam, ArgLoc, Lower, LowerError, PReg, Reg, RegClass, SigAssignment, Writable,
+    assign_ir_signature, ArgLoc, Lower, LowerError, PReg, Reg, SigAssignment, Writable,
 };
 use cranelift_entity::EntityRef;
 
@@ -32,31 +32,10 @@ pub fn abi_conv(cc: ir::CallConv) -> CallConv {
     }
 }
 
-fn class_of(ty: ir::Type) -> RegClass {
-    if ty.is_float() {
-        RegClass::Float
-    } else {
-        RegClass::Int
-    }
-}
-
 /// Where each parameter and result of `sig` goes.
 pub fn assign(sig: &Signature) -> Result<SigAssignment, String> {
-    let abi = Arm32Abi::new(abi_conv(sig.call_conv));
-    let p = |l: &[ir::AbiParam]| -> Vec<AbiParam> {
-        l.iter().map(|a| AbiParam { class: class_of(a.value_type), size: a.value_type.bytes().max(4) }).collect()
-    };
-    let rules = abi.arg_rules();
-    assign_signature(&p(&sig.params), &p(&sig.returns), &abi.arg_regs(), &abi.ret_regs(), &rules, &rules, 4)
-        .map_err(|e| e.to_string())
-}
-
-fn sig_error(ctx: &Lower<'_, Inst>) -> LowerError {
-    let v = ctx.func().layout.entry_block().and_then(|b| ctx.func().dfg.block_params(b).first().copied());
-    match v {
-        Some(v) => LowerError::UnsupportedType { value: v, ty: ctx.value_type(v).unwrap_or(ir::Type::I64) },
-        None => LowerError::VCode(atoll_codegen::machinst::VCodeError::NoBlocks),
-    }
+    // Every value takes at least a 4-byte word.
+    assign_ir_signature(&Arm32Abi::new(abi_conv(sig.call_conv)), sig, 4).map_err(|e| e.to_string())
 }
 
 /// The fixed registers of a location, one per register of the value.
@@ -102,9 +81,9 @@ fn fsize_of(ty: ir::Type) -> Option<FpSize> {
 
 pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
-    let a = assign(&sig).map_err(|_| sig_error(ctx))?;
+    let a = assign(&sig).map_err(|_| ctx.signature_error())?;
     if a.ret_area_ptr.is_some() {
-        return Err(sig_error(ctx));
+        return Err(ctx.signature_error());
     }
     let mut regs: Vec<(Writable<Reg>, PReg)> = Vec::new();
     let mut loads = Vec::new();
@@ -112,7 +91,7 @@ pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[V
         let vr = ctx.value_regs(v)?.to_vec();
         match loc {
             ArgLoc::Regs(_) => {
-                let ps = pregs_for(loc, vr.len()).ok_or_else(|| sig_error(ctx))?;
+                let ps = pregs_for(loc, vr.len()).ok_or_else(|| ctx.signature_error())?;
                 regs.extend(vr.iter().zip(ps).map(|(&r, p)| (Writable::from_reg(r), p)));
             }
             ArgLoc::Stack { offset, .. } => loads.push((v, vr, *offset)),

@@ -53,13 +53,6 @@ pub(crate) fn float_cond(cc: FloatCC) -> Flags {
     }
 }
 
-pub(crate) fn is_signed(cc: IntCC) -> bool {
-    matches!(
-        cc,
-        IntCC::SignedLessThan | IntCC::SignedGreaterThanOrEqual | IntCC::SignedGreaterThan | IntCC::SignedLessThanOrEqual
-    )
-}
-
 /// Emit the compare of `a` with `b` (a value or an immediate) for `cc` and return
 /// the condition.
 pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Result<Value, i64>) -> Result<Cond, LowerError> {
@@ -70,7 +63,7 @@ pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Resul
     if !matches!(ty, Type::I8 | Type::I16 | Type::I32) {
         return Err(LowerError::UnsupportedType { value: a, ty });
     }
-    let signed = is_signed(cc);
+    let signed = cc.is_signed();
     let x = put_ext(ctx, a, signed)?;
     let k = match b {
         Ok(v) => ctx.value_as_iconst(v),
