@@ -16,8 +16,13 @@ fn finish(buf: MachBuffer<LabelUse>) -> Vec<(u64, String)> {
     lines.into_iter().map(|l| (l.offset, l.text)).collect()
 }
 
-fn ret() -> Inst {
-    Inst::Ret { rets: Vec::new() }
+/// Bind each of `labels` on its own `bx lr` and finish the buffer.
+fn rets_at(mut buf: MachBuffer<LabelUse>, st: &mut EmitState, labels: &[MachLabel]) -> Vec<(u64, String)> {
+    for &l in labels {
+        buf.bind_label(l);
+        Inst::Ret { rets: Vec::new() }.emit(&mut buf, st);
+    }
+    finish(buf)
 }
 
 /// `first(L1, L2)` (a two-way `CondBr`, or a one-way branch to `L1` followed by
@@ -30,11 +35,7 @@ fn two_way(first: impl Fn(MachLabel, MachLabel) -> Inst) -> Vec<(u64, String)> {
     if !matches!(first(l1, l2), Inst::CondBr { .. }) {
         Inst::Jmp { target: l2 }.emit(&mut buf, &mut st);
     }
-    buf.bind_label(l1);
-    ret().emit(&mut buf, &mut st);
-    buf.bind_label(l2);
-    ret().emit(&mut buf, &mut st);
-    finish(buf)
+    rets_at(buf, &mut st, &[l1, l2])
 }
 
 #[test]
@@ -83,11 +84,7 @@ fn jump_to_next_block_is_removed_and_jumps_are_threaded() {
     Inst::CondBr { cond: Cond::Eq, taken: l1, not_taken: l2 }.emit(&mut buf, &mut st);
     buf.bind_label(l1);
     Inst::Jmp { target: l3 }.emit(&mut buf, &mut st);
-    buf.bind_label(l2);
-    ret().emit(&mut buf, &mut st);
-    buf.bind_label(l3);
-    ret().emit(&mut buf, &mut st);
-    let lines = finish(buf);
+    let lines = rets_at(buf, &mut st, &[l2, l3]);
     // Binding L1 flips the pair to `bne L2`; L1 then aliases L3 (a label on a `b`),
     // and binding L2 flips `bne L2; b L3; L2:` again to `beq L3` and drops the `b`.
     assert_eq!(lines.len(), 3, "{lines:?}");
@@ -103,11 +100,7 @@ fn jump_table_entries_are_not_moved() {
     let (l1, l2) = (buf.get_label(), buf.get_label());
     let idx = atoll_isa_arm32::regs::rreg(0);
     Inst::JumpTable { idx, targets: vec![l1, l2].into() }.emit(&mut buf, &mut st);
-    buf.bind_label(l1);
-    ret().emit(&mut buf, &mut st);
-    buf.bind_label(l2);
-    ret().emit(&mut buf, &mut st);
-    let lines = finish(buf);
+    let lines = rets_at(buf, &mut st, &[l1, l2]);
     assert_eq!(lines.len(), 6, "{lines:?}");
     assert_eq!(lines[2].1, "b 0x10", "{lines:?}");
     assert_eq!(lines[3].1, "b 0x14", "{lines:?}");
