@@ -16,16 +16,16 @@ pub const CALL_RELOC_ADDEND: i64 = -8;
 
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     match inst {
-        Inst::Jmp { target } => branch(sink, Cond::Al, false, *target),
+        Inst::Jmp { target } => block_branch(sink, Cond::Al, *target),
         Inst::CondBr {
             cond,
             taken,
             not_taken,
         } => {
-            branch(sink, *cond, false, *taken);
-            branch(sink, Cond::Al, false, *not_taken);
+            block_branch(sink, *cond, *taken);
+            block_branch(sink, Cond::Al, *not_taken);
         }
-        Inst::OneWayCondBr { cond, target } => branch(sink, *cond, false, *target),
+        Inst::OneWayCondBr { cond, target } => block_branch(sink, *cond, *target),
         Inst::Call { target, .. } => {
             sink.add_reloc(Reloc::Arm32Call, *target, CALL_RELOC_ADDEND);
             sink.put4(enc::b(enc::COND_AL, true, CALL_PLACEHOLDER_IMM24));
@@ -68,7 +68,34 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>) {
     }
 }
 
-/// A `b`/`bl` to `target`, patched later through `LabelUse::Branch24`.
+/// The word of `b<!cond>` with a zero offset field, or `None` for `al`: an
+/// always-taken branch has no negation, so the buffer must treat it as a jump.
+pub(crate) fn cond_branch_inverted(cond: Cond) -> Option<u32> {
+    match cond {
+        Cond::Al => None,
+        // A32 pairs each condition with its negation in the low bit of the field.
+        _ => Some(enc::b(cond.bits() ^ 1, false, 0)),
+    }
+}
+
+/// A block-ending `b<cond>` to `target`, declared to the sink so the buffer may drop
+/// it (jump to the next block), flip it over a following `b`, or thread it.
+///
+/// Only block terminators come here: branches inside sequences with their own
+/// internal layout (jump tables) use [`branch`], which the buffer never moves.
+fn block_branch(sink: &mut impl CodeSink<LabelUse>, cond: Cond, target: MachLabel) {
+    let start = sink.cur_offset();
+    // Protocol of `CodeSink::add_*_branch`: label use, declaration, then the bytes.
+    sink.use_label_at_offset(start, target, LabelUse::Branch24);
+    match cond_branch_inverted(cond) {
+        None => sink.add_uncond_branch(start, start + 4, target),
+        Some(inverted) => sink.add_cond_branch(start, start + 4, target, &inverted.to_le_bytes()),
+    }
+    sink.put4(enc::b(cond.bits(), false, 0));
+}
+
+/// A `b`/`bl` to `target`, patched later through `LabelUse::Branch24`; not declared
+/// as a branch to the buffer's peepholes.
 fn branch(sink: &mut impl CodeSink<LabelUse>, cond: Cond, link: bool, target: MachLabel) {
     let at = sink.cur_offset();
     sink.use_label_at_offset(at, target, LabelUse::Branch24);
