@@ -68,10 +68,18 @@ fn main() {
     };
     let list = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS_LIST);
     let Some(mut files) = read_corpus(&list) else {
-        println!("compile bench: corpus list {} not found; nothing to measure.", list.display());
+        println!(
+            "compile bench: corpus list {} not found; nothing to measure.",
+            list.display()
+        );
         return;
     };
-    println!("compile bench: {} files from {}, best of {} runs", files.len(), list.display(), opts.runs);
+    println!(
+        "compile bench: {} files from {}, best of {} runs",
+        files.len(),
+        list.display(),
+        opts.runs
+    );
 
     let (parse_time, parse_failures) = stage_parse(&mut files, opts.runs);
     let parsed = count_functions(&files);
@@ -111,10 +119,18 @@ fn parse_args() -> Result<Options, String> {
             "--target" => targets.push(args.next().ok_or("--target needs a value")?),
             "--runs" => {
                 let v = args.next().ok_or("--runs needs a value")?;
-                runs = v.parse().ok().filter(|&n| n > 0).ok_or(format!("bad --runs `{v}`"))?;
+                runs = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or(format!("bad --runs `{v}`"))?;
             }
             "--bench" => {}
-            other => return Err(format!("unknown argument `{other}` (use --target T, --runs N)")),
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (use --target T, --runs N)"
+                ))
+            }
         }
     }
     if targets.is_empty() {
@@ -129,10 +145,18 @@ fn read_corpus(list: &Path) -> Option<Vec<CorpusFile>> {
     let text = std::fs::read_to_string(list).ok()?;
     let dir = list.parent()?;
     let mut files = Vec::new();
-    for name in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for name in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let path = dir.join(name);
         match std::fs::read_to_string(&path) {
-            Ok(source) => files.push(CorpusFile { path, source, functions: Vec::new() }),
+            Ok(source) => files.push(CorpusFile {
+                path,
+                source,
+                functions: Vec::new(),
+            }),
             Err(e) => eprintln!("compile bench: skipping {}: {e}", path.display()),
         }
     }
@@ -178,7 +202,10 @@ fn stage_verify(files: &mut [CorpusFile], runs: usize) -> (Duration, usize) {
 
 /// Benchmarks one target under every configuration; prints one table row each.
 fn bench_target(target: &str, files: &[CorpusFile], runs: usize) -> Result<(), String> {
-    let isas = CONFIGS.iter().map(|(_, sets)| build_isa(target, sets)).collect::<Result<Vec<_>, _>>()?;
+    let isas = CONFIGS
+        .iter()
+        .map(|(_, sets)| build_isa(target, sets))
+        .collect::<Result<Vec<_>, _>>()?;
     let (kept, panics) = select(&isas, files);
     if panics > 0 {
         eprintln!("compile bench: {target}: {panics} functions panicked in the backend (excluded)");
@@ -193,7 +220,11 @@ fn bench_target(target: &str, files: &[CorpusFile], runs: usize) -> Result<(), S
         });
         let compiled: Vec<Vec<CompiledFunction>> = kept
             .iter()
-            .map(|fs| fs.iter().filter_map(|f| isa.compile_function(f).ok()).collect())
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| isa.compile_function(f).ok())
+                    .collect()
+            })
             .collect();
         let bytes: usize = compiled.iter().flatten().map(|c| c.code.len()).sum();
         let (text, text_files) = stage_text(&**isa, &kept, &compiled, runs);
@@ -217,13 +248,17 @@ fn build_isa(target: &str, sets: &[(&str, &str)]) -> Result<Box<dyn TargetIsa>, 
     for (name, value) in [("enable_verifier", "false")].iter().chain(sets) {
         shared.set(name, Some(value)).map_err(|e| e.to_string())?;
     }
-    desc.build(Flags::new(&shared), &desc.isa_builder()).map_err(|e| e.to_string())
+    desc.build(Flags::new(&shared), &desc.isa_builder())
+        .map_err(|e| e.to_string())
 }
 
 /// Per file, the functions that compile under every backend configuration, and how
 /// many panicked. A panic is a backend bug, but must not end the benchmark: it is
 /// caught (with the panic message silenced) and the function excluded.
-fn select<'a>(isas: &[Box<dyn TargetIsa>], files: &'a [CorpusFile]) -> (Vec<Vec<&'a Function>>, usize) {
+fn select<'a>(
+    isas: &[Box<dyn TargetIsa>],
+    files: &'a [CorpusFile],
+) -> (Vec<Vec<&'a Function>>, usize) {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut panics = 0;
@@ -233,11 +268,13 @@ fn select<'a>(isas: &[Box<dyn TargetIsa>], files: &'a [CorpusFile]) -> (Vec<Vec<
             file.functions
                 .iter()
                 .filter(|func| {
-                    isas.iter().all(|isa| match catch_unwind(AssertUnwindSafe(|| isa.compile_function(func))) {
-                        Ok(r) => r.is_ok(),
-                        Err(_) => {
-                            panics += 1;
-                            false
+                    isas.iter().all(|isa| {
+                        match catch_unwind(AssertUnwindSafe(|| isa.compile_function(func))) {
+                            Ok(r) => r.is_ok(),
+                            Err(_) => {
+                                panics += 1;
+                                false
+                            }
                         }
                     })
                 })
@@ -260,7 +297,15 @@ fn stage_text(
         .iter()
         .zip(compiled)
         .filter(|(fs, cs)| !fs.is_empty() && fs.len() == cs.len())
-        .map(|(fs, cs)| fs.iter().zip(cs).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect())
+        .map(|(fs, cs)| {
+            fs.iter()
+                .zip(cs)
+                .map(|(f, c)| ModuleFunction {
+                    name: &f.name,
+                    compiled: c,
+                })
+                .collect()
+        })
         .filter(|m: &Vec<ModuleFunction<'_>>| isa.build_text_section(m).is_ok())
         .collect();
     let time = best_of(runs, || {
@@ -285,7 +330,10 @@ fn best_of(runs: usize, mut work: impl FnMut()) -> Duration {
 
 /// IR instructions in the layout (instructions created but not placed do not count).
 fn ir_insts(func: &Function) -> usize {
-    func.layout.blocks().map(|b| func.layout.block_insts(b).count()).sum()
+    func.layout
+        .blocks()
+        .map(|b| func.layout.block_insts(b).count())
+        .sum()
 }
 
 fn count_functions(files: &[CorpusFile]) -> usize {

@@ -100,28 +100,46 @@ impl IsaDescriptor {
 
     /// Constructs the backend for this descriptor with the shared flags and the ISA
     /// flags (a builder of [`IsaDescriptor::isa_builder`]'s template).
-    pub fn build(&self, shared: Flags, isa_flags: &Builder) -> Result<Box<dyn TargetIsa>, BuildError> {
+    pub fn build(
+        &self,
+        shared: Flags,
+        isa_flags: &Builder,
+    ) -> Result<Box<dyn TargetIsa>, BuildError> {
         // Each arm becomes the ISA crate's constructor once that crate has one.
         match self.kind {
             #[cfg(feature = "x64")]
             IsaKind::X64 => {
                 let isa = atoll_isa_x64::settings::Flags::new(isa_flags);
-                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(self.triple.clone(), shared, isa)))
+                Ok(Box::new(atoll_isa_x64::isa::X64Backend::new(
+                    self.triple.clone(),
+                    shared,
+                    isa,
+                )))
             }
             #[cfg(feature = "aarch64")]
             IsaKind::Aarch64 => {
                 let isa = atoll_isa_aarch64::settings::Flags::new(isa_flags);
-                Ok(Box::new(atoll_isa_aarch64::Aarch64Backend::new(self.triple.clone(), shared, isa)))
+                Ok(Box::new(atoll_isa_aarch64::Aarch64Backend::new(
+                    self.triple.clone(),
+                    shared,
+                    isa,
+                )))
             }
             #[cfg(feature = "arm32")]
             IsaKind::Arm32 => {
                 let isa = atoll_isa_arm32::settings::Flags::new(isa_flags);
-                Ok(Box::new(atoll_isa_arm32::Arm32Backend::new(self.triple.clone(), shared, isa)))
+                Ok(Box::new(atoll_isa_arm32::Arm32Backend::new(
+                    self.triple.clone(),
+                    shared,
+                    isa,
+                )))
             }
             #[allow(unreachable_patterns)]
             _ => {
                 let _ = (shared, isa_flags);
-                Err(BuildError::NotBuiltYet { arch: arch_name(self.kind) })
+                Err(BuildError::NotBuiltYet {
+                    arch: arch_name(self.kind),
+                })
             }
         }
     }

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn atoll(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_atoll")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_atoll"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn write(name: &str, text: &str) -> PathBuf {
@@ -31,7 +34,10 @@ block0(v0: i32, v1: i32):
 ";
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -45,7 +51,10 @@ fn run_prints_each_line_and_the_summary() {
         return;
     }
     assert!(o.status.success(), "{out}{err}");
-    assert!(out.contains("x86_64 line 9: %add(1, 2) == 3: ok (3)"), "{out}");
+    assert!(
+        out.contains("x86_64 line 9: %add(1, 2) == 3: ok (3)"),
+        "{out}"
+    );
     assert!(out.ends_with("2 passed, 0 failed\n"), "{out}");
 }
 
@@ -69,18 +78,37 @@ fn foreign_targets_are_reported_as_skipped() {
     let (out, _) = text(&o);
     assert!(o.status.success());
     // Skipped until the qemu executor runs it (then the line passes).
-    assert!(out.contains("skipped: ") || out.contains("line 9: %add(1, 2) == 3: ok (3)"), "{out}");
+    assert!(
+        out.contains("skipped: ") || out.contains("line 9: %add(1, 2) == 3: ok (3)"),
+        "{out}"
+    );
 }
 
 /// (args, file text, stderr fragment)
 #[test]
 fn user_errors_are_one_line_table() {
     let cases: &[(&[&str], &str, &str)] = &[
-        (&["run"], "test run\nfunction %f( {\n", ":2:14: expected parameter type"),
-        (&["run"], "test run\nfunction %f() {\nblock0:\n    return\n}\n", "no target to run on"),
+        (
+            &["run"],
+            "test run\nfunction %f( {\n",
+            ":2:14: expected parameter type",
+        ),
+        (
+            &["run"],
+            "test run\nfunction %f() {\nblock0:\n    return\n}\n",
+            "no target to run on",
+        ),
         (&["run", "--target", "riscv64"], ADD, "no riscv64 backend"),
-        (&["compile"], "function %f() {\nblock0:\n    return\n}\n", "a target is required"),
-        (&["compile", "--target", "x86_64", "--set", "no_such_flag"], ADD, "no_such_flag"),
+        (
+            &["compile"],
+            "function %f() {\nblock0:\n    return\n}\n",
+            "a target is required",
+        ),
+        (
+            &["compile", "--target", "x86_64", "--set", "no_such_flag"],
+            ADD,
+            "no_such_flag",
+        ),
     ];
     for (i, (args, src, fragment)) in cases.iter().enumerate() {
         let path = write(&format!("err{i}.clif"), src);
@@ -89,7 +117,10 @@ fn user_errors_are_one_line_table() {
         let o = atoll(&all);
         let (_, err) = text(&o);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.starts_with("error: ") && err.contains(fragment), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(fragment),
+            "{args:?}: {err}"
+        );
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
@@ -97,7 +128,13 @@ fn user_errors_are_one_line_table() {
 #[test]
 fn compile_prints_listing_and_stats() {
     let path = write("compile.clif", ADD);
-    let o = atoll(&["compile", "--target", "x86_64", "--disasm", path.to_str().unwrap()]);
+    let o = atoll(&[
+        "compile",
+        "--target",
+        "x86_64",
+        "--disasm",
+        path.to_str().unwrap(),
+    ]);
     let (out, err) = text(&o);
     if err.contains("not built yet") {
         assert_eq!(o.status.code(), Some(1));
@@ -106,14 +143,21 @@ fn compile_prints_listing_and_stats() {
     assert!(o.status.success(), "{err}");
     assert!(out.starts_with("function %add: "), "{out}");
     assert!(out.contains("disassembly:"), "{out}");
-    assert!(out.trim_end().ends_with("0 islands, 0 veneers, 0 relocations"), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("0 islands, 0 veneers, 0 relocations"),
+        "{out}"
+    );
 }
 
 /// Issue 4's acceptance: a file of twenty-odd functions calling each other (colocated,
 /// recursive, mutually recursive) runs from one text section with no relocation left.
 #[test]
 fn calls_between_many_functions_run_from_one_section() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/filetests/filetests/runtests/calls.clif");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/filetests/filetests/runtests/calls.clif"
+    );
     let o = atoll(&["run", "--target", "x86_64", path]);
     let (out, err) = text(&o);
     if out.contains("not built yet") {
@@ -121,7 +165,10 @@ fn calls_between_many_functions_run_from_one_section() {
     }
     assert!(o.status.success(), "{out}{err}");
     let stats = out.lines().next().unwrap_or("");
-    assert!(stats.starts_with("x86_64: text: ") && stats.ends_with(", 0 relocations"), "{stats}");
+    assert!(
+        stats.starts_with("x86_64: text: ") && stats.ends_with(", 0 relocations"),
+        "{stats}"
+    );
     assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
 }
 

@@ -55,7 +55,9 @@ const CASES: &[Case] = &[
         // leal (%rdi,%rsi), %eax; retq
         add: &[0x8d, 0x04, 0x37, 0xc3],
         // subq $8, %rsp; callq ext_twice; addq $8, %rsp; retq
-        call_ext: &[0x48, 0x83, 0xec, 0x08, 0xe8, 0, 0, 0, 0, 0x48, 0x83, 0xc4, 0x08, 0xc3],
+        call_ext: &[
+            0x48, 0x83, 0xec, 0x08, 0xe8, 0, 0, 0, 0, 0x48, 0x83, 0xc4, 0x08, 0xc3,
+        ],
         reloc: (5, Reloc::X86CallPCRel4, -4),
     },
     Case {
@@ -66,8 +68,8 @@ const CASES: &[Case] = &[
         add: &[0x00, 0x00, 0x01, 0x0b, 0xc0, 0x03, 0x5f, 0xd6],
         // stp x29, x30, [sp, #-16]!; mov x29, sp; bl ext_twice; ldp x29, x30, [sp], #16; ret
         call_ext: &[
-            0xfd, 0x7b, 0xbf, 0xa9, 0xfd, 0x03, 0x00, 0x91, 0x00, 0x00, 0x00, 0x94, 0xfd, 0x7b, 0xc1, 0xa8, 0xc0, 0x03,
-            0x5f, 0xd6,
+            0xfd, 0x7b, 0xbf, 0xa9, 0xfd, 0x03, 0x00, 0x91, 0x00, 0x00, 0x00, 0x94, 0xfd, 0x7b,
+            0xc1, 0xa8, 0xc0, 0x03, 0x5f, 0xd6,
         ],
         reloc: (8, Reloc::Arm64Call, 0),
     },
@@ -78,7 +80,9 @@ const CASES: &[Case] = &[
         // add r0, r0, r1; bx lr
         add: &[0x01, 0x00, 0x80, 0xe0, 0x1e, 0xff, 0x2f, 0xe1],
         // push {r11, lr}; bl ext_twice; pop {r11, pc}
-        call_ext: &[0x00, 0x48, 0x2d, 0xe9, 0x00, 0x00, 0x00, 0xeb, 0x00, 0x88, 0xbd, 0xe8],
+        call_ext: &[
+            0x00, 0x48, 0x2d, 0xe9, 0x00, 0x00, 0x00, 0xeb, 0x00, 0x88, 0xbd, 0xe8,
+        ],
         reloc: (4, Reloc::Arm32Call, -8),
     },
 ];
@@ -98,8 +102,19 @@ fn link_and_run(dir: &Path, object: &Path, gcc: &str, runner: &[&str]) -> String
     let c = dir.join("main.c");
     std::fs::write(&c, C_MAIN).unwrap();
     let exe = dir.join("a.out");
-    let out = Command::new(gcc).arg("-static").arg("-o").arg(&exe).arg(&c).arg(object).output().unwrap();
-    assert!(out.status.success(), "{gcc} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(gcc)
+        .arg("-static")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&c)
+        .arg(object)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{gcc} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut cmd = match runner.split_first() {
         Some((first, rest)) => {
             let mut c = Command::new(first);
@@ -109,7 +124,11 @@ fn link_and_run(dir: &Path, object: &Path, gcc: &str, runner: &[&str]) -> String
         None => Command::new(&exe),
     };
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{exe:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{exe:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -124,9 +143,18 @@ fn hand_assembled_objects_link_with_c() {
             continue;
         }
         let triple = Triple::from_str(case.triple).unwrap();
-        let names = [ExternalName::TestCase("add".into()), ExternalName::TestCase("call_ext".into())];
-        let add = CompiledFunction { code: case.add.to_vec(), ..Default::default() };
-        let call_ext = CompiledFunction { code: case.call_ext.to_vec(), ..Default::default() };
+        let names = [
+            ExternalName::TestCase("add".into()),
+            ExternalName::TestCase("call_ext".into()),
+        ];
+        let add = CompiledFunction {
+            code: case.add.to_vec(),
+            ..Default::default()
+        };
+        let call_ext = CompiledFunction {
+            code: case.call_ext.to_vec(),
+            ..Default::default()
+        };
         let mut code = case.add.to_vec();
         code.resize(16, 0);
         code.extend(case.call_ext);
@@ -148,8 +176,14 @@ fn hand_assembled_objects_link_with_c() {
             traps: Vec::new(),
         };
         let funcs = [
-            ModuleFunction { name: &names[0], compiled: &add },
-            ModuleFunction { name: &names[1], compiled: &call_ext },
+            ModuleFunction {
+                name: &names[0],
+                compiled: &add,
+            },
+            ModuleFunction {
+                name: &names[1],
+                compiled: &call_ext,
+            },
         ];
         let bytes = write_elf(&triple, &text, &funcs).unwrap();
         let dir = work_dir(case.gcc);

@@ -101,7 +101,11 @@ fn veneer_runtests_pass_on_both_targets() {
     let dir = suite().join("runtests/veneers");
     // (target, whether it executes here, long_calls needs veneers on it)
     for (target, executes, long_calls_veneers) in [
-        ("x86_64", cfg!(all(target_arch = "x86_64", target_os = "linux")), false),
+        (
+            "x86_64",
+            cfg!(all(target_arch = "x86_64", target_os = "linux")),
+            false,
+        ),
         ("aarch64", aarch64_runs_here(), true),
     ] {
         let run = atoll_test(&["-v", "--target", target], std::slice::from_ref(&dir));
@@ -112,7 +116,11 @@ fn veneer_runtests_pass_on_both_targets() {
         }
         assert_eq!(run.passed, veneer_run_lines(), "{target}:\n{}", run.stdout);
         let forced = file_counts(&run.stdout, "forced.clif").expect("forced.clif line");
-        assert!(forced[3] > 0, "{target}: force_veneers made no veneer:\n{}", run.stdout);
+        assert!(
+            forced[3] > 0,
+            "{target}: force_veneers made no veneer:\n{}",
+            run.stdout
+        );
         let long = file_counts(&run.stdout, "long_calls.clif").expect("long_calls.clif line");
         assert_eq!(
             long[3] > 0,
@@ -138,7 +146,11 @@ fn suite_paths_for(target: &str) -> Vec<PathBuf> {
         other => other,
     };
     let own = root.join("isa").join(isa_dir);
-    assert!(own.is_dir(), "no precise-output directory {}", own.display());
+    assert!(
+        own.is_dir(),
+        "no precise-output directory {}",
+        own.display()
+    );
     paths.push(own);
     paths.sort();
     paths
@@ -147,14 +159,21 @@ fn suite_paths_for(target: &str) -> Vec<PathBuf> {
 #[test]
 fn whole_suite_passes_with_force_veneers() {
     for (target, executes) in [
-        ("x86_64", cfg!(all(target_arch = "x86_64", target_os = "linux"))),
+        (
+            "x86_64",
+            cfg!(all(target_arch = "x86_64", target_os = "linux")),
+        ),
         ("aarch64", aarch64_runs_here()),
     ] {
         let paths = suite_paths_for(target);
         let plain = atoll_test(&["--target", target], &paths);
         let forced = atoll_test(&["--target", target, "--set", "force_veneers=true"], &paths);
         assert!(forced.ok, "{target} with force_veneers:\n{}", forced.stdout);
-        assert_eq!(forced.failed, 0, "{target} with force_veneers:\n{}", forced.stdout);
+        assert_eq!(
+            forced.failed, 0,
+            "{target} with force_veneers:\n{}",
+            forced.stdout
+        );
         if !executes {
             continue;
         }
@@ -162,7 +181,11 @@ fn whole_suite_passes_with_force_veneers() {
             forced.passed, plain.passed,
             "{target}: same run lines with and without force_veneers"
         );
-        assert!(forced.passed > veneer_run_lines(), "{target}:\n{}", forced.stdout);
+        assert!(
+            forced.passed > veneer_run_lines(),
+            "{target}:\n{}",
+            forced.stdout
+        );
         assert!(
             forced.veneers > plain.veneers,
             "{target}: force_veneers made {} veneers, {} without it",
@@ -178,7 +201,13 @@ fn set_overrides_the_files_own_set_lines() {
     // call needs a veneer on any target.
     let file = suite().join("runtests/veneers/long_calls.clif");
     let run = atoll_test(
-        &["-v", "--target", "aarch64", "--set", "padding_between_functions=0"],
+        &[
+            "-v",
+            "--target",
+            "aarch64",
+            "--set",
+            "padding_between_functions=0",
+        ],
         &[file],
     );
     assert!(run.ok, "{}", run.stdout);
@@ -188,7 +217,10 @@ fn set_overrides_the_files_own_set_lines() {
 #[test]
 fn unknown_set_flag_fails_the_tests_with_its_name() {
     let file = suite().join("runtests/veneers/forced.clif");
-    let run = atoll_test(&["--target", "x86_64", "--set", "force_veneer=true"], &[file]);
+    let run = atoll_test(
+        &["--target", "x86_64", "--set", "force_veneer=true"],
+        &[file],
+    );
     assert!(!run.ok, "{}", run.stdout);
     assert!(run.stdout.contains("force_veneer"), "{}", run.stdout);
 }

@@ -12,7 +12,10 @@
 
 use crate::ir::Function;
 use crate::isa::{CodegenError, CompiledFunction};
-use crate::machinst::{compile_function_padded, ABIMachineSpec, CompileParams, LowerBackend, RegallocAlgorithm, RegallocConfig};
+use crate::machinst::{
+    compile_function_padded, ABIMachineSpec, CompileParams, LowerBackend, RegallocAlgorithm,
+    RegallocConfig,
+};
 use crate::settings::{Flags, RegallocAlgorithm as RegallocSetting};
 
 /// Compile `func`: verify (when `enable_verifier`, through `p.verify`), then lower,
@@ -28,10 +31,17 @@ where
 {
     // The verifier runs inside `compile_function` when `p.verify` is set; ISAs set it
     // from `enable_verifier`.
-    debug_assert_eq!(p.verify, flags.enable_verifier(), "CompileParams::verify must follow enable_verifier");
+    debug_assert_eq!(
+        p.verify,
+        flags.enable_verifier(),
+        "CompileParams::verify must follow enable_verifier"
+    );
     let compiled = compile_function_padded(func, p, flags.bb_padding_log2_minus_one())?;
     if compiled.frame_size > i32::MAX as u32 {
-        return Err(CodegenError::ImplLimitExceeded(format!("stack frame of {} bytes", compiled.frame_size)));
+        return Err(CodegenError::ImplLimitExceeded(format!(
+            "stack frame of {} bytes",
+            compiled.frame_size
+        )));
     }
     Ok(compiled)
 }
@@ -45,5 +55,9 @@ pub fn regalloc_config(flags: &Flags) -> RegallocConfig {
         RegallocSetting::Backtracking => RegallocAlgorithm::Backtracking,
         RegallocSetting::SinglePass => RegallocAlgorithm::SinglePass,
     };
-    RegallocConfig { algorithm, checker: check, validate_ssa: check }
+    RegallocConfig {
+        algorithm,
+        checker: check,
+        validate_ssa: check,
+    }
 }

@@ -36,7 +36,11 @@ fn describe(order: &BlockOrder) -> String {
             let cold = if order.is_cold(i as u32) { "*" } else { "" };
             match *lb {
                 LoweredBlock::Orig { block } => format!("b{block}{cold}"),
-                LoweredBlock::Edge { pred, succ_idx, succ } => format!("e{pred}.{succ_idx}>{succ}{cold}"),
+                LoweredBlock::Edge {
+                    pred,
+                    succ_idx,
+                    succ,
+                } => format!("e{pred}.{succ_idx}>{succ}{cold}"),
             }
         })
         .collect();
@@ -45,18 +49,63 @@ fn describe(order: &BlockOrder) -> String {
 
 /// (name, successors per block, cold blocks, expected order; `*` marks cold,
 /// `eP.I>S` is the edge block on successor I of P, which targets S).
-type Case = (&'static str, &'static [&'static [u32]], &'static [u32], &'static str);
+type Case = (
+    &'static str,
+    &'static [&'static [u32]],
+    &'static [u32],
+    &'static str,
+);
 
 const CASES: &[Case] = &[
     ("straight line", &[&[1], &[2], &[]], &[], "b0 b1 b2"),
-    ("diamond: no critical edge", &[&[1, 2], &[3], &[3], &[]], &[], "b0 b1 b2 b3"),
-    ("triangle: edge 0->2 is critical", &[&[1, 2], &[2], &[]], &[], "b0 b1 e0.1>2 b2"),
-    ("self loop is critical", &[&[1], &[1, 2], &[]], &[], "b0 b1 e1.0>1 b2"),
-    ("same target twice: both edges split", &[&[1, 1], &[]], &[], "b0 e0.0>1 e0.1>1 b1"),
-    ("unreachable predecessor does not count", &[&[2], &[2], &[]], &[], "b0 b2"),
-    ("unreachable pred of a branch target", &[&[1, 2], &[], &[], &[2]], &[], "b0 b1 b2"),
-    ("cold block flagged, order kept", &[&[1, 2], &[3], &[3], &[]], &[1], "b0 b1* b2 b3"),
-    ("edge block into a cold block is cold", &[&[1, 2], &[2], &[]], &[2], "b0 b1 e0.1>2* b2*"),
+    (
+        "diamond: no critical edge",
+        &[&[1, 2], &[3], &[3], &[]],
+        &[],
+        "b0 b1 b2 b3",
+    ),
+    (
+        "triangle: edge 0->2 is critical",
+        &[&[1, 2], &[2], &[]],
+        &[],
+        "b0 b1 e0.1>2 b2",
+    ),
+    (
+        "self loop is critical",
+        &[&[1], &[1, 2], &[]],
+        &[],
+        "b0 b1 e1.0>1 b2",
+    ),
+    (
+        "same target twice: both edges split",
+        &[&[1, 1], &[]],
+        &[],
+        "b0 e0.0>1 e0.1>1 b1",
+    ),
+    (
+        "unreachable predecessor does not count",
+        &[&[2], &[2], &[]],
+        &[],
+        "b0 b2",
+    ),
+    (
+        "unreachable pred of a branch target",
+        &[&[1, 2], &[], &[], &[2]],
+        &[],
+        "b0 b1 b2",
+    ),
+    (
+        "cold block flagged, order kept",
+        &[&[1, 2], &[3], &[3], &[]],
+        &[1],
+        "b0 b1* b2 b3",
+    ),
+    (
+        "edge block into a cold block is cold",
+        &[&[1, 2], &[2], &[]],
+        &[2],
+        "b0 b1 e0.1>2* b2*",
+    ),
     ("entry is never cold", &[&[1], &[]], &[0], "b0 b1"),
     (
         "loop with exit from header and latch",
@@ -69,7 +118,10 @@ const CASES: &[Case] = &[
 #[test]
 fn block_order_table() {
     for (name, succs, cold, expected) in CASES {
-        let cfg = Cfg { succs: succs.iter().map(|s| s.to_vec()).collect(), cold: cold.to_vec() };
+        let cfg = Cfg {
+            succs: succs.iter().map(|s| s.to_vec()).collect(),
+            cold: cold.to_vec(),
+        };
         let order = BlockOrder::new(&cfg).unwrap();
         assert_eq!(describe(&order), *expected, "{name}");
     }
@@ -77,7 +129,10 @@ fn block_order_table() {
 
 #[test]
 fn successor_labels_go_through_edge_blocks() {
-    let cfg = Cfg { succs: vec![vec![1, 2], vec![2], vec![]], cold: vec![] };
+    let cfg = Cfg {
+        succs: vec![vec![1, 2], vec![2], vec![]],
+        cold: vec![],
+    };
     let order = BlockOrder::new(&cfg).unwrap();
     // b0 b1 e0.1>2 b2
     assert_eq!(order.succs(0), &[1, 2]);
@@ -90,7 +145,10 @@ fn successor_labels_go_through_edge_blocks() {
 
 #[test]
 fn unreachable_blocks_have_no_lowered_index() {
-    let cfg = Cfg { succs: vec![vec![2], vec![2], vec![]], cold: vec![] };
+    let cfg = Cfg {
+        succs: vec![vec![2], vec![2], vec![]],
+        cold: vec![],
+    };
     let order = BlockOrder::new(&cfg).unwrap();
     assert_eq!(order.lowered_index(1), None);
     assert_eq!(order.lowered_index(2), Some(1));
@@ -99,16 +157,31 @@ fn unreachable_blocks_have_no_lowered_index() {
 
 #[test]
 fn errors() {
-    let bad_succ = Cfg { succs: vec![vec![1], vec![5]], cold: vec![] };
-    assert_eq!(BlockOrder::new(&bad_succ).unwrap_err(), BlockOrderError::BadSuccessor { block: 1, succ: 5 });
-    let empty = Cfg { succs: vec![], cold: vec![] };
-    assert_eq!(BlockOrder::new(&empty).unwrap_err(), BlockOrderError::BadEntry(0));
+    let bad_succ = Cfg {
+        succs: vec![vec![1], vec![5]],
+        cold: vec![],
+    };
+    assert_eq!(
+        BlockOrder::new(&bad_succ).unwrap_err(),
+        BlockOrderError::BadSuccessor { block: 1, succ: 5 }
+    );
+    let empty = Cfg {
+        succs: vec![],
+        cold: vec![],
+    };
+    assert_eq!(
+        BlockOrder::new(&empty).unwrap_err(),
+        BlockOrderError::BadEntry(0)
+    );
 }
 
 fn random_cfg() -> impl Strategy<Value = Cfg> {
     (1usize..12).prop_flat_map(|n| {
         let succ = prop::collection::vec(0..n as u32, 0..4);
-        (prop::collection::vec(succ, n), prop::collection::vec(0..n as u32, 0..3))
+        (
+            prop::collection::vec(succ, n),
+            prop::collection::vec(0..n as u32, 0..3),
+        )
             .prop_map(|(succs, cold)| Cfg { succs, cold })
     })
 }

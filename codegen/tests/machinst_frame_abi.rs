@@ -3,8 +3,8 @@
 //! Microsoft x64 convention; register numbers are the hardware encodings.
 
 use atoll_codegen::machinst::{
-    assign_args, assign_signature, AbiError, AbiParam, ArgLoc, ArgRegs, ArgRules, FrameError, FrameLayout,
-    FrameLayoutInput, PReg, RegClass, SpillSlot, StackSlotSpec,
+    assign_args, assign_signature, AbiError, AbiParam, ArgLoc, ArgRegs, ArgRules, FrameError,
+    FrameLayout, FrameLayoutInput, PReg, RegClass, SpillSlot, StackSlotSpec,
 };
 use smallvec::smallvec;
 
@@ -47,10 +47,40 @@ fn frame_layout_table() {
     let a32_saves = [(ir(4), 4), (ir(5), 4), (ir(6), 4)];
     // (name, input, clobber_size, fixed_frame, outgoing, spill base, stack slot
     //  offsets, sp_adjustment, total)
-    type Case<'a> = (&'a str, FrameLayoutInput<'a>, u32, u32, u32, u32, Vec<u32>, u32, u32);
+    type Case<'a> = (
+        &'a str,
+        FrameLayoutInput<'a>,
+        u32,
+        u32,
+        u32,
+        u32,
+        Vec<u32>,
+        u32,
+        u32,
+    );
     let cases: Vec<Case<'_>> = vec![
-        ("empty x64 frame", input(8, 16, 16, &[], &[], 0, 0), 0, 0, 0, 0, vec![], 0, 16),
-        ("three spills round up to 32", input(8, 16, 16, &[], &[], 3, 0), 0, 32, 0, 0, vec![], 32, 48),
+        (
+            "empty x64 frame",
+            input(8, 16, 16, &[], &[], 0, 0),
+            0,
+            0,
+            0,
+            0,
+            vec![],
+            0,
+            16,
+        ),
+        (
+            "three spills round up to 32",
+            input(8, 16, 16, &[], &[], 3, 0),
+            0,
+            32,
+            0,
+            0,
+            vec![],
+            32,
+            48,
+        ),
         (
             "everything, aarch64-like; duplicate save dropped",
             input(8, 16, 16, &a64_saves, &slots, 2, 20),
@@ -62,7 +92,17 @@ fn frame_layout_table() {
             112,
             128,
         ),
-        ("arm32: 8-byte stack alignment", input(4, 8, 8, &a32_saves, &[], 3, 0), 16, 16, 0, 0, vec![], 32, 40),
+        (
+            "arm32: 8-byte stack alignment",
+            input(4, 8, 8, &a32_saves, &[], 3, 0),
+            16,
+            16,
+            0,
+            0,
+            vec![],
+            32,
+            40,
+        ),
     ];
     for (name, inp, clobber, fixed, outgoing, spill_base, offsets, adj, total) in cases {
         let f = FrameLayout::compute(&inp).unwrap();
@@ -79,7 +119,13 @@ fn frame_layout_table() {
 
 #[test]
 fn frame_areas_do_not_overlap() {
-    let slots = [StackSlotSpec { size: 12, align: 4 }, StackSlotSpec { size: 16, align: 16 }];
+    let slots = [
+        StackSlotSpec { size: 12, align: 4 },
+        StackSlotSpec {
+            size: 16,
+            align: 16,
+        },
+    ];
     let saves = [(ir(19), 8), (ir(20), 8), (fr(8), 8)];
     let f = FrameLayout::compute(&input(8, 16, 16, &saves, &slots, 5, 8)).unwrap();
     // Spill slots right above the outgoing area, stack slots above the spills.
@@ -96,13 +142,39 @@ fn frame_areas_do_not_overlap() {
 
 #[test]
 fn frame_errors() {
-    let big = [StackSlotSpec { size: u32::MAX, align: 1 }, StackSlotSpec { size: u32::MAX, align: 1 }];
+    let big = [
+        StackSlotSpec {
+            size: u32::MAX,
+            align: 1,
+        },
+        StackSlotSpec {
+            size: u32::MAX,
+            align: 1,
+        },
+    ];
     let cases: Vec<(FrameLayoutInput<'_>, FrameError)> = vec![
-        (input(8, 16, 8, &[], &[], 0, 0), FrameError::SetupAreaMisaligned(8)),
-        (input(8, 12, 0, &[], &[], 0, 0), FrameError::BadAlign(12)),
-        (input(8, 16, 16, &[], &[StackSlotSpec { size: 4, align: 3 }], 0, 0), FrameError::BadAlign(3)),
         (
-            input(8, 16, 16, &[], &[StackSlotSpec { size: 64, align: 32 }], 0, 0),
+            input(8, 16, 8, &[], &[], 0, 0),
+            FrameError::SetupAreaMisaligned(8),
+        ),
+        (input(8, 12, 0, &[], &[], 0, 0), FrameError::BadAlign(12)),
+        (
+            input(8, 16, 16, &[], &[StackSlotSpec { size: 4, align: 3 }], 0, 0),
+            FrameError::BadAlign(3),
+        ),
+        (
+            input(
+                8,
+                16,
+                16,
+                &[],
+                &[StackSlotSpec {
+                    size: 64,
+                    align: 32,
+                }],
+                0,
+                0,
+            ),
             FrameError::SlotAlignTooLarge { slot: 0, align: 32 },
         ),
         (input(8, 16, 16, &[], &big, 0, 0), FrameError::TooLarge),
@@ -137,16 +209,33 @@ fn sysv_rules() -> ArgRules {
 }
 
 fn aapcs_rules() -> ArgRules {
-    ArgRules { stack_align_max: 8, even_reg_pairs: true, no_backfill: true, ..ArgRules::plain([4, 8, 16], 4) }
+    ArgRules {
+        stack_align_max: 8,
+        even_reg_pairs: true,
+        no_backfill: true,
+        ..ArgRules::plain([4, 8, 16], 4)
+    }
 }
 
 fn win64_rules() -> ArgRules {
-    ArgRules { shared_position: true, ..sysv_rules() }
+    ArgRules {
+        shared_position: true,
+        ..sysv_rules()
+    }
 }
 
-const I64: AbiParam = AbiParam { class: RegClass::Int, size: 8 };
-const I32: AbiParam = AbiParam { class: RegClass::Int, size: 4 };
-const F64: AbiParam = AbiParam { class: RegClass::Float, size: 8 };
+const I64: AbiParam = AbiParam {
+    class: RegClass::Int,
+    size: 8,
+};
+const I32: AbiParam = AbiParam {
+    class: RegClass::Int,
+    size: 4,
+};
+const F64: AbiParam = AbiParam {
+    class: RegClass::Float,
+    size: 8,
+};
 
 fn regs(r: &[PReg]) -> ArgLoc {
     ArgLoc::Regs(r.iter().copied().collect())
@@ -158,14 +247,33 @@ fn stack(offset: u32, size: u32) -> ArgLoc {
 
 #[test]
 fn argument_assignment_table() {
-    let sysv = ArgRegs { int: &SYSV_INT, float: &XMM, vector: &XMM };
+    let sysv = ArgRegs {
+        int: &SYSV_INT,
+        float: &XMM,
+        vector: &XMM,
+    };
     let a32_int = [ir(0), ir(1), ir(2), ir(3)];
     let a32_d: Vec<PReg> = (0..8).map(fr).collect();
-    let aapcs = ArgRegs { int: &a32_int, float: &a32_d, vector: &[] };
+    let aapcs = ArgRegs {
+        int: &a32_int,
+        float: &a32_d,
+        vector: &[],
+    };
     let win_int = [ir(1), ir(2), ir(8), ir(9)]; // rcx, rdx, r8, r9
-    let win = ArgRegs { int: &win_int, float: &XMM[..4], vector: &XMM[..4] };
+    let win = ArgRegs {
+        int: &win_int,
+        float: &XMM[..4],
+        vector: &XMM[..4],
+    };
     // (name, params, regs, rules, expected locations, expected stack size)
-    type Case<'a> = (&'a str, Vec<AbiParam>, ArgRegs<'a>, ArgRules, Vec<ArgLoc>, u32);
+    type Case<'a> = (
+        &'a str,
+        Vec<AbiParam>,
+        ArgRegs<'a>,
+        ArgRules,
+        Vec<ArgLoc>,
+        u32,
+    );
     let cases: Vec<Case<'_>> = vec![
         (
             "sysv: classes counted separately, 7th int on the stack",
@@ -199,7 +307,13 @@ fn argument_assignment_table() {
             vec![I32, I32, I32, I64, I32],
             aapcs,
             aapcs_rules(),
-            vec![regs(&[ir(0)]), regs(&[ir(1)]), regs(&[ir(2)]), stack(0, 8), stack(8, 4)],
+            vec![
+                regs(&[ir(0)]),
+                regs(&[ir(1)]),
+                regs(&[ir(2)]),
+                stack(0, 8),
+                stack(8, 4),
+            ],
             12,
         ),
         (
@@ -215,7 +329,13 @@ fn argument_assignment_table() {
             vec![I64, F64, I64, F64, I64],
             win,
             win64_rules(),
-            vec![regs(&[ir(1)]), regs(&[fr(1)]), regs(&[ir(8)]), regs(&[fr(3)]), stack(0, 8)],
+            vec![
+                regs(&[ir(1)]),
+                regs(&[fr(1)]),
+                regs(&[ir(8)]),
+                regs(&[fr(3)]),
+                stack(0, 8),
+            ],
             8,
         ),
     ];
@@ -228,29 +348,80 @@ fn argument_assignment_table() {
 
 #[test]
 fn return_area_for_values_beyond_the_registers() {
-    let args = ArgRegs { int: &SYSV_INT, float: &XMM, vector: &XMM };
-    let rets = ArgRegs { int: &SYSV_RET_INT, float: &XMM[..2], vector: &XMM[..2] };
+    let args = ArgRegs {
+        int: &SYSV_INT,
+        float: &XMM,
+        vector: &XMM,
+    };
+    let rets = ArgRegs {
+        int: &SYSV_RET_INT,
+        float: &XMM[..2],
+        vector: &XMM[..2],
+    };
     // Wasmtime-style native ABI: only the first result in a register.
-    let first_only = ArgRules { max_reg_values: Some(1), ..sysv_rules() };
-    let sig = assign_signature(&[I64], &[I64, I64, F64], &args, &rets, &sysv_rules(), &first_only, 8).unwrap();
-    assert_eq!(sig.rets.locs, vec![regs(&[ir(0)]), stack(0, 8), stack(8, 8)]);
+    let first_only = ArgRules {
+        max_reg_values: Some(1),
+        ..sysv_rules()
+    };
+    let sig = assign_signature(
+        &[I64],
+        &[I64, I64, F64],
+        &args,
+        &rets,
+        &sysv_rules(),
+        &first_only,
+        8,
+    )
+    .unwrap();
+    assert_eq!(
+        sig.rets.locs,
+        vec![regs(&[ir(0)]), stack(0, 8), stack(8, 8)]
+    );
     assert_eq!(sig.rets.stack_size, 16);
     assert_eq!(sig.ret_area_ptr, Some(regs(&[ir(7)])));
     assert_eq!(sig.args.locs, vec![regs(&[ir(6)])]);
 
-    let sig = assign_signature(&[I64], &[I64, F64, I64], &args, &rets, &sysv_rules(), &sysv_rules(), 8).unwrap();
-    assert_eq!(sig.rets.locs, vec![regs(&[ir(0)]), regs(&[fr(0)]), regs(&[ir(2)])]);
+    let sig = assign_signature(
+        &[I64],
+        &[I64, F64, I64],
+        &args,
+        &rets,
+        &sysv_rules(),
+        &sysv_rules(),
+        8,
+    )
+    .unwrap();
+    assert_eq!(
+        sig.rets.locs,
+        vec![regs(&[ir(0)]), regs(&[fr(0)]), regs(&[ir(2)])]
+    );
     assert_eq!(sig.ret_area_ptr, None);
     assert_eq!(sig.args.locs, vec![regs(&[ir(7)])]);
 }
 
 #[test]
 fn abi_errors() {
-    let r = ArgRegs { int: &SYSV_INT, float: &XMM, vector: &XMM };
-    let bad = AbiParam { class: RegClass::Int, size: 0 };
-    assert_eq!(assign_args(&[bad], &r, &sysv_rules()).unwrap_err(), AbiError::BadSize(0));
-    let bad = AbiParam { class: RegClass::Vector, size: 32 };
-    assert_eq!(assign_args(&[bad], &r, &sysv_rules()).unwrap_err(), AbiError::BadSize(32));
+    let r = ArgRegs {
+        int: &SYSV_INT,
+        float: &XMM,
+        vector: &XMM,
+    };
+    let bad = AbiParam {
+        class: RegClass::Int,
+        size: 0,
+    };
+    assert_eq!(
+        assign_args(&[bad], &r, &sysv_rules()).unwrap_err(),
+        AbiError::BadSize(0)
+    );
+    let bad = AbiParam {
+        class: RegClass::Vector,
+        size: 32,
+    };
+    assert_eq!(
+        assign_args(&[bad], &r, &sysv_rules()).unwrap_err(),
+        AbiError::BadSize(32)
+    );
     let _: ArgLoc = ArgLoc::Regs(smallvec![ir(0)]);
 }
 
@@ -259,14 +430,24 @@ mod props {
     use proptest::prelude::*;
 
     fn param() -> impl Strategy<Value = AbiParam> {
-        (0usize..3, prop_oneof![Just(1u32), Just(2), Just(4), Just(8), Just(16)]).prop_map(|(c, size)| AbiParam {
-            class: [RegClass::Int, RegClass::Float, RegClass::Vector][c],
-            size,
-        })
+        (
+            0usize..3,
+            prop_oneof![Just(1u32), Just(2), Just(4), Just(8), Just(16)],
+        )
+            .prop_map(|(c, size)| AbiParam {
+                class: [RegClass::Int, RegClass::Float, RegClass::Vector][c],
+                size,
+            })
     }
 
     fn rules() -> impl Strategy<Value = ArgRules> {
-        (any::<bool>(), any::<bool>(), any::<bool>(), prop::option::of(0u32..4), prop_oneof![Just(4u32), Just(8)])
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(0u32..4),
+            prop_oneof![Just(4u32), Just(8)],
+        )
             .prop_map(|(pairs, shared, nobf, max, word)| ArgRules {
                 even_reg_pairs: pairs,
                 shared_position: shared,

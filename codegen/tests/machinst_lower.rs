@@ -5,10 +5,12 @@
 
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::ir::{Function, Inst, InstructionData, Opcode, Value};
-use atoll_codegen::machinst::test_isa::{interpret_bytes, machine_env, AluOp, TestAbi, TestInst, TestLabelUse};
+use atoll_codegen::machinst::test_isa::{
+    interpret_bytes, machine_env, AluOp, TestAbi, TestInst, TestLabelUse,
+};
 use atoll_codegen::machinst::{
-    emit_function, lower_function, run_regalloc, FrameRequest, Lower, LowerBackend, LowerError, RegClass,
-    RegallocAlgorithm, RegallocConfig, Writable,
+    emit_function, lower_function, run_regalloc, FrameRequest, Lower, LowerBackend, LowerError,
+    RegClass, RegallocAlgorithm, RegallocConfig, Writable,
 };
 
 /// Lowering rules for a handful of integer opcodes on the test ISA.
@@ -26,29 +28,50 @@ impl LowerBackend for TestBackend {
     type MInst = TestInst;
 
     fn lower_args(&self, ctx: Ctx<'_, '_>, params: &[Value]) -> Result<(), LowerError> {
-        let dsts = params.iter().map(|&p| ctx.put_in_reg(p).map(Writable::from_reg)).collect::<Result<_, _>>()?;
+        let dsts = params
+            .iter()
+            .map(|&p| ctx.put_in_reg(p).map(Writable::from_reg))
+            .collect::<Result<_, _>>()?;
         ctx.emit(TestInst::Args { dsts })
     }
 
     fn lower_inst(&self, ctx: Ctx<'_, '_>, inst: Inst) -> Result<(), LowerError> {
         let data = ctx.func().dfg[inst].clone();
-        let unsupported = LowerError::Unsupported { inst, opcode: data.opcode() };
+        let unsupported = LowerError::Unsupported {
+            inst,
+            opcode: data.opcode(),
+        };
         match data {
-            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => {
                 let imm = i32::try_from(imm.0).map_err(|_| unsupported)?;
                 let dst = ctx.output_reg(inst, 0)?;
                 ctx.emit(TestInst::Imm { dst, imm })
             }
-            InstructionData::BinaryImm64 { opcode: Opcode::IaddImm, arg, imm } => {
+            InstructionData::BinaryImm64 {
+                opcode: Opcode::IaddImm,
+                arg,
+                imm,
+            } => {
                 let imm = i32::try_from(imm.0).map_err(|_| unsupported)?;
                 let t = ctx.alloc_tmp(RegClass::Int);
                 ctx.emit(TestInst::Imm { dst: t, imm })?;
                 let dst = ctx.output_reg(inst, 0)?;
                 let a = ctx.put_in_reg(arg)?;
                 // Two-address form, to exercise the reuse constraint from lowering.
-                ctx.emit(TestInst::AluMod { op: AluOp::Add, dst, a, b: t.to_reg() })
+                ctx.emit(TestInst::AluMod {
+                    op: AluOp::Add,
+                    dst,
+                    a,
+                    b: t.to_reg(),
+                })
             }
-            InstructionData::Binary { opcode, args: [a, b] } => {
+            InstructionData::Binary {
+                opcode,
+                args: [a, b],
+            } => {
                 let op = match opcode {
                     Opcode::Iadd => AluOp::Add,
                     Opcode::Isub => AluOp::Sub,
@@ -58,16 +81,30 @@ impl LowerBackend for TestBackend {
                 };
                 alu(ctx, inst, op, a, b)
             }
-            InstructionData::MultiAry { opcode: Opcode::Return, args } => {
-                let vals = args.iter().map(|&v| ctx.put_in_reg(v)).collect::<Result<_, _>>()?;
+            InstructionData::MultiAry {
+                opcode: Opcode::Return,
+                args,
+            } => {
+                let vals = args
+                    .iter()
+                    .map(|&v| ctx.put_in_reg(v))
+                    .collect::<Result<_, _>>()?;
                 ctx.emit(TestInst::Ret { vals })
             }
-            InstructionData::Trap { opcode: Opcode::Trap, .. } => ctx.emit(TestInst::Trap),
+            InstructionData::Trap {
+                opcode: Opcode::Trap,
+                ..
+            } => ctx.emit(TestInst::Trap),
             _ => Err(unsupported),
         }
     }
 
-    fn lower_branch(&self, ctx: Ctx<'_, '_>, inst: Inst, targets: &[MachLabel]) -> Result<(), LowerError> {
+    fn lower_branch(
+        &self,
+        ctx: Ctx<'_, '_>,
+        inst: Inst,
+        targets: &[MachLabel],
+    ) -> Result<(), LowerError> {
         let data = ctx.func().dfg[inst].clone();
         match (data, targets) {
             (InstructionData::Jump { .. }, &[target]) => ctx.emit(TestInst::Jump { target }),
@@ -77,24 +114,50 @@ impl LowerBackend for TestBackend {
                 ctx.emit(TestInst::Imm { dst: zero, imm: 0 })?;
                 let cond = ctx.alloc_tmp(RegClass::Int);
                 let a = ctx.put_in_reg(arg)?;
-                ctx.emit(TestInst::Alu { op: AluOp::Ne, dst: cond, a, b: zero.to_reg() })?;
-                ctx.emit(TestInst::CondBr { cond: cond.to_reg(), taken, not_taken })
+                ctx.emit(TestInst::Alu {
+                    op: AluOp::Ne,
+                    dst: cond,
+                    a,
+                    b: zero.to_reg(),
+                })?;
+                ctx.emit(TestInst::CondBr {
+                    cond: cond.to_reg(),
+                    taken,
+                    not_taken,
+                })
             }
-            (data, _) => Err(LowerError::Unsupported { inst, opcode: data.opcode() }),
+            (data, _) => Err(LowerError::Unsupported {
+                inst,
+                opcode: data.opcode(),
+            }),
         }
     }
 }
 
 fn parse(src: &str) -> Function {
-    atoll_codegen::text::parse_functions(src).expect("test CLIF parses").remove(0)
+    atoll_codegen::text::parse_functions(src)
+        .expect("test CLIF parses")
+        .remove(0)
 }
 
 fn compile_and_run(f: &Function, args: &[i64], algorithm: RegallocAlgorithm) -> Vec<i64> {
     let (vcode, _order) = lower_function(f, &TestBackend).unwrap();
-    let config = RegallocConfig { algorithm, checker: true, validate_ssa: true };
+    let config = RegallocConfig {
+        algorithm,
+        checker: true,
+        validate_ssa: true,
+    };
     let out = run_regalloc(&vcode, &machine_env(true), &config).unwrap();
     let mut buf = MachBuffer::<TestLabelUse>::new();
-    let res = emit_function(&vcode, &out, &TestAbi, &FrameRequest::default(), &(), &mut buf).unwrap();
+    let res = emit_function(
+        &vcode,
+        &out,
+        &TestAbi,
+        &FrameRequest::default(),
+        &(),
+        &mut buf,
+    )
+    .unwrap();
     let code = buf.finish().data;
     interpret_bytes(&code, args, res.frame.total_size(), 100_000).unwrap()
 }
@@ -146,9 +209,17 @@ fn clif_functions_run_on_the_test_isa() {
         (&critical, &[3, 0], &[0, 0]),
         (&critical, &[-1, -3], &[12, 9]),
     ];
-    for alg in [RegallocAlgorithm::Backtracking, RegallocAlgorithm::SinglePass] {
+    for alg in [
+        RegallocAlgorithm::Backtracking,
+        RegallocAlgorithm::SinglePass,
+    ] {
         for (f, args, expected) in cases {
-            assert_eq!(compile_and_run(f, args, alg), *expected, "{} {args:?} {alg:?}", f.name);
+            assert_eq!(
+                compile_and_run(f, args, alg),
+                *expected,
+                "{} {args:?} {alg:?}",
+                f.name
+            );
         }
     }
 }
@@ -175,7 +246,16 @@ block0(v0: i64):
 }",
     );
     let err = lower_function(&unsupported, &TestBackend).expect_err("udiv has no rule");
-    assert!(matches!(err, LowerError::Unsupported { opcode: Opcode::Udiv, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            LowerError::Unsupported {
+                opcode: Opcode::Udiv,
+                ..
+            }
+        ),
+        "{err}"
+    );
 
     let float = parse(
         "function %k(f64) -> f64 {
@@ -192,9 +272,16 @@ fn vcode_prints_blocks_params_and_branch_args() {
     let (vcode, _) = lower_function(&parse(SUM), &TestBackend).unwrap();
     let text = vcode.to_string();
     // block1 takes the loop's two parameters; the back edge passes two arguments.
-    let header = text.lines().find(|l| l.starts_with("block1(")).expect("block1 printed");
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("block1("))
+        .expect("block1 printed");
     assert_eq!(header.matches(", ").count(), 1, "{text}");
-    assert!(text.lines().any(|l| l.starts_with("  -> block1(") && l.contains(", ")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  -> block1(") && l.contains(", ")),
+        "{text}"
+    );
     assert!(text.contains("Ret"), "{text}");
 }
 
@@ -210,12 +297,18 @@ block2:
 }";
 
 /// Pipeline parameters for the test ISA, with every check on.
-fn test_params(env: &atoll_codegen::machinst::MachineEnv) -> atoll_codegen::machinst::CompileParams<'_, TestBackend, TestAbi> {
+fn test_params(
+    env: &atoll_codegen::machinst::MachineEnv,
+) -> atoll_codegen::machinst::CompileParams<'_, TestBackend, TestAbi> {
     atoll_codegen::machinst::CompileParams {
         backend: &TestBackend,
         abi: &TestAbi,
         env,
-        regalloc: RegallocConfig { checker: true, validate_ssa: true, ..Default::default() },
+        regalloc: RegallocConfig {
+            checker: true,
+            validate_ssa: true,
+            ..Default::default()
+        },
         info: &(),
         alignment: 16,
         verify: true,
@@ -224,26 +317,51 @@ fn test_params(env: &atoll_codegen::machinst::MachineEnv) -> atoll_codegen::mach
 
 #[test]
 fn compile_function_runs_the_whole_pipeline() {
-    use atoll_codegen::machinst::test_isa::InterpError;
     use atoll_codegen::machinst::compile_function;
+    use atoll_codegen::machinst::test_isa::InterpError;
     let env = machine_env(true);
     let params = test_params(&env);
     let sum = compile_function(&parse(SUM), &params).unwrap();
-    assert_eq!(interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000), Ok(vec![55]));
+    assert_eq!(
+        interpret_bytes(&sum.code, &[10], sum.frame_size, 10_000),
+        Ok(vec![55])
+    );
     assert!(sum.relocs.is_empty() && sum.traps.is_empty());
     assert_eq!(sum.alignment, 16);
     assert!(sum.listing.starts_with("block0:\n  "), "{}", sum.listing);
-    assert_eq!(sum.listing.lines().filter(|l| l.starts_with("block")).count(), 4, "{}", sum.listing);
+    assert_eq!(
+        sum.listing
+            .lines()
+            .filter(|l| l.starts_with("block"))
+            .count(),
+        4,
+        "{}",
+        sum.listing
+    );
 
     let t = compile_function(&parse(TRAPS), &params).unwrap();
     assert_eq!(t.traps.len(), 1);
-    assert_eq!(interpret_bytes(&t.code, &[0], t.frame_size, 100), Ok(vec![0]));
-    assert_eq!(interpret_bytes(&t.code, &[7], t.frame_size, 100), Err(InterpError::Trap));
+    assert_eq!(
+        interpret_bytes(&t.code, &[0], t.frame_size, 100),
+        Ok(vec![0])
+    );
+    assert_eq!(
+        interpret_bytes(&t.code, &[7], t.frame_size, 100),
+        Err(InterpError::Trap)
+    );
     let trap_offset = t.traps[0].0 as usize;
-    assert_eq!(t.code[trap_offset], 10, "trap record points at the trap instruction");
+    assert_eq!(
+        t.code[trap_offset], 10,
+        "trap record points at the trap instruction"
+    );
 
-    let err = compile_function(&parse("function %u(i64) -> i64 {\nblock0(v0: i64):\n    v1 = sdiv v0, v0\n    return v1\n}"), &params)
-        .unwrap_err();
+    let err = compile_function(
+        &parse(
+            "function %u(i64) -> i64 {\nblock0(v0: i64):\n    v1 = sdiv v0, v0\n    return v1\n}",
+        ),
+        &params,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("sdiv"), "{err}");
 
     // A use not dominated by its definition: the verifier reports it first; without
@@ -262,10 +380,19 @@ block2:
 }",
     );
     let err = compile_function(&bad, &params).unwrap_err();
-    assert!(matches!(err, atoll_codegen::isa::CodegenError::Verifier(_)), "{err}");
-    let unverified = atoll_codegen::machinst::CompileParams { verify: false, ..params };
+    assert!(
+        matches!(err, atoll_codegen::isa::CodegenError::Verifier(_)),
+        "{err}"
+    );
+    let unverified = atoll_codegen::machinst::CompileParams {
+        verify: false,
+        ..params
+    };
     let err = compile_function(&bad, &unverified).unwrap_err();
-    assert!(matches!(err, atoll_codegen::isa::CodegenError::Regalloc(_)), "{err}");
+    assert!(
+        matches!(err, atoll_codegen::isa::CodegenError::Regalloc(_)),
+        "{err}"
+    );
 }
 
 /// Rules can see through to constants and types of their operands.
@@ -281,12 +408,20 @@ fn lowering_rules_can_query_operands() {
         fn lower_inst(&self, ctx: Ctx<'_, '_>, inst: Inst) -> Result<(), LowerError> {
             if let InstructionData::Binary { args, .. } = ctx.func().dfg[inst] {
                 for a in args {
-                    self.0.borrow_mut().push((ctx.value_as_iconst(a), ctx.value_type(a)?.name().to_string()));
+                    self.0.borrow_mut().push((
+                        ctx.value_as_iconst(a),
+                        ctx.value_type(a)?.name().to_string(),
+                    ));
                 }
             }
             TestBackend.lower_inst(ctx, inst)
         }
-        fn lower_branch(&self, ctx: Ctx<'_, '_>, inst: Inst, targets: &[MachLabel]) -> Result<(), LowerError> {
+        fn lower_branch(
+            &self,
+            ctx: Ctx<'_, '_>,
+            inst: Inst,
+            targets: &[MachLabel],
+        ) -> Result<(), LowerError> {
             TestBackend.lower_branch(ctx, inst, targets)
         }
     }
@@ -300,7 +435,10 @@ block0(v0: i32):
     );
     let probe = Probe(RefCell::new(Vec::new()));
     lower_function(&f, &probe).unwrap();
-    assert_eq!(probe.0.into_inner(), vec![(None, "i32".to_string()), (Some(-7), "i32".to_string())]);
+    assert_eq!(
+        probe.0.into_inner(),
+        vec![(None, "i32".to_string()), (Some(-7), "i32".to_string())]
+    );
 }
 
 #[test]
@@ -310,7 +448,16 @@ fn bb_padding_pushes_branches_out_of_range_and_code_still_runs() {
     use atoll_codegen::machinst::{bb_padding_bytes, compile_function_padded};
     // (flag value, bytes after each block on the test ISA, whose instructions are 8
     // bytes: 1, 2 and 4 bytes round up to 8)
-    let table: &[(u8, u64)] = &[(0, 0), (1, 8), (3, 8), (4, 8), (5, 16), (9, 256), (10, 512), (12, 2048)];
+    let table: &[(u8, u64)] = &[
+        (0, 0),
+        (1, 8),
+        (3, 8),
+        (4, 8),
+        (5, 16),
+        (9, 256),
+        (10, 512),
+        (12, 2048),
+    ];
     for &(n, bytes) in table {
         assert_eq!(bb_padding_bytes::<TestLabelUse>(n), bytes, "n = {n}");
         assert_eq!(bytes % TestLabelUse::INSN_ALIGN, 0);
@@ -323,14 +470,24 @@ fn bb_padding_pushes_branches_out_of_range_and_code_still_runs() {
     for &(n, bytes) in table {
         let f = compile_function_padded(&parse(SUM), &params, n).unwrap();
         // SUM has four blocks (and maybe a split edge): at least four paddings.
-        assert!(f.code.len() as u64 >= plain.code.len() as u64 + 4 * bytes, "n = {n}");
+        assert!(
+            f.code.len() as u64 >= plain.code.len() as u64 + 4 * bytes,
+            "n = {n}"
+        );
         for (arg, want) in [(0, 0), (1, 1), (10, 55)] {
-            assert_eq!(interpret_bytes(&f.code, &[arg], f.frame_size, 1_000_000), Ok(vec![want]), "n = {n}, arg {arg}");
+            assert_eq!(
+                interpret_bytes(&f.code, &[arg], f.frame_size, 1_000_000),
+                Ok(vec![want]),
+                "n = {n}, arg {arg}"
+            );
         }
         if bytes > SHORT_RANGE {
             // The loop's conditional branch cannot reach across a padded block: the
             // emission driver must have put an island (with a veneer) in between.
-            assert!(f.code.len() as u64 > plain.code.len() as u64 + 4 * bytes, "n = {n}: no island");
+            assert!(
+                f.code.len() as u64 > plain.code.len() as u64 + 4 * bytes,
+                "n = {n}: no island"
+            );
         }
     }
 }

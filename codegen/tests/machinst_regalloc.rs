@@ -7,11 +7,12 @@
 
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
 use atoll_codegen::machinst::test_isa::{
-    interpret_bytes, interpret_vcode, machine_env, AluOp, InterpError, TestAbi, TestInst, TestLabelUse,
+    interpret_bytes, interpret_vcode, machine_env, AluOp, InterpError, TestAbi, TestInst,
+    TestLabelUse,
 };
 use atoll_codegen::machinst::{
-    emit_function, run_regalloc, BlockOrder, CfgView, FrameRequest, LoweredBlock, Reg, RegClass, RegallocAlgorithm,
-    RegallocConfig, VCode, VCodeBuilder, Writable,
+    emit_function, run_regalloc, BlockOrder, CfgView, FrameRequest, LoweredBlock, Reg, RegClass,
+    RegallocAlgorithm, RegallocConfig, VCode, VCodeBuilder, Writable,
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -60,7 +61,9 @@ impl Prog {
             TermSpec::Ret(..) => SmallVec::new(),
             _ if self.blocks.len() == 1 => SmallVec::new(),
             TermSpec::Jump(t, _) => SmallVec::from_slice(&[self.target(*t)]),
-            TermSpec::Br(_, t, _, f, _) => SmallVec::from_slice(&[self.target(*t), self.target(*f)]),
+            TermSpec::Br(_, t, _, f, _) => {
+                SmallVec::from_slice(&[self.target(*t), self.target(*f)])
+            }
         }
     }
 }
@@ -81,13 +84,19 @@ impl CfgView for Prog {
 }
 
 fn alu_op() -> impl Strategy<Value = AluOp> {
-    prop_oneof![Just(AluOp::Add), Just(AluOp::Sub), Just(AluOp::Mul), Just(AluOp::Xor)]
+    prop_oneof![
+        Just(AluOp::Add),
+        Just(AluOp::Sub),
+        Just(AluOp::Mul),
+        Just(AluOp::Xor)
+    ]
 }
 
 fn op_spec() -> impl Strategy<Value = OpSpec> {
     prop_oneof![
         (-20i32..20).prop_map(OpSpec::Imm),
-        (0u8..3, alu_op(), any::<usize>(), any::<usize>()).prop_map(|(k, o, a, b)| OpSpec::Alu(k, o, a, b)),
+        (0u8..3, alu_op(), any::<usize>(), any::<usize>())
+            .prop_map(|(k, o, a, b)| OpSpec::Alu(k, o, a, b)),
         any::<usize>().prop_map(OpSpec::Mov),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| OpSpec::Call(a, b)),
     ]
@@ -107,8 +116,18 @@ fn term_spec() -> impl Strategy<Value = TermSpec> {
 }
 
 fn block_spec() -> impl Strategy<Value = BlockSpec> {
-    (0usize..4, prop::bool::weighted(0.2), prop::collection::vec(op_spec(), 0..8), term_spec())
-        .prop_map(|(nparams, cold, ops, term)| BlockSpec { nparams, cold, ops, term })
+    (
+        0usize..4,
+        prop::bool::weighted(0.2),
+        prop::collection::vec(op_spec(), 0..8),
+        term_spec(),
+    )
+        .prop_map(|(nparams, cold, ops, term)| BlockSpec {
+            nparams,
+            cold,
+            ops,
+            term,
+        })
 }
 
 fn prog() -> impl Strategy<Value = Prog> {
@@ -134,13 +153,17 @@ fn lower_blocks(p: &Prog, b: &mut VCodeBuilder<TestInst>) -> Vec<Lowered> {
     let mut entry_vals: Vec<Reg> = Vec::new();
     let mut out = Vec::new();
     for (i, spec) in p.blocks.iter().enumerate() {
-        let params: Vec<Reg> = (0..spec.nparams).map(|_| b.alloc_vreg(RegClass::Int)).collect();
+        let params: Vec<Reg> = (0..spec.nparams)
+            .map(|_| b.alloc_vreg(RegClass::Int))
+            .collect();
         let mut avail: Vec<Reg> = entry_vals.clone();
         avail.extend(&params);
         let mut insts = Vec::new();
         if i == 0 {
             let dsts: Vec<Reg> = (0..2).map(|_| b.alloc_vreg(RegClass::Int)).collect();
-            insts.push(TestInst::Args { dsts: dsts.iter().map(|&r| Writable::from_reg(r)).collect() });
+            insts.push(TestInst::Args {
+                dsts: dsts.iter().map(|&r| Writable::from_reg(r)).collect(),
+            });
             avail.extend(&dsts);
         }
         for op in &spec.ops {
@@ -152,13 +175,35 @@ fn lower_blocks(p: &Prog, b: &mut VCodeBuilder<TestInst>) -> Vec<Lowered> {
                 OpSpec::Alu(k, op, a, bb) => {
                     let (a, bb) = (pick(a), pick(bb));
                     match k {
-                        0 => TestInst::Alu { op, dst: w, a, b: bb },
-                        1 => TestInst::AluMod { op, dst: w, a, b: bb },
-                        _ => TestInst::AluEarly { op, dst: w, a, b: bb },
+                        0 => TestInst::Alu {
+                            op,
+                            dst: w,
+                            a,
+                            b: bb,
+                        },
+                        1 => TestInst::AluMod {
+                            op,
+                            dst: w,
+                            a,
+                            b: bb,
+                        },
+                        _ => TestInst::AluEarly {
+                            op,
+                            dst: w,
+                            a,
+                            b: bb,
+                        },
                     }
                 }
-                OpSpec::Mov(s) => TestInst::Mov { dst: w, src: pick(s) },
-                OpSpec::Call(a, bb) => TestInst::Call { dst: w, a: pick(a), b: pick(bb) },
+                OpSpec::Mov(s) => TestInst::Mov {
+                    dst: w,
+                    src: pick(s),
+                },
+                OpSpec::Call(a, bb) => TestInst::Call {
+                    dst: w,
+                    a: pick(a),
+                    b: pick(bb),
+                },
             };
             insts.push(inst);
             avail.push(dst);
@@ -167,8 +212,11 @@ fn lower_blocks(p: &Prog, b: &mut VCodeBuilder<TestInst>) -> Vec<Lowered> {
         let succs = p.succs(i);
         let mut succ_args = Vec::new();
         let mut cond = None;
-        let arg_list =
-            |t: u32, sel: &[usize]| -> Vec<Reg> { (0..p.blocks[t as usize].nparams).map(|k| pick(sel[k])).collect() };
+        let arg_list = |t: u32, sel: &[usize]| -> Vec<Reg> {
+            (0..p.blocks[t as usize].nparams)
+                .map(|k| pick(sel[k]))
+                .collect()
+        };
         match &spec.term {
             TermSpec::Jump(_, a) if succs.len() == 1 => succ_args.push(arg_list(succs[0], a)),
             TermSpec::Br(c, _, ta, _, fa) if succs.len() == 2 => {
@@ -176,13 +224,22 @@ fn lower_blocks(p: &Prog, b: &mut VCodeBuilder<TestInst>) -> Vec<Lowered> {
                 succ_args.push(arg_list(succs[0], ta));
                 succ_args.push(arg_list(succs[1], fa));
             }
-            TermSpec::Ret(x, y) => insts.push(TestInst::Ret { vals: vec![pick(*x), pick(*y)] }),
-            _ => insts.push(TestInst::Ret { vals: vec![pick(0), pick(1)] }),
+            TermSpec::Ret(x, y) => insts.push(TestInst::Ret {
+                vals: vec![pick(*x), pick(*y)],
+            }),
+            _ => insts.push(TestInst::Ret {
+                vals: vec![pick(0), pick(1)],
+            }),
         }
         if i == 0 {
             entry_vals = avail.clone();
         }
-        out.push(Lowered { params, insts, succ_args, cond });
+        out.push(Lowered {
+            params,
+            insts,
+            succ_args,
+            cond,
+        });
     }
     out
 }
@@ -211,13 +268,18 @@ fn build_vcode(p: &Prog) -> (VCode<TestInst>, BlockOrder) {
                     .iter()
                     .zip(&l.succ_args)
                     .map(|(&s, a)| {
-                        let is_edge = matches!(order.lowered_order()[s as usize], LoweredBlock::Edge { .. });
+                        let is_edge =
+                            matches!(order.lowered_order()[s as usize], LoweredBlock::Edge { .. });
                         (s, if is_edge { &[][..] } else { &a[..] })
                     })
                     .collect();
                 match (l.succ_args.len(), l.cond) {
                     (0, _) => {}
-                    (1, _) => b.push(TestInst::Jump { target: order.succ_label(li, 0) }).unwrap(),
+                    (1, _) => b
+                        .push(TestInst::Jump {
+                            target: order.succ_label(li, 0),
+                        })
+                        .unwrap(),
                     (_, Some(cond)) => b
                         .push(TestInst::CondBr {
                             cond,
@@ -232,7 +294,10 @@ fn build_vcode(p: &Prog) -> (VCode<TestInst>, BlockOrder) {
             LoweredBlock::Edge { pred, succ_idx, .. } => {
                 let args = &lowered[pred as usize].succ_args[succ_idx as usize];
                 let target = order.succs(li)[0];
-                b.push(TestInst::Jump { target: MachLabel(target) }).unwrap();
+                b.push(TestInst::Jump {
+                    target: MachLabel(target),
+                })
+                .unwrap();
                 b.end_block(&[(target, &args[..])]).unwrap();
             }
         }
@@ -249,29 +314,59 @@ enum Outcome {
     Returned { spilled: bool, islands: bool },
 }
 
-fn check(p: &Prog, x: i64, y: i64, algorithm: RegallocAlgorithm, scratch: bool) -> Result<Outcome, TestCaseError> {
+fn check(
+    p: &Prog,
+    x: i64,
+    y: i64,
+    algorithm: RegallocAlgorithm,
+    scratch: bool,
+) -> Result<Outcome, TestCaseError> {
     let (vcode, _order) = build_vcode(p);
     let expected = match interpret_vcode(&vcode, &[x, y], 2_000) {
         Ok(v) => v,
         Err(InterpError::OutOfFuel) => return Ok(Outcome::Diverged),
-        Err(e) => return Err(TestCaseError::fail(format!("pre-allocation interpretation failed: {e:?}"))),
+        Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "pre-allocation interpretation failed: {e:?}"
+            )))
+        }
     };
-    let config = RegallocConfig { algorithm, checker: true, validate_ssa: true };
+    let config = RegallocConfig {
+        algorithm,
+        checker: true,
+        validate_ssa: true,
+    };
     let output = run_regalloc(&vcode, &machine_env(scratch), &config)
         .map_err(|e| TestCaseError::fail(format!("regalloc: {e}\n{vcode}")))?;
     let mut buf = MachBuffer::<TestLabelUse>::new();
-    let res = emit_function(&vcode, &output, &TestAbi, &FrameRequest::default(), &(), &mut buf)
-        .map_err(|e| TestCaseError::fail(format!("emit: {e}")))?;
-    let done = buf.try_finish().map_err(|e| TestCaseError::fail(format!("buffer: {e}")))?;
+    let res = emit_function(
+        &vcode,
+        &output,
+        &TestAbi,
+        &FrameRequest::default(),
+        &(),
+        &mut buf,
+    )
+    .map_err(|e| TestCaseError::fail(format!("emit: {e}")))?;
+    let done = buf
+        .try_finish()
+        .map_err(|e| TestCaseError::fail(format!("buffer: {e}")))?;
     let code = done.data;
-    let got = interpret_bytes(&code, &[x, y], res.frame.total_size(), 1_000_000)
-        .map_err(|e| TestCaseError::fail(format!("post-allocation interpretation failed: {e:?}")))?;
+    let got = interpret_bytes(&code, &[x, y], res.frame.total_size(), 1_000_000).map_err(|e| {
+        TestCaseError::fail(format!("post-allocation interpretation failed: {e:?}"))
+    })?;
     prop_assert_eq!(got, expected);
-    Ok(Outcome::Returned { spilled: output.num_spillslots > 0, islands: done.stats.veneer_bytes > 0 })
+    Ok(Outcome::Returned {
+        spilled: output.num_spillslots > 0,
+        islands: done.stats.veneer_bytes > 0,
+    })
 }
 
 fn algorithm() -> impl Strategy<Value = RegallocAlgorithm> {
-    prop_oneof![Just(RegallocAlgorithm::Backtracking), Just(RegallocAlgorithm::SinglePass)]
+    prop_oneof![
+        Just(RegallocAlgorithm::Backtracking),
+        Just(RegallocAlgorithm::SinglePass)
+    ]
 }
 
 proptest! {
@@ -297,8 +392,10 @@ fn random_programs_terminate_and_spill() {
     let (mut done, mut spilled, mut islands) = (0, 0, 0);
     for _ in 0..300 {
         let p = prog().new_tree(&mut runner).unwrap().current();
-        if let Outcome::Returned { spilled: s, islands: i } =
-            check(&p, 7, -3, RegallocAlgorithm::Backtracking, true).unwrap()
+        if let Outcome::Returned {
+            spilled: s,
+            islands: i,
+        } = check(&p, 7, -3, RegallocAlgorithm::Backtracking, true).unwrap()
         {
             done += 1;
             spilled += usize::from(s);
@@ -308,6 +405,8 @@ fn random_programs_terminate_and_spill() {
     eprintln!("{done}/300 programs returned, {spilled} of them spilled, {islands} needed veneers");
     assert!(done >= 150, "only {done}/300 random programs terminated");
     assert!(spilled >= 20, "only {spilled} random programs spilled");
-    assert!(islands >= 5, "only {islands} random programs needed veneers");
+    assert!(
+        islands >= 5,
+        "only {islands} random programs needed veneers"
+    );
 }
-

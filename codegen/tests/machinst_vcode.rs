@@ -3,10 +3,13 @@
 //! callee-saved registers in the frame) on small hand-built functions.
 
 use atoll_codegen::buffer::{MachBuffer, MachLabel};
-use atoll_codegen::machinst::test_isa::{interpret_bytes, machine_env, preg, AluOp, TestAbi, TestInst, TestLabelUse};
+use atoll_codegen::machinst::test_isa::{
+    interpret_bytes, machine_env, preg, AluOp, TestAbi, TestInst, TestLabelUse,
+};
 use atoll_codegen::machinst::{
-    emit_function, run_regalloc, ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, FrameRequest, PReg, PRegSet, Reg,
-    RegClass, RegallocConfig, RegallocError, SpillSlot, VCode, VCodeBuilder, VCodeError, Writable,
+    emit_function, run_regalloc, ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, FrameRequest,
+    PReg, PRegSet, Reg, RegClass, RegallocConfig, RegallocError, SpillSlot, VCode, VCodeBuilder,
+    VCodeError, Writable,
 };
 
 fn w(r: Reg) -> Writable<Reg> {
@@ -23,7 +26,11 @@ fn builder_errors() {
     type Build = fn(&mut VCodeBuilder<TestInst>) -> Result<(), VCodeError>;
     let cases: &[(&str, Build, VCodeError)] = &[
         ("no blocks", |_| Ok(()), VCodeError::NoBlocks),
-        ("push with no block", |b| b.push(TestInst::Nop), VCodeError::NoOpenBlock),
+        (
+            "push with no block",
+            |b| b.push(TestInst::Nop),
+            VCodeError::NoOpenBlock,
+        ),
         (
             "block left open",
             |b| {
@@ -72,7 +79,9 @@ fn builder_errors() {
             "jump without successors",
             |b| {
                 b.start_block(false)?;
-                b.push(TestInst::Jump { target: MachLabel(0) })?;
+                b.push(TestInst::Jump {
+                    target: MachLabel(0),
+                })?;
                 b.end_block(&[])
             },
             VCodeError::TerminatorMismatch(0),
@@ -81,7 +90,9 @@ fn builder_errors() {
             "successor out of range",
             |b| {
                 b.start_block(false)?;
-                b.push(TestInst::Jump { target: MachLabel(3) })?;
+                b.push(TestInst::Jump {
+                    target: MachLabel(3),
+                })?;
                 b.end_block(&[(3, &[])])
             },
             VCodeError::BadSuccessor { block: 0, succ: 3 },
@@ -91,8 +102,13 @@ fn builder_errors() {
             |b| {
                 let v = b.alloc_vreg(RegClass::Int);
                 b.start_block(false)?;
-                b.push(TestInst::Imm { dst: Writable::from_reg(v), imm: 1 })?;
-                b.push(TestInst::Jump { target: MachLabel(1) })?;
+                b.push(TestInst::Imm {
+                    dst: Writable::from_reg(v),
+                    imm: 1,
+                })?;
+                b.push(TestInst::Jump {
+                    target: MachLabel(1),
+                })?;
                 b.end_block(&[(1, &[v, v])])?;
                 let p = b.alloc_vreg(RegClass::Int);
                 b.start_block(false)?;
@@ -100,7 +116,12 @@ fn builder_errors() {
                 b.push(ret(vec![]))?;
                 b.end_block(&[])
             },
-            VCodeError::BranchArgCount { block: 0, succ_idx: 0, expected: 1, got: 2 },
+            VCodeError::BranchArgCount {
+                block: 0,
+                succ_idx: 0,
+                expected: 1,
+                got: 2,
+            },
         ),
         (
             "real register as block parameter",
@@ -123,12 +144,19 @@ fn allocatable_real_register_is_rejected() {
     // p1 is allocatable: instructions must ask for it with a fixed constraint.
     let mut b = VCodeBuilder::<TestInst>::new();
     b.start_block(false).unwrap();
-    b.push(TestInst::Imm { dst: w(Reg::from_real(preg(1))), imm: 3 }).unwrap();
+    b.push(TestInst::Imm {
+        dst: w(Reg::from_real(preg(1))),
+        imm: 3,
+    })
+    .unwrap();
     b.push(ret(vec![])).unwrap();
     b.end_block(&[]).unwrap();
     let v = b.finish().unwrap();
     let err = run_regalloc(&v, &machine_env(true), &RegallocConfig::default()).unwrap_err();
-    assert!(matches!(err, RegallocError::AllocatableRealReg { inst: 0, preg: p } if p == preg(1)), "{err}");
+    assert!(
+        matches!(err, RegallocError::AllocatableRealReg { inst: 0, preg: p } if p == preg(1)),
+        "{err}"
+    );
 }
 
 /// An ABI with a visible prologue and epilogue and `p4`/`p5` callee-saved; `p7`
@@ -150,10 +178,18 @@ impl ABIMachineSpec for MarkerAbi {
         TestAbi.arg_rules()
     }
     fn arg_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &[], float: &[], vector: &[] }
+        ArgRegs {
+            int: &[],
+            float: &[],
+            vector: &[],
+        }
     }
     fn ret_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &[], float: &[], vector: &[] }
+        ArgRegs {
+            int: &[],
+            float: &[],
+            vector: &[],
+        }
     }
     fn callee_saved(&self) -> PRegSet {
         PRegSet::empty().with(preg(4)).with(preg(5))
@@ -165,10 +201,16 @@ impl ABIMachineSpec for MarkerAbi {
         16
     }
     fn gen_prologue(&self, _frame: &FrameLayout, out: &mut Vec<TestInst>) {
-        out.push(TestInst::Imm { dst: w(Reg::from_real(preg(7))), imm: MARK_PROLOGUE });
+        out.push(TestInst::Imm {
+            dst: w(Reg::from_real(preg(7))),
+            imm: MARK_PROLOGUE,
+        });
     }
     fn gen_epilogue(&self, _frame: &FrameLayout, out: &mut Vec<TestInst>) {
-        out.push(TestInst::Imm { dst: w(Reg::from_real(preg(7))), imm: MARK_EPILOGUE });
+        out.push(TestInst::Imm {
+            dst: w(Reg::from_real(preg(7))),
+            imm: MARK_EPILOGUE,
+        });
     }
     fn gen_spill(&self, frame: &FrameLayout, slot: SpillSlot, from: PReg) -> TestInst {
         TestAbi.gen_spill(frame, slot, from)
@@ -186,10 +228,28 @@ fn sample() -> VCode<TestInst> {
     let r = |b: &mut VCodeBuilder<TestInst>| b.alloc_vreg(RegClass::Int);
     let (v0, v1, v2, v3, v4) = (r(&mut b), r(&mut b), r(&mut b), r(&mut b), r(&mut b));
     b.start_block(false).unwrap();
-    b.push(TestInst::Args { dsts: vec![w(v0), w(v1)] }).unwrap();
-    b.push(TestInst::Alu { op: AluOp::Add, dst: w(v2), a: v0, b: v1 }).unwrap();
-    b.push(TestInst::Mov { dst: w(v3), src: v2 }).unwrap();
-    b.push(TestInst::CondBr { cond: v2, taken: MachLabel(1), not_taken: MachLabel(2) }).unwrap();
+    b.push(TestInst::Args {
+        dsts: vec![w(v0), w(v1)],
+    })
+    .unwrap();
+    b.push(TestInst::Alu {
+        op: AluOp::Add,
+        dst: w(v2),
+        a: v0,
+        b: v1,
+    })
+    .unwrap();
+    b.push(TestInst::Mov {
+        dst: w(v3),
+        src: v2,
+    })
+    .unwrap();
+    b.push(TestInst::CondBr {
+        cond: v2,
+        taken: MachLabel(1),
+        not_taken: MachLabel(2),
+    })
+    .unwrap();
     b.end_block(&[(1, &[]), (2, &[])]).unwrap();
     b.start_block(true).unwrap();
     b.push(ret(vec![v3, v0])).unwrap();
@@ -202,37 +262,80 @@ fn sample() -> VCode<TestInst> {
 }
 
 fn opcodes_and_imms(code: &[u8]) -> Vec<(u8, i32)> {
-    code.chunks(8).map(|c| (c[0], i32::from_le_bytes([c[4], c[5], c[6], c[7]]))).collect()
+    code.chunks(8)
+        .map(|c| (c[0], i32::from_le_bytes([c[4], c[5], c[6], c[7]])))
+        .collect()
 }
 
 #[test]
 fn emission_places_prologue_epilogues_and_cold_blocks() {
     let v = sample();
-    let out = run_regalloc(&v, &machine_env(true), &RegallocConfig { checker: true, validate_ssa: true, ..Default::default() })
-        .unwrap();
+    let out = run_regalloc(
+        &v,
+        &machine_env(true),
+        &RegallocConfig {
+            checker: true,
+            validate_ssa: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut buf = MachBuffer::<TestLabelUse>::new();
-    let res = emit_function(&v, &out, &MarkerAbi, &FrameRequest::default(), &(), &mut buf).unwrap();
+    let res = emit_function(
+        &v,
+        &out,
+        &MarkerAbi,
+        &FrameRequest::default(),
+        &(),
+        &mut buf,
+    )
+    .unwrap();
     let code = buf.finish().data;
     let ops = opcodes_and_imms(&code);
     let imm = 1u8;
     let ret_op = 9u8;
     assert_eq!(ops[0], (imm, MARK_PROLOGUE), "prologue first: {ops:?}");
-    assert_eq!(ops.iter().filter(|&&o| o == (imm, MARK_PROLOGUE)).count(), 1);
+    assert_eq!(
+        ops.iter().filter(|&&o| o == (imm, MARK_PROLOGUE)).count(),
+        1
+    );
     // One epilogue right before each of the two returns.
-    let rets: Vec<usize> = ops.iter().enumerate().filter(|(_, o)| o.0 == ret_op).map(|(i, _)| i).collect();
+    let rets: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.0 == ret_op)
+        .map(|(i, _)| i)
+        .collect();
     assert_eq!(rets.len(), 2);
     for &r in &rets {
-        assert_eq!(ops[r - 1], (imm, MARK_EPILOGUE), "epilogue before ret at {r}: {ops:?}");
+        assert_eq!(
+            ops[r - 1],
+            (imm, MARK_EPILOGUE),
+            "epilogue before ret at {r}: {ops:?}"
+        );
     }
     // The cold block 1 is laid out after block 2.
-    assert!(res.block_offsets[1] > res.block_offsets[2], "{:?}", res.block_offsets);
+    assert!(
+        res.block_offsets[1] > res.block_offsets[2],
+        "{:?}",
+        res.block_offsets
+    );
     assert_eq!(res.block_offsets[0], 0);
     // Runs correctly both ways: odd sum takes the cold block.
-    assert_eq!(interpret_bytes(&code, &[2, 3], res.frame.total_size(), 100), Ok(vec![5, 2]));
-    assert_eq!(interpret_bytes(&code, &[2, 4], res.frame.total_size(), 100), Ok(vec![5, 6]));
+    assert_eq!(
+        interpret_bytes(&code, &[2, 3], res.frame.total_size(), 100),
+        Ok(vec![5, 2])
+    );
+    assert_eq!(
+        interpret_bytes(&code, &[2, 4], res.frame.total_size(), 100),
+        Ok(vec![5, 6])
+    );
     assert_eq!(res.frame.setup_area_size, 16);
     // Copies whose source and destination share a register are dropped.
-    assert!(!code.chunks(8).any(|c| c[0] == 5 && c[1] == c[2]), "{ops:?}");
+    assert!(
+        !code.chunks(8).any(|c| c[0] == 5 && c[1] == c[2]),
+        "{ops:?}"
+    );
 }
 
 #[test]
@@ -244,38 +347,85 @@ fn callee_saved_registers_written_end_up_in_the_frame() {
     let mut acc = b.alloc_vreg(RegClass::Int);
     b.start_block(false).unwrap();
     for (i, &v) in vs.iter().enumerate() {
-        b.push(TestInst::Imm { dst: w(v), imm: i as i32 + 1 }).unwrap();
+        b.push(TestInst::Imm {
+            dst: w(v),
+            imm: i as i32 + 1,
+        })
+        .unwrap();
     }
-    b.push(TestInst::Imm { dst: w(acc), imm: 0 }).unwrap();
+    b.push(TestInst::Imm {
+        dst: w(acc),
+        imm: 0,
+    })
+    .unwrap();
     for &v in &vs {
         let next = b.alloc_vreg(RegClass::Int);
-        b.push(TestInst::Alu { op: AluOp::Add, dst: w(next), a: acc, b: v }).unwrap();
+        b.push(TestInst::Alu {
+            op: AluOp::Add,
+            dst: w(next),
+            a: acc,
+            b: v,
+        })
+        .unwrap();
         acc = next;
     }
     b.push(ret(vec![acc])).unwrap();
     b.end_block(&[]).unwrap();
     let v = b.finish().unwrap();
-    let out = run_regalloc(&v, &machine_env(true), &RegallocConfig { checker: true, validate_ssa: true, ..Default::default() })
-        .unwrap();
+    let out = run_regalloc(
+        &v,
+        &machine_env(true),
+        &RegallocConfig {
+            checker: true,
+            validate_ssa: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut buf = MachBuffer::<TestLabelUse>::new();
-    let res = emit_function(&v, &out, &MarkerAbi, &FrameRequest::default(), &(), &mut buf).unwrap();
-    let saved: Vec<PReg> = res.frame.clobbered_callee_saves.iter().map(|&(r, _)| r).collect();
-    assert!(!saved.is_empty() && saved.iter().all(|r| [preg(4), preg(5)].contains(r)), "{saved:?}");
+    let res = emit_function(
+        &v,
+        &out,
+        &MarkerAbi,
+        &FrameRequest::default(),
+        &(),
+        &mut buf,
+    )
+    .unwrap();
+    let saved: Vec<PReg> = res
+        .frame
+        .clobbered_callee_saves
+        .iter()
+        .map(|&(r, _)| r)
+        .collect();
+    assert!(
+        !saved.is_empty() && saved.iter().all(|r| [preg(4), preg(5)].contains(r)),
+        "{saved:?}"
+    );
     assert_eq!(res.frame.clobber_size, 16);
     let code = buf.finish().data;
-    assert_eq!(interpret_bytes(&code, &[], res.frame.total_size(), 100), Ok(vec![28]));
+    assert_eq!(
+        interpret_bytes(&code, &[], res.frame.total_size(), 100),
+        Ok(vec![28])
+    );
 }
 
 /// Operand descriptions regalloc2 would reject (or assert on) are caught by the
 /// collector, and their slot stays filled so later indices do not shift.
 #[test]
 fn collector_flags_invalid_operands() {
-    use atoll_codegen::machinst::{InvalidOperand, OperandCollector, OperandVisitor, RegConstraint, VReg, PINNED};
+    use atoll_codegen::machinst::{
+        InvalidOperand, OperandCollector, OperandVisitor, RegConstraint, VReg, PINNED,
+    };
     use regalloc2::{OperandKind, OperandPos};
     let int = |i: usize| Reg::from_virtual(VReg::new(PINNED + i, RegClass::Int));
     type Visit = fn(&mut OperandCollector, &mut Reg, &mut Reg);
     let cases: &[(&str, Visit, Option<InvalidOperand>)] = &[
-        ("two-address is fine", |c, a, d| c.reg_mod(a, &mut Writable::from_reg(*d)), None),
+        (
+            "two-address is fine",
+            |c, a, d| c.reg_mod(a, &mut Writable::from_reg(*d)),
+            None,
+        ),
         (
             "fixed register of another class",
             |c, a, _| c.reg_fixed_use(a, PReg::new(0, RegClass::Float)),
@@ -283,14 +433,26 @@ fn collector_flags_invalid_operands() {
         ),
         (
             "reuse index too large",
-            |c, _, d| c.add_operand(d, RegConstraint::Reuse(40), OperandKind::Def, OperandPos::Late),
+            |c, _, d| {
+                c.add_operand(
+                    d,
+                    RegConstraint::Reuse(40),
+                    OperandKind::Def,
+                    OperandPos::Late,
+                )
+            },
             Some(InvalidOperand::BadReuse(0)),
         ),
         (
             "reuse of a def",
             |c, a, d| {
                 c.reg_def(&mut Writable::from_reg(*a));
-                c.add_operand(d, RegConstraint::Reuse(0), OperandKind::Def, OperandPos::Late)
+                c.add_operand(
+                    d,
+                    RegConstraint::Reuse(0),
+                    OperandKind::Def,
+                    OperandPos::Late,
+                )
             },
             Some(InvalidOperand::BadReuse(1)),
         ),
@@ -298,7 +460,12 @@ fn collector_flags_invalid_operands() {
             "reuse constraint on a use",
             |c, a, d| {
                 c.reg_use(a);
-                c.add_operand(d, RegConstraint::Reuse(0), OperandKind::Use, OperandPos::Early)
+                c.add_operand(
+                    d,
+                    RegConstraint::Reuse(0),
+                    OperandKind::Use,
+                    OperandPos::Early,
+                )
             },
             Some(InvalidOperand::BadReuse(1)),
         ),
@@ -319,10 +486,22 @@ fn regalloc_config_from_settings() {
     let defaults = RegallocConfig::from_flags(&Flags::new(&Flags::builder()));
     assert_eq!(
         defaults,
-        RegallocConfig { algorithm: RegallocAlgorithm::Backtracking, checker: false, validate_ssa: true }
+        RegallocConfig {
+            algorithm: RegallocAlgorithm::Backtracking,
+            checker: false,
+            validate_ssa: true
+        }
     );
     let mut b = Flags::builder();
-    b.apply_line("regalloc_algorithm=single_pass regalloc_checker enable_verifier=false").unwrap();
+    b.apply_line("regalloc_algorithm=single_pass regalloc_checker enable_verifier=false")
+        .unwrap();
     let set = RegallocConfig::from_flags(&Flags::new(&b));
-    assert_eq!(set, RegallocConfig { algorithm: RegallocAlgorithm::SinglePass, checker: true, validate_ssa: false });
+    assert_eq!(
+        set,
+        RegallocConfig {
+            algorithm: RegallocAlgorithm::SinglePass,
+            checker: true,
+            validate_ssa: false
+        }
+    );
 }

@@ -121,7 +121,11 @@ pub fn render_report(report: &FileReport, verbose: bool) -> String {
     }
     let n = report.run_lines;
     if verbose && n.total() > 0 {
-        let _ = writeln!(out, "  {path}: {} run lines passed, {} failed; {} islands, {} veneers", n.passed, n.failed, n.islands, n.veneers);
+        let _ = writeln!(
+            out,
+            "  {path}: {} run lines passed, {} failed; {} islands, {} veneers",
+            n.passed, n.failed, n.islands, n.veneers
+        );
     }
     out
 }
@@ -145,8 +149,14 @@ pub fn run_paths(
     print(&closing_note(&summary));
     if summary.run_lines.total() > 0 {
         let n = summary.run_lines;
-        print(&format!("run lines: {} passed, {} failed\n", n.passed, n.failed));
-        print(&format!("text sections: {} islands, {} veneers\n", n.islands, n.veneers));
+        print(&format!(
+            "run lines: {} passed, {} failed\n",
+            n.passed, n.failed
+        ));
+        print(&format!(
+            "text sections: {} islands, {} veneers\n",
+            n.islands, n.veneers
+        ));
     }
     print(&format!("{}\n", summary.line()));
     Ok(summary)

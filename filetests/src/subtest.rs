@@ -147,7 +147,11 @@ impl<'a> Context<'a> {
         } else {
             Outcome::Failed(failures)
         };
-        SubtestResult { outcome, rewrites, run_lines: RunLineCounts::default() }
+        SubtestResult {
+            outcome,
+            rewrites,
+            run_lines: RunLineCounts::default(),
+        }
     }
 }
 

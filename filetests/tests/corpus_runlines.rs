@@ -18,8 +18,13 @@ fn corpus_run_lines_parse_and_type() {
     };
     let (mut files, mut unparsed, mut lines) = (0, 0, 0);
     let mut problems = Vec::new();
-    for name in list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let Ok(source) = std::fs::read_to_string(dir.join(name)) else { continue };
+    for name in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let Ok(source) = std::fs::read_to_string(dir.join(name)) else {
+            continue;
+        };
         files += 1;
         let Ok(file) = parse_test(&source) else {
             unparsed += 1;
@@ -35,7 +40,10 @@ fn corpus_run_lines_parse_and_type() {
                 }
             };
             let callee = match &run.func {
-                Some(n) => file.functions.iter().find(|f| f.func.name == ExternalName::TestCase(n.clone())),
+                Some(n) => file
+                    .functions
+                    .iter()
+                    .find(|f| f.func.name == ExternalName::TestCase(n.clone())),
                 None => found.owner.map(|i| &file.functions[i]),
             };
             let Some(callee) = callee else {
@@ -48,5 +56,10 @@ fn corpus_run_lines_parse_and_type() {
         }
     }
     eprintln!("{files} files ({unparsed} not parsed), {lines} run lines checked");
-    assert!(problems.is_empty(), "{} run lines rejected:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} run lines rejected:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

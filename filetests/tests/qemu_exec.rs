@@ -9,9 +9,9 @@
 use atoll_codegen::buffer::{
     Addend, IslandIsa, Reloc, RelocRecord, RelocTarget, TextSectionBuilder, TextSectionOptions,
 };
-use atoll_codegen::testing::RecordingSink;
 use atoll_codegen::ir::TrapCode;
 use atoll_codegen::isa::ModuleText;
+use atoll_codegen::testing::RecordingSink;
 use atoll_filetests::run::exec::CallOutcome;
 use atoll_filetests::run::qemu::{QemuArch, QemuExecutor, QemuTimings};
 use atoll_filetests::HookError;
@@ -29,8 +29,16 @@ impl Func {
     /// The function a sink recorded; its calls are `RelocTarget(callee index)`.
     fn from_sink<L: atoll_codegen::buffer::LabelUse>(sink: RecordingSink<L>) -> Func {
         assert!(sink.label_uses.is_empty());
-        let calls = sink.relocs.iter().map(|&(off, _, RelocTarget(f), _)| (off, f)).collect();
-        Func { bytes: sink.bytes, calls, traps: sink.traps }
+        let calls = sink
+            .relocs
+            .iter()
+            .map(|&(off, _, RelocTarget(f), _)| (off, f))
+            .collect();
+        Func {
+            bytes: sink.bytes,
+            calls,
+            traps: sink.traps,
+        }
     }
 }
 
@@ -46,7 +54,10 @@ mod a64 {
     use atoll_isa_aarch64::{EmitState, Inst, LabelUse};
 
     fn slot(n: i64) -> AMode {
-        AMode::UImm12 { rn: RegOrSp::x(0), uimm12: UImm12Scaled::maybe_from_i64(16 * n, 4).unwrap() }
+        AMode::UImm12 {
+            rn: RegOrSp::x(0),
+            uimm12: UImm12Scaled::maybe_from_i64(16 * n, 4).unwrap(),
+        }
     }
 
     fn encode(insts: &[Inst]) -> Func {
@@ -62,15 +73,27 @@ mod a64 {
         encode(&[
             Inst::load32(writable_xreg(1), slot(0)),
             Inst::load32(writable_xreg(2), slot(1)),
-            Inst::AluRRR { op: ALUOp::Add, size: OperandSize::Size32, rd: writable_xreg(1), rn: xreg(1), rm: xreg(2) },
-            Inst::Store { op: StoreOp::Store32, rt: xreg(1), mem: slot(0) },
+            Inst::AluRRR {
+                op: ALUOp::Add,
+                size: OperandSize::Size32,
+                rd: writable_xreg(1),
+                rn: xreg(1),
+                rm: xreg(2),
+            },
+            Inst::Store {
+                op: StoreOp::Store32,
+                rt: xreg(1),
+                mem: slot(0),
+            },
             Inst::ret(),
         ])
     }
 
     /// `udf #0` with a heap-out-of-bounds trap record.
     pub fn trap() -> Func {
-        encode(&[Inst::Udf { trap_code: TrapCode::HEAP_OUT_OF_BOUNDS }])
+        encode(&[Inst::Udf {
+            trap_code: TrapCode::HEAP_OUT_OF_BOUNDS,
+        }])
     }
 
     /// Calls function `callee` with the buffer pointer still in `x0`, keeping a frame
@@ -82,14 +105,20 @@ mod a64 {
                 kind: PairKind::X64,
                 rt: xreg(29),
                 rt2: xreg(30),
-                mem: PairAMode::PreIndexed { rn: writable_stack_reg(), simm7: simm7(-16) },
+                mem: PairAMode::PreIndexed {
+                    rn: writable_stack_reg(),
+                    simm7: simm7(-16),
+                },
             },
             Inst::call(RelocTarget(callee)),
             Inst::LoadPair {
                 kind: PairKind::X64,
                 rt: writable_xreg(29),
                 rt2: writable_xreg(30),
-                mem: PairAMode::PostIndexed { rn: writable_stack_reg(), simm7: simm7(16) },
+                mem: PairAMode::PostIndexed {
+                    rn: writable_stack_reg(),
+                    simm7: simm7(16),
+                },
             },
             Inst::ret(),
         ])
@@ -107,7 +136,10 @@ mod a32 {
     use atoll_isa_arm32::{EmitState, Inst, LabelUse};
 
     fn slot(n: i64) -> AMode {
-        AMode::Offset { rn: rreg(0), off: Off12::maybe_from_i64(16 * n).unwrap() }
+        AMode::Offset {
+            rn: rreg(0),
+            off: Off12::maybe_from_i64(16 * n).unwrap(),
+        }
     }
 
     fn encode(insts: &[Inst]) -> Func {
@@ -120,8 +152,16 @@ mod a32 {
     /// `ldr r1, [r0]; ldr r2, [r0, #16]; add r1, r1, r2; str r1, [r0]; bx lr`.
     pub fn add() -> Func {
         encode(&[
-            Inst::Load { width: WordByte::Word, rt: writable(rreg(1)), mem: slot(0) },
-            Inst::Load { width: WordByte::Word, rt: writable(rreg(2)), mem: slot(1) },
+            Inst::Load {
+                width: WordByte::Word,
+                rt: writable(rreg(1)),
+                mem: slot(0),
+            },
+            Inst::Load {
+                width: WordByte::Word,
+                rt: writable(rreg(2)),
+                mem: slot(1),
+            },
             Inst::Alu {
                 op: AluOp::Add,
                 s: false,
@@ -130,20 +170,31 @@ mod a32 {
                 rn: rreg(1),
                 op2: Operand2::Reg(rreg(2)),
             },
-            Inst::Store { width: WordByte::Word, rt: rreg(1), mem: slot(0) },
+            Inst::Store {
+                width: WordByte::Word,
+                rt: rreg(1),
+                mem: slot(0),
+            },
             Inst::ret(),
         ])
     }
 
     /// `udf #0` with a heap-out-of-bounds trap record.
     pub fn trap() -> Func {
-        encode(&[Inst::Udf { code: TrapCode::HEAP_OUT_OF_BOUNDS }])
+        encode(&[Inst::Udf {
+            code: TrapCode::HEAP_OUT_OF_BOUNDS,
+        }])
     }
 
     /// `push {r4, lr}; bl callee; pop {r4, lr}; bx lr` (r4 keeps the stack 8-aligned).
     pub fn call(callee: u32) -> Func {
         let regs = (1 << 4) | (1 << 14);
-        encode(&[Inst::Push { regs }, Inst::call(RelocTarget(callee)), Inst::Pop { regs }, Inst::ret()])
+        encode(&[
+            Inst::Push { regs },
+            Inst::call(RelocTarget(callee)),
+            Inst::Pop { regs },
+            Inst::ret(),
+        ])
     }
 }
 
@@ -212,8 +263,8 @@ impl Target {
     fn faults(&self) -> Vec<(Func, &'static str)> {
         let table: &[(&[u32], &str)] = match self.arch {
             QemuArch::Aarch64 => &[
-                (&[0xd420_0000], "SIGTRAP"),                            // brk #0
-                (&[0xd280_0001, 0xf940_0021], "SIGSEGV"),               // mov x1, #0; ldr x1, [x1]
+                (&[0xd420_0000], "SIGTRAP"),                           // brk #0
+                (&[0xd280_0001, 0xf940_0021], "SIGSEGV"),              // mov x1, #0; ldr x1, [x1]
                 (&[0xd280_0001, 0x9100_003f, 0xf81f_0fe0], "SIGSEGV"), // ...; mov sp, x1; str x0, [sp, #-16]!
             ],
             QemuArch::Arm32 => &[
@@ -222,18 +273,30 @@ impl Target {
                 (&[0xe3a0_d000, 0xe52d_0004], "SIGSEGV"), // mov sp, #0; push {r0}
             ],
         };
-        table.iter().map(|&(words, sig)| (raw(words), sig)).collect()
+        table
+            .iter()
+            .map(|&(words, sig)| (raw(words), sig))
+            .collect()
     }
 
     fn module(&self, funcs: &[Func], opts: TextSectionOptions) -> ModuleText {
         match self.arch {
             // The relocations the two backends' `Inst::Call` records.
-            QemuArch::Aarch64 => module::<atoll_isa_aarch64::LabelUse>(funcs, opts, (Reloc::Arm64Call, 0)),
-            QemuArch::Arm32 => module::<atoll_isa_arm32::LabelUse>(funcs, opts, (Reloc::Arm32Call, -8)),
+            QemuArch::Aarch64 => {
+                module::<atoll_isa_aarch64::LabelUse>(funcs, opts, (Reloc::Arm64Call, 0))
+            }
+            QemuArch::Arm32 => {
+                module::<atoll_isa_arm32::LabelUse>(funcs, opts, (Reloc::Arm32Call, -8))
+            }
         }
     }
 
-    fn run(&self, text: &ModuleText, entries: &[u64], buffers: &mut [Vec<u8>]) -> (Vec<CallOutcome>, QemuTimings) {
+    fn run(
+        &self,
+        text: &ModuleText,
+        entries: &[u64],
+        buffers: &mut [Vec<u8>],
+    ) -> (Vec<CallOutcome>, QemuTimings) {
         match self.exec.run_timed(text, entries, buffers) {
             Ok(r) => r,
             Err(HookError::Skipped(m) | HookError::Failed(m)) => panic!("{:?}: {m}", self.arch),
@@ -243,13 +306,22 @@ impl Target {
 
 /// Lays `funcs` out in one text section; calls become `RelocRecord`s the builder
 /// resolves (through veneers when out of range or forced).
-fn module<L: IslandIsa>(funcs: &[Func], opts: TextSectionOptions, call_kind: (Reloc, Addend)) -> ModuleText {
+fn module<L: IslandIsa>(
+    funcs: &[Func],
+    opts: TextSectionOptions,
+    call_kind: (Reloc, Addend),
+) -> ModuleText {
     let mut b = TextSectionBuilder::<L>::new(funcs.len() as u32, opts);
     for (i, f) in funcs.iter().enumerate() {
         let relocs: Vec<RelocRecord> = f
             .calls
             .iter()
-            .map(|&(offset, target_func)| RelocRecord { offset, kind: call_kind.0, target_func, addend: call_kind.1 })
+            .map(|&(offset, target_func)| RelocRecord {
+                offset,
+                kind: call_kind.0,
+                target_func,
+                addend: call_kind.1,
+            })
             .collect();
         b.append(i as u32, &f.bytes, &relocs, 16).unwrap();
     }
@@ -260,11 +332,19 @@ fn module<L: IslandIsa>(funcs: &[Func], opts: TextSectionOptions, call_kind: (Re
         .flat_map(|(f, &start)| f.traps.iter().map(move |&(off, code)| (start + off, code)))
         .collect();
     traps.sort_by_key(|t| t.0);
-    ModuleText { section, relocs: Vec::new(), traps }
+    ModuleText {
+        section,
+        relocs: Vec::new(),
+        traps,
+    }
 }
 
 fn raw(words: &[u32]) -> Func {
-    Func { bytes: words.iter().flat_map(|w| w.to_le_bytes()).collect(), calls: Vec::new(), traps: Vec::new() }
+    Func {
+        bytes: words.iter().flat_map(|w| w.to_le_bytes()).collect(),
+        calls: Vec::new(),
+        traps: Vec::new(),
+    }
 }
 
 /// A buffer with `a` and `b` as i32 in slots 0 and 1.
@@ -286,14 +366,23 @@ fn adds_two_i32_arguments() {
     for arch in ARCHES {
         let Some(t) = Target::new(arch) else { continue };
         let text = t.module(&[t.add()], TextSectionOptions::default());
-        let cases = [(40, 2, 42), (-1, 1, 0), (i32::MAX, 1, i32::MIN), (-7, -8, -15)];
+        let cases = [
+            (40, 2, 42),
+            (-1, 1, 0),
+            (i32::MAX, 1, i32::MIN),
+            (-7, -8, -15),
+        ];
         let mut buffers: Vec<Vec<u8>> = cases.iter().map(|&(a, b, _)| args(a, b)).collect();
         let (outcomes, time) = t.run(&text, &[0; 4], &mut buffers);
         println!("{arch:?}: 4 calls: {time:?}");
         for ((&(a, b, want), o), buf) in cases.iter().zip(&outcomes).zip(&buffers) {
             assert_eq!(*o, CallOutcome::Returned, "{arch:?} {a}+{b}");
             assert_eq!(slot0(buf), want, "{arch:?} {a}+{b}");
-            assert_eq!(buf[16..20], b.to_le_bytes(), "{arch:?}: slot 1 is untouched");
+            assert_eq!(
+                buf[16..20],
+                b.to_le_bytes(),
+                "{arch:?}: slot 1 is untouched"
+            );
         }
     }
 }
@@ -303,14 +392,20 @@ fn a_trap_is_reported_and_the_next_call_still_runs() {
     for arch in ARCHES {
         let Some(t) = Target::new(arch) else { continue };
         let text = t.module(&[t.add(), t.trap()], TextSectionOptions::default());
-        let (add, trap) = (text.section.function_offsets[0], text.section.function_offsets[1]);
+        let (add, trap) = (
+            text.section.function_offsets[0],
+            text.section.function_offsets[1],
+        );
         let mut buffers = vec![args(1, 2), args(0, 0), args(3, 4), args(0, 0), args(5, 6)];
         let (outcomes, time) = t.run(&text, &[add, trap, add, trap, add], &mut buffers);
         println!("{arch:?}: 5 calls, 2 traps: {time:?}");
         for i in [1, 3] {
             match &outcomes[i] {
                 CallOutcome::Crashed(why) => {
-                    assert!(why.contains("SIGILL") && why.contains("trap heap_oob"), "{arch:?}: {why}")
+                    assert!(
+                        why.contains("SIGILL") && why.contains("trap heap_oob"),
+                        "{arch:?}: {why}"
+                    )
                 }
                 o => panic!("{arch:?}: call {i} should trap: {o:?}"),
             }
@@ -319,7 +414,14 @@ fn a_trap_is_reported_and_the_next_call_still_runs() {
             assert_eq!(outcomes[i], CallOutcome::Returned, "{arch:?} call {i}");
             assert_eq!(slot0(&buffers[i]), want, "{arch:?} call {i}");
         }
-        assert_eq!(t.exec.run_timed(&text, &[trap], &mut [vec![0; 16]]).unwrap().1.processes, 1);
+        assert_eq!(
+            t.exec
+                .run_timed(&text, &[trap], &mut [vec![0; 16]])
+                .unwrap()
+                .1
+                .processes,
+            1
+        );
     }
 }
 
@@ -334,7 +436,10 @@ fn a_batch_of_200_calls_runs_in_one_executable() {
         let (_, first) = t.run(&text, &[0; 200], &mut buffers);
         let mut buffers = fresh;
         let (outcomes, time) = t.run(&text, &[0; 200], &mut buffers);
-        println!("{arch:?}: batch of 200 calls: link {:?} (first {:?}), run {:?}", time.link, first.link, time.run);
+        println!(
+            "{arch:?}: batch of 200 calls: link {:?} (first {:?}), run {:?}",
+            time.link, first.link, time.run
+        );
         assert_eq!(time.processes, 1);
         for (i, (o, buf)) in outcomes.iter().zip(&buffers).enumerate() {
             assert_eq!(*o, CallOutcome::Returned, "{arch:?} call {i}");
@@ -362,9 +467,20 @@ fn faults_table() {
         let (outcomes, _) = t.run(&text, &entries, &mut buffers);
         for (k, sig) in signals.iter().enumerate() {
             let (fault, next) = (2 * k, 2 * k + 1);
-            assert!(matches!(&outcomes[fault], CallOutcome::Crashed(m) if m.contains(sig)), "{arch:?} {sig}: {outcomes:?}");
-            assert_eq!(outcomes[next], CallOutcome::Returned, "{arch:?} after {sig}");
-            assert_eq!(slot0(&buffers[next]), next as i32 + 100, "{arch:?} after {sig}");
+            assert!(
+                matches!(&outcomes[fault], CallOutcome::Crashed(m) if m.contains(sig)),
+                "{arch:?} {sig}: {outcomes:?}"
+            );
+            assert_eq!(
+                outcomes[next],
+                CallOutcome::Returned,
+                "{arch:?} after {sig}"
+            );
+            assert_eq!(
+                slot0(&buffers[next]),
+                next as i32 + 100,
+                "{arch:?} after {sig}"
+            );
         }
     }
 }
@@ -380,10 +496,17 @@ fn a_stack_overflow_is_a_crash_of_that_call_only() {
         let mut buffers = vec![args(0, 0), args(5, 5), args(0, 0), args(6, 6)];
         let (outcomes, time) = t.run(&text, &[f[0], f[1], f[0], f[1]], &mut buffers);
         for i in [0, 2] {
-            assert!(matches!(&outcomes[i], CallOutcome::Crashed(m) if m.contains("SIGSEGV")), "{arch:?}: {outcomes:?}");
+            assert!(
+                matches!(&outcomes[i], CallOutcome::Crashed(m) if m.contains("SIGSEGV")),
+                "{arch:?}: {outcomes:?}"
+            );
         }
         assert_eq!(outcomes[1], CallOutcome::Returned, "{arch:?}");
-        assert_eq!([slot0(&buffers[1]), slot0(&buffers[3])], [10, 12], "{arch:?}");
+        assert_eq!(
+            [slot0(&buffers[1]), slot0(&buffers[3])],
+            [10, 12],
+            "{arch:?}"
+        );
         assert_eq!(time.processes, 1, "{arch:?}");
     }
 }
@@ -393,15 +516,26 @@ fn a_stack_overflow_is_a_crash_of_that_call_only() {
 #[test]
 fn a_hanging_or_exiting_call_does_not_stop_the_batch() {
     for arch in ARCHES {
-        let Some(mut t) = Target::new(arch) else { continue };
+        let Some(mut t) = Target::new(arch) else {
+            continue;
+        };
         t.exec.time_limit_secs = 1;
-        let text = t.module(&[t.add(), t.spin(), t.exit()], TextSectionOptions::default());
+        let text = t.module(
+            &[t.add(), t.spin(), t.exit()],
+            TextSectionOptions::default(),
+        );
         let f = text.section.function_offsets.clone();
         let mut buffers = vec![args(1, 1), args(0, 0), args(2, 2), args(0, 0), args(3, 3)];
         let (outcomes, time) = t.run(&text, &[f[0], f[1], f[0], f[2], f[0]], &mut buffers);
         println!("{arch:?}: spin and exit: {time:?}");
-        assert!(matches!(&outcomes[1], CallOutcome::Crashed(m) if m.contains("did not return")), "{outcomes:?}");
-        assert!(matches!(&outcomes[3], CallOutcome::Crashed(m) if m.contains("exited")), "{outcomes:?}");
+        assert!(
+            matches!(&outcomes[1], CallOutcome::Crashed(m) if m.contains("did not return")),
+            "{outcomes:?}"
+        );
+        assert!(
+            matches!(&outcomes[3], CallOutcome::Crashed(m) if m.contains("exited")),
+            "{outcomes:?}"
+        );
         for (i, want) in [(0, 2), (2, 4), (4, 6)] {
             assert_eq!(outcomes[i], CallOutcome::Returned, "{arch:?} call {i}");
             assert_eq!(slot0(&buffers[i]), want, "{arch:?} call {i}");
@@ -417,10 +551,17 @@ fn a_hanging_or_exiting_call_does_not_stop_the_batch() {
 fn calls_beyond_bl_reach(arch: QemuArch, padding: u64) {
     let Some(t) = Target::new(arch) else { return };
     let start = std::time::Instant::now();
-    let opts = TextSectionOptions { padding_between_functions: padding, ..Default::default() };
+    let opts = TextSectionOptions {
+        padding_between_functions: padding,
+        ..Default::default()
+    };
     let text = t.module(&[t.call(1), t.add(), t.call(1)], opts);
     let build = start.elapsed();
-    assert!(text.section.stats.veneers() >= 2, "{arch:?}: {:?}", text.section.stats);
+    assert!(
+        text.section.stats.veneers() >= 2,
+        "{arch:?}: {:?}",
+        text.section.stats
+    );
     let offsets = text.section.function_offsets.clone();
     assert!(offsets[1] - offsets[0] > padding && offsets[2] - offsets[1] > padding);
     let mut buffers = vec![args(20, 22), args(-5, 2), args(7, 8)];
@@ -432,7 +573,11 @@ fn calls_beyond_bl_reach(arch: QemuArch, padding: u64) {
         time.run
     );
     assert_eq!(outcomes, vec![CallOutcome::Returned; 3], "{arch:?}");
-    assert_eq!([slot0(&buffers[0]), slot0(&buffers[1]), slot0(&buffers[2])], [42, -3, 15], "{arch:?}");
+    assert_eq!(
+        [slot0(&buffers[0]), slot0(&buffers[1]), slot0(&buffers[2])],
+        [42, -3, 15],
+        "{arch:?}"
+    );
 }
 
 /// `Branch26` reaches ±128 MiB. Measured on the shared 2-core machine (load ~8), debug
@@ -453,10 +598,17 @@ fn arm32_calls_beyond_32_mib_go_through_veneers() {
 fn forced_veneers_execute() {
     for arch in ARCHES {
         let Some(t) = Target::new(arch) else { continue };
-        let opts = TextSectionOptions { force_veneers: true, ..Default::default() };
+        let opts = TextSectionOptions {
+            force_veneers: true,
+            ..Default::default()
+        };
         let text = t.module(&[t.call(1), t.add(), t.call(1)], opts);
         // Both calls target f1: they may share one veneer.
-        assert!(text.section.stats.veneers() >= 1, "{arch:?}: {:?}", text.section.stats);
+        assert!(
+            text.section.stats.veneers() >= 1,
+            "{arch:?}: {:?}",
+            text.section.stats
+        );
         let offsets = &text.section.function_offsets;
         let mut buffers = vec![args(1, 1), args(2, 2)];
         let (outcomes, _) = t.run(&text, &[offsets[0], offsets[2]], &mut buffers);
@@ -467,10 +619,18 @@ fn forced_veneers_execute() {
 
 #[test]
 fn bad_inputs_are_errors_not_crashes() {
-    let Some(t) = Target::new(QemuArch::Aarch64) else { return };
+    let Some(t) = Target::new(QemuArch::Aarch64) else {
+        return;
+    };
     let text = t.module(&[t.add()], TextSectionOptions::default());
-    assert!(matches!(t.exec.run_timed(&text, &[0], &mut []), Err(HookError::Failed(_))));
-    assert!(matches!(t.exec.run_timed(&text, &[1 << 20], &mut [vec![0; 16]]), Err(HookError::Failed(_))));
+    assert!(matches!(
+        t.exec.run_timed(&text, &[0], &mut []),
+        Err(HookError::Failed(_))
+    ));
+    assert!(matches!(
+        t.exec.run_timed(&text, &[1 << 20], &mut [vec![0; 16]]),
+        Err(HookError::Failed(_))
+    ));
     assert_eq!(t.exec.run_timed(&text, &[], &mut []).unwrap().0, []);
     let mut with_reloc = text.clone();
     with_reloc.relocs.push(atoll_codegen::isa::FunctionReloc {
@@ -480,5 +640,7 @@ fn bad_inputs_are_errors_not_crashes() {
         addend: 0,
         colocated: false,
     });
-    assert!(matches!(t.exec.run_timed(&with_reloc, &[0], &mut [vec![0; 32]]), Err(HookError::Failed(m)) if m.contains("relocation")));
+    assert!(
+        matches!(t.exec.run_timed(&with_reloc, &[0], &mut [vec![0; 32]]), Err(HookError::Failed(m)) if m.contains("relocation"))
+    );
 }

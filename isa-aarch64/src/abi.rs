@@ -34,8 +34,13 @@ use atoll_codegen::machinst::{
 };
 
 use crate::imms::SImm7Scaled;
-use crate::inst::{ALUOp, AMode, ExtendOp, ExtendShift, Inst, LoadOp, OperandSize, PairAMode, PairKind, StoreOp};
-use crate::regs::{fp_reg, link_reg, stack_reg, vreg_preg, writable_stack_reg, writable_xreg, xreg, xreg_preg, RegOrSp};
+use crate::inst::{
+    ALUOp, AMode, ExtendOp, ExtendShift, Inst, LoadOp, OperandSize, PairAMode, PairKind, StoreOp,
+};
+use crate::regs::{
+    fp_reg, link_reg, stack_reg, vreg_preg, writable_stack_reg, writable_xreg, xreg, xreg_preg,
+    RegOrSp,
+};
 
 /// Which convention a function uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,10 +62,20 @@ pub struct AArch64Abi {
 impl AArch64Abi {
     pub fn new(conv: CallConv) -> AArch64Abi {
         let (int_args, float_args): (Vec<PReg>, Vec<PReg>) = match conv {
-            CallConv::SystemV => ((0..=7).map(xreg_preg).collect(), (0..=7).map(vreg_preg).collect()),
-            CallConv::Fast => ((0..=15).map(xreg_preg).collect(), (0..=7).chain(16..=23).map(vreg_preg).collect()),
+            CallConv::SystemV => (
+                (0..=7).map(xreg_preg).collect(),
+                (0..=7).map(vreg_preg).collect(),
+            ),
+            CallConv::Fast => (
+                (0..=15).map(xreg_preg).collect(),
+                (0..=7).chain(16..=23).map(vreg_preg).collect(),
+            ),
         };
-        AArch64Abi { conv, int_args, float_args }
+        AArch64Abi {
+            conv,
+            int_args,
+            float_args,
+        }
     }
 
     /// The convention.
@@ -80,7 +95,11 @@ fn adjust_sp(delta: i64, out: &mut Vec<Inst>) {
         return;
     }
     let op = if delta > 0 { ALUOp::Add } else { ALUOp::Sub };
-    out.extend(Inst::load_constant(writable_xreg(16), delta.unsigned_abs(), OperandSize::Size64));
+    out.extend(Inst::load_constant(
+        writable_xreg(16),
+        delta.unsigned_abs(),
+        OperandSize::Size64,
+    ));
     out.push(Inst::AluRRRExtend {
         op,
         size: OperandSize::Size64,
@@ -100,23 +119,46 @@ fn callee_saves(frame: &FrameLayout, store: bool, out: &mut Vec<Inst>) {
     while i < saves.len() {
         let (r, off) = saves[i];
         let pair = saves.get(i + 1).copied().filter(|&(r2, off2)| {
-            r2.class() == r.class() && off2 == off + 8 && SImm7Scaled::maybe_from_i64(i64::from(off), 8).is_some()
+            r2.class() == r.class()
+                && off2 == off + 8
+                && SImm7Scaled::maybe_from_i64(i64::from(off), 8).is_some()
         });
-        let kind = if r.class() == RegClass::Int { PairKind::X64 } else { PairKind::D64 };
+        let kind = if r.class() == RegClass::Int {
+            PairKind::X64
+        } else {
+            PairKind::D64
+        };
         match pair {
             Some((r2, _)) => {
                 let simm7 = SImm7Scaled::maybe_from_i64(i64::from(off), 8).expect("checked above");
-                let mem = PairAMode::SignedOffset { rn: stack_reg(), simm7 };
+                let mem = PairAMode::SignedOffset {
+                    rn: stack_reg(),
+                    simm7,
+                };
                 let (a, b) = (r.into(), r2.into());
                 out.push(if store {
-                    Inst::StorePair { kind, rt: a, rt2: b, mem }
+                    Inst::StorePair {
+                        kind,
+                        rt: a,
+                        rt2: b,
+                        mem,
+                    }
                 } else {
-                    Inst::LoadPair { kind, rt: Writable::from_reg(a), rt2: Writable::from_reg(b), mem }
+                    Inst::LoadPair {
+                        kind,
+                        rt: Writable::from_reg(a),
+                        rt2: Writable::from_reg(b),
+                        mem,
+                    }
                 });
                 i += 2;
             }
             None => {
-                out.push(if store { spill_inst(r, i64::from(off)) } else { reload_inst(r, i64::from(off)) });
+                out.push(if store {
+                    spill_inst(r, i64::from(off))
+                } else {
+                    reload_inst(r, i64::from(off))
+                });
                 i += 1;
             }
         }
@@ -125,14 +167,30 @@ fn callee_saves(frame: &FrameLayout, store: bool, out: &mut Vec<Inst>) {
 
 /// `str xN/dN, [sp, #off]` (8 bytes: scalar floats only need the low half).
 fn spill_inst(from: PReg, off: i64) -> Inst {
-    let op = if from.class() == RegClass::Int { StoreOp::Store64 } else { StoreOp::FpuStore64 };
-    Inst::Store { op, rt: from.into(), mem: AMode::SpOffset { off } }
+    let op = if from.class() == RegClass::Int {
+        StoreOp::Store64
+    } else {
+        StoreOp::FpuStore64
+    };
+    Inst::Store {
+        op,
+        rt: from.into(),
+        mem: AMode::SpOffset { off },
+    }
 }
 
 /// `ldr xN/dN, [sp, #off]`.
 fn reload_inst(to: PReg, off: i64) -> Inst {
-    let op = if to.class() == RegClass::Int { LoadOp::ULoad64 } else { LoadOp::FpuLoad64 };
-    Inst::Load { op, rd: Writable::from_reg(to.into()), mem: AMode::SpOffset { off } }
+    let op = if to.class() == RegClass::Int {
+        LoadOp::ULoad64
+    } else {
+        LoadOp::FpuLoad64
+    };
+    Inst::Load {
+        op,
+        rd: Writable::from_reg(to.into()),
+        mem: AMode::SpOffset { off },
+    }
 }
 
 impl ABIMachineSpec for AArch64Abi {
@@ -151,7 +209,11 @@ impl ABIMachineSpec for AArch64Abi {
     }
 
     fn arg_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &self.int_args, float: &self.float_args, vector: &self.float_args }
+        ArgRegs {
+            int: &self.int_args,
+            float: &self.float_args,
+            vector: &self.float_args,
+        }
     }
 
     fn ret_regs(&self) -> ArgRegs<'_> {
@@ -183,9 +245,15 @@ impl ABIMachineSpec for AArch64Abi {
             kind: PairKind::X64,
             rt: fp_reg(),
             rt2: link_reg(),
-            mem: PairAMode::PreIndexed { rn: writable_stack_reg(), simm7 },
+            mem: PairAMode::PreIndexed {
+                rn: writable_stack_reg(),
+                simm7,
+            },
         });
-        out.push(Inst::mov_sp(Writable::from_reg(RegOrSp::x(29)), stack_reg()));
+        out.push(Inst::mov_sp(
+            Writable::from_reg(RegOrSp::x(29)),
+            stack_reg(),
+        ));
         adjust_sp(-i64::from(frame.sp_adjustment()), out);
         callee_saves(frame, true, out);
     }
@@ -200,7 +268,10 @@ impl ABIMachineSpec for AArch64Abi {
             kind: PairKind::X64,
             rt: Writable::from_reg(fp_reg()),
             rt2: Writable::from_reg(link_reg()),
-            mem: PairAMode::PostIndexed { rn: writable_stack_reg(), simm7 },
+            mem: PairAMode::PostIndexed {
+                rn: writable_stack_reg(),
+                simm7,
+            },
         });
     }
 

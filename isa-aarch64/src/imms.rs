@@ -18,9 +18,15 @@ impl Imm12 {
     /// `value` as `imm12` or `imm12 << 12`.
     pub fn maybe_from_u64(value: u64) -> Option<Imm12> {
         if value < 0x1000 {
-            Some(Imm12 { bits: value as u16, shift12: false })
+            Some(Imm12 {
+                bits: value as u16,
+                shift12: false,
+            })
         } else if value & 0xfff == 0 && value >> 12 < 0x1000 {
-            Some(Imm12 { bits: (value >> 12) as u16, shift12: true })
+            Some(Imm12 {
+                bits: (value >> 12) as u16,
+                shift12: true,
+            })
         } else {
             None
         }
@@ -28,7 +34,10 @@ impl Imm12 {
 
     /// Zero.
     pub fn zero() -> Imm12 {
-        Imm12 { bits: 0, shift12: false }
+        Imm12 {
+            bits: 0,
+            shift12: false,
+        }
     }
 
     /// The value this immediate stands for.
@@ -104,7 +113,13 @@ impl ImmLogic {
         let r = (0..e).find(|&r| rol(elem, r) == run)?;
         let n = e == 64;
         let imms = ((!(2 * e - 1)) & 0x3f) | (ones - 1);
-        Some(ImmLogic { value: value & size_mask(size), n, immr: r as u8, imms: imms as u8, size })
+        Some(ImmLogic {
+            value: value & size_mask(size),
+            n,
+            immr: r as u8,
+            imms: imms as u8,
+            size,
+        })
     }
 
     /// The value as the operation sees it (low 32 bits for 32-bit operations).
@@ -150,7 +165,11 @@ pub fn decode_logic_imm(n: bool, immr: u8, imms: u8) -> Option<u64> {
     }
     let emask = if e == 64 { u64::MAX } else { (1u64 << e) - 1 };
     let welem = (1u64 << (s + 1)) - 1;
-    let elem = if r == 0 { welem } else { ((welem >> r) | (welem << (e - r))) & emask };
+    let elem = if r == 0 {
+        welem
+    } else {
+        ((welem >> r) | (welem << (e - r))) & emask
+    };
     let mut out = 0u64;
     let mut pos = 0;
     while pos < 64 {
@@ -194,7 +213,10 @@ impl MoveWideConst {
     pub fn maybe_from_u64(value: u64) -> Option<MoveWideConst> {
         (0..4u8)
             .find(|hw| value & !(0xffffu64 << (16 * hw)) == 0)
-            .map(|hw| MoveWideConst { bits: (value >> (16 * hw)) as u16, hw })
+            .map(|hw| MoveWideConst {
+                bits: (value >> (16 * hw)) as u16,
+                hw,
+            })
     }
 
     /// `bits << (16 * hw)`, `hw` in `0..=3`.
@@ -226,7 +248,9 @@ pub struct SImm9 {
 
 impl SImm9 {
     pub fn maybe_from_i64(value: i64) -> Option<SImm9> {
-        (-256..=255).contains(&value).then_some(SImm9 { value: value as i16 })
+        (-256..=255).contains(&value).then_some(SImm9 {
+            value: value as i16,
+        })
     }
 
     pub fn zero() -> SImm9 {
@@ -254,10 +278,18 @@ impl UImm12Scaled {
     /// `value` bytes for an access of `scale` bytes (1, 2, 4, 8 or 16).
     pub fn maybe_from_i64(value: i64, scale: u8) -> Option<UImm12Scaled> {
         let s = i64::from(scale);
-        if scale == 0 || !scale.is_power_of_two() || value < 0 || value % s != 0 || value / s > 0xfff {
+        if scale == 0
+            || !scale.is_power_of_two()
+            || value < 0
+            || value % s != 0
+            || value / s > 0xfff
+        {
             return None;
         }
-        Some(UImm12Scaled { value: value as u32, scale })
+        Some(UImm12Scaled {
+            value: value as u32,
+            scale,
+        })
     }
 
     /// Zero offset for an access of `scale` bytes.
@@ -295,7 +327,10 @@ impl SImm7Scaled {
         if !matches!(scale, 4 | 8 | 16) || value % s != 0 || !(-64..=63).contains(&(value / s)) {
             return None;
         }
-        Some(SImm7Scaled { value: value as i16, scale })
+        Some(SImm7Scaled {
+            value: value as i16,
+            scale,
+        })
     }
 
     pub fn zero(scale: u8) -> SImm7Scaled {
@@ -369,7 +404,9 @@ impl FpImm8 {
         }
         let a = bits >> 31;
         let cdefgh = (bits >> 19) & 0x3f;
-        Some(FpImm8 { imm8: ((a << 7) | (b << 6) | cdefgh) as u8 })
+        Some(FpImm8 {
+            imm8: ((a << 7) | (b << 6) | cdefgh) as u8,
+        })
     }
 
     /// `value` if `fmov dN, #value` can encode it exactly.
@@ -386,7 +423,9 @@ impl FpImm8 {
         }
         let a = bits >> 63;
         let cdefgh = (bits >> 48) & 0x3f;
-        Some(FpImm8 { imm8: ((a << 7) | (b << 6) | cdefgh) as u8 })
+        Some(FpImm8 {
+            imm8: ((a << 7) | (b << 6) | cdefgh) as u8,
+        })
     }
 
     /// The 8-bit field (20:13).

@@ -21,7 +21,8 @@ fn logic_imm_64_brute_force() {
     }
     assert_eq!(masks.len(), 5334);
     for &m in &masks {
-        let imm = ImmLogic::maybe_from_u64(m, OperandSize::Size64).unwrap_or_else(|| panic!("{m:#x} rejected"));
+        let imm = ImmLogic::maybe_from_u64(m, OperandSize::Size64)
+            .unwrap_or_else(|| panic!("{m:#x} rejected"));
         let b = imm.enc_bits();
         let decoded = decode_logic_imm(b >> 12 == 1, ((b >> 6) & 63) as u8, (b & 63) as u8);
         assert_eq!(decoded, Some(m), "{m:#x}");
@@ -29,7 +30,11 @@ fn logic_imm_64_brute_force() {
     }
     // Everything else is rejected: sample non-masks.
     for v in [0u64, u64::MAX, 0x1234_5678, 5, 0xf0f0_f0f0_f0f0_f0f1] {
-        assert_eq!(ImmLogic::maybe_from_u64(v, OperandSize::Size64).is_some(), masks.contains(&v), "{v:#x}");
+        assert_eq!(
+            ImmLogic::maybe_from_u64(v, OperandSize::Size64).is_some(),
+            masks.contains(&v),
+            "{v:#x}"
+        );
     }
 }
 
@@ -39,13 +44,19 @@ fn logic_imm_32_brute_force() {
     let mut masks = HashSet::new();
     for immr in 0..32u8 {
         for imms in 0..64u8 {
-            let Some(m) = decode_logic_imm(false, immr, imms) else { continue };
+            let Some(m) = decode_logic_imm(false, immr, imms) else {
+                continue;
+            };
             masks.insert(m);
             let low = m & 0xffff_ffff;
-            let imm = ImmLogic::maybe_from_u64(low, OperandSize::Size32).expect("32-bit mask rejected");
+            let imm =
+                ImmLogic::maybe_from_u64(low, OperandSize::Size32).expect("32-bit mask rejected");
             let b = imm.enc_bits();
             assert_eq!(b >> 12, 0, "N must be 0 for 32-bit");
-            assert_eq!(decode_logic_imm(false, ((b >> 6) & 63) as u8, (b & 63) as u8), Some(m));
+            assert_eq!(
+                decode_logic_imm(false, ((b >> 6) & 63) as u8, (b & 63) as u8),
+                Some(m)
+            );
         }
     }
     assert_eq!(masks.len(), 1302);
@@ -95,11 +106,20 @@ fn small_immediates() {
     assert!(UImm12Scaled::maybe_from_i64(8 * 4096, 8).is_none());
     assert!(UImm12Scaled::maybe_from_i64(4, 8).is_none());
     assert!(UImm12Scaled::maybe_from_i64(-8, 8).is_none());
-    assert!(SImm7Scaled::maybe_from_i64(-512, 8).is_some() && SImm7Scaled::maybe_from_i64(512, 8).is_none());
+    assert!(
+        SImm7Scaled::maybe_from_i64(-512, 8).is_some()
+            && SImm7Scaled::maybe_from_i64(512, 8).is_none()
+    );
     assert_eq!(SImm7Scaled::maybe_from_i64(-16, 8).unwrap().bits(), 0x7e);
-    assert_eq!(MoveWideConst::maybe_from_u64(0xabcd_0000_0000).map(|m| (m.bits(), m.hw())), Some((0xabcd, 2)));
+    assert_eq!(
+        MoveWideConst::maybe_from_u64(0xabcd_0000_0000).map(|m| (m.bits(), m.hw())),
+        Some((0xabcd, 2))
+    );
     assert!(MoveWideConst::maybe_from_u64(0x1_0001).is_none());
     assert!(ImmShift::maybe_from_u64(31, OperandSize::Size32).is_some());
     assert!(ImmShift::maybe_from_u64(32, OperandSize::Size32).is_none());
-    assert_eq!(Imm12::maybe_from_u64(0x5000).map(|i| i.parts()), Some((5, true)));
+    assert_eq!(
+        Imm12::maybe_from_u64(0x5000).map(|i| i.parts()),
+        Some((5, true))
+    );
 }

@@ -11,7 +11,9 @@
 use atoll_codegen::buffer::{CodeOffset, TextSectionOptions};
 use atoll_codegen::ir;
 use atoll_codegen::isa::{CodegenError, CompiledFunction, ModuleFunction, ModuleText, TargetIsa};
-use atoll_codegen::machinst::{build_text_section, compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
+use atoll_codegen::machinst::{
+    build_text_section, compile_function_padded, CompileParams, MachineEnv, RegallocConfig,
+};
 use atoll_codegen::settings::Flags;
 use atoll_codegen::testing::DisasmArch;
 use target_lexicon::Triple;
@@ -32,7 +34,12 @@ pub struct Aarch64Backend {
 
 impl Aarch64Backend {
     pub fn new(triple: Triple, shared: Flags, isa: settings::Flags) -> Aarch64Backend {
-        Aarch64Backend { triple, shared, isa, env: machine_env() }
+        Aarch64Backend {
+            triple,
+            shared,
+            isa,
+            env: machine_env(),
+        }
     }
 
     /// The ISA flags.
@@ -64,7 +71,10 @@ impl TargetIsa for Aarch64Backend {
             ("has_i8mm", f.has_i8mm()),
             ("sign_return_address", f.sign_return_address()),
             ("sign_return_address_all", f.sign_return_address_all()),
-            ("sign_return_address_with_bkey", f.sign_return_address_with_bkey()),
+            (
+                "sign_return_address_with_bkey",
+                f.sign_return_address_with_bkey(),
+            ),
             ("use_bti", f.use_bti()),
             ("use_csdb", f.use_csdb()),
         ];
@@ -85,7 +95,10 @@ impl TargetIsa for Aarch64Backend {
 
     fn compile_function(&self, func: &ir::Function) -> Result<CompiledFunction, CodegenError> {
         let conv = abi_conv(func.signature.call_conv);
-        let backend = Aarch64Lower { conv, apple: func.signature.call_conv == ir::CallConv::AppleAarch64 };
+        let backend = Aarch64Lower {
+            conv,
+            apple: func.signature.call_conv == ir::CallConv::AppleAarch64,
+        };
         let abi = AArch64Abi::new(conv);
         let params = CompileParams {
             backend: &backend,

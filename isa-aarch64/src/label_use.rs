@@ -119,10 +119,14 @@ impl atoll_codegen::buffer::LabelUse for LabelUse {
         let d = delta as u32;
         let patched = match self {
             LabelUse::Branch14 => (word & !(0x3fff << 5)) | (((d >> 2) & 0x3fff) << 5),
-            LabelUse::Branch19 | LabelUse::Ldr19 => (word & !(0x7_ffff << 5)) | (((d >> 2) & 0x7_ffff) << 5),
+            LabelUse::Branch19 | LabelUse::Ldr19 => {
+                (word & !(0x7_ffff << 5)) | (((d >> 2) & 0x7_ffff) << 5)
+            }
             LabelUse::Branch26 => (word & !0x03ff_ffff) | ((d >> 2) & 0x03ff_ffff),
             LabelUse::Adr21 => {
-                (word & !((3 << 29) | (0x7_ffff << 5))) | ((d & 3) << 29) | (((d >> 2) & 0x7_ffff) << 5)
+                (word & !((3 << 29) | (0x7_ffff << 5)))
+                    | ((d & 3) << 29)
+                    | (((d >> 2) & 0x7_ffff) << 5)
             }
             LabelUse::PCRel32 => word.wrapping_add(d),
         };
@@ -130,7 +134,10 @@ impl atoll_codegen::buffer::LabelUse for LabelUse {
     }
 
     fn supports_veneer(self) -> bool {
-        matches!(self, LabelUse::Branch14 | LabelUse::Branch19 | LabelUse::Branch26)
+        matches!(
+            self,
+            LabelUse::Branch14 | LabelUse::Branch19 | LabelUse::Branch26
+        )
     }
 
     fn veneer_size(self) -> CodeOffset {

@@ -84,10 +84,20 @@ fn ranges_are_exact() {
 fn patch_extremes_round_trip() {
     for kind in KINDS {
         let base = 1u64 << 32; // far from 0 so negative distances stay positive offsets
-        for delta in [0i64, kind.max_pos_range() as i64, -(kind.max_neg_range() as i64), 4, -4] {
+        for delta in [
+            0i64,
+            kind.max_pos_range() as i64,
+            -(kind.max_neg_range() as i64),
+            4,
+            -4,
+        ] {
             let w = patch_at(kind, base, base.wrapping_add_signed(delta));
             assert_eq!(decode(kind, w), delta, "{kind:?} delta {delta}");
-            assert_eq!(other_bits(kind, w), other_bits(kind, template(kind)), "{kind:?} clobbered");
+            assert_eq!(
+                other_bits(kind, w),
+                other_bits(kind, template(kind)),
+                "{kind:?} clobbered"
+            );
         }
     }
 }
@@ -119,17 +129,26 @@ fn pcrel32_adds_to_the_stored_addend() {
 #[test]
 fn veneer_bytes_match_llvm_mc() {
     let mut short = [0xffu8; 4];
-    assert_eq!(LabelUse::Branch19.generate_veneer(&mut short, 0), (0, LabelUse::Branch26));
+    assert_eq!(
+        LabelUse::Branch19.generate_veneer(&mut short, 0),
+        (0, LabelUse::Branch26)
+    );
     assert_eq!(short, [0x00, 0x00, 0x00, 0x14]);
-    assert_eq!(LabelUse::Branch14.generate_veneer(&mut short, 0), (0, LabelUse::Branch26));
+    assert_eq!(
+        LabelUse::Branch14.generate_veneer(&mut short, 0),
+        (0, LabelUse::Branch26)
+    );
 
     let mut long = [0xffu8; 20];
-    assert_eq!(LabelUse::Branch26.generate_veneer(&mut long, 0), (16, LabelUse::PCRel32));
+    assert_eq!(
+        LabelUse::Branch26.generate_veneer(&mut long, 0),
+        (16, LabelUse::PCRel32)
+    );
     assert_eq!(
         long,
         [
-            0x90, 0x00, 0x00, 0x10, 0x11, 0x02, 0x80, 0xb9, 0x10, 0x02, 0x11, 0x8b, 0x00, 0x02, 0x1f, 0xd6, 0, 0,
-            0, 0
+            0x90, 0x00, 0x00, 0x10, 0x11, 0x02, 0x80, 0xb9, 0x10, 0x02, 0x11, 0x8b, 0x00, 0x02,
+            0x1f, 0xd6, 0, 0, 0, 0
         ]
     );
     for kind in KINDS {
@@ -143,7 +162,10 @@ fn veneer_kinds_reach_strictly_further() {
     for kind in KINDS.into_iter().filter(|k| k.supports_veneer()) {
         let mut buf = vec![0u8; kind.veneer_size() as usize];
         let (_, next) = kind.generate_veneer(&mut buf, 0);
-        assert!(next.max_pos_range() > kind.max_pos_range() && next.max_neg_range() > kind.max_neg_range());
+        assert!(
+            next.max_pos_range() > kind.max_pos_range()
+                && next.max_neg_range() > kind.max_neg_range()
+        );
     }
 }
 
@@ -208,7 +230,10 @@ fn backward_branch19_veneer() {
 
 #[test]
 fn from_reloc_maps_calls_only() {
-    assert_eq!(LabelUse::from_reloc(Reloc::Arm64Call, 0), Some(LabelUse::Branch26));
+    assert_eq!(
+        LabelUse::from_reloc(Reloc::Arm64Call, 0),
+        Some(LabelUse::Branch26)
+    );
     assert_eq!(LabelUse::from_reloc(Reloc::Arm64Call, 4), None);
     assert_eq!(LabelUse::from_reloc(Reloc::X86CallPCRel4, 0), None);
     assert_eq!(LabelUse::from_reloc(Reloc::Abs8, 0), None);
@@ -230,13 +255,23 @@ fn island_sequences() {
 #[test]
 fn padding_by_doubling_is_whole_nop_words_after_existing_bytes() {
     // (bytes already in the buffer, padding length)
-    for (prefix, len) in [(0, 0), (0, 4), (3, 12), (1, 28), (0, 4 * 1000 + 3), (7, 4 * 4097)] {
+    for (prefix, len) in [
+        (0, 0),
+        (0, 4),
+        (3, 12),
+        (1, 28),
+        (0, 4 * 1000 + 3),
+        (7, 4 * 4097),
+    ] {
         let mut out = vec![0xaa; prefix];
         LabelUse::write_padding(&mut out, len);
         assert_eq!(out.len(), prefix + len, "prefix {prefix}, len {len}");
         assert!(out[..prefix].iter().all(|&b| b == 0xaa));
         let words = &out[prefix..prefix + len / 4 * 4];
-        assert!(words.chunks_exact(4).all(|w| w == [0x1f, 0x20, 0x03, 0xd5]), "len {len}");
+        assert!(
+            words.chunks_exact(4).all(|w| w == [0x1f, 0x20, 0x03, 0xd5]),
+            "len {len}"
+        );
         assert!(out[prefix + len / 4 * 4..].iter().all(|&b| b == 0));
     }
 }

@@ -26,7 +26,10 @@ const ZR_INDEX: usize = 31;
 ///
 /// Panics on `n > 30`: callers pass constants (ABI tables, fixed operands).
 pub fn xreg(n: u8) -> Reg {
-    assert!(n <= 30, "x{n} does not exist (xzr and sp have their own constructors)");
+    assert!(
+        n <= 30,
+        "x{n} does not exist (xzr and sp have their own constructors)"
+    );
     Reg::from_real(xreg_preg(n))
 }
 
@@ -216,7 +219,10 @@ fn real(r: Reg, what: &str) -> PReg {
 /// Panics on a virtual or float register (a register-allocation invariant).
 pub fn hw_enc_zr(r: Reg) -> u32 {
     let p = real(r, "gpr or xzr slot");
-    assert!(p.class() == RegClass::Int, "float register {r:?} in an integer slot");
+    assert!(
+        p.class() == RegClass::Int,
+        "float register {r:?} in an integer slot"
+    );
     p.hw_enc() as u32
 }
 
@@ -231,7 +237,10 @@ pub fn hw_enc_sp(r: RegOrSp) -> u32 {
 /// Hardware encoding of a float/vector register.
 pub fn hw_enc_v(r: Reg) -> u32 {
     let p = real(r, "fpr slot");
-    assert!(p.class() == RegClass::Float, "integer register {r:?} in a float slot");
+    assert!(
+        p.class() == RegClass::Float,
+        "integer register {r:?} in a float slot"
+    );
     p.hw_enc() as u32
 }
 
@@ -297,6 +306,8 @@ mod tests {
             assert!(!is_reserved(Reg::from_real(p)), "{p} is reserved");
         }
         assert_eq!(allocatable_int_regs().len(), 26);
-        assert!(is_reserved(veneer_tmp0()) && is_reserved(veneer_tmp1()) && is_reserved(platform_reg()));
+        assert!(
+            is_reserved(veneer_tmp0()) && is_reserved(veneer_tmp1()) && is_reserved(platform_reg())
+        );
     }
 }

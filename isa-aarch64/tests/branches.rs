@@ -42,11 +42,15 @@ fn emit_at(inst: &Inst, base: u64, labels: &[u64], funcs: &[u64]) -> Vec<u8> {
     for &(off, label, kind) in &sink.label_uses {
         let target = labels[label.0 as usize];
         let delta = target.wrapping_sub(base + off) as i64;
-        assert!(kind.in_range(delta), "{inst:?}: test distance {delta} out of range for {kind:?}");
+        assert!(
+            kind.in_range(delta),
+            "{inst:?}: test distance {delta} out of range for {kind:?}"
+        );
         kind.patch(&mut bytes[off as usize..], base + off, target);
     }
     for &(off, reloc, RelocTarget(f), addend) in &sink.relocs {
-        let kind = LabelUse::from_reloc(reloc, addend).expect("call relocation maps to a label use");
+        let kind =
+            LabelUse::from_reloc(reloc, addend).expect("call relocation maps to a label use");
         kind.patch(&mut bytes[off as usize..], base + off, funcs[f as usize]);
     }
     bytes
@@ -60,7 +64,11 @@ fn check(inst: &Inst, base: u64, labels: &[u64], funcs: &[u64], expect: &[(&str,
     let with_target: Vec<_> = lines.iter().filter(|l| l.text.contains("0x")).collect();
     assert_eq!(with_target.len(), expect.len(), "{inst:?}: {lines:?}");
     for (line, (mnemonic, target)) in with_target.iter().zip(expect) {
-        assert!(line.text.starts_with(mnemonic), "{inst:?}: `{}` is not `{mnemonic}`", line.text);
+        assert!(
+            line.text.starts_with(mnemonic),
+            "{inst:?}: `{}` is not `{mnemonic}`",
+            line.text
+        );
         let abs = printed_target(line).wrapping_add(base);
         assert_eq!(abs, *target, "{inst:?} at {base:#x}: `{}`", line.text);
     }
@@ -70,8 +78,21 @@ fn check(inst: &Inst, base: u64, labels: &[u64], funcs: &[u64], expect: &[(&str,
 /// values in between.
 fn distances(kind: LabelUse) -> Vec<i64> {
     let (pos, neg) = (kind.max_pos_range() as i64, kind.max_neg_range() as i64);
-    let step = if matches!(kind, LabelUse::Adr21) { 1 } else { 4 };
-    vec![0, step, -step, pos, -neg, pos / 3 / step * step, -(neg / 5 / step * step), 1000 * step]
+    let step = if matches!(kind, LabelUse::Adr21) {
+        1
+    } else {
+        4
+    };
+    vec![
+        0,
+        step,
+        -step,
+        pos,
+        -neg,
+        pos / 3 / step * step,
+        -(neg / 5 / step * step),
+        1000 * step,
+    ]
 }
 
 /// A use base far from 0 so negative distances stay valid offsets.
@@ -84,9 +105,30 @@ fn at(delta: i64) -> u64 {
 #[test]
 fn unconditional_branch_and_call_reach() {
     for d in distances(LabelUse::Branch26) {
-        check(&Inst::Jump { dest: MachLabel(0) }, BASE, &[at(d)], &[], &[("b ", at(d))]);
-        check(&Inst::CallLabel { dest: MachLabel(0), info: Box::default() }, BASE, &[at(d)], &[], &[("bl ", at(d))]);
-        check(&Inst::call(RelocTarget(1)), BASE, &[], &[0, at(d)], &[("bl ", at(d))]);
+        check(
+            &Inst::Jump { dest: MachLabel(0) },
+            BASE,
+            &[at(d)],
+            &[],
+            &[("b ", at(d))],
+        );
+        check(
+            &Inst::CallLabel {
+                dest: MachLabel(0),
+                info: Box::default(),
+            },
+            BASE,
+            &[at(d)],
+            &[],
+            &[("bl ", at(d))],
+        );
+        check(
+            &Inst::call(RelocTarget(1)),
+            BASE,
+            &[],
+            &[0, at(d)],
+            &[("bl ", at(d))],
+        );
     }
 }
 
@@ -127,26 +169,53 @@ fn conditional_branches_reach() {
             CondBrKind::Cond(c) => format!("b.{} ", objdump_cond(c)),
         };
         for d in distances(LabelUse::Branch19) {
-            let one = Inst::OneWayCondBr { target: MachLabel(0), kind };
+            let one = Inst::OneWayCondBr {
+                target: MachLabel(0),
+                kind,
+            };
             check(&one, BASE, &[at(d)], &[], &[(&mnemonic, at(d))]);
             // Two-way: the `b` to `not_taken` sits 4 bytes after the conditional branch.
-            let two = Inst::CondBr { taken: MachLabel(0), not_taken: MachLabel(1), kind };
+            let two = Inst::CondBr {
+                taken: MachLabel(0),
+                not_taken: MachLabel(1),
+                kind,
+            };
             let far = at(-(100 * MIB as i64));
-            check(&two, BASE, &[at(d), far], &[], &[(&mnemonic, at(d)), ("b ", far)]);
+            check(
+                &two,
+                BASE,
+                &[at(d), far],
+                &[],
+                &[(&mnemonic, at(d)), ("b ", far)],
+            );
         }
     }
 }
 
 #[test]
 fn test_bit_branches_reach() {
-    for (bit, nonzero) in [(0u8, false), (5, true), (31, false), (32, true), (63, false)] {
+    for (bit, nonzero) in [
+        (0u8, false),
+        (5, true),
+        (31, false),
+        (32, true),
+        (63, false),
+    ] {
         let mnemonic = if nonzero { "tbnz " } else { "tbz " };
         for d in distances(LabelUse::Branch14) {
-            let inst = Inst::TestBitAndBranch { rn: xreg(9), bit, nonzero, target: MachLabel(0) };
+            let inst = Inst::TestBitAndBranch {
+                rn: xreg(9),
+                bit,
+                nonzero,
+                target: MachLabel(0),
+            };
             check(&inst, BASE, &[at(d)], &[], &[(mnemonic, at(d))]);
             let text = &disasm(&emit_at(&inst, BASE, &[at(d)], &[]))[0].text;
             let reg = if bit >= 32 { "x9" } else { "w9" };
-            assert!(text.starts_with(&format!("{mnemonic}{reg}, #{bit},")), "{text}");
+            assert!(
+                text.starts_with(&format!("{mnemonic}{reg}, #{bit},")),
+                "{text}"
+            );
         }
     }
 }
@@ -154,11 +223,16 @@ fn test_bit_branches_reach() {
 #[test]
 fn adr_and_literal_loads_reach() {
     for d in distances(LabelUse::Adr21) {
-        let inst = Inst::Adr { rd: writable_xreg(4), label: MachLabel(0) };
+        let inst = Inst::Adr {
+            rd: writable_xreg(4),
+            label: MachLabel(0),
+        };
         check(&inst, BASE, &[at(d)], &[], &[("adr x4,", at(d))]);
     }
     for d in distances(LabelUse::Ldr19) {
-        let mem = AMode::Label { label: MachLabel(0) };
+        let mem = AMode::Label {
+            label: MachLabel(0),
+        };
         let loads = [
             (Inst::load64(writable_xreg(2), mem), "ldr x2,"),
             (Inst::load32(writable_xreg(2), mem), "ldr w2,"),
@@ -175,8 +249,14 @@ fn adr_and_literal_loads_reach() {
 
 #[test]
 fn trap_if_skips_the_udf() {
-    for kind in [CondBrKind::Cond(Cond::Hs), CondBrKind::Zero(xreg(1), OperandSize::Size64)] {
-        let inst = Inst::TrapIf { kind, trap_code: TrapCode::INTEGER_DIVISION_BY_ZERO };
+    for kind in [
+        CondBrKind::Cond(Cond::Hs),
+        CondBrKind::Zero(xreg(1), OperandSize::Size64),
+    ] {
+        let inst = Inst::TrapIf {
+            kind,
+            trap_code: TrapCode::INTEGER_DIVISION_BY_ZERO,
+        };
         let lines = disasm(&emit_at(&inst, 0, &[], &[]));
         assert_eq!(lines.len(), 2);
         assert_eq!(printed_target(&lines[0]), 8, "{}", lines[0].text);
@@ -216,11 +296,28 @@ fn long_veneer_target(bytes: &[u8], at: u64) -> u64 {
 #[test]
 fn veneer_chains_short_to_b_to_long() {
     let short = [
-        (LabelUse::Branch14, Inst::TestBitAndBranch { rn: xreg(1), bit: 2, nonzero: false, target: MachLabel(0) }),
-        (LabelUse::Branch19, Inst::OneWayCondBr { target: MachLabel(0), kind: CondBrKind::Cond(Cond::Gt) }),
+        (
+            LabelUse::Branch14,
+            Inst::TestBitAndBranch {
+                rn: xreg(1),
+                bit: 2,
+                nonzero: false,
+                target: MachLabel(0),
+            },
+        ),
         (
             LabelUse::Branch19,
-            Inst::OneWayCondBr { target: MachLabel(0), kind: CondBrKind::NotZero(xreg(2), OperandSize::Size64) },
+            Inst::OneWayCondBr {
+                target: MachLabel(0),
+                kind: CondBrKind::Cond(Cond::Gt),
+            },
+        ),
+        (
+            LabelUse::Branch19,
+            Inst::OneWayCondBr {
+                target: MachLabel(0),
+                kind: CondBrKind::NotZero(xreg(2), OperandSize::Size64),
+            },
         ),
     ];
     for (kind, inst) in short {
@@ -230,7 +327,13 @@ fn veneer_chains_short_to_b_to_long() {
             let v2 = v1.wrapping_add_signed(dir * (LabelUse::Branch26.max_pos_range() as i64 - 4));
             let target = v2.wrapping_add_signed(dir * ((1i64 << 31) - 64));
             // The use reaches the `b` veneer.
-            check(&inst, use_at, &[v1], &[], &[(inst.print().split(' ').next().unwrap(), v1)]);
+            check(
+                &inst,
+                use_at,
+                &[v1],
+                &[],
+                &[(inst.print().split(' ').next().unwrap(), v1)],
+            );
             // The `b` veneer reaches the long veneer.
             let (b, k1) = veneer(kind, v1, v2);
             assert_eq!(k1, LabelUse::Branch26);
@@ -266,5 +369,8 @@ fn island_jump_trap_and_padding_disassemble() {
     LabelUse::write_padding(&mut out, 8);
     let text: Vec<_> = disasm(&out).into_iter().map(|l| l.text).collect();
     assert_eq!(text, ["b 0x40", "udf #0", "nop", "nop"]);
-    assert_eq!(<LabelUse as IslandIsa>::JUMP_SIZE + <LabelUse as IslandIsa>::TRAP_SIZE, 8 as CodeOffset);
+    assert_eq!(
+        <LabelUse as IslandIsa>::JUMP_SIZE + <LabelUse as IslandIsa>::TRAP_SIZE,
+        8 as CodeOffset
+    );
 }

@@ -104,12 +104,25 @@ fn module_with_calls_runs_under_qemu() {
     }
     let isa = backend();
     let funcs = parse_functions(MODULE).unwrap();
-    let compiled: Vec<_> = funcs.iter().map(|f| isa.compile_function(f).unwrap_or_else(|e| panic!("{}: {e}", f.name))).collect();
+    let compiled: Vec<_> = funcs
+        .iter()
+        .map(|f| {
+            isa.compile_function(f)
+                .unwrap_or_else(|e| panic!("{}: {e}", f.name))
+        })
+        .collect();
     let names: Vec<ExternalName> = funcs.iter().map(|f| f.name.clone()).collect();
-    let mods: Vec<ModuleFunction<'_>> =
-        names.iter().zip(&compiled).map(|(name, compiled)| ModuleFunction { name, compiled }).collect();
+    let mods: Vec<ModuleFunction<'_>> = names
+        .iter()
+        .zip(&compiled)
+        .map(|(name, compiled)| ModuleFunction { name, compiled })
+        .collect();
     let text = isa.build_text_section(&mods).unwrap();
-    assert!(text.relocs.is_empty(), "relocations left: {:?}", text.relocs);
+    assert!(
+        text.relocs.is_empty(),
+        "relocations left: {:?}",
+        text.relocs
+    );
     assert_eq!(text.section.stats.relocations_left, 0);
 
     let mut asm = String::from("\t.text\n\t.p2align 4\natoll_text:\n");

@@ -54,7 +54,11 @@ fn parse_value(t: Type, s: &str) -> Option<u64> {
                 _ => parse_int(s).ok()?,
             };
             let bits = t.bits();
-            Some(if bits == 64 { v as u64 } else { (v as u64) & ((1u64 << bits) - 1) })
+            Some(if bits == 64 {
+                v as u64
+            } else {
+                (v as u64) & ((1u64 << bits) - 1)
+            })
         }
     }
 }
@@ -100,7 +104,11 @@ fn parse_run(f: &Function, sym: &str, text: &str) -> Option<Call> {
     }
     let args = args.trim().strip_suffix(')')?;
     let params: Vec<Type> = f.signature.params.iter().map(|p| p.value_type).collect();
-    let values: Vec<&str> = if args.trim().is_empty() { Vec::new() } else { args.split(',').collect() };
+    let values: Vec<&str> = if args.trim().is_empty() {
+        Vec::new()
+    } else {
+        args.split(',').collect()
+    };
     if values.len() != params.len() {
         return None;
     }
@@ -110,7 +118,13 @@ fn parse_run(f: &Function, sym: &str, text: &str) -> Option<Call> {
     }
     let ret = f.signature.returns.first()?.value_type;
     let expected = parse_value(ret, rhs)?;
-    Some(Call { label: String::new(), ret, expected, equal, expr: format!("{sym}({})", c_args.join(", ")) })
+    Some(Call {
+        label: String::new(),
+        ret,
+        expected,
+        equal,
+        expr: format!("{sym}({})", c_args.join(", ")),
+    })
 }
 
 /// The printf that prints a result of type `t` as hex bits.
@@ -134,10 +148,14 @@ fn clif_runtests_on_aarch64() {
     if !tools_present() {
         return;
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "clif"));
     files.sort();
-    let (mut asm, mut protos, mut calls) = (String::from("\t.text\n"), String::new(), Vec::<Call>::new());
+    let (mut asm, mut protos, mut calls) =
+        (String::from("\t.text\n"), String::new(), Vec::<Call>::new());
     let (mut compiled, mut unsupported, mut skipped_files) = (0, 0, 0);
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     for path in &files {
@@ -147,7 +165,10 @@ fn clif_runtests_on_aarch64() {
             continue;
         };
         let runs = test.commands.iter().any(|c| c.name == "run");
-        let for_aarch64 = test.isa_lines.iter().all(|l| l.kind != atoll_codegen::text::IsaLineKind::Target)
+        let for_aarch64 = test
+            .isa_lines
+            .iter()
+            .all(|l| l.kind != atoll_codegen::text::IsaLineKind::Target)
             || test.isa_lines.iter().any(|l| l.text.starts_with("aarch64"));
         if !runs || !for_aarch64 {
             skipped_files += 1;
@@ -157,7 +178,11 @@ fn clif_runtests_on_aarch64() {
         for tf in &test.functions {
             let f = &tf.func;
             let sig_ok = f.signature.returns.len() == 1
-                && f.signature.params.iter().chain(&f.signature.returns).all(|p| c_type(p.value_type).is_some());
+                && f.signature
+                    .params
+                    .iter()
+                    .chain(&f.signature.returns)
+                    .all(|p| c_type(p.value_type).is_some());
             if !sig_ok {
                 continue;
             }
@@ -174,13 +199,26 @@ fn clif_runtests_on_aarch64() {
             compiled += 1;
             let sym = format!("f{compiled}");
             let bytes: Vec<String> = code.iter().map(|b| format!("{b:#04x}")).collect();
-            write!(asm, "\t.p2align 4\n\t.globl {sym}\n\t.type {sym}, %function\n{sym}:\n").unwrap();
+            write!(
+                asm,
+                "\t.p2align 4\n\t.globl {sym}\n\t.type {sym}, %function\n{sym}:\n"
+            )
+            .unwrap();
             for chunk in bytes.chunks(16) {
                 writeln!(asm, "\t.byte {}", chunk.join(", ")).unwrap();
             }
-            let params: Vec<&str> = f.signature.params.iter().map(|p| c_type(p.value_type).unwrap()).collect();
+            let params: Vec<&str> = f
+                .signature
+                .params
+                .iter()
+                .map(|p| c_type(p.value_type).unwrap())
+                .collect();
             let ret = c_type(f.signature.returns[0].value_type).unwrap();
-            let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
+            let params = if params.is_empty() {
+                "void".to_string()
+            } else {
+                params.join(", ")
+            };
             writeln!(protos, "{ret} {sym}({params});").unwrap();
             for c in &tf.comments {
                 if let Some(mut call) = parse_run(f, &sym, &c.text) {
@@ -199,21 +237,37 @@ fn clif_runtests_on_aarch64() {
     main.push_str(&protos);
     main.push_str("int main(void) {\n  struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = on_trap; sa.sa_flags = SA_NODEFER;\n  sigaction(SIGILL, &sa, 0);\n");
     for call in &calls {
-        writeln!(main, "  if (sigsetjmp(env, 1) == 0) {} else printf(\"trap\\n\");", print_stmt(call.ret, &call.expr)).unwrap();
+        writeln!(
+            main,
+            "  if (sigsetjmp(env, 1) == 0) {} else printf(\"trap\\n\");",
+            print_stmt(call.ret, &call.expr)
+        )
+        .unwrap();
     }
     main.push_str("  (void)f32b; (void)f64b;\n  return 0;\n}\n");
     let out = run("runtests", &asm, &main);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), calls.len(), "harness output is incomplete:\n{out}");
+    assert_eq!(
+        lines.len(),
+        calls.len(),
+        "harness output is incomplete:\n{out}"
+    );
     let mut failures = Vec::new();
     for (call, got) in calls.iter().zip(&lines) {
         let got_bits = u64::from_str_radix(got.trim(), 16).ok();
         let same = match got_bits {
-            Some(g) => g == call.expected || (is_nan(call.ret, g) && is_nan(call.ret, call.expected)),
+            Some(g) => {
+                g == call.expected || (is_nan(call.ret, g) && is_nan(call.ret, call.expected))
+            }
             None => false,
         };
         if same != call.equal {
-            failures.push(format!("{}  -> got {got}, expected {}0x{:x}", call.label, if call.equal { "" } else { "not " }, call.expected));
+            failures.push(format!(
+                "{}  -> got {got}, expected {}0x{:x}",
+                call.label,
+                if call.equal { "" } else { "not " },
+                call.expected
+            ));
         }
     }
     eprintln!(
@@ -223,6 +277,15 @@ fn clif_runtests_on_aarch64() {
     for (reason, n) in &reasons {
         eprintln!("  {n:4} × {reason}");
     }
-    assert!(failures.is_empty(), "{} wrong results:\n{}", failures.len(), failures.join("\n"));
-    assert!(calls.len() > 100, "too few run lines exercised: {}", calls.len());
+    assert!(
+        failures.is_empty(),
+        "{} wrong results:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        calls.len() > 100,
+        "too few run lines exercised: {}",
+        calls.len()
+    );
 }

@@ -30,17 +30,28 @@ fn llvm_mc(lines: &[String]) -> Vec<Result<String, String>> {
         Err(e) => panic!("llvm-mc-14 is needed (Debian package llvm-14): {e}"),
     };
     let input = lines.join("\n") + "\n";
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.trim().is_empty(), "llvm-mc rejected some printed instructions:\n{stderr}");
+    assert!(
+        stderr.trim().is_empty(),
+        "llvm-mc rejected some printed instructions:\n{stderr}"
+    );
     stdout
         .lines()
         .filter_map(|l| l.split_once("encoding: [").map(|(_, rest)| rest))
         .map(|rest| {
             let bytes = rest.trim_end_matches(']');
-            Ok(bytes.split(',').map(|b| b.trim().trim_start_matches("0x")).collect::<String>())
+            Ok(bytes
+                .split(',')
+                .map(|b| b.trim().trim_start_matches("0x"))
+                .collect::<String>())
         })
         .collect()
 }
@@ -53,10 +64,19 @@ fn check_seed(seed: u64, count: usize) {
     }
     let texts: Vec<String> = insts.iter().map(|i| i.print()).collect();
     // Every family must be represented, or the generator silently lost coverage.
-    let distinct: std::collections::HashSet<_> = texts.iter().map(|t| t.split(' ').next().unwrap()).collect();
-    assert!(distinct.len() > 90, "only {} distinct mnemonics", distinct.len());
+    let distinct: std::collections::HashSet<_> =
+        texts.iter().map(|t| t.split(' ').next().unwrap()).collect();
+    assert!(
+        distinct.len() > 90,
+        "only {} distinct mnemonics",
+        distinct.len()
+    );
     let expected = llvm_mc(&texts);
-    assert_eq!(expected.len(), insts.len(), "llvm-mc produced a different number of encodings");
+    assert_eq!(
+        expected.len(),
+        insts.len(),
+        "llvm-mc produced a different number of encodings"
+    );
     let mut failures = Vec::new();
     for ((inst, text), exp) in insts.iter().zip(&texts).zip(expected) {
         let mut sink = RecordingSink::<LabelUse>::default();
@@ -67,12 +87,22 @@ fn check_seed(seed: u64, count: usize) {
             failures.push(format!("{text:<45} llvm-mc {exp} ours {got}  {inst:?}"));
         }
     }
-    assert!(failures.is_empty(), "seed {seed:#x}: {} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "seed {seed:#x}: {} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn random_instructions_match_llvm_mc() {
-    for seed in [0x9e37_79b9_7f4a_7c15, 0xdead_beef_cafe_f00d, 0x0123_4567_89ab_cdef, 42] {
+    for seed in [
+        0x9e37_79b9_7f4a_7c15,
+        0xdead_beef_cafe_f00d,
+        0x0123_4567_89ab_cdef,
+        42,
+    ] {
         check_seed(seed, 2500);
     }
 }

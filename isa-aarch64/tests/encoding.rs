@@ -33,13 +33,23 @@ struct Row {
 
 /// A row whose printed text is also the assembler input.
 fn r(inst: Inst, text: &'static str, hex: &'static str) -> Row {
-    Row { inst, print: text, asm: text, hex }
+    Row {
+        inst,
+        print: text,
+        asm: text,
+        hex,
+    }
 }
 
 /// A row whose printed text differs from the assembler input (a label, bound at
 /// +8, or a trap comment).
 fn rl(inst: Inst, print: &'static str, asm: &'static str, hex: &'static str) -> Row {
-    Row { inst, print, asm, hex }
+    Row {
+        inst,
+        print,
+        asm,
+        hex,
+    }
 }
 
 fn xr(n: u8) -> Reg {
@@ -85,25 +95,47 @@ fn mw(bits: u16, hw: u8) -> MoveWideConst {
     MoveWideConst::maybe_with_shift(bits, hw).unwrap()
 }
 fn uimm(v: i64, scale: u8, rn: RegOrSp) -> AMode {
-    AMode::UImm12 { rn, uimm12: UImm12Scaled::maybe_from_i64(v, scale).unwrap() }
+    AMode::UImm12 {
+        rn,
+        uimm12: UImm12Scaled::maybe_from_i64(v, scale).unwrap(),
+    }
 }
 fn unscaled(v: i64, rn: RegOrSp) -> AMode {
-    AMode::Unscaled { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
+    AMode::Unscaled {
+        rn,
+        simm9: SImm9::maybe_from_i64(v).unwrap(),
+    }
 }
 fn pre(v: i64, rn: Writable<RegOrSp>) -> AMode {
-    AMode::PreIndexed { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
+    AMode::PreIndexed {
+        rn,
+        simm9: SImm9::maybe_from_i64(v).unwrap(),
+    }
 }
 fn post(v: i64, rn: Writable<RegOrSp>) -> AMode {
-    AMode::PostIndexed { rn, simm9: SImm9::maybe_from_i64(v).unwrap() }
+    AMode::PostIndexed {
+        rn,
+        simm9: SImm9::maybe_from_i64(v).unwrap(),
+    }
 }
 fn regx(rn: RegOrSp, rm: Reg, extend: ExtendOp, shifted: bool) -> AMode {
-    AMode::RegExtended { rn, rm, extend, shifted }
+    AMode::RegExtended {
+        rn,
+        rm,
+        extend,
+        shifted,
+    }
 }
 fn s7(v: i64) -> SImm7Scaled {
     SImm7Scaled::maybe_from_i64(v, 8).unwrap()
 }
 fn nzcv(bits: u8) -> NZCV {
-    NZCV { n: bits & 8 != 0, z: bits & 4 != 0, c: bits & 2 != 0, v: bits & 1 != 0 }
+    NZCV {
+        n: bits & 8 != 0,
+        z: bits & 4 != 0,
+        c: bits & 2 != 0,
+        v: bits & 1 != 0,
+    }
 }
 fn fimm(v: f64) -> FpImm8 {
     FpImm8::maybe_from_f64(v).unwrap()
@@ -119,37 +151,131 @@ fn l0() -> MachLabel {
 }
 
 fn alu(op: ALUOp, size: OperandSize, rd: u8, rn: u8, rm: u8) -> Inst {
-    Inst::AluRRR { op, size, rd: wx(rd), rn: xr(rn), rm: xr(rm) }
+    Inst::AluRRR {
+        op,
+        size,
+        rd: wx(rd),
+        rn: xr(rn),
+        rm: xr(rm),
+    }
 }
 fn imm12(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, v: u64) -> Inst {
-    Inst::AluRRImm12 { op, size, rd, rn, imm12: i12(v) }
+    Inst::AluRRImm12 {
+        op,
+        size,
+        rd,
+        rn,
+        imm12: i12(v),
+    }
 }
 fn imm12s(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, v: u64) -> Inst {
-    Inst::AluRRImm12S { op, size, rd, rn, imm12: i12(v) }
+    Inst::AluRRImm12S {
+        op,
+        size,
+        rd,
+        rn,
+        imm12: i12(v),
+    }
 }
 fn logic(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: Reg, v: u64) -> Inst {
-    Inst::AluRRImmLogic { op, size, rd, rn, imml: il(v, size) }
+    Inst::AluRRImmLogic {
+        op,
+        size,
+        rd,
+        rn,
+        imml: il(v, size),
+    }
 }
 fn logics(size: OperandSize, rd: Writable<Reg>, rn: Reg, v: u64) -> Inst {
-    Inst::AluRRImmLogicS { size, rd, rn, imml: il(v, size) }
+    Inst::AluRRImmLogicS {
+        size,
+        rd,
+        rn,
+        imml: il(v, size),
+    }
 }
-fn shifted(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: u8, rm: u8, shift: ShiftOp, amt: u64) -> Inst {
-    Inst::AluRRRShift { op, size, rd, rn: xr(rn), rm: xr(rm), shift, amount: sh(amt, size) }
+fn shifted(
+    op: ALUOp,
+    size: OperandSize,
+    rd: Writable<Reg>,
+    rn: u8,
+    rm: u8,
+    shift: ShiftOp,
+    amt: u64,
+) -> Inst {
+    Inst::AluRRRShift {
+        op,
+        size,
+        rd,
+        rn: xr(rn),
+        rm: xr(rm),
+        shift,
+        amount: sh(amt, size),
+    }
 }
-fn ext(op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, rm: u8, extend: ExtendOp, s: u8) -> Inst {
-    Inst::AluRRRExtend { op, size, rd, rn, rm: xr(rm), extend, shift: es(s) }
+fn ext(
+    op: ALUOp,
+    size: OperandSize,
+    rd: Writable<RegOrSp>,
+    rn: RegOrSp,
+    rm: u8,
+    extend: ExtendOp,
+    s: u8,
+) -> Inst {
+    Inst::AluRRRExtend {
+        op,
+        size,
+        rd,
+        rn,
+        rm: xr(rm),
+        extend,
+        shift: es(s),
+    }
 }
-fn exts(op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, rm: u8, extend: ExtendOp, s: u8) -> Inst {
-    Inst::AluRRRExtendS { op, size, rd, rn, rm: xr(rm), extend, shift: es(s) }
+fn exts(
+    op: ALUOp,
+    size: OperandSize,
+    rd: Writable<Reg>,
+    rn: RegOrSp,
+    rm: u8,
+    extend: ExtendOp,
+    s: u8,
+) -> Inst {
+    Inst::AluRRRExtendS {
+        op,
+        size,
+        rd,
+        rn,
+        rm: xr(rm),
+        extend,
+        shift: es(s),
+    }
 }
 fn shimm(op: ImmShiftOp, size: OperandSize, amt: u64) -> Inst {
-    Inst::AluRRImmShift { op, size, rd: wx(0), rn: xr(1), immshift: sh(amt, size) }
+    Inst::AluRRImmShift {
+        op,
+        size,
+        rd: wx(0),
+        rn: xr(1),
+        immshift: sh(amt, size),
+    }
 }
 fn bit(op: BitOp, size: OperandSize) -> Inst {
-    Inst::BitRR { op, size, rd: wx(3), rn: xr(4) }
+    Inst::BitRR {
+        op,
+        size,
+        rd: wx(3),
+        rn: xr(4),
+    }
 }
 fn extend(signed: bool, from_bits: u8, to_bits: u8) -> Inst {
-    Inst::Extend { rd: wx(5), rn: xr(6), signed, from_bits, to_bits }
+    Inst::Extend {
+        rd: wx(5),
+        rn: xr(6),
+        signed,
+        from_bits,
+        to_bits,
+    }
 }
 fn load(op: LoadOp, rd: Writable<Reg>, mem: AMode) -> Inst {
     Inst::Load { op, rd, mem }
@@ -158,19 +284,47 @@ fn store(op: StoreOp, rt: Reg, mem: AMode) -> Inst {
     Inst::Store { op, rt, mem }
 }
 fn f2(op: FpuOp2, size: ScalarSize) -> Inst {
-    Inst::FpuRRR { op, size, rd: wv(0), rn: vr(1), rm: vr(2) }
+    Inst::FpuRRR {
+        op,
+        size,
+        rd: wv(0),
+        rn: vr(1),
+        rm: vr(2),
+    }
 }
 fn f1(op: FpuOp1, size: ScalarSize) -> Inst {
-    Inst::FpuRR { op, size, rd: wv(3), rn: vr(4) }
+    Inst::FpuRR {
+        op,
+        size,
+        rd: wv(3),
+        rn: vr(4),
+    }
 }
 fn round(mode: FpuRoundMode, size: ScalarSize) -> Inst {
-    Inst::FpuRound { mode, size, rd: wv(5), rn: vr(6) }
+    Inst::FpuRound {
+        mode,
+        size,
+        rd: wv(5),
+        rn: vr(6),
+    }
 }
 fn f2i(signed: bool, src: ScalarSize, dst: OperandSize) -> Inst {
-    Inst::FpuToInt { signed, src, dst, rd: wx(7), rn: vr(8) }
+    Inst::FpuToInt {
+        signed,
+        src,
+        dst,
+        rd: wx(7),
+        rn: vr(8),
+    }
 }
 fn i2f(signed: bool, src: OperandSize, dst: ScalarSize) -> Inst {
-    Inst::IntToFpu { signed, src, dst, rd: wv(9), rn: xr(10) }
+    Inst::IntToFpu {
+        signed,
+        src,
+        dst,
+        rd: wv(9),
+        rn: xr(10),
+    }
 }
 
 fn rows() -> Vec<Row> {
@@ -577,12 +731,20 @@ fn encodings_match_llvm_mc() {
     for row in &rows {
         let got = hex(&emit_row(&row.inst));
         if got != row.hex {
-            failures.push(format!("{:<40} expected {} got {got} ({:?})", row.asm, row.hex, row.inst));
+            failures.push(format!(
+                "{:<40} expected {} got {got} ({:?})",
+                row.asm, row.hex, row.inst
+            ));
         }
         let printed = row.inst.print();
         if printed != row.print {
             failures.push(format!("print: expected `{}` got `{printed}`", row.print));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -12,7 +12,9 @@ mod common;
 use common::qemu::{run, tools_present};
 
 fn compile(src: &str) -> Vec<u8> {
-    let f: &Function = &atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("{e}")).remove(0);
+    let f: &Function = &atoll_codegen::text::parse_functions(src)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .remove(0);
     common::compile::compile_clif(f).unwrap_or_else(|e| panic!("{e}\n{src}"))
 }
 
@@ -54,7 +56,9 @@ fn asm(cases: &[Case]) -> String {
     for (i, case) in cases.iter().enumerate() {
         let code = compile(case.clif);
         let bytes: Vec<String> = code.iter().map(|b| format!("{b:#04x}")).collect();
-        s.push_str(&format!("\t.p2align 4\n\t.globl f{i}\n\t.type f{i}, %function\nf{i}:\n"));
+        s.push_str(&format!(
+            "\t.p2align 4\n\t.globl f{i}\n\t.type f{i}, %function\nf{i}:\n"
+        ));
         for chunk in bytes.chunks(16) {
             s.push_str(&format!("\t.byte {}\n", chunk.join(", ")));
         }
@@ -62,8 +66,16 @@ fn asm(cases: &[Case]) -> String {
     s
 }
 
-fn int_case(clif: &'static str, proto: &'static str, args: &[&str], f: impl Fn(&[i64]) -> Option<i64>) -> Case {
-    let calls = args.iter().map(|a| format!("(long long)NAME({a})")).collect();
+fn int_case(
+    clif: &'static str,
+    proto: &'static str,
+    args: &[&str],
+    f: impl Fn(&[i64]) -> Option<i64>,
+) -> Case {
+    let calls = args
+        .iter()
+        .map(|a| format!("(long long)NAME({a})"))
+        .collect();
     let expected = args
         .iter()
         .map(|a| {
@@ -71,7 +83,13 @@ fn int_case(clif: &'static str, proto: &'static str, args: &[&str], f: impl Fn(&
             f(&vals).map_or("trap".to_string(), |v| v.to_string())
         })
         .collect();
-    Case { clif, proto, calls, fmt: "%lld", expected }
+    Case {
+        clif,
+        proto,
+        calls,
+        fmt: "%lld",
+        expected,
+    }
 }
 
 /// A C integer literal's value; anything else (a C variable such as `mem`) is 0.
@@ -82,10 +100,27 @@ fn parse_c_int(s: &str) -> i64 {
     }
 }
 
-fn float_case(clif: &'static str, proto: &'static str, args: &[(f64, f64)], f: impl Fn(f64, f64) -> f64) -> Case {
-    let calls = args.iter().map(|(a, b)| format!("NAME({a:?}, {b:?})")).collect();
-    let expected = args.iter().map(|&(a, b)| format!("{:.6}", f(a, b))).collect();
-    Case { clif, proto, calls, fmt: "%.6f", expected }
+fn float_case(
+    clif: &'static str,
+    proto: &'static str,
+    args: &[(f64, f64)],
+    f: impl Fn(f64, f64) -> f64,
+) -> Case {
+    let calls = args
+        .iter()
+        .map(|(a, b)| format!("NAME({a:?}, {b:?})"))
+        .collect();
+    let expected = args
+        .iter()
+        .map(|&(a, b)| format!("{:.6}", f(a, b)))
+        .collect();
+    Case {
+        clif,
+        proto,
+        calls,
+        fmt: "%.6f",
+        expected,
+    }
 }
 
 // The float expectations spell out ordered comparisons on purpose: under NaN,
@@ -127,7 +162,13 @@ block0(v0: i64, v1: i64):
     return v5
 }",
         "int64_t NAME(int64_t, int64_t)",
-        &["100, 7", "-100, 7", "5, 0", "0x8000000000000000, -1", "0x8000000000000000, 3"],
+        &[
+            "100, 7",
+            "-100, 7",
+            "5, 0",
+            "0x8000000000000000, -1",
+            "0x8000000000000000, 3",
+        ],
         |a| {
             let (x, y) = (a[0], a[1]);
             if y == 0 || (x == i64::MIN && y == -1) {
@@ -177,7 +218,9 @@ block0(v0: i32, v1: i32):
             let lt = (x < y) as i32;
             let ult = ((x as u32) < (y as u32)) as i32;
             let sel = if lt != 0 { x.max(y) } else { x };
-            Some(i64::from((lt | (ult << 1)).wrapping_add(sel.wrapping_mul(4))))
+            Some(i64::from(
+                (lt | (ult << 1)).wrapping_add(sel.wrapping_mul(4)),
+            ))
         },
     ));
     v.push(int_case(
@@ -225,7 +268,14 @@ block4:
 }",
         "int32_t NAME(int32_t)",
         &["0", "1", "2", "3", "4", "-1"],
-        |a| Some([10, 20, 30, 20].get(a[0] as u32 as usize).copied().unwrap_or(-1)),
+        |a| {
+            Some(
+                [10, 20, 30, 20]
+                    .get(a[0] as u32 as usize)
+                    .copied()
+                    .unwrap_or(-1),
+            )
+        },
     ));
     v.push(int_case(
         "function %bits(i64) -> i64 {
@@ -244,7 +294,11 @@ block0(v0: i64):
         &["1", "0x0123456789abcdef", "0x8000", "0"],
         |a| {
             let x = a[0] as u64;
-            Some((u64::from(x.leading_zeros()) | (u64::from(x.trailing_zeros()) << 8) | ((x.swap_bytes() & 0xffff) << 16)) as i64)
+            Some(
+                (u64::from(x.leading_zeros())
+                    | (u64::from(x.trailing_zeros()) << 8)
+                    | ((x.swap_bytes() & 0xffff) << 16)) as i64,
+            )
         },
     ));
     v.push(int_case(
@@ -283,7 +337,11 @@ block0(v0: i64, v1: i64):
     return v9
 }",
         "int64_t NAME(int64_t, int64_t)",
-        &["0x123456789abcdef0, 0x0fedcba987654321", "-5, 7", "0x7fffffff, 0x7fffffff"],
+        &[
+            "0x123456789abcdef0, 0x0fedcba987654321",
+            "-5, 7",
+            "0x7fffffff, 0x7fffffff",
+        ],
         |a| {
             let (x, y) = (a[0], a[1]);
             let u = ((u128::from(x as u64) * u128::from(y as u64)) >> 64) as i64;
@@ -387,7 +445,14 @@ block0(v0: f64):
     return v4
 }",
         "int64_t NAME(double)",
-        &["1", "-2", "2147483647", "2147483648", "-2147483648", "-2147483649"],
+        &[
+            "1",
+            "-2",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "-2147483649",
+        ],
         |a| {
             let x = a[0] as f64;
             if !(x > -2147483649.0 && x < 2147483648.0) {
@@ -428,7 +493,10 @@ block0(v0: f64, v1: f64):
     // its calls and expectations by hand.
     let last = v.last_mut().unwrap();
     let pairs = [(1.0, 2.0), (2.0, 1.0), (3.0, 3.0), (f64::NAN, 1.0)];
-    last.calls = ["1.0, 2.0", "2.0, 1.0", "3.0, 3.0", "0.0/0.0, 1.0"].iter().map(|a| format!("(long long)NAME({a})")).collect();
+    last.calls = ["1.0, 2.0", "2.0, 1.0", "3.0, 3.0", "0.0/0.0, 1.0"]
+        .iter()
+        .map(|a| format!("(long long)NAME({a})"))
+        .collect();
     last.expected = pairs
         .iter()
         .map(|&(x, y): &(f64, f64)| {
@@ -465,8 +533,14 @@ fn clif_functions_execute_under_qemu() {
     let out = run("lower", &code, &harness(&cases));
     let got: Vec<&str> = out.lines().map(|l| l.trim()).collect();
     let want: Vec<String> = cases.iter().flat_map(|c| c.expected.clone()).collect();
-    let labels: Vec<String> =
-        cases.iter().flat_map(|c| c.calls.iter().map(move |call| format!("{} {call}", c.clif.lines().next().unwrap()))).collect();
+    let labels: Vec<String> = cases
+        .iter()
+        .flat_map(|c| {
+            c.calls
+                .iter()
+                .map(move |call| format!("{} {call}", c.clif.lines().next().unwrap()))
+        })
+        .collect();
     assert_eq!(got.len(), want.len(), "output:\n{out}");
     let mut failures = Vec::new();
     for ((g, w), label) in got.iter().zip(&want).zip(&labels) {

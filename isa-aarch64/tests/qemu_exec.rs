@@ -13,11 +13,13 @@
 use std::fmt::Write as _;
 
 use atoll_codegen::buffer::{LabelUse as _, MachLabel};
+use atoll_codegen::machinst::Writable;
 use atoll_codegen::testing::RecordingSink;
 use atoll_isa_aarch64::imms::{Imm12, MoveWideConst, SImm7Scaled};
-use atoll_isa_aarch64::inst::{ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind};
+use atoll_isa_aarch64::inst::{
+    ALUOp, CondBrKind, Inst, MoveWideOp, OperandSize, PairAMode, PairKind,
+};
 use atoll_isa_aarch64::regs::{writable_stack_reg, writable_xreg, xreg, RegOrSp};
-use atoll_codegen::machinst::Writable;
 use atoll_isa_aarch64::{EmitState, LabelUse};
 
 mod common;
@@ -68,7 +70,11 @@ fn code_at(insts: &[Inst], at: u64, labels: &[u64]) -> Vec<u8> {
     }
     let mut bytes = sink.bytes;
     for (off, label, kind) in sink.label_uses {
-        kind.patch(&mut bytes[off as usize..], at + off, labels[label.0 as usize]);
+        kind.patch(
+            &mut bytes[off as usize..],
+            at + off,
+            labels[label.0 as usize],
+        );
     }
     bytes
 }
@@ -115,14 +121,22 @@ fn long_veneer_chains_execute() {
     // Entry stubs: x0 = 1, branch on it (always taken) to the first veneer, else 7.
     let fwd = [
         movz(0, 1),
-        Inst::OneWayCondBr { target: MachLabel(0), kind: CondBrKind::NotZero(xreg(0), OperandSize::Size64) },
+        Inst::OneWayCondBr {
+            target: MachLabel(0),
+            kind: CondBrKind::NotZero(xreg(0), OperandSize::Size64),
+        },
         movz(0, 7),
         Inst::ret(),
     ];
     blob.put(e_fwd, code_at(&fwd, e_fwd, &[v1_fwd]), Some("entry_fwd"));
     let bwd = [
         movz(0, 1),
-        Inst::TestBitAndBranch { rn: xreg(0), bit: 0, nonzero: true, target: MachLabel(0) },
+        Inst::TestBitAndBranch {
+            rn: xreg(0),
+            bit: 0,
+            nonzero: true,
+            target: MachLabel(0),
+        },
         movz(0, 7),
         Inst::ret(),
     ];
@@ -137,7 +151,10 @@ fn long_veneer_chains_execute() {
     blob.put(v2_fwd, long_fwd, None);
     let (long_bwd, _) = veneer_at(LabelUse::Branch26, v2_bwd, t_back);
     blob.put(v2_bwd, long_bwd, None);
-    assert!(!LabelUse::Branch26.in_range(t_back as i64 - v2_bwd as i64), "the backward target must be out of b range");
+    assert!(
+        !LabelUse::Branch26.in_range(t_back as i64 - v2_bwd as i64),
+        "the backward target must be out of b range"
+    );
 
     let harness = r#"
 #include <stdio.h>
@@ -173,9 +190,15 @@ fn call_through_long_veneer_returns() {
             kind: PairKind::X64,
             rt: xreg(29),
             rt2: xreg(30),
-            mem: PairAMode::PreIndexed { rn: writable_stack_reg(), simm7: simm7(-16) },
+            mem: PairAMode::PreIndexed {
+                rn: writable_stack_reg(),
+                simm7: simm7(-16),
+            },
         },
-        Inst::CallLabel { dest: MachLabel(0), info: Box::default() },
+        Inst::CallLabel {
+            dest: MachLabel(0),
+            info: Box::default(),
+        },
         Inst::AluRRImm12 {
             op: ALUOp::Add,
             size: OperandSize::Size64,
@@ -187,12 +210,19 @@ fn call_through_long_veneer_returns() {
             kind: PairKind::X64,
             rt: writable_xreg(29),
             rt2: writable_xreg(30),
-            mem: PairAMode::PostIndexed { rn: writable_stack_reg(), simm7: simm7(16) },
+            mem: PairAMode::PostIndexed {
+                rn: writable_stack_reg(),
+                simm7: simm7(16),
+            },
         },
         Inst::ret(),
     ];
     blob.put(caller, code_at(&body, caller, &[veneer]), Some("caller"));
-    blob.put(veneer, veneer_at(LabelUse::Branch26, veneer, callee).0, None);
+    blob.put(
+        veneer,
+        veneer_at(LabelUse::Branch26, veneer, callee).0,
+        None,
+    );
     blob.put(callee, code_at(&returns(99), callee, &[]), None);
     let harness = "#include <stdio.h>\nlong caller(void);\nint main(void){ long r = caller(); printf(\"%ld\\n\", r); return r != 100; }\n";
     assert_eq!(run("call", &blob.into_asm(), harness).trim(), "100");
@@ -227,9 +257,16 @@ fn jump_table_executes() {
     target_at.push(default_at);
     blob.put(0, code_at(&[cmp, jt], 0, &target_at), Some("dispatch"));
     for (i, at) in target_at.iter().enumerate() {
-        let v = if *at == default_at { 99 } else { 200 + i as u16 };
+        let v = if *at == default_at {
+            99
+        } else {
+            200 + i as u16
+        };
         blob.put(*at, code_at(&returns(v), *at, &[]), None);
     }
     let harness = "#include <stdio.h>\nlong dispatch(long);\nint main(void){ for (long i = 0; i < 7; i++) printf(\"%ld \", dispatch(i)); printf(\"\\n\"); return 0; }\n";
-    assert_eq!(run("jt", &blob.into_asm(), harness).trim(), "200 201 202 203 204 99 99");
+    assert_eq!(
+        run("jt", &blob.into_asm(), harness).trim(),
+        "200 201 202 203 204 99 99"
+    );
 }

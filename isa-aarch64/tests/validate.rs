@@ -68,7 +68,9 @@ fn mutate(g: &mut Rng, mut inst: Inst) -> Inst {
                 | Inst::BitRR { size: s, .. }
                 | Inst::MovWide { size: s, .. }
                 | Inst::MovK { size: s, .. } => *s = size,
-                Inst::Extend { from_bits, to_bits, .. } => {
+                Inst::Extend {
+                    from_bits, to_bits, ..
+                } => {
                     *from_bits = g.pick(&[8, 16, 32, 64]);
                     *to_bits = g.pick(&[8, 16, 32, 64]);
                 }
@@ -79,12 +81,22 @@ fn mutate(g: &mut Rng, mut inst: Inst) -> Inst {
         }
         1 => {
             let mem = match g.below(3) {
-                0 => AMode::Label { label: MachLabel(0) },
-                1 => AMode::UImm12 { rn: RegOrSp::x(1), uimm12: UImm12Scaled::zero(g.pick(&[1, 2, 4, 8, 16])) },
+                0 => AMode::Label {
+                    label: MachLabel(0),
+                },
+                1 => AMode::UImm12 {
+                    rn: RegOrSp::x(1),
+                    uimm12: UImm12Scaled::zero(g.pick(&[1, 2, 4, 8, 16])),
+                },
                 _ => {
                     use ExtendOp::*;
                     let extend = g.pick(&[Uxtb, Uxth, Uxtw, Uxtx, Sxtb, Sxth, Sxtw, Sxtx]);
-                    AMode::RegExtended { rn: RegOrSp::x(2), rm: xreg(3), extend, shifted: g.flip() }
+                    AMode::RegExtended {
+                        rn: RegOrSp::x(2),
+                        rm: xreg(3),
+                        extend,
+                        shifted: g.flip(),
+                    }
                 }
             };
             match &mut inst {
@@ -94,15 +106,33 @@ fn mutate(g: &mut Rng, mut inst: Inst) -> Inst {
             inst
         }
         _ => match g.below(3) {
-            0 => Inst::TestBitAndBranch { rn: g.zr_slot(), bit: g.below(72) as u8, nonzero: g.flip(), target: MachLabel(0) },
+            0 => Inst::TestBitAndBranch {
+                rn: g.zr_slot(),
+                bit: g.below(72) as u8,
+                nonzero: g.flip(),
+                target: MachLabel(0),
+            },
             1 => {
                 let virt = Reg::from_virtual(VReg::new(PINNED + 5, RegClass::Int));
                 let simm9 = SImm9::maybe_from_i64(8).unwrap();
                 let rn = Writable::from_reg(RegOrSp::reg(virt).unwrap());
-                let mem = if g.flip() { AMode::PreIndexed { rn, simm9 } } else { AMode::PostIndexed { rn, simm9 } };
-                Inst::Load { op: LoadOp::ULoad64, rd: w(xreg(0)), mem }
+                let mem = if g.flip() {
+                    AMode::PreIndexed { rn, simm9 }
+                } else {
+                    AMode::PostIndexed { rn, simm9 }
+                };
+                Inst::Load {
+                    op: LoadOp::ULoad64,
+                    rd: w(xreg(0)),
+                    mem,
+                }
             }
-            _ => Inst::MovK { size: g.size(), rd: w(xreg(1)), rn: xreg(g.below(3) as u8), imm: MoveWideConst::maybe_from_u64(1).unwrap() },
+            _ => Inst::MovK {
+                size: g.size(),
+                rd: w(xreg(1)),
+                rn: xreg(g.below(3) as u8),
+                imm: MoveWideConst::maybe_from_u64(1).unwrap(),
+            },
         },
     }
 }
@@ -122,12 +152,24 @@ fn validate_agrees_with_emit() {
             inst.emit(&mut sink, &mut EmitState::default());
         }));
         let _ = std::panic::take_hook();
-        assert_eq!(verdict.is_ok(), emitted.is_ok(), "validate says {verdict:?} but emit {}: {inst:?}", if emitted.is_ok() { "succeeded" } else { "panicked" });
+        assert_eq!(
+            verdict.is_ok(),
+            emitted.is_ok(),
+            "validate says {verdict:?} but emit {}: {inst:?}",
+            if emitted.is_ok() {
+                "succeeded"
+            } else {
+                "panicked"
+            }
+        );
         if verdict.is_ok() {
             valid += 1;
         } else {
             invalid += 1;
         }
     }
-    assert!(valid > 5000 && invalid > 2000, "valid {valid}, invalid {invalid}");
+    assert!(
+        valid > 5000 && invalid > 2000,
+        "valid {valid}, invalid {invalid}"
+    );
 }

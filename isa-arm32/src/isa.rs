@@ -10,7 +10,9 @@
 use atoll_codegen::buffer::{CodeOffset, TextSectionOptions};
 use atoll_codegen::ir;
 use atoll_codegen::isa::{CodegenError, CompiledFunction, ModuleFunction, ModuleText, TargetIsa};
-use atoll_codegen::machinst::{build_text_section, compile_function_padded, CompileParams, MachineEnv, RegallocConfig};
+use atoll_codegen::machinst::{
+    build_text_section, compile_function_padded, CompileParams, MachineEnv, RegallocConfig,
+};
 use atoll_codegen::settings::Flags;
 use atoll_codegen::testing::DisasmArch;
 use target_lexicon::Triple;
@@ -30,7 +32,12 @@ pub struct Arm32Backend {
 
 impl Arm32Backend {
     pub fn new(triple: Triple, shared: Flags, isa: settings::Flags) -> Arm32Backend {
-        Arm32Backend { triple, shared, isa, env: machine_env() }
+        Arm32Backend {
+            triple,
+            shared,
+            isa,
+            env: machine_env(),
+        }
     }
 
     /// The ISA flags.
@@ -79,7 +86,11 @@ impl TargetIsa for Arm32Backend {
 
     fn compile_function(&self, func: &ir::Function) -> Result<CompiledFunction, CodegenError> {
         let conv = abi_conv(func.signature.call_conv);
-        let backend = Arm32Lower { conv, has_idiv: self.isa.has_idiv(), has_v8: self.isa.has_v8() };
+        let backend = Arm32Lower {
+            conv,
+            has_idiv: self.isa.has_idiv(),
+            has_v8: self.isa.has_v8(),
+        };
         let abi = Arm32Abi::new(conv);
         let params = CompileParams {
             backend: &backend,

@@ -17,7 +17,11 @@ fn finish(buf: MachBuffer<LabelUse>) -> Vec<(u64, String)> {
 }
 
 /// Bind each of `labels` on its own `bx lr` and finish the buffer.
-fn rets_at(mut buf: MachBuffer<LabelUse>, st: &mut EmitState, labels: &[MachLabel]) -> Vec<(u64, String)> {
+fn rets_at(
+    mut buf: MachBuffer<LabelUse>,
+    st: &mut EmitState,
+    labels: &[MachLabel],
+) -> Vec<(u64, String)> {
     for &l in labels {
         buf.bind_label(l);
         Inst::Ret { rets: Vec::new() }.emit(&mut buf, st);
@@ -42,22 +46,43 @@ fn two_way(first: impl Fn(MachLabel, MachLabel) -> Inst) -> Vec<(u64, String)> {
 fn cond_branch_over_jump_is_inverted() {
     // (condition of the emitted branch, objdump's mnemonic of the inverted one).
     let conds = [
-        (Cond::Eq, "bne"), (Cond::Ne, "beq"), (Cond::Hs, "bcc"), (Cond::Lo, "bcs"),
-        (Cond::Mi, "bpl"), (Cond::Pl, "bmi"), (Cond::Vs, "bvc"), (Cond::Vc, "bvs"),
-        (Cond::Hi, "bls"), (Cond::Ls, "bhi"), (Cond::Ge, "blt"), (Cond::Lt, "bge"),
-        (Cond::Gt, "ble"), (Cond::Le, "bgt"),
+        (Cond::Eq, "bne"),
+        (Cond::Ne, "beq"),
+        (Cond::Hs, "bcc"),
+        (Cond::Lo, "bcs"),
+        (Cond::Mi, "bpl"),
+        (Cond::Pl, "bmi"),
+        (Cond::Vs, "bvc"),
+        (Cond::Vc, "bvs"),
+        (Cond::Hi, "bls"),
+        (Cond::Ls, "bhi"),
+        (Cond::Ge, "blt"),
+        (Cond::Lt, "bge"),
+        (Cond::Gt, "ble"),
+        (Cond::Le, "bgt"),
     ];
     let mut rows = 0;
     for (c, want) in conds {
         for one_way in [false, true] {
             let lines = if one_way {
-                two_way(|l1, _| Inst::OneWayCondBr { cond: c, target: l1 })
+                two_way(|l1, _| Inst::OneWayCondBr {
+                    cond: c,
+                    target: l1,
+                })
             } else {
-                two_way(|l1, l2| Inst::CondBr { cond: c, taken: l1, not_taken: l2 })
+                two_way(|l1, l2| Inst::CondBr {
+                    cond: c,
+                    taken: l1,
+                    not_taken: l2,
+                })
             };
             // Inverted branch to L2 (offset 8), then the two `bx lr`: the `b` is gone.
             assert_eq!(lines.len(), 3, "{c:?} one_way={one_way}: {lines:?}");
-            assert_eq!(lines[0].1, format!("{want} 0x8"), "{c:?} one_way={one_way}: {lines:?}");
+            assert_eq!(
+                lines[0].1,
+                format!("{want} 0x8"),
+                "{c:?} one_way={one_way}: {lines:?}"
+            );
             assert_eq!(lines[1].1, "bx lr", "{c:?}: {lines:?}");
             rows += 1;
         }
@@ -70,8 +95,17 @@ fn always_condition_is_never_inverted() {
     // `b` with `al` always branches: flipping it (to the `nv` space) would change
     // where code goes, so it is declared unconditional. `b L1; b L2; L1:` keeps the
     // first `b` (to L1 = 0x8); the second, now unreachable, is dropped.
-    let lines = two_way(|l1, l2| Inst::CondBr { cond: Cond::Al, taken: l1, not_taken: l2 });
-    assert!(lines.iter().all(|(_, t)| !t.starts_with("bnv") && !t.starts_with("b.nv")), "{lines:?}");
+    let lines = two_way(|l1, l2| Inst::CondBr {
+        cond: Cond::Al,
+        taken: l1,
+        not_taken: l2,
+    });
+    assert!(
+        lines
+            .iter()
+            .all(|(_, t)| !t.starts_with("bnv") && !t.starts_with("b.nv")),
+        "{lines:?}"
+    );
     assert_eq!(lines[0].1.split_whitespace().next(), Some("b"), "{lines:?}");
 }
 
@@ -81,7 +115,12 @@ fn jump_to_next_block_is_removed_and_jumps_are_threaded() {
     let mut st = EmitState::default();
     let (l1, l2, l3) = (buf.get_label(), buf.get_label(), buf.get_label());
     // `beq L1; b L2; L1: b L3; L2: bx lr; L3: bx lr`.
-    Inst::CondBr { cond: Cond::Eq, taken: l1, not_taken: l2 }.emit(&mut buf, &mut st);
+    Inst::CondBr {
+        cond: Cond::Eq,
+        taken: l1,
+        not_taken: l2,
+    }
+    .emit(&mut buf, &mut st);
     buf.bind_label(l1);
     Inst::Jmp { target: l3 }.emit(&mut buf, &mut st);
     let lines = rets_at(buf, &mut st, &[l2, l3]);
@@ -99,7 +138,11 @@ fn jump_table_entries_are_not_moved() {
     let mut st = EmitState::default();
     let (l1, l2) = (buf.get_label(), buf.get_label());
     let idx = atoll_isa_arm32::regs::rreg(0);
-    Inst::JumpTable { idx, targets: vec![l1, l2].into() }.emit(&mut buf, &mut st);
+    Inst::JumpTable {
+        idx,
+        targets: vec![l1, l2].into(),
+    }
+    .emit(&mut buf, &mut st);
     let lines = rets_at(buf, &mut st, &[l1, l2]);
     assert_eq!(lines.len(), 6, "{lines:?}");
     assert_eq!(lines[2].1, "b 0x10", "{lines:?}");

@@ -17,7 +17,11 @@ fn backend(isa_settings: &[&str]) -> Arm32Backend {
     for s in isa_settings {
         b.set(s, Some("true")).unwrap();
     }
-    Arm32Backend::new(Triple::from_str("armv7-unknown-linux-gnueabihf").unwrap(), Flags::default(), IsaFlags::new(&b))
+    Arm32Backend::new(
+        Triple::from_str("armv7-unknown-linux-gnueabihf").unwrap(),
+        Flags::default(),
+        IsaFlags::new(&b),
+    )
 }
 
 /// (function, ISA flags, `None` = compiles, `Some(text)` = error containing text)
@@ -60,13 +64,19 @@ fn compile_table() {
     let mut failures = Vec::new();
     for (i, (src, flags, want)) in TABLE.iter().enumerate() {
         // Rows are written on one line; the parser wants one item per line.
-        let src = src.replace("{ ", "{\n").replace("): ", "):\n").replace(" }", "\n}");
+        let src = src
+            .replace("{ ", "{\n")
+            .replace("): ", "):\n")
+            .replace(" }", "\n}");
         let func = parse_function(&src).unwrap_or_else(|e| panic!("row {i}: {e}"));
         let got = backend(flags).compile_function(&func);
         match (want, got) {
             (None, Ok(c)) if !c.code.is_empty() => {}
             (Some(text), Err(e)) if e.to_string().contains(text) => {}
-            (want, got) => failures.push(format!("row {i}: wanted {want:?}, got {:?}", got.map(|c| c.code.len()))),
+            (want, got) => failures.push(format!(
+                "row {i}: wanted {want:?}, got {:?}",
+                got.map(|c| c.code.len())
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

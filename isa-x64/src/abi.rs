@@ -41,8 +41,8 @@
 
 use atoll_codegen::ir::{CallConv, Signature, Type};
 use atoll_codegen::machinst::{
-    assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgRegs, ArgRules, FrameLayout, MachineEnv, PReg, PRegSet,
-    Reg, RegClass, SigAssignment, SpillSlot, Writable,
+    assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgRegs, ArgRules, FrameLayout,
+    MachineEnv, PReg, PRegSet, Reg, RegClass, SigAssignment, SpillSlot, Writable,
 };
 
 use crate::inst::{Amode, Inst};
@@ -72,8 +72,24 @@ impl X64CallConv {
 }
 
 const SYSV_INT_ARGS: [u8; 6] = [enc::RDI, enc::RSI, enc::RDX, enc::RCX, enc::R8, enc::R9];
-const FAST_INT_ARGS: [u8; 7] = [enc::RDI, enc::RSI, enc::RDX, enc::RCX, enc::R8, enc::R9, enc::RAX];
-const FAST_INT_RETS: [u8; 7] = [enc::RAX, enc::RDX, enc::RCX, enc::RSI, enc::RDI, enc::R8, enc::R9];
+const FAST_INT_ARGS: [u8; 7] = [
+    enc::RDI,
+    enc::RSI,
+    enc::RDX,
+    enc::RCX,
+    enc::R8,
+    enc::R9,
+    enc::RAX,
+];
+const FAST_INT_RETS: [u8; 7] = [
+    enc::RAX,
+    enc::RDX,
+    enc::RCX,
+    enc::RSI,
+    enc::RDI,
+    enc::R8,
+    enc::R9,
+];
 const SYSV_INT_RETS: [u8; 2] = [enc::RAX, enc::RDX];
 const WIN_INT_ARGS: [u8; 4] = [enc::RCX, enc::RDX, enc::R8, enc::R9];
 
@@ -106,9 +122,18 @@ impl X64Abi {
         let (int_args, int_rets, float_args, float_rets) = match conv {
             X64CallConv::SystemV => (gprs(&SYSV_INT_ARGS), gprs(&SYSV_INT_RETS), xmms(8), xmms(2)),
             X64CallConv::Fast => (gprs(&FAST_INT_ARGS), gprs(&FAST_INT_RETS), xmms(8), xmms(8)),
-            X64CallConv::WindowsFastcall => (gprs(&WIN_INT_ARGS), gprs(&[enc::RAX]), xmms(4), xmms(1)),
+            X64CallConv::WindowsFastcall => {
+                (gprs(&WIN_INT_ARGS), gprs(&[enc::RAX]), xmms(4), xmms(1))
+            }
         };
-        X64Abi { conv, int_args, int_rets, float_args, float_rets, probe_guard: None }
+        X64Abi {
+            conv,
+            int_args,
+            int_rets,
+            float_args,
+            float_rets,
+            probe_guard: None,
+        }
     }
 
     /// The same convention, probing frames of `guard` bytes or more page by page so
@@ -142,8 +167,20 @@ impl X64Abi {
     /// Where each argument and result of `sig` goes.
     pub fn assign(&self, sig: &Signature) -> Result<SigAssignment, AbiError> {
         let params: Vec<AbiParam> = sig.params.iter().map(|p| abi_param(p.value_type)).collect();
-        let rets: Vec<AbiParam> = sig.returns.iter().map(|p| abi_param(p.value_type)).collect();
-        assign_signature(&params, &rets, &self.arg_regs(), &self.ret_regs(), &self.arg_rules(), &self.ret_rules(), 8)
+        let rets: Vec<AbiParam> = sig
+            .returns
+            .iter()
+            .map(|p| abi_param(p.value_type))
+            .collect();
+        assign_signature(
+            &params,
+            &rets,
+            &self.arg_regs(),
+            &self.ret_regs(),
+            &self.arg_rules(),
+            &self.ret_rules(),
+            8,
+        )
     }
 
     /// Registers a call destroys: every allocatable register that is not
@@ -191,7 +228,11 @@ pub const ALLOCATABLE_GPRS: [u8; 12] = [
 /// prologue), callee-saved ones after.
 pub fn machine_env() -> MachineEnv {
     let callee: [u8; 5] = [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15];
-    let int_pref: PRegSet = ALLOCATABLE_GPRS.iter().filter(|e| !callee.contains(e)).map(|&e| gpr_preg(e)).collect();
+    let int_pref: PRegSet = ALLOCATABLE_GPRS
+        .iter()
+        .filter(|e| !callee.contains(e))
+        .map(|&e| gpr_preg(e))
+        .collect();
     let int_rest: PRegSet = callee.iter().map(|&e| gpr_preg(e)).collect();
     let float_pref: PRegSet = (0u8..16).map(xmm_preg).collect();
     MachineEnv {
@@ -234,16 +275,26 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn arg_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &self.int_args, float: &self.float_args, vector: &self.float_args }
+        ArgRegs {
+            int: &self.int_args,
+            float: &self.float_args,
+            vector: &self.float_args,
+        }
     }
 
     fn ret_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &self.int_rets, float: &self.float_rets, vector: &self.float_rets }
+        ArgRegs {
+            int: &self.int_rets,
+            float: &self.float_rets,
+            vector: &self.float_rets,
+        }
     }
 
     fn callee_saved(&self) -> PRegSet {
-        let mut set: PRegSet =
-            [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15].iter().map(|&e| gpr_preg(e)).collect();
+        let mut set: PRegSet = [enc::RBX, enc::R12, enc::R13, enc::R14, enc::R15]
+            .iter()
+            .map(|&e| gpr_preg(e))
+            .collect();
         if self.conv == X64CallConv::WindowsFastcall {
             set.add(gpr_preg(enc::RSI));
             set.add(gpr_preg(enc::RDI));
@@ -271,12 +322,20 @@ impl ABIMachineSpec for X64Abi {
         if let Some(guard) = self.probe_guard {
             let probed = adj / guard * guard;
             if probed > 0 && probed <= i32::MAX as u32 {
-                out.push(Inst::StackProbeLoop { frame_size: probed, guard_size: guard, tmp: Writable::from_reg(r11()) });
+                out.push(Inst::StackProbeLoop {
+                    frame_size: probed,
+                    guard_size: guard,
+                    tmp: Writable::from_reg(r11()),
+                });
             }
         }
         out.extend(Inst::gen_sp_adjust(-i64::from(adj)));
         for (r, off) in frame.clobber_save_offsets() {
-            out.push(Inst::gen_store_class(save_class(r, self.conv), Reg::from_real(r), save_amode(off)));
+            out.push(Inst::gen_store_class(
+                save_class(r, self.conv),
+                Reg::from_real(r),
+                save_amode(off),
+            ));
         }
     }
 
@@ -292,7 +351,11 @@ impl ABIMachineSpec for X64Abi {
     }
 
     fn gen_spill(&self, frame: &FrameLayout, slot: SpillSlot, from: PReg) -> Inst {
-        Inst::gen_store_class(from.class(), Reg::from_real(from), save_amode(frame.spillslot_offset(slot)))
+        Inst::gen_store_class(
+            from.class(),
+            Reg::from_real(from),
+            save_amode(frame.spillslot_offset(slot)),
+        )
     }
 
     fn gen_reload(&self, frame: &FrameLayout, to: PReg, slot: SpillSlot) -> Inst {
@@ -306,7 +369,8 @@ impl ABIMachineSpec for X64Abi {
 
 /// The convention of an IR signature, or an error naming it.
 pub fn conv_of(sig: &Signature) -> Result<X64CallConv, String> {
-    X64CallConv::from_ir(sig.call_conv).ok_or_else(|| format!("calling convention {} on x86_64", sig.call_conv.name()))
+    X64CallConv::from_ir(sig.call_conv)
+        .ok_or_else(|| format!("calling convention {} on x86_64", sig.call_conv.name()))
 }
 
 /// Types the x64 ABI passes (everything but `i128` for now).
@@ -332,7 +396,10 @@ mod tests {
     #[test]
     fn sysv_ints_then_stack() {
         let abi = X64Abi::new(X64CallConv::SystemV);
-        let ps = [AbiParam { class: RegClass::Int, size: 8 }; 7];
+        let ps = [AbiParam {
+            class: RegClass::Int,
+            size: 8,
+        }; 7];
         let got = assign_args(&ps, &abi.arg_regs(), &abi.arg_rules()).unwrap();
         assert_eq!(got.locs[0], regs(&[gpr_preg(enc::RDI)]));
         assert_eq!(got.locs[5], regs(&[gpr_preg(enc::R9)]));
@@ -342,7 +409,16 @@ mod tests {
     #[test]
     fn windows_shares_positions() {
         let abi = X64Abi::new(X64CallConv::WindowsFastcall);
-        let ps = [AbiParam { class: RegClass::Int, size: 8 }, AbiParam { class: RegClass::Float, size: 8 }];
+        let ps = [
+            AbiParam {
+                class: RegClass::Int,
+                size: 8,
+            },
+            AbiParam {
+                class: RegClass::Float,
+                size: 8,
+            },
+        ];
         let got = assign_args(&ps, &abi.arg_regs(), &abi.arg_rules()).unwrap();
         assert_eq!(got.locs[0], regs(&[gpr_preg(enc::RCX)]));
         assert_eq!(got.locs[1], regs(&[xmm_preg(1)]));
@@ -350,7 +426,11 @@ mod tests {
 
     #[test]
     fn veneer_registers_never_carry_values() {
-        for conv in [X64CallConv::SystemV, X64CallConv::Fast, X64CallConv::WindowsFastcall] {
+        for conv in [
+            X64CallConv::SystemV,
+            X64CallConv::Fast,
+            X64CallConv::WindowsFastcall,
+        ] {
             let abi = X64Abi::new(conv);
             for r in crate::regs::VENEER_SCRATCH {
                 assert!(!abi.arg_regs().int.contains(&r) && !abi.ret_regs().int.contains(&r));
@@ -359,7 +439,10 @@ mod tests {
         }
         let env = machine_env();
         for r in crate::regs::VENEER_SCRATCH {
-            assert!(!env.preferred_regs_by_class[0].contains(r) && !env.non_preferred_regs_by_class[0].contains(r));
+            assert!(
+                !env.preferred_regs_by_class[0].contains(r)
+                    && !env.non_preferred_regs_by_class[0].contains(r)
+            );
         }
     }
 }

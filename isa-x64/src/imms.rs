@@ -97,9 +97,18 @@ impl FcmpImm {
     /// The predicate encoded by `b` (0..=7).
     pub fn from_bits(b: u8) -> Option<FcmpImm> {
         use FcmpImm::*;
-        [Equal, LessThan, LessThanOrEqual, Unordered, NotEqual, NotLessThan, NotLessThanOrEqual, Ordered]
-            .get(usize::from(b))
-            .copied()
+        [
+            Equal,
+            LessThan,
+            LessThanOrEqual,
+            Unordered,
+            NotEqual,
+            NotLessThan,
+            NotLessThanOrEqual,
+            Ordered,
+        ]
+        .get(usize::from(b))
+        .copied()
     }
 
     /// The predicate's part of the mnemonic llvm-mc prints (`cmpltss`, `cmpordsd`, ...).
@@ -129,11 +138,20 @@ mod tests {
 
     #[test]
     fn narrow_constants_keep_their_bit_pattern() {
-        assert_eq!(Simm32::maybe_from_u64_for_width(0xff, 8).map(|s| s.value() as u8), Some(0xff));
+        assert_eq!(
+            Simm32::maybe_from_u64_for_width(0xff, 8).map(|s| s.value() as u8),
+            Some(0xff)
+        );
         assert_eq!(Simm32::maybe_from_u64_for_width(0x100, 8), None);
-        assert_eq!(Simm32::maybe_from_u64_for_width(0xffff_ffff, 32).map(|s| s.value()), Some(-1));
+        assert_eq!(
+            Simm32::maybe_from_u64_for_width(0xffff_ffff, 32).map(|s| s.value()),
+            Some(-1)
+        );
         assert_eq!(Simm32::maybe_from_u64_for_width(0x8000_0000, 64), None);
-        assert_eq!(Simm32::maybe_from_u64_for_width(u64::MAX, 64).map(|s| s.value()), Some(-1));
+        assert_eq!(
+            Simm32::maybe_from_u64_for_width(u64::MAX, 64).map(|s| s.value()),
+            Some(-1)
+        );
     }
 
     proptest! {

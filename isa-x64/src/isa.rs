@@ -32,7 +32,11 @@ pub struct X64Backend {
 
 impl X64Backend {
     pub fn new(triple: Triple, shared: Flags, isa: IsaFlags) -> X64Backend {
-        X64Backend { triple, flags: shared, isa_flags: isa }
+        X64Backend {
+            triple,
+            flags: shared,
+            isa_flags: isa,
+        }
     }
 
     /// The CPU-feature settings.
@@ -94,7 +98,9 @@ impl TargetIsa for X64Backend {
             // Only the inline strategy exists here: there is no outline probe function.
             abi = abi.with_stack_probes(1u32 << self.flags.probestack_size_log2().min(30));
         }
-        let sig = abi.assign(&func.signature).map_err(|e| CodegenError::Unsupported(e.to_string()))?;
+        let sig = abi
+            .assign(&func.signature)
+            .map_err(|e| CodegenError::Unsupported(e.to_string()))?;
         let backend = X64Lower::new(&self.flags, &self.isa_flags, abi.clone(), sig);
         let env = machine_env();
         let params = CompileParams {
@@ -110,6 +116,9 @@ impl TargetIsa for X64Backend {
     }
 
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
-        build_text_section::<LabelUse>(funcs, TextSectionOptions::from_flags(&self.flags, FUNCTION_ALIGNMENT))
+        build_text_section::<LabelUse>(
+            funcs,
+            TextSectionOptions::from_flags(&self.flags, FUNCTION_ALIGNMENT),
+        )
     }
 }

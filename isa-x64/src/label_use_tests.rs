@@ -53,7 +53,11 @@ fn veneer_lands_on_targets_far_in_both_directions() {
     let k = LabelUse::JmpRel32;
     assert!(k.supports_veneer());
     let size = k.veneer_size() as usize;
-    for (v, label) in [(0x10u64, 0x3_0000_0000u64), (0x5_0000_0000, 0x40), (0x1000, 0x1000 + 25)] {
+    for (v, label) in [
+        (0x10u64, 0x3_0000_0000u64),
+        (0x5_0000_0000, 0x40),
+        (0x1000, 0x1000 + 25),
+    ] {
         let mut bytes = vec![0xccu8; size];
         let (off, kind) = k.generate_veneer(&mut bytes, v);
         assert_eq!(kind, LabelUse::PCRel64);
@@ -70,9 +74,15 @@ fn veneer_lands_on_targets_far_in_both_directions() {
 
 #[test]
 fn call_reloc_maps_to_jmp_rel32() {
-    assert_eq!(LabelUse::from_reloc(Reloc::X86CallPCRel4, -4), Some(LabelUse::JmpRel32));
+    assert_eq!(
+        LabelUse::from_reloc(Reloc::X86CallPCRel4, -4),
+        Some(LabelUse::JmpRel32)
+    );
     assert_eq!(LabelUse::from_reloc(Reloc::X86CallPCRel4, 0), None);
-    assert_eq!(LabelUse::from_reloc(Reloc::X86PCRel4, -4), Some(LabelUse::PCRel32));
+    assert_eq!(
+        LabelUse::from_reloc(Reloc::X86PCRel4, -4),
+        Some(LabelUse::PCRel32)
+    );
     assert_eq!(LabelUse::from_reloc(Reloc::Abs8, 0), None);
     assert_eq!(LabelUse::from_reloc(Reloc::Arm64Call, 0), None);
 }

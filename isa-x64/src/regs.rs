@@ -122,16 +122,16 @@ pub fn hw_enc(reg: Reg) -> u8 {
 }
 
 const GPR64: [&str; 16] = [
-    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
-    "r13", "r14", "r15",
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+    "r14", "r15",
 ];
 const GPR32: [&str; 16] = [
-    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d",
-    "r12d", "r13d", "r14d", "r15d",
+    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d",
+    "r13d", "r14d", "r15d",
 ];
 const GPR16: [&str; 16] = [
-    "ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w",
-    "r13w", "r14w", "r15w",
+    "ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w",
+    "r14w", "r15w",
 ];
 const GPR8: [&str; 16] = [
     "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b",
@@ -146,7 +146,9 @@ const XMM: [&str; 16] = [
 /// for xmm registers). Virtual registers print as `%v<n>i`/`%v<n>f` (printer input
 /// is normally allocated code, but printing before allocation must not fail).
 pub fn reg_name(reg: Reg, bytes: u8) -> String {
-    let Some(p) = reg.to_real() else { return format!("{reg:?}") };
+    let Some(p) = reg.to_real() else {
+        return format!("{reg:?}");
+    };
     let i = p.hw_enc() & 15;
     match p.class() {
         RegClass::Int => match bytes {

@@ -24,11 +24,20 @@ const OPS: [AtomicRmwOp; 11] = [
     AtomicRmwOp::Smin,
     AtomicRmwOp::Smax,
 ];
-const SIZES: [OperandSize; 4] = [OperandSize::S8, OperandSize::S16, OperandSize::S32, OperandSize::S64];
+const SIZES: [OperandSize; 4] = [
+    OperandSize::S8,
+    OperandSize::S16,
+    OperandSize::S32,
+    OperandSize::S64,
+];
 
 /// `op(old, operand)` on `bits`-wide values (inputs already masked).
 fn model(op: AtomicRmwOp, bits: u32, old: u64, x: u64) -> u64 {
-    let mask = if bits == 64 { u64::MAX } else { (1 << bits) - 1 };
+    let mask = if bits == 64 {
+        u64::MAX
+    } else {
+        (1 << bits) - 1
+    };
     let sext = |v: u64| ((v << (64 - bits)) as i64) >> (64 - bits);
     let r = match op {
         AtomicRmwOp::Add => old.wrapping_add(x),
@@ -40,8 +49,20 @@ fn model(op: AtomicRmwOp, bits: u32, old: u64, x: u64) -> u64 {
         AtomicRmwOp::Xchg => x,
         AtomicRmwOp::Umin => old.min(x),
         AtomicRmwOp::Umax => old.max(x),
-        AtomicRmwOp::Smin => if sext(old) <= sext(x) { old } else { x },
-        AtomicRmwOp::Smax => if sext(old) >= sext(x) { old } else { x },
+        AtomicRmwOp::Smin => {
+            if sext(old) <= sext(x) {
+                old
+            } else {
+                x
+            }
+        }
+        AtomicRmwOp::Smax => {
+            if sext(old) >= sext(x) {
+                old
+            } else {
+                x
+            }
+        }
     };
     r & mask
 }
@@ -54,9 +75,20 @@ fn rmw_loops_match_the_model() {
         for op in OPS {
             funcs.push((size, op, sink.bytes.len()));
             let w = Writable::from_reg;
-            let inst = Inst::AtomicRmwSeq { size, op, mem: Amode::imm_reg(0, rdi()), operand: rsi(), temp: w(rcx()), dst_old: w(rax()) };
+            let inst = Inst::AtomicRmwSeq {
+                size,
+                op,
+                mem: Amode::imm_reg(0, rdi()),
+                operand: rsi(),
+                temp: w(rcx()),
+                dst_old: w(rax()),
+            };
             inst.emit(&mut sink, &mut EmitState::default());
-            Inst::Ret { stack_bytes: 0, rets: vec![] }.emit(&mut sink, &mut EmitState::default());
+            Inst::Ret {
+                stack_bytes: 0,
+                rets: vec![],
+            }
+            .emit(&mut sink, &mut EmitState::default());
         }
     }
     let pairs: [(u64, u64); 8] = [
@@ -98,16 +130,27 @@ int main(void) {{
     let mut failures = Vec::new();
     for &(size, op, _) in &funcs {
         let bits = size.bits();
-        let mask = if bits == 64 { u64::MAX } else { (1 << bits) - 1 };
+        let mask = if bits == 64 {
+            u64::MAX
+        } else {
+            (1 << bits) - 1
+        };
         for &(init, x) in &pairs {
             let want_old = init & mask;
             let want_cell = (init & !mask) | model(op, bits, want_old, x & mask);
             let want = format!("{want_old:x} {want_cell:x}");
             let got = lines.next().unwrap();
             if got != want {
-                failures.push(format!("{op:?} {size:?} init {init:#x} arg {x:#x}: got {got}, want {want}"));
+                failures.push(format!(
+                    "{op:?} {size:?} init {init:#x} arg {x:#x}: got {got}, want {want}"
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -17,12 +17,19 @@ fn finish(buf: MachBuffer<LabelUse>) -> Vec<(u64, String)> {
 }
 
 fn ret() -> Inst {
-    Inst::Ret { stack_bytes: 0, rets: vec![] }
+    Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    }
 }
 
 /// `first(L1, L2)`, then `jmp L2` unless `first` already jumps there, then
 /// `L1: ret; L2: ret`.
-fn two_way(first: Inst, l1_l2: (MachLabel, MachLabel), mut buf: MachBuffer<LabelUse>) -> Vec<(u64, String)> {
+fn two_way(
+    first: Inst,
+    l1_l2: (MachLabel, MachLabel),
+    mut buf: MachBuffer<LabelUse>,
+) -> Vec<(u64, String)> {
     let (l1, l2) = l1_l2;
     let mut st = EmitState::default();
     let two_targets = matches!(first, Inst::JmpCond { .. });
@@ -41,9 +48,21 @@ fn two_way(first: Inst, l1_l2: (MachLabel, MachLabel), mut buf: MachBuffer<Label
 fn jcc_over_jmp_is_inverted() {
     // (condition of the emitted jump, objdump's name of the inverted one).
     let rows = [
-        (CC::O, "jno"), (CC::NO, "jo"), (CC::B, "jae"), (CC::NB, "jb"), (CC::Z, "jne"),
-        (CC::NZ, "je"), (CC::BE, "ja"), (CC::NBE, "jbe"), (CC::S, "jns"), (CC::NS, "js"),
-        (CC::P, "jnp"), (CC::NP, "jp"), (CC::L, "jge"), (CC::NL, "jl"), (CC::LE, "jg"),
+        (CC::O, "jno"),
+        (CC::NO, "jo"),
+        (CC::B, "jae"),
+        (CC::NB, "jb"),
+        (CC::Z, "jne"),
+        (CC::NZ, "je"),
+        (CC::BE, "ja"),
+        (CC::NBE, "jbe"),
+        (CC::S, "jns"),
+        (CC::NS, "js"),
+        (CC::P, "jnp"),
+        (CC::NP, "jp"),
+        (CC::L, "jge"),
+        (CC::NL, "jl"),
+        (CC::LE, "jg"),
         (CC::NLE, "jle"),
     ];
     for (cc, want) in rows {
@@ -51,7 +70,11 @@ fn jcc_over_jmp_is_inverted() {
             let mut buf = MachBuffer::<LabelUse>::new();
             let (l1, l2) = (buf.get_label(), buf.get_label());
             let first = if two_targets {
-                Inst::JmpCond { cc, taken: l1, not_taken: l2 }
+                Inst::JmpCond {
+                    cc,
+                    taken: l1,
+                    not_taken: l2,
+                }
             } else {
                 Inst::JmpIf { cc, taken: l1 }
             };
@@ -70,7 +93,12 @@ fn jmp_to_next_block_is_removed_and_jumps_are_threaded() {
     let mut st = EmitState::default();
     let (l1, l2, l3) = (buf.get_label(), buf.get_label(), buf.get_label());
     // `je L1; jmp L2; L1: jmp L3; L2: ret; L3: ret`.
-    Inst::JmpCond { cc: CC::Z, taken: l1, not_taken: l2 }.emit(&mut buf, &mut st);
+    Inst::JmpCond {
+        cc: CC::Z,
+        taken: l1,
+        not_taken: l2,
+    }
+    .emit(&mut buf, &mut st);
     buf.bind_label(l1);
     Inst::Jmp { target: l3 }.emit(&mut buf, &mut st);
     buf.bind_label(l2);

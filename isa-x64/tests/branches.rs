@@ -28,9 +28,20 @@ fn objdump_at(bytes: &[u8], vma: u64) -> Vec<(u64, String)> {
         std::process::id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)).unwrap();
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(bytes))
+        .unwrap();
     let out = Command::new("objdump")
-        .args(["-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel", "-z"])
+        .args([
+            "-D",
+            "-b",
+            "binary",
+            "-m",
+            "i386:x86-64",
+            "-M",
+            "intel",
+            "-z",
+        ])
         .arg(format!("--adjust-vma={vma:#x}"))
         .arg(&path)
         .output()
@@ -51,7 +62,8 @@ fn objdump_at(bytes: &[u8], vma: u64) -> Vec<(u64, String)> {
 /// comment.
 fn printed_target(text: &str) -> u64 {
     let last = text.rsplit(' ').next().unwrap();
-    u64::from_str_radix(last.trim_start_matches("0x"), 16).unwrap_or_else(|_| panic!("no target in `{text}`"))
+    u64::from_str_radix(last.trim_start_matches("0x"), 16)
+        .unwrap_or_else(|_| panic!("no target in `{text}`"))
 }
 
 fn emit(inst: &Inst) -> RecordingSink<LabelUse> {
@@ -64,7 +76,10 @@ fn emit(inst: &Inst) -> RecordingSink<LabelUse> {
 fn only_use(sink: &RecordingSink<LabelUse>) -> (CodeOffset, LabelUse) {
     match (&sink.label_uses[..], &sink.relocs[..]) {
         ([(off, _, kind)], []) => (*off, *kind),
-        ([], [(off, reloc, _, addend)]) => (*off, LabelUse::from_reloc(*reloc, *addend).expect("call reloc maps")),
+        ([], [(off, reloc, _, addend)]) => (
+            *off,
+            LabelUse::from_reloc(*reloc, *addend).expect("call reloc maps"),
+        ),
         other => panic!("expected one use, got {other:?}"),
     }
 }
@@ -80,7 +95,12 @@ fn check_rel32(inst: &Inst, delta: i64) {
     kind.patch(&mut sink.bytes[off as usize..], use_at, label);
     let lines = objdump_at(&sink.bytes, BASE);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(printed_target(&lines[0].1), label, "{inst:?} delta {delta}: {}", lines[0].1);
+    assert_eq!(
+        printed_target(&lines[0].1),
+        label,
+        "{inst:?} delta {delta}: {}",
+        lines[0].1
+    );
 }
 
 fn rel32_distances() -> Vec<i64> {
@@ -101,8 +121,17 @@ fn rel32_distances() -> Vec<i64> {
 #[test]
 fn jmp_jcc_and_call_reach_their_full_range() {
     let l = MachLabel(0);
-    let mut forms = vec![Inst::Jmp { target: l }, Inst::CallKnown { target: RelocTarget(3), info: Box::default() }];
-    forms.extend((0..16).map(|n| Inst::JmpIf { cc: CC::from_nibble(n), taken: l }));
+    let mut forms = vec![
+        Inst::Jmp { target: l },
+        Inst::CallKnown {
+            target: RelocTarget(3),
+            info: Box::default(),
+        },
+    ];
+    forms.extend((0..16).map(|n| Inst::JmpIf {
+        cc: CC::from_nibble(n),
+        taken: l,
+    }));
     for inst in &forms {
         for d in rel32_distances() {
             check_rel32(inst, d);
@@ -120,11 +149,19 @@ fn range_edges_are_exact() {
 
 #[test]
 fn cond_branch_pair_targets_both_labels() {
-    let inst = Inst::JmpCond { cc: CC::NLE, taken: MachLabel(1), not_taken: MachLabel(2) };
+    let inst = Inst::JmpCond {
+        cc: CC::NLE,
+        taken: MachLabel(1),
+        not_taken: MachLabel(2),
+    };
     let mut sink = emit(&inst);
     let targets = [BASE + 0x7000_0000, BASE - 0x7000_0000];
     for &(off, label, kind) in &sink.label_uses.clone() {
-        kind.patch(&mut sink.bytes[off as usize..], BASE + off, targets[label.0 as usize - 1]);
+        kind.patch(
+            &mut sink.bytes[off as usize..],
+            BASE + off,
+            targets[label.0 as usize - 1],
+        );
     }
     let lines = objdump_at(&sink.bytes, BASE);
     assert_eq!(lines[0].1, format!("jg {:#x}", targets[0]));
@@ -136,7 +173,10 @@ fn island_jump_is_a_patched_jmp() {
     let mut bytes = Vec::new();
     let (off, kind) = LabelUse::write_jump(&mut bytes);
     kind.patch(&mut bytes[off as usize..], BASE + off, BASE + 0x40);
-    assert_eq!(objdump_at(&bytes, BASE), vec![(BASE, format!("jmp {:#x}", BASE + 0x40))]);
+    assert_eq!(
+        objdump_at(&bytes, BASE),
+        vec![(BASE, format!("jmp {:#x}", BASE + 0x40))]
+    );
 }
 
 #[test]
@@ -148,7 +188,12 @@ fn trap_and_padding_decode_as_ud2_and_nops() {
     }
     let lines = objdump_at(&bytes, 0);
     assert_eq!(lines[0].1, "ud2");
-    assert!(lines[1..].iter().all(|(_, t)| t.starts_with("nop") || t.starts_with("xchg ax,ax")), "{lines:?}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|(_, t)| t.starts_with("nop") || t.starts_with("xchg ax,ax")),
+        "{lines:?}"
+    );
     let end = lines.last().unwrap().0;
     assert!(end < bytes.len() as u64);
 }
@@ -165,18 +210,29 @@ fn check_veneer_chain(inst: &Inst, gap: usize, far: i64) {
     let target = (BASE as i64 + veneer_at as i64 + far) as u64;
     let vuse_at = veneer_at + vuse as usize;
     vkind.patch(&mut bytes[vuse_at..], BASE + vuse_at as u64, target);
-    kind.patch(&mut bytes[off as usize..], BASE + off, BASE + veneer_at as u64);
+    kind.patch(
+        &mut bytes[off as usize..],
+        BASE + off,
+        BASE + veneer_at as u64,
+    );
     sink.bytes.clear();
 
     let code_len = veneer_at + 17; // objdump must not decode the data word
     let lines = objdump_at(&bytes[..code_len], BASE);
     let first = &lines[0].1;
     assert_eq!(printed_target(first), BASE + veneer_at as u64, "{first}");
-    let v: Vec<&str> = lines.iter().filter(|(a, _)| *a >= BASE + veneer_at as u64).map(|(_, t)| t.as_str()).collect();
+    let v: Vec<&str> = lines
+        .iter()
+        .filter(|(a, _)| *a >= BASE + veneer_at as u64)
+        .map(|(_, t)| t.as_str())
+        .collect();
     assert_eq!(v.len(), 4, "{lines:?}");
     assert!(v[0].starts_with("lea r11,[rip+0xa]"), "{}", v[0]);
     assert_eq!(printed_target(v[0]), BASE + vuse_at as u64);
-    assert_eq!(&v[1..], ["mov r10,QWORD PTR [r11]", "lea r11,[r11+r10*1]", "jmp r11"]);
+    assert_eq!(
+        &v[1..],
+        ["mov r10,QWORD PTR [r11]", "lea r11,[r11+r10*1]", "jmp r11"]
+    );
     // What `lea r11, [r11 + r10]` computes: the word's address plus the word.
     let word = i64::from_le_bytes(bytes[vuse_at..vuse_at + 8].try_into().unwrap());
     assert_eq!((BASE + vuse_at as u64).wrapping_add(word as u64), target);
@@ -187,11 +243,22 @@ fn long_veneers_extend_every_rel32_form() {
     let l = MachLabel(0);
     let forms = [
         Inst::Jmp { target: l },
-        Inst::JmpIf { cc: CC::B, taken: l },
-        Inst::CallKnown { target: RelocTarget(0), info: Box::default() },
+        Inst::JmpIf {
+            cc: CC::B,
+            taken: l,
+        },
+        Inst::CallKnown {
+            target: RelocTarget(0),
+            info: Box::default(),
+        },
     ];
     for inst in &forms {
-        for (gap, far) in [(0, 6i64 << 30), (100, -(3i64 << 30)), (7, 1 << 40), (0, -0x1_0000_0001)] {
+        for (gap, far) in [
+            (0, 6i64 << 30),
+            (100, -(3i64 << 30)),
+            (7, 1 << 40),
+            (0, -0x1_0000_0001),
+        ] {
             check_veneer_chain(inst, gap, far);
         }
     }
@@ -200,11 +267,40 @@ fn long_veneers_extend_every_rel32_form() {
 #[test]
 fn indirect_jumps_and_calls() {
     let forms = [
-        (Inst::JmpUnknown { target: RegMem::Reg(r11()) }, "jmp r11"),
-        (Inst::CallUnknown { target: RegMem::Reg(rax()), info: Box::default() }, "call rax"),
-        (Inst::CallUnknown { target: RegMem::Mem(Amode::imm_reg(16, r12())), info: Box::default() }, "call QWORD PTR [r12+0x10]"),
-        (Inst::Ret { stack_bytes: 0, rets: vec![] }, "ret"),
-        (Inst::Ret { stack_bytes: 16, rets: vec![] }, "ret 0x10"),
+        (
+            Inst::JmpUnknown {
+                target: RegMem::Reg(r11()),
+            },
+            "jmp r11",
+        ),
+        (
+            Inst::CallUnknown {
+                target: RegMem::Reg(rax()),
+                info: Box::default(),
+            },
+            "call rax",
+        ),
+        (
+            Inst::CallUnknown {
+                target: RegMem::Mem(Amode::imm_reg(16, r12())),
+                info: Box::default(),
+            },
+            "call QWORD PTR [r12+0x10]",
+        ),
+        (
+            Inst::Ret {
+                stack_bytes: 0,
+                rets: vec![],
+            },
+            "ret",
+        ),
+        (
+            Inst::Ret {
+                stack_bytes: 16,
+                rets: vec![],
+            },
+            "ret 0x10",
+        ),
     ];
     for (inst, text) in forms {
         let lines = objdump_at(&emit(&inst).bytes, 0);
@@ -214,7 +310,10 @@ fn indirect_jumps_and_calls() {
 
 #[test]
 fn trap_if_skips_its_ud2_when_the_condition_fails() {
-    let sink = emit(&Inst::TrapIf { cc: CC::Z, code: TrapCode::INTEGER_DIVISION_BY_ZERO });
+    let sink = emit(&Inst::TrapIf {
+        cc: CC::Z,
+        code: TrapCode::INTEGER_DIVISION_BY_ZERO,
+    });
     let lines = objdump_at(&sink.bytes, BASE);
     assert_eq!(lines[0].1, format!("jne {:#x}", BASE + 4));
     assert_eq!(lines[1], (BASE + 2, "ud2".to_string()));
@@ -223,7 +322,11 @@ fn trap_if_skips_its_ud2_when_the_condition_fails() {
 
 #[test]
 fn jump_table_entries_are_relative_to_the_table() {
-    for (idx, t1, t2) in [(rax(), rcx(), rdx()), (r9(), r13(), r15()), (rbp(), r8(), rsi())] {
+    for (idx, t1, t2) in [
+        (rax(), rcx(), rdx()),
+        (r9(), r13(), r15()),
+        (rbp(), r8(), rsi()),
+    ] {
         let targets: Box<[MachLabel]> = (0..3).map(MachLabel).collect();
         let inst = Inst::JmpTableSeq {
             idx,
@@ -235,22 +338,36 @@ fn jump_table_entries_are_relative_to_the_table() {
         let label_at = [BASE + 0x10_0000, BASE - 0x20, BASE + 3];
         for &(off, label, kind) in &sink.label_uses.clone() {
             assert_eq!(kind, LabelUse::PCRel32);
-            kind.patch(&mut sink.bytes[off as usize..], BASE + off, label_at[label.0 as usize]);
+            kind.patch(
+                &mut sink.bytes[off as usize..],
+                BASE + off,
+                label_at[label.0 as usize],
+            );
         }
         let table = sink.bytes.len() - 12;
         let lines = objdump_at(&sink.bytes[..table], BASE);
         assert_eq!(lines.len(), 4, "{lines:?}");
-        assert_eq!(printed_target(&lines[0].1), BASE + table as u64, "lea must address the table");
+        assert_eq!(
+            printed_target(&lines[0].1),
+            BASE + table as u64,
+            "lea must address the table"
+        );
         let n1 = reg_name(t1, 8);
         let n2 = reg_name(t2, 8);
         // rbp/r13 as base carry an explicit zero disp8.
-        assert_eq!(lines[1].1.replace("+0x0]", "]"), format!("movsxd {n2},DWORD PTR [{n1}+{}*4]", reg_name(idx, 8)));
+        assert_eq!(
+            lines[1].1.replace("+0x0]", "]"),
+            format!("movsxd {n2},DWORD PTR [{n1}+{}*4]", reg_name(idx, 8))
+        );
         assert_eq!(lines[2].1, format!("add {n2},{n1}"));
         assert_eq!(lines[3].1, format!("jmp {n2}"));
         for (i, want) in label_at.iter().enumerate() {
             let at = table + 4 * i;
             let entry = i32::from_le_bytes(sink.bytes[at..at + 4].try_into().unwrap());
-            assert_eq!((BASE + table as u64).wrapping_add(entry as i64 as u64), *want);
+            assert_eq!(
+                (BASE + table as u64).wrapping_add(entry as i64 as u64),
+                *want
+            );
         }
     }
 }
@@ -267,32 +384,94 @@ fn check_rip_relative(inst: &Inst, delta: i64) {
     let lines = objdump_at(&sink.bytes, BASE);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].1.contains("rip+"), "{}", lines[0].1);
-    assert_eq!(printed_target(&lines[0].1), label, "{inst:?} delta {delta}: {}", lines[0].1);
+    assert_eq!(
+        printed_target(&lines[0].1),
+        label,
+        "{inst:?} delta {delta}: {}",
+        lines[0].1
+    );
 }
 
 #[test]
 fn rip_relative_operands_address_their_label_whatever_follows_the_field() {
     use atoll_isa_x64::imms::{RoundImm, Simm32};
     use atoll_isa_x64::inst::{OperandSize, RegMemImm, SseOp};
-    let l = Amode::RipRelative { target: MachLabel(0) };
+    let l = Amode::RipRelative {
+        target: MachLabel(0),
+    };
     let w = Writable::from_reg;
     let forms = [
-        Inst::Lea { size: OperandSize::S64, src: l, dst: w(rax()) },
-        Inst::MovRM { size: OperandSize::S64, src: r9(), dst: l },
+        Inst::Lea {
+            size: OperandSize::S64,
+            src: l,
+            dst: w(rax()),
+        },
+        Inst::MovRM {
+            size: OperandSize::S64,
+            src: r9(),
+            dst: l,
+        },
         // imm32 after the displacement: the end of the instruction is 4 bytes later.
-        Inst::MovImmM { size: OperandSize::S32, imm: Simm32::from_i32(1234), dst: l },
-        Inst::MovImmM { size: OperandSize::S16, imm: Simm32::from_i32(-3), dst: l },
-        Inst::MovImmM { size: OperandSize::S8, imm: Simm32::from_i32(-2), dst: l },
-        Inst::IMulImm { size: OperandSize::S32, src: RegMem::Mem(l), imm: Simm32::from_i32(7), dst: w(rcx()) },
-        Inst::IMulImm { size: OperandSize::S64, src: RegMem::Mem(l), imm: Simm32::from_i32(70000), dst: w(r12()) },
-        Inst::XmmRound { op: SseOp::Roundsd, src: RegMem::Mem(l), mode: RoundImm::Floor, dst: w(xmm(2)) },
-        Inst::AluRmiR { size: OperandSize::S8, op: atoll_isa_x64::inst::AluOp::Add, src1: rsi(), src2: RegMemImm::Mem(l), dst: w(rsi()) },
-        Inst::XmmUnaryRmR { op: SseOp::Movsd, src: RegMem::Mem(l), dst: w(xmm(9)) },
-        Inst::LoadExtName { target: RelocTarget(2), dst: w(r15()) },
+        Inst::MovImmM {
+            size: OperandSize::S32,
+            imm: Simm32::from_i32(1234),
+            dst: l,
+        },
+        Inst::MovImmM {
+            size: OperandSize::S16,
+            imm: Simm32::from_i32(-3),
+            dst: l,
+        },
+        Inst::MovImmM {
+            size: OperandSize::S8,
+            imm: Simm32::from_i32(-2),
+            dst: l,
+        },
+        Inst::IMulImm {
+            size: OperandSize::S32,
+            src: RegMem::Mem(l),
+            imm: Simm32::from_i32(7),
+            dst: w(rcx()),
+        },
+        Inst::IMulImm {
+            size: OperandSize::S64,
+            src: RegMem::Mem(l),
+            imm: Simm32::from_i32(70000),
+            dst: w(r12()),
+        },
+        Inst::XmmRound {
+            op: SseOp::Roundsd,
+            src: RegMem::Mem(l),
+            mode: RoundImm::Floor,
+            dst: w(xmm(2)),
+        },
+        Inst::AluRmiR {
+            size: OperandSize::S8,
+            op: atoll_isa_x64::inst::AluOp::Add,
+            src1: rsi(),
+            src2: RegMemImm::Mem(l),
+            dst: w(rsi()),
+        },
+        Inst::XmmUnaryRmR {
+            op: SseOp::Movsd,
+            src: RegMem::Mem(l),
+            dst: w(xmm(9)),
+        },
+        Inst::LoadExtName {
+            target: RelocTarget(2),
+            dst: w(r15()),
+        },
     ];
     let k = LabelUse::PCRel32;
     for inst in &forms {
-        for d in [k.max_pos_range() as i64, -(k.max_neg_range() as i64), 0, 3, -100, 0x1234_5678] {
+        for d in [
+            k.max_pos_range() as i64,
+            -(k.max_neg_range() as i64),
+            0,
+            3,
+            -100,
+            0x1234_5678,
+        ] {
             check_rip_relative(inst, d);
         }
     }

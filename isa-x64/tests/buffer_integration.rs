@@ -34,28 +34,92 @@ fn build() -> Built {
     let konst_label = buf.get_label_for_constant(konst);
     let trap = buf.defer_trap(TrapCode::user(9).unwrap());
 
-    emit(&mut buf, Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(0)) });
-    emit(&mut buf, Inst::JmpIf { cc: CC::L, taken: trap });
-    emit(&mut buf, Inst::MovImm { size: OperandSize::S32, imm: 3, dst: w(rax()) });
-    emit(&mut buf, Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rdi(), src2: RegMemImm::Reg(rax()) });
-    emit(&mut buf, Inst::Cmove { size: OperandSize::S64, cc: CC::NLE, consequent: RegMem::Reg(rax()), alternative: rdi(), dst: w(rdi()) });
-    emit(&mut buf, Inst::JmpTableSeq { idx: rdi(), tmp1: w(rcx()), tmp2: w(rdx()), targets: cases.clone().into_boxed_slice() });
+    emit(
+        &mut buf,
+        Inst::CmpRmiR {
+            size: OperandSize::S64,
+            op: CmpOp::Cmp,
+            src1: rdi(),
+            src2: RegMemImm::Imm(Simm32::from_i32(0)),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::JmpIf {
+            cc: CC::L,
+            taken: trap,
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::MovImm {
+            size: OperandSize::S32,
+            imm: 3,
+            dst: w(rax()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::CmpRmiR {
+            size: OperandSize::S64,
+            op: CmpOp::Cmp,
+            src1: rdi(),
+            src2: RegMemImm::Reg(rax()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::Cmove {
+            size: OperandSize::S64,
+            cc: CC::NLE,
+            consequent: RegMem::Reg(rax()),
+            alternative: rdi(),
+            dst: w(rdi()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::JmpTableSeq {
+            idx: rdi(),
+            tmp1: w(rcx()),
+            tmp2: w(rdx()),
+            targets: cases.clone().into_boxed_slice(),
+        },
+    );
     for (i, &l) in cases.iter().enumerate() {
         buf.bind_label(l);
-        emit(&mut buf, Inst::MovImm { size: OperandSize::S32, imm: 100 * (i as u64 + 1), dst: w(rax()) });
-        if i == 0 {
-            emit(&mut buf, Inst::AluRmiR {
-                size: OperandSize::S64,
-                op: AluOp::Add,
-                src1: rax(),
-                src2: RegMemImm::Mem(Amode::RipRelative { target: konst_label }),
+        emit(
+            &mut buf,
+            Inst::MovImm {
+                size: OperandSize::S32,
+                imm: 100 * (i as u64 + 1),
                 dst: w(rax()),
-            });
+            },
+        );
+        if i == 0 {
+            emit(
+                &mut buf,
+                Inst::AluRmiR {
+                    size: OperandSize::S64,
+                    op: AluOp::Add,
+                    src1: rax(),
+                    src2: RegMemImm::Mem(Amode::RipRelative {
+                        target: konst_label,
+                    }),
+                    dst: w(rax()),
+                },
+            );
         }
         emit(&mut buf, Inst::Jmp { target: done });
     }
     buf.bind_label(done);
-    emit(&mut buf, Inst::Ret { stack_bytes: 0, rets: vec![] });
+    emit(
+        &mut buf,
+        Inst::Ret {
+            stack_bytes: 0,
+            rets: vec![],
+        },
+    );
     let fin = buf.try_finish().expect("buffer finishes");
     Built {
         code: fin.data,
@@ -70,10 +134,16 @@ fn objdump_sees_every_branch_land_on_its_label() {
     // The jump table sits in the code (after `jmp *%rdx`): decode up to it, then from
     // its end, so objdump does not read the entries as instructions.
     let head = disassemble(DisasmArch::X64, &b.code).expect("objdump");
-    let lea = head.iter().find(|l| l.text.starts_with("lea ") && l.text.contains("(%rip)")).expect("lea");
+    let lea = head
+        .iter()
+        .find(|l| l.text.starts_with("lea ") && l.text.contains("(%rip)"))
+        .expect("lea");
     let table = u64::from_str_radix(lea.text.rsplit("0x").next().unwrap(), 16).unwrap() as usize;
     let after = table + 4 * 4;
-    let mut lines: Vec<_> = head.into_iter().filter(|l| (l.offset as usize) < table).collect();
+    let mut lines: Vec<_> = head
+        .into_iter()
+        .filter(|l| (l.offset as usize) < table)
+        .collect();
     let tail = disassemble(DisasmArch::X64, &b.code[after..]).expect("objdump");
     lines.extend(tail.into_iter().map(|mut l| {
         l.offset += after as u64;
@@ -82,24 +152,44 @@ fn objdump_sees_every_branch_land_on_its_label() {
     // Entries are relative to the table and land on the four case labels.
     for i in 0..4 {
         let e = i32::from_le_bytes(b.code[table + 4 * i..table + 4 * i + 4].try_into().unwrap());
-        assert_eq!((table as i64 + i64::from(e)) as u64, b.label_at[i].unwrap(), "entry {i}");
+        assert_eq!(
+            (table as i64 + i64::from(e)) as u64,
+            b.label_at[i].unwrap(),
+            "entry {i}"
+        );
     }
     let label = |n: u32| b.label_at[n as usize].expect("bound");
     // jl to the trap stub, which holds ud2 recorded with user9.
-    let jl = lines.iter().find(|l| l.text.starts_with("jl ")).expect("jl");
+    let jl = lines
+        .iter()
+        .find(|l| l.text.starts_with("jl "))
+        .expect("jl");
     let stub = u64::from_str_radix(jl.text.rsplit("0x").next().unwrap(), 16).unwrap();
-    assert!(b.traps.contains(&(stub, TrapCode::user(9).unwrap())), "{:?} {stub:#x}", b.traps);
+    assert!(
+        b.traps.contains(&(stub, TrapCode::user(9).unwrap())),
+        "{:?} {stub:#x}",
+        b.traps
+    );
     assert_eq!(&b.code[stub as usize..stub as usize + 2], &[0x0f, 0x0b]);
     // Every `jmp 0x..` that is not the island's own jump goes to `done` (label 4).
     let jmps: Vec<u64> = lines
         .iter()
         .filter(|l| l.text.starts_with("jmp 0x"))
-        .map(|l| u64::from_str_radix(l.text.trim_start_matches("jmp 0x"), 16).unwrap() + after as u64)
+        .map(|l| {
+            u64::from_str_radix(l.text.trim_start_matches("jmp 0x"), 16).unwrap() + after as u64
+        })
         .collect();
-    assert!(jmps.iter().filter(|&&t| t == label(4)).count() >= 3, "{jmps:?} done at {:#x}", label(4));
+    assert!(
+        jmps.iter().filter(|&&t| t == label(4)).count() >= 3,
+        "{jmps:?} done at {:#x}",
+        label(4)
+    );
     // The RIP-relative add reads the pooled constant 7.
     // (The shared objdump helper prints AT&T syntax.)
-    let add = lines.iter().find(|l| l.text.starts_with("add ") && l.text.contains("(%rip),%rax")).expect("add");
+    let add = lines
+        .iter()
+        .find(|l| l.text.starts_with("add ") && l.text.contains("(%rip),%rax"))
+        .expect("add");
     // objdump's `# 0x..` comment is relative to the bytes it was given.
     let at = u64::from_str_radix(add.text.rsplit("0x").next().unwrap(), 16).unwrap() + after as u64;
     assert_eq!(&b.code[at as usize..at as usize + 8], &7u64.to_le_bytes());
@@ -117,36 +207,71 @@ int main(void) {
     return 0;
 }
 "#;
-    assert_eq!(common::link_and_run("buffer", &b.code, driver).trim(), "107 200 300 400 400");
+    assert_eq!(
+        common::link_and_run("buffer", &b.code, driver).trim(),
+        "107 200 300 400 400"
+    );
 }
 
 /// Three functions through the shared text-section builder: `f0(x) = 2 * f1(x)`
 /// (a colocated call), `f1(x) = x + 1`, `f2() = &f1` (`func_addr`, RIP-relative).
-fn text_section(opts: atoll_codegen::buffer::TextSectionOptions) -> atoll_codegen::buffer::TextSection {
-    use atoll_codegen::buffer::{RelocTarget, RelocRecord, TextSectionBuilder};
+fn text_section(
+    opts: atoll_codegen::buffer::TextSectionOptions,
+) -> atoll_codegen::buffer::TextSection {
+    use atoll_codegen::buffer::{RelocRecord, RelocTarget, TextSectionBuilder};
     use atoll_codegen::testing::RecordingSink;
     let w = Writable::from_reg;
     let funcs: Vec<Vec<Inst>> = vec![
-        [Inst::gen_frame_setup().to_vec(), vec![
-            Inst::CallKnown { target: RelocTarget(1), info: Box::default() },
-            Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(rax()), dst: w(rax()) },
-        ], Inst::gen_frame_teardown().to_vec()]
+        [
+            Inst::gen_frame_setup().to_vec(),
+            vec![
+                Inst::CallKnown {
+                    target: RelocTarget(1),
+                    info: Box::default(),
+                },
+                Inst::AluRmiR {
+                    size: OperandSize::S64,
+                    op: AluOp::Add,
+                    src1: rax(),
+                    src2: RegMemImm::Reg(rax()),
+                    dst: w(rax()),
+                },
+            ],
+            Inst::gen_frame_teardown().to_vec(),
+        ]
         .concat(),
-        vec![Inst::Lea { size: OperandSize::S64, src: Amode::imm_reg(1, rdi()), dst: w(rax()) }],
-        vec![Inst::LoadExtName { target: RelocTarget(1), dst: w(rax()) }],
+        vec![Inst::Lea {
+            size: OperandSize::S64,
+            src: Amode::imm_reg(1, rdi()),
+            dst: w(rax()),
+        }],
+        vec![Inst::LoadExtName {
+            target: RelocTarget(1),
+            dst: w(rax()),
+        }],
     ];
     let mut builder = TextSectionBuilder::<LabelUse>::new(funcs.len() as u32, opts);
     for (i, f) in funcs.iter().enumerate() {
         let mut sink = RecordingSink::<LabelUse>::default();
-        for inst in f.iter().chain([&Inst::Ret { stack_bytes: 0, rets: vec![] }]) {
+        for inst in f.iter().chain([&Inst::Ret {
+            stack_bytes: 0,
+            rets: vec![],
+        }]) {
             inst.emit(&mut sink, &mut EmitState::default());
         }
         let relocs: Vec<RelocRecord> = sink
             .relocs
             .iter()
-            .map(|&(offset, kind, target, addend)| RelocRecord { offset, kind, target_func: target.0, addend })
+            .map(|&(offset, kind, target, addend)| RelocRecord {
+                offset,
+                kind,
+                target_func: target.0,
+                addend,
+            })
             .collect();
-        builder.append(i as u32, &sink.bytes, &relocs, 16).expect("append");
+        builder
+            .append(i as u32, &sink.bytes, &relocs, 16)
+            .expect("append");
     }
     builder.finish().expect("text section")
 }
@@ -156,7 +281,11 @@ fn text_section(opts: atoll_codegen::buffer::TextSectionOptions) -> atoll_codege
 fn text_section_calls_run_with_and_without_forced_veneers() {
     use atoll_codegen::buffer::TextSectionOptions;
     for force_veneers in [false, true] {
-        let t = text_section(TextSectionOptions { padding_between_functions: 4096, force_veneers, function_alignment: 16 });
+        let t = text_section(TextSectionOptions {
+            padding_between_functions: 4096,
+            force_veneers,
+            function_alignment: 16,
+        });
         assert_eq!(t.stats.relocations_left, 0);
         assert_eq!(t.stats.veneers() > 0, force_veneers, "{:?}", t.stats);
         let driver = format!(
@@ -171,7 +300,11 @@ int main(void) {{
 "#,
             t.function_offsets[0], t.function_offsets[2], t.function_offsets[1]
         );
-        assert_eq!(common::link_and_run("text", &t.code, &driver).trim(), "42 1", "force_veneers={force_veneers}");
+        assert_eq!(
+            common::link_and_run("text", &t.code, &driver).trim(),
+            "42 1",
+            "force_veneers={force_veneers}"
+        );
     }
 }
 
@@ -185,24 +318,112 @@ fn backward_references_through_the_buffer_run() {
     let mut buf = MachBuffer::<LabelUse>::new();
     let mut st = EmitState::default();
     let mut emit = |buf: &mut MachBuffer<LabelUse>, i: Inst| i.emit(buf, &mut st);
-    let (top, exit, top2, exit2) = (buf.get_label(), buf.get_label(), buf.get_label(), buf.get_label());
-    emit(&mut buf, Inst::MovRR { size: OperandSize::S64, src: rdi(), dst: w(r8()) });
-    emit(&mut buf, Inst::MovImm { size: OperandSize::S32, imm: 0, dst: w(rax()) });
+    let (top, exit, top2, exit2) = (
+        buf.get_label(),
+        buf.get_label(),
+        buf.get_label(),
+        buf.get_label(),
+    );
+    emit(
+        &mut buf,
+        Inst::MovRR {
+            size: OperandSize::S64,
+            src: rdi(),
+            dst: w(r8()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::MovImm {
+            size: OperandSize::S32,
+            imm: 0,
+            dst: w(rax()),
+        },
+    );
     buf.bind_label(top);
-    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(rdi()), dst: w(rax()) });
-    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Sub, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(rdi()) });
-    emit(&mut buf, Inst::Setcc { cc: CC::NZ, dst: w(rcx()) });
-    emit(&mut buf, Inst::MovzxRmR { ext: ExtMode::BQ, src: RegMem::Reg(rcx()), dst: w(rcx()) });
-    emit(&mut buf, Inst::JmpTableSeq { idx: rcx(), tmp1: w(rdx()), tmp2: w(rsi()), targets: vec![exit, top].into_boxed_slice() });
+    emit(
+        &mut buf,
+        Inst::AluRmiR {
+            size: OperandSize::S64,
+            op: AluOp::Add,
+            src1: rax(),
+            src2: RegMemImm::Reg(rdi()),
+            dst: w(rax()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::AluRmiR {
+            size: OperandSize::S64,
+            op: AluOp::Sub,
+            src1: rdi(),
+            src2: RegMemImm::Imm(Simm32::from_i32(1)),
+            dst: w(rdi()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::Setcc {
+            cc: CC::NZ,
+            dst: w(rcx()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::MovzxRmR {
+            ext: ExtMode::BQ,
+            src: RegMem::Reg(rcx()),
+            dst: w(rcx()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::JmpTableSeq {
+            idx: rcx(),
+            tmp1: w(rdx()),
+            tmp2: w(rsi()),
+            targets: vec![exit, top].into_boxed_slice(),
+        },
+    );
     buf.bind_label(exit);
     // Second pass over the same count with a backward jne.
     buf.bind_label(top2);
-    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Reg(r8()), dst: w(rax()) });
-    emit(&mut buf, Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Sub, src1: r8(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(r8()) });
-    emit(&mut buf, Inst::JmpIf { cc: CC::NZ, taken: top2 });
+    emit(
+        &mut buf,
+        Inst::AluRmiR {
+            size: OperandSize::S64,
+            op: AluOp::Add,
+            src1: rax(),
+            src2: RegMemImm::Reg(r8()),
+            dst: w(rax()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::AluRmiR {
+            size: OperandSize::S64,
+            op: AluOp::Sub,
+            src1: r8(),
+            src2: RegMemImm::Imm(Simm32::from_i32(1)),
+            dst: w(r8()),
+        },
+    );
+    emit(
+        &mut buf,
+        Inst::JmpIf {
+            cc: CC::NZ,
+            taken: top2,
+        },
+    );
     emit(&mut buf, Inst::Jmp { target: exit2 });
     buf.bind_label(exit2);
-    emit(&mut buf, Inst::Ret { stack_bytes: 0, rets: vec![] });
+    emit(
+        &mut buf,
+        Inst::Ret {
+            stack_bytes: 0,
+            rets: vec![],
+        },
+    );
     let fin = buf.try_finish().expect("buffer finishes");
     let driver = r#"#include <stdio.h>
 extern char atoll_code[];
@@ -212,7 +433,10 @@ int main(void) {
     return 0;
 }
 "#;
-    assert_eq!(common::link_and_run("backward", &fin.data, driver).trim(), "20 10100");
+    assert_eq!(
+        common::link_and_run("backward", &fin.data, driver).trim(),
+        "20 10100"
+    );
 }
 
 /// A 1 MiB frame set up after an inline stack probe (4 KiB and 64 KiB guards): the
@@ -226,13 +450,33 @@ fn stack_probe_loop_then_a_huge_frame() {
     let mut starts = Vec::new();
     for guard in [4096, 65536] {
         starts.push(sink.bytes.len());
-        let mut insts = vec![Inst::StackProbeLoop { frame_size: frame, guard_size: guard, tmp: w(rax()) }];
+        let mut insts = vec![Inst::StackProbeLoop {
+            frame_size: frame,
+            guard_size: guard,
+            tmp: w(rax()),
+        }];
         insts.extend(Inst::gen_sp_adjust(-i64::from(frame)));
-        insts.push(Inst::MovRM { size: OperandSize::S64, src: rdi(), dst: Amode::imm_reg(frame as i32 - 8, rsp()) });
-        insts.push(Inst::Mov64MR { src: Amode::imm_reg(frame as i32 - 8, rsp()), dst: w(rax()) });
-        insts.push(Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: rax(), src2: RegMemImm::Imm(Simm32::from_i32(1)), dst: w(rax()) });
+        insts.push(Inst::MovRM {
+            size: OperandSize::S64,
+            src: rdi(),
+            dst: Amode::imm_reg(frame as i32 - 8, rsp()),
+        });
+        insts.push(Inst::Mov64MR {
+            src: Amode::imm_reg(frame as i32 - 8, rsp()),
+            dst: w(rax()),
+        });
+        insts.push(Inst::AluRmiR {
+            size: OperandSize::S64,
+            op: AluOp::Add,
+            src1: rax(),
+            src2: RegMemImm::Imm(Simm32::from_i32(1)),
+            dst: w(rax()),
+        });
         insts.extend(Inst::gen_sp_adjust(i64::from(frame)));
-        insts.push(Inst::Ret { stack_bytes: 0, rets: vec![] });
+        insts.push(Inst::Ret {
+            stack_bytes: 0,
+            rets: vec![],
+        });
         for i in insts {
             i.emit(&mut sink, &mut EmitState::default());
         }
@@ -249,5 +493,8 @@ int main(void) {{
 "#,
         starts[0], starts[1]
     );
-    assert_eq!(common::link_and_run("probe", &sink.bytes, &driver).trim(), "42 100");
+    assert_eq!(
+        common::link_and_run("probe", &sink.bytes, &driver).trim(),
+        "42 100"
+    );
 }

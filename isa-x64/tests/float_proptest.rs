@@ -15,7 +15,9 @@ use target_lexicon::Triple;
 
 const BIN: &[&str] = &["fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fcopysign"];
 const UN: &[&str] = &["sqrt", "fabs", "fneg", "ceil", "floor", "trunc", "nearest"];
-const CMP: &[&str] = &["eq", "ne", "lt", "le", "gt", "ge", "ord", "uno", "one", "ueq", "ult", "ule", "ugt", "uge"];
+const CMP: &[&str] = &[
+    "eq", "ne", "lt", "le", "gt", "ge", "ord", "uno", "one", "ueq", "ult", "ule", "ugt", "uge",
+];
 const TO_INT: &[(&str, u32)] = &[
     ("fcvt_to_sint_sat", 8),
     ("fcvt_to_sint_sat", 16),
@@ -48,10 +50,19 @@ fn source(cases: &[Case]) -> String {
     let mut s = String::new();
     for (i, c) in cases.iter().enumerate() {
         let (ret, body) = match c {
-            Case::Bin(op) => ("f64".to_string(), format!("v2 = {op} v0, v1\n    return v2")),
+            Case::Bin(op) => (
+                "f64".to_string(),
+                format!("v2 = {op} v0, v1\n    return v2"),
+            ),
             Case::Un(op) => ("f64".to_string(), format!("v2 = {op} v0\n    return v2")),
-            Case::Cmp(cc) => ("i8".to_string(), format!("v2 = fcmp {cc} v0, v1\n    return v2")),
-            Case::ToInt(op, bits) => (format!("i{bits}"), format!("v2 = {op}.i{bits} v0\n    return v2")),
+            Case::Cmp(cc) => (
+                "i8".to_string(),
+                format!("v2 = fcmp {cc} v0, v1\n    return v2"),
+            ),
+            Case::ToInt(op, bits) => (
+                format!("i{bits}"),
+                format!("v2 = {op}.i{bits} v0\n    return v2"),
+            ),
         };
         s.push_str(&format!(
             "function %f{i}(f64, f64) -> {ret} system_v {{\nblock0(v0: f64, v1: f64):\n    {body}\n}}\n"
@@ -162,14 +173,29 @@ fn compile(cases: &[Case], features: &[&str]) -> Compiled {
     for f in features {
         b.set(f, Some("true")).unwrap();
     }
-    let isa =
-        X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
+    let isa = X64Backend::new(
+        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
+        Flags::default(),
+        IsaFlags::new(&b),
+    );
     let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
-    let compiled: Vec<_> = funcs.iter().map(|f| isa.compile_function(f).unwrap()).collect();
-    let mf: Vec<ModuleFunction<'_>> =
-        funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+    let compiled: Vec<_> = funcs
+        .iter()
+        .map(|f| isa.compile_function(f).unwrap())
+        .collect();
+    let mf: Vec<ModuleFunction<'_>> = funcs
+        .iter()
+        .zip(&compiled)
+        .map(|(f, c)| ModuleFunction {
+            name: &f.name,
+            compiled: c,
+        })
+        .collect();
     let text = isa.build_text_section(&mf).unwrap();
-    Compiled { mem: CodeMemory::new(&text).unwrap(), offsets: text.section.function_offsets.clone() }
+    Compiled {
+        mem: CodeMemory::new(&text).unwrap(),
+        offsets: text.section.function_offsets.clone(),
+    }
 }
 
 fn run(m: &Compiled, c: &Case, i: usize, a: f64, b: f64) -> Want {
@@ -221,13 +247,24 @@ fn operand() -> impl Strategy<Value = f64> {
 fn check_all(features: &[&str]) {
     let cases = cases();
     let m = compile(&cases, features);
-    let mut runner =
-        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 4096,
+        ..ProptestConfig::default()
+    });
     runner
         .run(&(0..cases.len(), operand(), operand()), |(i, a, b)| {
             let c = &cases[i];
             let (got, want) = (run(&m, c, i, a, b), model(c, a, b));
-            prop_assert!(same(&got, &want), "{:?}({}, {}) = {:?}, want {:?} with {:?}", c, a, b, got, want, features);
+            prop_assert!(
+                same(&got, &want),
+                "{:?}({}, {}) = {:?}, want {:?} with {:?}",
+                c,
+                a,
+                b,
+                got,
+                want,
+                features
+            );
             Ok(())
         })
         .unwrap();

@@ -27,7 +27,11 @@ fn assemble(funcs: &[Vec<Inst>]) -> (Vec<u8>, Vec<CodeOffset>, Vec<(CodeOffset, 
         for i in f {
             i.emit(&mut sink, &mut EmitState::default());
         }
-        Inst::Ret { stack_bytes: 0, rets: vec![] }.emit(&mut sink, &mut EmitState::default());
+        Inst::Ret {
+            stack_bytes: 0,
+            rets: vec![],
+        }
+        .emit(&mut sink, &mut EmitState::default());
     }
     assert!(sink.label_uses.is_empty() && sink.relocs.is_empty());
     (sink.bytes, starts, sink.traps)
@@ -79,7 +83,12 @@ impl Conv {
             for size in [OperandSize::S32, OperandSize::S64] {
                 for signed in [false, true] {
                     for saturating in [false, true] {
-                        v.push(Conv { double, size, signed, saturating });
+                        v.push(Conv {
+                            double,
+                            size,
+                            signed,
+                            saturating,
+                        });
                     }
                 }
             }
@@ -124,7 +133,11 @@ impl Conv {
             }
             // In range iff trunc(x) is representable: strictly between the bounds (the
             // i64 lower bound is the first f64 below -2^63, itself out of range).
-            let ok = if self.size == OperandSize::S64 && self.signed { x >= -9223372036854775808.0 && x < hi } else { x > lo && x < hi };
+            let ok = if self.size == OperandSize::S64 && self.signed {
+                x >= -9223372036854775808.0 && x < hi
+            } else {
+                x > lo && x < hi
+            };
             if !ok {
                 return Outcome::Trap(TrapCode::INTEGER_OVERFLOW);
             }
@@ -151,12 +164,49 @@ impl Conv {
 fn edge_values() -> Vec<f64> {
     let p = |e: i32| 2f64.powi(e);
     let mut v = vec![
-        0.0, -0.0, 0.5, -0.5, 0.999, -0.999, 1.0, -1.0, 1.5, -1.5, 100.7, -100.7,
-        p(31) - 1.0, p(31) - 0.5, p(31), p(31) + 1.0, -p(31), -p(31) - 0.5, -p(31) - 1.0, -p(31) - 2.0,
-        p(32) - 1.0, p(32) - 0.5, p(32), p(32) + 1.0,
-        p(63) - 1024.0, p(63), p(63) + 2048.0, -p(63), -p(63) - 2048.0, -p(63) + 1024.0,
-        p(64) - 2048.0, p(64), p(64) + 4096.0, 1e30, -1e30, f64::MAX, f64::MIN,
-        f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN, f64::MIN_POSITIVE, 5e-324,
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        0.999,
+        -0.999,
+        1.0,
+        -1.0,
+        1.5,
+        -1.5,
+        100.7,
+        -100.7,
+        p(31) - 1.0,
+        p(31) - 0.5,
+        p(31),
+        p(31) + 1.0,
+        -p(31),
+        -p(31) - 0.5,
+        -p(31) - 1.0,
+        -p(31) - 2.0,
+        p(32) - 1.0,
+        p(32) - 0.5,
+        p(32),
+        p(32) + 1.0,
+        p(63) - 1024.0,
+        p(63),
+        p(63) + 2048.0,
+        -p(63),
+        -p(63) - 2048.0,
+        -p(63) + 1024.0,
+        p(64) - 2048.0,
+        p(64),
+        p(64) + 4096.0,
+        1e30,
+        -1e30,
+        f64::MAX,
+        f64::MIN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -f64::NAN,
+        f64::MIN_POSITIVE,
+        5e-324,
     ];
     // The f32 neighbours of the thresholds.
     for t in [p(31), p(32), p(63), p(64), -p(31), -p(63)] {
@@ -172,7 +222,8 @@ fn run_conversions(inputs: &[f64]) {
     let funcs: Vec<Vec<Inst>> = convs.iter().map(|c| vec![c.inst()]).collect();
     let (code, starts, traps) = assemble(&funcs);
     let list = |v: Vec<String>| v.join(", ");
-    let driver = format!(
+    let driver =
+        format!(
         "{DRIVER_HEAD}static double d(uint64_t b) {{ double x; memcpy(&x, &b, 8); return x; }}\n\
          static const uint64_t in[] = {{ {} }};\n\
          static const long start[] = {{ {} }};\n\
@@ -211,18 +262,30 @@ fn run_conversions(inputs: &[f64]) {
             let got = match line.strip_prefix('T') {
                 Some(off) => {
                     let off: CodeOffset = off.parse().unwrap();
-                    let code = traps.iter().find(|t| t.0 == off).map(|t| t.1).expect("trap at a recorded offset");
+                    let code = traps
+                        .iter()
+                        .find(|t| t.0 == off)
+                        .map(|t| t.1)
+                        .expect("trap at a recorded offset");
                     Outcome::Trap(code)
                 }
                 None => Outcome::Value(line.parse().unwrap()),
             };
             let want = c.expected(x);
             if got != want {
-                failures.push(format!("{c:?} of {x:e} ({}): got {got:?}, want {want:?}", c.input(x)));
+                failures.push(format!(
+                    "{c:?} of {x:e} ({}): got {got:?}, want {want:?}",
+                    c.input(x)
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -253,23 +316,52 @@ fn wasm_min_max(is_min: bool, a: f64, b: f64) -> f64 {
         return f64::NAN;
     }
     if a == 0.0 && b == 0.0 {
-        let neg = if is_min { a.is_sign_negative() || b.is_sign_negative() } else { a.is_sign_negative() && b.is_sign_negative() };
+        let neg = if is_min {
+            a.is_sign_negative() || b.is_sign_negative()
+        } else {
+            a.is_sign_negative() && b.is_sign_negative()
+        };
         return if neg { -0.0 } else { 0.0 };
     }
-    if is_min { a.min(b) } else { a.max(b) }
+    if is_min {
+        a.min(b)
+    } else {
+        a.max(b)
+    }
 }
 
 #[test]
 fn fmin_fmax_follow_wasm_semantics() {
-    let vals = [0.0, -0.0, 1.0, -1.0, 2.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e-300, -7.0];
+    let vals = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        2.5,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1e-300,
+        -7.0,
+    ];
     let mut funcs = Vec::new();
     let mut kinds = Vec::new();
     for double in [false, true] {
         for is_min in [true, false] {
             kinds.push((double, is_min));
             funcs.push(vec![
-                Inst::XmmMinMax { is_min, double, lhs: xmm(0), rhs: xmm(1), dst: Writable::from_reg(xmm(1)) },
-                Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(xmm(1)), dst: Writable::from_reg(xmm(0)) },
+                Inst::XmmMinMax {
+                    is_min,
+                    double,
+                    lhs: xmm(0),
+                    rhs: xmm(1),
+                    dst: Writable::from_reg(xmm(1)),
+                },
+                Inst::XmmUnaryRmR {
+                    op: SseOp::Movaps,
+                    src: RegMem::Reg(xmm(1)),
+                    dst: Writable::from_reg(xmm(0)),
+                },
             ]);
         }
     }
@@ -305,10 +397,21 @@ fn fmin_fmax_follow_wasm_semantics() {
         for &a in &vals {
             for &b in &vals {
                 let bits = u64::from_str_radix(lines.next().unwrap(), 16).unwrap();
-                let got = if double { f64::from_bits(bits) } else { f64::from(f32::from_bits(bits as u32)) };
+                let got = if double {
+                    f64::from_bits(bits)
+                } else {
+                    f64::from(f32::from_bits(bits as u32))
+                };
                 let want = wasm_min_max(is_min, a, b);
-                let same = (got.is_nan() && want.is_nan()) || got.to_bits() == want.to_bits() || (!double && got.to_bits() == f64::from(want as f32).to_bits());
-                assert!(same, "{} {} ({a}, {b}): got {got}, want {want}", if is_min { "min" } else { "max" }, if double { "f64" } else { "f32" });
+                let same = (got.is_nan() && want.is_nan())
+                    || got.to_bits() == want.to_bits()
+                    || (!double && got.to_bits() == f64::from(want as f32).to_bits());
+                assert!(
+                    same,
+                    "{} {} ({a}, {b}): got {got}, want {want}",
+                    if is_min { "min" } else { "max" },
+                    if double { "f64" } else { "f32" }
+                );
             }
         }
     }
@@ -317,17 +420,57 @@ fn fmin_fmax_follow_wasm_semantics() {
 #[test]
 fn u64_to_float_rounds_like_rust_and_select_picks() {
     let xs: Vec<u64> = vec![
-        0, 1, 2, 3, (1 << 24) + 1, (1 << 53) + 1, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, (1 << 63) + 0x401,
-        (1 << 63) + 0xc00, u64::MAX, u64::MAX - 0x3ff, 0x8000_0080_0000_0001, 0xffff_ff7f_ffff_ffff, 12345678901234567,
+        0,
+        1,
+        2,
+        3,
+        (1 << 24) + 1,
+        (1 << 53) + 1,
+        (1 << 63) - 1,
+        1 << 63,
+        (1 << 63) + 1,
+        (1 << 63) + 0x401,
+        (1 << 63) + 0xc00,
+        u64::MAX,
+        u64::MAX - 0x3ff,
+        0x8000_0080_0000_0001,
+        0xffff_ff7f_ffff_ffff,
+        12345678901234567,
     ];
     let funcs = vec![
-        vec![Inst::CvtUint64ToFloat { double: true, src: rdi(), dst: Writable::from_reg(xmm(0)), tmp1: Writable::from_reg(rax()), tmp2: Writable::from_reg(rcx()) }],
-        vec![Inst::CvtUint64ToFloat { double: false, src: rdi(), dst: Writable::from_reg(xmm(0)), tmp1: Writable::from_reg(rax()), tmp2: Writable::from_reg(rcx()) }],
+        vec![Inst::CvtUint64ToFloat {
+            double: true,
+            src: rdi(),
+            dst: Writable::from_reg(xmm(0)),
+            tmp1: Writable::from_reg(rax()),
+            tmp2: Writable::from_reg(rcx()),
+        }],
+        vec![Inst::CvtUint64ToFloat {
+            double: false,
+            src: rdi(),
+            dst: Writable::from_reg(xmm(0)),
+            tmp1: Writable::from_reg(rax()),
+            tmp2: Writable::from_reg(rcx()),
+        }],
         // double sel(long c, double a, double b) { return c == 0 ? a : b; }
         vec![
-            Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(0)) },
-            Inst::XmmCmove { cc: CC::Z, consequent: xmm(0), alternative: xmm(1), dst: Writable::from_reg(xmm(1)) },
-            Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(xmm(1)), dst: Writable::from_reg(xmm(0)) },
+            Inst::CmpRmiR {
+                size: OperandSize::S64,
+                op: CmpOp::Cmp,
+                src1: rdi(),
+                src2: RegMemImm::Imm(Simm32::from_i32(0)),
+            },
+            Inst::XmmCmove {
+                cc: CC::Z,
+                consequent: xmm(0),
+                alternative: xmm(1),
+                dst: Writable::from_reg(xmm(1)),
+            },
+            Inst::XmmUnaryRmR {
+                op: SseOp::Movaps,
+                src: RegMem::Reg(xmm(1)),
+                dst: Writable::from_reg(xmm(0)),
+            },
         ],
     ];
     let (code, starts, _) = assemble(&funcs);
@@ -346,7 +489,11 @@ fn u64_to_float_rounds_like_rust_and_select_picks() {
     let out = common::link_and_run("u64-to-float", &code, &driver);
     let lines: Vec<&str> = out.lines().collect();
     for (x, line) in xs.iter().zip(&lines) {
-        assert_eq!(*line, format!("{:x} {:x}", (*x as f64).to_bits(), (*x as f32).to_bits()), "u64 {x}");
+        assert_eq!(
+            *line,
+            format!("{:x} {:x}", (*x as f64).to_bits(), (*x as f32).to_bits()),
+            "u64 {x}"
+        );
     }
     assert_eq!(lines[xs.len()], "1.5 2.5");
 }
@@ -355,12 +502,29 @@ fn u64_to_float_rounds_like_rust_and_select_picks() {
 fn sequences_fit_the_worst_case_size() {
     use atoll_codegen::machinst::MachInst;
     let mut all: Vec<Inst> = Conv::all().into_iter().map(Conv::inst).collect();
-    all.push(Inst::XmmMinMax { is_min: true, double: true, lhs: xmm(8), rhs: xmm(9), dst: Writable::from_reg(xmm(9)) });
-    all.push(Inst::CvtUint64ToFloat { double: true, src: r8(), dst: Writable::from_reg(xmm(10)), tmp1: Writable::from_reg(r9()), tmp2: Writable::from_reg(r10()) });
+    all.push(Inst::XmmMinMax {
+        is_min: true,
+        double: true,
+        lhs: xmm(8),
+        rhs: xmm(9),
+        dst: Writable::from_reg(xmm(9)),
+    });
+    all.push(Inst::CvtUint64ToFloat {
+        double: true,
+        src: r8(),
+        dst: Writable::from_reg(xmm(10)),
+        tmp1: Writable::from_reg(r9()),
+        tmp2: Writable::from_reg(r10()),
+    });
     for inst in all {
         let mut sink = RecordingSink::<LabelUse>::default();
         inst.emit(&mut sink, &mut EmitState::default());
-        assert!(sink.bytes.len() as CodeOffset <= Inst::worst_case_size(), "{}: {} bytes", inst.print(), sink.bytes.len());
+        assert!(
+            sink.bytes.len() as CodeOffset <= Inst::worst_case_size(),
+            "{}: {} bytes",
+            inst.print(),
+            sink.bytes.len()
+        );
     }
 }
 
@@ -376,7 +540,12 @@ fn round_reference(mode: atoll_isa_x64::imms::RoundImm, x: f64) -> f64 {
 
 fn run_rounding(inputs: &[f64]) {
     use atoll_isa_x64::imms::RoundImm;
-    let modes = [RoundImm::Nearest, RoundImm::Floor, RoundImm::Ceil, RoundImm::Trunc];
+    let modes = [
+        RoundImm::Nearest,
+        RoundImm::Floor,
+        RoundImm::Ceil,
+        RoundImm::Trunc,
+    ];
     let mut kinds = Vec::new();
     let mut funcs = Vec::new();
     for double in [false, true] {
@@ -391,7 +560,11 @@ fn run_rounding(inputs: &[f64]) {
                     tmp_gpr: Writable::from_reg(rax()),
                     tmp_xmm: Writable::from_reg(xmm(2)),
                 },
-                Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(xmm(1)), dst: Writable::from_reg(xmm(0)) },
+                Inst::XmmUnaryRmR {
+                    op: SseOp::Movaps,
+                    src: RegMem::Reg(xmm(1)),
+                    dst: Writable::from_reg(xmm(0)),
+                },
             ]);
         }
     }
@@ -425,20 +598,44 @@ fn run_rounding(inputs: &[f64]) {
             let (ok, got, want) = if double {
                 let (got, want) = (f64::from_bits(bits), round_reference(mode, x));
                 let quiet_nan = got.is_nan() && bits & (1 << 51) != 0;
-                (if want.is_nan() { quiet_nan } else { got.to_bits() == want.to_bits() }, got, want)
+                (
+                    if want.is_nan() {
+                        quiet_nan
+                    } else {
+                        got.to_bits() == want.to_bits()
+                    },
+                    got,
+                    want,
+                )
             } else {
                 let xf = f32::from_bits(f32_bits(x));
                 let got = f32::from_bits(bits as u32);
                 let want = round_reference(mode, f64::from(xf)) as f32;
                 let quiet_nan = got.is_nan() && bits & (1 << 22) != 0;
-                (if want.is_nan() { quiet_nan } else { got.to_bits() == want.to_bits() }, f64::from(got), f64::from(want))
+                (
+                    if want.is_nan() {
+                        quiet_nan
+                    } else {
+                        got.to_bits() == want.to_bits()
+                    },
+                    f64::from(got),
+                    f64::from(want),
+                )
             };
             if !ok {
-                failures.push(format!("{mode:?} {} of {x:e}: got {got:e} ({bits:#x}), want {want:e}", if double { "f64" } else { "f32" }));
+                failures.push(format!(
+                    "{mode:?} {} of {x:e}: got {got:e} ({bits:#x}), want {want:e}",
+                    if double { "f64" } else { "f32" }
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// f32 bits of an input: signalling NaNs keep a signalling pattern.
@@ -454,10 +651,44 @@ fn f32_bits(x: f64) -> u32 {
 fn rounding_without_sse41_matches_rust() {
     let p = |e: i32| 2f64.powi(e);
     let mut inputs = vec![
-        0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 0.7, -0.7, 1.0, -1.0, 3.0, -3.0,
-        p(23) - 0.5, p(23), p(23) + 1.0, -p(23) + 0.5, p(52) - 0.5, p(52), -p(52) + 0.5, p(52) + 1.0, p(62) + 3.0,
-        1e30, -1e30, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::from_bits(0x7ff0_0000_0000_0001), 5e-324,
-        f64::MIN_POSITIVE, -f64::MIN_POSITIVE, 1e-40, 8388607.5, -8388607.5, 4503599627370495.5,
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        1.5,
+        -1.5,
+        2.5,
+        -2.5,
+        0.49999997,
+        -0.49999997,
+        0.7,
+        -0.7,
+        1.0,
+        -1.0,
+        3.0,
+        -3.0,
+        p(23) - 0.5,
+        p(23),
+        p(23) + 1.0,
+        -p(23) + 0.5,
+        p(52) - 0.5,
+        p(52),
+        -p(52) + 0.5,
+        p(52) + 1.0,
+        p(62) + 3.0,
+        1e30,
+        -1e30,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        f64::from_bits(0x7ff0_0000_0000_0001),
+        5e-324,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        1e-40,
+        8388607.5,
+        -8388607.5,
+        4503599627370495.5,
     ];
     let mut state = 0x1234_5678_9abc_def0u64;
     for _ in 0..64 {
@@ -465,14 +696,20 @@ fn rounding_without_sse41_matches_rust() {
         state ^= state >> 7;
         state ^= state << 17;
         let mag = (state % 60) as i32 - 8;
-        inputs.push((state >> 11) as f64 / (1u64 << 53) as f64 * p(mag) * if state & 1 == 0 { 1.0 } else { -1.0 });
+        inputs.push(
+            (state >> 11) as f64 / (1u64 << 53) as f64
+                * p(mag)
+                * if state & 1 == 0 { 1.0 } else { -1.0 },
+        );
     }
     run_rounding(&inputs);
 }
 
 #[test]
 fn fma_rounds_once() {
-    let has_fma = std::fs::read_to_string("/proc/cpuinfo").map(|c| c.split_whitespace().any(|w| w == "fma")).unwrap_or(false);
+    let has_fma = std::fs::read_to_string("/proc/cpuinfo")
+        .map(|c| c.split_whitespace().any(|w| w == "fma"))
+        .unwrap_or(false);
     if !has_fma {
         eprintln!("host CPU has no FMA; encoding is still checked by encoding.rs");
         return;
@@ -480,10 +717,24 @@ fn fma_rounds_once() {
     // double f(double a, double b, double c) = a * b + c, and the f32 twin.
     let funcs: Vec<Vec<Inst>> = [true, false]
         .iter()
-        .map(|&double| vec![Inst::XmmFma { double, src1: xmm(0), src2: xmm(1), src3: RegMem::Reg(xmm(2)), dst: Writable::from_reg(xmm(0)) }])
+        .map(|&double| {
+            vec![Inst::XmmFma {
+                double,
+                src1: xmm(0),
+                src2: xmm(1),
+                src3: RegMem::Reg(xmm(2)),
+                dst: Writable::from_reg(xmm(0)),
+            }]
+        })
         .collect();
     let (code, starts, _) = assemble(&funcs);
-    let cases = [(0.1, 10.0, -1.0), (1.0 + f64::EPSILON, 1.0 - f64::EPSILON, -1.0), (3.0, 7.0, 0.5), (-2.5, 4.0, 1e-30), (-7.25, 1e-3, 2.0)];
+    let cases = [
+        (0.1, 10.0, -1.0),
+        (1.0 + f64::EPSILON, 1.0 - f64::EPSILON, -1.0),
+        (3.0, 7.0, 0.5),
+        (-2.5, 4.0, 1e-30),
+        (-7.25, 1e-3, 2.0),
+    ];
     let mut body = String::new();
     for (a, b, c) in cases {
         body.push_str(&format!(
@@ -495,6 +746,14 @@ fn fma_rounds_once() {
     let out = common::link_and_run("fma", &code, &driver);
     for ((a, b, c), line) in cases.iter().zip(out.lines()) {
         let (af, bf, cf) = (*a as f32, *b as f32, *c as f32);
-        assert_eq!(line, format!("{:x} {:x}", a.mul_add(*b, *c).to_bits(), af.mul_add(bf, cf).to_bits()), "fma({a}, {b}, {c})");
+        assert_eq!(
+            line,
+            format!(
+                "{:x} {:x}",
+                a.mul_add(*b, *c).to_bits(),
+                af.mul_add(bf, cf).to_bits()
+            ),
+            "fma({a}, {b}, {c})"
+        );
     }
 }

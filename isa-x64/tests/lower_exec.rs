@@ -21,7 +21,11 @@ fn backend(isa_settings: &[&str]) -> X64Backend {
     for s in isa_settings {
         b.set(s, Some("true")).unwrap();
     }
-    X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b))
+    X64Backend::new(
+        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
+        Flags::default(),
+        IsaFlags::new(&b),
+    )
 }
 
 struct Module {
@@ -67,13 +71,23 @@ fn expand(src: &str) -> String {
 fn compile(src: &str, isa_settings: &[&str]) -> Module {
     let src = &expand(src);
     let isa = backend(isa_settings);
-    let funcs = atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("parse: {e:?}\n{src}"));
+    let funcs =
+        atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("parse: {e:?}\n{src}"));
     let compiled: Vec<_> = funcs
         .iter()
-        .map(|f| isa.compile_function(f).unwrap_or_else(|e| panic!("compile {}: {e}\n{src}", f.name)))
+        .map(|f| {
+            isa.compile_function(f)
+                .unwrap_or_else(|e| panic!("compile {}: {e}\n{src}", f.name))
+        })
         .collect();
-    let mf: Vec<ModuleFunction<'_>> =
-        funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+    let mf: Vec<ModuleFunction<'_>> = funcs
+        .iter()
+        .zip(&compiled)
+        .map(|(f, c)| ModuleFunction {
+            name: &f.name,
+            compiled: c,
+        })
+        .collect();
     let text = isa.build_text_section(&mf).unwrap();
     assert_eq!(text.section.stats.relocations_left, 0);
     let mem = CodeMemory::new(&text).unwrap();
@@ -81,14 +95,24 @@ fn compile(src: &str, isa_settings: &[&str]) -> Module {
         mem,
         names: funcs.iter().map(|f| f.name.to_string()).collect(),
         offsets: text.section.function_offsets.clone(),
-        ret_types: funcs.iter().map(|f| f.signature.returns.first().map(|p| p.value_type)).collect(),
+        ret_types: funcs
+            .iter()
+            .map(|f| f.signature.returns.first().map(|p| p.value_type))
+            .collect(),
     }
 }
 
 impl Module {
     fn addr(&self, name: &str) -> (*const u8, Option<Type>) {
-        let i = self.names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no function {name}"));
-        (self.mem.address(self.offsets[i]).unwrap(), self.ret_types[i])
+        let i = self
+            .names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| panic!("no function {name}"));
+        (
+            self.mem.address(self.offsets[i]).unwrap(),
+            self.ret_types[i],
+        )
     }
 
     /// Call integer function `name` with up to 6 integer arguments.
@@ -98,7 +122,8 @@ impl Module {
         a[..args.len()].copy_from_slice(args);
         // SAFETY: `p` is the start of a compiled function with the System V
         // convention taking integer arguments; extra arguments are ignored.
-        let f: extern "sysv64" fn(u64, u64, u64, u64, u64, u64) -> u64 = unsafe { core::mem::transmute(p) };
+        let f: extern "sysv64" fn(u64, u64, u64, u64, u64, u64) -> u64 =
+            unsafe { core::mem::transmute(p) };
         let r = f(a[0], a[1], a[2], a[3], a[4], a[5]);
         match rt.map(|t| t.bits()) {
             Some(b) if b < 64 => r & ((1u64 << b) - 1),
@@ -235,7 +260,9 @@ fn integer_cases_execute() {
             let m = compile(src, features);
             let got = m.call_int(name, args);
             if got != *want {
-                failures.push(format!("case {i} {features:?}: {name}{args:?} = {got:#x}, want {want:#x}\n{src}"));
+                failures.push(format!(
+                    "case {i} {features:?}: {name}{args:?} = {got:#x}, want {want:#x}\n{src}"
+                ));
             }
         }
     }
@@ -310,7 +337,12 @@ fn fast_convention_saves_memory_traffic() {
     let mem_ops = |l: &str| l.lines().filter(|l| l.contains("ptr [rsp")).count();
     assert!(mem_ops(&sysv.listing) >= 3, "{}", sysv.listing);
     assert_eq!(mem_ops(&fast.listing), 0, "{}", fast.listing);
-    assert!(fast.code.len() < sysv.code.len(), "fast {} bytes, system_v {} bytes", fast.code.len(), sysv.code.len());
+    assert!(
+        fast.code.len() < sysv.code.len(),
+        "fast {} bytes, system_v {} bytes",
+        fast.code.len(),
+        sysv.code.len()
+    );
 }
 
 /// A colocated call to a function outside the module is an error naming it; a
@@ -324,7 +356,10 @@ fn text_section_resolves_only_module_functions() {
     for (coloc, ok) in [("colocated ", false), ("", true)] {
         let f = atoll_codegen::text::parse_function(&src(coloc)).unwrap();
         let c = isa.compile_function(&f).unwrap();
-        let mf = [ModuleFunction { name: &f.name, compiled: &c }];
+        let mf = [ModuleFunction {
+            name: &f.name,
+            compiled: &c,
+        }];
         match isa.build_text_section(&mf) {
             Ok(t) => {
                 assert!(ok);

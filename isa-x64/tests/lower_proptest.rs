@@ -13,11 +13,16 @@ use proptest::prelude::*;
 use target_lexicon::Triple;
 
 const BIN: &[&str] = &[
-    "iadd", "isub", "imul", "band", "bor", "bxor", "band_not", "bor_not", "bxor_not", "ishl", "ushr", "sshr", "rotl",
-    "rotr", "umin", "umax", "smin", "smax", "udiv", "urem", "sdiv", "srem", "umulhi", "smulhi",
+    "iadd", "isub", "imul", "band", "bor", "bxor", "band_not", "bor_not", "bxor_not", "ishl",
+    "ushr", "sshr", "rotl", "rotr", "umin", "umax", "smin", "smax", "udiv", "urem", "sdiv", "srem",
+    "umulhi", "smulhi",
 ];
-const UN: &[&str] = &["ineg", "bnot", "clz", "ctz", "popcnt", "bswap", "bitrev", "iabs", "cls"];
-const CMP: &[&str] = &["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"];
+const UN: &[&str] = &[
+    "ineg", "bnot", "clz", "ctz", "popcnt", "bswap", "bitrev", "iabs", "cls",
+];
+const CMP: &[&str] = &[
+    "eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge",
+];
 const BITS: [u32; 4] = [8, 16, 32, 64];
 
 #[derive(Clone, Debug)]
@@ -32,16 +37,31 @@ fn cases() -> Vec<Case> {
     let mut v = Vec::new();
     for &bits in &BITS {
         for &op in BIN {
-            v.push(Case { name: format!("%{op}_{bits}"), op, bits, kind: 0 });
+            v.push(Case {
+                name: format!("%{op}_{bits}"),
+                op,
+                bits,
+                kind: 0,
+            });
         }
         for &op in UN {
             if op == "bswap" && bits == 8 {
                 continue;
             }
-            v.push(Case { name: format!("%{op}_{bits}"), op, bits, kind: 1 });
+            v.push(Case {
+                name: format!("%{op}_{bits}"),
+                op,
+                bits,
+                kind: 1,
+            });
         }
         for &op in CMP {
-            v.push(Case { name: format!("%icmp_{op}_{bits}"), op, bits, kind: 2 });
+            v.push(Case {
+                name: format!("%icmp_{op}_{bits}"),
+                op,
+                bits,
+                kind: 2,
+            });
         }
     }
     v
@@ -168,14 +188,29 @@ fn compile(cases: &[Case], features: &[&str]) -> Compiled {
     for f in features {
         b.set(f, Some("true")).unwrap();
     }
-    let isa =
-        X64Backend::new(Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), Flags::default(), IsaFlags::new(&b));
+    let isa = X64Backend::new(
+        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
+        Flags::default(),
+        IsaFlags::new(&b),
+    );
     let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
-    let compiled: Vec<_> = funcs.iter().map(|f| isa.compile_function(f).unwrap()).collect();
-    let mf: Vec<ModuleFunction<'_>> =
-        funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+    let compiled: Vec<_> = funcs
+        .iter()
+        .map(|f| isa.compile_function(f).unwrap())
+        .collect();
+    let mf: Vec<ModuleFunction<'_>> = funcs
+        .iter()
+        .zip(&compiled)
+        .map(|(f, c)| ModuleFunction {
+            name: &f.name,
+            compiled: c,
+        })
+        .collect();
     let text = isa.build_text_section(&mf).unwrap();
-    Compiled { mem: CodeMemory::new(&text).unwrap(), offsets: text.section.function_offsets.clone() }
+    Compiled {
+        mem: CodeMemory::new(&text).unwrap(),
+        offsets: text.section.function_offsets.clone(),
+    }
 }
 
 fn run(m: &Compiled, i: usize, a: u64, b: u64) -> u64 {
@@ -205,25 +240,45 @@ fn check_all(features: &[&str]) {
     let cases = cases();
     let m = compile(&cases, features);
     let n = cases.len();
-    let mut runner =
-        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 4096, ..ProptestConfig::default() });
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 4096,
+        ..ProptestConfig::default()
+    });
     runner
         .run(&(0..n, operand(), operand()), |(i, a, b)| {
             let c = &cases[i];
             if let Some(want) = model(c, a, b) {
                 let width = if c.kind == 2 { 8 } else { c.bits };
                 let got = mask(run(&m, i, a, b), width);
-                prop_assert_eq!(got, want, "{}({:#x}, {:#x}) with {:?}", c.name, a, b, features);
+                prop_assert_eq!(
+                    got,
+                    want,
+                    "{}({:#x}, {:#x}) with {:?}",
+                    c.name,
+                    a,
+                    b,
+                    features
+                );
             }
             Ok(())
         })
         .unwrap();
     // Also every function once on fixed edge operands.
     for (i, c) in cases.iter().enumerate() {
-        for (a, b) in [(0x80u64, 0xffu64), (1 << 63, u64::MAX), (0x7fff, 3), (5, 0x41)] {
+        for (a, b) in [
+            (0x80u64, 0xffu64),
+            (1 << 63, u64::MAX),
+            (0x7fff, 3),
+            (5, 0x41),
+        ] {
             if let Some(want) = model(c, a, b) {
                 let width = if c.kind == 2 { 8 } else { c.bits };
-                assert_eq!(mask(run(&m, i, a, b), width), want, "{}({a:#x}, {b:#x}) with {features:?}", c.name);
+                assert_eq!(
+                    mask(run(&m, i, a, b), width),
+                    want,
+                    "{}({a:#x}, {b:#x}) with {features:?}",
+                    c.name
+                );
             }
         }
     }

@@ -49,9 +49,18 @@ impl Asm {
         self.extra_uses.push((at + off, to, kind));
     }
     fn finish(mut self) -> (Vec<u8>, HashMap<u32, CodeOffset>) {
-        let mut uses: Vec<(CodeOffset, u32, LabelUse)> =
-            self.sink.label_uses.iter().map(|&(o, l, k)| (o, l.0, k)).collect();
-        uses.extend(self.sink.relocs.iter().map(|&(o, r, t, a)| (o, t.0, LabelUse::from_reloc(r, a).unwrap())));
+        let mut uses: Vec<(CodeOffset, u32, LabelUse)> = self
+            .sink
+            .label_uses
+            .iter()
+            .map(|&(o, l, k)| (o, l.0, k))
+            .collect();
+        uses.extend(
+            self.sink
+                .relocs
+                .iter()
+                .map(|&(o, r, t, a)| (o, t.0, LabelUse::from_reloc(r, a).unwrap())),
+        );
         uses.extend(self.extra_uses);
         for (off, label, kind) in uses {
             let to = self.labels[&label];
@@ -77,8 +86,15 @@ fn build() -> (Vec<u8>, HashMap<u32, CodeOffset>) {
     // long f_call(long x) { return t1(x) + 1; }   with t1(x) = x + 41, called via V1.
     a.bind(F_CALL);
     a.inst(Inst::Push64 { src: rbp() });
-    a.inst(Inst::MovRR { size: OperandSize::S64, src: rsp(), dst: w(rbp()) });
-    a.inst(Inst::CallKnown { target: RelocTarget(V1), info: Box::default() });
+    a.inst(Inst::MovRR {
+        size: OperandSize::S64,
+        src: rsp(),
+        dst: w(rbp()),
+    });
+    a.inst(Inst::CallKnown {
+        target: RelocTarget(V1),
+        info: Box::default(),
+    });
     a.inst(Inst::AluRmiR {
         size: OperandSize::S64,
         op: AluOp::Add,
@@ -87,33 +103,82 @@ fn build() -> (Vec<u8>, HashMap<u32, CodeOffset>) {
         dst: w(rax()),
     });
     a.inst(Inst::Pop64 { dst: w(rbp()) });
-    a.inst(Inst::Ret { stack_bytes: 0, rets: vec![] });
+    a.inst(Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    });
     // long f_flags(long x) { cmp x, 5; jmp V2 } -> t2 returns ZF as 0/1.
     a.bind(F_FLAGS);
-    a.inst(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(5)) });
-    a.inst(Inst::Jmp { target: MachLabel(V2) });
+    a.inst(Inst::CmpRmiR {
+        size: OperandSize::S64,
+        op: CmpOp::Cmp,
+        src1: rdi(),
+        src2: RegMemImm::Imm(Simm32::from_i32(5)),
+    });
+    a.inst(Inst::Jmp {
+        target: MachLabel(V2),
+    });
     // long f_jcc(long x) { return x < 0 ? 100 : 200; } with the taken edge via V3.
     a.bind(F_JCC);
-    a.inst(Inst::MovImm { size: OperandSize::S32, imm: 200, dst: w(rax()) });
-    a.inst(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rdi(), src2: RegMemImm::Imm(Simm32::from_i32(0)) });
-    a.inst(Inst::JmpIf { cc: CC::L, taken: MachLabel(V3) });
-    a.inst(Inst::Ret { stack_bytes: 0, rets: vec![] });
+    a.inst(Inst::MovImm {
+        size: OperandSize::S32,
+        imm: 200,
+        dst: w(rax()),
+    });
+    a.inst(Inst::CmpRmiR {
+        size: OperandSize::S64,
+        op: CmpOp::Cmp,
+        src1: rdi(),
+        src2: RegMemImm::Imm(Simm32::from_i32(0)),
+    });
+    a.inst(Inst::JmpIf {
+        cc: CC::L,
+        taken: MachLabel(V3),
+    });
+    a.inst(Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    });
     // t2 sits before its veneer (a backward veneer target).
     a.bind(T2);
-    a.inst(Inst::Setcc { cc: CC::Z, dst: w(rax()) });
-    a.inst(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(rax()), dst: w(rax()) });
-    a.inst(Inst::Ret { stack_bytes: 0, rets: vec![] });
+    a.inst(Inst::Setcc {
+        cc: CC::Z,
+        dst: w(rax()),
+    });
+    a.inst(Inst::MovzxRmR {
+        ext: ExtMode::BL,
+        src: RegMem::Reg(rax()),
+        dst: w(rax()),
+    });
+    a.inst(Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    });
     a.pad(4096);
     a.veneer(V1, T1);
     a.veneer(V2, T2);
     a.veneer(V3, T3);
     a.pad(4096);
     a.bind(T1);
-    a.inst(Inst::Lea { size: OperandSize::S64, src: Amode::imm_reg(41, rdi()), dst: w(rax()) });
-    a.inst(Inst::Ret { stack_bytes: 0, rets: vec![] });
+    a.inst(Inst::Lea {
+        size: OperandSize::S64,
+        src: Amode::imm_reg(41, rdi()),
+        dst: w(rax()),
+    });
+    a.inst(Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    });
     a.bind(T3);
-    a.inst(Inst::MovImm { size: OperandSize::S32, imm: 100, dst: w(rax()) });
-    a.inst(Inst::Ret { stack_bytes: 0, rets: vec![] });
+    a.inst(Inst::MovImm {
+        size: OperandSize::S32,
+        imm: 100,
+        dst: w(rax()),
+    });
+    a.inst(Inst::Ret {
+        stack_bytes: 0,
+        rets: vec![],
+    });
     a.finish()
 }
 

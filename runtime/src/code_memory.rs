@@ -22,7 +22,10 @@ pub enum CodeMemoryError {
     /// The text still has relocations (the count); images must have none.
     HasRelocations(usize),
     /// `mmap` or `mprotect` failed.
-    Os { call: &'static str, error: io::Error },
+    Os {
+        call: &'static str,
+        error: io::Error,
+    },
     /// This host cannot run code this way (no executable mappings implemented).
     UnsupportedHost(&'static str),
 }
@@ -31,10 +34,15 @@ impl fmt::Display for CodeMemoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CodeMemoryError::HasRelocations(n) => {
-                write!(f, "text section has {n} relocation(s); executable code must have none")
+                write!(
+                    f,
+                    "text section has {n} relocation(s); executable code must have none"
+                )
             }
             CodeMemoryError::Os { call, error } => write!(f, "{call} failed: {error}"),
-            CodeMemoryError::UnsupportedHost(why) => write!(f, "cannot execute code on this host: {why}"),
+            CodeMemoryError::UnsupportedHost(why) => {
+                write!(f, "cannot execute code on this host: {why}")
+            }
         }
     }
 }
@@ -66,7 +74,9 @@ impl CodeMemory {
     /// Maps raw position-independent code executable (hand-assembled tests).
     pub fn from_code(code: &[u8]) -> Result<CodeMemory, CodeMemoryError> {
         if !cfg!(all(target_arch = "x86_64", unix)) {
-            return Err(CodeMemoryError::UnsupportedHost("only x86_64 Unix hosts are supported"));
+            return Err(CodeMemoryError::UnsupportedHost(
+                "only x86_64 Unix hosts are supported",
+            ));
         }
         let page = page_size();
         let mapped = code.len().div_ceil(page).max(1) * page;
@@ -83,11 +93,20 @@ impl CodeMemory {
             )
         };
         if ptr == libc::MAP_FAILED {
-            return Err(CodeMemoryError::Os { call: "mmap", error: io::Error::last_os_error() });
+            return Err(CodeMemoryError::Os {
+                call: "mmap",
+                error: io::Error::last_os_error(),
+            });
         }
-        let base = NonNull::new(ptr.cast::<u8>())
-            .ok_or(CodeMemoryError::Os { call: "mmap", error: io::Error::other("null mapping") })?;
-        let mem = CodeMemory { base, mapped, len: code.len() };
+        let base = NonNull::new(ptr.cast::<u8>()).ok_or(CodeMemoryError::Os {
+            call: "mmap",
+            error: io::Error::other("null mapping"),
+        })?;
+        let mem = CodeMemory {
+            base,
+            mapped,
+            len: code.len(),
+        };
         // SAFETY: the mapping is `mapped >= code.len()` bytes, writable, and does not
         // overlap `code`.
         unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), base.as_ptr(), code.len()) };
@@ -95,7 +114,10 @@ impl CodeMemory {
         let rc = unsafe { libc::mprotect(ptr, mapped, libc::PROT_READ | libc::PROT_EXEC) };
         if rc != 0 {
             // `mem` is dropped here and unmaps the pages.
-            return Err(CodeMemoryError::Os { call: "mprotect", error: io::Error::last_os_error() });
+            return Err(CodeMemoryError::Os {
+                call: "mprotect",
+                error: io::Error::last_os_error(),
+            });
         }
         Ok(mem)
     }
@@ -128,11 +150,13 @@ impl CodeMemory {
     /// The code at `offset` must be a function with exactly that native signature
     /// that only touches `arg`'s memory as the caller allows, and returns.
     pub unsafe fn call_with_ptr(&self, offset: u64, arg: *mut u8) -> Result<(), CodeMemoryError> {
-        let addr = self
-            .address(offset)
-            .ok_or(CodeMemoryError::Os { call: "call", error: io::Error::other("offset outside the code") })?;
+        let addr = self.address(offset).ok_or(CodeMemoryError::Os {
+            call: "call",
+            error: io::Error::other("offset outside the code"),
+        })?;
         // SAFETY: the caller guarantees the code at `addr` has this signature.
-        let f: extern "C" fn(*mut u8) = unsafe { std::mem::transmute::<*const u8, extern "C" fn(*mut u8)>(addr) };
+        let f: extern "C" fn(*mut u8) =
+            unsafe { std::mem::transmute::<*const u8, extern "C" fn(*mut u8)>(addr) };
         f(arg);
         Ok(())
     }
@@ -217,11 +241,16 @@ mod tests {
             .lines()
             .find(|l| {
                 let range = l.split_whitespace().next().unwrap_or("");
-                let mut it = range.split('-').map(|h| usize::from_str_radix(h, 16).unwrap_or(0));
+                let mut it = range
+                    .split('-')
+                    .map(|h| usize::from_str_radix(h, 16).unwrap_or(0));
                 let (lo, hi) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
                 lo <= base && base < hi
             })
             .unwrap();
-        assert!(line.split_whitespace().nth(1).unwrap().starts_with("r-x"), "{line}");
+        assert!(
+            line.split_whitespace().nth(1).unwrap().starts_with("r-x"),
+            "{line}"
+        );
     }
 }

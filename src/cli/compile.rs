@@ -53,12 +53,19 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     let mut compiled = Vec::with_capacity(file.functions.len());
     for f in &file.functions {
         let c = compile_one(&*isa, &opts.file, f)?;
-        let _ = writeln!(out, "function {}: {} bytes, frame {} bytes", f.func.name, c.code.len(), c.frame_size);
+        let _ = writeln!(
+            out,
+            "function {}: {} bytes, frame {} bytes",
+            f.func.name,
+            c.code.len(),
+            c.frame_size
+        );
         for line in c.listing.lines() {
             let _ = writeln!(out, "  {line}");
         }
         if opts.disasm {
-            let lines = disassemble(isa.disasm_arch(), &c.code).map_err(|e| CliError::Message(e.to_string()))?;
+            let lines = disassemble(isa.disasm_arch(), &c.code)
+                .map_err(|e| CliError::Message(e.to_string()))?;
             let _ = writeln!(out, "  disassembly:");
             for l in lines {
                 let _ = writeln!(out, "  {:>6x}: {:<23} {}", l.offset, l.hex, l.text);
@@ -66,14 +73,24 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         }
         compiled.push(c);
     }
-    let funcs: Vec<ModuleFunction<'_>> =
-        file.functions.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.func.name, compiled: c }).collect();
-    let text =
-        isa.build_text_section(&funcs).map_err(|e| CliError::Message(format!("{}: {e}", opts.file.display())))?;
+    let funcs: Vec<ModuleFunction<'_>> = file
+        .functions
+        .iter()
+        .zip(&compiled)
+        .map(|(f, c)| ModuleFunction {
+            name: &f.func.name,
+            compiled: c,
+        })
+        .collect();
+    let text = isa
+        .build_text_section(&funcs)
+        .map_err(|e| CliError::Message(format!("{}: {e}", opts.file.display())))?;
     let _ = writeln!(out, "{}", atoll_filetests::run::stats_line(&text));
     if let Some(path) = &opts.output {
-        let bytes = write_elf(isa.triple(), &text, &funcs).map_err(|e| CliError::Message(e.to_string()))?;
-        std::fs::write(path, bytes).map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
+        let bytes =
+            write_elf(isa.triple(), &text, &funcs).map_err(|e| CliError::Message(e.to_string()))?;
+        std::fs::write(path, bytes)
+            .map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
     }
     print(&out)
 }
@@ -88,8 +105,10 @@ pub(super) fn print(text: &str) -> Result<(), CliError> {
 
 /// Reads and parses a CLIF file, returning its text too; errors are `FILE:L:C: message`.
 pub(super) fn read_clif(path: &Path) -> Result<(String, TestFile), CliError> {
-    let source = std::fs::read_to_string(path).map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
-    let file = parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Message(format!("{}: {e}", path.display())))?;
+    let file =
+        parse_test(&source).map_err(|e| CliError::Message(format!("{}:{e}", path.display())))?;
     Ok((source, file))
 }
 
@@ -99,9 +118,15 @@ pub(super) fn read_clif(path: &Path) -> Result<(String, TestFile), CliError> {
 fn build_isa(args: &TargetArgs, file: &TestFile) -> Result<Box<dyn TargetIsa>, CliError> {
     if args.target.is_none() {
         let env = Env { forced: None };
-        let targets = env.check_isa_lines(&file.isa_lines).map_err(CliError::Message)?;
+        let targets = env
+            .check_isa_lines(&file.isa_lines)
+            .map_err(CliError::Message)?;
         if let Some(mut target) = targets.into_iter().find(|t| t.unavailable.is_none()) {
-            target.directives.extend(args.set.iter().flat_map(|s| s.split_whitespace().map(str::to_string)));
+            target.directives.extend(
+                args.set
+                    .iter()
+                    .flat_map(|s| s.split_whitespace().map(str::to_string)),
+            );
             return env.isa(&target).map_err(|e| match e {
                 HookError::Skipped(m) | HookError::Failed(m) => CliError::Message(m),
             });
@@ -109,9 +134,13 @@ fn build_isa(args: &TargetArgs, file: &TestFile) -> Result<Box<dyn TargetIsa>, C
     }
     let resolved = args.resolve()?;
     let spec = resolved.spec.ok_or_else(|| {
-        CliError::Message("a target is required: --target x86_64|aarch64|arm|<triple> or a `target` line".into())
+        CliError::Message(
+            "a target is required: --target x86_64|aarch64|arm|<triple> or a `target` line".into(),
+        )
     })?;
-    spec.isa.build(Flags::new(&resolved.shared), &spec.isa_flags).map_err(|e| CliError::Message(e.to_string()))
+    spec.isa
+        .build(Flags::new(&resolved.shared), &spec.isa_flags)
+        .map_err(|e| CliError::Message(e.to_string()))
 }
 
 /// Verifies and compiles one function; errors name the file, line and function.
@@ -120,8 +149,14 @@ fn compile_one(
     path: &Path,
     f: &atoll::codegen::text::TestFunction,
 ) -> Result<CompiledFunction, CliError> {
-    let at =
-        |what: String| CliError::Message(format!("{}:{}: function {}: {what}", path.display(), f.line, f.func.name));
+    let at = |what: String| {
+        CliError::Message(format!(
+            "{}:{}: function {}: {what}",
+            path.display(),
+            f.line,
+            f.func.name
+        ))
+    };
     verify_function(&f.func).map_err(|e| at(format!("does not verify:\n{e}")))?;
     isa.compile_function(&f.func).map_err(|e| at(e.to_string()))
 }

@@ -40,7 +40,12 @@ pub struct Options {
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
     let (source, file) = read_clif(&opts.file)?;
-    let forced = opts.target.as_deref().map(lookup).transpose()?.map(|d| d.kind);
+    let forced = opts
+        .target
+        .as_deref()
+        .map(lookup)
+        .transpose()?
+        .map(|d| d.kind);
     let env = Env { forced };
     let targets: Vec<TargetDesc> = env
         .check_isa_lines(&file.isa_lines)
@@ -72,7 +77,9 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
                 let _ = writeln!(out, "{target}: skipped: {why}");
                 continue;
             }
-            Err(HookError::Failed(why)) => return Err(CliError::Message(format!("{target}: {why}"))),
+            Err(HookError::Failed(why)) => {
+                return Err(CliError::Message(format!("{target}: {why}")))
+            }
         };
         for r in results {
             match &r.outcome {

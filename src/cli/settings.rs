@@ -23,7 +23,10 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         write_group(&mut out, &title, &spec.isa_flags)?;
         write_presets(&mut out, spec.isa.settings)?;
     } else {
-        writeln!(out, "\n(for ISA flags and presets, add --target x86_64|aarch64|arm)")?;
+        writeln!(
+            out,
+            "\n(for ISA flags and presets, add --target x86_64|aarch64|arm)"
+        )?;
     }
     out.flush()?;
     Ok(())

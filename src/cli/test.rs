@@ -24,8 +24,10 @@ use atoll_filetests::{run_paths, HookError, RunOptions, TargetDesc, TestEnvironm
 use super::CliError;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Set ATOLL_BLESS=1 to rewrite the expectation blocks (the comments after \
-each function) with the actual output instead of failing.")]
+#[command(
+    after_help = "Set ATOLL_BLESS=1 to rewrite the expectation blocks (the comments after \
+each function) with the actual output instead of failing."
+)]
 pub struct Options {
     /// Test on this target (x86_64, aarch64, arm, or a triple) only: the files' own
     /// target lines of this ISA are used with their flags, other ISAs' lines are
@@ -56,7 +58,11 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
         .transpose()?
         .map(|d| d.kind);
     let env = Env { forced };
-    let set: Vec<String> = opts.set.iter().flat_map(|s| s.split_whitespace().map(str::to_string)).collect();
+    let set: Vec<String> = opts
+        .set
+        .iter()
+        .flat_map(|s| s.split_whitespace().map(str::to_string))
+        .collect();
     let env = WithSet { inner: &env, set };
     let options = RunOptions {
         verbose: opts.verbose,
@@ -156,7 +162,8 @@ impl TestEnvironment for Env {
         let mut shared = Flags::builder();
         for text in &target.directives {
             let d = settings::parse_directive(text).map_err(|e| failed(&e))?;
-            settings::apply_to_first(&mut [&mut shared, &mut spec.isa_flags], d).map_err(|e| failed(&e))?;
+            settings::apply_to_first(&mut [&mut shared, &mut spec.isa_flags], d)
+                .map_err(|e| failed(&e))?;
         }
         spec.isa
             .build(Flags::new(&shared), &spec.isa_flags)

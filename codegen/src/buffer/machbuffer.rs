@@ -550,7 +550,13 @@ impl<L: IslandIsa> CodeSink<L> for MachBuffer<L> {
         MachBuffer::add_uncond_branch(self, start, end, target)
     }
 
-    fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+    fn add_cond_branch(
+        &mut self,
+        start: CodeOffset,
+        end: CodeOffset,
+        target: MachLabel,
+        inverted: &[u8],
+    ) {
         MachBuffer::add_cond_branch(self, start, end, target, inverted)
     }
 

@@ -64,7 +64,13 @@ pub trait CodeSink<L: LabelUse> {
 
     /// As [`CodeSink::add_uncond_branch`] for a conditional branch; `inverted` is the
     /// same branch with the opposite condition (same length).
-    fn add_cond_branch(&mut self, start: CodeOffset, end: CodeOffset, target: MachLabel, inverted: &[u8]) {
+    fn add_cond_branch(
+        &mut self,
+        start: CodeOffset,
+        end: CodeOffset,
+        target: MachLabel,
+        inverted: &[u8],
+    ) {
         let _ = (start, end, target, inverted);
     }
 

@@ -131,7 +131,10 @@ impl IntCC {
     /// operands must be sign-extended before a full-width compare).
     pub const fn is_signed(self) -> bool {
         use IntCC::*;
-        matches!(self, SignedLessThan | SignedGreaterThanOrEqual | SignedGreaterThan | SignedLessThanOrEqual)
+        matches!(
+            self,
+            SignedLessThan | SignedGreaterThanOrEqual | SignedGreaterThan | SignedLessThanOrEqual
+        )
     }
 }
 

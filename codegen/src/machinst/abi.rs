@@ -41,8 +41,15 @@ impl AbiParam {
     /// slot the convention gives a value (1 where narrow values keep their size, the
     /// word size where every value takes at least a word).
     pub fn of_type(ty: crate::ir::Type, min_size: u32) -> AbiParam {
-        let class = if ty.is_float() { RegClass::Float } else { RegClass::Int };
-        AbiParam { class, size: ty.bytes().max(min_size) }
+        let class = if ty.is_float() {
+            RegClass::Float
+        } else {
+            RegClass::Int
+        };
+        AbiParam {
+            class,
+            size: ty.bytes().max(min_size),
+        }
     }
 }
 
@@ -157,7 +164,11 @@ pub struct ArgAssignment {
 }
 
 /// Assign `params` to `regs` and the stack.
-pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) -> Result<ArgAssignment, AbiError> {
+pub fn assign_args(
+    params: &[AbiParam],
+    regs: &ArgRegs<'_>,
+    rules: &ArgRules,
+) -> Result<ArgAssignment, AbiError> {
     let mut next = [0usize; 3];
     let mut spilled = [false; 3];
     let mut stack: u64 = 0;
@@ -173,10 +184,14 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
         if rules.even_reg_pairs && nregs > 1 {
             first += first % 2;
         }
-        let under_max = rules.max_reg_values.is_none_or(|m| (i as u64) < u64::from(m));
+        let under_max = rules
+            .max_reg_values
+            .is_none_or(|m| (i as u64) < u64::from(m));
         let fits = under_max && !(rules.no_backfill && spilled[c]) && first + nregs <= list.len();
         if fits {
-            locs.push(ArgLoc::Regs(list[first..first + nregs].iter().copied().collect()));
+            locs.push(ArgLoc::Regs(
+                list[first..first + nregs].iter().copied().collect(),
+            ));
             if rules.shared_position {
                 next = [first + nregs; 3];
             } else {
@@ -193,7 +208,9 @@ pub fn assign_args(params: &[AbiParam], regs: &ArgRegs<'_>, rules: &ArgRules) ->
             }
             let size = p.size.max(rules.stack_slot_min);
             let max_align = rules.stack_align_max.max(rules.stack_slot_min).max(1);
-            let align = size.next_power_of_two().clamp(rules.stack_slot_min.max(1), max_align);
+            let align = size
+                .next_power_of_two()
+                .clamp(rules.stack_slot_min.max(1), max_align);
             stack = stack.div_ceil(u64::from(align)) * u64::from(align);
             let offset = u32::try_from(stack).map_err(|_| AbiError::TooLarge)?;
             locs.push(ArgLoc::Stack { offset, size });
@@ -229,7 +246,9 @@ pub fn assign_ir_signature<A: ABIMachineSpec>(
     min_size: u32,
 ) -> Result<SigAssignment, AbiError> {
     let params = |l: &[crate::ir::AbiParam]| -> Vec<AbiParam> {
-        l.iter().map(|a| AbiParam::of_type(a.value_type, min_size)).collect()
+        l.iter()
+            .map(|a| AbiParam::of_type(a.value_type, min_size))
+            .collect()
     };
     let rules = abi.arg_rules();
     assign_signature(
@@ -255,14 +274,25 @@ pub fn assign_signature(
     let rets = assign_args(rets, ret_regs, ret_rules)?;
     let needs_area = rets.locs.iter().any(|l| matches!(l, ArgLoc::Stack { .. }));
     if !needs_area {
-        return Ok(SigAssignment { args: assign_args(params, arg_regs, rules)?, rets, ret_area_ptr: None });
+        return Ok(SigAssignment {
+            args: assign_args(params, arg_regs, rules)?,
+            rets,
+            ret_area_ptr: None,
+        });
     }
     let mut all = Vec::with_capacity(params.len() + 1);
-    all.push(AbiParam { class: RegClass::Int, size: ptr_bytes });
+    all.push(AbiParam {
+        class: RegClass::Int,
+        size: ptr_bytes,
+    });
     all.extend_from_slice(params);
     let mut args = assign_args(&all, arg_regs, rules)?;
     let ptr = args.locs.remove(0);
-    Ok(SigAssignment { args, rets, ret_area_ptr: Some(ptr) })
+    Ok(SigAssignment {
+        args,
+        rets,
+        ret_area_ptr: Some(ptr),
+    })
 }
 
 /// Per-ISA (and per-convention) ABI details. An implementation is a value built

@@ -113,7 +113,10 @@ impl BlockOrder {
         for b in 0..n as u32 {
             let s = cfg.succs(b);
             if let Some(&bad) = s.iter().find(|&&s| s as usize >= n) {
-                return Err(BlockOrderError::BadSuccessor { block: b, succ: bad });
+                return Err(BlockOrderError::BadSuccessor {
+                    block: b,
+                    succ: bad,
+                });
             }
             orig_succs.push(s);
         }
@@ -133,7 +136,11 @@ impl BlockOrder {
             for (i, &s) in orig_succs[b].iter().enumerate() {
                 if multi_succ && pred_edges[s as usize] > 1 {
                     let node = (n + edges.len()) as u32;
-                    edges.push(LoweredBlock::Edge { pred: b as u32, succ_idx: i as u32, succ: s });
+                    edges.push(LoweredBlock::Edge {
+                        pred: b as u32,
+                        succ_idx: i as u32,
+                        succ: s,
+                    });
                     node_succs[b].push(node);
                 } else {
                     node_succs[b].push(s);
@@ -168,10 +175,20 @@ impl BlockOrder {
         let cold_flags = nodes.iter().map(|&nd| node_cold(nd)).collect();
         let succs = nodes
             .iter()
-            .map(|&nd| node_succs[nd as usize].iter().map(|&s| node_to_lowered[s as usize]).collect())
+            .map(|&nd| {
+                node_succs[nd as usize]
+                    .iter()
+                    .map(|&s| node_to_lowered[s as usize])
+                    .collect()
+            })
             .collect();
         let orig_to_lowered = node_to_lowered[..n].to_vec();
-        Ok(BlockOrder { order, cold: cold_flags, succs, orig_to_lowered })
+        Ok(BlockOrder {
+            order,
+            cold: cold_flags,
+            succs,
+            orig_to_lowered,
+        })
     }
 
     /// The lowered blocks, in layout order.
@@ -191,7 +208,10 @@ impl BlockOrder {
 
     /// Lowered index of original block `block`, or `None` when it is unreachable.
     pub fn lowered_index(&self, block: u32) -> Option<u32> {
-        self.orig_to_lowered.get(block as usize).copied().filter(|&i| i != NONE)
+        self.orig_to_lowered
+            .get(block as usize)
+            .copied()
+            .filter(|&i| i != NONE)
     }
 
     /// Successors of lowered block `lowered`, as lowered indices, in branch order.

@@ -29,7 +29,11 @@ impl CfgView for Function {
             return SmallVec::new();
         }
         match self.layout.last_inst(b) {
-            Some(inst) => self.branch_destinations(inst).iter().map(|c| c.block.index() as u32).collect(),
+            Some(inst) => self
+                .branch_destinations(inst)
+                .iter()
+                .map(|c| c.block.index() as u32)
+                .collect(),
             None => SmallVec::new(),
         }
     }

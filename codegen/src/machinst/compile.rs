@@ -16,8 +16,9 @@
 use cranelift_entity::EntityRef;
 
 use super::{
-    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated_padded, lower_function, run_regalloc, ABIMachineSpec, FrameRequest,
-    LowerBackend, MachInst, MachineEnv, RegallocConfig, RegallocError, StackSlotSpec,
+    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated_padded, lower_function,
+    run_regalloc, ABIMachineSpec, FrameRequest, LowerBackend, MachInst, MachineEnv, RegallocConfig,
+    RegallocError, StackSlotSpec,
 };
 use crate::buffer::{BufferError, CodeOffset, MachBuffer};
 use crate::ir::{FuncRef, Function};
@@ -43,7 +44,10 @@ pub struct CompileParams<'a, B: LowerBackend, A: ABIMachineSpec<I = B::MInst>> {
 }
 
 /// Compile `func`: lower, allocate, lay out the frame, emit, and list.
-pub fn compile_function<B, A>(func: &Function, p: &CompileParams<'_, B, A>) -> Result<CompiledFunction, CodegenError>
+pub fn compile_function<B, A>(
+    func: &Function,
+    p: &CompileParams<'_, B, A>,
+) -> Result<CompiledFunction, CodegenError>
 where
     B: LowerBackend,
     A: ABIMachineSpec<I = B::MInst>,
@@ -65,20 +69,26 @@ where
     if p.verify {
         verify_function(func).map_err(|e| CodegenError::Verifier(e.to_string()))?;
     }
-    let (vcode, _order) = lower_function(func, p.backend).map_err(|e| CodegenError::Unsupported(e.to_string()))?;
+    let (vcode, _order) =
+        lower_function(func, p.backend).map_err(|e| CodegenError::Unsupported(e.to_string()))?;
     let output = run_regalloc(&vcode, p.env, &p.regalloc).map_err(|e| match e {
         RegallocError::AllocatableRealReg { .. } => CodegenError::Unsupported(e.to_string()),
         _ => CodegenError::Regalloc(e.to_string()),
     })?;
     let stack_slots = stack_slot_specs(func, p.abi.word_bytes());
-    let request = FrameRequest { stack_slots: &stack_slots, outgoing_args_size: 0 };
+    let request = FrameRequest {
+        stack_slots: &stack_slots,
+        outgoing_args_size: 0,
+    };
     let frame = compute_frame(&vcode, &output, p.abi, &request)
         .map_err(|e| CodegenError::ImplLimitExceeded(e.to_string()))?;
-    let blocks = allocated_blocks(&vcode, &output, p.abi, &frame).map_err(|e| CodegenError::Regalloc(e.to_string()))?;
+    let blocks = allocated_blocks(&vcode, &output, p.abi, &frame)
+        .map_err(|e| CodegenError::Regalloc(e.to_string()))?;
 
     let mut buffer = MachBuffer::<<B::MInst as MachInst>::LabelUse>::new();
     let padding = bb_padding_bytes::<<B::MInst as MachInst>::LabelUse>(bb_padding_log2_minus_one);
-    emit_allocated_padded(&blocks, &frame, p.info, &mut buffer, padding).map_err(|e| CodegenError::Regalloc(e.to_string()))?;
+    emit_allocated_padded(&blocks, &frame, p.info, &mut buffer, padding)
+        .map_err(|e| CodegenError::Regalloc(e.to_string()))?;
     let done = buffer.try_finish().map_err(|e| match e {
         BufferError::OutOfRange { .. } => CodegenError::ImplLimitExceeded(e.to_string()),
         _ => CodegenError::Unsupported(format!("internal emission error: {e}")),
@@ -86,9 +96,15 @@ where
 
     let mut relocs = Vec::with_capacity(done.relocs.len());
     for r in &done.relocs {
-        let ext = func.ext_funcs.get(FuncRef::new(r.target.0 as usize)).ok_or_else(|| {
-            CodegenError::Unsupported(format!("relocation names undeclared function fn{}", r.target.0))
-        })?;
+        let ext = func
+            .ext_funcs
+            .get(FuncRef::new(r.target.0 as usize))
+            .ok_or_else(|| {
+                CodegenError::Unsupported(format!(
+                    "relocation names undeclared function fn{}",
+                    r.target.0
+                ))
+            })?;
         relocs.push(FunctionReloc {
             offset: r.offset,
             kind: r.kind,
@@ -119,9 +135,19 @@ fn stack_slot_specs(func: &Function, word_bytes: u32) -> Vec<StackSlotSpec> {
     func.stack_slots
         .values()
         .map(|s| {
-            let natural = s.size.max(1).checked_next_power_of_two().unwrap_or(word_bytes).min(word_bytes);
-            let declared = 1u32.checked_shl(u32::from(s.align_shift)).unwrap_or(u32::MAX);
-            StackSlotSpec { size: s.size, align: natural.max(declared) }
+            let natural = s
+                .size
+                .max(1)
+                .checked_next_power_of_two()
+                .unwrap_or(word_bytes)
+                .min(word_bytes);
+            let declared = 1u32
+                .checked_shl(u32::from(s.align_shift))
+                .unwrap_or(u32::MAX);
+            StackSlotSpec {
+                size: s.size,
+                align: natural.max(declared),
+            }
         })
         .collect()
 }

@@ -20,8 +20,8 @@ use regalloc2::{Allocation, Block, Edit, InstOrEdit, Output, PReg};
 
 use super::regalloc::written_regs;
 use super::{
-    ABIMachineSpec, AllocApplier, FrameError, FrameLayout, FrameLayoutInput, MachInst, MachInstEmitState,
-    MachTerminator, Reg, StackSlotSpec, VCode, Writable,
+    ABIMachineSpec, AllocApplier, FrameError, FrameLayout, FrameLayoutInput, MachInst,
+    MachInstEmitState, MachTerminator, Reg, StackSlotSpec, VCode, Writable,
 };
 use crate::buffer::{CodeOffset, CodeSink, IslandIsa, MachBuffer, MachLabel};
 
@@ -99,10 +99,17 @@ impl core::fmt::Display for EmitError {
         match self {
             EmitError::Frame(e) => write!(f, "frame layout: {e}"),
             EmitError::LabelMismatch { expected, got } => {
-                write!(f, "buffer handed out label {got} where block label {expected} was expected")
+                write!(
+                    f,
+                    "buffer handed out label {got} where block label {expected} was expected"
+                )
             }
-            EmitError::BadAllocation(i) => write!(f, "inst {i} has an operand without a register allocation"),
-            EmitError::StackToStackMove => write!(f, "register allocator asked for a stack-to-stack move"),
+            EmitError::BadAllocation(i) => {
+                write!(f, "inst {i} has an operand without a register allocation")
+            }
+            EmitError::StackToStackMove => {
+                write!(f, "register allocator asked for a stack-to-stack move")
+            }
         }
     }
 }
@@ -118,7 +125,10 @@ pub fn compute_frame<A: ABIMachineSpec>(
 ) -> Result<FrameLayout, FrameError> {
     let mut clobbered = written_regs(vcode, output);
     clobbered.intersect_from(abi.callee_saved());
-    let saves: Vec<(PReg, u32)> = clobbered.into_iter().map(|r| (r, abi.clobber_save_bytes(r))).collect();
+    let saves: Vec<(PReg, u32)> = clobbered
+        .into_iter()
+        .map(|r| (r, abi.clobber_save_bytes(r)))
+        .collect();
     FrameLayout::compute(&FrameLayoutInput {
         word_bytes: abi.word_bytes(),
         stack_align: abi.stack_align(),
@@ -160,7 +170,9 @@ pub fn allocated_blocks<A: ABIMachineSpec>(
         let mut insts = if b == 0 { prologue.clone() } else { Vec::new() };
         for item in output.block_insts_and_edits(vcode, Block::new(b)) {
             match item {
-                InstOrEdit::Edit(Edit::Move { from, to }) => insts.extend(gen_edit(abi, frame, *from, *to)?),
+                InstOrEdit::Edit(Edit::Move { from, to }) => {
+                    insts.extend(gen_edit(abi, frame, *from, *to)?)
+                }
                 InstOrEdit::Inst(iix) => {
                     let mut inst = vcode.insts()[iix.index()].clone();
                     let allocs = output.inst_allocs(iix);
@@ -179,7 +191,10 @@ pub fn allocated_blocks<A: ABIMachineSpec>(
                 }
             }
         }
-        blocks.push(AllocatedBlock { block: b as u32, insts });
+        blocks.push(AllocatedBlock {
+            block: b as u32,
+            insts,
+        });
     }
     Ok(blocks)
 }
@@ -200,7 +215,10 @@ where
     let frame = compute_frame(vcode, output, abi, request).map_err(EmitError::Frame)?;
     let blocks = allocated_blocks(vcode, output, abi, &frame)?;
     let block_offsets = emit_allocated(&blocks, &frame, info, buffer)?;
-    Ok(EmitResult { frame, block_offsets })
+    Ok(EmitResult {
+        frame,
+        block_offsets,
+    })
 }
 
 /// Encode blocks produced by [`allocated_blocks`] into `buffer` (fresh: no labels
@@ -223,7 +241,8 @@ pub fn bb_padding_bytes<L: IslandIsa>(log2_minus_one: u8) -> CodeOffset {
         0 => 0,
         n => {
             let raw = 1u64.checked_shl(u32::from(n) - 1).unwrap_or(u64::MAX);
-            raw.div_ceil(L::INSN_ALIGN.max(1)).saturating_mul(L::INSN_ALIGN.max(1))
+            raw.div_ceil(L::INSN_ALIGN.max(1))
+                .saturating_mul(L::INSN_ALIGN.max(1))
         }
     }
 }
@@ -254,13 +273,20 @@ pub fn emit_allocated_padded<I: MachInst, B: EmitBuffer<I::LabelUse>>(
     for b in 0..n as u32 {
         let got = buffer.get_label();
         if got != MachLabel(b) {
-            return Err(EmitError::LabelMismatch { expected: b, got: got.0 });
+            return Err(EmitError::LabelMismatch {
+                expected: b,
+                got: got.0,
+            });
         }
     }
     let mut state = I::State::new(frame);
     let worst = I::worst_case_size();
     let mut block_offsets = vec![0; n];
-    let mut padding_left = if bb_padding == 0 { 0 } else { MAX_BB_PADDING_PER_FUNCTION };
+    let mut padding_left = if bb_padding == 0 {
+        0
+    } else {
+        MAX_BB_PADDING_PER_FUNCTION
+    };
     for AllocatedBlock { block, insts } in blocks {
         let size = worst.saturating_mul(insts.len() as CodeOffset);
         if buffer.island_needed(size) {
@@ -321,9 +347,11 @@ fn gen_edit<A: ABIMachineSpec>(
         return Ok(None);
     }
     match (from.as_reg(), from.as_stack(), to.as_reg(), to.as_stack()) {
-        (Some(src), _, Some(dst), _) => {
-            Ok(Some(A::I::gen_move(Writable::from_reg(Reg::from_real(dst)), Reg::from_real(src), src.class())))
-        }
+        (Some(src), _, Some(dst), _) => Ok(Some(A::I::gen_move(
+            Writable::from_reg(Reg::from_real(dst)),
+            Reg::from_real(src),
+            src.class(),
+        ))),
         (Some(src), _, _, Some(slot)) => Ok(Some(abi.gen_spill(frame, slot, src))),
         (_, Some(slot), Some(dst), _) => Ok(Some(abi.gen_reload(frame, dst, slot))),
         (_, Some(_), _, Some(_)) => Err(EmitError::StackToStackMove),

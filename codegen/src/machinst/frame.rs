@@ -85,9 +85,14 @@ impl core::fmt::Display for FrameError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             FrameError::BadAlign(a) => write!(f, "alignment {a} is not a power of two"),
-            FrameError::SetupAreaMisaligned(s) => write!(f, "setup area of {s} bytes misaligns the frame"),
+            FrameError::SetupAreaMisaligned(s) => {
+                write!(f, "setup area of {s} bytes misaligns the frame")
+            }
             FrameError::SlotAlignTooLarge { slot, align } => {
-                write!(f, "stack slot {slot} needs alignment {align}, more than the stack provides")
+                write!(
+                    f,
+                    "stack slot {slot} needs alignment {align}, more than the stack provides"
+                )
             }
             FrameError::TooLarge => write!(f, "stack frame larger than 4 GiB"),
         }
@@ -159,7 +164,10 @@ impl FrameLayout {
         for (i, s) in input.stack_slots.iter().enumerate() {
             check_align(s.align)?;
             if s.align > sa {
-                return Err(FrameError::SlotAlignTooLarge { slot: i as u32, align: s.align });
+                return Err(FrameError::SlotAlignTooLarge {
+                    slot: i as u32,
+                    align: s.align,
+                });
             }
             cur = align_to(cur, s.align);
             stack_slot_offsets.push(to_u32(cur)?);

@@ -115,5 +115,10 @@ pub trait MachInst: Clone + Debug {
     }
 
     /// Encode this (register-allocated) instruction.
-    fn emit(&self, sink: &mut impl CodeSink<Self::LabelUse>, info: &Self::Info, state: &mut Self::State);
+    fn emit(
+        &self,
+        sink: &mut impl CodeSink<Self::LabelUse>,
+        info: &Self::Info,
+        state: &mut Self::State,
+    );
 }

@@ -24,7 +24,10 @@
 
 use smallvec::SmallVec;
 
-use super::{BlockOrder, BlockOrderError, LoweredBlock, MachInst, Reg, RegClass, VCode, VCodeBuilder, VCodeError, Writable};
+use super::{
+    BlockOrder, BlockOrderError, LoweredBlock, MachInst, Reg, RegClass, VCode, VCodeBuilder,
+    VCodeError, Writable,
+};
 use crate::buffer::MachLabel;
 use crate::ir::{Block, Function, Inst, InstructionData, Opcode, Type, Value, ValueDef};
 use cranelift_entity::EntityRef;
@@ -83,17 +86,32 @@ impl core::fmt::Display for LowerError {
             LowerError::BlockOrder(e) => write!(f, "{e}"),
             LowerError::VCode(e) => write!(f, "{e}"),
             LowerError::UnsupportedType { value, ty } => {
-                write!(f, "{value}: type {} is not supported by this target", ty.name())
+                write!(
+                    f,
+                    "{value}: type {} is not supported by this target",
+                    ty.name()
+                )
             }
             LowerError::UndefinedValue(v) => write!(f, "{v} is used but has no definition or type"),
-            LowerError::NotSingleReg(v) => write!(f, "{v} needs several registers where one was expected"),
+            LowerError::NotSingleReg(v) => {
+                write!(f, "{v} needs several registers where one was expected")
+            }
             LowerError::NoSuchResult { inst, index } => write!(f, "{inst} has no result #{index}"),
             LowerError::EmptyBlock(b) => write!(f, "{b} has no instructions"),
             LowerError::UnsupportedOnType { inst, opcode, ty } => {
-                write!(f, "{inst}: `{} on {}` cannot be lowered for this target", opcode.name(), ty.name())
+                write!(
+                    f,
+                    "{inst}: `{} on {}` cannot be lowered for this target",
+                    opcode.name(),
+                    ty.name()
+                )
             }
             LowerError::Unsupported { inst, opcode } => {
-                write!(f, "{inst}: `{}` cannot be lowered for this target", opcode.name())
+                write!(
+                    f,
+                    "{inst}: `{}` cannot be lowered for this target",
+                    opcode.name()
+                )
             }
         }
     }
@@ -114,7 +132,11 @@ pub trait LowerBackend {
 
     /// Emit what defines the entry block's parameters (the function arguments),
     /// at the start of the entry block.
-    fn lower_args(&self, ctx: &mut Lower<'_, Self::MInst>, params: &[Value]) -> Result<(), LowerError>;
+    fn lower_args(
+        &self,
+        ctx: &mut Lower<'_, Self::MInst>,
+        params: &[Value],
+    ) -> Result<(), LowerError>;
 
     /// Lower `inst`, which is not a branch (returns and traps included).
     fn lower_inst(&self, ctx: &mut Lower<'_, Self::MInst>, inst: Inst) -> Result<(), LowerError>;
@@ -147,8 +169,11 @@ impl<'f, I: MachInst> Lower<'f, I> {
         let mut builder = VCodeBuilder::new();
         let mut value_regs = vec![ValueRegs::new(); func.dfg.num_values()];
         for v in func.dfg.values() {
-            let Some(ty) = func.dfg.value_type(v) else { continue };
-            let (classes, _) = I::rc_for_type(ty).map_err(|_| LowerError::UnsupportedType { value: v, ty })?;
+            let Some(ty) = func.dfg.value_type(v) else {
+                continue;
+            };
+            let (classes, _) =
+                I::rc_for_type(ty).map_err(|_| LowerError::UnsupportedType { value: v, ty })?;
             if let Some(slot) = value_regs.get_mut(v.index()) {
                 *slot = classes.iter().map(|&c| builder.alloc_vreg(c)).collect();
             }
@@ -157,7 +182,10 @@ impl<'f, I: MachInst> Lower<'f, I> {
         for block in func.layout.blocks() {
             for inst in func.layout.block_insts(block) {
                 let data = &func.dfg[inst];
-                let branch_args = func.branch_destinations(inst).into_iter().flat_map(|c| c.args.iter());
+                let branch_args = func
+                    .branch_destinations(inst)
+                    .into_iter()
+                    .flat_map(|c| c.args.iter());
                 for &v in data.args().iter().chain(branch_args) {
                     if let Some(u) = uses.get_mut(v.index()) {
                         u.0 += 1;
@@ -166,7 +194,12 @@ impl<'f, I: MachInst> Lower<'f, I> {
                 }
             }
         }
-        Ok(Lower { func, builder, value_regs, uses })
+        Ok(Lower {
+            func,
+            builder,
+            value_regs,
+            uses,
+        })
     }
 
     /// How many times `v` is used (as an instruction or branch argument).
@@ -194,7 +227,10 @@ impl<'f, I: MachInst> Lower<'f, I> {
     pub fn iconst_value(&self, v: Value) -> Option<i64> {
         let inst = self.def_inst(v)?;
         match self.func.dfg[inst] {
-            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.0),
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some(imm.0),
             _ => None,
         }
     }
@@ -206,12 +242,18 @@ impl<'f, I: MachInst> Lower<'f, I> {
 
     /// The type of `v`.
     pub fn value_type(&self, v: Value) -> Result<Type, LowerError> {
-        self.func.dfg.value_type(v).ok_or(LowerError::UndefinedValue(v))
+        self.func
+            .dfg
+            .value_type(v)
+            .ok_or(LowerError::UndefinedValue(v))
     }
 
     /// The error for an instruction no rule of the backend covers.
     pub fn unsupported(&self, inst: Inst) -> LowerError {
-        LowerError::Unsupported { inst, opcode: self.func.dfg[inst].opcode() }
+        LowerError::Unsupported {
+            inst,
+            opcode: self.func.dfg[inst].opcode(),
+        }
     }
 
     /// The error for a function whose own signature the backend cannot assign
@@ -220,14 +262,22 @@ impl<'f, I: MachInst> Lower<'f, I> {
     pub fn signature_error(&self) -> LowerError {
         let entry = self.func.layout.entry_block();
         match entry.and_then(|b| self.func.dfg.block_params(b).first().copied()) {
-            Some(v) => LowerError::UnsupportedType { value: v, ty: self.value_type(v).unwrap_or(Type::I64) },
+            Some(v) => LowerError::UnsupportedType {
+                value: v,
+                ty: self.value_type(v).unwrap_or(Type::I64),
+            },
             None => LowerError::VCode(VCodeError::NoBlocks),
         }
     }
 
     /// The type of result `index` of `inst`.
     pub fn result_type(&self, inst: Inst, index: usize) -> Result<Type, LowerError> {
-        let v = *self.func.dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;
+        let v = *self
+            .func
+            .dfg
+            .inst_results(inst)
+            .get(index)
+            .ok_or(LowerError::NoSuchResult { inst, index })?;
         self.value_type(v)
     }
 
@@ -237,7 +287,10 @@ impl<'f, I: MachInst> Lower<'f, I> {
         if let Ok(t) = self.result_type(inst, 0) {
             return Ok(t);
         }
-        let v = *self.func.dfg[inst].args().first().ok_or_else(|| self.unsupported(inst))?;
+        let v = *self.func.dfg[inst]
+            .args()
+            .first()
+            .ok_or_else(|| self.unsupported(inst))?;
         self.value_type(v)
     }
 
@@ -247,7 +300,10 @@ impl<'f, I: MachInst> Lower<'f, I> {
     pub fn value_as_iconst(&self, v: Value) -> Option<i64> {
         match self.func.dfg.value_def(v) {
             ValueDef::Result(inst, 0) => match self.func.dfg[inst] {
-                InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.0),
+                InstructionData::UnaryImm {
+                    opcode: Opcode::Iconst,
+                    imm,
+                } => Some(imm.0),
                 _ => None,
             },
             _ => None,
@@ -271,14 +327,32 @@ impl<'f, I: MachInst> Lower<'f, I> {
     }
 
     /// The registers result `index` of `inst` must be written to.
-    pub fn output_regs(&self, inst: Inst, index: usize) -> Result<SmallVec<[Writable<Reg>; 2]>, LowerError> {
-        let v = *self.func.dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;
-        Ok(self.value_regs(v)?.iter().map(|&r| Writable::from_reg(r)).collect())
+    pub fn output_regs(
+        &self,
+        inst: Inst,
+        index: usize,
+    ) -> Result<SmallVec<[Writable<Reg>; 2]>, LowerError> {
+        let v = *self
+            .func
+            .dfg
+            .inst_results(inst)
+            .get(index)
+            .ok_or(LowerError::NoSuchResult { inst, index })?;
+        Ok(self
+            .value_regs(v)?
+            .iter()
+            .map(|&r| Writable::from_reg(r))
+            .collect())
     }
 
     /// The one register result `index` of `inst` must be written to.
     pub fn output_reg(&self, inst: Inst, index: usize) -> Result<Writable<Reg>, LowerError> {
-        let v = *self.func.dfg.inst_results(inst).get(index).ok_or(LowerError::NoSuchResult { inst, index })?;
+        let v = *self
+            .func
+            .dfg
+            .inst_results(inst)
+            .get(index)
+            .ok_or(LowerError::NoSuchResult { inst, index })?;
         Ok(Writable::from_reg(self.put_in_reg(v)?))
     }
 
@@ -319,9 +393,14 @@ pub fn lower_function<B: LowerBackend>(
         let li = li as u32;
         ctx.builder.start_block(order.is_cold(li))?;
         match *lb {
-            LoweredBlock::Orig { block } => lower_orig_block(&mut ctx, backend, &order, li, Block::new(block as usize))?,
+            LoweredBlock::Orig { block } => {
+                lower_orig_block(&mut ctx, backend, &order, li, Block::new(block as usize))?
+            }
             LoweredBlock::Edge { pred, succ_idx, .. } => {
-                let last = func.layout.last_inst(Block::new(pred as usize)).ok_or(LowerError::EmptyBlock(Block::new(pred as usize)))?;
+                let last = func
+                    .layout
+                    .last_inst(Block::new(pred as usize))
+                    .ok_or(LowerError::EmptyBlock(Block::new(pred as usize)))?;
                 let dests = func.branch_destinations(last);
                 let args = match dests.get(succ_idx as usize) {
                     Some(call) => ctx.regs_of(&call.args)?,
@@ -352,7 +431,10 @@ fn lower_orig_block<B: LowerBackend>(
             ctx.builder.add_block_param(r)?;
         }
     }
-    let last = func.layout.last_inst(block).ok_or(LowerError::EmptyBlock(block))?;
+    let last = func
+        .layout
+        .last_inst(block)
+        .ok_or(LowerError::EmptyBlock(block))?;
     for inst in func.layout.block_insts(block).filter(|&i| i != last) {
         backend.lower_inst(ctx, inst)?;
     }
@@ -368,9 +450,14 @@ fn lower_orig_block<B: LowerBackend>(
     let mut args: Vec<Vec<Reg>> = Vec::with_capacity(dests.len());
     for (call, &s) in dests.iter().zip(succs) {
         let is_edge = matches!(order.lowered_order()[s as usize], LoweredBlock::Edge { .. });
-        args.push(if is_edge { Vec::new() } else { ctx.regs_of(&call.args)? });
+        args.push(if is_edge {
+            Vec::new()
+        } else {
+            ctx.regs_of(&call.args)?
+        });
     }
-    let succ_list: Vec<(u32, &[Reg])> = succs.iter().zip(&args).map(|(&s, a)| (s, &a[..])).collect();
+    let succ_list: Vec<(u32, &[Reg])> =
+        succs.iter().zip(&args).map(|(&s, a)| (s, &a[..])).collect();
     ctx.builder.end_block(&succ_list)?;
     Ok(())
 }

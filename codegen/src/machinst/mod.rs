@@ -36,20 +36,21 @@ mod lower;
 pub mod operands;
 mod reg;
 mod regalloc;
+pub mod scalar64;
 pub mod test_isa;
 mod text;
-pub mod scalar64;
 mod vcode;
 
 pub use abi::{
-    assign_args, assign_ir_signature, assign_signature, ABIMachineSpec, AbiError, AbiParam, ArgAssignment, ArgLoc,
-    ArgRegs, ArgRules, SigAssignment,
+    assign_args, assign_ir_signature, assign_signature, ABIMachineSpec, AbiError, AbiParam,
+    ArgAssignment, ArgLoc, ArgRegs, ArgRules, SigAssignment,
 };
 pub use blockorder::{BlockOrder, BlockOrderError, CfgView, LoweredBlock};
 pub use compile::{compile_function, compile_function_padded, CompileParams};
 pub use emit::{
-    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated, emit_allocated_padded, emit_function, final_block_order, AllocatedBlock, EmitBuffer,
-    EmitError, EmitResult, FrameRequest,
+    allocated_blocks, bb_padding_bytes, compute_frame, emit_allocated, emit_allocated_padded,
+    emit_function, final_block_order, AllocatedBlock, EmitBuffer, EmitError, EmitResult,
+    FrameRequest,
 };
 pub use frame::{FrameError, FrameLayout, FrameLayoutInput, StackSlotSpec};
 pub use inst::{MachInst, MachInstEmitState, MachTerminator, UnsupportedType};

@@ -41,7 +41,13 @@ pub enum RegConstraint {
 /// the named helpers, which say what each field is.
 pub trait OperandVisitor {
     /// Visit one register field. The visitor may overwrite `reg` (after allocation).
-    fn add_operand(&mut self, reg: &mut Reg, constraint: RegConstraint, kind: OperandKind, pos: OperandPos);
+    fn add_operand(
+        &mut self,
+        reg: &mut Reg,
+        constraint: RegConstraint,
+        kind: OperandKind,
+        pos: OperandPos,
+    );
 
     /// Physical registers whose contents the instruction destroys besides its defs.
     /// They must not also appear as fixed defs or late uses of the same instruction.
@@ -64,28 +70,53 @@ pub trait OperandVisitor {
     /// A register written at the end of the instruction (may share a register with
     /// an early use).
     fn reg_def(&mut self, reg: &mut Writable<Reg>) {
-        self.add_operand(reg.reg_mut(), RegConstraint::Any, OperandKind::Def, OperandPos::Late);
+        self.add_operand(
+            reg.reg_mut(),
+            RegConstraint::Any,
+            OperandKind::Def,
+            OperandPos::Late,
+        );
     }
 
     /// A register written before all uses are read: it never shares a register with
     /// a use (for sequences that write their output before reading every input).
     fn reg_early_def(&mut self, reg: &mut Writable<Reg>) {
-        self.add_operand(reg.reg_mut(), RegConstraint::Any, OperandKind::Def, OperandPos::Early);
+        self.add_operand(
+            reg.reg_mut(),
+            RegConstraint::Any,
+            OperandKind::Def,
+            OperandPos::Early,
+        );
     }
 
     /// A use that must be in `preg`.
     fn reg_fixed_use(&mut self, reg: &mut Reg, preg: PReg) {
-        self.add_operand(reg, RegConstraint::Fixed(preg), OperandKind::Use, OperandPos::Early);
+        self.add_operand(
+            reg,
+            RegConstraint::Fixed(preg),
+            OperandKind::Use,
+            OperandPos::Early,
+        );
     }
 
     /// A def that must be in `preg`.
     fn reg_fixed_def(&mut self, reg: &mut Writable<Reg>, preg: PReg) {
-        self.add_operand(reg.reg_mut(), RegConstraint::Fixed(preg), OperandKind::Def, OperandPos::Late);
+        self.add_operand(
+            reg.reg_mut(),
+            RegConstraint::Fixed(preg),
+            OperandKind::Def,
+            OperandPos::Late,
+        );
     }
 
     /// A def that must be allocated to the same register as use number `use_idx`.
     fn reg_reuse_def(&mut self, reg: &mut Writable<Reg>, use_idx: usize) {
-        self.add_operand(reg.reg_mut(), RegConstraint::Reuse(use_idx), OperandKind::Def, OperandPos::Late);
+        self.add_operand(
+            reg.reg_mut(),
+            RegConstraint::Reuse(use_idx),
+            OperandKind::Def,
+            OperandPos::Late,
+        );
     }
 
     /// A two-address operand: `src` is read and `dst` written in one register.
@@ -121,13 +152,24 @@ pub struct OperandCollector {
 }
 
 impl OperandCollector {
-    fn check(&self, reg: Reg, constraint: RegConstraint, kind: OperandKind) -> Option<InvalidOperand> {
+    fn check(
+        &self,
+        reg: Reg,
+        constraint: RegConstraint,
+        kind: OperandKind,
+    ) -> Option<InvalidOperand> {
         let idx = self.operands.len();
         match constraint {
-            RegConstraint::Fixed(p) if p.class() != reg.class() => Some(InvalidOperand::FixedClassMismatch(idx)),
+            RegConstraint::Fixed(p) if p.class() != reg.class() => {
+                Some(InvalidOperand::FixedClassMismatch(idx))
+            }
             RegConstraint::Reuse(i) => {
-                let target_ok = self.operands.get(i).is_some_and(|o| o.kind() == OperandKind::Use);
-                (kind != OperandKind::Def || i >= 32 || !target_ok).then_some(InvalidOperand::BadReuse(idx))
+                let target_ok = self
+                    .operands
+                    .get(i)
+                    .is_some_and(|o| o.kind() == OperandKind::Use);
+                (kind != OperandKind::Def || i >= 32 || !target_ok)
+                    .then_some(InvalidOperand::BadReuse(idx))
             }
             _ => None,
         }
@@ -135,8 +177,18 @@ impl OperandCollector {
 }
 
 impl OperandVisitor for OperandCollector {
-    fn add_operand(&mut self, reg: &mut Reg, constraint: RegConstraint, kind: OperandKind, pos: OperandPos) {
-        let invalid = if reg.is_real() { None } else { self.check(*reg, constraint, kind) };
+    fn add_operand(
+        &mut self,
+        reg: &mut Reg,
+        constraint: RegConstraint,
+        kind: OperandKind,
+        pos: OperandPos,
+    ) {
+        let invalid = if reg.is_real() {
+            None
+        } else {
+            self.check(*reg, constraint, kind)
+        };
         let constraint = match invalid {
             Some(e) => {
                 self.invalid.get_or_insert(e);
@@ -182,7 +234,11 @@ pub struct AllocApplier<'a> {
 impl<'a> AllocApplier<'a> {
     /// Apply `allocs` (one per operand, in visit order).
     pub fn new(allocs: &'a [Allocation]) -> Self {
-        AllocApplier { allocs, next: 0, bad: 0 }
+        AllocApplier {
+            allocs,
+            next: 0,
+            bad: 0,
+        }
     }
 
     /// Number of operands visited so far.

@@ -27,7 +27,10 @@ impl Reg {
 
     /// Wrap a virtual register. Its index must be at least [`PINNED`].
     pub fn from_virtual(vreg: VReg) -> Self {
-        debug_assert!(vreg.vreg() >= PINNED, "virtual register index collides with a pinned one");
+        debug_assert!(
+            vreg.vreg() >= PINNED,
+            "virtual register index collides with a pinned one"
+        );
         Reg(vreg)
     }
 
@@ -75,7 +78,12 @@ impl fmt::Debug for Reg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_real() {
             Some(p) => write!(f, "{p}"),
-            None => write!(f, "%v{}{}", self.0.vreg() - PINNED, class_suffix(self.class())),
+            None => write!(
+                f,
+                "%v{}{}",
+                self.0.vreg() - PINNED,
+                class_suffix(self.class())
+            ),
         }
     }
 }

@@ -72,7 +72,10 @@ impl core::fmt::Display for RegallocError {
             RegallocError::Alloc(e) => write!(f, "register allocation failed: {e}"),
             RegallocError::Checker(e) => write!(f, "register allocation checker failed: {e:?}"),
             RegallocError::AllocatableRealReg { inst, preg } => {
-                write!(f, "inst {inst} uses allocatable register {preg} without a fixed constraint")
+                write!(
+                    f,
+                    "inst {inst} uses allocatable register {preg} without a fixed constraint"
+                )
             }
         }
     }
@@ -110,7 +113,10 @@ fn check_real_regs<I: MachInst>(vcode: &VCode<I>, env: &MachineEnv) -> Result<()
         for op in vcode.operands(inst) {
             if let Some(preg) = op.as_fixed_nonallocatable() {
                 if allocatable.contains(preg) {
-                    return Err(RegallocError::AllocatableRealReg { inst: inst as u32, preg });
+                    return Err(RegallocError::AllocatableRealReg {
+                        inst: inst as u32,
+                        preg,
+                    });
                 }
             }
         }

@@ -50,16 +50,31 @@ mod tests {
             (Type::I16, &[RegClass::Int], &[Type::I64]),
             (Type::I32, &[RegClass::Int], &[Type::I64]),
             (Type::I64, &[RegClass::Int], &[Type::I64]),
-            (Type::I128, &[RegClass::Int, RegClass::Int], &[Type::I64, Type::I64]),
+            (
+                Type::I128,
+                &[RegClass::Int, RegClass::Int],
+                &[Type::I64, Type::I64],
+            ),
             (Type::F32, &[RegClass::Float], &[Type::F32]),
         ];
         for (ty, classes, tys) in rows {
             assert_eq!(rc_for_type(ty), Ok((classes, tys)), "{ty:?}");
         }
-        assert_eq!(rc_for_type(Type::F64), Ok((&[RegClass::Float][..], &[Type::F64][..])));
-        let slots = [(RegClass::Int, Type::I64, 1), (RegClass::Float, Type::F64, 1), (RegClass::Vector, Type::F64, 2)];
+        assert_eq!(
+            rc_for_type(Type::F64),
+            Ok((&[RegClass::Float][..], &[Type::F64][..]))
+        );
+        let slots = [
+            (RegClass::Int, Type::I64, 1),
+            (RegClass::Float, Type::F64, 1),
+            (RegClass::Vector, Type::F64, 2),
+        ];
         for (class, ty, n) in slots {
-            assert_eq!((canonical_type_for_rc(class), spillslot_size(class)), (ty, n), "{class:?}");
+            assert_eq!(
+                (canonical_type_for_rc(class), spillslot_size(class)),
+                (ty, n),
+                "{class:?}"
+            );
         }
     }
 }

@@ -19,12 +19,11 @@
 
 use std::collections::HashMap;
 
-
 use regalloc2::{Block, Function, MachineEnv, PReg, PRegSet, RegClass, SpillSlot};
 
 use super::{
-    ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg,
-    UnsupportedType, VCode, Writable,
+    ABIMachineSpec, ArgRegs, ArgRules, FrameLayout, MachInst, MachInstEmitState, MachTerminator,
+    OperandVisitor, Reg, UnsupportedType, VCode, Writable,
 };
 use crate::buffer::{Addend, CodeOffset, CodeSink, IslandIsa, LabelUse, MachLabel, Reloc};
 use crate::ir::{TrapCode, Type};
@@ -83,7 +82,9 @@ impl AluOp {
     }
 
     fn from_code(c: u8) -> Option<Self> {
-        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor, AluOp::Ne].get(c as usize).copied()
+        [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Xor, AluOp::Ne]
+            .get(c as usize)
+            .copied()
     }
 }
 
@@ -310,7 +311,9 @@ pub struct TestEmitState {
 
 impl MachInstEmitState for TestEmitState {
     fn new(frame: &FrameLayout) -> Self {
-        TestEmitState { frame_size: frame.total_size() }
+        TestEmitState {
+            frame_size: frame.total_size(),
+        }
     }
 }
 
@@ -431,16 +434,32 @@ impl MachInst for TestInst {
         match self {
             TestInst::Args { .. } => {}
             TestInst::Imm { dst, imm } => put_insn(&mut out, op::IMM, encw(*dst), 0, 0, *imm),
-            TestInst::Alu { op: o, dst, a, b } => put_insn(&mut out, op::ALU, encw(*dst), enc(*a), enc(*b), o.code().into()),
+            TestInst::Alu { op: o, dst, a, b } => put_insn(
+                &mut out,
+                op::ALU,
+                encw(*dst),
+                enc(*a),
+                enc(*b),
+                o.code().into(),
+            ),
             TestInst::AluMod { op: o, dst, a, b } => {
                 // Two-address form: a register mismatch means the reuse constraint was
                 // not honoured, which the interpreter reports as a bad register.
-                let rd = if encw(*dst) == enc(*a) { encw(*dst) } else { 0xff };
+                let rd = if encw(*dst) == enc(*a) {
+                    encw(*dst)
+                } else {
+                    0xff
+                };
                 put_insn(&mut out, op::ALU2, rd, 0, enc(*b), o.code().into())
             }
-            TestInst::AluEarly { op: o, dst, a, b } => {
-                put_insn(&mut out, op::ALU_EARLY, encw(*dst), enc(*a), enc(*b), o.code().into())
-            }
+            TestInst::AluEarly { op: o, dst, a, b } => put_insn(
+                &mut out,
+                op::ALU_EARLY,
+                encw(*dst),
+                enc(*a),
+                enc(*b),
+                o.code().into(),
+            ),
             TestInst::Mov { dst, src } => put_insn(&mut out, op::MOV, encw(*dst), enc(*src), 0, 0),
             TestInst::Call { dst, a, b } => {
                 // A call's registers are fixed: anything else means a violated
@@ -453,7 +472,11 @@ impl MachInst for TestInst {
                 labels.push((4, *target, TestLabelUse::Rel32));
                 put_insn(&mut out, op::JMP, 0, 0, 0, 0);
             }
-            TestInst::CondBr { cond, taken, not_taken } => {
+            TestInst::CondBr {
+                cond,
+                taken,
+                not_taken,
+            } => {
                 labels.push((4, *taken, TestLabelUse::Short));
                 put_insn(&mut out, op::BRNZ, 0, enc(*cond), 0, 0);
                 labels.push((12, *not_taken, TestLabelUse::Rel32));
@@ -461,14 +484,25 @@ impl MachInst for TestInst {
             }
             TestInst::Ret { vals } => {
                 let fixed_ok = vals.iter().enumerate().all(|(i, r)| enc(*r) == i as u8);
-                put_insn(&mut out, op::RET, if fixed_ok { 0 } else { 0xff }, 0, 0, vals.len() as i32)
+                put_insn(
+                    &mut out,
+                    op::RET,
+                    if fixed_ok { 0 } else { 0xff },
+                    0,
+                    0,
+                    vals.len() as i32,
+                )
             }
             TestInst::Trap => {
                 sink.add_trap(TrapCode::INTEGER_OVERFLOW);
                 put_insn(&mut out, op::TRAP, 0, 0, 0, 0)
             }
-            TestInst::Spill { offset, src } => put_insn(&mut out, op::SPILL, 0, enc(*src), 0, *offset as i32),
-            TestInst::Reload { dst, offset } => put_insn(&mut out, op::RELOAD, encw(*dst), 0, 0, *offset as i32),
+            TestInst::Spill { offset, src } => {
+                put_insn(&mut out, op::SPILL, 0, enc(*src), 0, *offset as i32)
+            }
+            TestInst::Reload { dst, offset } => {
+                put_insn(&mut out, op::RELOAD, encw(*dst), 0, 0, *offset as i32)
+            }
             TestInst::Nop => put_insn(&mut out, op::NOP, 0, 0, 0, 0),
         }
         let base = sink.cur_offset();
@@ -496,10 +530,18 @@ impl ABIMachineSpec for TestAbi {
         ArgRules::plain([8, 8, 16], 8)
     }
     fn arg_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &ARG_REGS, float: &[], vector: &[] }
+        ArgRegs {
+            int: &ARG_REGS,
+            float: &[],
+            vector: &[],
+        }
     }
     fn ret_regs(&self) -> ArgRegs<'_> {
-        ArgRegs { int: &ARG_REGS, float: &[], vector: &[] }
+        ArgRegs {
+            int: &ARG_REGS,
+            float: &[],
+            vector: &[],
+        }
     }
     fn callee_saved(&self) -> PRegSet {
         PRegSet::empty()
@@ -513,10 +555,16 @@ impl ABIMachineSpec for TestAbi {
     fn gen_prologue(&self, _frame: &FrameLayout, _out: &mut Vec<TestInst>) {}
     fn gen_epilogue(&self, _frame: &FrameLayout, _out: &mut Vec<TestInst>) {}
     fn gen_spill(&self, frame: &FrameLayout, slot: SpillSlot, from: PReg) -> TestInst {
-        TestInst::Spill { offset: frame.spillslot_offset(slot), src: Reg::from_real(from) }
+        TestInst::Spill {
+            offset: frame.spillslot_offset(slot),
+            src: Reg::from_real(from),
+        }
     }
     fn gen_reload(&self, frame: &FrameLayout, to: PReg, slot: SpillSlot) -> TestInst {
-        TestInst::Reload { dst: Writable::from_reg(Reg::from_real(to)), offset: frame.spillslot_offset(slot) }
+        TestInst::Reload {
+            dst: Writable::from_reg(Reg::from_real(to)),
+            offset: frame.spillslot_offset(slot),
+        }
     }
 }
 
@@ -539,10 +587,16 @@ pub enum InterpError {
 
 /// Interpret `vcode` on virtual registers (before allocation). `fuel` bounds the
 /// number of instructions executed.
-pub fn interpret_vcode(vcode: &VCode<TestInst>, args: &[i64], fuel: usize) -> Result<Vec<i64>, InterpError> {
+pub fn interpret_vcode(
+    vcode: &VCode<TestInst>,
+    args: &[i64],
+    fuel: usize,
+) -> Result<Vec<i64>, InterpError> {
     let mut vals: HashMap<usize, i64> = HashMap::new();
     let get = |vals: &HashMap<usize, i64>, r: Reg| -> Result<i64, InterpError> {
-        vals.get(&r.as_vreg().vreg()).copied().ok_or(InterpError::Undefined(r.as_vreg().vreg() as u32))
+        vals.get(&r.as_vreg().vreg())
+            .copied()
+            .ok_or(InterpError::Undefined(r.as_vreg().vreg() as u32))
     };
     let mut block = 0usize;
     let mut steps = 0usize;
@@ -557,13 +611,18 @@ pub fn interpret_vcode(vcode: &VCode<TestInst>, args: &[i64], fuel: usize) -> Re
             match &vcode.insts()[i] {
                 TestInst::Args { dsts } => {
                     for (k, d) in dsts.iter().enumerate() {
-                        vals.insert(d.to_reg().as_vreg().vreg(), args.get(k).copied().unwrap_or(0));
+                        vals.insert(
+                            d.to_reg().as_vreg().vreg(),
+                            args.get(k).copied().unwrap_or(0),
+                        );
                     }
                 }
                 TestInst::Imm { dst, imm } => {
                     vals.insert(dst.to_reg().as_vreg().vreg(), i64::from(*imm));
                 }
-                TestInst::Alu { op, dst, a, b } | TestInst::AluMod { op, dst, a, b } | TestInst::AluEarly { op, dst, a, b } => {
+                TestInst::Alu { op, dst, a, b }
+                | TestInst::AluMod { op, dst, a, b }
+                | TestInst::AluEarly { op, dst, a, b } => {
                     let r = op.apply(get(&vals, *a)?, get(&vals, *b)?);
                     vals.insert(dst.to_reg().as_vreg().vreg(), r);
                 }
@@ -576,7 +635,9 @@ pub fn interpret_vcode(vcode: &VCode<TestInst>, args: &[i64], fuel: usize) -> Re
                     vals.insert(dst.to_reg().as_vreg().vreg(), r);
                 }
                 TestInst::Jump { .. } => next = Some(0),
-                TestInst::CondBr { cond, .. } => next = Some(if get(&vals, *cond)? & 1 != 0 { 0 } else { 1 }),
+                TestInst::CondBr { cond, .. } => {
+                    next = Some(if get(&vals, *cond)? & 1 != 0 { 0 } else { 1 })
+                }
                 TestInst::Ret { vals: rs } => return rs.iter().map(|r| get(&vals, *r)).collect(),
                 TestInst::Trap => return Err(InterpError::Trap),
                 TestInst::Spill { .. } | TestInst::Reload { .. } | TestInst::Nop => {}
@@ -589,7 +650,11 @@ pub fn interpret_vcode(vcode: &VCode<TestInst>, args: &[i64], fuel: usize) -> Re
         let args: Vec<i64> = vcode
             .branch_blockparams(b, last, succ_idx)
             .iter()
-            .map(|v| vals.get(&v.vreg()).copied().ok_or(InterpError::Undefined(v.vreg() as u32)))
+            .map(|v| {
+                vals.get(&v.vreg())
+                    .copied()
+                    .ok_or(InterpError::Undefined(v.vreg() as u32))
+            })
             .collect::<Result<_, _>>()?;
         for (p, x) in vcode.block_params(succ).iter().zip(args) {
             vals.insert(p.vreg(), x);
@@ -600,7 +665,12 @@ pub fn interpret_vcode(vcode: &VCode<TestInst>, args: &[i64], fuel: usize) -> Re
 
 /// Interpret emitted bytes from offset 0 with `args` in `p0`, `p1`, ..., a frame of
 /// `frame_size` bytes, returning `nrets` values from `p0`, `p1`, ....
-pub fn interpret_bytes(code: &[u8], args: &[i64], frame_size: u32, fuel: usize) -> Result<Vec<i64>, InterpError> {
+pub fn interpret_bytes(
+    code: &[u8],
+    args: &[i64],
+    frame_size: u32,
+    fuel: usize,
+) -> Result<Vec<i64>, InterpError> {
     let mut regs = [GARBAGE; 8];
     for (i, a) in args.iter().enumerate().take(8) {
         regs[i] = *a;
@@ -611,7 +681,13 @@ pub fn interpret_bytes(code: &[u8], args: &[i64], frame_size: u32, fuel: usize) 
         let at = pc as usize;
         let insn = code.get(at..at + 8).ok_or(InterpError::OutOfBounds(pc))?;
         let bad = InterpError::BadInsn(pc);
-        let r = |x: u8| if x < 8 { Ok(x as usize) } else { Err(bad.clone()) };
+        let r = |x: u8| {
+            if x < 8 {
+                Ok(x as usize)
+            } else {
+                Err(bad.clone())
+            }
+        };
         let imm = i32::from_le_bytes([insn[4], insn[5], insn[6], insn[7]]);
         let target = (pc as i64 + 4 + i64::from(imm)) as u64;
         let (here, frame_len) = (pc, frame.len());

@@ -24,9 +24,13 @@ pub fn build_text_section<L: IslandIsa>(
     funcs: &[ModuleFunction<'_>],
     opts: TextSectionOptions,
 ) -> Result<ModuleText, CodegenError> {
-    let index: HashMap<&ExternalName, u32> = funcs.iter().enumerate().map(|(i, f)| (f.name, i as u32)).collect();
-    let n =
-        u32::try_from(funcs.len()).map_err(|_| CodegenError::ImplLimitExceeded("more than 2^32 functions".into()))?;
+    let index: HashMap<&ExternalName, u32> = funcs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name, i as u32))
+        .collect();
+    let n = u32::try_from(funcs.len())
+        .map_err(|_| CodegenError::ImplLimitExceeded("more than 2^32 functions".into()))?;
     let mut builder = TextSectionBuilder::<L>::new(n, opts);
     let mut left: Vec<FunctionReloc> = Vec::new();
     let mut traps = Vec::new();
@@ -36,9 +40,12 @@ pub fn build_text_section<L: IslandIsa>(
         for r in &f.compiled.relocs {
             let pc_relative = L::from_reloc(r.kind, r.addend).is_some();
             match (r.colocated, index.get(&r.target)) {
-                (colocated, Some(&t)) if colocated || pc_relative => {
-                    records.push(RelocRecord { offset: r.offset, kind: r.kind, target_func: t, addend: r.addend })
-                }
+                (colocated, Some(&t)) if colocated || pc_relative => records.push(RelocRecord {
+                    offset: r.offset,
+                    kind: r.kind,
+                    target_func: t,
+                    addend: r.addend,
+                }),
                 (true, _) => {
                     return Err(CodegenError::Unsupported(format!(
                         "function {} calls colocated {}, which is not in this module",
@@ -49,10 +56,17 @@ pub fn build_text_section<L: IslandIsa>(
             }
         }
         let start = builder.append(i as u32, &f.compiled.code, &records, f.compiled.alignment)?;
-        left.extend(outside.into_iter().map(|r| FunctionReloc { offset: start + r.offset, ..r }));
+        left.extend(outside.into_iter().map(|r| FunctionReloc {
+            offset: start + r.offset,
+            ..r
+        }));
         traps.extend(f.compiled.traps.iter().map(|&(o, c)| (start + o, c)));
     }
     let section = builder.finish()?;
     traps.sort_by_key(|&(o, _)| o);
-    Ok(ModuleText { section, relocs: left, traps })
+    Ok(ModuleText {
+        section,
+        relocs: left,
+        traps,
+    })
 }

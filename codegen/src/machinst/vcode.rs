@@ -182,7 +182,11 @@ impl<I: MachInst> core::fmt::Display for VCode<I> {
         use regalloc2::Function;
         for b in 0..self.num_blocks() {
             let block = Block::new(b);
-            let params: Vec<String> = self.block_params(block).iter().map(|v| format!("v{}", v.vreg())).collect();
+            let params: Vec<String> = self
+                .block_params(block)
+                .iter()
+                .map(|v| format!("v{}", v.vreg()))
+                .collect();
             let cold = if self.block_cold[b] { " cold" } else { "" };
             writeln!(f, "block{b}({}){cold}:", params.join(", "))?;
             let insts = self.block_inst_range(b as u32);
@@ -191,8 +195,11 @@ impl<I: MachInst> core::fmt::Display for VCode<I> {
             }
             for (k, s) in self.block_succs(block).iter().enumerate() {
                 let last = Inst::new(insts.end - 1);
-                let args: Vec<String> =
-                    self.branch_blockparams(block, last, k).iter().map(|v| format!("v{}", v.vreg())).collect();
+                let args: Vec<String> = self
+                    .branch_blockparams(block, last, k)
+                    .iter()
+                    .map(|v| format!("v{}", v.vreg()))
+                    .collect();
                 writeln!(f, "  -> block{}({})", s.index(), args.join(", "))?;
             }
         }
@@ -328,7 +335,9 @@ impl<I: MachInst> VCodeBuilder<I> {
         let n_insts = self.vcode.insts.len() as u32;
         let n_params = self.vcode.block_params.len() as u32;
         self.vcode.block_insts.push(Range32(n_insts, n_insts));
-        self.vcode.block_param_ranges.push(Range32(n_params, n_params));
+        self.vcode
+            .block_param_ranges
+            .push(Range32(n_params, n_params));
         self.vcode.block_cold.push(cold);
         self.open = Some(b);
         Ok(b)
@@ -349,11 +358,16 @@ impl<I: MachInst> VCodeBuilder<I> {
         let mut collector = OperandCollector::default();
         inst.get_operands(&mut collector);
         if let Some(problem) = collector.invalid {
-            return Err(VCodeError::InvalidOperand { inst: self.vcode.insts.len() as u32, problem });
+            return Err(VCodeError::InvalidOperand {
+                inst: self.vcode.insts.len() as u32,
+                problem,
+            });
         }
         let start = self.vcode.operands.len() as u32;
         self.vcode.operands.extend_from_slice(&collector.operands);
-        self.vcode.inst_operands.push(Range32(start, self.vcode.operands.len() as u32));
+        self.vcode
+            .inst_operands
+            .push(Range32(start, self.vcode.operands.len() as u32));
         self.vcode.inst_clobbers.push(collector.clobbers);
         self.vcode.insts.push(inst);
         self.vcode.block_insts[b as usize].1 += 1;
@@ -373,9 +387,13 @@ impl<I: MachInst> VCodeBuilder<I> {
                 let v = r.to_virtual().ok_or(VCodeError::RealRegInBlockArgs(b))?;
                 self.vcode.branch_args.push(v);
             }
-            self.vcode.branch_arg_ranges.push(Range32(a0, self.vcode.branch_args.len() as u32));
+            self.vcode
+                .branch_arg_ranges
+                .push(Range32(a0, self.vcode.branch_args.len() as u32));
         }
-        self.vcode.block_succ_ranges.push(Range32(start, self.vcode.block_succs.len() as u32));
+        self.vcode
+            .block_succ_ranges
+            .push(Range32(start, self.vcode.block_succs.len() as u32));
         Ok(())
     }
 
@@ -396,14 +414,19 @@ impl<I: MachInst> VCodeBuilder<I> {
             }
             for i in r.0..r.1 - 1 {
                 if v.insts[i as usize].is_term() != MachTerminator::None {
-                    return Err(VCodeError::TerminatorNotLast { block: b as u32, inst: i });
+                    return Err(VCodeError::TerminatorNotLast {
+                        block: b as u32,
+                        inst: i,
+                    });
                 }
             }
             let sr = v.block_succ_ranges[b];
             let has_succs = sr.1 > sr.0;
             match v.insts[r.1 as usize - 1].is_term() {
                 MachTerminator::None => return Err(VCodeError::MissingTerminator(b as u32)),
-                MachTerminator::Branch if !has_succs => return Err(VCodeError::TerminatorMismatch(b as u32)),
+                MachTerminator::Branch if !has_succs => {
+                    return Err(VCodeError::TerminatorMismatch(b as u32))
+                }
                 MachTerminator::Ret | MachTerminator::Trap if has_succs => {
                     return Err(VCodeError::TerminatorMismatch(b as u32))
                 }
@@ -412,7 +435,10 @@ impl<I: MachInst> VCodeBuilder<I> {
             for k in sr.0..sr.1 {
                 let succ = self.pending_succs[k as usize];
                 if succ as usize >= n {
-                    return Err(VCodeError::BadSuccessor { block: b as u32, succ });
+                    return Err(VCodeError::BadSuccessor {
+                        block: b as u32,
+                        succ,
+                    });
                 }
                 let pr = v.block_param_ranges[succ as usize];
                 let ar = v.branch_arg_ranges[k as usize];
@@ -436,7 +462,9 @@ impl<I: MachInst> VCodeBuilder<I> {
         for p in preds {
             let s = self.vcode.block_preds.len() as u32;
             self.vcode.block_preds.extend(p);
-            self.vcode.block_pred_ranges.push(Range32(s, self.vcode.block_preds.len() as u32));
+            self.vcode
+                .block_pred_ranges
+                .push(Range32(s, self.vcode.block_preds.len() as u32));
         }
         Ok(self.vcode)
     }

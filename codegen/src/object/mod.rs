@@ -22,8 +22,8 @@ use core::fmt;
 
 use object::write::{Object, Relocation, StandardSegment, Symbol, SymbolId, SymbolSection};
 use object::{
-    elf, Architecture, BinaryFormat, Endianness, FileFlags, RelocationFlags, SectionKind, SymbolFlags, SymbolKind,
-    SymbolScope,
+    elf, Architecture, BinaryFormat, Endianness, FileFlags, RelocationFlags, SectionKind,
+    SymbolFlags, SymbolKind, SymbolScope,
 };
 use target_lexicon::Triple;
 
@@ -37,7 +37,11 @@ pub enum ObjectError {
     /// The triple's architecture is not one Atoll writes objects for.
     UnsupportedArchitecture(String),
     /// A relocation kind that has no ELF equivalent on this architecture.
-    UnsupportedReloc { kind: Reloc, arch: &'static str, offset: CodeOffset },
+    UnsupportedReloc {
+        kind: Reloc,
+        arch: &'static str,
+        offset: CodeOffset,
+    },
     /// The names do not match the section (`functions` given, `offsets` in section).
     FunctionCountMismatch { functions: usize, offsets: usize },
     /// A relocation's field lies outside the section's bytes.
@@ -49,14 +53,24 @@ pub enum ObjectError {
 impl fmt::Display for ObjectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ObjectError::UnsupportedArchitecture(a) => write!(f, "cannot write ELF objects for architecture {a}"),
+            ObjectError::UnsupportedArchitecture(a) => {
+                write!(f, "cannot write ELF objects for architecture {a}")
+            }
             ObjectError::UnsupportedReloc { kind, arch, offset } => {
-                write!(f, "relocation {kind:?} at {offset:#x} has no ELF form on {arch}")
+                write!(
+                    f,
+                    "relocation {kind:?} at {offset:#x} has no ELF form on {arch}"
+                )
             }
             ObjectError::FunctionCountMismatch { functions, offsets } => {
-                write!(f, "{functions} function name(s) for a text section of {offsets} function(s)")
+                write!(
+                    f,
+                    "{functions} function name(s) for a text section of {offsets} function(s)"
+                )
             }
-            ObjectError::RelocOutOfBounds { offset } => write!(f, "relocation at {offset:#x} lies outside .text"),
+            ObjectError::RelocOutOfBounds { offset } => {
+                write!(f, "relocation at {offset:#x} lies outside .text")
+            }
             ObjectError::Write(m) => write!(f, "writing the object failed: {m}"),
         }
     }
@@ -101,11 +115,18 @@ fn elf_reloc(arch: Architecture, kind: Reloc) -> Option<elf::RelocationType> {
 
 /// Writes `text` (built from `funcs`, in the same order) as an ELF relocatable object
 /// for `triple`.
-pub fn write_elf(triple: &Triple, text: &ModuleText, funcs: &[ModuleFunction<'_>]) -> Result<Vec<u8>, ObjectError> {
+pub fn write_elf(
+    triple: &Triple,
+    text: &ModuleText,
+    funcs: &[ModuleFunction<'_>],
+) -> Result<Vec<u8>, ObjectError> {
     let (arch, arch_name) = arch_of(triple)?;
     let offsets = &text.section.function_offsets;
     if offsets.len() != funcs.len() {
-        return Err(ObjectError::FunctionCountMismatch { functions: funcs.len(), offsets: offsets.len() });
+        return Err(ObjectError::FunctionCountMismatch {
+            functions: funcs.len(),
+            offsets: offsets.len(),
+        });
     }
     let mut obj = Object::new(BinaryFormat::Elf, arch, Endianness::Little);
     if arch == Architecture::Arm {
@@ -124,8 +145,11 @@ pub fn write_elf(triple: &Triple, text: &ModuleText, funcs: &[ModuleFunction<'_>
             }
         }
     }
-    let text_id =
-        obj.add_section(obj.segment_name(StandardSegment::Text).to_vec(), b".text".to_vec(), SectionKind::Text);
+    let text_id = obj.add_section(
+        obj.segment_name(StandardSegment::Text).to_vec(),
+        b".text".to_vec(),
+        SectionKind::Text,
+    );
     obj.set_section_data(text_id, code, 16);
     obj.add_section(Vec::new(), b".note.GNU-stack".to_vec(), SectionKind::Other);
 
@@ -150,7 +174,11 @@ pub fn write_elf(triple: &Triple, text: &ModuleText, funcs: &[ModuleFunction<'_>
             arch: arch_name,
             offset: r.offset,
         })?;
-        let symbol = match defined.iter().chain(&undefined).find(|(n, _)| *n == r.target) {
+        let symbol = match defined
+            .iter()
+            .chain(&undefined)
+            .find(|(n, _)| *n == r.target)
+        {
             Some(&(_, id)) => id,
             None => {
                 let id = obj.add_symbol(Symbol {
@@ -167,10 +195,19 @@ pub fn write_elf(triple: &Triple, text: &ModuleText, funcs: &[ModuleFunction<'_>
                 id
             }
         };
-        let addend = if arch == Architecture::Arm { 0 } else { r.addend };
+        let addend = if arch == Architecture::Arm {
+            0
+        } else {
+            r.addend
+        };
         obj.add_relocation(
             text_id,
-            Relocation { offset: r.offset, symbol, addend, flags: RelocationFlags::Elf { r_type } },
+            Relocation {
+                offset: r.offset,
+                symbol,
+                addend,
+                flags: RelocationFlags::Elf { r_type },
+            },
         )
         .map_err(|e| ObjectError::Write(e.to_string()))?;
     }
@@ -180,7 +217,9 @@ pub fn write_elf(triple: &Triple, text: &ModuleText, funcs: &[ModuleFunction<'_>
 /// Writes `r.addend` (bytes, relative to the instruction) into the `imm24` field of the
 /// A32 `bl` at `r.offset`, as REL relocations expect.
 fn put_arm_imm24(code: &mut [u8], r: &FunctionReloc) -> Result<(), ObjectError> {
-    let at = usize::try_from(r.offset).ok().filter(|&o| o + 4 <= code.len());
+    let at = usize::try_from(r.offset)
+        .ok()
+        .filter(|&o| o + 4 <= code.len());
     let at = at.ok_or(ObjectError::RelocOutOfBounds { offset: r.offset })?;
     let mut word = u32::from_le_bytes([code[at], code[at + 1], code[at + 2], code[at + 3]]);
     word = (word & 0xff00_0000) | (((r.addend >> 2) as u32) & 0x00ff_ffff);

@@ -59,7 +59,10 @@ pub struct DisasmLine {
 #[derive(Debug)]
 pub enum DisasmError {
     /// The tool is not installed.
-    ToolMissing { tool: &'static str, package: &'static str },
+    ToolMissing {
+        tool: &'static str,
+        package: &'static str,
+    },
     /// The tool ran and failed.
     ToolFailed { tool: &'static str, stderr: String },
     /// Writing the temporary input failed.
@@ -93,7 +96,10 @@ pub fn disassemble(arch: DisasmArch, bytes: &[u8]) -> Result<Vec<DisasmLine>, Di
     let output = match output {
         Ok(o) => o,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(DisasmError::ToolMissing { tool, package: arch.package() })
+            return Err(DisasmError::ToolMissing {
+                tool,
+                package: arch.package(),
+            })
         }
         Err(e) => return Err(DisasmError::Io(e)),
     };
@@ -111,11 +117,17 @@ pub fn disassemble(arch: DisasmArch, bytes: &[u8]) -> Result<Vec<DisasmLine>, Di
 fn parse_objdump(out: &str) -> Vec<DisasmLine> {
     let mut lines: Vec<DisasmLine> = Vec::new();
     for line in out.lines() {
-        let Some((off, rest)) = line.split_once(":\t") else { continue };
-        let Ok(offset) = u64::from_str_radix(off.trim(), 16) else { continue };
+        let Some((off, rest)) = line.split_once(":\t") else {
+            continue;
+        };
+        let Ok(offset) = u64::from_str_radix(off.trim(), 16) else {
+            continue;
+        };
         let mut parts = rest.splitn(2, '\t');
         let hex = parts.next().unwrap_or("").trim().to_string();
-        let text = parts.next().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        let text = parts
+            .next()
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
         match text {
             Some(text) => lines.push(DisasmLine { offset, hex, text }),
             None => {

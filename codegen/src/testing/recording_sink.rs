@@ -15,7 +15,12 @@ pub struct RecordingSink<L: LabelUse> {
 
 impl<L: LabelUse> Default for RecordingSink<L> {
     fn default() -> Self {
-        RecordingSink { bytes: Vec::new(), label_uses: Vec::new(), relocs: Vec::new(), traps: Vec::new() }
+        RecordingSink {
+            bytes: Vec::new(),
+            label_uses: Vec::new(),
+            relocs: Vec::new(),
+            traps: Vec::new(),
+        }
     }
 }
 

@@ -43,12 +43,24 @@ pub trait Executor {
 
 /// The checks every executor makes first: one buffer per entry point, and every
 /// entry inside the section.
-pub fn check_entries(text: &ModuleText, entry_offsets: &[u64], buffers: usize) -> Result<(), HookError> {
+pub fn check_entries(
+    text: &ModuleText,
+    entry_offsets: &[u64],
+    buffers: usize,
+) -> Result<(), HookError> {
     if entry_offsets.len() != buffers {
-        return Err(HookError::Failed(format!("{} entry point(s) for {buffers} buffer(s)", entry_offsets.len())));
+        return Err(HookError::Failed(format!(
+            "{} entry point(s) for {buffers} buffer(s)",
+            entry_offsets.len()
+        )));
     }
-    if let Some(&bad) = entry_offsets.iter().find(|&&o| o >= text.section.code.len() as u64) {
-        return Err(HookError::Failed(format!("entry offset {bad:#x} is outside the text section")));
+    if let Some(&bad) = entry_offsets
+        .iter()
+        .find(|&&o| o >= text.section.code.len() as u64)
+    {
+        return Err(HookError::Failed(format!(
+            "entry offset {bad:#x} is outside the text section"
+        )));
     }
     Ok(())
 }
@@ -57,10 +69,18 @@ pub fn check_entries(text: &ModuleText, entry_offsets: &[u64], buffers: usize) -
 /// why this host cannot run it.
 pub fn executor_for(isa: &str) -> Result<Box<dyn Executor>, HookError> {
     match isa {
-        "x86_64" if cfg!(all(target_arch = "x86_64", target_os = "linux")) => Ok(Box::new(NativeExecutor::default())),
-        "aarch64" => Ok(Box::new(super::qemu::QemuExecutor::new(super::qemu::QemuArch::Aarch64)?)),
-        "arm" => Ok(Box::new(super::qemu::QemuExecutor::new(super::qemu::QemuArch::Arm32)?)),
-        other => Err(HookError::Skipped(format!("{other} code cannot be executed on this host"))),
+        "x86_64" if cfg!(all(target_arch = "x86_64", target_os = "linux")) => {
+            Ok(Box::new(NativeExecutor::default()))
+        }
+        "aarch64" => Ok(Box::new(super::qemu::QemuExecutor::new(
+            super::qemu::QemuArch::Aarch64,
+        )?)),
+        "arm" => Ok(Box::new(super::qemu::QemuExecutor::new(
+            super::qemu::QemuArch::Arm32,
+        )?)),
+        other => Err(HookError::Skipped(format!(
+            "{other} code cannot be executed on this host"
+        ))),
     }
 }
 
@@ -73,7 +93,9 @@ pub struct NativeExecutor {
 
 impl Default for NativeExecutor {
     fn default() -> Self {
-        NativeExecutor { time_limit_secs: 10 }
+        NativeExecutor {
+            time_limit_secs: 10,
+        }
     }
 }
 
@@ -90,7 +112,13 @@ impl Executor for NativeExecutor {
         let mut outcomes = Vec::with_capacity(buffers.len());
         while outcomes.len() < buffers.len() {
             let start = outcomes.len();
-            match run_child(&code, entry_offsets, &mut shared, start, self.time_limit_secs)? {
+            match run_child(
+                &code,
+                entry_offsets,
+                &mut shared,
+                start,
+                self.time_limit_secs,
+            )? {
                 ChildEnd::Finished => outcomes.resize(buffers.len(), CallOutcome::Returned),
                 ChildEnd::Died { at, why } => {
                     outcomes.resize(at, CallOutcome::Returned);
@@ -140,7 +168,10 @@ impl SharedBuffers {
             )
         };
         if p == libc::MAP_FAILED {
-            return Err(HookError::Failed(format!("mmap: {}", std::io::Error::last_os_error())));
+            return Err(HookError::Failed(format!(
+                "mmap: {}",
+                std::io::Error::last_os_error()
+            )));
         }
         let base = p.cast::<u8>();
         for (b, &off) in buffers.iter().zip(&offsets) {
@@ -190,7 +221,10 @@ fn run_child(
     // SAFETY: see the module documentation for what the child does before `_exit`.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
-        return Err(HookError::Failed(format!("fork: {}", std::io::Error::last_os_error())));
+        return Err(HookError::Failed(format!(
+            "fork: {}",
+            std::io::Error::last_os_error()
+        )));
     }
     if pid == 0 {
         // SAFETY (child): alarm and _exit are async-signal-safe; the calls run code
@@ -215,7 +249,10 @@ fn run_child(
     // SAFETY: waits for our own child.
     let rc = unsafe { libc::waitpid(pid, &mut status, 0) };
     if rc != pid {
-        return Err(HookError::Failed(format!("waitpid: {}", std::io::Error::last_os_error())));
+        return Err(HookError::Failed(format!(
+            "waitpid: {}",
+            std::io::Error::last_os_error()
+        )));
     }
     // SAFETY: the child is gone; the word is ours again.
     let at = unsafe { shared.progress().read_volatile() } as usize;
@@ -234,7 +271,10 @@ fn run_child(
     } else {
         format!("child exited with status {}", libc::WEXITSTATUS(status))
     };
-    Ok(ChildEnd::Died { at: at.min(entries.len().saturating_sub(1)), why })
+    Ok(ChildEnd::Died {
+        at: at.min(entries.len().saturating_sub(1)),
+        why,
+    })
 }
 
 #[cfg(test)]
@@ -274,8 +314,14 @@ mod tests {
         buffers[2][0] = 21;
         let outcomes = exec.run(&sample(), &[0, 7, 9, 0], &mut buffers).unwrap();
         assert_eq!(outcomes[0], CallOutcome::Returned);
-        assert!(matches!(&outcomes[1], CallOutcome::Crashed(m) if m.contains("SIGILL")), "{outcomes:?}");
-        assert_eq!(outcomes[2..], [CallOutcome::Returned, CallOutcome::Returned]);
+        assert!(
+            matches!(&outcomes[1], CallOutcome::Crashed(m) if m.contains("SIGILL")),
+            "{outcomes:?}"
+        );
+        assert_eq!(
+            outcomes[2..],
+            [CallOutcome::Returned, CallOutcome::Returned]
+        );
         assert_eq!(buffers[0][0], 42);
         assert_eq!(buffers[2][16], 42);
         assert_eq!(buffers[3][0], 42);
@@ -290,15 +336,27 @@ mod tests {
         let code = text(vec![0xe8, 0xfb, 0xff, 0xff, 0xff, 0xeb, 0xfe]);
         let mut buffers = vec![vec![0u8; 16], vec![0u8; 16]];
         let outcomes = exec.run(&code, &[0, 5], &mut buffers).unwrap();
-        assert_eq!(outcomes[0], CallOutcome::Crashed("crashed (SIGSEGV)".into()));
-        assert_eq!(outcomes[1], CallOutcome::Crashed("did not return within 1 s".into()));
+        assert_eq!(
+            outcomes[0],
+            CallOutcome::Crashed("crashed (SIGSEGV)".into())
+        );
+        assert_eq!(
+            outcomes[1],
+            CallOutcome::Crashed("did not return within 1 s".into())
+        );
     }
 
     #[test]
     fn bad_inputs_are_errors() {
         let exec = NativeExecutor::default();
-        assert!(matches!(exec.run(&sample(), &[0], &mut []), Err(HookError::Failed(_))));
-        assert!(matches!(exec.run(&sample(), &[100], &mut [vec![0; 16]]), Err(HookError::Failed(_))));
+        assert!(matches!(
+            exec.run(&sample(), &[0], &mut []),
+            Err(HookError::Failed(_))
+        ));
+        assert!(matches!(
+            exec.run(&sample(), &[100], &mut [vec![0; 16]]),
+            Err(HookError::Failed(_))
+        ));
     }
 
     #[test]

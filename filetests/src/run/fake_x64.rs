@@ -14,7 +14,9 @@ use core::str::FromStr;
 
 use atoll_codegen::buffer::{Reloc, TextSection, TextSectionStats};
 use atoll_codegen::ir::{self, CallConv};
-use atoll_codegen::isa::{CodegenError, CompiledFunction, FunctionReloc, ModuleFunction, ModuleText, TargetIsa};
+use atoll_codegen::isa::{
+    CodegenError, CompiledFunction, FunctionReloc, ModuleFunction, ModuleText, TargetIsa,
+};
 use atoll_codegen::settings::Flags;
 use atoll_codegen::testing::DisasmArch;
 use target_lexicon::Triple;
@@ -26,7 +28,10 @@ pub struct FakeX64 {
 
 impl FakeX64 {
     pub fn new() -> Self {
-        FakeX64 { triple: Triple::from_str("x86_64-unknown-linux-gnu").unwrap(), flags: Flags::new(&Flags::builder()) }
+        FakeX64 {
+            triple: Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
+            flags: Flags::new(&Flags::builder()),
+        }
     }
 }
 
@@ -58,8 +63,14 @@ impl TargetIsa for FakeX64 {
             "%add" => vec![0x8d, 0x04, 0x37, 0xc3],
             "%crash" => vec![0x0f, 0x0b],
             n if n.starts_with("%__atoll_tramp_") => {
-                let callee = func.ext_funcs.values().next().ok_or(CodegenError::Unsupported("no callee".into()))?;
-                let mut code = vec![0x53, 0x48, 0x89, 0xfb, 0x8b, 0x3b, 0x8b, 0x73, 0x10, 0xe8, 0, 0, 0, 0];
+                let callee = func
+                    .ext_funcs
+                    .values()
+                    .next()
+                    .ok_or(CodegenError::Unsupported("no callee".into()))?;
+                let mut code = vec![
+                    0x53, 0x48, 0x89, 0xfb, 0x8b, 0x3b, 0x8b, 0x73, 0x10, 0xe8, 0, 0, 0, 0,
+                ];
                 code.extend([0x89, 0x03, 0x5b, 0xc3]);
                 let reloc = FunctionReloc {
                     offset: 10,
@@ -68,15 +79,29 @@ impl TargetIsa for FakeX64 {
                     addend: -4,
                     colocated: callee.colocated,
                 };
-                return Ok(CompiledFunction { code, alignment: 16, relocs: vec![reloc], ..Default::default() });
+                return Ok(CompiledFunction {
+                    code,
+                    alignment: 16,
+                    relocs: vec![reloc],
+                    ..Default::default()
+                });
             }
-            other => return Err(CodegenError::Unsupported(format!("fake isa cannot compile {other}"))),
+            other => {
+                return Err(CodegenError::Unsupported(format!(
+                    "fake isa cannot compile {other}"
+                )))
+            }
         };
         let listing = match name.as_str() {
             "%add" => "lea eax, [rdi+rsi]\nret\n",
             _ => "ud2\n",
         };
-        Ok(CompiledFunction { code, alignment: 16, listing: listing.to_string(), ..Default::default() })
+        Ok(CompiledFunction {
+            code,
+            alignment: 16,
+            listing: listing.to_string(),
+            ..Default::default()
+        })
     }
     fn build_text_section(&self, funcs: &[ModuleFunction<'_>]) -> Result<ModuleText, CodegenError> {
         let mut code = Vec::new();
@@ -96,12 +121,23 @@ impl TargetIsa for FakeX64 {
                         let rel = offsets[t] as i64 + r.addend - at as i64;
                         code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
                     }
-                    _ => relocs.push(FunctionReloc { offset: base + r.offset, ..r.clone() }),
+                    _ => relocs.push(FunctionReloc {
+                        offset: base + r.offset,
+                        ..r.clone()
+                    }),
                 }
             }
         }
-        let section =
-            TextSection { code, function_offsets: offsets, islands: Vec::new(), stats: TextSectionStats::default() };
-        Ok(ModuleText { section, relocs, traps: Vec::new() })
+        let section = TextSection {
+            code,
+            function_offsets: offsets,
+            islands: Vec::new(),
+            stats: TextSectionStats::default(),
+        };
+        Ok(ModuleText {
+            section,
+            relocs,
+            traps: Vec::new(),
+        })
     }
 }

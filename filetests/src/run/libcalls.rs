@@ -26,13 +26,17 @@ const LIBCALLS: &[(&str, &str, Type)] = &[
 /// The function implementing libcall `name` as declared with `sig`, or `None` when
 /// `name` is not a libcall we supply or `sig` is not its `(T) -> T`.
 pub fn libcall_function(name: &ExternalName, sig: &Signature) -> Option<Function> {
-    let ExternalName::TestCase(n) = name else { return None };
+    let ExternalName::TestCase(n) = name else {
+        return None;
+    };
     let &(_, opcode, ty) = LIBCALLS.iter().find(|(l, _, _)| l == n)?;
     let unary = |ps: &[atoll_codegen::ir::AbiParam]| ps.len() == 1 && ps[0].value_type == ty;
     if !unary(&sig.params) || !unary(&sig.returns) {
         return None;
     }
-    let text = format!("function %{n}{sig} {{\nblock0(v0: {ty}):\n    v1 = {opcode} v0\n    return v1\n}}\n");
+    let text = format!(
+        "function %{n}{sig} {{\nblock0(v0: {ty}):\n    v1 = {opcode} v0\n    return v1\n}}\n"
+    );
     parse_functions(&text).ok()?.pop()
 }
 
@@ -62,8 +66,17 @@ mod tests {
     #[test]
     fn others_are_not_libcalls() {
         let ceil = ExternalName::TestCase("CeilF32".into());
-        assert!(libcall_function(&ExternalName::TestCase("puts".into()), &sig(Type::F32)).is_none());
+        assert!(
+            libcall_function(&ExternalName::TestCase("puts".into()), &sig(Type::F32)).is_none()
+        );
         assert!(libcall_function(&ceil, &sig(Type::F64)).is_none());
-        assert!(libcall_function(&ExternalName::User { namespace: 0, index: 1 }, &sig(Type::F32)).is_none());
+        assert!(libcall_function(
+            &ExternalName::User {
+                namespace: 0,
+                index: 1
+            },
+            &sig(Type::F32)
+        )
+        .is_none());
     }
 }

@@ -37,7 +37,9 @@ use atoll_codegen::text::{Comment, TestFile};
 
 use crate::env::HookError;
 use exec::{CallOutcome, Executor};
-use runline::{check_results, parse_run_comment, show_values, type_run_line, DataValue, RunLine, RunLineError};
+use runline::{
+    check_results, parse_run_comment, show_values, type_run_line, DataValue, RunLine, RunLineError,
+};
 use trampoline::{buffer_len, build_trampoline, SLOT_BYTES};
 
 /// A run line found in a file: parsed, or why not; with the function it follows.
@@ -67,8 +69,16 @@ pub fn collect_run_lines(file: &TestFile, source: &str) -> Vec<FoundRunLine> {
         let column = comment_text_column(&lines, c);
         match parse_run_comment(&c.text, c.line, column) {
             Ok(None) => {}
-            Ok(Some(run)) => found.push(FoundRunLine { line: c.line, owner, parsed: Ok(run) }),
-            Err(e) => found.push(FoundRunLine { line: c.line, owner, parsed: Err(e) }),
+            Ok(Some(run)) => found.push(FoundRunLine {
+                line: c.line,
+                owner,
+                parsed: Ok(run),
+            }),
+            Err(e) => found.push(FoundRunLine {
+                line: c.line,
+                owner,
+                parsed: Err(e),
+            }),
         }
     };
     for c in &file.preamble_comments {
@@ -85,7 +95,10 @@ pub fn collect_run_lines(file: &TestFile, source: &str) -> Vec<FoundRunLine> {
 
 /// Column (1-based) of the first character after the comment's `;`.
 fn comment_text_column(lines: &[&str], c: &Comment) -> u32 {
-    let line = lines.get(c.line.saturating_sub(1) as usize).copied().unwrap_or("");
+    let line = lines
+        .get(c.line.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("");
     let line = line.strip_suffix('\r').unwrap_or(line);
     match line.len().checked_sub(c.text.len()) {
         Some(start) if line.is_char_boundary(start) && line[start..] == c.text => {
@@ -132,12 +145,27 @@ pub struct CompiledModule {
 pub fn compile_module(isa: &dyn TargetIsa, funcs: Vec<Function>) -> Result<CompiledModule, String> {
     let mut compiled = Vec::with_capacity(funcs.len());
     for f in &funcs {
-        compiled.push(isa.compile_function(f).map_err(|e| format!("function {} does not compile: {e}", f.name))?);
+        compiled.push(
+            isa.compile_function(f)
+                .map_err(|e| format!("function {} does not compile: {e}", f.name))?,
+        );
     }
-    let module: Vec<ModuleFunction<'_>> =
-        funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
-    let text = isa.build_text_section(&module).map_err(|e| format!("text section: {e}"))?;
-    Ok(CompiledModule { funcs, compiled, text })
+    let module: Vec<ModuleFunction<'_>> = funcs
+        .iter()
+        .zip(&compiled)
+        .map(|(f, c)| ModuleFunction {
+            name: &f.name,
+            compiled: c,
+        })
+        .collect();
+    let text = isa
+        .build_text_section(&module)
+        .map_err(|e| format!("text section: {e}"))?;
+    Ok(CompiledModule {
+        funcs,
+        compiled,
+        text,
+    })
 }
 
 /// The functions of a module that compile, and why the others cannot run.
@@ -158,7 +186,10 @@ fn compile_usable(isa: &dyn TargetIsa, funcs: Vec<Function>) -> UsableModule {
         match isa.compile_function(f) {
             Ok(c) => compiled.push(Some(c)),
             Err(e) => {
-                left_out.insert(f.name.clone(), format!("function {} does not compile: {e}", f.name));
+                left_out.insert(
+                    f.name.clone(),
+                    format!("function {} does not compile: {e}", f.name),
+                );
                 compiled.push(None);
             }
         }
@@ -170,9 +201,19 @@ fn compile_usable(isa: &dyn TargetIsa, funcs: Vec<Function>) -> UsableModule {
             if c.is_none() {
                 continue;
             }
-            let bad = f.ext_funcs.values().find_map(|ext| left_out.get(&ext.name).map(|why| (ext.name.clone(), why.clone())));
+            let bad = f.ext_funcs.values().find_map(|ext| {
+                left_out
+                    .get(&ext.name)
+                    .map(|why| (ext.name.clone(), why.clone()))
+            });
             if let Some((callee, why)) = bad {
-                left_out.insert(f.name.clone(), format!("function {} calls {callee}, which cannot run: {why}", f.name));
+                left_out.insert(
+                    f.name.clone(),
+                    format!(
+                        "function {} calls {callee}, which cannot run: {why}",
+                        f.name
+                    ),
+                );
                 *c = None;
                 changed = true;
             }
@@ -181,8 +222,16 @@ fn compile_usable(isa: &dyn TargetIsa, funcs: Vec<Function>) -> UsableModule {
             break;
         }
     }
-    let (funcs, compiled) = funcs.into_iter().zip(compiled).filter_map(|(f, c)| c.map(|c| (f, c))).unzip();
-    UsableModule { funcs, compiled, left_out }
+    let (funcs, compiled) = funcs
+        .into_iter()
+        .zip(compiled)
+        .filter_map(|(f, c)| c.map(|c| (f, c)))
+        .unzip();
+    UsableModule {
+        funcs,
+        compiled,
+        left_out,
+    }
 }
 
 /// What running a file produced.
@@ -209,7 +258,11 @@ pub fn stats_line(text: &ModuleText) -> String {
         st.veneers()
     );
     if !st.veneers_by_kind.is_empty() {
-        let kinds: Vec<String> = st.veneers_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        let kinds: Vec<String> = st
+            .veneers_by_kind
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
         s.push_str(&format!(" ({})", kinds.join(", ")));
     }
     s.push_str(&format!(", {} relocations", text.relocs.len()));
@@ -262,8 +315,14 @@ pub fn run_file(
         };
         let Some(callee) = callee else {
             let msg = match &run.func {
-                Some(name) => format!("{}:{}: no function %{name} in this file", run.line, run.column),
-                None => format!("{}:{}: `; run` must follow a function", run.line, run.column),
+                Some(name) => format!(
+                    "{}:{}: no function %{name} in this file",
+                    run.line, run.column
+                ),
+                None => format!(
+                    "{}:{}: `; run` must follow a function",
+                    run.line, run.column
+                ),
             };
             results[k] = Some(fail(r, &run.text, msg));
             continue;
@@ -300,16 +359,25 @@ pub fn run_file(
         }
         let mut tramps: Vec<(usize, usize)> = tramp_of.iter().map(|(&c, &t)| (t, c)).collect();
         tramps.sort_unstable();
-        let UsableModule { mut funcs, mut compiled, .. } = usable;
+        let UsableModule {
+            mut funcs,
+            mut compiled,
+            ..
+        } = usable;
         let nfuncs = funcs.len();
         let mut build_error = None;
         for &(t, callee) in &tramps {
             let f = &file.functions[callee].func;
-            let tramp = build_trampoline(t, &f.name.to_string(), &f.signature, isa.default_call_conv())
-                .and_then(|tf| match isa.compile_function(&tf) {
-                    Ok(c) => Ok((tf, c)),
-                    Err(e) => Err(format!("trampoline for {} does not compile: {e}", f.name)),
-                });
+            let tramp = build_trampoline(
+                t,
+                &f.name.to_string(),
+                &f.signature,
+                isa.default_call_conv(),
+            )
+            .and_then(|tf| match isa.compile_function(&tf) {
+                Ok(c) => Ok((tf, c)),
+                Err(e) => Err(format!("trampoline for {} does not compile: {e}", f.name)),
+            });
             match tramp {
                 Ok((tf, c)) => {
                     funcs.push(tf);
@@ -322,10 +390,20 @@ pub fn run_file(
             Some(e) => Err(e),
             None if calls.is_empty() => Err(String::new()),
             None => {
-                let module: Vec<ModuleFunction<'_>> =
-                    funcs.iter().zip(&compiled).map(|(f, c)| ModuleFunction { name: &f.name, compiled: c }).collect();
+                let module: Vec<ModuleFunction<'_>> = funcs
+                    .iter()
+                    .zip(&compiled)
+                    .map(|(f, c)| ModuleFunction {
+                        name: &f.name,
+                        compiled: c,
+                    })
+                    .collect();
                 match isa.build_text_section(&module) {
-                    Ok(text) => refuse_relocations(CompiledModule { funcs, compiled, text }),
+                    Ok(text) => refuse_relocations(CompiledModule {
+                        funcs,
+                        compiled,
+                        text,
+                    }),
                     Err(e) => Err(format!("text section: {e}")),
                 }
             }
@@ -351,39 +429,61 @@ pub fn run_file(
                     for (i, v) in typed.args.iter().enumerate() {
                         buf[i * SLOT_BYTES..(i + 1) * SLOT_BYTES].copy_from_slice(&v.to_slot());
                     }
-                    let entry = offsets
-                        .get(nfuncs + tramp)
-                        .copied()
-                        .ok_or_else(|| HookError::Failed("the text section lost a trampoline".to_string()))?;
+                    let entry = offsets.get(nfuncs + tramp).copied().ok_or_else(|| {
+                        HookError::Failed("the text section lost a trampoline".to_string())
+                    })?;
                     entries.push(entry);
                     buffers.push(buf);
                 }
                 let outcomes = executor.run(&module.text, &entries, &mut buffers)?;
-                for (((k, callee, _, typed), outcome), buf) in calls.iter().zip(outcomes).zip(&buffers) {
+                for (((k, callee, _, typed), outcome), buf) in
+                    calls.iter().zip(outcomes).zip(&buffers)
+                {
                     let r = &found[*k];
                     let sig = &file.functions[*callee].func.signature;
                     let got: Vec<DataValue> = sig
                         .returns
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| DataValue::from_slot(p.value_type, &buf[i * SLOT_BYTES..(i + 1) * SLOT_BYTES]))
+                        .map(|(i, p)| {
+                            DataValue::from_slot(
+                                p.value_type,
+                                &buf[i * SLOT_BYTES..(i + 1) * SLOT_BYTES],
+                            )
+                        })
                         .collect();
                     let outcome = match outcome {
                         CallOutcome::Crashed(why) => Err(why),
-                        CallOutcome::Returned => check_results(&typed.expect, &got).map(|()| show_values(&got)),
+                        CallOutcome::Returned => {
+                            check_results(&typed.expect, &got).map(|()| show_values(&got))
+                        }
                     };
-                    results[*k] = Some(RunLineResult { line: r.line, text: run_text(r).to_string(), outcome });
+                    results[*k] = Some(RunLineResult {
+                        line: r.line,
+                        text: run_text(r).to_string(),
+                        outcome,
+                    });
                 }
             }
         }
     }
-    Ok(FileRun { results: results.into_iter().flatten().collect(), stats, islands, veneers })
+    Ok(FileRun {
+        results: results.into_iter().flatten().collect(),
+        stats,
+        islands,
+        veneers,
+    })
 }
 
 /// A module whose text still has relocations calls something the file does not
 /// define; say what, instead of letting the loader refuse the text.
 fn refuse_relocations(module: CompiledModule) -> Result<CompiledModule, String> {
-    let mut names: Vec<String> = module.text.relocs.iter().map(|r| r.target.to_string()).collect();
+    let mut names: Vec<String> = module
+        .text
+        .relocs
+        .iter()
+        .map(|r| r.target.to_string())
+        .collect();
     names.sort();
     names.dedup();
     if names.is_empty() {

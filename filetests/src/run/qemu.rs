@@ -55,7 +55,8 @@ const HARNESS_C: &str = include_str!("harness.c");
 /// of hundreds of MiB in the middle of libc's `.text` would put libc's own calls (to
 /// its IFUNC PLT, for one) out of `bl` reach. `INSERT` augments the default script,
 /// and a `-T` script's input rules match before the default script's.
-const LINKER_SCRIPT: &str = "SECTIONS { .atoll_text : { *atoll_text.o(.text) } } INSERT AFTER .text;\n";
+const LINKER_SCRIPT: &str =
+    "SECTIONS { .atoll_text : { *atoll_text.o(.text) } } INSERT AFTER .text;\n";
 
 /// Extra seconds the host waits for a line beyond the per-call limit the harness
 /// enforces itself with `alarm` (qemu start-up, a slow machine).
@@ -95,8 +96,16 @@ impl QemuArch {
 
     fn qemu(self) -> ToolSpec {
         match self {
-            QemuArch::Aarch64 => ToolSpec { program: "qemu-aarch64", env_var: "ATOLL_QEMU_AARCH64", package: "qemu-user" },
-            QemuArch::Arm32 => ToolSpec { program: "qemu-arm", env_var: "ATOLL_QEMU_ARM", package: "qemu-user" },
+            QemuArch::Aarch64 => ToolSpec {
+                program: "qemu-aarch64",
+                env_var: "ATOLL_QEMU_AARCH64",
+                package: "qemu-user",
+            },
+            QemuArch::Arm32 => ToolSpec {
+                program: "qemu-arm",
+                env_var: "ATOLL_QEMU_ARM",
+                package: "qemu-user",
+            },
         }
     }
 
@@ -138,7 +147,11 @@ pub struct QemuTools {
 pub fn find_tools(arch: QemuArch) -> Result<QemuTools, HookError> {
     match (locate(&arch.cc()), locate(&arch.qemu())) {
         (Some(cc), Some(qemu)) => Ok(QemuTools { cc, qemu }),
-        (cc, qemu) => Err(HookError::Skipped(missing_tools_message(arch, cc.is_none(), qemu.is_none()))),
+        (cc, qemu) => Err(HookError::Skipped(missing_tools_message(
+            arch,
+            cc.is_none(),
+            qemu.is_none(),
+        ))),
     }
 }
 
@@ -147,7 +160,12 @@ fn missing_tools_message(arch: QemuArch, no_cc: bool, no_qemu: bool) -> String {
     let missing: Vec<String> = [(no_cc, &cc), (no_qemu, &qemu)]
         .into_iter()
         .filter(|(m, _)| *m)
-        .map(|(_, t)| format!("{} (package {}, or set {})", t.program, t.package, t.env_var))
+        .map(|(_, t)| {
+            format!(
+                "{} (package {}, or set {})",
+                t.program, t.package, t.env_var
+            )
+        })
         .collect();
     format!(
         "{} execution needs {} and {} (apt-get install {} {}); missing: {}",
@@ -163,13 +181,17 @@ fn missing_tools_message(arch: QemuArch, no_cc: bool, no_qemu: bool) -> String {
 /// The program for `tool`: its environment override or its default name, resolved
 /// on `PATH` unless it contains a `/`.
 fn locate(tool: &ToolSpec) -> Option<PathBuf> {
-    let name = std::env::var_os(tool.env_var).filter(|v| !v.is_empty()).unwrap_or_else(|| tool.program.into());
+    let name = std::env::var_os(tool.env_var)
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| tool.program.into());
     let name = PathBuf::from(name);
     if name.components().count() > 1 {
         return is_executable(&name).then_some(name);
     }
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(&name)).find(|p| is_executable(p))
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(&name))
+        .find(|p| is_executable(p))
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -201,7 +223,11 @@ impl QemuExecutor {
     /// An executor for `arch` with a 10 s limit per call, or a skip when a tool is
     /// missing.
     pub fn new(arch: QemuArch) -> Result<QemuExecutor, HookError> {
-        Ok(QemuExecutor { arch, time_limit_secs: 10, tools: find_tools(arch)? })
+        Ok(QemuExecutor {
+            arch,
+            time_limit_secs: 10,
+            tools: find_tools(arch)?,
+        })
     }
 
     /// [`Executor::run`], also saying where the time went.
@@ -239,7 +265,9 @@ impl QemuExecutor {
         let outcomes = outcomes
             .into_iter()
             .enumerate()
-            .map(|(i, o)| o.ok_or_else(|| HookError::Failed(format!("the harness never reported call {i}"))))
+            .map(|(i, o)| {
+                o.ok_or_else(|| HookError::Failed(format!("the harness never reported call {i}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok((outcomes, timings))
     }
@@ -277,7 +305,11 @@ impl QemuExecutor {
     fn harness_object(&self) -> Result<Vec<u8>, HookError> {
         type Cache = Vec<(QemuArch, PathBuf, Vec<u8>)>;
         static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
-        let cached = |c: &Cache| c.iter().find(|e| e.0 == self.arch && e.1 == self.tools.cc).map(|e| e.2.clone());
+        let cached = |c: &Cache| {
+            c.iter()
+                .find(|e| e.0 == self.arch && e.1 == self.tools.cc)
+                .map(|e| e.2.clone())
+        };
         if let Some(o) = cached(&CACHE.lock().unwrap_or_else(|p| p.into_inner())) {
             return Ok(o);
         }
@@ -285,9 +317,14 @@ impl QemuExecutor {
         let source = dir.write("harness.c", HARNESS_C.as_bytes())?;
         let object = dir.path.join("harness.o");
         let mut cc = Command::new(&self.tools.cc);
-        cc.args(["-c", "-O1"]).args(self.arch.cc_flags()).arg("-o").arg(&object).arg(&source);
+        cc.args(["-c", "-O1"])
+            .args(self.arch.cc_flags())
+            .arg("-o")
+            .arg(&object)
+            .arg(&source);
         self.run_cc(cc, "compiling")?;
-        let bytes = std::fs::read(&object).map_err(|e| HookError::Failed(format!("reading harness.o: {e}")))?;
+        let bytes = std::fs::read(&object)
+            .map_err(|e| HookError::Failed(format!("reading harness.o: {e}")))?;
         let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
         if cached(&cache).is_none() {
             cache.push((self.arch, self.tools.cc.clone(), bytes.clone()));
@@ -328,7 +365,9 @@ impl QemuExecutor {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| HookError::Failed(format!("running {}: {e}", self.tools.qemu.display())))?;
+            .map_err(|e| {
+                HookError::Failed(format!("running {}: {e}", self.tools.qemu.display()))
+            })?;
         let lines = spawn_line_reader(&mut child)?;
         let watchdog = Duration::from_secs(u64::from(self.time_limit_secs) + WATCHDOG_GRACE_SECS);
         let mut current: Option<usize> = None;
@@ -357,14 +396,19 @@ impl QemuExecutor {
                 }
             }
         }
-        let output = child.wait_with_output().map_err(|e| HookError::Failed(format!("waiting for qemu: {e}")))?;
+        let output = child
+            .wait_with_output()
+            .map_err(|e| HookError::Failed(format!("waiting for qemu: {e}")))?;
         let status = output.status;
         if done && status.success() {
             return Ok(ProcessEnd::Finished);
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
         let why = if killed {
-            format!("did not return within {} s (harness killed)", self.time_limit_secs)
+            format!(
+                "did not return within {} s (harness killed)",
+                self.time_limit_secs
+            )
         } else {
             use std::os::unix::process::ExitStatusExt as _;
             match status.signal() {
@@ -395,7 +439,11 @@ impl Executor for QemuExecutor {
 }
 
 /// [`check_entries`], and no relocation left: the object would need the symbols.
-fn check_inputs(text: &ModuleText, entry_offsets: &[u64], buffers: &[Vec<u8>]) -> Result<(), HookError> {
+fn check_inputs(
+    text: &ModuleText,
+    entry_offsets: &[u64],
+    buffers: &[Vec<u8>],
+) -> Result<(), HookError> {
     check_entries(text, entry_offsets, buffers.len())?;
     match text.relocs.first() {
         Some(r) => Err(HookError::Failed(format!(
@@ -412,7 +460,10 @@ fn check_inputs(text: &ModuleText, entry_offsets: &[u64], buffers: &[Vec<u8>]) -
 enum ProcessEnd {
     Finished,
     /// It died (or was killed) during call `at`.
-    Died { at: usize, why: String },
+    Died {
+        at: usize,
+        why: String,
+    },
 }
 
 /// The object file of `text`, and the section offset of its symbol `__atoll_fn_0`
@@ -427,7 +478,10 @@ fn write_object(arch: QemuArch, text: &ModuleText) -> Result<(Vec<u8>, u64), Hoo
     let with_base;
     let text = if text.section.function_offsets.is_empty() {
         with_base = ModuleText {
-            section: TextSection { function_offsets: vec![0], ..text.section.clone() },
+            section: TextSection {
+                function_offsets: vec![0],
+                ..text.section.clone()
+            },
             relocs: Vec::new(),
             traps: Vec::new(),
         };
@@ -436,16 +490,29 @@ fn write_object(arch: QemuArch, text: &ModuleText) -> Result<(Vec<u8>, u64), Hoo
         text
     };
     let offsets = &text.section.function_offsets;
-    let names: Vec<ExternalName> = (0..offsets.len()).map(|i| ExternalName::TestCase(format!("__atoll_fn_{i}"))).collect();
+    let names: Vec<ExternalName> = (0..offsets.len())
+        .map(|i| ExternalName::TestCase(format!("__atoll_fn_{i}")))
+        .collect();
     // Symbol sizes come from the code length; zero-sized symbols are enough to link.
     let empty = CompiledFunction::default();
-    let funcs: Vec<ModuleFunction<'_>> = names.iter().map(|name| ModuleFunction { name, compiled: &empty }).collect();
+    let funcs: Vec<ModuleFunction<'_>> = names
+        .iter()
+        .map(|name| ModuleFunction {
+            name,
+            compiled: &empty,
+        })
+        .collect();
     let object = write_elf(&triple, text, &funcs).map_err(|e| HookError::Failed(e.to_string()))?;
     Ok((object, offsets[0]))
 }
 
 /// `calls.c`: the data `harness.c` declares (see there for the names).
-fn calls_source(entry_offsets: &[u64], buffers: &[Vec<u8>], base_offset: u64, text_len: usize) -> String {
+fn calls_source(
+    entry_offsets: &[u64],
+    buffers: &[Vec<u8>],
+    base_offset: u64,
+    text_len: usize,
+) -> String {
     use core::fmt::Write as _;
     let mut offsets = Vec::with_capacity(buffers.len());
     let mut total = 0usize;
@@ -464,14 +531,30 @@ fn calls_source(entry_offsets: &[u64], buffers: &[Vec<u8>], base_offset: u64, te
         }
         let _ = writeln!(s, "\n    0}};");
     };
-    list(&mut s, "const uintptr_t atoll_entry", &mut entry_offsets.iter().map(u64::to_string));
-    list(&mut s, "const uintptr_t atoll_buf_off", &mut offsets.iter().map(usize::to_string));
-    list(&mut s, "const unsigned atoll_buf_len", &mut buffers.iter().map(|b| b.len().to_string()));
+    list(
+        &mut s,
+        "const uintptr_t atoll_entry",
+        &mut entry_offsets.iter().map(u64::to_string),
+    );
+    list(
+        &mut s,
+        "const uintptr_t atoll_buf_off",
+        &mut offsets.iter().map(usize::to_string),
+    );
+    list(
+        &mut s,
+        "const unsigned atoll_buf_len",
+        &mut buffers.iter().map(|b| b.len().to_string()),
+    );
     let mut data = vec![0u8; total.max(1)];
     for (b, &off) in buffers.iter().zip(&offsets) {
         data[off..off + b.len()].copy_from_slice(b);
     }
-    let _ = write!(s, "unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{", data.len());
+    let _ = write!(
+        s,
+        "unsigned char atoll_data[{}] __attribute__((aligned(16))) = {{",
+        data.len()
+    );
     for (i, byte) in data.iter().enumerate() {
         let _ = write!(s, "{}{byte},", if i % 32 == 0 { "\n    " } else { "" });
     }
@@ -484,7 +567,11 @@ enum Report {
     Start(usize),
     Returned(usize),
     /// Stopped by signal `sig` at section offset `pc` (if inside the section).
-    Crashed { at: usize, sig: i32, pc: Option<u64> },
+    Crashed {
+        at: usize,
+        sig: i32,
+        pc: Option<u64>,
+    },
     Done,
 }
 
@@ -497,7 +584,11 @@ fn parse_line(line: &str, buffers: &mut [Vec<u8>]) -> Result<Report, HookError> 
     if tag == "D" {
         return Ok(Report::Done);
     }
-    let i: usize = words.next().and_then(|w| w.parse().ok()).filter(|&i| i < buffers.len()).ok_or_else(bad)?;
+    let i: usize = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .filter(|&i| i < buffers.len())
+        .ok_or_else(bad)?;
     match tag {
         "S" => Ok(Report::Start(i)),
         "R" => {
@@ -528,9 +619,15 @@ fn crash_message(sig: i32, pc: Option<u64>, traps: &[(CodeOffset, TrapCode)]) ->
     if sig == SIGALRM {
         return "did not return within the time limit (SIGALRM)".to_string();
     }
-    let Some(pc) = pc else { return format!("trapped ({})", signal_name(sig)) };
+    let Some(pc) = pc else {
+        return format!("trapped ({})", signal_name(sig));
+    };
     match traps.binary_search_by_key(&pc, |t| t.0) {
-        Ok(k) => format!("trapped ({} at .text+{pc:#x}: trap {})", signal_name(sig), traps[k].1),
+        Ok(k) => format!(
+            "trapped ({} at .text+{pc:#x}: trap {})",
+            signal_name(sig),
+            traps[k].1
+        ),
         Err(_) => format!("trapped ({} at .text+{pc:#x})", signal_name(sig)),
     }
 }
@@ -555,7 +652,10 @@ fn signal_name(sig: i32) -> String {
 
 /// Reads the child's stdout line by line on a thread; the channel closes at EOF.
 fn spawn_line_reader(child: &mut Child) -> Result<mpsc::Receiver<String>, HookError> {
-    let stdout = child.stdout.take().ok_or_else(|| HookError::Failed("qemu has no stdout pipe".into()))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| HookError::Failed("qemu has no stdout pipe".into()))?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -588,13 +688,16 @@ impl TempDir {
                 Err(e) => last_error = Some(format!("creating {}: {e}", path.display())),
             }
         }
-        Err(HookError::Failed(last_error.unwrap_or_else(|| "no temporary directory".to_string())))
+        Err(HookError::Failed(
+            last_error.unwrap_or_else(|| "no temporary directory".to_string()),
+        ))
     }
 
     /// Writes `bytes` to `name` in the directory and returns its path.
     fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, HookError> {
         let path = self.path.join(name);
-        std::fs::write(&path, bytes).map_err(|e| HookError::Failed(format!("writing {}: {e}", path.display())))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| HookError::Failed(format!("writing {}: {e}", path.display())))?;
         Ok(path)
     }
 }
@@ -650,10 +753,22 @@ mod tests {
     fn crash_messages_table() {
         let traps = [(0x1c, TrapCode::INTEGER_DIVISION_BY_ZERO)];
         let cases: &[(i32, Option<u64>, &str)] = &[
-            (4, Some(0x1c), "trapped (SIGILL: udf or an invalid instruction at .text+0x1c: trap int_divz)"),
-            (4, Some(0x20), "trapped (SIGILL: udf or an invalid instruction at .text+0x20)"),
+            (
+                4,
+                Some(0x1c),
+                "trapped (SIGILL: udf or an invalid instruction at .text+0x1c: trap int_divz)",
+            ),
+            (
+                4,
+                Some(0x20),
+                "trapped (SIGILL: udf or an invalid instruction at .text+0x20)",
+            ),
             (11, None, "trapped (SIGSEGV)"),
-            (14, Some(0), "did not return within the time limit (SIGALRM)"),
+            (
+                14,
+                Some(0),
+                "did not return within the time limit (SIGALRM)",
+            ),
         ];
         for &(sig, pc, want) in cases {
             assert_eq!(crash_message(sig, pc, &traps), want);
@@ -672,7 +787,11 @@ mod tests {
 
     #[test]
     fn missing_tools_name_the_package() {
-        let spec = ToolSpec { program: "atoll-no-such-tool", env_var: "ATOLL_TEST_NO_SUCH_TOOL", package: "none" };
+        let spec = ToolSpec {
+            program: "atoll-no-such-tool",
+            env_var: "ATOLL_TEST_NO_SUCH_TOOL",
+            package: "none",
+        };
         assert_eq!(locate(&spec), None);
         let cases = [
             (

@@ -112,7 +112,10 @@ impl DataValue {
         let mut b = [0u8; 8];
         let n = slot.len().min(8);
         b[..n].copy_from_slice(&slot[..n]);
-        DataValue { ty, bits: u64::from_le_bytes(b) & mask(ty) }
+        DataValue {
+            ty,
+            bits: u64::from_le_bytes(b) & mask(ty),
+        }
     }
 }
 
@@ -146,7 +149,11 @@ fn mask(ty: Type) -> u64 {
 ///
 /// `text_column` is the column of the comment text's first character. Returns
 /// `Ok(None)` when the comment is not a run line (`; running total`, prose).
-pub fn parse_run_comment(text: &str, line: u32, text_column: u32) -> Result<Option<RunLine>, RunLineError> {
+pub fn parse_run_comment(
+    text: &str,
+    line: u32,
+    text_column: u32,
+) -> Result<Option<RunLine>, RunLineError> {
     let lead = text.len() - text.trim_start().len();
     let rest = &text[lead..];
     let Some(after) = rest.strip_prefix("run") else {
@@ -169,9 +176,19 @@ pub fn parse_run_comment(text: &str, line: u32, text_column: u32) -> Result<Opti
         return Ok(None);
     };
     let body_column = text_column + col(&text[..lead + 4]);
-    let mut p = Parser { s: body, pos: 0, line, base: body_column };
+    let mut p = Parser {
+        s: body,
+        pos: 0,
+        line,
+        base: body_column,
+    };
     let parsed = p.directive()?;
-    Ok(Some(RunLine { line, column, text: body.trim().to_string(), ..parsed }))
+    Ok(Some(RunLine {
+        line,
+        column,
+        text: body.trim().to_string(),
+        ..parsed
+    }))
 }
 
 /// Width of `s` in columns (characters).
@@ -189,7 +206,11 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, at: usize, message: impl Into<String>) -> RunLineError {
-        RunLineError { line: self.line, column: self.base + col(&self.s[..at]), message: message.into() }
+        RunLineError {
+            line: self.line,
+            column: self.base + col(&self.s[..at]),
+            message: message.into(),
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -215,7 +236,10 @@ impl Parser<'_> {
         if self.eat(token) {
             return Ok(());
         }
-        let found = self.s[self.pos..].chars().next().map_or("end of line".to_string(), |c| format!("`{c}`"));
+        let found = self.s[self.pos..]
+            .chars()
+            .next()
+            .map_or("end of line".to_string(), |c| format!("`{c}`"));
         Err(self.err(self.pos, format!("expected {what}, found {found}")))
     }
 
@@ -226,7 +250,10 @@ impl Parser<'_> {
             return Err(self.err(self.pos, "expected `%name(...)` after `run:`"));
         }
         let start = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$')) {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        {
             self.pos += 1;
         }
         if self.pos == start {
@@ -244,16 +271,36 @@ impl Parser<'_> {
             } else if self.eat("!=") {
                 Comparison::NotEquals
             } else {
-                return Err(self.err(self.pos, format!("unknown comparison `{}` (expected `==` or `!=`)", self.word())));
+                return Err(self.err(
+                    self.pos,
+                    format!(
+                        "unknown comparison `{}` (expected `==` or `!=`)",
+                        self.word()
+                    ),
+                ));
             };
-            let values = if self.eat("[") { self.list("]")? } else { vec![self.literal()?] };
+            let values = if self.eat("[") {
+                self.list("]")?
+            } else {
+                vec![self.literal()?]
+            };
             self.skip_ws();
             if self.pos != self.s.len() {
-                return Err(self.err(self.pos, format!("unexpected `{}` after the expected values", self.word())));
+                return Err(self.err(
+                    self.pos,
+                    format!("unexpected `{}` after the expected values", self.word()),
+                ));
             }
             Expectation::Compare(op, values)
         };
-        Ok(RunLine { line: self.line, column: 0, func: Some(func), args, expect, text: String::new() })
+        Ok(RunLine {
+            line: self.line,
+            column: 0,
+            func: Some(func),
+            args,
+            expect,
+            text: String::new(),
+        })
     }
 
     /// The next whitespace-delimited word (for messages).
@@ -279,34 +326,51 @@ impl Parser<'_> {
     fn literal(&mut self) -> Result<Literal, RunLineError> {
         self.skip_ws();
         let start = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | ':')) {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | ':'))
+        {
             self.pos += 1;
         }
         if self.pos == start {
             return Err(self.err(start, "expected a value"));
         }
-        Ok(Literal { text: self.s[start..self.pos].to_string(), column: self.base + col(&self.s[..start]) })
+        Ok(Literal {
+            text: self.s[start..self.pos].to_string(),
+            column: self.base + col(&self.s[..start]),
+        })
     }
 }
 
 /// Types `lit` as a value of `ty`.
 pub fn typed_value(lit: &Literal, ty: Type, line: u32) -> Result<DataValue, RunLineError> {
-    let err = |message: String| RunLineError { line, column: lit.column, message };
+    let err = |message: String| RunLineError {
+        line,
+        column: lit.column,
+        message,
+    };
     let text = quiet_nan_without_payload(&lit.text);
     match ty {
         Type::F32 => Ieee32::parse(text)
-            .map(|v| DataValue { ty, bits: u64::from(v.0) })
+            .map(|v| DataValue {
+                ty,
+                bits: u64::from(v.0),
+            })
             .map_err(|e| err(format!("`{text}` is not an f32: {e}"))),
         Type::F64 => Ieee64::parse(text)
             .map(|v| DataValue { ty, bits: v.0 })
             .map_err(|e| err(format!("`{text}` is not an f64: {e}"))),
-        Type::I128 => Err(err(format!("`{text}`: i128 values in run lines are not supported"))),
+        Type::I128 => Err(err(format!(
+            "`{text}`: i128 values in run lines are not supported"
+        ))),
         _ => {
             let v = match text {
                 "true" => 1,
                 "false" => 0,
                 _ => parse_int(text).map_err(|e| match e {
-                    IntError::Malformed => err(format!("`{text}` is not an integer ({ty} expected)")),
+                    IntError::Malformed => {
+                        err(format!("`{text}` is not an integer ({ty} expected)"))
+                    }
                     IntError::Overflow => err(format!("`{text}` does not fit in 64 bits")),
                 })?,
             };
@@ -317,7 +381,10 @@ pub fn typed_value(lit: &Literal, ty: Type, line: u32) -> Result<DataValue, RunL
                     return Err(err(format!("`{text}` does not fit in {ty}")));
                 }
             }
-            Ok(DataValue { ty, bits: (v as u64) & mask(ty) })
+            Ok(DataValue {
+                ty,
+                bits: (v as u64) & mask(ty),
+            })
         }
     }
 }
@@ -348,7 +415,11 @@ pub enum TypedExpectation {
 
 /// Types a run line's literals against the callee's signature.
 pub fn type_run_line(run: &RunLine, sig: &Signature) -> Result<TypedRunLine, RunLineError> {
-    let at = |message: String| RunLineError { line: run.line, column: run.column, message };
+    let at = |message: String| RunLineError {
+        line: run.line,
+        column: run.column,
+        message,
+    };
     let name = run.func.as_deref().unwrap_or("(this function)");
     if run.args.len() != sig.params.len() {
         return Err(at(format!(
@@ -366,7 +437,9 @@ pub fn type_run_line(run: &RunLine, sig: &Signature) -> Result<TypedRunLine, Run
     let expect = match &run.expect {
         Expectation::True => {
             if sig.returns.len() != 1 || !sig.returns[0].value_type.is_int() {
-                return Err(at(format!("%{name} must return one integer for a run line without a comparison")));
+                return Err(at(format!(
+                    "%{name} must return one integer for a run line without a comparison"
+                )));
             }
             TypedExpectation::True
         }
@@ -399,10 +472,17 @@ pub fn check_results(expect: &TypedExpectation, results: &[DataValue]) -> Result
         },
         TypedExpectation::Compare(op, expected) => {
             let equal = expected.len() == results.len()
-                && expected.iter().zip(results).all(|(e, r)| e.ty == r.ty && e.bits == r.bits);
+                && expected
+                    .iter()
+                    .zip(results)
+                    .all(|(e, r)| e.ty == r.ty && e.bits == r.bits);
             match (op, equal) {
                 (Comparison::Equals, true) | (Comparison::NotEquals, false) => Ok(()),
-                _ => Err(format!("expected {op} {}, got {}", show_values(expected), shown())),
+                _ => Err(format!(
+                    "expected {op} {}, got {}",
+                    show_values(expected),
+                    shown()
+                )),
             }
         }
     }
@@ -412,7 +492,14 @@ pub fn check_results(expect: &TypedExpectation, results: &[DataValue]) -> Result
 pub fn show_values(values: &[DataValue]) -> String {
     match values {
         [v] => v.to_string(),
-        _ => format!("[{}]", values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => format!(
+            "[{}]",
+            values
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -13,14 +13,32 @@ fn parse(text: &str) -> RunLine {
 }
 
 /// (comment text, params, returns, expected args bits, expected check)
-type FormCase = (&'static str, &'static [Type], &'static [Type], &'static [u64], Option<(Comparison, &'static [u64])>);
+type FormCase = (
+    &'static str,
+    &'static [Type],
+    &'static [Type],
+    &'static [u64],
+    Option<(Comparison, &'static [u64])>,
+);
 
 #[test]
 fn forms_table() {
     use Type::*;
     let cases: &[FormCase] = &[
-        (" run: %f(1, -2) == 3", &[I32, I32], &[I32], &[1, 0xffff_fffe], Some((Comparison::Equals, &[3]))),
-        (" run: %f(1) != 3", &[I64], &[I64], &[1], Some((Comparison::NotEquals, &[3]))),
+        (
+            " run: %f(1, -2) == 3",
+            &[I32, I32],
+            &[I32],
+            &[1, 0xffff_fffe],
+            Some((Comparison::Equals, &[3])),
+        ),
+        (
+            " run: %f(1) != 3",
+            &[I64],
+            &[I64],
+            &[1],
+            Some((Comparison::NotEquals, &[3])),
+        ),
         (
             " run: %f(0xC0FFEEEE_C0FFEEEE) == -1",
             &[I64],
@@ -28,9 +46,27 @@ fn forms_table() {
             &[0xC0FF_EEEE_C0FF_EEEE],
             Some((Comparison::Equals, &[u64::MAX])),
         ),
-        (" run: %f(0xff, 255) == -128", &[I8, I8], &[I8], &[0xff, 0xff], Some((Comparison::Equals, &[0x80]))),
-        (" run: %f(-32768) == 0xffff", &[I16], &[I16], &[0x8000], Some((Comparison::Equals, &[0xffff]))),
-        (" run: %f(0x1.8p3) == 0x1.0", &[F32], &[F32], &[0x4140_0000], Some((Comparison::Equals, &[0x3f80_0000]))),
+        (
+            " run: %f(0xff, 255) == -128",
+            &[I8, I8],
+            &[I8],
+            &[0xff, 0xff],
+            Some((Comparison::Equals, &[0x80])),
+        ),
+        (
+            " run: %f(-32768) == 0xffff",
+            &[I16],
+            &[I16],
+            &[0x8000],
+            Some((Comparison::Equals, &[0xffff])),
+        ),
+        (
+            " run: %f(0x1.8p3) == 0x1.0",
+            &[F32],
+            &[F32],
+            &[0x4140_0000],
+            Some((Comparison::Equals, &[0x3f80_0000])),
+        ),
         (
             " run: %f(NaN, -NaN:0x1) == +Inf",
             &[F32, F32],
@@ -45,8 +81,20 @@ fn forms_table() {
             &[0x7ff0_0000_0000_0001, 0xfff0_0000_0000_0000],
             Some((Comparison::Equals, &[0x3fe0_0000_0000_0000])),
         ),
-        (" run: %f(1, 2) == [1, 2]", &[I32, I64], &[I32, I64], &[1, 2], Some((Comparison::Equals, &[1, 2]))),
-        (" run: %f() == []", &[], &[], &[], Some((Comparison::Equals, &[]))),
+        (
+            " run: %f(1, 2) == [1, 2]",
+            &[I32, I64],
+            &[I32, I64],
+            &[1, 2],
+            Some((Comparison::Equals, &[1, 2])),
+        ),
+        (
+            " run: %f() == []",
+            &[],
+            &[],
+            &[],
+            Some((Comparison::Equals, &[])),
+        ),
         (" run: %f(7)", &[I32], &[I8], &[7], None),
         (
             " run: %f(-NaN:0x0) == +NaN:0x0",
@@ -55,19 +103,30 @@ fn forms_table() {
             &[0xffc0_0000],
             Some((Comparison::Equals, &[0x7ff8_0000_0000_0000])),
         ),
-        ("run:%f(1)==1", &[I32], &[I32], &[1], Some((Comparison::Equals, &[1]))),
+        (
+            "run:%f(1)==1",
+            &[I32],
+            &[I32],
+            &[1],
+            Some((Comparison::Equals, &[1])),
+        ),
         (" run", &[], &[I8], &[], None),
     ];
     for &(text, params, returns, args, check) in cases {
         let run = parse(text);
-        let typed = type_run_line(&run, &sig(params, returns)).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let typed =
+            type_run_line(&run, &sig(params, returns)).unwrap_or_else(|e| panic!("{text}: {e}"));
         let bits: Vec<u64> = typed.args.iter().map(|v| v.bits).collect();
         assert_eq!(bits, args, "{text}");
         match (check, &typed.expect) {
             (None, TypedExpectation::True) => {}
             (Some((op, want)), TypedExpectation::Compare(got_op, got)) => {
                 assert_eq!(op, *got_op, "{text}");
-                assert_eq!(got.iter().map(|v| v.bits).collect::<Vec<_>>(), want, "{text}");
+                assert_eq!(
+                    got.iter().map(|v| v.bits).collect::<Vec<_>>(),
+                    want,
+                    "{text}"
+                );
             }
             other => panic!("{text}: {other:?}"),
         }
@@ -82,7 +141,13 @@ fn bare_run_has_no_callee() {
 
 #[test]
 fn not_run_lines() {
-    for text in [" running total", " run-time check", " print: %f(1)", " check: foo", ""] {
+    for text in [
+        " running total",
+        " run-time check",
+        " print: %f(1)",
+        " check: foo",
+        "",
+    ] {
         assert_eq!(parse_run_comment(text, 1, 2), Ok(None), "{text:?}");
     }
 }
@@ -117,8 +182,18 @@ fn typing_errors_table() {
         (" run: %f(1) == 0x1.0", &[I32], &[I32], "is not an integer"),
         (" run: %f(zz) == 1", &[F32], &[I32], "is not an f32"),
         (" run: %f(sNaN:0x0) == 1", &[F32], &[I32], "bad NaN payload"),
-        (" run: %f(1, 2) == 1", &[I32], &[I32], "takes 1 argument(s), the run line gives 2"),
-        (" run: %f(1) == [1, 2]", &[I32], &[I32], "returns 1 value(s), the run line expects 2"),
+        (
+            " run: %f(1, 2) == 1",
+            &[I32],
+            &[I32],
+            "takes 1 argument(s), the run line gives 2",
+        ),
+        (
+            " run: %f(1) == [1, 2]",
+            &[I32],
+            &[I32],
+            "returns 1 value(s), the run line expects 2",
+        ),
         (" run: %f(1)", &[I32], &[F32], "must return one integer"),
         (" run: %f(1) == 1", &[I128], &[I32], "i128"),
     ];
@@ -156,7 +231,11 @@ fn comparison_table() {
         (TypedExpectation::True, vec![v(I8, 0)], false),
     ];
     for (expect, results, passes) in cases {
-        assert_eq!(check_results(&expect, &results).is_ok(), passes, "{expect:?} vs {results:?}");
+        assert_eq!(
+            check_results(&expect, &results).is_ok(),
+            passes,
+            "{expect:?} vs {results:?}"
+        );
     }
 }
 

@@ -38,10 +38,23 @@ fn run_lines_on_a_fake_backend() {
     let file = parse_test(FILE).unwrap();
     let run = run_file(&FakeX64::new(), &file, FILE, &NativeExecutor::default()).unwrap();
     // %add, %crash and one trampoline for each; the fake builder does no islands.
-    assert_eq!(run.stats.as_deref(), Some("text: 82 bytes, 4 functions, 0 islands, 0 veneers, 0 relocations"));
+    assert_eq!(
+        run.stats.as_deref(),
+        Some("text: 82 bytes, 4 functions, 0 islands, 0 veneers, 0 relocations")
+    );
     let results = run.results;
-    let got: Vec<(u32, Result<&str, &str>)> =
-        results.iter().map(|r| (r.line, r.outcome.as_ref().map(|s| s.as_str()).map_err(|s| s.as_str()))).collect();
+    let got: Vec<(u32, Result<&str, &str>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.outcome
+                    .as_ref()
+                    .map(|s| s.as_str())
+                    .map_err(|s| s.as_str()),
+            )
+        })
+        .collect();
     fn expect_ok(line: u32, shown: &str) -> (u32, Result<&str, &str>) {
         (line, Ok(shown))
     }
@@ -52,9 +65,23 @@ fn run_lines_on_a_fake_backend() {
     assert_eq!(got[4].0, 13);
     assert_eq!(got[4].1.unwrap_err(), "expected != 4, got 4");
     assert_eq!(got[5].1.unwrap_err(), "expected == 5, got 4");
-    assert!(got[6].1.unwrap_err().contains("takes 2 argument(s)"), "{:?}", got[6]);
-    assert_eq!(got[7].1.unwrap_err(), "16:3: no function %nope in this file");
-    assert!(got[8].1.unwrap_err().starts_with("17:19: unknown comparison `<`"), "{:?}", got[8]);
+    assert!(
+        got[6].1.unwrap_err().contains("takes 2 argument(s)"),
+        "{:?}",
+        got[6]
+    );
+    assert_eq!(
+        got[7].1.unwrap_err(),
+        "16:3: no function %nope in this file"
+    );
+    assert!(
+        got[8]
+            .1
+            .unwrap_err()
+            .starts_with("17:19: unknown comparison `<`"),
+        "{:?}",
+        got[8]
+    );
     assert!(got[9].1.unwrap_err().contains("SIGILL"), "{:?}", got[9]);
     assert_eq!(got[10], expect_ok(24, "7"));
     assert_eq!(results.len(), 11);
@@ -75,12 +102,19 @@ block0(v0: i64):
 ; run: %other(1) == 1
 ";
     let file = parse_test(src).unwrap();
-    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default()).unwrap().results;
+    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default())
+        .unwrap()
+        .results;
     assert_eq!(results.len(), 2);
     // %add compiles and runs; only %other's line fails, naming the reason.
     assert_eq!(results[0].outcome, Ok("3".to_string()), "{:?}", results[0]);
     let msg = results[1].outcome.as_ref().unwrap_err();
-    assert!(msg.contains("function %other does not compile: unsupported: fake isa cannot compile %other"), "{msg}");
+    assert!(
+        msg.contains(
+            "function %other does not compile: unsupported: fake isa cannot compile %other"
+        ),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -100,10 +134,17 @@ block0(v0: i32, v1: i32):
 ; run: %add(1, 2) == 3
 ";
     let file = parse_test(src).unwrap();
-    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default()).unwrap().results;
+    let results = run_file(&FakeX64::new(), &file, src, &NativeExecutor::default())
+        .unwrap()
+        .results;
     assert_eq!(results.len(), 1);
     let msg = results[0].outcome.as_ref().unwrap_err();
-    assert!(msg.contains("function %add calls %other, which cannot run: function %other does not compile"), "{msg}");
+    assert!(
+        msg.contains(
+            "function %add calls %other, which cannot run: function %other does not compile"
+        ),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -127,9 +168,13 @@ block0(v0: i64):
 ";
     let file = parse_test(src).unwrap();
     let funcs = module_functions(&file);
-    let colocated: Vec<(String, bool)> =
-        funcs[1].ext_funcs.values().map(|e| (e.name.to_string(), e.colocated)).collect();
-    let want = [("%g", true), ("%elsewhere", false), ("%CeilF32", true)].map(|(n, c)| (n.to_string(), c));
+    let colocated: Vec<(String, bool)> = funcs[1]
+        .ext_funcs
+        .values()
+        .map(|e| (e.name.to_string(), e.colocated))
+        .collect();
+    let want =
+        [("%g", true), ("%elsewhere", false), ("%CeilF32", true)].map(|(n, c)| (n.to_string(), c));
     assert_eq!(colocated, want);
     assert_eq!(funcs.len(), 3);
     assert_eq!(funcs[2].name.to_string(), "%CeilF32");
@@ -178,9 +223,16 @@ fn relocations_left_name_the_missing_callees() {
         relocs: vec![reloc("puts"), reloc("abort"), reloc("puts")],
         traps: Vec::new(),
     };
-    let module = CompiledModule { funcs: Vec::new(), compiled: Vec::new(), text };
+    let module = CompiledModule {
+        funcs: Vec::new(),
+        compiled: Vec::new(),
+        text,
+    };
     let msg = refuse_relocations(module).err().unwrap();
-    assert!(msg.starts_with("the module calls %abort, %puts, not defined in this file"), "{msg}");
+    assert!(
+        msg.starts_with("the module calls %abort, %puts, not defined in this file"),
+        "{msg}"
+    );
 }
 
 /// The `run` subtest through the runner: counts per file, one message per failed line.
@@ -195,21 +247,35 @@ fn run_subtest_counts_lines() {
     struct FakeEnv;
     impl TestEnvironment for FakeEnv {
         fn check_isa_lines(&self, _: &[IsaLine]) -> Result<Vec<TargetDesc>, String> {
-            Ok(vec![TargetDesc { name: "x86_64".into(), directives: Vec::new(), unavailable: None, forced: false }])
+            Ok(vec![TargetDesc {
+                name: "x86_64".into(),
+                directives: Vec::new(),
+                unavailable: None,
+                forced: false,
+            }])
         }
         fn isa(&self, _: &TargetDesc) -> Result<Box<dyn TargetIsa>, HookError> {
             Ok(Box::new(FakeX64::new()))
         }
     }
     let src = FILE.replace("; run: %add(1, 2) < 3\n", "");
-    let (results, _, counts) =
-        run_source_counted(std::path::Path::new("t.clif"), &src, &FakeEnv, &RunOptions::default());
+    let (results, _, counts) = run_source_counted(
+        std::path::Path::new("t.clif"),
+        &src,
+        &FakeEnv,
+        &RunOptions::default(),
+    );
     assert_eq!((counts.passed, counts.failed), (5, 5));
-    let [(name, Outcome::Failed(msg))] = &results[..] else { panic!("{results:?}") };
+    let [(name, Outcome::Failed(msg))] = &results[..] else {
+        panic!("{results:?}")
+    };
     assert_eq!(name, "run");
     assert!(
         msg.starts_with("x86_64: 5 of 10 run lines failed (first: line 13: expected != 4, got 4)\n  line 13: %add(2, 2) != 4: expected != 4, got 4\n"),
         "{msg}"
     );
-    assert!(msg.contains("  line 22: %crash(1, 2) == 1: trapped (SIGILL"), "{msg}");
+    assert!(
+        msg.contains("  line 22: %crash(1, 2) == 1: trapped (SIGILL"),
+        "{msg}"
+    );
 }

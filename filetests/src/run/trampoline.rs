@@ -49,9 +49,15 @@ pub fn buffer_len(sig: &Signature) -> usize {
 ///
 /// Fails only if the text does not parse (a callee signature the text format cannot
 /// express), which is reported with the construct.
-pub fn build_trampoline(n: usize, callee: &str, sig: &Signature, host_cc: CallConv) -> Result<Function, String> {
+pub fn build_trampoline(
+    n: usize,
+    callee: &str,
+    sig: &Signature,
+    host_cc: CallConv,
+) -> Result<Function, String> {
     let text = trampoline_text(n, callee, sig, host_cc);
-    let mut funcs = parse_functions(&text).map_err(|e| format!("trampoline for {callee}: {e}\n{text}"))?;
+    let mut funcs =
+        parse_functions(&text).map_err(|e| format!("trampoline for {callee}: {e}\n{text}"))?;
     match funcs.pop() {
         Some(f) if funcs.is_empty() => Ok(f),
         _ => Err(format!("trampoline for {callee}: expected one function")),
@@ -69,11 +75,18 @@ pub fn trampoline_text(n: usize, callee: &str, sig: &Signature, host_cc: CallCon
     let mut next = 1;
     let mut args = Vec::new();
     for (i, p) in sig.params.iter().enumerate() {
-        let _ = writeln!(s, "    v{next} = load.{} notrap v0{}", p.value_type, offset(i));
+        let _ = writeln!(
+            s,
+            "    v{next} = load.{} notrap v0{}",
+            p.value_type,
+            offset(i)
+        );
         args.push(format!("v{next}"));
         next += 1;
     }
-    let results: Vec<String> = (0..sig.returns.len()).map(|j| format!("v{}", next + j)).collect();
+    let results: Vec<String> = (0..sig.returns.len())
+        .map(|j| format!("v{}", next + j))
+        .collect();
     let call = format!("call fn0({})", args.join(", "));
     if results.is_empty() {
         let _ = writeln!(s, "    {call}");
@@ -136,7 +149,12 @@ mod tests {
 
     #[test]
     fn text_of_a_two_argument_trampoline() {
-        let text = trampoline_text(3, "%add", &sig(&[Type::I32, Type::F64], &[Type::I32]), CallConv::SystemV);
+        let text = trampoline_text(
+            3,
+            "%add",
+            &sig(&[Type::I32, Type::F64], &[Type::I32]),
+            CallConv::SystemV,
+        );
         let want = "function %__atoll_tramp_3(i64) system_v {
     sig0 = (i32, f64) -> i32 fast
     fn0 = colocated %add sig0

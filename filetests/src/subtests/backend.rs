@@ -129,7 +129,9 @@ impl Subtest for Compile {
                 if precise {
                     match precise_output(&*isa, &compiled) {
                         Ok(text) => outputs.push((func, text)),
-                        Err(e) => failures.push_str(&format!("{target}: disassembly failed: {e}\n")),
+                        Err(e) => {
+                            failures.push_str(&format!("{target}: disassembly failed: {e}\n"))
+                        }
                     }
                 }
             }
@@ -187,7 +189,12 @@ impl Subtest for Run {
                 }
             };
             let failed: Vec<_> = results.iter().filter(|r| r.outcome.is_err()).collect();
-            counts.add(RunLineCounts { passed: results.len() - failed.len(), failed: failed.len(), islands, veneers });
+            counts.add(RunLineCounts {
+                passed: results.len() - failed.len(),
+                failed: failed.len(),
+                islands,
+                veneers,
+            });
             if let Some(first) = failed.first() {
                 let why = first.outcome.as_ref().err().map_or("", |s| s.as_str());
                 let why = why.lines().next().unwrap_or("");
@@ -210,6 +217,10 @@ impl Subtest for Run {
         } else {
             Outcome::Passed
         };
-        SubtestResult { outcome, rewrites: Vec::new(), run_lines: counts }
+        SubtestResult {
+            outcome,
+            rewrites: Vec::new(),
+            run_lines: counts,
+        }
     }
 }

@@ -57,7 +57,15 @@ fn size_of_bits(bits: u8) -> OperandSize {
 
 /// The words of an `AtomicRMWLoop` (the loop branches back to word 0).
 #[allow(clippy::too_many_arguments)]
-pub fn rmw_loop_words(op: AtomicOp, bits: u8, addr: Reg, operand: Reg, old: Writable<Reg>, new: Writable<Reg>, status: Writable<Reg>) -> Vec<u32> {
+pub fn rmw_loop_words(
+    op: AtomicOp,
+    bits: u8,
+    addr: Reg,
+    operand: Reg,
+    old: Writable<Reg>,
+    new: Writable<Reg>,
+    status: Writable<Reg>,
+) -> Vec<u32> {
     let size = size_of_bits(bits);
     let mut w = vec![enc_ldaxr(bits, old.to_reg(), addr)];
     let o = old.to_reg();
@@ -68,12 +76,23 @@ pub fn rmw_loop_words(op: AtomicOp, bits: u8, addr: Reg, operand: Reg, old: Writ
             w.push(enc_extend(new, o, true, bits, 32));
             lhs = new.to_reg();
         }
-        w.push(enc_alu_rrr(ALUOp::SubS, size, Writable::from_reg(zero_reg()), lhs, operand));
+        w.push(enc_alu_rrr(
+            ALUOp::SubS,
+            size,
+            Writable::from_reg(zero_reg()),
+            lhs,
+            operand,
+        ));
         w.push(enc_csel(CSelOp::Csel, size, new, lhs, operand, cond));
     };
     let stored = match op {
         AtomicOp::Xchg => operand,
-        AtomicOp::Add | AtomicOp::Sub | AtomicOp::And | AtomicOp::Or | AtomicOp::Xor | AtomicOp::Nand => {
+        AtomicOp::Add
+        | AtomicOp::Sub
+        | AtomicOp::And
+        | AtomicOp::Or
+        | AtomicOp::Xor
+        | AtomicOp::Nand => {
             let aop = match op {
                 AtomicOp::Add => ALUOp::Add,
                 AtomicOp::Sub => ALUOp::Sub,
@@ -83,7 +102,13 @@ pub fn rmw_loop_words(op: AtomicOp, bits: u8, addr: Reg, operand: Reg, old: Writ
             };
             w.push(alu(aop));
             if op == AtomicOp::Nand {
-                w.push(enc_alu_rrr(ALUOp::OrrNot, size, new, zero_reg(), new.to_reg()));
+                w.push(enc_alu_rrr(
+                    ALUOp::OrrNot,
+                    size,
+                    new,
+                    zero_reg(),
+                    new.to_reg(),
+                ));
             }
             new.to_reg()
         }
@@ -106,11 +131,24 @@ pub fn rmw_loop_words(op: AtomicOp, bits: u8, addr: Reg, operand: Reg, old: Writ
 
 /// The words of an `AtomicCASLoop`: exits to the word after the loop when the
 /// loaded value differs from `expected`.
-pub fn cas_loop_words(bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg>) -> Vec<u32> {
+pub fn cas_loop_words(
+    bits: u8,
+    addr: Reg,
+    expected: Reg,
+    replacement: Reg,
+    old: Writable<Reg>,
+    status: Writable<Reg>,
+) -> Vec<u32> {
     let size = size_of_bits(bits);
     vec![
         enc_ldaxr(bits, old.to_reg(), addr),
-        enc_alu_rrr(ALUOp::SubS, size, Writable::from_reg(zero_reg()), old.to_reg(), expected),
+        enc_alu_rrr(
+            ALUOp::SubS,
+            size,
+            Writable::from_reg(zero_reg()),
+            old.to_reg(),
+            expected,
+        ),
         enc_bcond(3, Cond::Ne.bits()),
         enc_stlxr(bits, status.to_reg(), replacement, addr),
         enc_cbz(false, true, -4, hw_enc_zr(status.to_reg())),

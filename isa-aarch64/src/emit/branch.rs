@@ -30,7 +30,11 @@ pub fn enc_bcond(off_23_5: i32, cond_3_0: u32) -> u32 {
 
 /// `cbz`/`cbnz`: `sf` (64-bit) in 31, `op_24` (1 = cbnz), offset in 23:5, `rt` in 4:0.
 pub fn enc_cbz(sf_31: bool, op_24: bool, off_23_5: i32, rt_4_0: u32) -> u32 {
-    0x3400_0000 | ((sf_31 as u32) << 31) | ((op_24 as u32) << 24) | (field(off_23_5, 19) << 5) | rt_4_0
+    0x3400_0000
+        | ((sf_31 as u32) << 31)
+        | ((op_24 as u32) << 24)
+        | (field(off_23_5, 19) << 5)
+        | rt_4_0
 }
 
 /// `tbz`/`tbnz`: bit number split into b5 (31) and b40 (23:19), `op_24` (1 = tbnz),
@@ -38,7 +42,12 @@ pub fn enc_cbz(sf_31: bool, op_24: bool, off_23_5: i32, rt_4_0: u32) -> u32 {
 pub fn enc_tbz(bit: u8, op_24: bool, off_18_5: i32, rt_4_0: u32) -> u32 {
     assert!(bit < 64, "tbz/tbnz bit {bit} does not exist");
     let bit = u32::from(bit);
-    0x3600_0000 | ((bit >> 5) << 31) | ((op_24 as u32) << 24) | ((bit & 31) << 19) | (field(off_18_5, 14) << 5) | rt_4_0
+    0x3600_0000
+        | ((bit >> 5) << 31)
+        | ((op_24 as u32) << 24)
+        | ((bit & 31) << 19)
+        | (field(off_18_5, 14) << 5)
+        | rt_4_0
 }
 
 /// `br`/`blr`/`ret` family: `opc_22_21` 0 = br, 1 = blr, 2 = ret; `rn` in 9:5.

@@ -56,7 +56,12 @@ pub fn enc_fpu_rrr(op: FpuOp2, size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm:
         FpuOp2::MaxNm => 0b0110,
         FpuOp2::MinNm => 0b0111,
     };
-    0x1e20_0800 | (size.ftype() << 22) | (hw_enc_v(rm) << 16) | (opcode << 12) | (hw_enc_v(rn) << 5) | vd(rd)
+    0x1e20_0800
+        | (size.ftype() << 22)
+        | (hw_enc_v(rm) << 16)
+        | (opcode << 12)
+        | (hw_enc_v(rn) << 5)
+        | vd(rd)
 }
 
 /// `fcmp rn, rm` (`rm == None`: compare with `#0.0`).
@@ -70,7 +75,12 @@ pub fn enc_fcmp(size: ScalarSize, rn: Reg, rm: Option<Reg>) -> u32 {
 
 /// `fcsel`.
 pub fn enc_fcsel(size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: u32) -> u32 {
-    0x1e20_0c00 | (size.ftype() << 22) | (hw_enc_v(rm) << 16) | (cond << 12) | (hw_enc_v(rn) << 5) | vd(rd)
+    0x1e20_0c00
+        | (size.ftype() << 22)
+        | (hw_enc_v(rm) << 16)
+        | (cond << 12)
+        | (hw_enc_v(rn) << 5)
+        | vd(rd)
 }
 
 /// Conversions between the register files: `rmode_opcode` is bits 20:16
@@ -81,25 +91,55 @@ fn enc_fp_int(sf: u32, ftype: u32, rmode_opcode: u32, rd: u32, rn: u32) -> u32 {
 }
 
 /// `fcvtzs`/`fcvtzu`.
-pub fn enc_fpu_to_int(signed: bool, src: ScalarSize, dst: OperandSize, rd: Writable<Reg>, rn: Reg) -> u32 {
+pub fn enc_fpu_to_int(
+    signed: bool,
+    src: ScalarSize,
+    dst: OperandSize,
+    rd: Writable<Reg>,
+    rn: Reg,
+) -> u32 {
     let opc = if signed { 0b11000 } else { 0b11001 };
-    enc_fp_int(dst.sf(), src.ftype(), opc, hw_enc_zr(rd.to_reg()), hw_enc_v(rn))
+    enc_fp_int(
+        dst.sf(),
+        src.ftype(),
+        opc,
+        hw_enc_zr(rd.to_reg()),
+        hw_enc_v(rn),
+    )
 }
 
 /// `scvtf`/`ucvtf`.
-pub fn enc_int_to_fpu(signed: bool, src: OperandSize, dst: ScalarSize, rd: Writable<Reg>, rn: Reg) -> u32 {
+pub fn enc_int_to_fpu(
+    signed: bool,
+    src: OperandSize,
+    dst: ScalarSize,
+    rd: Writable<Reg>,
+    rn: Reg,
+) -> u32 {
     let opc = if signed { 0b00010 } else { 0b00011 };
     enc_fp_int(src.sf(), dst.ftype(), opc, vd(rd), hw_enc_zr(rn))
 }
 
 /// `fmov sN, wM` / `fmov dN, xM`.
 pub fn enc_mov_to_fpu(size: ScalarSize, rd: Writable<Reg>, rn: Reg) -> u32 {
-    enc_fp_int(size.operand_size().sf(), size.ftype(), 0b00111, vd(rd), hw_enc_zr(rn))
+    enc_fp_int(
+        size.operand_size().sf(),
+        size.ftype(),
+        0b00111,
+        vd(rd),
+        hw_enc_zr(rn),
+    )
 }
 
 /// `fmov wN, sM` / `fmov xN, dM`.
 pub fn enc_mov_from_fpu(size: ScalarSize, rd: Writable<Reg>, rn: Reg) -> u32 {
-    enc_fp_int(size.operand_size().sf(), size.ftype(), 0b00110, hw_enc_zr(rd.to_reg()), hw_enc_v(rn))
+    enc_fp_int(
+        size.operand_size().sf(),
+        size.ftype(),
+        0b00110,
+        hw_enc_zr(rd.to_reg()),
+        hw_enc_v(rn),
+    )
 }
 
 /// `fmov sN/dN, #imm`.
@@ -116,7 +156,13 @@ pub fn enc_vec_move(rd: Writable<Reg>, rn: Reg) -> u32 {
 /// `ushr`/`sli` by `amount`: scalar `d` form for 64 bits, `.2s` vector form for 32
 /// (there is no scalar 32-bit form). `immh:immb` = `2*esize - amount` (ushr) or
 /// `esize + amount` (sli).
-pub fn enc_fpu_shift(sli: bool, size: ScalarSize, rd: Writable<Reg>, rn: Reg, amount: FpuShiftImm) -> u32 {
+pub fn enc_fpu_shift(
+    sli: bool,
+    size: ScalarSize,
+    rd: Writable<Reg>,
+    rn: Reg,
+    amount: FpuShiftImm,
+) -> u32 {
     let a = u32::from(amount.value());
     let (base, immhb) = match (size, sli) {
         (ScalarSize::Size64, false) => (0x7f00_0400, 128 - a),

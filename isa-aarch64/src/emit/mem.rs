@@ -32,7 +32,12 @@ fn load_form(op: LoadOp) -> Form {
         LoadOp::FpuLoad64 => (3, 1, 1, 8),
         LoadOp::FpuLoad128 => (0, 1, 3, 16),
     };
-    Form { size, v, opc, bytes }
+    Form {
+        size,
+        v,
+        opc,
+        bytes,
+    }
 }
 
 fn store_form(op: StoreOp) -> Form {
@@ -45,7 +50,12 @@ fn store_form(op: StoreOp) -> Form {
         StoreOp::FpuStore64 => (3, 1, 0, 8),
         StoreOp::FpuStore128 => (0, 1, 2, 16),
     };
-    Form { size, v, opc, bytes }
+    Form {
+        size,
+        v,
+        opc,
+        bytes,
+    }
 }
 
 /// Access size in bytes of a load.
@@ -71,16 +81,38 @@ fn enc_ldst(form: Form, rt: u32, mem: &AMode) -> u32 {
     let top = (form.size << 30) | 0x3800_0000 | (form.v << 26) | (form.opc << 22);
     match *mem {
         AMode::UImm12 { rn, uimm12 } => {
-            assert_eq!(uimm12.scale(), form.bytes, "offset scaled for another access size");
+            assert_eq!(
+                uimm12.scale(),
+                form.bytes,
+                "offset scaled for another access size"
+            );
             top | (1 << 24) | (uimm12.bits() << 10) | (hw_enc_sp(rn) << 5) | rt
         }
         AMode::Unscaled { rn, simm9 } => top | (simm9.bits() << 12) | (hw_enc_sp(rn) << 5) | rt,
-        AMode::PostIndexed { rn, simm9 } => top | (simm9.bits() << 12) | (0b01 << 10) | (hw_enc_sp(rn.to_reg()) << 5) | rt,
-        AMode::PreIndexed { rn, simm9 } => top | (simm9.bits() << 12) | (0b11 << 10) | (hw_enc_sp(rn.to_reg()) << 5) | rt,
-        AMode::RegExtended { rn, rm, extend, shifted } => {
+        AMode::PostIndexed { rn, simm9 } => {
+            top | (simm9.bits() << 12) | (0b01 << 10) | (hw_enc_sp(rn.to_reg()) << 5) | rt
+        }
+        AMode::PreIndexed { rn, simm9 } => {
+            top | (simm9.bits() << 12) | (0b11 << 10) | (hw_enc_sp(rn.to_reg()) << 5) | rt
+        }
+        AMode::RegExtended {
+            rn,
+            rm,
+            extend,
+            shifted,
+        } => {
             let option = extend as u32;
-            assert!(option & 2 == 2, "register offsets take uxtw, sxtw, lsl/uxtx or sxtx");
-            top | (1 << 21) | (hw_enc_zr(rm) << 16) | (option << 13) | ((shifted as u32) << 12) | (0b10 << 10) | (hw_enc_sp(rn) << 5) | rt
+            assert!(
+                option & 2 == 2,
+                "register offsets take uxtw, sxtw, lsl/uxtx or sxtx"
+            );
+            top | (1 << 21)
+                | (hw_enc_zr(rm) << 16)
+                | (option << 13)
+                | ((shifted as u32) << 12)
+                | (0b10 << 10)
+                | (hw_enc_sp(rn) << 5)
+                | rt
         }
         AMode::Label { .. } | AMode::SpOffset { .. } | AMode::SlotOffset { .. } => {
             unreachable!("pseudo forms are resolved by the caller")
@@ -103,7 +135,12 @@ fn resolve(sink: &mut impl CodeSink<LabelUse>, mem: &AMode, bytes: u8) -> AMode 
             for inst in Inst::load_constant(writable_xreg(16), off as u64, OperandSize::Size64) {
                 inst.emit(sink, &mut state);
             }
-            AMode::RegExtended { rn: RegOrSp::sp(), rm: xreg(16), extend: ExtendOp::Uxtx, shifted: false }
+            AMode::RegExtended {
+                rn: RegOrSp::sp(),
+                rm: xreg(16),
+                extend: ExtendOp::Uxtx,
+                shifted: false,
+            }
         }),
         other => other,
     }
@@ -133,7 +170,10 @@ pub fn emit_load(sink: &mut impl CodeSink<LabelUse>, op: LoadOp, rd: Reg, mem: &
 
 /// Emit a store.
 pub fn emit_store(sink: &mut impl CodeSink<LabelUse>, op: StoreOp, rt: Reg, mem: &AMode) {
-    assert!(!matches!(mem, AMode::Label { .. }), "stores have no PC-relative literal form");
+    assert!(
+        !matches!(mem, AMode::Label { .. }),
+        "stores have no PC-relative literal form"
+    );
     let form = store_form(op);
     let mem = resolve(sink, mem, form.bytes);
     sink.put4(enc_ldst(form, rt_enc(form, rt), &mem));
@@ -150,6 +190,15 @@ pub fn enc_pair(kind: PairKind, load: bool, rt: Reg, rt2: Reg, mem: &PairAMode) 
         PairAMode::SignedOffset { rn, simm7 } => (0b10, rn, simm7),
         PairAMode::PreIndexed { rn, simm7 } => (0b11, rn.to_reg(), simm7),
     };
-    assert_eq!(simm7.scale(), scale, "pair offset scaled for another register size");
-    top | (mode << 23) | ((load as u32) << 22) | (simm7.bits() << 15) | (enc(rt2) << 10) | (hw_enc_sp(rn) << 5) | enc(rt)
+    assert_eq!(
+        simm7.scale(),
+        scale,
+        "pair offset scaled for another register size"
+    );
+    top | (mode << 23)
+        | ((load as u32) << 22)
+        | (simm7.bits() << 15)
+        | (enc(rt2) << 10)
+        | (hw_enc_sp(rn) << 5)
+        | enc(rt)
 }

@@ -238,7 +238,12 @@ pub enum AMode {
     PostIndexed { rn: Writable<RegOrSp>, simm9: SImm9 },
     /// `[rn, rm, <extend> {#log2(access_size)}]`; `Uxtx` with `shifted == false`
     /// is plain `[rn, rm]`, with `shifted` it prints `lsl #n`.
-    RegExtended { rn: RegOrSp, rm: Reg, extend: ExtendOp, shifted: bool },
+    RegExtended {
+        rn: RegOrSp,
+        rm: Reg,
+        extend: ExtendOp,
+        shifted: bool,
+    },
     /// PC-relative literal at a label (`ldr` literal, loads only; `Ldr19` use).
     Label { label: MachLabel },
     /// `[sp, #off]` for any offset (spill slots, frame areas): emitted as the scaled
@@ -256,7 +261,13 @@ pub enum PairAMode {
     /// `[rn, #simm7 * size]`.
     SignedOffset { rn: RegOrSp, simm7: SImm7Scaled },
     /// `[rn, #simm7 * size]!`.
-    PreIndexed { rn: Writable<RegOrSp>, simm7: SImm7Scaled },
+    PreIndexed {
+        rn: Writable<RegOrSp>,
+        simm7: SImm7Scaled,
+    },
     /// `[rn], #simm7 * size`.
-    PostIndexed { rn: Writable<RegOrSp>, simm7: SImm7Scaled },
+    PostIndexed {
+        rn: Writable<RegOrSp>,
+        simm7: SImm7Scaled,
+    },
 }

@@ -11,13 +11,28 @@ fn eval(seq: &[Inst]) -> u64 {
     let mut r = 0u64;
     for inst in seq {
         match inst {
-            Inst::MovWide { op: MoveWideOp::MovZ, size, imm, .. } => r = imm.value() & mask(*size),
-            Inst::MovWide { op: MoveWideOp::MovN, size, imm, .. } => r = !imm.value() & mask(*size),
+            Inst::MovWide {
+                op: MoveWideOp::MovZ,
+                size,
+                imm,
+                ..
+            } => r = imm.value() & mask(*size),
+            Inst::MovWide {
+                op: MoveWideOp::MovN,
+                size,
+                imm,
+                ..
+            } => r = !imm.value() & mask(*size),
             Inst::MovK { size, imm, .. } => {
                 let sh = 16 * u32::from(imm.hw());
                 r = ((r & !(0xffff << sh)) | imm.value()) & mask(*size);
             }
-            Inst::AluRRImmLogic { op: ALUOp::Orr, imml, rn, .. } if crate::regs::is_zero_reg(*rn) => r = imml.value(),
+            Inst::AluRRImmLogic {
+                op: ALUOp::Orr,
+                imml,
+                rn,
+                ..
+            } if crate::regs::is_zero_reg(*rn) => r = imml.value(),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -20,8 +20,8 @@ use atoll_codegen::ir::TrapCode;
 use atoll_codegen::machinst::{PReg, PRegSet, Reg, RegClass, Writable};
 use smallvec::SmallVec;
 
-use crate::regs::RegOrSp;
 use crate::imms::{FpImm8, Imm12, ImmLogic, ImmShift, MoveWideConst, SImm9, UImm5, NZCV};
+use crate::regs::RegOrSp;
 
 pub use args::{AMode, Cond, CondBrKind, ExtendOp, OperandSize, PairAMode, ScalarSize, ShiftOp};
 
@@ -140,7 +140,10 @@ impl LoadOp {
 
     /// Whether the data register is a float/vector register.
     pub fn is_fpu(self) -> bool {
-        matches!(self, LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128)
+        matches!(
+            self,
+            LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128
+        )
     }
 }
 
@@ -164,7 +167,10 @@ impl StoreOp {
 
     /// Whether the data register is a float/vector register.
     pub fn is_fpu(self) -> bool {
-        matches!(self, StoreOp::FpuStore32 | StoreOp::FpuStore64 | StoreOp::FpuStore128)
+        matches!(
+            self,
+            StoreOp::FpuStore32 | StoreOp::FpuStore64 | StoreOp::FpuStore128
+        )
     }
 }
 
@@ -260,21 +266,63 @@ impl FpuShiftImm {
 pub enum Inst {
     // ---- integer ALU ----
     /// `op rd, rn, rm`.
-    AluRRR { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    AluRRR {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `op rd, rn, rm, ra` (`madd`, `msub`, `smaddl`, `umaddl`).
-    AluRRRR { op: ALUOp3, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, ra: Reg },
+    AluRRRR {
+        op: ALUOp3,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        ra: Reg,
+    },
     /// `add`/`sub rd, rn, #imm12{, lsl #12}` (`op` is `Add` or `Sub`); both
     /// registers are sp-slots (`mov` to or from `sp` is `add rd, rn, #0`).
-    AluRRImm12 { op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: RegOrSp, imm12: Imm12 },
+    AluRRImm12 {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<RegOrSp>,
+        rn: RegOrSp,
+        imm12: Imm12,
+    },
     /// `adds`/`subs rd, rn, #imm12` (`op` is `AddS` or `SubS`; `cmp`/`cmn` when `rd`
     /// is `xzr`): `rn` is an sp-slot, `rd` an xzr-slot.
-    AluRRImm12S { op: ALUOp, size: OperandSize, rd: Writable<Reg>, rn: RegOrSp, imm12: Imm12 },
+    AluRRImm12S {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: RegOrSp,
+        imm12: Imm12,
+    },
     /// `and`/`orr`/`eor rd, rn, #bitmask` (`rd` is an sp-slot).
-    AluRRImmLogic { op: ALUOp, size: OperandSize, rd: Writable<RegOrSp>, rn: Reg, imml: ImmLogic },
+    AluRRImmLogic {
+        op: ALUOp,
+        size: OperandSize,
+        rd: Writable<RegOrSp>,
+        rn: Reg,
+        imml: ImmLogic,
+    },
     /// `ands rd, rn, #bitmask` (`tst` when `rd` is `xzr`).
-    AluRRImmLogicS { size: OperandSize, rd: Writable<Reg>, rn: Reg, imml: ImmLogic },
+    AluRRImmLogicS {
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        imml: ImmLogic,
+    },
     /// `op rd, rn, #amount` (lsl/lsr/asr/ror by an immediate).
-    AluRRImmShift { op: ImmShiftOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, immshift: ImmShift },
+    AluRRImmShift {
+        op: ImmShiftOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        immshift: ImmShift,
+    },
     /// `op rd, rn, rm, <shift> #amount` for add/sub (no `ror`) and logical operations.
     AluRRRShift {
         op: ALUOp,
@@ -308,83 +356,223 @@ pub enum Inst {
         shift: ExtendShift,
     },
     /// `rbit`, `clz`, `cls`, `rev`, `rev16`, `rev32`.
-    BitRR { op: BitOp, size: OperandSize, rd: Writable<Reg>, rn: Reg },
+    BitRR {
+        op: BitOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// Sign- or zero-extend the low `from_bits` (8, 16 or 32) of `rn` to `to_bits`
     /// (32 or 64).
-    Extend { rd: Writable<Reg>, rn: Reg, signed: bool, from_bits: u8, to_bits: u8 },
+    Extend {
+        rd: Writable<Reg>,
+        rn: Reg,
+        signed: bool,
+        from_bits: u8,
+        to_bits: u8,
+    },
     /// `movz`/`movn rd, #imm16, lsl #(16*hw)`.
-    MovWide { op: MoveWideOp, size: OperandSize, rd: Writable<Reg>, imm: MoveWideConst },
+    MovWide {
+        op: MoveWideOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        imm: MoveWideConst,
+    },
     /// `movk rd, #imm16, lsl #(16*hw)`: replaces one halfword of `rn` (tied to `rd`).
-    MovK { size: OperandSize, rd: Writable<Reg>, rn: Reg, imm: MoveWideConst },
+    MovK {
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        imm: MoveWideConst,
+    },
     /// Register copy `mov rd, rm` (`orr rd, xzr, rm`). Copies to or from `sp` are
     /// `AluRRImm12` adds of 0 (see `Inst::mov_sp`).
-    Mov { size: OperandSize, rd: Writable<Reg>, rm: Reg },
+    Mov {
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rm: Reg,
+    },
     /// `csel`/`csinc`/`csinv`/`csneg rd, rn, rm, cond`.
-    CSel { op: CSelOp, size: OperandSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: Cond },
+    CSel {
+        op: CSelOp,
+        size: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        cond: Cond,
+    },
     /// `cset rd, cond` (1 or 0).
-    CSet { size: OperandSize, rd: Writable<Reg>, cond: Cond },
+    CSet {
+        size: OperandSize,
+        rd: Writable<Reg>,
+        cond: Cond,
+    },
     /// `csetm rd, cond` (all ones or 0).
-    CSetm { size: OperandSize, rd: Writable<Reg>, cond: Cond },
+    CSetm {
+        size: OperandSize,
+        rd: Writable<Reg>,
+        cond: Cond,
+    },
     /// `ccmp rn, rm, #nzcv, cond`: compare if `cond` holds, else set flags to `nzcv`.
-    CCmp { size: OperandSize, rn: Reg, rm: Reg, nzcv: NZCV, cond: Cond },
+    CCmp {
+        size: OperandSize,
+        rn: Reg,
+        rm: Reg,
+        nzcv: NZCV,
+        cond: Cond,
+    },
     /// `ccmp rn, #imm5, #nzcv, cond`.
-    CCmpImm { size: OperandSize, rn: Reg, imm: UImm5, nzcv: NZCV, cond: Cond },
+    CCmpImm {
+        size: OperandSize,
+        rn: Reg,
+        imm: UImm5,
+        nzcv: NZCV,
+        cond: Cond,
+    },
 
     // ---- memory ----
     /// Load one register. `AMode::Label` only with `ULoad32`, `ULoad64`, `SLoad32`
     /// and the float loads (the only literal forms that exist).
-    Load { op: LoadOp, rd: Writable<Reg>, mem: AMode },
+    Load {
+        op: LoadOp,
+        rd: Writable<Reg>,
+        mem: AMode,
+    },
     /// Store one register (`AMode::Label` is not allowed).
     Store { op: StoreOp, rt: Reg, mem: AMode },
     /// `rd = address of byte `off` of explicit stack slot `slot`` (`add rd, sp, #n`,
     /// through `x16` for large frames).
-    SlotAddr { rd: Writable<Reg>, slot: u32, off: i64 },
+    SlotAddr {
+        rd: Writable<Reg>,
+        slot: u32,
+        off: i64,
+    },
     /// `ldp rt, rt2, mem`.
-    LoadPair { kind: PairKind, rt: Writable<Reg>, rt2: Writable<Reg>, mem: PairAMode },
+    LoadPair {
+        kind: PairKind,
+        rt: Writable<Reg>,
+        rt2: Writable<Reg>,
+        mem: PairAMode,
+    },
     /// `stp rt, rt2, mem`.
-    StorePair { kind: PairKind, rt: Reg, rt2: Reg, mem: PairAMode },
+    StorePair {
+        kind: PairKind,
+        rt: Reg,
+        rt2: Reg,
+        mem: PairAMode,
+    },
 
     // ---- float ----
     /// `fabs`/`fneg`/`fsqrt`/`fcvt`.
-    FpuRR { op: FpuOp1, size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    FpuRR {
+        op: FpuOp1,
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `fadd`/`fsub`/`fmul`/`fdiv`/`fmax`/`fmin`/`fmaxnm`/`fminnm`.
-    FpuRRR { op: FpuOp2, size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm: Reg },
+    FpuRRR {
+        op: FpuOp2,
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `frintm`/`frintp`/`frintz`/`frintn`.
-    FpuRound { mode: FpuRoundMode, size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    FpuRound {
+        mode: FpuRoundMode,
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `fcmp rn, rm`.
     FpuCmp { size: ScalarSize, rn: Reg, rm: Reg },
     /// `fcmp rn, #0.0`.
     FpuCmpZero { size: ScalarSize, rn: Reg },
     /// `fcsel rd, rn, rm, cond`.
-    FpuCSel { size: ScalarSize, rd: Writable<Reg>, rn: Reg, rm: Reg, cond: Cond },
+    FpuCSel {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        rm: Reg,
+        cond: Cond,
+    },
     /// `fcvtzs`/`fcvtzu` (`signed`) from float `src` to integer `dst`.
-    FpuToInt { signed: bool, src: ScalarSize, dst: OperandSize, rd: Writable<Reg>, rn: Reg },
+    FpuToInt {
+        signed: bool,
+        src: ScalarSize,
+        dst: OperandSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `scvtf`/`ucvtf` (`signed`) from integer `src` to float `dst`.
-    IntToFpu { signed: bool, src: OperandSize, dst: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    IntToFpu {
+        signed: bool,
+        src: OperandSize,
+        dst: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `fmov sN, wM` / `fmov dN, xM` (bit copy into the float file).
-    MovToFpu { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    MovToFpu {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `fmov wN, sM` / `fmov xN, dM` (bit copy out of the float file).
-    MovFromFpu { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    MovFromFpu {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `fmov sN, sM` / `fmov dN, dM`.
-    FpuMove { size: ScalarSize, rd: Writable<Reg>, rn: Reg },
+    FpuMove {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+    },
     /// `mov vN.16b, vM.16b` (whole 128-bit register; regalloc moves).
     FpuMove128 { rd: Writable<Reg>, rn: Reg },
     /// `fmov sN/dN, #imm`.
-    FpuMoveImm { size: ScalarSize, rd: Writable<Reg>, imm: FpImm8 },
+    FpuMoveImm {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        imm: FpImm8,
+    },
     /// `ushr dN, dM, #amount` (or `.2s` vector form for 32-bit).
-    FpuUShr { size: ScalarSize, rd: Writable<Reg>, rn: Reg, amount: FpuShiftImm },
+    FpuUShr {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        rn: Reg,
+        amount: FpuShiftImm,
+    },
     /// `sli dN, dM, #amount` (or `.2s`): `ri` is the old destination value (tied to `rd`).
-    FpuSli { size: ScalarSize, rd: Writable<Reg>, ri: Reg, rn: Reg, amount: FpuShiftImm },
+    FpuSli {
+        size: ScalarSize,
+        rd: Writable<Reg>,
+        ri: Reg,
+        rn: Reg,
+        amount: FpuShiftImm,
+    },
 
     // ---- control flow ----
     /// `b dest`.
     Jump { dest: MachLabel },
     /// Two-way conditional branch: `b.cond`/`cbz`/`cbnz` to `taken`, then `b not_taken`.
-    CondBr { taken: MachLabel, not_taken: MachLabel, kind: CondBrKind },
+    CondBr {
+        taken: MachLabel,
+        not_taken: MachLabel,
+        kind: CondBrKind,
+    },
     /// One-way conditional branch: `b.cond`/`cbz`/`cbnz` to `target`, falls through otherwise.
     OneWayCondBr { target: MachLabel, kind: CondBrKind },
     /// `tbz` (`nonzero == false`) or `tbnz` on bit `bit` (0..=63) of `rn`, to `target`.
-    TestBitAndBranch { rn: Reg, bit: u8, nonzero: bool, target: MachLabel },
+    TestBitAndBranch {
+        rn: Reg,
+        bit: u8,
+        nonzero: bool,
+        target: MachLabel,
+    },
     /// `br rn`.
     IndirectBr { rn: Reg },
     /// Jump table: `b.hs default ; adr rtmp1, table ; ldrsw rtmp2, [rtmp1, ridx, uxtw #2] ;
@@ -401,22 +589,33 @@ pub enum Inst {
     },
     /// `bl` to another function of the module (relocation `Arm64Call`, resolved by the
     /// text-section builder).
-    Call { dest: RelocTarget, info: Box<CallInfo> },
+    Call {
+        dest: RelocTarget,
+        info: Box<CallInfo>,
+    },
     /// `bl` to a label in the same buffer.
-    CallLabel { dest: MachLabel, info: Box<CallInfo> },
+    CallLabel {
+        dest: MachLabel,
+        info: Box<CallInfo>,
+    },
     /// `blr rn`.
     CallInd { rn: Reg, info: Box<CallInfo> },
     /// `ret` (through `x30`); `rets` are the return values, each in its fixed register.
     Ret { rets: SmallVec<[(Reg, PReg); 2]> },
     /// Pseudo-instruction at function entry (emits nothing): defines each argument
     /// value in the register the calling convention passes it in.
-    Args { args: SmallVec<[(Writable<Reg>, PReg); 8]> },
+    Args {
+        args: SmallVec<[(Writable<Reg>, PReg); 8]>,
+    },
     /// `udf #0`, recorded in the trap table with `trap_code`.
     Udf { trap_code: TrapCode },
     /// `brk #imm`.
     Brk { imm: u16 },
     /// Trap when `kind` holds: the inverted branch jumps over a `udf #0`.
-    TrapIf { kind: CondBrKind, trap_code: TrapCode },
+    TrapIf {
+        kind: CondBrKind,
+        trap_code: TrapCode,
+    },
     /// `nop`.
     Nop4,
     /// `adr rd, label` (±1 MiB).
@@ -426,7 +625,11 @@ pub enum Inst {
 
     // ---- atomics (no LSE) ----
     /// `ldar{b,h} rt, [rn]` (zero-extends narrow loads).
-    LoadAcquire { bits: u8, rt: Writable<Reg>, rn: Reg },
+    LoadAcquire {
+        bits: u8,
+        rt: Writable<Reg>,
+        rn: Reg,
+    },
     /// `stlr{b,h} rt, [rn]`.
     StoreRelease { bits: u8, rt: Reg, rn: Reg },
     /// Read-modify-write loop: `again: ldaxr old, [addr] ; new = op(old, operand) ;
@@ -445,23 +648,40 @@ pub enum Inst {
     /// Compare-and-swap loop: `again: ldaxr old, [addr] ; cmp old, expected ; b.ne out ;
     /// stlxr status, replacement, [addr] ; cbnz status, again ; out:` (`expected`
     /// zero-extended when `bits < 32`).
-    AtomicCASLoop { bits: u8, addr: Reg, expected: Reg, replacement: Reg, old: Writable<Reg>, status: Writable<Reg> },
+    AtomicCASLoop {
+        bits: u8,
+        addr: Reg,
+        expected: Reg,
+        replacement: Reg,
+        old: Writable<Reg>,
+        status: Writable<Reg>,
+    },
 
     /// Tail call: the epilogue (emitted before it, as for `Ret`), then `b dest`
     /// (`Arm64Call` fixup). Arguments are in registers only (`uses`); the callee
     /// returns straight to this function's caller.
-    ReturnCall { dest: RelocTarget, uses: SmallVec<[(Reg, PReg); 8]> },
+    ReturnCall {
+        dest: RelocTarget,
+        uses: SmallVec<[(Reg, PReg); 8]>,
+    },
     /// The address of another function of the module without a relocation in the
     /// final image: `adr rd, stub ; b over ; stub: b dest ; over:`, where the stub's
     /// `b` is an `Arm64Call` fixup the text-section builder resolves (through a
     /// veneer when out of range). Calling `rd` reaches `dest` through the stub, so
     /// the value is a callable address, not `dest`'s own address.
-    FuncAddrStub { rd: Writable<Reg>, dest: RelocTarget },
+    FuncAddrStub {
+        rd: Writable<Reg>,
+        dest: RelocTarget,
+    },
 
     // ---- frame pseudo-instructions (offsets known only once the frame is laid out) ----
     /// Load an incoming stack argument at `offset` of the caller's argument area
     /// (`[sp, #frame_size + offset]`, through `x16` when the offset is large).
-    LoadIncoming { op: LoadOp, rd: Writable<Reg>, offset: u32 },
+    LoadIncoming {
+        op: LoadOp,
+        rd: Writable<Reg>,
+        offset: u32,
+    },
 }
 
 /// The operation of an [`Inst::AtomicRMWLoop`]: the IR's own enumeration.
@@ -498,7 +718,9 @@ pub struct AdrpPages(i32);
 
 impl AdrpPages {
     pub fn maybe_from_i64(pages: i64) -> Option<AdrpPages> {
-        (-(1 << 20)..(1 << 20)).contains(&pages).then_some(AdrpPages(pages as i32))
+        (-(1 << 20)..(1 << 20))
+            .contains(&pages)
+            .then_some(AdrpPages(pages as i32))
     }
 
     pub fn value(self) -> i32 {

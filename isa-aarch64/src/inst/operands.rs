@@ -15,8 +15,8 @@
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
 use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    scalar64,
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, UnsupportedType,
+    scalar64, FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor,
+    UnsupportedType,
 };
 
 use super::*;
@@ -30,7 +30,10 @@ use crate::regs::is_zero_reg;
 fn use_sp(r: &mut RegOrSp, v: &mut impl OperandVisitor) {
     if let Some(reg) = r.reg_mut() {
         v.reg_use(reg);
-        assert!(!is_zero_reg(*reg), "an operand visitor wrote xzr into an sp-slot");
+        assert!(
+            !is_zero_reg(*reg),
+            "an operand visitor wrote xzr into an sp-slot"
+        );
     }
 }
 
@@ -52,7 +55,10 @@ fn amode_operands(mem: &mut AMode, v: &mut impl OperandVisitor) {
     match mem {
         AMode::UImm12 { rn, .. } | AMode::Unscaled { rn, .. } => use_sp(rn, v),
         AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } => {
-            debug_assert!(writeback_base_is_real(*rn), "writeback addressing needs a real base register");
+            debug_assert!(
+                writeback_base_is_real(*rn),
+                "writeback addressing needs a real base register"
+            );
         }
         AMode::RegExtended { rn, rm, .. } => {
             use_sp(rn, v);
@@ -66,7 +72,10 @@ fn pair_amode_operands(mem: &mut PairAMode, v: &mut impl OperandVisitor) {
     match mem {
         PairAMode::SignedOffset { rn, .. } => use_sp(rn, v),
         PairAMode::PreIndexed { rn, .. } | PairAMode::PostIndexed { rn, .. } => {
-            debug_assert!(writeback_base_is_real(*rn), "writeback addressing needs a real base register");
+            debug_assert!(
+                writeback_base_is_real(*rn),
+                "writeback addressing needs a real base register"
+            );
         }
     }
 }
@@ -186,11 +195,13 @@ impl Inst {
                 v.reg_use(rt2);
                 pair_amode_operands(mem, v);
             }
-            Inst::CondBr { kind, .. } | Inst::OneWayCondBr { kind, .. } | Inst::TrapIf { kind, .. } => {
-                cond_operands(kind, v)
-            }
+            Inst::CondBr { kind, .. }
+            | Inst::OneWayCondBr { kind, .. }
+            | Inst::TrapIf { kind, .. } => cond_operands(kind, v),
             Inst::TestBitAndBranch { rn, .. } | Inst::IndirectBr { rn } => v.reg_use(rn),
-            Inst::JTSequence { ridx, rtmp1, rtmp2, .. } => {
+            Inst::JTSequence {
+                ridx, rtmp1, rtmp2, ..
+            } => {
                 v.reg_use(ridx);
                 v.reg_early_def(rtmp1);
                 v.reg_early_def(rtmp2);
@@ -223,14 +234,28 @@ impl Inst {
                 v.reg_use(rt);
                 v.reg_use(rn);
             }
-            Inst::AtomicRMWLoop { addr, operand, old, new, status, .. } => {
+            Inst::AtomicRMWLoop {
+                addr,
+                operand,
+                old,
+                new,
+                status,
+                ..
+            } => {
                 v.reg_use(addr);
                 v.reg_use(operand);
                 v.reg_early_def(old);
                 v.reg_early_def(new);
                 v.reg_early_def(status);
             }
-            Inst::AtomicCASLoop { addr, expected, replacement, old, status, .. } => {
+            Inst::AtomicCASLoop {
+                addr,
+                expected,
+                replacement,
+                old,
+                status,
+                ..
+            } => {
                 v.reg_use(addr);
                 v.reg_use(expected);
                 v.reg_use(replacement);
@@ -250,8 +275,14 @@ impl Inst {
             Inst::Args { .. } => 0,
             Inst::CondBr { .. } | Inst::TrapIf { .. } => 8,
             // Up to four instructions load `x16` first.
-            Inst::Load { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
-            | Inst::Store { mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. }, .. }
+            Inst::Load {
+                mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. },
+                ..
+            }
+            | Inst::Store {
+                mem: AMode::SpOffset { .. } | AMode::SlotOffset { .. },
+                ..
+            }
             | Inst::SlotAddr { .. }
             | Inst::LoadIncoming { .. } => 20,
             Inst::AtomicRMWLoop { .. } | Inst::AtomicCASLoop { .. } => 24,
@@ -263,7 +294,10 @@ impl Inst {
 
 impl MachInstEmitState for EmitState {
     fn new(frame: &FrameLayout) -> Self {
-        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone(), frame_size: frame.total_size() }
+        EmitState {
+            stack_slot_offsets: frame.stack_slot_offsets.clone(),
+            frame_size: frame.total_size(),
+        }
     }
 }
 
@@ -278,7 +312,11 @@ impl MachInst for Inst {
 
     fn is_move(&self) -> Option<(Writable<Reg>, Reg)> {
         match *self {
-            Inst::Mov { size: OperandSize::Size64, rd, rm } => Some((rd, rm)),
+            Inst::Mov {
+                size: OperandSize::Size64,
+                rd,
+                rm,
+            } => Some((rd, rm)),
             Inst::FpuMove128 { rd, rn } => Some((rd, rn)),
             _ => None,
         }
@@ -286,9 +324,10 @@ impl MachInst for Inst {
 
     fn is_term(&self) -> MachTerminator {
         match self {
-            Inst::Jump { .. } | Inst::CondBr { .. } | Inst::IndirectBr { .. } | Inst::JTSequence { .. } => {
-                MachTerminator::Branch
-            }
+            Inst::Jump { .. }
+            | Inst::CondBr { .. }
+            | Inst::IndirectBr { .. }
+            | Inst::JTSequence { .. } => MachTerminator::Branch,
             Inst::Ret { .. } | Inst::ReturnCall { .. } => MachTerminator::Ret,
             Inst::Udf { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
@@ -296,7 +335,10 @@ impl MachInst for Inst {
     }
 
     fn is_safepoint(&self) -> bool {
-        matches!(self, Inst::Call { .. } | Inst::CallLabel { .. } | Inst::CallInd { .. })
+        matches!(
+            self,
+            Inst::Call { .. } | Inst::CallLabel { .. } | Inst::CallInd { .. }
+        )
     }
 
     fn gen_move(dst: Writable<Reg>, src: Reg, class: RegClass) -> Self {

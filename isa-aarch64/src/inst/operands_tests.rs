@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::regs::{caller_saved_clobbers, stack_reg, xreg_preg, RegOrSp};
-use atoll_codegen::machinst::{AllocApplier, OperandCollector, PINNED, VReg};
+use atoll_codegen::machinst::{AllocApplier, OperandCollector, VReg, PINNED};
 use regalloc2::{Allocation, OperandConstraint, OperandKind, OperandPos};
 
 fn v(n: usize) -> Reg {
@@ -22,7 +22,13 @@ fn collect(inst: &Inst) -> OperandCollector {
 
 #[test]
 fn alu_uses_then_def() {
-    let inst = Inst::AluRRR { op: ALUOp::Add, size: OperandSize::Size64, rd: Writable::from_reg(v(0)), rn: v(1), rm: v(2) };
+    let inst = Inst::AluRRR {
+        op: ALUOp::Add,
+        size: OperandSize::Size64,
+        rd: Writable::from_reg(v(0)),
+        rn: v(1),
+        rm: v(2),
+    };
     let ops = collect(&inst).operands;
     assert_eq!(ops.len(), 3);
     assert_eq!(ops[0].kind(), OperandKind::Use);
@@ -44,17 +50,31 @@ fn sp_is_no_operand_and_zr_is_fixed() {
     let cmp = Inst::cmp(OperandSize::Size64, v(0), v(1));
     let ops = collect(&cmp).operands;
     assert_eq!(ops.len(), 3);
-    assert!(matches!(ops[2].constraint(), OperandConstraint::FixedReg(_)));
+    assert!(matches!(
+        ops[2].constraint(),
+        OperandConstraint::FixedReg(_)
+    ));
 }
 
 #[test]
 fn movk_and_sli_reuse_their_input() {
     let imm = crate::imms::MoveWideConst::maybe_from_u64(0x10000).unwrap();
-    let inst = Inst::MovK { size: OperandSize::Size64, rd: Writable::from_reg(v(1)), rn: v(0), imm };
+    let inst = Inst::MovK {
+        size: OperandSize::Size64,
+        rd: Writable::from_reg(v(1)),
+        rn: v(0),
+        imm,
+    };
     let ops = collect(&inst).operands;
     assert_eq!(ops[1].constraint(), OperandConstraint::Reuse(0));
     let amount = FpuShiftImm::maybe_from_u8(63, FpuShiftOp::Sli, ScalarSize::Size64).unwrap();
-    let inst = Inst::FpuSli { size: ScalarSize::Size64, rd: Writable::from_reg(vf(2)), ri: vf(1), rn: vf(0), amount };
+    let inst = Inst::FpuSli {
+        size: ScalarSize::Size64,
+        rd: Writable::from_reg(vf(2)),
+        ri: vf(1),
+        rn: vf(0),
+        amount,
+    };
     let ops = collect(&inst).operands;
     assert_eq!(ops[2].constraint(), OperandConstraint::Reuse(1));
 }
@@ -83,10 +103,16 @@ fn calls_have_fixed_args_results_and_clobbers() {
     let mut clobbers = caller_saved_clobbers();
     clobbers.remove(xreg_preg(0));
     info.clobbers = clobbers;
-    let inst = Inst::CallInd { rn: v(2), info: Box::new(info) };
+    let inst = Inst::CallInd {
+        rn: v(2),
+        info: Box::new(info),
+    };
     let c = collect(&inst);
     assert_eq!(c.operands.len(), 3);
-    assert_eq!(c.operands[1].constraint(), OperandConstraint::FixedReg(xreg_preg(0)));
+    assert_eq!(
+        c.operands[1].constraint(),
+        OperandConstraint::FixedReg(xreg_preg(0))
+    );
     assert!(c.clobbers.contains(xreg_preg(17)) && !c.clobbers.contains(xreg_preg(19)));
     assert!(inst.is_safepoint());
 }
@@ -97,9 +123,18 @@ fn applied_allocation_emits() {
     let mut inst = Inst::Load {
         op: LoadOp::ULoad64,
         rd: Writable::from_reg(v(0)),
-        mem: AMode::RegExtended { rn: RegOrSp::reg(v(1)).unwrap(), rm: v(2), extend: ExtendOp::Uxtx, shifted: true },
+        mem: AMode::RegExtended {
+            rn: RegOrSp::reg(v(1)).unwrap(),
+            rm: v(2),
+            extend: ExtendOp::Uxtx,
+            shifted: true,
+        },
     };
-    let allocs = [Allocation::reg(xreg_preg(2)), Allocation::reg(xreg_preg(3)), Allocation::reg(xreg_preg(1))];
+    let allocs = [
+        Allocation::reg(xreg_preg(2)),
+        Allocation::reg(xreg_preg(3)),
+        Allocation::reg(xreg_preg(1)),
+    ];
     let mut applier = AllocApplier::new(&allocs);
     inst.get_operands(&mut applier);
     assert_eq!(applier.bad, 0);

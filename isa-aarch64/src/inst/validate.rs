@@ -50,17 +50,28 @@ impl fmt::Display for InstError {
             InstError::OpNotInForm { op, form } => write!(f, "{op:?} has no {form} encoding"),
             InstError::RorOnAddSub => f.write_str("add/sub cannot take a ror-shifted operand"),
             InstError::Only64(what) => write!(f, "{what} exists only for 64-bit operands"),
-            InstError::ImmLogicSize => f.write_str("logical immediate encoded for the other operand size"),
+            InstError::ImmLogicSize => {
+                f.write_str("logical immediate encoded for the other operand size")
+            }
             InstError::MoveWideShift => f.write_str("32-bit move-wide shifted by 32 or more"),
-            InstError::ExtendBits { from_bits, to_bits } => write!(f, "cannot extend {from_bits} to {to_bits} bits"),
+            InstError::ExtendBits { from_bits, to_bits } => {
+                write!(f, "cannot extend {from_bits} to {to_bits} bits")
+            }
             InstError::OffsetScale { access, scaled_for } => {
-                write!(f, "offset scaled for {scaled_for}-byte accesses used on a {access}-byte access")
+                write!(
+                    f,
+                    "offset scaled for {scaled_for}-byte accesses used on a {access}-byte access"
+                )
             }
             InstError::IndexExtend(e) => write!(f, "register offsets cannot use {}", e.name()),
             InstError::NoLiteralForm => f.write_str("no PC-relative literal form for this access"),
             InstError::BitNumber(b) => write!(f, "bit {b} does not exist"),
-            InstError::VirtualWritebackBase => f.write_str("pre/post-indexed base must be a real register"),
-            InstError::TiedMismatch => f.write_str("tied input and destination are different registers"),
+            InstError::VirtualWritebackBase => {
+                f.write_str("pre/post-indexed base must be a real register")
+            }
+            InstError::TiedMismatch => {
+                f.write_str("tied input and destination are different registers")
+            }
         }
     }
 }
@@ -81,7 +92,16 @@ fn is_addsub(op: ALUOp) -> bool {
 }
 
 fn is_logical(op: ALUOp) -> bool {
-    matches!(op, ALUOp::And | ALUOp::AndS | ALUOp::Orr | ALUOp::Eor | ALUOp::AndNot | ALUOp::OrrNot | ALUOp::EorNot)
+    matches!(
+        op,
+        ALUOp::And
+            | ALUOp::AndS
+            | ALUOp::Orr
+            | ALUOp::Eor
+            | ALUOp::AndNot
+            | ALUOp::OrrNot
+            | ALUOp::EorNot
+    )
 }
 
 fn op_in(op: ALUOp, ok: bool, form: &'static str) -> Result<(), InstError> {
@@ -101,12 +121,16 @@ fn writeback_base(rn: Writable<RegOrSp>) -> Result<(), InstError> {
 
 fn amode_ok(mem: &AMode, access: u8, literal_ok: bool) -> Result<(), InstError> {
     match *mem {
-        AMode::UImm12 { uimm12, .. } if uimm12.scale() != access => {
-            Err(InstError::OffsetScale { access, scaled_for: uimm12.scale() })
-        }
+        AMode::UImm12 { uimm12, .. } if uimm12.scale() != access => Err(InstError::OffsetScale {
+            access,
+            scaled_for: uimm12.scale(),
+        }),
         AMode::PreIndexed { rn, .. } | AMode::PostIndexed { rn, .. } => writeback_base(rn),
         AMode::RegExtended { extend, .. }
-            if !matches!(extend, ExtendOp::Uxtw | ExtendOp::Uxtx | ExtendOp::Sxtw | ExtendOp::Sxtx) =>
+            if !matches!(
+                extend,
+                ExtendOp::Uxtw | ExtendOp::Uxtx | ExtendOp::Sxtw | ExtendOp::Sxtx
+            ) =>
         {
             Err(InstError::IndexExtend(extend))
         }
@@ -124,7 +148,10 @@ fn pair_ok(mem: &PairAMode) -> Result<(), InstError> {
         }
     };
     if simm7.scale() != 8 {
-        return Err(InstError::OffsetScale { access: 8, scaled_for: simm7.scale() });
+        return Err(InstError::OffsetScale {
+            access: 8,
+            scaled_for: simm7.scale(),
+        });
     }
     Ok(())
 }
@@ -134,14 +161,22 @@ impl Inst {
     /// module doc). `Ok` means `emit` will not panic once registers are allocated.
     pub fn validate(&self) -> Result<(), InstError> {
         match self {
-            Inst::AluRRImm12 { op, .. } | Inst::AluRRRExtend { op, .. } => {
-                op_in(*op, matches!(op, ALUOp::Add | ALUOp::Sub), "add/sub immediate or extended")
-            }
-            Inst::AluRRImm12S { op, .. } | Inst::AluRRRExtendS { op, .. } => {
-                op_in(*op, matches!(op, ALUOp::AddS | ALUOp::SubS), "flag-setting add/sub immediate or extended")
-            }
+            Inst::AluRRImm12 { op, .. } | Inst::AluRRRExtend { op, .. } => op_in(
+                *op,
+                matches!(op, ALUOp::Add | ALUOp::Sub),
+                "add/sub immediate or extended",
+            ),
+            Inst::AluRRImm12S { op, .. } | Inst::AluRRRExtendS { op, .. } => op_in(
+                *op,
+                matches!(op, ALUOp::AddS | ALUOp::SubS),
+                "flag-setting add/sub immediate or extended",
+            ),
             Inst::AluRRImmLogic { op, size, imml, .. } => {
-                op_in(*op, matches!(op, ALUOp::And | ALUOp::Orr | ALUOp::Eor), "logical immediate")?;
+                op_in(
+                    *op,
+                    matches!(op, ALUOp::And | ALUOp::Orr | ALUOp::Eor),
+                    "logical immediate",
+                )?;
                 if imml.size() != *size {
                     return Err(InstError::ImmLogicSize);
                 }
@@ -159,16 +194,29 @@ impl Inst {
                 }
                 op_in(*op, is_addsub(*op) || is_logical(*op), "shifted register")
             }
-            Inst::BitRR { op: BitOp::Rev32, size, .. } if !size.is64() => Err(InstError::Only64("rev32")),
-            Inst::Extend { from_bits, to_bits, .. } => {
-                let ok = matches!(from_bits, 8 | 16 | 32) && matches!(to_bits, 32 | 64) && from_bits < to_bits;
+            Inst::BitRR {
+                op: BitOp::Rev32,
+                size,
+                ..
+            } if !size.is64() => Err(InstError::Only64("rev32")),
+            Inst::Extend {
+                from_bits, to_bits, ..
+            } => {
+                let ok = matches!(from_bits, 8 | 16 | 32)
+                    && matches!(to_bits, 32 | 64)
+                    && from_bits < to_bits;
                 if ok {
                     Ok(())
                 } else {
-                    Err(InstError::ExtendBits { from_bits: *from_bits, to_bits: *to_bits })
+                    Err(InstError::ExtendBits {
+                        from_bits: *from_bits,
+                        to_bits: *to_bits,
+                    })
                 }
             }
-            Inst::MovWide { size, imm, .. } | Inst::MovK { size, imm, .. } if !size.is64() && imm.hw() >= 2 => {
+            Inst::MovWide { size, imm, .. } | Inst::MovK { size, imm, .. }
+                if !size.is64() && imm.hw() >= 2 =>
+            {
                 Err(InstError::MoveWideShift)
             }
             Inst::MovK { rd, rn, .. } => tied(rd.to_reg(), *rn),
@@ -176,7 +224,12 @@ impl Inst {
             Inst::Load { op, mem, .. } => {
                 let literal = matches!(
                     op,
-                    LoadOp::ULoad32 | LoadOp::ULoad64 | LoadOp::SLoad32 | LoadOp::FpuLoad32 | LoadOp::FpuLoad64 | LoadOp::FpuLoad128
+                    LoadOp::ULoad32
+                        | LoadOp::ULoad64
+                        | LoadOp::SLoad32
+                        | LoadOp::FpuLoad32
+                        | LoadOp::FpuLoad64
+                        | LoadOp::FpuLoad128
                 );
                 amode_ok(mem, op.bytes(), literal)
             }

@@ -15,22 +15,40 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let ty = result_type(ctx, inst, 0)?;
             let rn = ctx.put_in_reg(arg)?;
             let rt = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::LoadAcquire { bits: ty.bits() as u8, rt, rn })
+            ctx.emit(Inst::LoadAcquire {
+                bits: ty.bits() as u8,
+                rt,
+                rn,
+            })
         }
         InstructionData::StoreNoOffset { flags, args, .. } if !flags.big() => {
             let ty = ctx.value_type(args[0])?;
             let rt = ctx.put_in_reg(args[0])?;
             let rn = ctx.put_in_reg(args[1])?;
-            ctx.emit(Inst::StoreRelease { bits: ty.bits() as u8, rt, rn })
+            ctx.emit(Inst::StoreRelease {
+                bits: ty.bits() as u8,
+                rt,
+                rn,
+            })
         }
-        InstructionData::AtomicRmw { flags, op, args, .. } if !flags.big() => {
+        InstructionData::AtomicRmw {
+            flags, op, args, ..
+        } if !flags.big() => {
             let ty = result_type(ctx, inst, 0)?;
             let aop = op;
             let addr = ctx.put_in_reg(args[0])?;
             let operand = put_ext(ctx, args[1], matches!(aop, AtomicOp::Smin | AtomicOp::Smax))?;
             let old = ctx.output_reg(inst, 0)?;
             let (new, status) = (tmp(ctx), tmp(ctx));
-            ctx.emit(Inst::AtomicRMWLoop { op: aop, bits: ty.bits() as u8, addr, operand, old, new, status })
+            ctx.emit(Inst::AtomicRMWLoop {
+                op: aop,
+                bits: ty.bits() as u8,
+                addr,
+                operand,
+                old,
+                new,
+                status,
+            })
         }
         InstructionData::AtomicCas { flags, args, .. } => {
             // Big-endian: compare and store byte-swapped values, and swap the old
@@ -38,7 +56,13 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let ty = result_type(ctx, inst, 0)?;
             let bits = ty.bits();
             let big = flags.big();
-            let swap = |ctx: &mut Lower<'_, Inst>, r| if big { mem::byte_swap(ctx, r, bits) } else { Ok(r) };
+            let swap = |ctx: &mut Lower<'_, Inst>, r| {
+                if big {
+                    mem::byte_swap(ctx, r, bits)
+                } else {
+                    Ok(r)
+                }
+            };
             let addr = ctx.put_in_reg(args[0])?;
             let e = put_ext(ctx, args[1], false)?;
             let expected = swap(ctx, e)?;
@@ -47,10 +71,21 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let out = ctx.output_reg(inst, 0)?;
             let old = if big { tmp(ctx) } else { out };
             let status = tmp(ctx);
-            ctx.emit(Inst::AtomicCASLoop { bits: bits as u8, addr, expected, replacement, old, status })?;
+            ctx.emit(Inst::AtomicCASLoop {
+                bits: bits as u8,
+                addr,
+                expected,
+                replacement,
+                old,
+                status,
+            })?;
             if big {
                 let v = mem::byte_swap(ctx, old.to_reg(), bits)?;
-                ctx.emit(Inst::Mov { size: OperandSize::Size64, rd: out, rm: v })?;
+                ctx.emit(Inst::Mov {
+                    size: OperandSize::Size64,
+                    rd: out,
+                    rm: v,
+                })?;
             }
             Ok(())
         }

@@ -11,7 +11,9 @@
 //! supported yet and is reported as such.
 
 use atoll_codegen::buffer::RelocTarget;
-use atoll_codegen::ir::{self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value};
+use atoll_codegen::ir::{
+    self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value,
+};
 use atoll_codegen::machinst::{
     assign_ir_signature, ArgLoc, Lower, LowerError, PReg, Reg, SigAssignment, Writable,
 };
@@ -35,7 +37,8 @@ pub fn abi_conv(cc: ir::CallConv) -> CallConv {
 /// Where each parameter and result of `sig` goes.
 pub fn assign(sig: &Signature) -> Result<SigAssignment, String> {
     // Narrow values keep their size (AAPCS64 packs stack arguments; the slot is 8).
-    assign_ir_signature(&AArch64Abi::new(abi_conv(sig.call_conv)), sig, 1).map_err(|e| e.to_string())
+    assign_ir_signature(&AArch64Abi::new(abi_conv(sig.call_conv)), sig, 1)
+        .map_err(|e| e.to_string())
 }
 
 fn one_reg(loc: &ArgLoc) -> Option<PReg> {
@@ -45,7 +48,11 @@ fn one_reg(loc: &ArgLoc) -> Option<PReg> {
     }
 }
 
-pub(super) fn lower_args(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
+pub(super) fn lower_args(
+    _b: &Aarch64Lower,
+    ctx: &mut Lower<'_, Inst>,
+    params: &[Value],
+) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
     let a = assign(&sig).map_err(|_| ctx.signature_error())?;
     if a.ret_area_ptr.is_some() {
@@ -60,7 +67,11 @@ pub(super) fn lower_args(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, params: &
             ArgLoc::Stack { offset, .. } => {
                 let ty = ctx.value_type(v)?;
                 let op = mem::plain_load(ty).ok_or(LowerError::UnsupportedType { value: v, ty })?;
-                loads.push(Inst::LoadIncoming { op, rd, offset: *offset });
+                loads.push(Inst::LoadIncoming {
+                    op,
+                    rd,
+                    offset: *offset,
+                });
             }
         }
     }
@@ -72,7 +83,11 @@ pub(super) fn lower_args(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, params: &
 }
 
 /// `v` extended to 64 bits when its parameter says so.
-fn extend_for(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -> Result<Reg, LowerError> {
+fn extend_for(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    ext: ArgumentExtension,
+) -> Result<Reg, LowerError> {
     let r = ctx.put_in_reg(v)?;
     let ty = ctx.value_type(v)?;
     let bits = ty.bits() as u8;
@@ -84,7 +99,11 @@ fn extend_for(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -> Re
     }
 }
 
-pub(super) fn lower_return(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+pub(super) fn lower_return(
+    _b: &Aarch64Lower,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
     let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
     let vals = args(ctx, inst);
@@ -99,25 +118,39 @@ pub(super) fn lower_return(_b: &Aarch64Lower, ctx: &mut Lower<'_, Inst>, inst: I
 
 pub(super) fn lower_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    let sig = ctx.func().call_signature(&data).cloned().ok_or_else(|| unsupported(ctx, inst))?;
+    let sig = ctx
+        .func()
+        .call_signature(&data)
+        .cloned()
+        .ok_or_else(|| unsupported(ctx, inst))?;
     let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
     if a.ret_area_ptr.is_some() {
         return Err(unsupported(ctx, inst));
     }
     let all = args(ctx, inst);
     let (callee, call_args) = match data {
-        InstructionData::CallIndirect { .. } => (all.first().copied(), all.get(1..).unwrap_or(&[]).to_vec()),
+        InstructionData::CallIndirect { .. } => {
+            (all.first().copied(), all.get(1..).unwrap_or(&[]).to_vec())
+        }
         _ => (None, all),
     };
     let mut info = CallInfo::default();
     for ((&v, loc), p) in call_args.iter().zip(&a.args.locs).zip(&sig.params) {
         let r = extend_for(ctx, v, p.extension)?;
         match loc {
-            ArgLoc::Regs(_) => info.uses.push((r, one_reg(loc).ok_or_else(|| unsupported(ctx, inst))?)),
+            ArgLoc::Regs(_) => info
+                .uses
+                .push((r, one_reg(loc).ok_or_else(|| unsupported(ctx, inst))?)),
             ArgLoc::Stack { offset, .. } => {
                 let ty = ctx.value_type(v)?;
                 let op = mem::plain_store(ty).ok_or_else(|| unsupported(ctx, inst))?;
-                ctx.emit(Inst::Store { op, rt: r, mem: AMode::SpOffset { off: i64::from(*offset) } })?;
+                ctx.emit(Inst::Store {
+                    op,
+                    rt: r,
+                    mem: AMode::SpOffset {
+                        off: i64::from(*offset),
+                    },
+                })?;
             }
         }
     }
@@ -131,9 +164,10 @@ pub(super) fn lower_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), 
     info.clobbers = clobbers;
     let info = Box::new(info);
     match (data, callee) {
-        (InstructionData::Call { func_ref, .. }, _) => {
-            ctx.emit(Inst::Call { dest: RelocTarget(func_ref.index() as u32), info })
-        }
+        (InstructionData::Call { func_ref, .. }, _) => ctx.emit(Inst::Call {
+            dest: RelocTarget(func_ref.index() as u32),
+            info,
+        }),
         (_, Some(c)) => {
             let rn = ctx.put_in_reg(c)?;
             ctx.emit(Inst::CallInd { rn, info })
@@ -147,7 +181,10 @@ pub(super) fn lower_func_addr(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result
         return Err(unsupported(ctx, inst));
     };
     let rd = ctx.output_reg(inst, 0)?;
-    ctx.emit(Inst::FuncAddrStub { rd, dest: RelocTarget(func_ref.index() as u32) })
+    ctx.emit(Inst::FuncAddrStub {
+        rd,
+        dest: RelocTarget(func_ref.index() as u32),
+    })
 }
 
 /// `get_stack_pointer` (`mov rd, sp`), `get_frame_pointer` (`x29`) and
@@ -159,11 +196,22 @@ pub(super) fn lower_frame_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result
     let rd = ctx.output_reg(inst, 0)?;
     match op {
         ir::Opcode::GetStackPointer => ctx.emit(Inst::mov_sp(w_sp_slot(rd), RegOrSp::sp())),
-        ir::Opcode::GetFramePointer => ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: fp_reg() }),
+        ir::Opcode::GetFramePointer => ctx.emit(Inst::Mov {
+            size: OperandSize::Size64,
+            rd,
+            rm: fp_reg(),
+        }),
         _ => {
             let uimm12 = UImm12Scaled::maybe_from_i64(8, 8).expect("8 is a scaled offset");
-            let mem = AMode::UImm12 { rn: RegOrSp::x(29), uimm12 };
-            ctx.emit(Inst::Load { op: crate::inst::LoadOp::ULoad64, rd, mem })
+            let mem = AMode::UImm12 {
+                rn: RegOrSp::x(29),
+                uimm12,
+            };
+            ctx.emit(Inst::Load {
+                op: crate::inst::LoadOp::ULoad64,
+                rd,
+                mem,
+            })
         }
     }
 }
@@ -173,8 +221,14 @@ pub(super) fn lower_frame_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result
 /// must return what this function returns, in the same registers.
 pub(super) fn lower_return_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    let InstructionData::Call { func_ref, .. } = data else { return Err(unsupported(ctx, inst)) };
-    let sig = ctx.func().call_signature(&data).cloned().ok_or_else(|| unsupported(ctx, inst))?;
+    let InstructionData::Call { func_ref, .. } = data else {
+        return Err(unsupported(ctx, inst));
+    };
+    let sig = ctx
+        .func()
+        .call_signature(&data)
+        .cloned()
+        .ok_or_else(|| unsupported(ctx, inst))?;
     let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
     let own = assign(&ctx.func().signature).map_err(|_| unsupported(ctx, inst))?;
     if a.args.stack_size != 0 || a.ret_area_ptr.is_some() || a.rets != own.rets {
@@ -185,5 +239,8 @@ pub(super) fn lower_return_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Resu
         let r = extend_for(ctx, v, p.extension)?;
         uses.push((r, one_reg(loc).ok_or_else(|| unsupported(ctx, inst))?));
     }
-    ctx.emit(Inst::ReturnCall { dest: RelocTarget(func_ref.index() as u32), uses })
+    ctx.emit(Inst::ReturnCall {
+        dest: RelocTarget(func_ref.index() as u32),
+        uses,
+    })
 }

@@ -6,7 +6,9 @@
 //! compared values are available wherever the compare is, by SSA dominance).
 
 use atoll_codegen::buffer::MachLabel;
-use atoll_codegen::ir::{FloatCC, IntCC, Inst as IrInst, InstructionData, Opcode, Type, Value, ValueDef};
+use atoll_codegen::ir::{
+    FloatCC, Inst as IrInst, InstructionData, IntCC, Opcode, Type, Value, ValueDef,
+};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
@@ -56,7 +58,12 @@ pub(crate) fn float_cond(cc: FloatCC) -> Flags {
 }
 
 /// Emit `cmp a, b` (b a value or an immediate) for `cc` and return the condition.
-pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Result<Value, i64>) -> Result<Cond, LowerError> {
+pub(crate) fn emit_icmp(
+    ctx: &mut Lower<'_, Inst>,
+    cc: IntCC,
+    a: Value,
+    b: Result<Value, i64>,
+) -> Result<Cond, LowerError> {
     let ty = ctx.value_type(a)?;
     if ty == Type::I128 || !ty.is_int() {
         return Err(LowerError::UnsupportedType { value: a, ty });
@@ -77,24 +84,41 @@ pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Resul
         } else {
             (((k as u64) << (64 - bits)) >> (64 - bits)) as i64
         };
-        let (op, mag) = if k < 0 { (ALUOp::AddS, k.unsigned_abs()) } else { (ALUOp::SubS, k as u64) };
+        let (op, mag) = if k < 0 {
+            (ALUOp::AddS, k.unsigned_abs())
+        } else {
+            (ALUOp::SubS, k as u64)
+        };
         let fits = size == OperandSize::Size64 || mag <= 0xffff_ffff;
         if let (Some(imm12), true) = (Imm12::maybe_from_u64(mag), fits) {
-            ctx.emit(Inst::AluRRImm12S { op, size, rd: Writable::from_reg(zero_reg()), rn: sp_slot(x), imm12 })?;
+            ctx.emit(Inst::AluRRImm12S {
+                op,
+                size,
+                rd: Writable::from_reg(zero_reg()),
+                rn: sp_slot(x),
+                imm12,
+            })?;
             return Ok(int_cond(cc));
         }
         let y = const_reg(ctx, k as u64, size)?;
         ctx.emit(Inst::cmp(size, x, y))?;
         return Ok(int_cond(cc));
     }
-    let Ok(bv) = b else { unreachable!("immediates handled above") };
+    let Ok(bv) = b else {
+        unreachable!("immediates handled above")
+    };
     let y = put_ext(ctx, bv, signed)?;
     ctx.emit(Inst::cmp(size, x, y))?;
     Ok(int_cond(cc))
 }
 
 /// Emit `fcmp a, b` and return the conditions for `cc`.
-pub(crate) fn emit_fcmp(ctx: &mut Lower<'_, Inst>, cc: FloatCC, a: Value, b: Value) -> Result<Flags, LowerError> {
+pub(crate) fn emit_fcmp(
+    ctx: &mut Lower<'_, Inst>,
+    cc: FloatCC,
+    a: Value,
+    b: Value,
+) -> Result<Flags, LowerError> {
     let size = fsize(ctx, a)?;
     let x = ctx.put_in_reg(a)?;
     let y = ctx.put_in_reg(b)?;
@@ -115,12 +139,27 @@ pub(crate) fn fsize(ctx: &Lower<'_, Inst>, v: Value) -> Result<ScalarSize, Lower
 fn emit_cset(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, f: Flags) -> Result<(), LowerError> {
     let s = OperandSize::Size32;
     match f.1 {
-        None => ctx.emit(Inst::CSet { size: s, rd, cond: f.0 }),
+        None => ctx.emit(Inst::CSet {
+            size: s,
+            rd,
+            cond: f.0,
+        }),
         Some(c2) => {
             let t = tmp(ctx);
-            ctx.emit(Inst::CSet { size: s, rd: t, cond: f.0 })?;
+            ctx.emit(Inst::CSet {
+                size: s,
+                rd: t,
+                cond: f.0,
+            })?;
             // csinc rd, t, wzr, !c2: t when c2 fails, else 1.
-            ctx.emit(Inst::CSel { op: CSelOp::Csinc, size: s, rd, rn: t.to_reg(), rm: zero_reg(), cond: c2.invert() })
+            ctx.emit(Inst::CSel {
+                op: CSelOp::Csinc,
+                size: s,
+                rd,
+                rn: t.to_reg(),
+                rm: zero_reg(),
+                cond: c2.invert(),
+            })
         }
     }
 }
@@ -129,9 +168,9 @@ fn emit_cset(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, f: Flags) -> Result<(
 fn compare_of(ctx: &Lower<'_, Inst>, v: Value) -> Option<InstructionData> {
     match ctx.func().dfg.value_def(v) {
         ValueDef::Result(i, 0) => match &ctx.func().dfg[i] {
-            d @ (InstructionData::IntCompare { .. } | InstructionData::IntCompareImm { .. } | InstructionData::FloatCompare { .. }) => {
-                Some(d.clone())
-            }
+            d @ (InstructionData::IntCompare { .. }
+            | InstructionData::IntCompareImm { .. }
+            | InstructionData::FloatCompare { .. }) => Some(d.clone()),
             _ => None,
         },
         _ => None,
@@ -141,9 +180,15 @@ fn compare_of(ctx: &Lower<'_, Inst>, v: Value) -> Option<InstructionData> {
 /// Set flags for "`v` is true" and return the condition(s).
 fn cond_flags(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Flags, LowerError> {
     match compare_of(ctx, v) {
-        Some(InstructionData::IntCompare { cond, args, .. }) => Ok(Flags(emit_icmp(ctx, cond, args[0], Ok(args[1]))?, None)),
-        Some(InstructionData::IntCompareImm { cond, arg, imm, .. }) => Ok(Flags(emit_icmp(ctx, cond, arg, Err(imm.0))?, None)),
-        Some(InstructionData::FloatCompare { cond, args, .. }) => emit_fcmp(ctx, cond, args[0], args[1]),
+        Some(InstructionData::IntCompare { cond, args, .. }) => {
+            Ok(Flags(emit_icmp(ctx, cond, args[0], Ok(args[1]))?, None))
+        }
+        Some(InstructionData::IntCompareImm { cond, arg, imm, .. }) => {
+            Ok(Flags(emit_icmp(ctx, cond, arg, Err(imm.0))?, None))
+        }
+        Some(InstructionData::FloatCompare { cond, args, .. }) => {
+            emit_fcmp(ctx, cond, args[0], args[1])
+        }
         _ => {
             let ty = ctx.value_type(v)?;
             let x = put_ext(ctx, v, false)?;
@@ -171,7 +216,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rd = ctx.output_reg(inst, 0)?;
             emit_cset(ctx, rd, f)
         }
-        InstructionData::Ternary { opcode: Opcode::Select | Opcode::SelectSpectreGuard, args, .. } => {
+        InstructionData::Ternary {
+            opcode: Opcode::Select | Opcode::SelectSpectreGuard,
+            args,
+            ..
+        } => {
             let ty = result_type(ctx, inst, 0)?;
             if ty == Type::I128 {
                 return Err(unsupported(ctx, inst));
@@ -188,25 +237,55 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             }
             let rd = ctx.output_reg(inst, 0)?;
             if ty.is_float() {
-                let size = if ty == Type::F32 { ScalarSize::Size32 } else { ScalarSize::Size64 };
-                ctx.emit(Inst::FpuCSel { size, rd, rn: a, rm: b, cond: f.0 })
+                let size = if ty == Type::F32 {
+                    ScalarSize::Size32
+                } else {
+                    ScalarSize::Size64
+                };
+                ctx.emit(Inst::FpuCSel {
+                    size,
+                    rd,
+                    rn: a,
+                    rm: b,
+                    cond: f.0,
+                })
             } else {
-                ctx.emit(Inst::CSel { op: CSelOp::Csel, size: OperandSize::Size64, rd, rn: a, rm: b, cond: f.0 })
+                ctx.emit(Inst::CSel {
+                    op: CSelOp::Csel,
+                    size: OperandSize::Size64,
+                    rd,
+                    rn: a,
+                    rm: b,
+                    cond: f.0,
+                })
             }
         }
         _ => Err(unsupported(ctx, inst)),
     }
 }
 
-pub(super) fn lower_branch(ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+pub(super) fn lower_branch(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    targets: &[MachLabel],
+) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    let target = |i: usize| targets.get(i).copied().ok_or(LowerError::Unsupported { inst, opcode: data.opcode() });
+    let target = |i: usize| {
+        targets.get(i).copied().ok_or(LowerError::Unsupported {
+            inst,
+            opcode: data.opcode(),
+        })
+    };
     match &data {
         InstructionData::Jump { .. } => ctx.emit(Inst::Jump { dest: target(0)? }),
         InstructionData::Brif { arg, .. } => {
             let (taken, not_taken) = (target(0)?, target(1)?);
             let kind = brif_kind(ctx, *arg)?;
-            ctx.emit(Inst::CondBr { taken, not_taken, kind })
+            ctx.emit(Inst::CondBr {
+                taken,
+                not_taken,
+                kind,
+            })
         }
         InstructionData::BranchTable { arg, .. } => {
             let default = target(0)?;
@@ -228,7 +307,13 @@ pub(super) fn lower_branch(ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[M
             }
             let (rtmp1, rtmp2) = (tmp(ctx), tmp(ctx));
             let entries: Box<[MachLabel]> = targets[1..].into();
-            ctx.emit(Inst::JTSequence { ridx: idx, rtmp1, rtmp2, default, targets: entries })
+            ctx.emit(Inst::JTSequence {
+                ridx: idx,
+                rtmp1,
+                rtmp2,
+                default,
+                targets: entries,
+            })
         }
         _ => Err(unsupported(ctx, inst)),
     }
@@ -237,12 +322,22 @@ pub(super) fn lower_branch(ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[M
 /// How `brif v` branches: `cbz`/`cbnz` for a plain value or a compare with zero,
 /// `b.cond` on a fused compare.
 fn brif_kind(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<CondBrKind, LowerError> {
-    if let Some(InstructionData::IntCompareImm { cond: cc @ (IntCC::Equal | IntCC::NotEqual), arg, imm, .. }) = compare_of(ctx, v) {
+    if let Some(InstructionData::IntCompareImm {
+        cond: cc @ (IntCC::Equal | IntCC::NotEqual),
+        arg,
+        imm,
+        ..
+    }) = compare_of(ctx, v)
+    {
         let ty = ctx.value_type(arg)?;
         if imm.0 == 0 && (ty == Type::I32 || ty == Type::I64) {
             let r = ctx.put_in_reg(arg)?;
             let size = size_of(ty);
-            return Ok(if cc == IntCC::Equal { CondBrKind::Zero(r, size) } else { CondBrKind::NotZero(r, size) });
+            return Ok(if cc == IntCC::Equal {
+                CondBrKind::Zero(r, size)
+            } else {
+                CondBrKind::NotZero(r, size)
+            });
         }
     }
     if compare_of(ctx, v).is_some() {
@@ -255,8 +350,15 @@ fn brif_kind(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<CondBrKind, LowerErr
     let r = match ty {
         Type::I8 | Type::I16 => {
             let t = tmp(ctx);
-            let imml = ImmLogic::maybe_from_u64((1 << ty.bits()) - 1, OperandSize::Size32).expect("low-bit mask");
-            ctx.emit(Inst::AluRRImmLogic { op: ALUOp::And, size: OperandSize::Size32, rd: w_sp_slot(t), rn: ctx.put_in_reg(v)?, imml })?;
+            let imml = ImmLogic::maybe_from_u64((1 << ty.bits()) - 1, OperandSize::Size32)
+                .expect("low-bit mask");
+            ctx.emit(Inst::AluRRImmLogic {
+                op: ALUOp::And,
+                size: OperandSize::Size32,
+                rd: w_sp_slot(t),
+                rn: ctx.put_in_reg(v)?,
+                imml,
+            })?;
             t.to_reg()
         }
         _ => ctx.put_in_reg(v)?,

@@ -13,7 +13,9 @@ use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 use super::cmp::fsize;
 use super::*;
 use crate::imms::FpImm8;
-use crate::inst::{CSelOp, Cond, CondBrKind, FpuOp1, FpuOp2, FpuRoundMode, FpuShiftImm, FpuShiftOp, ScalarSize};
+use crate::inst::{
+    CSelOp, Cond, CondBrKind, FpuOp1, FpuOp2, FpuRoundMode, FpuShiftImm, FpuShiftOp, ScalarSize,
+};
 use crate::regs::zero_reg;
 
 fn scalar(ty: Type) -> Option<ScalarSize> {
@@ -25,7 +27,12 @@ fn scalar(ty: Type) -> Option<ScalarSize> {
 }
 
 /// Put float constant `bits` (of `size`) into `rd`.
-fn fconst_into(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, size: ScalarSize, bits: u64) -> Result<(), LowerError> {
+fn fconst_into(
+    ctx: &mut Lower<'_, Inst>,
+    rd: Writable<Reg>,
+    size: ScalarSize,
+    bits: u64,
+) -> Result<(), LowerError> {
     let imm = match size {
         ScalarSize::Size32 => FpImm8::maybe_from_f32(f32::from_bits(bits as u32)),
         ScalarSize::Size64 => FpImm8::maybe_from_f64(f64::from_bits(bits)),
@@ -33,7 +40,11 @@ fn fconst_into(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, size: ScalarSize, b
     if let Some(imm) = imm {
         return ctx.emit(Inst::FpuMoveImm { size, rd, imm });
     }
-    let rn = if bits == 0 { zero_reg() } else { const_reg(ctx, bits, size.operand_size())? };
+    let rn = if bits == 0 {
+        zero_reg()
+    } else {
+        const_reg(ctx, bits, size.operand_size())?
+    };
     ctx.emit(Inst::MovToFpu { size, rd, rn })
 }
 
@@ -76,7 +87,13 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rn = ctx.put_in_reg(a[0])?;
             let rm = ctx.put_in_reg(a[1])?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::FpuRRR { op: fop, size, rd, rn, rm })
+            ctx.emit(Inst::FpuRRR {
+                op: fop,
+                size,
+                rd,
+                rn,
+                rm,
+            })
         }
         (Sqrt | Fneg | Fabs, _) => {
             let size = scalar(ty).ok_or_else(|| bad(ctx))?;
@@ -87,7 +104,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             };
             let rn = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::FpuRR { op: fop, size, rd, rn })
+            ctx.emit(Inst::FpuRR {
+                op: fop,
+                size,
+                rd,
+                rn,
+            })
         }
         (Fcopysign, _) => {
             let size = scalar(ty).ok_or_else(|| bad(ctx))?;
@@ -95,11 +117,24 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let x = ctx.put_in_reg(a[0])?;
             let y = ctx.put_in_reg(a[1])?;
             let t = ftmp(ctx);
-            let sh = FpuShiftImm::maybe_from_u8(bits - 1, FpuShiftOp::UShr, size).expect("bits-1 in range");
-            ctx.emit(Inst::FpuUShr { size, rd: t, rn: y, amount: sh })?;
-            let sl = FpuShiftImm::maybe_from_u8(bits - 1, FpuShiftOp::Sli, size).expect("bits-1 in range");
+            let sh = FpuShiftImm::maybe_from_u8(bits - 1, FpuShiftOp::UShr, size)
+                .expect("bits-1 in range");
+            ctx.emit(Inst::FpuUShr {
+                size,
+                rd: t,
+                rn: y,
+                amount: sh,
+            })?;
+            let sl = FpuShiftImm::maybe_from_u8(bits - 1, FpuShiftOp::Sli, size)
+                .expect("bits-1 in range");
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::FpuSli { size, rd, ri: x, rn: t.to_reg(), amount: sl })
+            ctx.emit(Inst::FpuSli {
+                size,
+                rd,
+                ri: x,
+                rn: t.to_reg(),
+                amount: sl,
+            })
         }
         (Ceil | Floor | Trunc | Nearest, _) => {
             let size = scalar(ty).ok_or_else(|| bad(ctx))?;
@@ -120,7 +155,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             if scalar(ty) == Some(src) {
                 return ctx.emit(Inst::FpuMove { size: src, rd, rn });
             }
-            ctx.emit(Inst::FpuRR { op: FpuOp1::Cvt, size: src, rd, rn })
+            ctx.emit(Inst::FpuRR {
+                op: FpuOp1::Cvt,
+                size: src,
+                rd,
+                rn,
+            })
         }
         (FcvtFromSint | FcvtFromUint, _) => {
             let dst = scalar(ty).ok_or_else(|| bad(ctx))?;
@@ -131,7 +171,13 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             }
             let rn = put_ext(ctx, a[0], signed)?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::IntToFpu { signed, src: size_of(src_ty), dst, rd, rn })
+            ctx.emit(Inst::IntToFpu {
+                signed,
+                src: size_of(src_ty),
+                dst,
+                rd,
+                rn,
+            })
         }
         (FcvtToSintSat | FcvtToUintSat, _) => to_int_sat(ctx, inst, ty, a[0], op == FcvtToSintSat),
         (FcvtToSint | FcvtToUint, _) => to_int_trapping(ctx, inst, ty, a[0], op == FcvtToSint),
@@ -140,10 +186,26 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rn = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
             match (src_ty.is_float(), ty.is_float()) {
-                (false, true) => ctx.emit(Inst::MovToFpu { size: scalar(ty).ok_or_else(|| bad(ctx))?, rd, rn }),
-                (true, false) => ctx.emit(Inst::MovFromFpu { size: scalar(src_ty).ok_or_else(|| bad(ctx))?, rd, rn }),
-                (true, true) => ctx.emit(Inst::FpuMove { size: scalar(ty).ok_or_else(|| bad(ctx))?, rd, rn }),
-                (false, false) => ctx.emit(Inst::Mov { size: OperandSize::Size64, rd, rm: rn }),
+                (false, true) => ctx.emit(Inst::MovToFpu {
+                    size: scalar(ty).ok_or_else(|| bad(ctx))?,
+                    rd,
+                    rn,
+                }),
+                (true, false) => ctx.emit(Inst::MovFromFpu {
+                    size: scalar(src_ty).ok_or_else(|| bad(ctx))?,
+                    rd,
+                    rn,
+                }),
+                (true, true) => ctx.emit(Inst::FpuMove {
+                    size: scalar(ty).ok_or_else(|| bad(ctx))?,
+                    rd,
+                    rn,
+                }),
+                (false, false) => ctx.emit(Inst::Mov {
+                    size: OperandSize::Size64,
+                    rd,
+                    rm: rn,
+                }),
             }
         }
         _ => Err(bad(ctx)),
@@ -161,7 +223,13 @@ fn int_range(ty: Type, signed: bool) -> (i128, i128) {
 }
 
 /// `fcvtzs`/`fcvtzu` to 32 or 64 bits, clamped for 8/16-bit results.
-fn to_int_sat(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, x: Value, signed: bool) -> Result<(), LowerError> {
+fn to_int_sat(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    ty: Type,
+    x: Value,
+    signed: bool,
+) -> Result<(), LowerError> {
     let src = fsize(ctx, x)?;
     if !ty.is_int() || ty == Type::I128 {
         return Err(unsupported(ctx, inst));
@@ -169,34 +237,80 @@ fn to_int_sat(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, x: Value, signe
     let rn = ctx.put_in_reg(x)?;
     let rd = ctx.output_reg(inst, 0)?;
     if ty.bits() >= 32 {
-        return ctx.emit(Inst::FpuToInt { signed, src, dst: size_of(ty), rd, rn });
+        return ctx.emit(Inst::FpuToInt {
+            signed,
+            src,
+            dst: size_of(ty),
+            rd,
+            rn,
+        });
     }
     let s32 = OperandSize::Size32;
     let t = tmp(ctx);
-    ctx.emit(Inst::FpuToInt { signed, src, dst: s32, rd: t, rn })?;
+    ctx.emit(Inst::FpuToInt {
+        signed,
+        src,
+        dst: s32,
+        rd: t,
+        rn,
+    })?;
     let (lo, hi) = int_range(ty, signed);
     let hi_r = const_reg(ctx, hi as u64, s32)?;
     ctx.emit(Inst::cmp(s32, t.to_reg(), hi_r))?;
     let gt = if signed { Cond::Gt } else { Cond::Hi };
     if !signed {
-        return ctx.emit(Inst::CSel { op: CSelOp::Csel, size: s32, rd, rn: hi_r, rm: t.to_reg(), cond: gt });
+        return ctx.emit(Inst::CSel {
+            op: CSelOp::Csel,
+            size: s32,
+            rd,
+            rn: hi_r,
+            rm: t.to_reg(),
+            cond: gt,
+        });
     }
     let t2 = tmp(ctx);
-    ctx.emit(Inst::CSel { op: CSelOp::Csel, size: s32, rd: t2, rn: hi_r, rm: t.to_reg(), cond: gt })?;
+    ctx.emit(Inst::CSel {
+        op: CSelOp::Csel,
+        size: s32,
+        rd: t2,
+        rn: hi_r,
+        rm: t.to_reg(),
+        cond: gt,
+    })?;
     let lo_r = const_reg(ctx, lo as u64, s32)?;
     ctx.emit(Inst::cmp(s32, t2.to_reg(), lo_r))?;
-    ctx.emit(Inst::CSel { op: CSelOp::Csel, size: s32, rd, rn: lo_r, rm: t2.to_reg(), cond: Cond::Lt })
+    ctx.emit(Inst::CSel {
+        op: CSelOp::Csel,
+        size: s32,
+        rd,
+        rn: lo_r,
+        rm: t2.to_reg(),
+        cond: Cond::Lt,
+    })
 }
 
 /// Trapping conversion: NaN check, range check, then `fcvtz*`.
-fn to_int_trapping(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, x: Value, signed: bool) -> Result<(), LowerError> {
+fn to_int_trapping(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    ty: Type,
+    x: Value,
+    signed: bool,
+) -> Result<(), LowerError> {
     let src = fsize(ctx, x)?;
     if !ty.is_int() || ty == Type::I128 {
         return Err(unsupported(ctx, inst));
     }
     let rn = ctx.put_in_reg(x)?;
-    ctx.emit(Inst::FpuCmp { size: src, rn, rm: rn })?;
-    ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Vs), trap_code: TrapCode::BAD_CONVERSION_TO_INTEGER })?;
+    ctx.emit(Inst::FpuCmp {
+        size: src,
+        rn,
+        rm: rn,
+    })?;
+    ctx.emit(Inst::TrapIf {
+        kind: CondBrKind::Cond(Cond::Vs),
+        trap_code: TrapCode::BAD_CONVERSION_TO_INTEGER,
+    })?;
     let bits = ty.bits();
     let mantissa = if src == ScalarSize::Size32 { 24 } else { 53 };
     // Lower bound: trap when x <= min - 1 (exact when representable), else when x < min.
@@ -211,13 +325,37 @@ fn to_int_trapping(ctx: &mut Lower<'_, Inst>, inst: IrInst, ty: Type, x: Value, 
         (-1.0, Cond::Ls)
     };
     let lo = fconst(ctx, src, lo_val)?;
-    ctx.emit(Inst::FpuCmp { size: src, rn, rm: lo })?;
-    ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(lo_cond), trap_code: TrapCode::INTEGER_OVERFLOW })?;
-    let hi_val = if signed { 2f64.powi(bits as i32 - 1) } else { 2f64.powi(bits as i32) };
+    ctx.emit(Inst::FpuCmp {
+        size: src,
+        rn,
+        rm: lo,
+    })?;
+    ctx.emit(Inst::TrapIf {
+        kind: CondBrKind::Cond(lo_cond),
+        trap_code: TrapCode::INTEGER_OVERFLOW,
+    })?;
+    let hi_val = if signed {
+        2f64.powi(bits as i32 - 1)
+    } else {
+        2f64.powi(bits as i32)
+    };
     let hi = fconst(ctx, src, hi_val)?;
-    ctx.emit(Inst::FpuCmp { size: src, rn, rm: hi })?;
-    ctx.emit(Inst::TrapIf { kind: CondBrKind::Cond(Cond::Ge), trap_code: TrapCode::INTEGER_OVERFLOW })?;
+    ctx.emit(Inst::FpuCmp {
+        size: src,
+        rn,
+        rm: hi,
+    })?;
+    ctx.emit(Inst::TrapIf {
+        kind: CondBrKind::Cond(Cond::Ge),
+        trap_code: TrapCode::INTEGER_OVERFLOW,
+    })?;
     let rd = ctx.output_reg(inst, 0)?;
     let dst = size_of(ty);
-    ctx.emit(Inst::FpuToInt { signed, src, dst, rd, rn })
+    ctx.emit(Inst::FpuToInt {
+        signed,
+        src,
+        dst,
+        rd,
+        rn,
+    })
 }

@@ -62,22 +62,31 @@ impl LowerBackend for Aarch64Lower {
             Trap | Trapz | Trapnz | Debugtrap | UaddOverflowTrap => trap::lower(ctx, inst),
             Nop => Ok(()),
             FuncAddr => call::lower_func_addr(ctx, inst),
-            GetStackPointer | GetFramePointer | GetReturnAddress => call::lower_frame_reg(ctx, inst),
-            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow | Bitselect => {
-                overflow::lower(ctx, inst)
+            GetStackPointer | GetFramePointer | GetReturnAddress => {
+                call::lower_frame_reg(ctx, inst)
             }
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow
+            | SmulOverflow | Bitselect => overflow::lower(ctx, inst),
             AtomicRmw | AtomicCas | AtomicLoad | AtomicStore => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
-            Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16
-            | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue => mem::lower(ctx, inst),
-            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fcopysign | Fmin | Fmax | Ceil | Floor | Trunc
-            | Nearest | Fpromote | Fdemote | FcvtToUint | FcvtToSint | FcvtToUintSat | FcvtToSintSat
-            | FcvtFromUint | FcvtFromSint | F32const | F64const | Bitcast => float::lower(ctx, inst),
+            Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8
+            | Istore16 | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue => {
+                mem::lower(ctx, inst)
+            }
+            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fcopysign | Fmin | Fmax | Ceil
+            | Floor | Trunc | Nearest | Fpromote | Fdemote | FcvtToUint | FcvtToSint
+            | FcvtToUintSat | FcvtToSintSat | FcvtFromUint | FcvtFromSint | F32const | F64const
+            | Bitcast => float::lower(ctx, inst),
             _ => alu::lower(ctx, inst),
         }
     }
 
-    fn lower_branch(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+    fn lower_branch(
+        &self,
+        ctx: &mut Lower<'_, Inst>,
+        inst: IrInst,
+        targets: &[MachLabel],
+    ) -> Result<(), LowerError> {
         cmp::lower_branch(ctx, inst, targets)
     }
 }
@@ -123,16 +132,39 @@ pub(crate) fn w_sp_slot(r: Writable<Reg>) -> Writable<RegOrSp> {
 
 /// Emit the instructions that put `value` into `rd` (`rd` is written by the last).
 /// Multi-instruction sequences chain through fresh registers to stay SSA.
-pub(crate) fn load_const_into(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, value: u64, size: OperandSize) -> Result<(), LowerError> {
+pub(crate) fn load_const_into(
+    ctx: &mut Lower<'_, Inst>,
+    rd: Writable<Reg>,
+    value: u64,
+    size: OperandSize,
+) -> Result<(), LowerError> {
     let seq = Inst::load_constant(rd, value, size);
     let n = seq.len();
     let mut prev: Option<Reg> = None;
     for (i, inst) in seq.into_iter().enumerate() {
         let dst = if i + 1 == n { rd } else { tmp(ctx) };
         let inst = match inst {
-            Inst::MovK { size, imm, .. } => Inst::MovK { size, rd: dst, rn: prev.unwrap_or(dst.to_reg()), imm },
-            Inst::MovWide { op, size, imm, .. } => Inst::MovWide { op, size, rd: dst, imm },
-            Inst::AluRRImmLogic { op, size, rn, imml, .. } => Inst::AluRRImmLogic { op, size, rd: w_sp_slot(dst), rn, imml },
+            Inst::MovK { size, imm, .. } => Inst::MovK {
+                size,
+                rd: dst,
+                rn: prev.unwrap_or(dst.to_reg()),
+                imm,
+            },
+            Inst::MovWide { op, size, imm, .. } => Inst::MovWide {
+                op,
+                size,
+                rd: dst,
+                imm,
+            },
+            Inst::AluRRImmLogic {
+                op, size, rn, imml, ..
+            } => Inst::AluRRImmLogic {
+                op,
+                size,
+                rd: w_sp_slot(dst),
+                rn,
+                imml,
+            },
             other => other,
         };
         ctx.emit(inst)?;
@@ -142,7 +174,11 @@ pub(crate) fn load_const_into(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, valu
 }
 
 /// A fresh register holding `value`.
-pub(crate) fn const_reg(ctx: &mut Lower<'_, Inst>, value: u64, size: OperandSize) -> Result<Reg, LowerError> {
+pub(crate) fn const_reg(
+    ctx: &mut Lower<'_, Inst>,
+    value: u64,
+    size: OperandSize,
+) -> Result<Reg, LowerError> {
     let rd = tmp(ctx);
     load_const_into(ctx, rd, value, size)?;
     Ok(rd.to_reg())
@@ -150,7 +186,11 @@ pub(crate) fn const_reg(ctx: &mut Lower<'_, Inst>, value: u64, size: OperandSize
 
 /// `v` with the bits above its type's width made defined: zero- or sign-extended to
 /// 32 bits for `i8`/`i16` (and `i32`/`i64` unchanged; their operations are sized).
-pub(crate) fn put_ext(ctx: &mut Lower<'_, Inst>, v: Value, signed: bool) -> Result<Reg, LowerError> {
+pub(crate) fn put_ext(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    signed: bool,
+) -> Result<Reg, LowerError> {
     let r = ctx.put_in_reg(v)?;
     let ty = ctx.value_type(v)?;
     match ty {
@@ -160,14 +200,30 @@ pub(crate) fn put_ext(ctx: &mut Lower<'_, Inst>, v: Value, signed: bool) -> Resu
 }
 
 /// A fresh register with the low `from` bits of `r` extended to `to` bits.
-pub(crate) fn extend(ctx: &mut Lower<'_, Inst>, r: Reg, signed: bool, from: u8, to: u8) -> Result<Reg, LowerError> {
+pub(crate) fn extend(
+    ctx: &mut Lower<'_, Inst>,
+    r: Reg,
+    signed: bool,
+    from: u8,
+    to: u8,
+) -> Result<Reg, LowerError> {
     let rd = tmp(ctx);
-    ctx.emit(Inst::Extend { rd, rn: r, signed, from_bits: from, to_bits: to })?;
+    ctx.emit(Inst::Extend {
+        rd,
+        rn: r,
+        signed,
+        from_bits: from,
+        to_bits: to,
+    })?;
     Ok(rd.to_reg())
 }
 
 /// The type of result `index` of `inst`.
-pub(crate) fn result_type(ctx: &Lower<'_, Inst>, inst: IrInst, index: usize) -> Result<Type, LowerError> {
+pub(crate) fn result_type(
+    ctx: &Lower<'_, Inst>,
+    inst: IrInst,
+    index: usize,
+) -> Result<Type, LowerError> {
     ctx.result_type(inst, index)
 }
 

@@ -9,7 +9,8 @@ use atoll_isa_aarch64::Aarch64Backend;
 /// The backend the execution tests use.
 pub fn backend() -> Aarch64Backend {
     let mut b = Flags::builder();
-    b.set("regalloc_checker", Some("true")).expect("known setting");
+    b.set("regalloc_checker", Some("true"))
+        .expect("known setting");
     let triple = "aarch64-unknown-linux-gnu".parse().expect("valid triple");
     Aarch64Backend::new(triple, Flags::new(&b), Default::default())
 }

@@ -5,7 +5,12 @@ use std::process::Command;
 
 /// Whether the cross compiler and qemu are installed; prints why a test is skipped.
 pub fn tools_present() -> bool {
-    let ok = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
     let present = ok("aarch64-linux-gnu-gcc") && ok("qemu-aarch64");
     if !present {
         eprintln!("skipped: aarch64-linux-gnu-gcc or qemu-aarch64 missing (Debian gcc-aarch64-linux-gnu, qemu-user)");
@@ -28,10 +33,19 @@ pub fn run(name: &str, asm: &str, harness: &str) -> String {
         .arg(dir.join("code.s"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "link failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "link failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Command::new("qemu-aarch64").arg(&exe).output().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "run failed ({:?}): {stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "run failed ({:?}): {stdout}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }

@@ -46,15 +46,34 @@ fn branch_to(sink: &mut impl CodeSink<LabelUse>, cond: Cond, target: u64) {
 }
 
 fn al(op: AluOp, rd: Writable<Reg>, rn: Reg, op2: Operand2) -> Inst {
-    Inst::Alu { op, s: false, cond: Cond::Al, rd, rn, op2 }
+    Inst::Alu {
+        op,
+        s: false,
+        cond: Cond::Al,
+        rd,
+        rn,
+        op2,
+    }
 }
 
 fn mov(cond: Cond, not: bool, rd: Writable<Reg>, rm: Reg) -> Inst {
-    Inst::Mov { not, s: false, cond, rd, op2: Operand2::Reg(rm) }
+    Inst::Mov {
+        not,
+        s: false,
+        cond,
+        rd,
+        op2: Operand2::Reg(rm),
+    }
 }
 
 /// `tmp = old <op> operand` (old is zero-extended from the width).
-fn rmw_body(op: AtomicRmwOp, width: ExWidth, old: Reg, operand: Reg, tmp: Writable<Reg>) -> Vec<Inst> {
+fn rmw_body(
+    op: AtomicRmwOp,
+    width: ExWidth,
+    old: Reg,
+    operand: Reg,
+    tmp: Writable<Reg>,
+) -> Vec<Inst> {
     let rg = Operand2::Reg(operand);
     match op {
         AtomicRmwOp::Add => vec![al(AluOp::Add, tmp, old, rg)],
@@ -62,7 +81,10 @@ fn rmw_body(op: AtomicRmwOp, width: ExWidth, old: Reg, operand: Reg, tmp: Writab
         AtomicRmwOp::And => vec![al(AluOp::And, tmp, old, rg)],
         AtomicRmwOp::Or => vec![al(AluOp::Orr, tmp, old, rg)],
         AtomicRmwOp::Xor => vec![al(AluOp::Eor, tmp, old, rg)],
-        AtomicRmwOp::Nand => vec![al(AluOp::And, tmp, old, rg), mov(Cond::Al, true, tmp, tmp.to_reg())],
+        AtomicRmwOp::Nand => vec![
+            al(AluOp::And, tmp, old, rg),
+            mov(Cond::Al, true, tmp, tmp.to_reg()),
+        ],
         AtomicRmwOp::Xchg => vec![mov(Cond::Al, false, tmp, operand)],
         AtomicRmwOp::Umin | AtomicRmwOp::Umax | AtomicRmwOp::Smin | AtomicRmwOp::Smax => {
             let signed = matches!(op, AtomicRmwOp::Smin | AtomicRmwOp::Smax);
@@ -70,13 +92,26 @@ fn rmw_body(op: AtomicRmwOp, width: ExWidth, old: Reg, operand: Reg, tmp: Writab
             // Compare the value as the type sees it: signed narrow values sign-extended.
             let cmp_src = match (signed, width) {
                 (true, ExWidth::Byte) | (true, ExWidth::Half) => {
-                    let op = if width == ExWidth::Byte { ExtendOp::Sxtb } else { ExtendOp::Sxth };
-                    out.push(Inst::Extend { op, rd: tmp, rm: old });
+                    let op = if width == ExWidth::Byte {
+                        ExtendOp::Sxtb
+                    } else {
+                        ExtendOp::Sxth
+                    };
+                    out.push(Inst::Extend {
+                        op,
+                        rd: tmp,
+                        rm: old,
+                    });
                     tmp.to_reg()
                 }
                 _ => old,
             };
-            out.push(Inst::Cmp { op: CmpOp::Cmp, cond: Cond::Al, rn: cmp_src, op2: rg });
+            out.push(Inst::Cmp {
+                op: CmpOp::Cmp,
+                cond: Cond::Al,
+                rn: cmp_src,
+                op2: rg,
+            });
             // Keep `old` when it already is the minimum (maximum).
             let keep_old = match op {
                 AtomicRmwOp::Umin => Cond::Lo,
@@ -93,12 +128,25 @@ fn rmw_body(op: AtomicRmwOp, width: ExWidth, old: Reg, operand: Reg, tmp: Writab
 
 pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>, state: &mut EmitState) {
     match inst {
-        Inst::LoadEx { width, rt, rn } => sink.put4(ldrex(*width, rreg_num(rt.to_reg()), rreg_num(*rn))),
-        Inst::StoreEx { width, rd, rt, rn } => {
-            sink.put4(strex(*width, rreg_num(rd.to_reg()), rreg_num(*rt), rreg_num(*rn)))
+        Inst::LoadEx { width, rt, rn } => {
+            sink.put4(ldrex(*width, rreg_num(rt.to_reg()), rreg_num(*rn)))
         }
+        Inst::StoreEx { width, rd, rt, rn } => sink.put4(strex(
+            *width,
+            rreg_num(rd.to_reg()),
+            rreg_num(*rt),
+            rreg_num(*rn),
+        )),
         Inst::Dmb => sink.put4(DMB_ISH),
-        Inst::AtomicRmwLoop { op, width, addr, operand, old, tmp, status } => {
+        Inst::AtomicRmwLoop {
+            op,
+            width,
+            addr,
+            operand,
+            old,
+            tmp,
+            status,
+        } => {
             // dmb; 1: ldrex old; <body>; strex status, tmp; cmp status, #0; bne 1b; dmb
             sink.put4(DMB_ISH);
             let start = sink.cur_offset();
@@ -106,25 +154,57 @@ pub(super) fn emit(inst: &Inst, sink: &mut impl CodeSink<LabelUse>, state: &mut 
             for i in rmw_body(*op, *width, old.to_reg(), *operand, *tmp) {
                 i.emit(sink, state);
             }
-            sink.put4(strex(*width, rreg_num(status.to_reg()), rreg_num(tmp.to_reg()), rreg_num(*addr)));
-            Inst::Cmp { op: CmpOp::Cmp, cond: Cond::Al, rn: status.to_reg(), op2: Operand2::Imm(ModImm::zero()) }
-                .emit(sink, state);
+            sink.put4(strex(
+                *width,
+                rreg_num(status.to_reg()),
+                rreg_num(tmp.to_reg()),
+                rreg_num(*addr),
+            ));
+            Inst::Cmp {
+                op: CmpOp::Cmp,
+                cond: Cond::Al,
+                rn: status.to_reg(),
+                op2: Operand2::Imm(ModImm::zero()),
+            }
+            .emit(sink, state);
             branch_to(sink, Cond::Ne, start);
             sink.put4(DMB_ISH);
         }
-        Inst::AtomicCasLoop { width, addr, expected, replacement, old, status } => {
+        Inst::AtomicCasLoop {
+            width,
+            addr,
+            expected,
+            replacement,
+            old,
+            status,
+        } => {
             // dmb; 1: ldrex old; cmp old, expected; bne 2f; strex status, repl;
             // cmp status, #0; bne 1b; 2: dmb
             sink.put4(DMB_ISH);
             let start = sink.cur_offset();
             sink.put4(ldrex(*width, rreg_num(old.to_reg()), rreg_num(*addr)));
-            Inst::Cmp { op: CmpOp::Cmp, cond: Cond::Al, rn: old.to_reg(), op2: Operand2::Reg(*expected) }
-                .emit(sink, state);
+            Inst::Cmp {
+                op: CmpOp::Cmp,
+                cond: Cond::Al,
+                rn: old.to_reg(),
+                op2: Operand2::Reg(*expected),
+            }
+            .emit(sink, state);
             let done = sink.cur_offset() + 16;
             branch_to(sink, Cond::Ne, done);
-            sink.put4(strex(*width, rreg_num(status.to_reg()), rreg_num(*replacement), rreg_num(*addr)));
-            Inst::Cmp { op: CmpOp::Cmp, cond: Cond::Al, rn: status.to_reg(), op2: Operand2::Imm(ModImm::zero()) }
-                .emit(sink, state);
+            sink.put4(strex(
+                *width,
+                rreg_num(status.to_reg()),
+                rreg_num(*replacement),
+                rreg_num(*addr),
+            ));
+            Inst::Cmp {
+                op: CmpOp::Cmp,
+                cond: Cond::Al,
+                rn: status.to_reg(),
+                op2: Operand2::Imm(ModImm::zero()),
+            }
+            .emit(sink, state);
             branch_to(sink, Cond::Ne, start);
             debug_assert_eq!(sink.cur_offset(), done);
             sink.put4(DMB_ISH);

@@ -49,7 +49,11 @@ impl Inst {
         }
         if let Inst::SlotAddr { rd, slot, off } = self {
             // Lowering names only slots of the function's own frame.
-            let base = state.stack_slot_offsets.get(*slot as usize).copied().unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
+            let base = state
+                .stack_slot_offsets
+                .get(*slot as usize)
+                .copied()
+                .unwrap_or_else(|| panic!("stack slot {slot} is not in the frame"));
             for i in Inst::gen_add_imm(*rd, crate::regs::sp(), i64::from(base) + i64::from(*off)) {
                 i.emit(sink, state);
             }

@@ -18,7 +18,9 @@ use crate::label_use::LabelUse;
 
 impl MachInstEmitState for EmitState {
     fn new(frame: &FrameLayout) -> Self {
-        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
+        EmitState {
+            stack_slot_offsets: frame.stack_slot_offsets.clone(),
+        }
     }
 }
 
@@ -133,7 +135,9 @@ impl MachInst for Inst {
                 v.reg_use(rn);
                 v.reg_mod(rm, rd);
             }
-            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } | Inst::SlotAddr { rd, .. } => v.reg_def(rd),
+            Inst::CSet { rd, .. } | Inst::LoadConst32 { rd, .. } | Inst::SlotAddr { rd, .. } => {
+                v.reg_def(rd)
+            }
             Inst::Mul { op, rd, rn, rm, ra } => {
                 v.reg_use(rn);
                 v.reg_use(rm);
@@ -315,14 +319,28 @@ impl MachInst for Inst {
                 v.reg_use(rn);
                 v.reg_early_def(rd);
             }
-            Inst::AtomicRmwLoop { addr, operand, old, tmp, status, .. } => {
+            Inst::AtomicRmwLoop {
+                addr,
+                operand,
+                old,
+                tmp,
+                status,
+                ..
+            } => {
                 v.reg_use(addr);
                 v.reg_use(operand);
                 v.reg_early_def(old);
                 v.reg_early_def(tmp);
                 v.reg_early_def(status);
             }
-            Inst::AtomicCasLoop { addr, expected, replacement, old, status, .. } => {
+            Inst::AtomicCasLoop {
+                addr,
+                expected,
+                replacement,
+                old,
+                status,
+                ..
+            } => {
                 v.reg_use(addr);
                 v.reg_use(expected);
                 v.reg_use(replacement);

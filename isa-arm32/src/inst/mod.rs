@@ -359,7 +359,11 @@ pub enum Inst {
     LoadConst32 { rd: Writable<Reg>, value: u32 },
     /// `rd = sp + (offset of explicit stack slot `slot`) + off`, resolved at
     /// emission from the frame layout (one `add` per rotated-immediate chunk).
-    SlotAddr { rd: Writable<Reg>, slot: u32, off: i32 },
+    SlotAddr {
+        rd: Writable<Reg>,
+        slot: u32,
+        off: i32,
+    },
     /// `mul`/`mla`/`mls`.
     Mul {
         op: MulOp,
@@ -626,10 +630,19 @@ pub enum Inst {
     Udf { code: TrapCode },
     /// `ldrex{b,h} rt, [rn]` (zero-extending). Post-allocation building block of the
     /// atomic loops below.
-    LoadEx { width: ExWidth, rt: Writable<Reg>, rn: Reg },
+    LoadEx {
+        width: ExWidth,
+        rt: Writable<Reg>,
+        rn: Reg,
+    },
     /// `strex{b,h} rd, rt, [rn]`: `rd` = 0 when the store happened. Post-allocation
     /// building block.
-    StoreEx { width: ExWidth, rd: Writable<Reg>, rt: Reg, rn: Reg },
+    StoreEx {
+        width: ExWidth,
+        rd: Writable<Reg>,
+        rt: Reg,
+        rn: Reg,
+    },
     /// `dmb ish`.
     Dmb,
     /// Sequentially consistent read-modify-write of `[addr]`: `dmb`, then an

@@ -593,12 +593,28 @@ impl Inst {
             Inst::Udf { .. } => "udf #0".into(),
             Inst::TrapIf { cond, .. } => format!("b{} #0\nudf #0", cond.invert().suffix()),
             Inst::Nop => "nop".into(),
-            Inst::LoadEx { width, rt, rn } => format!("ldrex{} {}, [{}]", ex_suffix(*width), w(*rt), r(*rn)),
+            Inst::LoadEx { width, rt, rn } => {
+                format!("ldrex{} {}, [{}]", ex_suffix(*width), w(*rt), r(*rn))
+            }
             Inst::StoreEx { width, rd, rt, rn } => {
-                format!("strex{} {}, {}, [{}]", ex_suffix(*width), w(*rd), r(*rt), r(*rn))
+                format!(
+                    "strex{} {}, {}, [{}]",
+                    ex_suffix(*width),
+                    w(*rd),
+                    r(*rt),
+                    r(*rn)
+                )
             }
             Inst::Dmb => "dmb ish".into(),
-            Inst::AtomicRmwLoop { op, width, addr, operand, old, tmp, status } => format!(
+            Inst::AtomicRmwLoop {
+                op,
+                width,
+                addr,
+                operand,
+                old,
+                tmp,
+                status,
+            } => format!(
                 "atomic_rmw.{op:?}{} {}, [{}], {} ; tmp {}, status {}",
                 ex_suffix(*width),
                 w(*old),
@@ -607,7 +623,14 @@ impl Inst {
                 w(*tmp),
                 w(*status)
             ),
-            Inst::AtomicCasLoop { width, addr, expected, replacement, old, status } => format!(
+            Inst::AtomicCasLoop {
+                width,
+                addr,
+                expected,
+                replacement,
+                old,
+                status,
+            } => format!(
                 "atomic_cas{} {}, [{}], {}, {} ; status {}",
                 ex_suffix(*width),
                 w(*old),

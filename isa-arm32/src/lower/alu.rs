@@ -26,7 +26,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rd = ctx.output_reg(inst, 0)?;
             load_const_into(ctx, rd, imm.0 as u32)
         }
-        (Iadd | Isub | Band | Bor | Bxor | BandNot | IaddImm | IrsubImm | BandImm | BorImm | BxorImm, _) => {
+        (
+            Iadd | Isub | Band | Bor | Bxor | BandNot | IaddImm | IrsubImm | BandImm | BorImm
+            | BxorImm,
+            _,
+        ) => {
             let x = ctx.put_in_reg(a[0])?;
             let (aop, op2) = match (&data, op) {
                 (InstructionData::BinaryImm64 { imm, .. }, _) => {
@@ -53,7 +57,13 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         (BorNot | BxorNot, _) => {
             let y = ctx.put_in_reg(a[1])?;
             let ny = tmp(ctx);
-            ctx.emit(Inst::Mov { not: true, s: false, cond: Cond::Al, rd: ny, op2: Operand2::Reg(y) })?;
+            ctx.emit(Inst::Mov {
+                not: true,
+                s: false,
+                cond: Cond::Al,
+                rd: ny,
+                op2: Operand2::Reg(y),
+            })?;
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
             let aop = if op == BorNot { AluOp::Orr } else { AluOp::Eor };
@@ -67,20 +77,38 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
         (Bnot, _) => {
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::Mov { not: true, s: false, cond: Cond::Al, rd, op2: Operand2::Reg(x) })
+            ctx.emit(Inst::Mov {
+                not: true,
+                s: false,
+                cond: Cond::Al,
+                rd,
+                op2: Operand2::Reg(x),
+            })
         }
         (Imul, _) => {
             let x = ctx.put_in_reg(a[0])?;
             let y = ctx.put_in_reg(a[1])?;
             let rd = ctx.output_reg(inst, 0)?;
             let zero = x; // `ra` is unused by `mul`
-            ctx.emit(Inst::Mul { op: MulOp::Mul, rd, rn: x, rm: y, ra: zero })
+            ctx.emit(Inst::Mul {
+                op: MulOp::Mul,
+                rd,
+                rn: x,
+                rm: y,
+                ra: zero,
+            })
         }
         (ImulImm, InstructionData::BinaryImm64 { imm, .. }) => {
             let x = ctx.put_in_reg(a[0])?;
             let k = const_reg(ctx, imm.0 as u32)?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::Mul { op: MulOp::Mul, rd, rn: x, rm: k, ra: x })
+            ctx.emit(Inst::Mul {
+                op: MulOp::Mul,
+                rd,
+                rn: x,
+                rm: k,
+                ra: x,
+            })
         }
         (Umulhi | Smulhi, _) => {
             let signed = op == Smulhi;
@@ -89,14 +117,32 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rd = ctx.output_reg(inst, 0)?;
             if bits == 32 {
                 let lo = tmp(ctx);
-                return ctx.emit(Inst::MulLong { signed, rd_lo: lo, rd_hi: rd, rn: x, rm: y });
+                return ctx.emit(Inst::MulLong {
+                    signed,
+                    rd_lo: lo,
+                    rd_hi: rd,
+                    rn: x,
+                    rm: y,
+                });
             }
             let p = tmp(ctx);
-            ctx.emit(Inst::Mul { op: MulOp::Mul, rd: p, rn: x, rm: y, ra: x })?;
-            let kind = if signed { ShiftKind::Asr } else { ShiftKind::Lsr };
+            ctx.emit(Inst::Mul {
+                op: MulOp::Mul,
+                rd: p,
+                rn: x,
+                rm: y,
+                ra: x,
+            })?;
+            let kind = if signed {
+                ShiftKind::Asr
+            } else {
+                ShiftKind::Lsr
+            };
             ctx.emit(mov_op2(rd, shifted(p.to_reg(), kind, bits)))
         }
-        (Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm, _) => lower_shift(ctx, inst, op, bits),
+        (Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm, _) => {
+            lower_shift(ctx, inst, op, bits)
+        }
         (Uextend | Sextend, _) => {
             let from = ctx.value_type(a[0])?.bits();
             let r = ctx.put_in_reg(a[0])?;
@@ -128,26 +174,46 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                     x = t.to_reg();
                 }
                 let t = tmp(ctx);
-                ctx.emit(Inst::Bit { op: BitOp::Rbit, rd: t, rm: x })?;
+                ctx.emit(Inst::Bit {
+                    op: BitOp::Rbit,
+                    rd: t,
+                    rm: x,
+                })?;
                 x = t.to_reg();
             }
             let rd = ctx.output_reg(inst, 0)?;
             if op == Clz && bits < 32 {
                 let t = tmp(ctx);
-                ctx.emit(Inst::Bit { op: BitOp::Clz, rd: t, rm: x })?;
+                ctx.emit(Inst::Bit {
+                    op: BitOp::Clz,
+                    rd: t,
+                    rm: x,
+                })?;
                 let k = op2_const(ctx, 32 - bits)?;
                 return ctx.emit(alu(AluOp::Sub, rd, t.to_reg(), k));
             }
-            ctx.emit(Inst::Bit { op: BitOp::Clz, rd, rm: x })
+            ctx.emit(Inst::Bit {
+                op: BitOp::Clz,
+                rd,
+                rm: x,
+            })
         }
         (Bswap, _) if bits >= 16 => {
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
             if bits == 32 {
-                return ctx.emit(Inst::Bit { op: BitOp::Rev, rd, rm: x });
+                return ctx.emit(Inst::Bit {
+                    op: BitOp::Rev,
+                    rd,
+                    rm: x,
+                });
             }
             let t = tmp(ctx);
-            ctx.emit(Inst::Bit { op: BitOp::Rev, rd: t, rm: x })?;
+            ctx.emit(Inst::Bit {
+                op: BitOp::Rev,
+                rd: t,
+                rm: x,
+            })?;
             ctx.emit(mov_op2(rd, shifted(t.to_reg(), ShiftKind::Lsr, 16)))
         }
         (Umin | Umax | Smin | Smax, _) => {
@@ -162,7 +228,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                 _ => Cond::Gt,
             };
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::CSel { cond, rd, rn: x, rm: y })
+            ctx.emit(Inst::CSel {
+                cond,
+                rd,
+                rn: x,
+                rm: y,
+            })
         }
         (Popcnt, _) => {
             let x = put_ext(ctx, a[0], false)?;
@@ -173,10 +244,18 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let x = ctx.put_in_reg(a[0])?;
             let rd = ctx.output_reg(inst, 0)?;
             if bits == 32 {
-                return ctx.emit(Inst::Bit { op: BitOp::Rbit, rd, rm: x });
+                return ctx.emit(Inst::Bit {
+                    op: BitOp::Rbit,
+                    rd,
+                    rm: x,
+                });
             }
             let t = tmp(ctx);
-            ctx.emit(Inst::Bit { op: BitOp::Rbit, rd: t, rm: x })?;
+            ctx.emit(Inst::Bit {
+                op: BitOp::Rbit,
+                rd: t,
+                rm: x,
+            })?;
             ctx.emit(mov_op2(rd, shifted(t.to_reg(), ShiftKind::Lsr, 32 - bits)))
         }
         _ => Err(unsupported_on(ctx, inst, ty)),
@@ -186,7 +265,13 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
 /// Rotate of an `i8`/`i16`: `(x << k) | (x >> (bits - k))` on the zero-extended
 /// value (`k` masked to the width; for `k = 0` the second shift is by `bits`, which
 /// gives 0), with the directions swapped for `rotr`.
-fn narrow_rotate(ctx: &mut Lower<'_, Inst>, inst: IrInst, left: bool, bits: u32, amount: Option<u32>) -> Result<(), LowerError> {
+fn narrow_rotate(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    left: bool,
+    bits: u32,
+    amount: Option<u32>,
+) -> Result<(), LowerError> {
     let a = args(ctx, inst);
     let x = put_ext(ctx, a[0], false)?;
     let k = match amount {
@@ -194,13 +279,27 @@ fn narrow_rotate(ctx: &mut Lower<'_, Inst>, inst: IrInst, left: bool, bits: u32,
         None => {
             let amt = ctx.value_regs(a[1])?[0];
             let t = tmp(ctx);
-            ctx.emit(alu(AluOp::And, t, amt, Operand2::Imm(ModImm::maybe_from_u32(bits - 1).expect("small mask"))))?;
+            ctx.emit(alu(
+                AluOp::And,
+                t,
+                amt,
+                Operand2::Imm(ModImm::maybe_from_u32(bits - 1).expect("small mask")),
+            ))?;
             t.to_reg()
         }
     };
     let rev = tmp(ctx);
-    ctx.emit(alu(AluOp::Rsb, rev, k, Operand2::Imm(ModImm::maybe_from_u32(bits).expect("8 or 16"))))?;
-    let (lk, rk) = if left { (k, rev.to_reg()) } else { (rev.to_reg(), k) };
+    ctx.emit(alu(
+        AluOp::Rsb,
+        rev,
+        k,
+        Operand2::Imm(ModImm::maybe_from_u32(bits).expect("8 or 16")),
+    ))?;
+    let (lk, rk) = if left {
+        (k, rev.to_reg())
+    } else {
+        (rev.to_reg(), k)
+    };
     let (l, r) = (tmp(ctx), tmp(ctx));
     ctx.emit(mov_op2(l, Operand2::RegShiftReg(x, ShiftKind::Lsl, lk)))?;
     ctx.emit(mov_op2(r, Operand2::RegShiftReg(x, ShiftKind::Lsr, rk)))?;
@@ -210,8 +309,17 @@ fn narrow_rotate(ctx: &mut Lower<'_, Inst>, inst: IrInst, left: bool, bits: u32,
 
 /// `rd = popcount(x)` by the SWAR sums of 2-, 4- and 8-bit fields and one
 /// multiply that adds the four bytes into the top byte.
-pub(super) fn popcnt32(ctx: &mut Lower<'_, Inst>, x: Reg, rd: Writable<Reg>) -> Result<(), LowerError> {
-    let (m1, m2, m4, ones) = (const_reg(ctx, 0x5555_5555)?, const_reg(ctx, 0x3333_3333)?, const_reg(ctx, 0x0f0f_0f0f)?, const_reg(ctx, 0x0101_0101)?);
+pub(super) fn popcnt32(
+    ctx: &mut Lower<'_, Inst>,
+    x: Reg,
+    rd: Writable<Reg>,
+) -> Result<(), LowerError> {
+    let (m1, m2, m4, ones) = (
+        const_reg(ctx, 0x5555_5555)?,
+        const_reg(ctx, 0x3333_3333)?,
+        const_reg(ctx, 0x0f0f_0f0f)?,
+        const_reg(ctx, 0x0101_0101)?,
+    );
     let t = |ctx: &mut Lower<'_, Inst>| tmp(ctx);
     // x - ((x >> 1) & m1)
     let (a1, a2) = (t(ctx), t(ctx));
@@ -220,20 +328,41 @@ pub(super) fn popcnt32(ctx: &mut Lower<'_, Inst>, x: Reg, rd: Writable<Reg>) -> 
     // (y & m2) + ((y >> 2) & m2)
     let (b1, b2, b3) = (t(ctx), t(ctx), t(ctx));
     ctx.emit(alu(AluOp::And, b1, a2.to_reg(), Operand2::Reg(m2)))?;
-    ctx.emit(alu(AluOp::And, b2, m2, shifted(a2.to_reg(), ShiftKind::Lsr, 2)))?;
+    ctx.emit(alu(
+        AluOp::And,
+        b2,
+        m2,
+        shifted(a2.to_reg(), ShiftKind::Lsr, 2),
+    ))?;
     ctx.emit(alu(AluOp::Add, b3, b1.to_reg(), Operand2::Reg(b2.to_reg())))?;
     // (z + (z >> 4)) & m4
     let (c1, c2) = (t(ctx), t(ctx));
-    ctx.emit(alu(AluOp::Add, c1, b3.to_reg(), shifted(b3.to_reg(), ShiftKind::Lsr, 4)))?;
+    ctx.emit(alu(
+        AluOp::Add,
+        c1,
+        b3.to_reg(),
+        shifted(b3.to_reg(), ShiftKind::Lsr, 4),
+    ))?;
     ctx.emit(alu(AluOp::And, c2, c1.to_reg(), Operand2::Reg(m4)))?;
     // (w * 0x01010101) >> 24
     let d = t(ctx);
-    ctx.emit(Inst::Mul { op: MulOp::Mul, rd: d, rn: c2.to_reg(), rm: ones, ra: ones })?;
+    ctx.emit(Inst::Mul {
+        op: MulOp::Mul,
+        rd: d,
+        rn: c2.to_reg(),
+        rm: ones,
+        ra: ones,
+    })?;
     ctx.emit(mov_op2(rd, shifted(d.to_reg(), ShiftKind::Lsr, 24)))
 }
 
 /// Shifts and rotates, by a register (masked to the width) or a constant.
-fn lower_shift(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, bits: u32) -> Result<(), LowerError> {
+fn lower_shift(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+    bits: u32,
+) -> Result<(), LowerError> {
     use Opcode::*;
     let data = ctx.func().dfg[inst].clone();
     let a = args(ctx, inst);
@@ -274,13 +403,23 @@ fn lower_shift(ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode, bits: u32) -
     let masked: Reg = if base == Rotl {
         // rotl x, n == ror x, (32 - n) mod 32 (ror uses the amount modulo 32).
         let t = tmp(ctx);
-        ctx.emit(alu(AluOp::Rsb, t, amt, Operand2::Imm(ModImm::maybe_from_u32(32).expect("32 fits"))))?;
+        ctx.emit(alu(
+            AluOp::Rsb,
+            t,
+            amt,
+            Operand2::Imm(ModImm::maybe_from_u32(32).expect("32 fits")),
+        ))?;
         t.to_reg()
     } else if base == Rotr {
         amt
     } else {
         let t = tmp(ctx);
-        ctx.emit(alu(AluOp::And, t, amt, Operand2::Imm(ModImm::maybe_from_u32(bits - 1).expect("small mask"))))?;
+        ctx.emit(alu(
+            AluOp::And,
+            t,
+            amt,
+            Operand2::Imm(ModImm::maybe_from_u32(bits - 1).expect("small mask")),
+        ))?;
         t.to_reg()
     };
     ctx.emit(mov_op2(rd, Operand2::RegShiftReg(x, kind, masked)))

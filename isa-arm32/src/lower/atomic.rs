@@ -22,7 +22,10 @@ fn width_of(ty: Type) -> Option<ExWidth> {
 
 pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    if let InstructionData::Nullary { opcode: Opcode::Fence } = data {
+    if let InstructionData::Nullary {
+        opcode: Opcode::Fence,
+    } = data
+    {
         return ctx.emit(Inst::Dmb);
     }
     let ty = ctrl_type(ctx, inst)?;
@@ -42,7 +45,15 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             };
             let old = ctx.output_reg(inst, 0)?;
             let (t, status) = (tmp(ctx), tmp(ctx));
-            ctx.emit(Inst::AtomicRmwLoop { op, width, addr, operand, old, tmp: t, status })
+            ctx.emit(Inst::AtomicRmwLoop {
+                op,
+                width,
+                addr,
+                operand,
+                old,
+                tmp: t,
+                status,
+            })
         }
         InstructionData::AtomicCas { args, .. } => {
             let addr = addr_reg(ctx, args[0])?;
@@ -50,7 +61,14 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let replacement = ctx.put_in_reg(args[2])?;
             let old = ctx.output_reg(inst, 0)?;
             let status = tmp(ctx);
-            ctx.emit(Inst::AtomicCasLoop { width, addr, expected, replacement, old, status })
+            ctx.emit(Inst::AtomicCasLoop {
+                width,
+                addr,
+                expected,
+                replacement,
+                old,
+                status,
+            })
         }
         InstructionData::LoadNoOffset { arg, .. } => {
             let acc = match width {

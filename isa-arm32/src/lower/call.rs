@@ -11,7 +11,9 @@
 //! supported.
 
 use atoll_codegen::buffer::RelocTarget;
-use atoll_codegen::ir::{self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value};
+use atoll_codegen::ir::{
+    self, ArgumentExtension, Inst as IrInst, InstructionData, Signature, Value,
+};
 use atoll_codegen::machinst::{
     assign_ir_signature, ArgLoc, Lower, LowerError, PReg, Reg, SigAssignment, Writable,
 };
@@ -48,8 +50,19 @@ fn pregs_for(loc: &ArgLoc, n: usize) -> Option<Vec<PReg>> {
 
 /// A word/D access at `[base, #off]`, through `ip`-free address arithmetic when the
 /// offset is out of range.
-fn access(ctx: &mut Lower<'_, Inst>, base: Reg, off: u32, reg: Reg, float: Option<FpSize>, load: bool) -> Result<(), LowerError> {
-    let (base, off) = match (float, Off12::maybe_from_i64(off as i64), VfpOff::maybe_from_i64(off as i64)) {
+fn access(
+    ctx: &mut Lower<'_, Inst>,
+    base: Reg,
+    off: u32,
+    reg: Reg,
+    float: Option<FpSize>,
+    load: bool,
+) -> Result<(), LowerError> {
+    let (base, off) = match (
+        float,
+        Off12::maybe_from_i64(off as i64),
+        VfpOff::maybe_from_i64(off as i64),
+    ) {
         (None, Some(_), _) | (Some(_), _, Some(_)) => (base, off),
         _ => {
             let t = tmp(ctx);
@@ -61,12 +74,34 @@ fn access(ctx: &mut Lower<'_, Inst>, base: Reg, off: u32, reg: Reg, float: Optio
     let w = Writable::from_reg(reg);
     match float {
         None => {
-            let mem = AMode::Offset { rn: base, off: Off12::maybe_from_i64(off as i64).expect("checked above") };
-            ctx.emit(if load { Inst::Load { width: WordByte::Word, rt: w, mem } } else { Inst::Store { width: WordByte::Word, rt: reg, mem } })
+            let mem = AMode::Offset {
+                rn: base,
+                off: Off12::maybe_from_i64(off as i64).expect("checked above"),
+            };
+            ctx.emit(if load {
+                Inst::Load {
+                    width: WordByte::Word,
+                    rt: w,
+                    mem,
+                }
+            } else {
+                Inst::Store {
+                    width: WordByte::Word,
+                    rt: reg,
+                    mem,
+                }
+            })
         }
         Some(size) => {
-            let mem = VfpAMode::Offset { rn: base, off: VfpOff::maybe_from_i64(off as i64).expect("checked above") };
-            ctx.emit(if load { Inst::FpuLoad { size, rd: w, mem } } else { Inst::FpuStore { size, rd: reg, mem } })
+            let mem = VfpAMode::Offset {
+                rn: base,
+                off: VfpOff::maybe_from_i64(off as i64).expect("checked above"),
+            };
+            ctx.emit(if load {
+                Inst::FpuLoad { size, rd: w, mem }
+            } else {
+                Inst::FpuStore { size, rd: reg, mem }
+            })
         }
     }
 }
@@ -79,7 +114,11 @@ fn fsize_of(ty: ir::Type) -> Option<FpSize> {
     }
 }
 
-pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
+pub(super) fn lower_args(
+    _b: &Arm32Lower,
+    ctx: &mut Lower<'_, Inst>,
+    params: &[Value],
+) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
     let a = assign(&sig).map_err(|_| ctx.signature_error())?;
     if a.ret_area_ptr.is_some() {
@@ -109,7 +148,11 @@ pub(super) fn lower_args(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, params: &[V
 
 /// The registers of `v`, a narrow integer extended to 32 bits when its parameter
 /// says so.
-fn regs_for(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -> Result<Vec<Reg>, LowerError> {
+fn regs_for(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    ext: ArgumentExtension,
+) -> Result<Vec<Reg>, LowerError> {
     let ty = ctx.value_type(v)?;
     if matches!(ty, ir::Type::I8 | ir::Type::I16) && ext != ArgumentExtension::None {
         let r = put_ext(ctx, v, ext == ArgumentExtension::Sext)?;
@@ -118,7 +161,11 @@ fn regs_for(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -> Resu
     Ok(ctx.value_regs(v)?.to_vec())
 }
 
-pub(super) fn lower_return(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+pub(super) fn lower_return(
+    _b: &Arm32Lower,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+) -> Result<(), LowerError> {
     let sig = ctx.func().signature.clone();
     let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
     let vals = args(ctx, inst);
@@ -133,14 +180,20 @@ pub(super) fn lower_return(_b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrI
 
 pub(super) fn lower_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    let sig = ctx.func().call_signature(&data).cloned().ok_or_else(|| unsupported(ctx, inst))?;
+    let sig = ctx
+        .func()
+        .call_signature(&data)
+        .cloned()
+        .ok_or_else(|| unsupported(ctx, inst))?;
     let a = assign(&sig).map_err(|_| unsupported(ctx, inst))?;
     if a.ret_area_ptr.is_some() {
         return Err(unsupported(ctx, inst));
     }
     let all = args(ctx, inst);
     let (callee, call_args) = match data {
-        InstructionData::CallIndirect { .. } => (all.first().copied(), all.get(1..).unwrap_or(&[]).to_vec()),
+        InstructionData::CallIndirect { .. } => {
+            (all.first().copied(), all.get(1..).unwrap_or(&[]).to_vec())
+        }
         _ => (None, all),
     };
     let mut info = CallInfo::default();
@@ -173,7 +226,10 @@ pub(super) fn lower_call(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), 
     info.clobbers = clobbers;
     let info = Box::new(info);
     match (data, callee) {
-        (InstructionData::Call { func_ref, .. }, _) => ctx.emit(Inst::Call { target: RelocTarget(func_ref.index() as u32), info }),
+        (InstructionData::Call { func_ref, .. }, _) => ctx.emit(Inst::Call {
+            target: RelocTarget(func_ref.index() as u32),
+            info,
+        }),
         (_, Some(c)) => {
             let rm = ctx.put_in_reg(c)?;
             ctx.emit(Inst::CallInd { rm, info })

@@ -8,7 +8,9 @@
 //! V = unordered, as on AArch64, so the condition table is the same.
 
 use atoll_codegen::buffer::MachLabel;
-use atoll_codegen::ir::{FloatCC, Inst as IrInst, InstructionData, IntCC, Opcode, Type, Value, ValueDef};
+use atoll_codegen::ir::{
+    FloatCC, Inst as IrInst, InstructionData, IntCC, Opcode, Type, Value, ValueDef,
+};
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
@@ -55,7 +57,12 @@ pub(crate) fn float_cond(cc: FloatCC) -> Flags {
 
 /// Emit the compare of `a` with `b` (a value or an immediate) for `cc` and return
 /// the condition.
-pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Result<Value, i64>) -> Result<Cond, LowerError> {
+pub(crate) fn emit_icmp(
+    ctx: &mut Lower<'_, Inst>,
+    cc: IntCC,
+    a: Value,
+    b: Result<Value, i64>,
+) -> Result<Cond, LowerError> {
     let ty = ctx.value_type(a)?;
     if ty == Type::I64 {
         return wide::emit_icmp64(ctx, cc, a, b);
@@ -71,11 +78,17 @@ pub(crate) fn emit_icmp(ctx: &mut Lower<'_, Inst>, cc: IntCC, a: Value, b: Resul
     };
     if let Some(k) = k {
         let bits = ty.bits();
-        let k = if signed { ((k << (64 - bits)) >> (64 - bits)) as u32 } else { (((k as u64) << (64 - bits)) >> (64 - bits)) as u32 };
+        let k = if signed {
+            ((k << (64 - bits)) >> (64 - bits)) as u32
+        } else {
+            (((k as u64) << (64 - bits)) >> (64 - bits)) as u32
+        };
         cmp_const(ctx, Cond::Al, x, k)?;
         return Ok(int_cond(cc));
     }
-    let Ok(bv) = b else { unreachable!("immediates handled above") };
+    let Ok(bv) = b else {
+        unreachable!("immediates handled above")
+    };
     let y = put_ext(ctx, bv, signed)?;
     ctx.emit(cmp_inst(CmpOp::Cmp, x, Operand2::Reg(y)))?;
     Ok(int_cond(cc))
@@ -91,11 +104,22 @@ pub(crate) fn fsize(ctx: &Lower<'_, Inst>, v: Value) -> Result<FpSize, LowerErro
 }
 
 /// Emit `vcmp a, b; vmrs` and return the conditions for `cc`.
-pub(crate) fn emit_fcmp(ctx: &mut Lower<'_, Inst>, cc: FloatCC, a: Value, b: Value) -> Result<Flags, LowerError> {
+pub(crate) fn emit_fcmp(
+    ctx: &mut Lower<'_, Inst>,
+    cc: FloatCC,
+    a: Value,
+    b: Value,
+) -> Result<Flags, LowerError> {
     let size = fsize(ctx, a)?;
     let x = ctx.put_in_reg(a)?;
     let y = ctx.put_in_reg(b)?;
-    ctx.emit(Inst::FpuCmp { size, cond: Cond::Al, signal_nan: false, rn: x, rm: Some(y) })?;
+    ctx.emit(Inst::FpuCmp {
+        size,
+        cond: Cond::Al,
+        signal_nan: false,
+        rn: x,
+        rm: Some(y),
+    })?;
     ctx.emit(Inst::FpuToFlags)?;
     Ok(float_cond(cc))
 }
@@ -117,9 +141,9 @@ fn emit_cset(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, f: Flags) -> Result<(
 fn compare_of(ctx: &Lower<'_, Inst>, v: Value) -> Option<InstructionData> {
     match ctx.func().dfg.value_def(v) {
         ValueDef::Result(i, 0) => match &ctx.func().dfg[i] {
-            d @ (InstructionData::IntCompare { .. } | InstructionData::IntCompareImm { .. } | InstructionData::FloatCompare { .. }) => {
-                Some(d.clone())
-            }
+            d @ (InstructionData::IntCompare { .. }
+            | InstructionData::IntCompareImm { .. }
+            | InstructionData::FloatCompare { .. }) => Some(d.clone()),
             _ => None,
         },
         _ => None,
@@ -129,9 +153,15 @@ fn compare_of(ctx: &Lower<'_, Inst>, v: Value) -> Option<InstructionData> {
 /// Set flags for "`v` is true" and return one condition that holds exactly then.
 pub(crate) fn cond_flags(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Cond, LowerError> {
     let f = match compare_of(ctx, v) {
-        Some(InstructionData::IntCompare { cond, args, .. }) => Flags(emit_icmp(ctx, cond, args[0], Ok(args[1]))?, None),
-        Some(InstructionData::IntCompareImm { cond, arg, imm, .. }) => Flags(emit_icmp(ctx, cond, arg, Err(imm.0))?, None),
-        Some(InstructionData::FloatCompare { cond, args, .. }) => emit_fcmp(ctx, cond, args[0], args[1])?,
+        Some(InstructionData::IntCompare { cond, args, .. }) => {
+            Flags(emit_icmp(ctx, cond, args[0], Ok(args[1]))?, None)
+        }
+        Some(InstructionData::IntCompareImm { cond, arg, imm, .. }) => {
+            Flags(emit_icmp(ctx, cond, arg, Err(imm.0))?, None)
+        }
+        Some(InstructionData::FloatCompare { cond, args, .. }) => {
+            emit_fcmp(ctx, cond, args[0], args[1])?
+        }
         _ => return test_nonzero(ctx, v),
     };
     if f.1.is_none() {
@@ -166,21 +196,31 @@ fn test_nonzero(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Cond, LowerError>
 /// Whether the compare `inst` has one use, as the condition of a `brif` or
 /// `select`, which re-emits the compare itself (so the `cset` would be dead).
 fn fused_into_user(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
-    let Some(&v) = ctx.func().dfg.inst_results(inst).first() else { return false };
-    let Some(user) = ctx.sole_user(v) else { return false };
+    let Some(&v) = ctx.func().dfg.inst_results(inst).first() else {
+        return false;
+    };
+    let Some(user) = ctx.sole_user(v) else {
+        return false;
+    };
     match &ctx.func().dfg[user] {
         InstructionData::Brif { arg, .. } => *arg == v,
-        InstructionData::Ternary { opcode: Opcode::Select | Opcode::SelectSpectreGuard, args, .. } => {
-            args[0] == v && args[1] != v && args[2] != v
-        }
+        InstructionData::Ternary {
+            opcode: Opcode::Select | Opcode::SelectSpectreGuard,
+            args,
+            ..
+        } => args[0] == v && args[1] != v && args[2] != v,
         _ => false,
     }
 }
 
 pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    if matches!(data, InstructionData::IntCompare { .. } | InstructionData::IntCompareImm { .. } | InstructionData::FloatCompare { .. })
-        && fused_into_user(ctx, inst)
+    if matches!(
+        data,
+        InstructionData::IntCompare { .. }
+            | InstructionData::IntCompareImm { .. }
+            | InstructionData::FloatCompare { .. }
+    ) && fused_into_user(ctx, inst)
     {
         return Ok(());
     }
@@ -200,7 +240,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let rd = ctx.output_reg(inst, 0)?;
             emit_cset(ctx, rd, f)
         }
-        InstructionData::Ternary { opcode: Opcode::Select | Opcode::SelectSpectreGuard, args, .. } => {
+        InstructionData::Ternary {
+            opcode: Opcode::Select | Opcode::SelectSpectreGuard,
+            args,
+            ..
+        } => {
             let ty = result_type(ctx, inst, 0)?;
             let a = ctx.value_regs(args[1])?.to_vec();
             let b = ctx.value_regs(args[2])?.to_vec();
@@ -208,10 +252,25 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let c = cond_flags(ctx, args[0])?;
             for ((rd, &x), &y) in outs.into_iter().zip(&a).zip(&b) {
                 if ty.is_float() {
-                    let size = if ty == Type::F32 { FpSize::F32 } else { FpSize::F64 };
-                    ctx.emit(Inst::FpuCSel { size, cond: c, rd, rn: x, rm: y })?;
+                    let size = if ty == Type::F32 {
+                        FpSize::F32
+                    } else {
+                        FpSize::F64
+                    };
+                    ctx.emit(Inst::FpuCSel {
+                        size,
+                        cond: c,
+                        rd,
+                        rn: x,
+                        rm: y,
+                    })?;
                 } else {
-                    ctx.emit(Inst::CSel { cond: c, rd, rn: x, rm: y })?;
+                    ctx.emit(Inst::CSel {
+                        cond: c,
+                        rd,
+                        rn: x,
+                        rm: y,
+                    })?;
                 }
             }
             Ok(())
@@ -220,15 +279,28 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
     }
 }
 
-pub(super) fn lower_branch(ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+pub(super) fn lower_branch(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    targets: &[MachLabel],
+) -> Result<(), LowerError> {
     let data = ctx.func().dfg[inst].clone();
-    let target = |i: usize| targets.get(i).copied().ok_or(LowerError::Unsupported { inst, opcode: data.opcode() });
+    let target = |i: usize| {
+        targets.get(i).copied().ok_or(LowerError::Unsupported {
+            inst,
+            opcode: data.opcode(),
+        })
+    };
     match &data {
         InstructionData::Jump { .. } => ctx.emit(Inst::Jmp { target: target(0)? }),
         InstructionData::Brif { arg, .. } => {
             let (taken, not_taken) = (target(0)?, target(1)?);
             let cond = cond_flags(ctx, *arg)?;
-            ctx.emit(Inst::CondBr { cond, taken, not_taken })
+            ctx.emit(Inst::CondBr {
+                cond,
+                taken,
+                not_taken,
+            })
         }
         InstructionData::BranchTable { arg, .. } => {
             // The table has no bounds check of its own: clamp the index to `n`,
@@ -239,10 +311,18 @@ pub(super) fn lower_branch(ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[M
             let nreg = const_reg(ctx, n)?;
             cmp_const(ctx, Cond::Al, idx, n)?;
             let clamped = tmp(ctx);
-            ctx.emit(Inst::CSel { cond: Cond::Lo, rd: clamped, rn: idx, rm: nreg })?;
+            ctx.emit(Inst::CSel {
+                cond: Cond::Lo,
+                rd: clamped,
+                rn: idx,
+                rm: nreg,
+            })?;
             let mut entries: Vec<MachLabel> = targets[1..].to_vec();
             entries.push(default);
-            ctx.emit(Inst::JumpTable { idx: clamped.to_reg(), targets: entries.into() })
+            ctx.emit(Inst::JumpTable {
+                idx: clamped.to_reg(),
+                targets: entries.into(),
+            })
         }
         _ => Err(unsupported(ctx, inst)),
     }

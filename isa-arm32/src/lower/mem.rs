@@ -12,7 +12,7 @@ use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 
 use super::*;
 use crate::imms::{Off12, Off8, VfpOff};
-use crate::inst::{BitOp, AMode, AModeExtra, FpSize, LoadExtraKind, VfpAMode, WordByte};
+use crate::inst::{AMode, AModeExtra, BitOp, FpSize, LoadExtraKind, VfpAMode, WordByte};
 
 /// How one register-sized piece is accessed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,12 @@ impl Access {
 }
 
 /// `(base, off)` with `off` encodable for `acc` (adding to a fresh base if not).
-fn addr(ctx: &mut Lower<'_, Inst>, base: Reg, off: i64, acc: Access) -> Result<(Reg, i64), LowerError> {
+fn addr(
+    ctx: &mut Lower<'_, Inst>,
+    base: Reg,
+    off: i64,
+    acc: Access,
+) -> Result<(Reg, i64), LowerError> {
     if acc.fits(off) {
         return Ok((base, off));
     }
@@ -47,35 +52,86 @@ fn addr(ctx: &mut Lower<'_, Inst>, base: Reg, off: i64, acc: Access) -> Result<(
 }
 
 /// Emit a load of `acc` from `[base, #off]` into `rd`.
-pub(crate) fn emit_load(ctx: &mut Lower<'_, Inst>, acc: Access, rd: Writable<Reg>, base: Reg, off: i64) -> Result<(), LowerError> {
+pub(crate) fn emit_load(
+    ctx: &mut Lower<'_, Inst>,
+    acc: Access,
+    rd: Writable<Reg>,
+    base: Reg,
+    off: i64,
+) -> Result<(), LowerError> {
     let (rn, off) = addr(ctx, base, off, acc)?;
     let o12 = || Off12::maybe_from_i64(off).expect("fits");
     let o8 = || Off8::maybe_from_i64(off).expect("fits");
-    let extra = |kind| Inst::LoadExtra { kind, rt: rd, mem: AModeExtra::Offset { rn, off: o8() } };
+    let extra = |kind| Inst::LoadExtra {
+        kind,
+        rt: rd,
+        mem: AModeExtra::Offset { rn, off: o8() },
+    };
     ctx.emit(match acc {
-        Access::Word => Inst::Load { width: WordByte::Word, rt: rd, mem: AMode::Offset { rn, off: o12() } },
-        Access::Byte => Inst::Load { width: WordByte::Byte, rt: rd, mem: AMode::Offset { rn, off: o12() } },
+        Access::Word => Inst::Load {
+            width: WordByte::Word,
+            rt: rd,
+            mem: AMode::Offset { rn, off: o12() },
+        },
+        Access::Byte => Inst::Load {
+            width: WordByte::Byte,
+            rt: rd,
+            mem: AMode::Offset { rn, off: o12() },
+        },
         Access::Half => extra(LoadExtraKind::Ldrh),
         Access::SByte => extra(LoadExtraKind::Ldrsb),
         Access::SHalf => extra(LoadExtraKind::Ldrsh),
-        Access::Fp(size) => {
-            Inst::FpuLoad { size, rd, mem: VfpAMode::Offset { rn, off: VfpOff::maybe_from_i64(off).expect("fits") } }
-        }
+        Access::Fp(size) => Inst::FpuLoad {
+            size,
+            rd,
+            mem: VfpAMode::Offset {
+                rn,
+                off: VfpOff::maybe_from_i64(off).expect("fits"),
+            },
+        },
     })
 }
 
 /// Emit a store of `acc` (`Word`, `Byte`, `Half` or `Fp`) of `rt` to `[base, #off]`.
-pub(crate) fn emit_store(ctx: &mut Lower<'_, Inst>, acc: Access, rt: Reg, base: Reg, off: i64) -> Result<(), LowerError> {
+pub(crate) fn emit_store(
+    ctx: &mut Lower<'_, Inst>,
+    acc: Access,
+    rt: Reg,
+    base: Reg,
+    off: i64,
+) -> Result<(), LowerError> {
     let (rn, off) = addr(ctx, base, off, acc)?;
     ctx.emit(match acc {
         Access::Word | Access::Byte => {
-            let width = if acc == Access::Word { WordByte::Word } else { WordByte::Byte };
-            Inst::Store { width, rt, mem: AMode::Offset { rn, off: Off12::maybe_from_i64(off).expect("fits") } }
+            let width = if acc == Access::Word {
+                WordByte::Word
+            } else {
+                WordByte::Byte
+            };
+            Inst::Store {
+                width,
+                rt,
+                mem: AMode::Offset {
+                    rn,
+                    off: Off12::maybe_from_i64(off).expect("fits"),
+                },
+            }
         }
-        Access::Fp(size) => {
-            Inst::FpuStore { size, rd: rt, mem: VfpAMode::Offset { rn, off: VfpOff::maybe_from_i64(off).expect("fits") } }
-        }
-        _ => Inst::StoreHalf { rt, mem: AModeExtra::Offset { rn, off: Off8::maybe_from_i64(off).expect("fits") } },
+        Access::Fp(size) => Inst::FpuStore {
+            size,
+            rd: rt,
+            mem: VfpAMode::Offset {
+                rn,
+                off: VfpOff::maybe_from_i64(off).expect("fits"),
+            },
+        },
+        _ => Inst::StoreHalf {
+            rt,
+            mem: AModeExtra::Offset {
+                rn,
+                off: Off8::maybe_from_i64(off).expect("fits"),
+            },
+        },
     })
 }
 
@@ -107,7 +163,10 @@ fn store_access(op: Opcode, ty: Type) -> Option<Access> {
 
 /// The 32-bit address register of value `v`.
 pub(crate) fn addr_reg(ctx: &Lower<'_, Inst>, v: Value) -> Result<Reg, LowerError> {
-    ctx.value_regs(v)?.first().copied().ok_or(LowerError::UndefinedValue(v))
+    ctx.value_regs(v)?
+        .first()
+        .copied()
+        .ok_or(LowerError::UndefinedValue(v))
 }
 
 /// A fresh register with the address of stack slot `slot` plus `off`.
@@ -122,7 +181,9 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
     let data = ctx.func().dfg[inst].clone();
     let op = data.opcode();
     match data {
-        InstructionData::Load { arg, offset, flags, .. } => {
+        InstructionData::Load {
+            arg, offset, flags, ..
+        } => {
             let ty = result_type(ctx, inst, 0)?;
             let acc = load_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = addr_reg(ctx, arg)?;
@@ -137,7 +198,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             // top half and is shifted down with the load's extension).
             let (t, r) = (tmp(ctx), tmp(ctx));
             emit_load(ctx, acc, t, base, i64::from(offset.0))?;
-            ctx.emit(Inst::Bit { op: BitOp::Rev, rd: r, rm: t.to_reg() })?;
+            ctx.emit(Inst::Bit {
+                op: BitOp::Rev,
+                rd: r,
+                rm: t.to_reg(),
+            })?;
             match acc {
                 Access::Word => ctx.emit(Inst::mov(rd, r.to_reg())),
                 Access::Byte | Access::SByte => ctx.emit(Inst::mov(rd, t.to_reg())),
@@ -146,7 +211,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                 Access::Fp(_) => unreachable!("rejected above"),
             }
         }
-        InstructionData::Store { args, offset, flags, .. } => {
+        InstructionData::Store {
+            args,
+            offset,
+            flags,
+            ..
+        } => {
             let ty = ctx.value_type(args[0])?;
             let acc = store_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = addr_reg(ctx, args[1])?;
@@ -154,8 +224,16 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             if flags.big() {
                 let r = tmp(ctx);
                 match acc {
-                    Access::Word => ctx.emit(Inst::Bit { op: BitOp::Rev, rd: r, rm: rt })?,
-                    Access::Half => ctx.emit(Inst::Bit { op: BitOp::Rev16, rd: r, rm: rt })?,
+                    Access::Word => ctx.emit(Inst::Bit {
+                        op: BitOp::Rev,
+                        rd: r,
+                        rm: rt,
+                    })?,
+                    Access::Half => ctx.emit(Inst::Bit {
+                        op: BitOp::Rev16,
+                        rd: r,
+                        rm: rt,
+                    })?,
                     Access::Byte => ctx.emit(Inst::mov(r, rt))?,
                     _ => return Err(unsupported_on(ctx, inst, ty)),
                 }
@@ -163,18 +241,33 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             }
             emit_store(ctx, acc, rt, base, i64::from(offset.0))
         }
-        InstructionData::StackLoad { opcode: Opcode::StackAddr, stack_slot, offset } => {
+        InstructionData::StackLoad {
+            opcode: Opcode::StackAddr,
+            stack_slot,
+            offset,
+        } => {
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::SlotAddr { rd, slot: stack_slot.index() as u32, off: offset.0 })
+            ctx.emit(Inst::SlotAddr {
+                rd,
+                slot: stack_slot.index() as u32,
+                off: offset.0,
+            })
         }
-        InstructionData::StackLoad { stack_slot, offset, .. } => {
+        InstructionData::StackLoad {
+            stack_slot, offset, ..
+        } => {
             let ty = result_type(ctx, inst, 0)?;
             let acc = load_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = slot_addr(ctx, stack_slot.index() as u32, offset.0)?;
             let rd = ctx.output_reg(inst, 0)?;
             emit_load(ctx, acc, rd, base, 0)
         }
-        InstructionData::StackStore { arg, stack_slot, offset, .. } => {
+        InstructionData::StackStore {
+            arg,
+            stack_slot,
+            offset,
+            ..
+        } => {
             let ty = ctx.value_type(arg)?;
             let acc = store_access(op, ty).ok_or_else(|| unsupported_on(ctx, inst, ty))?;
             let base = slot_addr(ctx, stack_slot.index() as u32, offset.0)?;

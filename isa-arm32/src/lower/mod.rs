@@ -67,19 +67,27 @@ impl LowerBackend for Arm32Lower {
             Nop => Ok(()),
             AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(ctx, inst),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(ctx, inst),
-            Load | Uload8 | Sload8 | Uload16 | Sload16 | Store | Istore8 | Istore16 | StackLoad | StackStore
-            | StackAddr => mem::lower(ctx, inst),
-            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fcopysign | Fmin | Fmax | Ceil | Floor | Trunc | Nearest
-            | Fpromote | Fdemote | FcvtToUint | FcvtToSint | FcvtToUintSat | FcvtToSintSat | FcvtFromUint
-            | FcvtFromSint | F32const | F64const | Bitcast => float::lower(self, ctx, inst),
+            Load | Uload8 | Sload8 | Uload16 | Sload16 | Store | Istore8 | Istore16 | StackLoad
+            | StackStore | StackAddr => mem::lower(ctx, inst),
+            Fadd | Fsub | Fmul | Fdiv | Sqrt | Fneg | Fabs | Fcopysign | Fmin | Fmax | Ceil
+            | Floor | Trunc | Nearest | Fpromote | Fdemote | FcvtToUint | FcvtToSint
+            | FcvtToUintSat | FcvtToSintSat | FcvtFromUint | FcvtFromSint | F32const | F64const
+            | Bitcast => float::lower(self, ctx, inst),
             Udiv | Sdiv | Urem | Srem => trap::lower_div(self, ctx, inst),
-            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow | SmulOverflow
-            | UaddOverflowTrap | Iabs | Bmask | Bitselect | GetStackPointer => overflow::lower(ctx, inst),
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | UmulOverflow
+            | SmulOverflow | UaddOverflowTrap | Iabs | Bmask | Bitselect | GetStackPointer => {
+                overflow::lower(ctx, inst)
+            }
             _ => alu::lower(ctx, inst),
         }
     }
 
-    fn lower_branch(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+    fn lower_branch(
+        &self,
+        ctx: &mut Lower<'_, Inst>,
+        inst: IrInst,
+        targets: &[MachLabel],
+    ) -> Result<(), LowerError> {
         cmp::lower_branch(ctx, inst, targets)
     }
 }
@@ -105,7 +113,11 @@ pub(crate) fn ftmp(ctx: &mut Lower<'_, Inst>) -> Writable<Reg> {
 }
 
 /// `rd = value` (one `mov`/`mvn` or `movw`+`movt`, chosen at emission).
-pub(crate) fn load_const_into(ctx: &mut Lower<'_, Inst>, rd: Writable<Reg>, value: u32) -> Result<(), LowerError> {
+pub(crate) fn load_const_into(
+    ctx: &mut Lower<'_, Inst>,
+    rd: Writable<Reg>,
+    value: u32,
+) -> Result<(), LowerError> {
     ctx.emit(Inst::LoadConst32 { rd, value })
 }
 
@@ -118,17 +130,37 @@ pub(crate) fn const_reg(ctx: &mut Lower<'_, Inst>, value: u32) -> Result<Reg, Lo
 
 /// `rd = rn <op> op2`, unconditional, flags untouched.
 pub(crate) fn alu(op: AluOp, rd: Writable<Reg>, rn: Reg, op2: Operand2) -> Inst {
-    Inst::Alu { op, s: false, cond: Cond::Al, rd, rn, op2 }
+    Inst::Alu {
+        op,
+        s: false,
+        cond: Cond::Al,
+        rd,
+        rn,
+        op2,
+    }
 }
 
 /// `rd = rn <op> op2` setting the flags (carry chains, compares).
 pub(crate) fn alu_s(op: AluOp, rd: Writable<Reg>, rn: Reg, op2: Operand2) -> Inst {
-    Inst::Alu { op, s: true, cond: Cond::Al, rd, rn, op2 }
+    Inst::Alu {
+        op,
+        s: true,
+        cond: Cond::Al,
+        rd,
+        rn,
+        op2,
+    }
 }
 
 /// `rd = op2` (a `mov` of a register, immediate or shifted register).
 pub(crate) fn mov_op2(rd: Writable<Reg>, op2: Operand2) -> Inst {
-    Inst::Mov { not: false, s: false, cond: Cond::Al, rd, op2 }
+    Inst::Mov {
+        not: false,
+        s: false,
+        cond: Cond::Al,
+        rd,
+        op2,
+    }
 }
 
 /// A register shifted by a constant (`amount` in the kind's encodable range).
@@ -141,7 +173,12 @@ pub(crate) fn shifted(r: Reg, kind: ShiftKind, amount: u32) -> Operand2 {
 
 /// `cmp`-family flag setting without a destination.
 pub(crate) fn cmp_inst(op: CmpOp, rn: Reg, op2: Operand2) -> Inst {
-    Inst::Cmp { op, cond: Cond::Al, rn, op2 }
+    Inst::Cmp {
+        op,
+        cond: Cond::Al,
+        rn,
+        op2,
+    }
 }
 
 /// The second operand for the 32-bit constant `k`: a rotated immediate when it
@@ -165,7 +202,12 @@ pub(crate) fn op2_of(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<Operand2, Lo
 }
 
 /// Emit flags for `rn - k` (`cmp #k`, `cmn #-k`, or through a register).
-pub(crate) fn cmp_const(ctx: &mut Lower<'_, Inst>, cond: Cond, rn: Reg, k: u32) -> Result<(), LowerError> {
+pub(crate) fn cmp_const(
+    ctx: &mut Lower<'_, Inst>,
+    cond: Cond,
+    rn: Reg,
+    k: u32,
+) -> Result<(), LowerError> {
     let (op, op2) = if let Some(m) = ModImm::maybe_from_u32(k) {
         (CmpOp::Cmp, Operand2::Imm(m))
     } else if let Some(m) = ModImm::maybe_from_u32(k.wrapping_neg()) {
@@ -178,7 +220,11 @@ pub(crate) fn cmp_const(ctx: &mut Lower<'_, Inst>, cond: Cond, rn: Reg, k: u32) 
 
 /// `v` with the bits above its type's width made defined: zero- or sign-extended to
 /// 32 bits for `i8`/`i16` (an `i32` is returned as is).
-pub(crate) fn put_ext(ctx: &mut Lower<'_, Inst>, v: Value, signed: bool) -> Result<Reg, LowerError> {
+pub(crate) fn put_ext(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    signed: bool,
+) -> Result<Reg, LowerError> {
     let r = ctx.put_in_reg(v)?;
     let ty = ctx.value_type(v)?;
     match ty {
@@ -188,7 +234,12 @@ pub(crate) fn put_ext(ctx: &mut Lower<'_, Inst>, v: Value, signed: bool) -> Resu
 }
 
 /// A fresh register with the low `from` (8 or 16) bits of `r` extended to 32.
-pub(crate) fn extend(ctx: &mut Lower<'_, Inst>, r: Reg, signed: bool, from: u32) -> Result<Reg, LowerError> {
+pub(crate) fn extend(
+    ctx: &mut Lower<'_, Inst>,
+    r: Reg,
+    signed: bool,
+    from: u32,
+) -> Result<Reg, LowerError> {
     let op = match (signed, from) {
         (false, 8) => ExtendOp::Uxtb,
         (false, _) => ExtendOp::Uxth,
@@ -201,7 +252,11 @@ pub(crate) fn extend(ctx: &mut Lower<'_, Inst>, r: Reg, signed: bool, from: u32)
 }
 
 /// The type of result `index` of `inst`.
-pub(crate) fn result_type(ctx: &Lower<'_, Inst>, inst: IrInst, index: usize) -> Result<Type, LowerError> {
+pub(crate) fn result_type(
+    ctx: &Lower<'_, Inst>,
+    inst: IrInst,
+    index: usize,
+) -> Result<Type, LowerError> {
     ctx.result_type(inst, index)
 }
 
@@ -212,5 +267,9 @@ pub(crate) fn ctrl_type(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<Type, Low
 
 /// The error for a rule that exists but not at type `ty`.
 pub(crate) fn unsupported_on(ctx: &Lower<'_, Inst>, inst: IrInst, ty: Type) -> LowerError {
-    LowerError::UnsupportedOnType { inst, opcode: ctx.func().dfg[inst].opcode(), ty }
+    LowerError::UnsupportedOnType {
+        inst,
+        opcode: ctx.func().dfg[inst].opcode(),
+        ty,
+    }
 }

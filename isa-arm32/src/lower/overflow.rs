@@ -10,7 +10,10 @@ use atoll_codegen::machinst::{Lower, LowerError, Reg};
 use super::*;
 
 /// The 32-bit words of `v` (low first): its core registers, or a float's bits.
-fn to_words(ctx: &mut Lower<'_, Inst>, v: atoll_codegen::ir::Value) -> Result<Vec<Reg>, LowerError> {
+fn to_words(
+    ctx: &mut Lower<'_, Inst>,
+    v: atoll_codegen::ir::Value,
+) -> Result<Vec<Reg>, LowerError> {
     match ctx.value_type(v)? {
         Type::F32 => {
             let r = ctx.put_in_reg(v)?;
@@ -41,7 +44,12 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             ctx.emit(alu(AluOp::Rsb, neg, x, Operand2::Imm(ModImm::zero())))?;
             cmp_const(ctx, Cond::Al, x, 0)?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::CSel { cond: Cond::Lt, rd, rn: neg.to_reg(), rm: x })
+            ctx.emit(Inst::CSel {
+                cond: Cond::Lt,
+                rd,
+                rn: neg.to_reg(),
+                rm: x,
+            })
         }
         (Bmask, _) => {
             // All ones when the input is non-zero, for any input and output width.
@@ -55,9 +63,17 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                 }
             }
             let bit = tmp(ctx);
-            ctx.emit(Inst::CSet { cond: Cond::Ne, rd: bit })?;
+            ctx.emit(Inst::CSet {
+                cond: Cond::Ne,
+                rd: bit,
+            })?;
             for rd in ctx.output_regs(inst, 0)? {
-                ctx.emit(alu(AluOp::Rsb, rd, bit.to_reg(), Operand2::Imm(ModImm::zero())))?;
+                ctx.emit(alu(
+                    AluOp::Rsb,
+                    rd,
+                    bit.to_reg(),
+                    Operand2::Imm(ModImm::zero()),
+                ))?;
             }
             Ok(())
         }
@@ -66,7 +82,10 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let y = ctx.put_in_reg(args[1])?;
             let rd = ctx.output_reg(inst, 0)?;
             ctx.emit(alu_s(AluOp::Add, rd, x, Operand2::Reg(y)))?;
-            ctx.emit(Inst::TrapIf { cond: Cond::Hs, code: *code })
+            ctx.emit(Inst::TrapIf {
+                cond: Cond::Hs,
+                code: *code,
+            })
         }
         (UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow, _) if ty == Type::I32 => {
             let x = ctx.put_in_reg(a[0])?;
@@ -89,15 +108,25 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let x = put_ext(ctx, a[0], signed)?;
             let y = put_ext(ctx, a[1], signed)?;
             let rd = ctx.output_reg(inst, 0)?;
-            ctx.emit(Inst::Mul { op: crate::inst::MulOp::Mul, rd, rn: x, rm: y, ra: x })?;
+            ctx.emit(Inst::Mul {
+                op: crate::inst::MulOp::Mul,
+                rd,
+                rn: x,
+                rm: y,
+                ra: x,
+            })?;
             let back = extend(ctx, rd.to_reg(), signed, ty.bits())?;
             ctx.emit(cmp_inst(CmpOp::Cmp, back, Operand2::Reg(rd.to_reg())))?;
             let of = ctx.output_reg(inst, 1)?;
-            ctx.emit(Inst::CSet { cond: Cond::Ne, rd: of })
+            ctx.emit(Inst::CSet {
+                cond: Cond::Ne,
+                rd: of,
+            })
         }
         (Bitselect, _) => {
             // (c & x) | (y & ~c), word by word; floats go through core registers.
-            let words = |ctx: &mut Lower<'_, Inst>, v| -> Result<Vec<Reg>, LowerError> { to_words(ctx, v) };
+            let words =
+                |ctx: &mut Lower<'_, Inst>, v| -> Result<Vec<Reg>, LowerError> { to_words(ctx, v) };
             let (c, x, y) = (words(ctx, a[0])?, words(ctx, a[1])?, words(ctx, a[2])?);
             let mut out = Vec::new();
             for ((&c, &x), &y) in c.iter().zip(&x).zip(&y) {
@@ -110,7 +139,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let outs = ctx.output_regs(inst, 0)?;
             match (ty, outs.as_slice(), out.as_slice()) {
                 (Type::F32, [rd], [w]) => ctx.emit(Inst::MovToFpu { rd: *rd, rn: *w }),
-                (Type::F64, [rd], [lo, hi]) => ctx.emit(Inst::MovToFpu64 { rd: *rd, lo: *lo, hi: *hi }),
+                (Type::F64, [rd], [lo, hi]) => ctx.emit(Inst::MovToFpu64 {
+                    rd: *rd,
+                    lo: *lo,
+                    hi: *hi,
+                }),
                 _ if outs.len() == out.len() => {
                     for (rd, r) in outs.into_iter().zip(out) {
                         ctx.emit(Inst::mov(rd, r))?;
@@ -137,12 +170,25 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
             let y = ctx.put_in_reg(a[1])?;
             let rd = ctx.output_reg(inst, 0)?;
             let hi = tmp(ctx);
-            ctx.emit(Inst::MulLong { signed, rd_lo: rd, rd_hi: hi, rn: x, rm: y })?;
+            ctx.emit(Inst::MulLong {
+                signed,
+                rd_lo: rd,
+                rd_hi: hi,
+                rn: x,
+                rm: y,
+            })?;
             // Overflow when the high word is not the extension of the low word.
-            let ext = if signed { shifted(rd.to_reg(), ShiftKind::Asr, 31) } else { Operand2::Imm(ModImm::zero()) };
+            let ext = if signed {
+                shifted(rd.to_reg(), ShiftKind::Asr, 31)
+            } else {
+                Operand2::Imm(ModImm::zero())
+            };
             ctx.emit(cmp_inst(CmpOp::Cmp, hi.to_reg(), ext))?;
             let of = ctx.output_reg(inst, 1)?;
-            ctx.emit(Inst::CSet { cond: Cond::Ne, rd: of })
+            ctx.emit(Inst::CSet {
+                cond: Cond::Ne,
+                rd: of,
+            })
         }
         _ => Err(unsupported_on(ctx, inst, ty)),
     }

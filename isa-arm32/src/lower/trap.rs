@@ -15,7 +15,9 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
     match data {
         InstructionData::Trap { code, .. } => ctx.emit(Inst::Udf { code }),
         // No breakpoint instruction is modelled: a debug trap is a no-op.
-        InstructionData::Nullary { opcode: Opcode::Debugtrap } => ctx.emit(Inst::Nop),
+        InstructionData::Nullary {
+            opcode: Opcode::Debugtrap,
+        } => ctx.emit(Inst::Nop),
         InstructionData::CondTrap { opcode, arg, code } => {
             let ty = ctx.value_type(arg)?;
             let regs = ctx.value_regs(arg)?.to_vec();
@@ -29,7 +31,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
                     cmp_const(ctx, Cond::Al, r, 0)?;
                 }
             }
-            let cond = if opcode == Opcode::Trapz { Cond::Eq } else { Cond::Ne };
+            let cond = if opcode == Opcode::Trapz {
+                Cond::Eq
+            } else {
+                Cond::Ne
+            };
             ctx.emit(Inst::TrapIf { cond, code })
         }
         _ => Err(unsupported(ctx, inst)),
@@ -39,7 +45,11 @@ pub(super) fn lower(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), Lower
 /// `udiv`/`sdiv`/`urem`/`srem` on `i8`..`i32`: trap on a zero divisor, `sdiv` also
 /// on `MIN / -1`; the remainder is `x - (x / y) * y` (`mls`), which for `srem` of
 /// `MIN % -1` is 0 as required (A32 `sdiv` gives `MIN` there without trapping).
-pub(super) fn lower_div(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<(), LowerError> {
+pub(super) fn lower_div(
+    b: &Arm32Lower,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+) -> Result<(), LowerError> {
     let op = ctx.func().dfg[inst].opcode();
     let ty = ctrl_type(ctx, inst)?;
     if !b.has_idiv || !matches!(ty, Type::I8 | Type::I16 | Type::I32) {
@@ -50,19 +60,41 @@ pub(super) fn lower_div(b: &Arm32Lower, ctx: &mut Lower<'_, Inst>, inst: IrInst)
     let x = put_ext(ctx, a[0], signed)?;
     let y = put_ext(ctx, a[1], signed)?;
     cmp_const(ctx, Cond::Al, y, 0)?;
-    ctx.emit(Inst::TrapIf { cond: Cond::Eq, code: TrapCode::INTEGER_DIVISION_BY_ZERO })?;
+    ctx.emit(Inst::TrapIf {
+        cond: Cond::Eq,
+        code: TrapCode::INTEGER_DIVISION_BY_ZERO,
+    })?;
     if op == Opcode::Sdiv {
         // y == -1 && x == MIN (of the type, sign-extended).
         let min = (-(1i64 << (ty.bits() - 1))) as u32;
         cmp_const(ctx, Cond::Al, y, u32::MAX)?;
         cmp_const(ctx, Cond::Eq, x, min)?;
-        ctx.emit(Inst::TrapIf { cond: Cond::Eq, code: TrapCode::INTEGER_OVERFLOW })?;
+        ctx.emit(Inst::TrapIf {
+            cond: Cond::Eq,
+            code: TrapCode::INTEGER_OVERFLOW,
+        })?;
     }
     let rd = ctx.output_reg(inst, 0)?;
     if matches!(op, Opcode::Udiv | Opcode::Sdiv) {
-        return ctx.emit(Inst::Div { signed, rd, rn: x, rm: y });
+        return ctx.emit(Inst::Div {
+            signed,
+            rd,
+            rn: x,
+            rm: y,
+        });
     }
     let q = tmp(ctx);
-    ctx.emit(Inst::Div { signed, rd: q, rn: x, rm: y })?;
-    ctx.emit(Inst::Mul { op: MulOp::Mls, rd, rn: q.to_reg(), rm: y, ra: x })
+    ctx.emit(Inst::Div {
+        signed,
+        rd: q,
+        rn: x,
+        rm: y,
+    })?;
+    ctx.emit(Inst::Mul {
+        op: MulOp::Mls,
+        rd,
+        rn: q.to_reg(),
+        rm: y,
+        ra: x,
+    })
 }

@@ -12,7 +12,9 @@ use atoll_codegen::machinst::Reg;
 
 use super::enc::{emit_opcode_reg, emit_rmo, emit_rr, Rex};
 use crate::imms::Simm32;
-use crate::inst::{AluOp, BitOp, CmpOp, OperandSize, RegMem, RegMemImm, ShiftBy, ShiftKind, UnaryOp, CC};
+use crate::inst::{
+    AluOp, BitOp, CmpOp, OperandSize, RegMem, RegMemImm, ShiftBy, ShiftKind, UnaryOp, CC,
+};
 use crate::label_use::LabelUse;
 use crate::regs::hw_enc;
 
@@ -58,7 +60,13 @@ pub(crate) fn imm_len(size: OperandSize) -> u8 {
 
 /// `op r/m, src2` for the eight classic ALU operations (`ext` 0..=7, 7 = `cmp`), with
 /// `e` the register being combined in place (or compared).
-fn emit_alu_like(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, ext: u8, e: u8, src2: &RegMemImm) {
+fn emit_alu_like(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    ext: u8,
+    e: u8,
+    src2: &RegMemImm,
+) {
     let (pfx, rex) = size_prefix(size);
     let byte = size == OperandSize::S8;
     match src2 {
@@ -69,7 +77,15 @@ fn emit_alu_like(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, ext: u8,
         }
         RegMemImm::Mem(a) => {
             let opc = ext * 8 + if byte { 2 } else { 3 };
-            emit_rmo(sink, pfx, byte_rex(size, rex, &[e]), &[opc], e, &RegMem::Mem(*a), 0);
+            emit_rmo(
+                sink,
+                pfx,
+                byte_rex(size, rex, &[e]),
+                &[opc],
+                e,
+                &RegMem::Mem(*a),
+                0,
+            );
         }
         RegMemImm::Imm(imm) => {
             let imm = &sized_imm(*imm, size);
@@ -95,12 +111,25 @@ fn emit_alu_like(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, ext: u8,
     }
 }
 
-pub(crate) fn emit_alu(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, op: AluOp, src1: Reg, src2: &RegMemImm, dst: Reg) {
+pub(crate) fn emit_alu(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    op: AluOp,
+    src1: Reg,
+    src2: &RegMemImm,
+    dst: Reg,
+) {
     debug_assert_eq!(src1, dst, "two-address ALU: dst must reuse src1");
     emit_alu_like(sink, size, op as u8, hw_enc(dst), src2);
 }
 
-pub(crate) fn emit_cmp(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, op: CmpOp, src1: Reg, src2: &RegMemImm) {
+pub(crate) fn emit_cmp(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    op: CmpOp,
+    src1: Reg,
+    src2: &RegMemImm,
+) {
     let e = hw_enc(src1);
     match op {
         CmpOp::Cmp => emit_alu_like(sink, size, 7, e, src2),
@@ -110,17 +139,39 @@ pub(crate) fn emit_cmp(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, op
             match src2 {
                 RegMemImm::Reg(r) => {
                     let g = hw_enc(*r);
-                    emit_rr(sink, pfx, byte_rex(size, rex, &[g, e]), &[if byte { 0x84 } else { 0x85 }], g, e);
+                    emit_rr(
+                        sink,
+                        pfx,
+                        byte_rex(size, rex, &[g, e]),
+                        &[if byte { 0x84 } else { 0x85 }],
+                        g,
+                        e,
+                    );
                 }
                 RegMemImm::Mem(a) => {
                     let rex = byte_rex(size, rex, &[e]);
-                    emit_rmo(sink, pfx, rex, &[if byte { 0x84 } else { 0x85 }], e, &RegMem::Mem(*a), 0);
+                    emit_rmo(
+                        sink,
+                        pfx,
+                        rex,
+                        &[if byte { 0x84 } else { 0x85 }],
+                        e,
+                        &RegMem::Mem(*a),
+                        0,
+                    );
                 }
                 RegMemImm::Imm(imm) => {
                     if e == 0 {
                         emit_opcode_reg(sink, pfx, rex, &[if byte { 0xa8 } else { 0xa9 }], 0);
                     } else {
-                        emit_rr(sink, pfx, byte_rex(size, rex, &[e]), &[if byte { 0xf6 } else { 0xf7 }], 0, e);
+                        emit_rr(
+                            sink,
+                            pfx,
+                            byte_rex(size, rex, &[e]),
+                            &[if byte { 0xf6 } else { 0xf7 }],
+                            0,
+                            e,
+                        );
                     }
                     put_imm(sink, size, *imm);
                 }
@@ -140,16 +191,33 @@ fn emit_group3(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, ext: u8, r
     emit_rmo(sink, pfx, rex, &[opc], ext, rm, 0);
 }
 
-pub(crate) fn emit_unary(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, op: UnaryOp, src: Reg, dst: Reg) {
+pub(crate) fn emit_unary(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    op: UnaryOp,
+    src: Reg,
+    dst: Reg,
+) {
     debug_assert_eq!(src, dst, "not/neg: dst must reuse src");
     emit_group3(sink, size, op as u8, &RegMem::Reg(dst));
 }
 
-pub(crate) fn emit_mul_wide(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, signed: bool, src2: &RegMem) {
+pub(crate) fn emit_mul_wide(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    signed: bool,
+    src2: &RegMem,
+) {
     emit_group3(sink, size, if signed { 5 } else { 4 }, src2);
 }
 
-pub(crate) fn emit_div(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, signed: bool, divisor: &RegMem, trap: TrapCode) {
+pub(crate) fn emit_div(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    signed: bool,
+    divisor: &RegMem,
+    trap: TrapCode,
+) {
     sink.add_trap(trap);
     emit_group3(sink, size, if signed { 7 } else { 6 }, divisor);
 }
@@ -164,7 +232,13 @@ pub(crate) fn emit_sign_extend_data(sink: &mut impl CodeSink<LabelUse>, size: Op
     }
 }
 
-pub(crate) fn emit_bit_count(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, op: BitOp, src: &RegMem, dst: Reg) {
+pub(crate) fn emit_bit_count(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    op: BitOp,
+    src: &RegMem,
+    dst: Reg,
+) {
     debug_assert_ne!(size, OperandSize::S8, "bit counts have no 8-bit form");
     let (opc, rep) = match op {
         BitOp::Bsf => (0xbc, false),
@@ -184,7 +258,14 @@ pub(crate) fn emit_bit_count(sink: &mut impl CodeSink<LabelUse>, size: OperandSi
     emit_rmo(sink, prefixes, rex, &[0x0f, opc], hw_enc(dst), src, 0);
 }
 
-pub(crate) fn emit_shift(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, kind: ShiftKind, src: Reg, by: ShiftBy, dst: Reg) {
+pub(crate) fn emit_shift(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    kind: ShiftKind,
+    src: Reg,
+    by: ShiftBy,
+    dst: Reg,
+) {
     debug_assert_eq!(src, dst, "shift: dst must reuse src");
     let e = hw_enc(dst);
     let (pfx, rex) = size_prefix(size);
@@ -193,23 +274,56 @@ pub(crate) fn emit_shift(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, 
     match by {
         ShiftBy::Cl(r) => {
             debug_assert_eq!(hw_enc(r), 1, "shift count must be in cl");
-            emit_rr(sink, pfx, rex, &[if byte { 0xd2 } else { 0xd3 }], kind as u8, e);
+            emit_rr(
+                sink,
+                pfx,
+                rex,
+                &[if byte { 0xd2 } else { 0xd3 }],
+                kind as u8,
+                e,
+            );
         }
-        ShiftBy::Imm(n) if n.value() == 1 => emit_rr(sink, pfx, rex, &[if byte { 0xd0 } else { 0xd1 }], kind as u8, e),
+        ShiftBy::Imm(n) if n.value() == 1 => emit_rr(
+            sink,
+            pfx,
+            rex,
+            &[if byte { 0xd0 } else { 0xd1 }],
+            kind as u8,
+            e,
+        ),
         ShiftBy::Imm(n) => {
-            emit_rr(sink, pfx, rex, &[if byte { 0xc0 } else { 0xc1 }], kind as u8, e);
+            emit_rr(
+                sink,
+                pfx,
+                rex,
+                &[if byte { 0xc0 } else { 0xc1 }],
+                kind as u8,
+                e,
+            );
             sink.put1(n.value());
         }
     }
 }
 
-pub(crate) fn emit_imul(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src1: Reg, src2: &RegMem, dst: Reg) {
+pub(crate) fn emit_imul(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src1: Reg,
+    src2: &RegMem,
+    dst: Reg,
+) {
     debug_assert_eq!(src1, dst, "imul: dst must reuse src1");
     let (pfx, rex) = size_prefix(size);
     emit_rmo(sink, pfx, rex, &[0x0f, 0xaf], hw_enc(dst), src2, 0);
 }
 
-pub(crate) fn emit_imul_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: &RegMem, imm: Simm32, dst: Reg) {
+pub(crate) fn emit_imul_imm(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src: &RegMem,
+    imm: Simm32,
+    dst: Reg,
+) {
     let (pfx, rex) = size_prefix(size);
     let imm = sized_imm(imm, size);
     if imm.fits_i8() {
@@ -221,7 +335,12 @@ pub(crate) fn emit_imul_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSiz
     }
 }
 
-pub(crate) fn emit_bswap(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: Reg, dst: Reg) {
+pub(crate) fn emit_bswap(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src: Reg,
+    dst: Reg,
+) {
     debug_assert_eq!(src, dst, "bswap: dst must reuse src");
     let (_, rex) = size_prefix(size);
     emit_opcode_reg(sink, &[], rex, &[0x0f, 0xc8], hw_enc(dst));
@@ -229,11 +348,33 @@ pub(crate) fn emit_bswap(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, 
 
 pub(crate) fn emit_setcc(sink: &mut impl CodeSink<LabelUse>, cc: CC, dst: Reg) {
     let e = hw_enc(dst);
-    emit_rr(sink, &[], Rex::plain().byte_reg(e), &[0x0f, 0x90 | cc as u8], 0, e);
+    emit_rr(
+        sink,
+        &[],
+        Rex::plain().byte_reg(e),
+        &[0x0f, 0x90 | cc as u8],
+        0,
+        e,
+    );
 }
 
-pub(crate) fn emit_cmove(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, cc: CC, consequent: &RegMem, alternative: Reg, dst: Reg) {
+pub(crate) fn emit_cmove(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    cc: CC,
+    consequent: &RegMem,
+    alternative: Reg,
+    dst: Reg,
+) {
     debug_assert_eq!(alternative, dst, "cmov: dst must reuse the alternative");
     let (pfx, rex) = size_prefix(size);
-    emit_rmo(sink, pfx, rex, &[0x0f, 0x40 | cc as u8], hw_enc(dst), consequent, 0);
+    emit_rmo(
+        sink,
+        pfx,
+        rex,
+        &[0x0f, 0x40 | cc as u8],
+        hw_enc(dst),
+        consequent,
+        0,
+    );
 }

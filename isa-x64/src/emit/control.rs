@@ -102,13 +102,23 @@ pub(crate) fn emit_jump_table(
     let movsxd_len = 4 + u32::from(t1 & 7 == 5); // REX 63 ModRM SIB [disp8 for rbp/r13]
     let add_len = 3; // REX 01 ModRM
     let jmp_len = 2 + u32::from(t2 >= 8); // [REX] ff ModRM
-    emit_rip_disp(sink, &[], Rex::w(), &[0x8d], t1, (movsxd_len + add_len + jmp_len) as i32);
+    emit_rip_disp(
+        sink,
+        &[],
+        Rex::w(),
+        &[0x8d],
+        t1,
+        (movsxd_len + add_len + jmp_len) as i32,
+    );
     let after_lea = sink.cur_offset();
     let amode = Amode::base_index(tmp1, idx, Scale::Four, 0).expect("index register is not rsp");
     emit_rm(sink, &[], Rex::w(), &[0x63], t2, &amode, 0); // movsxd tmp2, dword ptr [tmp1 + 4*idx]
     emit_rr(sink, &[], Rex::w(), &[0x01], t1, t2); // add tmp2, tmp1
     emit_indirect(sink, EXT_JMP, &RegMem::Reg(tmp2));
-    debug_assert_eq!(sink.cur_offset() - after_lea, u64::from(movsxd_len + add_len + jmp_len));
+    debug_assert_eq!(
+        sink.cur_offset() - after_lea,
+        u64::from(movsxd_len + add_len + jmp_len)
+    );
     for (i, &t) in targets.iter().enumerate() {
         let at = sink.cur_offset();
         sink.use_label_at_offset(at, t, LabelUse::PCRel32);
@@ -117,22 +127,51 @@ pub(crate) fn emit_jump_table(
 }
 
 /// The loop of `Inst::StackProbeLoop` (see there).
-pub(crate) fn emit_stack_probe_loop(sink: &mut impl CodeSink<LabelUse>, frame_size: u32, guard_size: u32, tmp: Reg) {
+pub(crate) fn emit_stack_probe_loop(
+    sink: &mut impl CodeSink<LabelUse>,
+    frame_size: u32,
+    guard_size: u32,
+    tmp: Reg,
+) {
     use crate::imms::Simm32;
     use crate::inst::{AluOp, CmpOp, Inst, OperandSize, RegMemImm};
     use atoll_codegen::machinst::Writable;
-    debug_assert!(guard_size > 0 && frame_size > 0 && frame_size % guard_size == 0 && frame_size <= i32::MAX as u32);
+    debug_assert!(
+        guard_size > 0
+            && frame_size > 0
+            && frame_size % guard_size == 0
+            && frame_size <= i32::MAX as u32
+    );
     let rsp = crate::regs::rsp();
     let imm = |v: u32| RegMemImm::Imm(Simm32::from_i32(v as i32));
-    let alu = |op, dst: Reg, v: u32| Inst::AluRmiR { size: OperandSize::S64, op, src1: dst, src2: imm(v), dst: Writable::from_reg(dst) };
+    let alu = |op, dst: Reg, v: u32| Inst::AluRmiR {
+        size: OperandSize::S64,
+        op,
+        src1: dst,
+        src2: imm(v),
+        dst: Writable::from_reg(dst),
+    };
     let mut s = super::seq::Seq::default();
     let again = s.label();
-    s.inst(Inst::MovRR { size: OperandSize::S64, src: rsp, dst: Writable::from_reg(tmp) });
+    s.inst(Inst::MovRR {
+        size: OperandSize::S64,
+        src: rsp,
+        dst: Writable::from_reg(tmp),
+    });
     s.inst(alu(AluOp::Sub, tmp, frame_size));
     s.bind(again);
     s.inst(alu(AluOp::Sub, rsp, guard_size));
-    s.inst(Inst::MovImmM { size: OperandSize::S32, imm: Simm32::from_i32(0), dst: Amode::imm_reg(0, rsp) });
-    s.inst(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: rsp, src2: RegMemImm::Reg(tmp) });
+    s.inst(Inst::MovImmM {
+        size: OperandSize::S32,
+        imm: Simm32::from_i32(0),
+        dst: Amode::imm_reg(0, rsp),
+    });
+    s.inst(Inst::CmpRmiR {
+        size: OperandSize::S64,
+        op: CmpOp::Cmp,
+        src1: rsp,
+        src2: RegMemImm::Reg(tmp),
+    });
     s.jcc(CC::NZ, again);
     s.inst(alu(AluOp::Add, rsp, frame_size));
     s.finish(sink);

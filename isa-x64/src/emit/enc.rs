@@ -24,7 +24,10 @@ pub(crate) struct Rex {
 
 impl Rex {
     pub fn w() -> Rex {
-        Rex { w: true, force: false }
+        Rex {
+            w: true,
+            force: false,
+        }
     }
 
     pub fn plain() -> Rex {
@@ -53,7 +56,14 @@ fn sib(scale: u8, index: u8, base: u8) -> u8 {
 }
 
 /// Emit `prefixes`, then REX if needed (bits `r`, `x`, `b` are the registers' bit 3).
-fn put_prefix_rex(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8], rex: Rex, r: u8, x: u8, b: u8) {
+fn put_prefix_rex(
+    sink: &mut impl CodeSink<LabelUse>,
+    prefixes: &[u8],
+    rex: Rex,
+    r: u8,
+    x: u8,
+    b: u8,
+) {
     sink.put_data(prefixes);
     let bits = (u8::from(rex.w) << 3) | ((r >> 3 & 1) << 2) | ((x >> 3 & 1) << 1) | (b >> 3 & 1);
     if bits != 0 || rex.force {
@@ -62,7 +72,14 @@ fn put_prefix_rex(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8], rex: Rex,
 }
 
 /// `opcode` with register-direct r/m: `g` in ModRM.reg, register `e` in ModRM.rm.
-pub(crate) fn emit_rr(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8], rex: Rex, opcode: &[u8], g: u8, e: u8) {
+pub(crate) fn emit_rr(
+    sink: &mut impl CodeSink<LabelUse>,
+    prefixes: &[u8],
+    rex: Rex,
+    opcode: &[u8],
+    g: u8,
+    e: u8,
+) {
     put_prefix_rex(sink, prefixes, rex, g, 0, e);
     sink.put_data(opcode);
     sink.put1(modrm(3, g, e));
@@ -110,7 +127,12 @@ fn emit_modrm_amode(sink: &mut impl CodeSink<LabelUse>, g: u8, amode: &Amode, im
             }
             put_disp(sink, mod_, disp);
         }
-        Amode::ImmRegRegShift { base, index, scale, disp } => {
+        Amode::ImmRegRegShift {
+            base,
+            index,
+            scale,
+            disp,
+        } => {
             let (b, i) = (hw_enc(base), hw_enc(index));
             debug_assert_ne!(i, 4, "rsp cannot be an index register");
             let mod_ = disp_mod(disp, b);
@@ -132,7 +154,16 @@ fn emit_modrm_amode(sink: &mut impl CodeSink<LabelUse>, g: u8, amode: &Amode, im
 /// with `map` 1 = `0f`, 2 = `0f 38`, 3 = `0f 3a`, `pp` 0 = none, 1 = `66`, 2 = `f3`,
 /// 3 = `f2`, `vvvv` the extra source register, L = 0 (scalar/128-bit).
 #[allow(clippy::too_many_arguments)] // each argument is one named field of the prefix
-pub(crate) fn emit_vex3(sink: &mut impl CodeSink<LabelUse>, w: bool, map: u8, pp: u8, vvvv: u8, opcode: u8, g: u8, rm: &RegMem) {
+pub(crate) fn emit_vex3(
+    sink: &mut impl CodeSink<LabelUse>,
+    w: bool,
+    map: u8,
+    pp: u8,
+    vvvv: u8,
+    opcode: u8,
+    g: u8,
+    rm: &RegMem,
+) {
     let (x, b) = match rm {
         RegMem::Reg(r) => (0, hw_enc(*r)),
         RegMem::Mem(a) => amode_index_base(a),
@@ -186,7 +217,13 @@ fn put_disp(sink: &mut impl CodeSink<LabelUse>, mod_: u8, disp: i32) {
 
 /// Register `enc` goes into the low bits of the opcode byte (`push`, `pop`, `bswap`,
 /// `mov r, imm`): REX.B carries bit 3.
-pub(crate) fn emit_opcode_reg(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8], rex: Rex, opcode: &[u8], enc: u8) {
+pub(crate) fn emit_opcode_reg(
+    sink: &mut impl CodeSink<LabelUse>,
+    prefixes: &[u8],
+    rex: Rex,
+    opcode: &[u8],
+    enc: u8,
+) {
     put_prefix_rex(sink, prefixes, rex, 0, 0, enc);
     let (last, head) = opcode.split_last().expect("opcode has at least one byte");
     sink.put_data(head);
@@ -194,7 +231,14 @@ pub(crate) fn emit_opcode_reg(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8
 }
 
 /// `opcode` with a RIP-relative r/m at a fixed displacement (no label).
-pub(crate) fn emit_rip_disp(sink: &mut impl CodeSink<LabelUse>, prefixes: &[u8], rex: Rex, opcode: &[u8], g: u8, disp: i32) {
+pub(crate) fn emit_rip_disp(
+    sink: &mut impl CodeSink<LabelUse>,
+    prefixes: &[u8],
+    rex: Rex,
+    opcode: &[u8],
+    g: u8,
+    disp: i32,
+) {
     put_prefix_rex(sink, prefixes, rex, g, 0, 0);
     sink.put_data(opcode);
     sink.put1(modrm(0, g, 5));

@@ -10,7 +10,12 @@ use crate::inst::{Amode, ExtMode, OperandSize, RegMem};
 use crate::label_use::LabelUse;
 use crate::regs::hw_enc;
 
-pub(crate) fn emit_mov_rr(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: Reg, dst: Reg) {
+pub(crate) fn emit_mov_rr(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src: Reg,
+    dst: Reg,
+) {
     let (pfx, rex) = size_prefix(size);
     let (g, e) = (hw_enc(src), hw_enc(dst));
     if size == OperandSize::S8 {
@@ -22,7 +27,12 @@ pub(crate) fn emit_mov_rr(sink: &mut impl CodeSink<LabelUse>, size: OperandSize,
 
 /// The shortest of `mov r32, imm32`, `mov r64, simm32`, `movabs r64, imm64` that the
 /// instruction's size allows (see `Inst::MovImm`).
-pub(crate) fn emit_mov_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, imm: u64, dst: Reg) {
+pub(crate) fn emit_mov_imm(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    imm: u64,
+    dst: Reg,
+) {
     let d = hw_enc(dst);
     match size {
         OperandSize::S64 => match i32::try_from(imm as i64) {
@@ -50,10 +60,18 @@ pub(crate) fn emit_movzx(sink: &mut impl CodeSink<LabelUse>, ext: ExtMode, src: 
         // `mov r32, r32` zero-extends; llvm-mc encodes it as `89 /r`.
         (ExtMode::LQ, RegMem::Reg(r)) => emit_rr(sink, &[], Rex::plain(), &[0x89], hw_enc(*r), d),
         (ExtMode::LQ, RegMem::Mem(a)) => emit_rm(sink, &[], Rex::plain(), &[0x8b], d, a, 0),
-        (ExtMode::BL | ExtMode::BQ, _) => {
-            emit_rmo(sink, &[], byte_src_rex(Rex::w_if(w), src), &[0x0f, 0xb6], d, src, 0)
+        (ExtMode::BL | ExtMode::BQ, _) => emit_rmo(
+            sink,
+            &[],
+            byte_src_rex(Rex::w_if(w), src),
+            &[0x0f, 0xb6],
+            d,
+            src,
+            0,
+        ),
+        (ExtMode::WL | ExtMode::WQ, _) => {
+            emit_rmo(sink, &[], Rex::w_if(w), &[0x0f, 0xb7], d, src, 0)
         }
-        (ExtMode::WL | ExtMode::WQ, _) => emit_rmo(sink, &[], Rex::w_if(w), &[0x0f, 0xb7], d, src, 0),
     }
 }
 
@@ -62,9 +80,15 @@ pub(crate) fn emit_movsx(sink: &mut impl CodeSink<LabelUse>, ext: ExtMode, src: 
     let w = ext.dst_size() == OperandSize::S64;
     match ext {
         ExtMode::LQ => emit_rmo(sink, &[], Rex::w(), &[0x63], d, src, 0),
-        ExtMode::BL | ExtMode::BQ => {
-            emit_rmo(sink, &[], byte_src_rex(Rex::w_if(w), src), &[0x0f, 0xbe], d, src, 0)
-        }
+        ExtMode::BL | ExtMode::BQ => emit_rmo(
+            sink,
+            &[],
+            byte_src_rex(Rex::w_if(w), src),
+            &[0x0f, 0xbe],
+            d,
+            src,
+            0,
+        ),
         ExtMode::WL | ExtMode::WQ => emit_rmo(sink, &[], Rex::w_if(w), &[0x0f, 0xbf], d, src, 0),
     }
 }
@@ -80,7 +104,12 @@ pub(crate) fn emit_load64(sink: &mut impl CodeSink<LabelUse>, src: &Amode, dst: 
     emit_rm(sink, &[], Rex::w(), &[0x8b], hw_enc(dst), src, 0);
 }
 
-pub(crate) fn emit_store(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: Reg, dst: &Amode) {
+pub(crate) fn emit_store(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src: Reg,
+    dst: &Amode,
+) {
     let (pfx, rex) = size_prefix(size);
     let g = hw_enc(src);
     if size == OperandSize::S8 {
@@ -90,20 +119,42 @@ pub(crate) fn emit_store(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, 
     }
 }
 
-pub(crate) fn emit_store_imm(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, imm: Simm32, dst: &Amode) {
+pub(crate) fn emit_store_imm(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    imm: Simm32,
+    dst: &Amode,
+) {
     let (pfx, rex) = size_prefix(size);
     let opc = if size == OperandSize::S8 { 0xc6 } else { 0xc7 };
     emit_rm(sink, pfx, rex, &[opc], 0, dst, imm_len(size));
     put_imm(sink, size, imm);
 }
 
-pub(crate) fn emit_lea(sink: &mut impl CodeSink<LabelUse>, size: OperandSize, src: &Amode, dst: Reg) {
+pub(crate) fn emit_lea(
+    sink: &mut impl CodeSink<LabelUse>,
+    size: OperandSize,
+    src: &Amode,
+    dst: Reg,
+) {
     let (_, rex) = size_prefix(size);
     emit_rm(sink, &[], rex, &[0x8d], hw_enc(dst), src, 0);
 }
 
 /// `lea dst, [rip + disp32]` with an `X86PCRel4` relocation (addend -4). The addend
 /// is stored in the field too: `PCRel32::patch` adds the distance to it.
-pub(crate) fn emit_load_ext_name(sink: &mut impl CodeSink<LabelUse>, target: RelocTarget, dst: Reg) {
-    emit_rip_reloc(sink, Rex::w(), &[0x8d], hw_enc(dst), Reloc::X86PCRel4, target, -4);
+pub(crate) fn emit_load_ext_name(
+    sink: &mut impl CodeSink<LabelUse>,
+    target: RelocTarget,
+    dst: Reg,
+) {
+    emit_rip_reloc(
+        sink,
+        Rex::w(),
+        &[0x8d],
+        hw_enc(dst),
+        Reloc::X86PCRel4,
+        target,
+        -4,
+    );
 }

@@ -73,7 +73,10 @@ impl Seq {
         for &(at, l) in &self.jumps {
             let target = self.labels[l.0].expect("local label never bound");
             let rel = target as i64 - (at as i64 + 1);
-            debug_assert!(i8::try_from(rel).is_ok(), "sequence too long for rel8 jumps");
+            debug_assert!(
+                i8::try_from(rel).is_ok(),
+                "sequence too long for rel8 jumps"
+            );
             self.bytes[at] = rel as i8 as u8;
         }
         let base = sink.cur_offset();
@@ -107,7 +110,8 @@ impl CodeSink<LabelUse> for Seq {
     }
 
     fn add_reloc(&mut self, kind: Reloc, target: RelocTarget, addend: Addend) {
-        self.events.push((self.bytes.len(), Event::Reloc(kind, target, addend)));
+        self.events
+            .push((self.bytes.len(), Event::Reloc(kind, target, addend)));
     }
 
     fn add_trap(&mut self, code: TrapCode) {

@@ -64,14 +64,26 @@ pub(crate) fn emit_xmm_rm_r(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: 
     emit_rmo(sink, pfx, Rex::plain(), opc, hw_enc(dst), src, 0);
 }
 
-pub(crate) fn emit_xmm_round(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: &RegMem, mode: RoundImm, dst: Reg) {
+pub(crate) fn emit_xmm_round(
+    sink: &mut impl CodeSink<LabelUse>,
+    op: SseOp,
+    src: &RegMem,
+    mode: RoundImm,
+    dst: Reg,
+) {
     debug_assert!(matches!(op, SseOp::Roundss | SseOp::Roundsd));
     let (pfx, opc) = sse_encoding(op);
     emit_rmo(sink, pfx, Rex::plain(), opc, hw_enc(dst), src, 1);
     sink.put1(mode.bits());
 }
 
-pub(crate) fn emit_xmm_cmp_imm(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: &RegMem, pred: FcmpImm, dst: Reg) {
+pub(crate) fn emit_xmm_cmp_imm(
+    sink: &mut impl CodeSink<LabelUse>,
+    op: SseOp,
+    src: &RegMem,
+    pred: FcmpImm,
+    dst: Reg,
+) {
     debug_assert!(matches!(op, SseOp::Cmpss | SseOp::Cmpsd));
     let (pfx, opc) = sse_encoding(op);
     emit_rmo(sink, pfx, Rex::plain(), opc, hw_enc(dst), src, 1);
@@ -80,12 +92,29 @@ pub(crate) fn emit_xmm_cmp_imm(sink: &mut impl CodeSink<LabelUse>, op: SseOp, sr
 
 /// `movss`/`movsd`/`movups` store: the load opcode + 1.
 pub(crate) fn emit_xmm_store(sink: &mut impl CodeSink<LabelUse>, op: SseOp, src: Reg, dst: &Amode) {
-    debug_assert!(matches!(op, SseOp::Movss | SseOp::Movsd | SseOp::Movups), "only movss/movsd/movups store");
+    debug_assert!(
+        matches!(op, SseOp::Movss | SseOp::Movsd | SseOp::Movups),
+        "only movss/movsd/movups store"
+    );
     let (pfx, opc) = sse_encoding(op);
-    emit_rm(sink, pfx, Rex::plain(), &[opc[0], opc[1] + 1], hw_enc(src), dst, 0);
+    emit_rm(
+        sink,
+        pfx,
+        Rex::plain(),
+        &[opc[0], opc[1] + 1],
+        hw_enc(src),
+        dst,
+        0,
+    );
 }
 
-pub(crate) fn emit_gpr_to_xmm(sink: &mut impl CodeSink<LabelUse>, op: GprToXmmOp, src: &RegMem, src_size: OperandSize, dst: Reg) {
+pub(crate) fn emit_gpr_to_xmm(
+    sink: &mut impl CodeSink<LabelUse>,
+    op: GprToXmmOp,
+    src: &RegMem,
+    src_size: OperandSize,
+    dst: Reg,
+) {
     let rex = Rex::w_if(src_size == OperandSize::S64);
     let (pfx, opc): (&[u8], u8) = match op {
         GprToXmmOp::Mov => (&[0x66], 0x6e),
@@ -95,18 +124,54 @@ pub(crate) fn emit_gpr_to_xmm(sink: &mut impl CodeSink<LabelUse>, op: GprToXmmOp
     emit_rmo(sink, pfx, rex, &[0x0f, opc], hw_enc(dst), src, 0);
 }
 
-pub(crate) fn emit_xmm_to_gpr(sink: &mut impl CodeSink<LabelUse>, op: XmmToGprOp, src: Reg, dst_size: OperandSize, dst: Reg) {
+pub(crate) fn emit_xmm_to_gpr(
+    sink: &mut impl CodeSink<LabelUse>,
+    op: XmmToGprOp,
+    src: Reg,
+    dst_size: OperandSize,
+    dst: Reg,
+) {
     let rex = Rex::w_if(dst_size == OperandSize::S64);
     match op {
         // `movd/movq r/m, xmm`: the xmm register is the ModRM reg operand.
-        XmmToGprOp::Mov => emit_rmo(sink, &[0x66], rex, &[0x0f, 0x7e], hw_enc(src), &RegMem::Reg(dst), 0),
-        XmmToGprOp::Cvttss2si => emit_rmo(sink, &[0xf3], rex, &[0x0f, 0x2c], hw_enc(dst), &RegMem::Reg(src), 0),
-        XmmToGprOp::Cvttsd2si => emit_rmo(sink, &[0xf2], rex, &[0x0f, 0x2c], hw_enc(dst), &RegMem::Reg(src), 0),
+        XmmToGprOp::Mov => emit_rmo(
+            sink,
+            &[0x66],
+            rex,
+            &[0x0f, 0x7e],
+            hw_enc(src),
+            &RegMem::Reg(dst),
+            0,
+        ),
+        XmmToGprOp::Cvttss2si => emit_rmo(
+            sink,
+            &[0xf3],
+            rex,
+            &[0x0f, 0x2c],
+            hw_enc(dst),
+            &RegMem::Reg(src),
+            0,
+        ),
+        XmmToGprOp::Cvttsd2si => emit_rmo(
+            sink,
+            &[0xf2],
+            rex,
+            &[0x0f, 0x2c],
+            hw_enc(dst),
+            &RegMem::Reg(src),
+            0,
+        ),
     }
 }
 
 /// `vfmadd213ss`/`vfmadd213sd dst, src2, src3`: `dst = src2 * dst + src3`, one rounding
 /// (VEX.LIG.66.0F38 A9, W selecting double).
-pub(crate) fn emit_fma(sink: &mut impl CodeSink<LabelUse>, double: bool, src2: Reg, src3: &RegMem, dst: Reg) {
+pub(crate) fn emit_fma(
+    sink: &mut impl CodeSink<LabelUse>,
+    double: bool,
+    src2: Reg,
+    src3: &RegMem,
+    dst: Reg,
+) {
     emit_vex3(sink, double, 2, 1, hw_enc(src2), 0xa9, hw_enc(dst), src3);
 }

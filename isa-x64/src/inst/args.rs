@@ -101,8 +101,22 @@ impl CC {
     /// The condition encoded by the low nibble `n`.
     pub fn from_nibble(n: u8) -> CC {
         const ALL: [CC; 16] = [
-            CC::O, CC::NO, CC::B, CC::NB, CC::Z, CC::NZ, CC::BE, CC::NBE, CC::S, CC::NS, CC::P,
-            CC::NP, CC::L, CC::NL, CC::LE, CC::NLE,
+            CC::O,
+            CC::NO,
+            CC::B,
+            CC::NB,
+            CC::Z,
+            CC::NZ,
+            CC::BE,
+            CC::NBE,
+            CC::S,
+            CC::NS,
+            CC::P,
+            CC::NP,
+            CC::L,
+            CC::NL,
+            CC::LE,
+            CC::NLE,
         ];
         ALL[usize::from(n & 15)]
     }
@@ -149,7 +163,12 @@ pub enum Amode {
     ImmReg { base: Reg, disp: i32 },
     /// `[base + index * scale + disp]`; `index` is never `rsp` (its SIB encoding means
     /// "no index"). Build with [`Amode::base_index`].
-    ImmRegRegShift { base: Reg, index: Reg, scale: Scale, disp: i32 },
+    ImmRegRegShift {
+        base: Reg,
+        index: Reg,
+        scale: Scale,
+        disp: i32,
+    },
     /// `[rip + label]`: a constant or jump table in this buffer (a `PCRel32` use).
     RipRelative { target: MachLabel },
 }
@@ -165,7 +184,12 @@ impl Amode {
         if index == regs::rsp() {
             return None;
         }
-        Some(Amode::ImmRegRegShift { base, index, scale, disp })
+        Some(Amode::ImmRegRegShift {
+            base,
+            index,
+            scale,
+            disp,
+        })
     }
 
     /// Registers the address reads.

@@ -13,9 +13,8 @@
 use atoll_codegen::buffer::{CodeOffset, CodeSink, MachLabel};
 use atoll_codegen::ir::Type;
 use atoll_codegen::machinst::{
-    scalar64,
-    FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg, RegClass, RegConstraint,
-    UnsupportedType, Writable,
+    scalar64, FrameLayout, MachInst, MachInstEmitState, MachTerminator, OperandVisitor, Reg,
+    RegClass, RegConstraint, UnsupportedType, Writable,
 };
 use regalloc2::{OperandKind, OperandPos};
 
@@ -57,7 +56,9 @@ impl Inst {
         let rcx = gpr_preg(enc::RCX);
         let rdx = gpr_preg(enc::RDX);
         match self {
-            Inst::AluRmiR { src1, src2, dst, .. } => {
+            Inst::AluRmiR {
+                src1, src2, dst, ..
+            } => {
                 rmi_uses(src2, v);
                 v.reg_mod(src1, dst);
             }
@@ -66,7 +67,9 @@ impl Inst {
                 rmi_uses(src2, v);
             }
             Inst::Unary { src, dst, .. } | Inst::Bswap { src, dst, .. } => v.reg_mod(src, dst),
-            Inst::BitCount { src, dst, .. } | Inst::MovzxRmR { src, dst, .. } | Inst::MovsxRmR { src, dst, .. } => {
+            Inst::BitCount { src, dst, .. }
+            | Inst::MovzxRmR { src, dst, .. }
+            | Inst::MovsxRmR { src, dst, .. } => {
                 rm_uses(src, v);
                 v.reg_def(dst);
             }
@@ -76,13 +79,21 @@ impl Inst {
                 }
                 v.reg_mod(src, dst);
             }
-            Inst::MulWide { src1, src2, dst_lo, dst_hi, .. } => {
+            Inst::MulWide {
+                src1,
+                src2,
+                dst_lo,
+                dst_hi,
+                ..
+            } => {
                 v.reg_fixed_use(src1, rax);
                 rm_uses(src2, v);
                 v.reg_fixed_def(dst_lo, rax);
                 v.reg_fixed_def(dst_hi, rdx);
             }
-            Inst::IMul { src1, src2, dst, .. } => {
+            Inst::IMul {
+                src1, src2, dst, ..
+            } => {
                 rm_uses(src2, v);
                 v.reg_mod(src1, dst);
             }
@@ -90,7 +101,14 @@ impl Inst {
                 rm_uses(src, v);
                 v.reg_def(dst);
             }
-            Inst::Div { divisor, dividend_lo, dividend_hi, dst_quotient, dst_remainder, .. } => {
+            Inst::Div {
+                divisor,
+                dividend_lo,
+                dividend_hi,
+                dst_quotient,
+                dst_remainder,
+                ..
+            } => {
                 v.reg_fixed_use(dividend_lo, rax);
                 v.reg_fixed_use(dividend_hi, rdx);
                 rm_uses(divisor, v);
@@ -105,7 +123,12 @@ impl Inst {
             | Inst::MovImm { dst, .. }
             | Inst::LoadExtName { dst, .. }
             | Inst::StackAddr { dst, .. } => v.reg_def(dst),
-            Inst::Cmove { consequent, alternative, dst, .. } => {
+            Inst::Cmove {
+                consequent,
+                alternative,
+                dst,
+                ..
+            } => {
                 rm_uses(consequent, v);
                 v.reg_mod(alternative, dst);
             }
@@ -122,11 +145,18 @@ impl Inst {
                 amode_uses(dst, v);
             }
             Inst::MovImmM { dst, .. } => amode_uses(dst, v),
-            Inst::XmmRmR { src1, src2, dst, .. } | Inst::XmmCmpImm { src1, src2, dst, .. } => {
+            Inst::XmmRmR {
+                src1, src2, dst, ..
+            }
+            | Inst::XmmCmpImm {
+                src1, src2, dst, ..
+            } => {
                 rm_uses(src2, v);
                 v.reg_mod(src1, dst);
             }
-            Inst::XmmUnaryRmR { src, dst, .. } | Inst::XmmRound { src, dst, .. } | Inst::GprToXmm { src, dst, .. } => {
+            Inst::XmmUnaryRmR { src, dst, .. }
+            | Inst::XmmRound { src, dst, .. }
+            | Inst::GprToXmm { src, dst, .. } => {
                 rm_uses(src, v);
                 v.reg_def(dst);
             }
@@ -134,12 +164,23 @@ impl Inst {
                 v.reg_use(src1);
                 rm_uses(src2, v);
             }
-            Inst::XmmFma { src1, src2, src3, dst, .. } => {
+            Inst::XmmFma {
+                src1,
+                src2,
+                src3,
+                dst,
+                ..
+            } => {
                 v.reg_use(src2);
                 rm_uses(src3, v);
                 v.reg_mod(src1, dst);
             }
-            Inst::XmmCmove { consequent, alternative, dst, .. } => {
+            Inst::XmmCmove {
+                consequent,
+                alternative,
+                dst,
+                ..
+            } => {
                 v.reg_use(consequent);
                 v.reg_mod(alternative, dst);
             }
@@ -147,39 +188,88 @@ impl Inst {
                 v.reg_use(lhs);
                 v.reg_mod(rhs, dst);
             }
-            Inst::CvtFloatToInt { src, dst, tmp_gpr, tmp_xmm, .. } | Inst::XmmRoundSeq { src, dst, tmp_gpr, tmp_xmm, .. } => {
+            Inst::CvtFloatToInt {
+                src,
+                dst,
+                tmp_gpr,
+                tmp_xmm,
+                ..
+            }
+            | Inst::XmmRoundSeq {
+                src,
+                dst,
+                tmp_gpr,
+                tmp_xmm,
+                ..
+            } => {
                 v.reg_use(src);
                 v.reg_early_def(dst);
                 v.reg_early_def(tmp_gpr);
                 v.reg_early_def(tmp_xmm);
             }
-            Inst::CvtUint64ToFloat { src, dst, tmp1, tmp2, .. } => {
+            Inst::CvtUint64ToFloat {
+                src,
+                dst,
+                tmp1,
+                tmp2,
+                ..
+            } => {
                 v.reg_use(src);
                 v.reg_early_def(dst);
                 v.reg_early_def(tmp1);
                 v.reg_early_def(tmp2);
             }
-            Inst::LockCmpxchg { replacement, expected, mem, dst_old, .. } => {
+            Inst::LockCmpxchg {
+                replacement,
+                expected,
+                mem,
+                dst_old,
+                ..
+            } => {
                 v.reg_use(replacement);
                 amode_uses(mem, v);
                 v.reg_fixed_use(expected, rax);
                 v.reg_fixed_def(dst_old, rax);
             }
-            Inst::LockXadd { operand, mem, dst_old, .. } | Inst::Xchg { operand, mem, dst_old, .. } => {
+            Inst::LockXadd {
+                operand,
+                mem,
+                dst_old,
+                ..
+            }
+            | Inst::Xchg {
+                operand,
+                mem,
+                dst_old,
+                ..
+            } => {
                 amode_uses(mem, v);
                 v.reg_mod(operand, dst_old);
             }
-            Inst::AtomicRmwSeq { mem, operand, temp, dst_old, .. } => {
+            Inst::AtomicRmwSeq {
+                mem,
+                operand,
+                temp,
+                dst_old,
+                ..
+            } => {
                 // The loop rereads the address and operand after writing both outputs.
                 amode_uses(mem, v);
                 v.reg_use(operand);
                 v.reg_early_def(temp);
                 let mut old = dst_old.to_reg();
-                v.add_operand(&mut old, RegConstraint::Fixed(rax), OperandKind::Def, OperandPos::Early);
+                v.add_operand(
+                    &mut old,
+                    RegConstraint::Fixed(rax),
+                    OperandKind::Def,
+                    OperandPos::Early,
+                );
                 *dst_old = Writable::from_reg(old);
             }
             Inst::JmpUnknown { target } => rm_uses(target, v),
-            Inst::JmpTableSeq { idx, tmp1, tmp2, .. } => {
+            Inst::JmpTableSeq {
+                idx, tmp1, tmp2, ..
+            } => {
                 v.reg_use(idx);
                 v.reg_early_def(tmp1);
                 v.reg_early_def(tmp2);
@@ -189,7 +279,11 @@ impl Inst {
                 rm_uses(target, v);
                 call_operands(info, v);
             }
-            Inst::ReturnCallUnknown { target, target_reg, args } => {
+            Inst::ReturnCallUnknown {
+                target,
+                target_reg,
+                args,
+            } => {
                 v.reg_fixed_use(target, *target_reg);
                 for (r, p) in args.iter_mut() {
                     v.reg_fixed_use(r, *p);
@@ -232,7 +326,9 @@ fn call_operands(info: &mut CallInfo, v: &mut impl OperandVisitor) {
 
 impl MachInstEmitState for EmitState {
     fn new(frame: &FrameLayout) -> Self {
-        EmitState { stack_slot_offsets: frame.stack_slot_offsets.clone() }
+        EmitState {
+            stack_slot_offsets: frame.stack_slot_offsets.clone(),
+        }
     }
 }
 
@@ -248,20 +344,29 @@ impl MachInst for Inst {
     fn is_move(&self) -> Option<(Writable<Reg>, Reg)> {
         match *self {
             // A 32-bit `mov` zero-extends, so only the 64-bit one is a plain copy.
-            Inst::MovRR { size: OperandSize::S64, src, dst } => Some((dst, src)),
-            Inst::XmmUnaryRmR { op: SseOp::Movaps | SseOp::Movapd | SseOp::Movups, src: RegMem::Reg(src), dst } => {
-                Some((dst, src))
-            }
+            Inst::MovRR {
+                size: OperandSize::S64,
+                src,
+                dst,
+            } => Some((dst, src)),
+            Inst::XmmUnaryRmR {
+                op: SseOp::Movaps | SseOp::Movapd | SseOp::Movups,
+                src: RegMem::Reg(src),
+                dst,
+            } => Some((dst, src)),
             _ => None,
         }
     }
 
     fn is_term(&self) -> MachTerminator {
         match self {
-            Inst::Jmp { .. } | Inst::JmpCond { .. } | Inst::JmpUnknown { .. } | Inst::JmpTableSeq { .. } => {
-                MachTerminator::Branch
+            Inst::Jmp { .. }
+            | Inst::JmpCond { .. }
+            | Inst::JmpUnknown { .. }
+            | Inst::JmpTableSeq { .. } => MachTerminator::Branch,
+            Inst::Ret { .. } | Inst::ReturnCallKnown { .. } | Inst::ReturnCallUnknown { .. } => {
+                MachTerminator::Ret
             }
-            Inst::Ret { .. } | Inst::ReturnCallKnown { .. } | Inst::ReturnCallUnknown { .. } => MachTerminator::Ret,
             Inst::Ud2 { .. } => MachTerminator::Trap,
             _ => MachTerminator::None,
         }
@@ -273,8 +378,16 @@ impl MachInst for Inst {
 
     fn gen_move(dst: Writable<Reg>, src: Reg, class: RegClass) -> Self {
         match class {
-            RegClass::Int => Inst::MovRR { size: OperandSize::S64, src, dst },
-            RegClass::Float | RegClass::Vector => Inst::XmmUnaryRmR { op: SseOp::Movaps, src: RegMem::Reg(src), dst },
+            RegClass::Int => Inst::MovRR {
+                size: OperandSize::S64,
+                src,
+                dst,
+            },
+            RegClass::Float | RegClass::Vector => Inst::XmmUnaryRmR {
+                op: SseOp::Movaps,
+                src: RegMem::Reg(src),
+                dst,
+            },
         }
     }
 
@@ -283,7 +396,9 @@ impl MachInst for Inst {
     }
 
     fn gen_nop(preferred_size: usize) -> Self {
-        Inst::Nop { len: preferred_size.clamp(1, MAX_NOP_LEN) as u8 }
+        Inst::Nop {
+            len: preferred_size.clamp(1, MAX_NOP_LEN) as u8,
+        }
     }
 
     /// Integers up to 64 bits live in one general-purpose register, `i128` in two
@@ -335,7 +450,10 @@ mod tests {
     fn collect(inst: &Inst) -> Vec<(usize, OperandConstraint, OperandKind)> {
         let mut c = OperandCollector::default();
         inst.clone().get_operands(&mut c);
-        c.operands.iter().map(|o| (o.vreg().vreg() - PINNED, o.constraint(), o.kind())).collect()
+        c.operands
+            .iter()
+            .map(|o| (o.vreg().vreg() - PINNED, o.constraint(), o.kind()))
+            .collect()
     }
 
     #[test]
@@ -420,7 +538,11 @@ mod tests {
         };
         let mut c = OperandCollector::default();
         inst.clone().get_operands(&mut c);
-        let got: Vec<_> = c.operands.iter().map(|o| (o.constraint(), o.kind(), o.pos())).collect();
+        let got: Vec<_> = c
+            .operands
+            .iter()
+            .map(|o| (o.constraint(), o.kind(), o.pos()))
+            .collect();
         use regalloc2::OperandPos::*;
         assert_eq!(
             got,
@@ -428,7 +550,11 @@ mod tests {
                 (OperandConstraint::Reg, OperandKind::Use, Early),
                 (OperandConstraint::Reg, OperandKind::Use, Early),
                 (OperandConstraint::Reg, OperandKind::Def, Early),
-                (OperandConstraint::FixedReg(gpr_preg(enc::RAX)), OperandKind::Def, Early),
+                (
+                    OperandConstraint::FixedReg(gpr_preg(enc::RAX)),
+                    OperandKind::Def,
+                    Early
+                ),
             ]
         );
     }
@@ -438,14 +564,31 @@ mod tests {
         let mv = Inst::gen_move(Writable::from_reg(regs::rax()), regs::rbx(), RegClass::Int);
         assert_eq!(mv.print(), "mov rax, rbx");
         assert!(mv.is_move().is_some());
-        let xmv = Inst::gen_move(Writable::from_reg(regs::xmm(1)), regs::xmm(2), RegClass::Float);
+        let xmv = Inst::gen_move(
+            Writable::from_reg(regs::xmm(1)),
+            regs::xmm(2),
+            RegClass::Float,
+        );
         assert_eq!(xmv.print(), "movaps xmm1, xmm2");
-        assert!(Inst::MovRR { size: OperandSize::S32, src: regs::rbx(), dst: Writable::from_reg(regs::rax()) }
-            .is_move()
-            .is_none());
-        assert_eq!(Inst::gen_jump(MachLabel(4)).is_term(), MachTerminator::Branch);
+        assert!(Inst::MovRR {
+            size: OperandSize::S32,
+            src: regs::rbx(),
+            dst: Writable::from_reg(regs::rax())
+        }
+        .is_move()
+        .is_none());
+        assert_eq!(
+            Inst::gen_jump(MachLabel(4)).is_term(),
+            MachTerminator::Branch
+        );
         assert_eq!(Inst::gen_nop(100), Inst::Nop { len: 9 });
-        assert_eq!(Inst::Ud2 { code: atoll_codegen::ir::TrapCode::STACK_OVERFLOW }.is_term(), MachTerminator::Trap);
+        assert_eq!(
+            Inst::Ud2 {
+                code: atoll_codegen::ir::TrapCode::STACK_OVERFLOW
+            }
+            .is_term(),
+            MachTerminator::Trap
+        );
         let imm = Inst::IMulImm {
             size: OperandSize::S32,
             src: RegMem::Reg(v(0)),

@@ -19,7 +19,12 @@ fn amode(a: &Amode) -> String {
     }
     match *a {
         Amode::ImmReg { base, disp: d } => format!("[{}{}]", reg_name(base, 8), disp(d)),
-        Amode::ImmRegRegShift { base, index, scale, disp: d } => {
+        Amode::ImmRegRegShift {
+            base,
+            index,
+            scale,
+            disp: d,
+        } => {
             let idx = match scale {
                 Scale::One => reg_name(index, 8),
                 s => format!("{}*{}", s.factor(), reg_name(index, 8)),
@@ -154,15 +159,38 @@ impl Inst {
     pub fn print(&self) -> String {
         use OperandSize::*;
         match self {
-            Inst::AluRmiR { size, op, src2, dst, .. } => {
-                format!("{} {}, {}", alu_name(*op), wr(*dst, *size), rmi(src2, *size))
+            Inst::AluRmiR {
+                size,
+                op,
+                src2,
+                dst,
+                ..
+            } => {
+                format!(
+                    "{} {}, {}",
+                    alu_name(*op),
+                    wr(*dst, *size),
+                    rmi(src2, *size)
+                )
             }
-            Inst::CmpRmiR { size, op: CmpOp::Cmp, src1, src2 } => {
+            Inst::CmpRmiR {
+                size,
+                op: CmpOp::Cmp,
+                src1,
+                src2,
+            } => {
                 format!("cmp {}, {}", r(*src1, *size), rmi(src2, *size))
             }
-            Inst::CmpRmiR { size, op: CmpOp::Test, src1, src2 } => match src2 {
+            Inst::CmpRmiR {
+                size,
+                op: CmpOp::Test,
+                src1,
+                src2,
+            } => match src2 {
                 // The memory form is `test r/m, r`; print it the way llvm-mc does.
-                RegMemImm::Mem(a) => format!("test {}, {}", mem(size.ptr_name(), a), r(*src1, *size)),
+                RegMemImm::Mem(a) => {
+                    format!("test {}, {}", mem(size.ptr_name(), a), r(*src1, *size))
+                }
                 _ => format!("test {}, {}", r(*src1, *size), rmi(src2, *size)),
             },
             Inst::Unary { size, op, dst, .. } => {
@@ -172,7 +200,13 @@ impl Inst {
             Inst::BitCount { size, op, src, dst } => {
                 format!("{} {}, {}", bit_name(*op), wr(*dst, *size), rm(src, *size))
             }
-            Inst::Shift { size, kind, by, dst, .. } => {
+            Inst::Shift {
+                size,
+                kind,
+                by,
+                dst,
+                ..
+            } => {
                 let name = shift_name(*kind);
                 match by {
                     ShiftBy::Cl(_) => format!("{name} {}, cl", wr(*dst, *size)),
@@ -180,67 +214,168 @@ impl Inst {
                     ShiftBy::Imm(n) => format!("{name} {}, {}", wr(*dst, *size), n.value()),
                 }
             }
-            Inst::MulWide { size, signed, src2, .. } => {
-                format!("{} {}", if *signed { "imul" } else { "mul" }, rm(src2, *size))
+            Inst::MulWide {
+                size, signed, src2, ..
+            } => {
+                format!(
+                    "{} {}",
+                    if *signed { "imul" } else { "mul" },
+                    rm(src2, *size)
+                )
             }
-            Inst::IMul { size, src2, dst, .. } => format!("imul {}, {}", wr(*dst, *size), rm(src2, *size)),
-            Inst::IMulImm { size, src, imm: i, dst } => {
-                format!("imul {}, {}, {}", wr(*dst, *size), rm(src, *size), imm(i.value(), *size))
+            Inst::IMul {
+                size, src2, dst, ..
+            } => format!("imul {}, {}", wr(*dst, *size), rm(src2, *size)),
+            Inst::IMulImm {
+                size,
+                src,
+                imm: i,
+                dst,
+            } => {
+                format!(
+                    "imul {}, {}, {}",
+                    wr(*dst, *size),
+                    rm(src, *size),
+                    imm(i.value(), *size)
+                )
             }
-            Inst::Div { size, signed, divisor, .. } => {
-                format!("{} {}", if *signed { "idiv" } else { "div" }, rm(divisor, *size))
+            Inst::Div {
+                size,
+                signed,
+                divisor,
+                ..
+            } => {
+                format!(
+                    "{} {}",
+                    if *signed { "idiv" } else { "div" },
+                    rm(divisor, *size)
+                )
             }
-            Inst::SignExtendData { size, .. } => {
-                match size {
-                    S8 => "cbw",
-                    S16 => "cwd",
-                    S32 => "cdq",
-                    S64 => "cqo",
-                }
-                .to_string()
+            Inst::SignExtendData { size, .. } => match size {
+                S8 => "cbw",
+                S16 => "cwd",
+                S32 => "cdq",
+                S64 => "cqo",
             }
+            .to_string(),
             Inst::Bswap { size, dst, .. } => format!("bswap {}", wr(*dst, *size)),
             Inst::Setcc { cc, dst } => format!("set{} {}", cc.suffix(), wr(*dst, S8)),
-            Inst::Cmove { size, cc, consequent, dst, .. } => {
-                format!("cmov{} {}, {}", cc.suffix(), wr(*dst, *size), rm(consequent, *size))
+            Inst::Cmove {
+                size,
+                cc,
+                consequent,
+                dst,
+                ..
+            } => {
+                format!(
+                    "cmov{} {}, {}",
+                    cc.suffix(),
+                    wr(*dst, *size),
+                    rm(consequent, *size)
+                )
             }
-            Inst::MovRR { size, src, dst } => format!("mov {}, {}", wr(*dst, *size), r(*src, *size)),
-            Inst::MovImm { size: S64, imm, dst } => match i32::try_from(*imm as i64) {
+            Inst::MovRR { size, src, dst } => {
+                format!("mov {}, {}", wr(*dst, *size), r(*src, *size))
+            }
+            Inst::MovImm {
+                size: S64,
+                imm,
+                dst,
+            } => match i32::try_from(*imm as i64) {
                 Ok(v) => format!("mov {}, {v}", wr(*dst, S64)),
                 Err(_) => format!("movabs {}, {}", wr(*dst, S64), *imm as i64),
             },
             Inst::MovImm { imm, dst, .. } => format!("mov {}, {}", wr(*dst, S32), *imm as u32),
-            Inst::MovzxRmR { ext: ExtMode::LQ, src, dst } => format!("mov {}, {}", wr(*dst, S32), rm(src, S32)),
+            Inst::MovzxRmR {
+                ext: ExtMode::LQ,
+                src,
+                dst,
+            } => format!("mov {}, {}", wr(*dst, S32), rm(src, S32)),
             Inst::MovzxRmR { ext, src, dst } => {
-                format!("movzx {}, {}", wr(*dst, ext.dst_size()), rm(src, ext.src_size()))
+                format!(
+                    "movzx {}, {}",
+                    wr(*dst, ext.dst_size()),
+                    rm(src, ext.src_size())
+                )
             }
             Inst::MovsxRmR { ext, src, dst } => {
-                let name = if *ext == ExtMode::LQ { "movsxd" } else { "movsx" };
-                format!("{name} {}, {}", wr(*dst, ext.dst_size()), rm(src, ext.src_size()))
+                let name = if *ext == ExtMode::LQ {
+                    "movsxd"
+                } else {
+                    "movsx"
+                };
+                format!(
+                    "{name} {}, {}",
+                    wr(*dst, ext.dst_size()),
+                    rm(src, ext.src_size())
+                )
             }
-            Inst::Mov64MR { src, dst } => format!("mov {}, {}", wr(*dst, S64), mem(S64.ptr_name(), src)),
-            Inst::MovRM { size, src, dst } => format!("mov {}, {}", mem(size.ptr_name(), dst), r(*src, *size)),
+            Inst::Mov64MR { src, dst } => {
+                format!("mov {}, {}", wr(*dst, S64), mem(S64.ptr_name(), src))
+            }
+            Inst::MovRM { size, src, dst } => {
+                format!("mov {}, {}", mem(size.ptr_name(), dst), r(*src, *size))
+            }
             Inst::MovImmM { size, imm: i, dst } => {
-                format!("mov {}, {}", mem(size.ptr_name(), dst), imm(i.value(), *size))
+                format!(
+                    "mov {}, {}",
+                    mem(size.ptr_name(), dst),
+                    imm(i.value(), *size)
+                )
             }
-            Inst::StackAddr { slot, offset, dst } => format!("lea {}, [ss{slot} + {offset}]", wr(*dst, S64)),
+            Inst::StackAddr { slot, offset, dst } => {
+                format!("lea {}, [ss{slot} + {offset}]", wr(*dst, S64))
+            }
             Inst::Lea { size, src, dst } => format!("lea {}, {}", wr(*dst, *size), amode(src)),
-            Inst::LoadExtName { target, dst } => format!("lea {}, [rip + fn{}]", wr(*dst, S64), target.0),
+            Inst::LoadExtName { target, dst } => {
+                format!("lea {}, [rip + fn{}]", wr(*dst, S64), target.0)
+            }
             Inst::XmmRmR { op, src2, dst, .. } | Inst::XmmUnaryRmR { op, src: src2, dst } => {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}", wr(*dst, S64), xrm(src2, ptr))
             }
             Inst::XmmRound { op, src, mode, dst } => {
                 let (name, ptr) = sse_name(*op);
-                format!("{name} {}, {}, {}", wr(*dst, S64), xrm(src, ptr), mode.bits())
+                format!(
+                    "{name} {}, {}, {}",
+                    wr(*dst, S64),
+                    xrm(src, ptr),
+                    mode.bits()
+                )
             }
-            Inst::XmmCmpImm { op, src2, pred, dst, .. } => {
+            Inst::XmmCmpImm {
+                op,
+                src2,
+                pred,
+                dst,
+                ..
+            } => {
                 let (suffix, ptr) = sse_name(*op);
-                format!("cmp{}{suffix} {}, {}", pred.name(), wr(*dst, S64), xrm(src2, ptr))
+                format!(
+                    "cmp{}{suffix} {}, {}",
+                    pred.name(),
+                    wr(*dst, S64),
+                    xrm(src2, ptr)
+                )
             }
-            Inst::XmmFma { double, src2, src3, dst, .. } => {
-                let (name, ptr) = if *double { ("vfmadd213sd", "qword ptr") } else { ("vfmadd213ss", "dword ptr") };
-                format!("{name} {}, {}, {}", wr(*dst, S64), r(*src2, S64), xrm(src3, ptr))
+            Inst::XmmFma {
+                double,
+                src2,
+                src3,
+                dst,
+                ..
+            } => {
+                let (name, ptr) = if *double {
+                    ("vfmadd213sd", "qword ptr")
+                } else {
+                    ("vfmadd213ss", "dword ptr")
+                };
+                format!(
+                    "{name} {}, {}, {}",
+                    wr(*dst, S64),
+                    r(*src2, S64),
+                    xrm(src3, ptr)
+                )
             }
             Inst::XmmMovRM { op, src, dst } => {
                 let (name, ptr) = sse_name(*op);
@@ -250,7 +385,12 @@ impl Inst {
                 let (name, ptr) = sse_name(*op);
                 format!("{name} {}, {}", r(*src1, S64), xrm(src2, ptr))
             }
-            Inst::GprToXmm { op, src, src_size, dst } => {
+            Inst::GprToXmm {
+                op,
+                src,
+                src_size,
+                dst,
+            } => {
                 let name = match op {
                     GprToXmmOp::Mov if *src_size == S64 => "movq",
                     GprToXmmOp::Mov => "movd",
@@ -259,7 +399,12 @@ impl Inst {
                 };
                 format!("{name} {}, {}", wr(*dst, S64), rm(src, *src_size))
             }
-            Inst::XmmToGpr { op, src, dst_size, dst } => {
+            Inst::XmmToGpr {
+                op,
+                src,
+                dst_size,
+                dst,
+            } => {
                 let name = match op {
                     XmmToGprOp::Mov if *dst_size == S64 => "movq",
                     XmmToGprOp::Mov => "movd",
@@ -268,15 +413,40 @@ impl Inst {
                 };
                 format!("{name} {}, {}", wr(*dst, *dst_size), r(*src, S64))
             }
-            Inst::XmmCmove { cc, consequent, dst, .. } => {
-                format!("j{} $+N; movaps {}, {}", cc.invert().suffix(), wr(*dst, S64), r(*consequent, S64))
+            Inst::XmmCmove {
+                cc,
+                consequent,
+                dst,
+                ..
+            } => {
+                format!(
+                    "j{} $+N; movaps {}, {}",
+                    cc.invert().suffix(),
+                    wr(*dst, S64),
+                    r(*consequent, S64)
+                )
             }
-            Inst::XmmMinMax { is_min, double, lhs, dst, .. } => {
+            Inst::XmmMinMax {
+                is_min,
+                double,
+                lhs,
+                dst,
+                ..
+            } => {
                 let name = if *is_min { "min" } else { "max" };
                 let ty = if *double { "sd" } else { "ss" };
                 format!("wasm_{name}{ty} {}, {}", wr(*dst, S64), r(*lhs, S64))
             }
-            Inst::CvtFloatToInt { double, dst_size, signed, saturating, src, dst, tmp_gpr, tmp_xmm } => {
+            Inst::CvtFloatToInt {
+                double,
+                dst_size,
+                signed,
+                saturating,
+                src,
+                dst,
+                tmp_gpr,
+                tmp_xmm,
+            } => {
                 format!(
                     "cvt_{}_to_{}{}{} {}, {} ; tmp {}, {}",
                     if *double { "f64" } else { "f32" },
@@ -289,7 +459,14 @@ impl Inst {
                     wr(*tmp_xmm, S64)
                 )
             }
-            Inst::XmmRoundSeq { mode, double, src, dst, tmp_gpr, tmp_xmm } => format!(
+            Inst::XmmRoundSeq {
+                mode,
+                double,
+                src,
+                dst,
+                tmp_gpr,
+                tmp_xmm,
+            } => format!(
                 "round{}_seq {}, {}, {} ; tmp {}, {}",
                 if *double { "sd" } else { "ss" },
                 wr(*dst, S64),
@@ -298,7 +475,13 @@ impl Inst {
                 wr(*tmp_gpr, S64),
                 wr(*tmp_xmm, S64)
             ),
-            Inst::CvtUint64ToFloat { double, src, dst, tmp1, tmp2 } => format!(
+            Inst::CvtUint64ToFloat {
+                double,
+                src,
+                dst,
+                tmp1,
+                tmp2,
+            } => format!(
                 "cvt_u64_to_{} {}, {} ; tmp {}, {}",
                 if *double { "f64" } else { "f32" },
                 wr(*dst, S64),
@@ -306,15 +489,45 @@ impl Inst {
                 wr(*tmp1, S64),
                 wr(*tmp2, S64)
             ),
-            Inst::LockCmpxchg { size, replacement, mem: m, .. } => {
-                format!("lock cmpxchg {}, {}", mem(size.ptr_name(), m), r(*replacement, *size))
+            Inst::LockCmpxchg {
+                size,
+                replacement,
+                mem: m,
+                ..
+            } => {
+                format!(
+                    "lock cmpxchg {}, {}",
+                    mem(size.ptr_name(), m),
+                    r(*replacement, *size)
+                )
             }
-            Inst::LockXadd { size, operand, mem: m, .. } => {
-                format!("lock xadd {}, {}", mem(size.ptr_name(), m), r(*operand, *size))
+            Inst::LockXadd {
+                size,
+                operand,
+                mem: m,
+                ..
+            } => {
+                format!(
+                    "lock xadd {}, {}",
+                    mem(size.ptr_name(), m),
+                    r(*operand, *size)
+                )
             }
-            Inst::Xchg { size, operand, mem: m, .. } => format!("xchg {}, {}", mem(size.ptr_name(), m), r(*operand, *size)),
+            Inst::Xchg {
+                size,
+                operand,
+                mem: m,
+                ..
+            } => format!("xchg {}, {}", mem(size.ptr_name(), m), r(*operand, *size)),
             Inst::Fence => "mfence".to_string(),
-            Inst::AtomicRmwSeq { size, op, mem: m, operand, temp, dst_old } => format!(
+            Inst::AtomicRmwSeq {
+                size,
+                op,
+                mem: m,
+                operand,
+                temp,
+                dst_old,
+            } => format!(
                 "atomic_rmw_{}_seq {}, {}, {} ; tmp {}",
                 format!("{op:?}").to_lowercase(),
                 wr(*dst_old, S64),
@@ -325,12 +538,26 @@ impl Inst {
             Inst::Nop { len: 1 } => "nop".to_string(),
             Inst::Nop { len } => format!("nop ; {len} bytes"),
             Inst::Jmp { target } => format!("jmp label{}", target.0),
-            Inst::JmpCond { cc, taken, not_taken } => {
-                format!("j{} label{}; jmp label{}", cc.suffix(), taken.0, not_taken.0)
+            Inst::JmpCond {
+                cc,
+                taken,
+                not_taken,
+            } => {
+                format!(
+                    "j{} label{}; jmp label{}",
+                    cc.suffix(),
+                    taken.0,
+                    not_taken.0
+                )
             }
             Inst::JmpIf { cc, taken } => format!("j{} label{}", cc.suffix(), taken.0),
             Inst::JmpUnknown { target } => format!("jmp {}", rm(target, S64)),
-            Inst::JmpTableSeq { idx, tmp1, tmp2, targets } => {
+            Inst::JmpTableSeq {
+                idx,
+                tmp1,
+                tmp2,
+                targets,
+            } => {
                 let t1 = wr(*tmp1, S64);
                 let t2 = wr(*tmp2, S64);
                 let labels: Vec<String> = targets.iter().map(|l| format!("label{}", l.0)).collect();
@@ -353,8 +580,15 @@ impl Inst {
             Inst::Ud2 { .. } => "ud2".to_string(),
             Inst::Trapping { code, inst } => format!("{} ; trap: {code}", inst.print()),
             Inst::TrapIf { cc, .. } => format!("j{} $+4; ud2", cc.invert().suffix()),
-            Inst::StackProbeLoop { frame_size, guard_size, tmp } => {
-                format!("stack_probe_loop {frame_size}, {guard_size} ; tmp {}", wr(*tmp, S64))
+            Inst::StackProbeLoop {
+                frame_size,
+                guard_size,
+                tmp,
+            } => {
+                format!(
+                    "stack_probe_loop {frame_size}, {guard_size} ; tmp {}",
+                    wr(*tmp, S64)
+                )
             }
             Inst::Push64 { src } => format!("push {}", r(*src, S64)),
             Inst::Pop64 { dst } => format!("pop {}", wr(*dst, S64)),

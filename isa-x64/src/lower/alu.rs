@@ -9,7 +9,12 @@ use super::*;
 use crate::inst::{AluOp, CmpOp, SseOp, UnaryOp, CC};
 use crate::X64Lower;
 
-pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    _b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     use Opcode::*;
     match (op, data(ctx, inst).clone()) {
         (Nop, _) => return Ok(()),
@@ -18,7 +23,11 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let outs = ctx.output_regs(inst, 0)?;
             for (d, v) in outs.iter().zip([lo, hi]) {
                 let r = put(ctx, v)?;
-                ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: *d })?;
+                ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: r,
+                    dst: *d,
+                })?;
             }
             return Ok(());
         }
@@ -26,26 +35,39 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let regs: Vec<Reg> = ctx.value_regs(arg)?.to_vec();
             for (i, r) in regs.into_iter().enumerate().take(2) {
                 let d = ctx.output_reg(inst, i)?;
-                ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: d })?;
+                ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: r,
+                    dst: d,
+                })?;
             }
             return Ok(());
         }
-        (Bitselect, InstructionData::Ternary { args: [c, x, y], .. }) => return bitselect(ctx, inst, c, x, y),
+        (
+            Bitselect,
+            InstructionData::Ternary {
+                args: [c, x, y], ..
+            },
+        ) => return bitselect(ctx, inst, c, x, y),
         _ => {}
     }
     let ty = out_ty(ctx, inst)?;
     let dst = out(ctx, inst)?;
     match (op, data(ctx, inst).clone()) {
-        (Iconst, InstructionData::UnaryImm { imm, .. }) => constant(ctx, mask(imm.0 as u64, ty.bits()), dst),
+        (Iconst, InstructionData::UnaryImm { imm, .. }) => {
+            constant(ctx, mask(imm.0 as u64, ty.bits()), dst)
+        }
         (Iadd | Isub | Band | Bor | Bxor, InstructionData::Binary { args: [a, b], .. }) => {
             let aop = alu_op(op);
             // `x + c` with `c` constant on the left still folds.
-            let (a, b) =
-                if matches!(op, Iadd | Band | Bor | Bxor) && const_of(ctx, a).is_some() && const_of(ctx, b).is_none() {
-                    (b, a)
-                } else {
-                    (a, b)
-                };
+            let (a, b) = if matches!(op, Iadd | Band | Bor | Bxor)
+                && const_of(ctx, a).is_some()
+                && const_of(ctx, b).is_none()
+            {
+                (b, a)
+            } else {
+                (a, b)
+            };
             binop(ctx, inst, ty, aop, a, b, dst)
         }
         (IaddImm | BandImm | BorImm | BxorImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
@@ -60,23 +82,49 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 Some(i) => i,
                 None => RegMemImm::Reg(const_reg(ctx, imm.0 as u64)?),
             };
-            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: a, src2, dst })
+            ctx.emit(Inst::AluRmiR {
+                size: alu_size(ty),
+                op: aop,
+                src1: a,
+                src2,
+                dst,
+            })
         }
         (IrsubImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
             // imm - x = -x + imm
             let a = put(ctx, arg)?;
             let n = tmp(ctx);
-            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Neg, src: a, dst: n })?;
+            ctx.emit(Inst::Unary {
+                size: alu_size(ty),
+                op: UnaryOp::Neg,
+                src: a,
+                dst: n,
+            })?;
             let src2 = match imm_rmi(imm.0, ty) {
                 Some(i) => i,
                 None => RegMemImm::Reg(const_reg(ctx, imm.0 as u64)?),
             };
-            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: AluOp::Add, src1: n.to_reg(), src2, dst })
+            ctx.emit(Inst::AluRmiR {
+                size: alu_size(ty),
+                op: AluOp::Add,
+                src1: n.to_reg(),
+                src2,
+                dst,
+            })
         }
         (Ineg | Bnot, InstructionData::Unary { arg, .. }) => {
-            let uop = if op == Ineg { UnaryOp::Neg } else { UnaryOp::Not };
+            let uop = if op == Ineg {
+                UnaryOp::Neg
+            } else {
+                UnaryOp::Not
+            };
             let a = put(ctx, arg)?;
-            ctx.emit(Inst::Unary { size: alu_size(ty), op: uop, src: a, dst })
+            ctx.emit(Inst::Unary {
+                size: alu_size(ty),
+                op: uop,
+                src: a,
+                dst,
+            })
         }
         (BandNot | BorNot | BxorNot, InstructionData::Binary { args: [a, b], .. }) => {
             let aop = match op {
@@ -86,9 +134,20 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             };
             let rb = put(ctx, b)?;
             let nb = tmp(ctx);
-            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Not, src: rb, dst: nb })?;
+            ctx.emit(Inst::Unary {
+                size: alu_size(ty),
+                op: UnaryOp::Not,
+                src: rb,
+                dst: nb,
+            })?;
             let ra = put(ctx, a)?;
-            ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Reg(nb.to_reg()), dst })
+            ctx.emit(Inst::AluRmiR {
+                size: alu_size(ty),
+                op: aop,
+                src1: ra,
+                src2: RegMemImm::Reg(nb.to_reg()),
+                dst,
+            })
         }
         (Uextend | Sextend, InstructionData::Unary { arg, .. }) => {
             let from = ty_of(ctx, arg)?.bits();
@@ -97,12 +156,20 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let to = if ty.bits() <= 32 { 32 } else { 64 };
             match ext_inst(r, from, signed, to, Some(dst)) {
                 Some(i) => ctx.emit(i),
-                None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst }),
+                None => ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: r,
+                    dst,
+                }),
             }
         }
         (Ireduce, InstructionData::Unary { arg, .. }) => {
             let r = put(ctx, arg)?;
-            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
+            ctx.emit(Inst::MovRR {
+                size: OperandSize::S64,
+                src: r,
+                dst,
+            })
         }
         (Bmask, InstructionData::Unary { arg, .. }) => {
             // All ones when arg != 0: `test`, then `cmovnz` between two constants
@@ -111,7 +178,12 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let a = put(ctx, arg)?;
             let z = const_reg(ctx, 0)?;
             let m = const_reg(ctx, u64::MAX)?;
-            ctx.emit(Inst::CmpRmiR { size: size_of(aty), op: CmpOp::Test, src1: a, src2: RegMemImm::Reg(a) })?;
+            ctx.emit(Inst::CmpRmiR {
+                size: size_of(aty),
+                op: CmpOp::Test,
+                src1: a,
+                src2: RegMemImm::Reg(a),
+            })?;
             ctx.emit(Inst::Cmove {
                 size: OperandSize::S64,
                 cc: CC::NZ,
@@ -129,8 +201,19 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             };
             let ra = put(ctx, a)?;
             let rb = put(ctx, b)?;
-            ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2: RegMemImm::Reg(rb) })?;
-            ctx.emit(Inst::Cmove { size: alu_size(ty), cc, consequent: RegMem::Reg(ra), alternative: rb, dst })
+            ctx.emit(Inst::CmpRmiR {
+                size: size_of(ty),
+                op: CmpOp::Cmp,
+                src1: ra,
+                src2: RegMemImm::Reg(rb),
+            })?;
+            ctx.emit(Inst::Cmove {
+                size: alu_size(ty),
+                cc,
+                consequent: RegMem::Reg(ra),
+                alternative: rb,
+                dst,
+            })
         }
         (Iabs, InstructionData::Unary { arg, .. }) => {
             // Narrow values are sign-extended first so that 32-bit `neg`/`cmovs` see
@@ -138,7 +221,12 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let to = if ty.bits() <= 32 { 32 } else { 64 };
             let x = extend(ctx, arg, true, to)?;
             let n = tmp(ctx);
-            ctx.emit(Inst::Unary { size: alu_size(ty), op: UnaryOp::Neg, src: x, dst: n })?;
+            ctx.emit(Inst::Unary {
+                size: alu_size(ty),
+                op: UnaryOp::Neg,
+                src: x,
+                dst: n,
+            })?;
             ctx.emit(Inst::Cmove {
                 size: alu_size(ty),
                 cc: CC::S,
@@ -147,11 +235,19 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 dst,
             })
         }
-        (UaddOverflowTrap, InstructionData::IntAddTrap { args: [a, b], code, .. }) => {
+        (
+            UaddOverflowTrap,
+            InstructionData::IntAddTrap {
+                args: [a, b], code, ..
+            },
+        ) => {
             add_flags(ctx, ty, AluOp::Add, a, b, dst)?;
             ctx.emit(Inst::TrapIf { cc: CC::B, code })
         }
-        (UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow, InstructionData::Binary { args: [a, b], .. }) => {
+        (
+            UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow,
+            InstructionData::Binary { args: [a, b], .. },
+        ) => {
             let (aop, cc) = match op {
                 UaddOverflow => (AluOp::Add, CC::B),
                 SaddOverflow => (AluOp::Add, CC::O),
@@ -188,15 +284,31 @@ fn binop(
     dst: Writable<Reg>,
 ) -> Result<(), LowerError> {
     let commutative = aop != AluOp::Sub;
-    let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) { (b, a) } else { (a, b) };
+    let (a, b) = if commutative && mem::sunk_load_operand_is(ctx, a, inst) {
+        (b, a)
+    } else {
+        (a, b)
+    };
     if let Some((m, flags)) = mem::sunk_load_operand(ctx, b, inst)? {
         let ra = put(ctx, a)?;
-        let i = Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2: RegMemImm::Mem(m), dst };
+        let i = Inst::AluRmiR {
+            size: alu_size(ty),
+            op: aop,
+            src1: ra,
+            src2: RegMemImm::Mem(m),
+            dst,
+        };
         return ctx.emit(mem::trapping(flags, i));
     }
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
-    ctx.emit(Inst::AluRmiR { size: alu_size(ty), op: aop, src1: ra, src2, dst })
+    ctx.emit(Inst::AluRmiR {
+        size: alu_size(ty),
+        op: aop,
+        src1: ra,
+        src2,
+        dst,
+    })
 }
 
 /// `dst = a op b` at the type's exact width, so the flags describe the typed result.
@@ -210,18 +322,38 @@ fn add_flags(
 ) -> Result<(), LowerError> {
     let ra = put(ctx, a)?;
     let src2 = put_rmi(ctx, b)?;
-    ctx.emit(Inst::AluRmiR { size: size_of(ty), op: aop, src1: ra, src2, dst })
+    ctx.emit(Inst::AluRmiR {
+        size: size_of(ty),
+        op: aop,
+        src1: ra,
+        src2,
+        dst,
+    })
 }
 
 /// `dst = cc ? 1 : 0`, zero-extended (`setcc` then `movzx`).
-pub(crate) fn setcc01(ctx: &mut Lower<'_, Inst>, cc: CC, dst: Writable<Reg>) -> Result<(), LowerError> {
+pub(crate) fn setcc01(
+    ctx: &mut Lower<'_, Inst>,
+    cc: CC,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     let t = tmp(ctx);
     ctx.emit(Inst::Setcc { cc, dst: t })?;
-    ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t.to_reg()), dst })
+    ctx.emit(Inst::MovzxRmR {
+        ext: ExtMode::BL,
+        src: RegMem::Reg(t.to_reg()),
+        dst,
+    })
 }
 
 /// `(x & c) | (y & !c)`, on integers or (bitwise) on floats.
-fn bitselect(ctx: &mut Lower<'_, Inst>, inst: IrInst, c: Value, x: Value, y: Value) -> Result<(), LowerError> {
+fn bitselect(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    c: Value,
+    x: Value,
+    y: Value,
+) -> Result<(), LowerError> {
     let ty = out_ty(ctx, inst)?;
     let dst = out(ctx, inst)?;
     let (rc, rx, ry) = (put(ctx, c)?, put(ctx, x)?, put(ctx, y)?);
@@ -232,17 +364,55 @@ fn bitselect(ctx: &mut Lower<'_, Inst>, inst: IrInst, c: Value, x: Value, y: Val
             (SseOp::Andpd, SseOp::Andnpd, SseOp::Orpd)
         };
         let t1 = ftmp(ctx);
-        ctx.emit(Inst::XmmRmR { op: and, src1: rx, src2: RegMem::Reg(rc), dst: t1 })?;
+        ctx.emit(Inst::XmmRmR {
+            op: and,
+            src1: rx,
+            src2: RegMem::Reg(rc),
+            dst: t1,
+        })?;
         let t2 = ftmp(ctx);
-        ctx.emit(Inst::XmmRmR { op: andn, src1: rc, src2: RegMem::Reg(ry), dst: t2 })?;
-        return ctx.emit(Inst::XmmRmR { op: or, src1: t1.to_reg(), src2: RegMem::Reg(t2.to_reg()), dst });
+        ctx.emit(Inst::XmmRmR {
+            op: andn,
+            src1: rc,
+            src2: RegMem::Reg(ry),
+            dst: t2,
+        })?;
+        return ctx.emit(Inst::XmmRmR {
+            op: or,
+            src1: t1.to_reg(),
+            src2: RegMem::Reg(t2.to_reg()),
+            dst,
+        });
     }
     let size = alu_size(ty);
     let t1 = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size, op: AluOp::And, src1: rx, src2: RegMemImm::Reg(rc), dst: t1 })?;
+    ctx.emit(Inst::AluRmiR {
+        size,
+        op: AluOp::And,
+        src1: rx,
+        src2: RegMemImm::Reg(rc),
+        dst: t1,
+    })?;
     let nc = tmp(ctx);
-    ctx.emit(Inst::Unary { size, op: UnaryOp::Not, src: rc, dst: nc })?;
+    ctx.emit(Inst::Unary {
+        size,
+        op: UnaryOp::Not,
+        src: rc,
+        dst: nc,
+    })?;
     let t2 = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size, op: AluOp::And, src1: ry, src2: RegMemImm::Reg(nc.to_reg()), dst: t2 })?;
-    ctx.emit(Inst::AluRmiR { size, op: AluOp::Or, src1: t1.to_reg(), src2: RegMemImm::Reg(t2.to_reg()), dst })
+    ctx.emit(Inst::AluRmiR {
+        size,
+        op: AluOp::And,
+        src1: ry,
+        src2: RegMemImm::Reg(nc.to_reg()),
+        dst: t2,
+    })?;
+    ctx.emit(Inst::AluRmiR {
+        size,
+        op: AluOp::Or,
+        src1: t1.to_reg(),
+        src2: RegMemImm::Reg(t2.to_reg()),
+        dst,
+    })
 }

@@ -13,14 +13,23 @@ use crate::imms::ShiftImm;
 use crate::inst::{Amode, AtomicRmwOp, ShiftBy, ShiftKind};
 use crate::X64Lower;
 
-pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    _b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     let flags = data(ctx, inst).mem_flags().unwrap_or_default();
     let big = flags.big();
     if big && op != Opcode::AtomicCas {
         return Err(unsupported(inst, op));
     }
     match data(ctx, inst).clone() {
-        InstructionData::AtomicRmw { op: rmw, args: [addr, x], .. } => {
+        InstructionData::AtomicRmw {
+            op: rmw,
+            args: [addr, x],
+            ..
+        } => {
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let mem = Amode::imm_reg(0, put(ctx, addr)?);
@@ -40,10 +49,27 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 IrOp::Smin => AtomicRmwOp::Smin,
                 IrOp::Smax => AtomicRmwOp::Smax,
             };
-            ctx.emit(trapping(flags, Inst::AtomicRmwSeq { size: size_of(ty), op, mem, operand, temp, dst_old: old }))?;
-            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: old.to_reg(), dst })
+            ctx.emit(trapping(
+                flags,
+                Inst::AtomicRmwSeq {
+                    size: size_of(ty),
+                    op,
+                    mem,
+                    operand,
+                    temp,
+                    dst_old: old,
+                },
+            ))?;
+            ctx.emit(Inst::MovRR {
+                size: OperandSize::S64,
+                src: old.to_reg(),
+                dst,
+            })
         }
-        InstructionData::AtomicCas { args: [addr, expected, replacement], .. } => {
+        InstructionData::AtomicCas {
+            args: [addr, expected, replacement],
+            ..
+        } => {
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let mem = Amode::imm_reg(0, put(ctx, addr)?);
@@ -57,13 +83,23 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let old = tmp(ctx);
             ctx.emit(trapping(
                 flags,
-                Inst::LockCmpxchg { size: size_of(ty), replacement: r, expected: e, mem, dst_old: old },
+                Inst::LockCmpxchg {
+                    size: size_of(ty),
+                    replacement: r,
+                    expected: e,
+                    mem,
+                    dst_old: old,
+                },
             ))?;
             if big {
                 byte_swap(ctx, inst, old.to_reg(), ty.bits(), Some(dst))?;
                 return Ok(());
             }
-            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: old.to_reg(), dst })
+            ctx.emit(Inst::MovRR {
+                size: OperandSize::S64,
+                src: old.to_reg(),
+                dst,
+            })
         }
         InstructionData::LoadNoOffset { arg, .. } if op == Opcode::AtomicLoad => {
             let ty = out_ty(ctx, inst)?;
@@ -72,9 +108,21 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             ctx.emit(trapping(
                 flags,
                 match ty.bits() {
-                    8 => Inst::MovzxRmR { ext: ExtMode::BL, src, dst },
-                    16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst },
-                    32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst },
+                    8 => Inst::MovzxRmR {
+                        ext: ExtMode::BL,
+                        src,
+                        dst,
+                    },
+                    16 => Inst::MovzxRmR {
+                        ext: ExtMode::WL,
+                        src,
+                        dst,
+                    },
+                    32 => Inst::MovzxRmR {
+                        ext: ExtMode::LQ,
+                        src,
+                        dst,
+                    },
                     _ => match src {
                         RegMem::Mem(a) => Inst::Mov64MR { src: a, dst },
                         RegMem::Reg(_) => return Err(unsupported(inst, op)),
@@ -82,11 +130,20 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
                 },
             ))
         }
-        InstructionData::StoreNoOffset { args: [val, addr], .. } => {
+        InstructionData::StoreNoOffset {
+            args: [val, addr], ..
+        } => {
             let ty = ty_of(ctx, val)?;
             let r = put(ctx, val)?;
             let a = Amode::imm_reg(0, put(ctx, addr)?);
-            ctx.emit(trapping(flags, Inst::MovRM { size: size_of(ty), src: r, dst: a }))?;
+            ctx.emit(trapping(
+                flags,
+                Inst::MovRM {
+                    size: size_of(ty),
+                    src: r,
+                    dst: a,
+                },
+            ))?;
             ctx.emit(Inst::Fence)
         }
         InstructionData::Nullary { .. } if op == Opcode::Fence => ctx.emit(Inst::Fence),
@@ -104,9 +161,14 @@ fn byte_swap(
 ) -> Result<Reg, LowerError> {
     let d = dst.unwrap_or_else(|| tmp(ctx));
     match bits {
-        8 => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst: d })?,
+        8 => ctx.emit(Inst::MovRR {
+            size: OperandSize::S64,
+            src: r,
+            dst: d,
+        })?,
         16 => {
-            let imm = ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, Opcode::AtomicCas))?;
+            let imm = ShiftImm::maybe_from_u64(8, 16)
+                .ok_or_else(|| unsupported(inst, Opcode::AtomicCas))?;
             ctx.emit(Inst::Shift {
                 size: OperandSize::S16,
                 kind: ShiftKind::Rol,
@@ -115,8 +177,16 @@ fn byte_swap(
                 dst: d,
             })?
         }
-        32 => ctx.emit(Inst::Bswap { size: OperandSize::S32, src: r, dst: d })?,
-        _ => ctx.emit(Inst::Bswap { size: OperandSize::S64, src: r, dst: d })?,
+        32 => ctx.emit(Inst::Bswap {
+            size: OperandSize::S32,
+            src: r,
+            dst: d,
+        })?,
+        _ => ctx.emit(Inst::Bswap {
+            size: OperandSize::S64,
+            src: r,
+            dst: d,
+        })?,
     }
     Ok(d.to_reg())
 }

@@ -14,7 +14,12 @@ use crate::imms::ShiftImm;
 use crate::inst::{AluOp, BitOp, ShiftBy, ShiftKind, UnaryOp, CC};
 use crate::X64Lower;
 
-pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     use Opcode::*;
     let ty = out_ty(ctx, inst)?;
     let dst = out(ctx, inst)?;
@@ -31,18 +36,36 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
                 None => {
                     let ra = put(ctx, a)?;
                     // An i128 amount: its low register is all that matters.
-                    let mut n = *ctx.value_regs(amt)?.first().ok_or(LowerError::UndefinedValue(amt))?;
+                    let mut n = *ctx
+                        .value_regs(amt)?
+                        .first()
+                        .ok_or(LowerError::UndefinedValue(amt))?;
                     if bits < 32 {
                         let m = tmp(ctx);
                         let imm = RegMemImm::Imm(Simm32::from_i32(bits as i32 - 1));
-                        ctx.emit(Inst::AluRmiR { size: OperandSize::S32, op: AluOp::And, src1: n, src2: imm, dst: m })?;
+                        ctx.emit(Inst::AluRmiR {
+                            size: OperandSize::S32,
+                            op: AluOp::And,
+                            src1: n,
+                            src2: imm,
+                            dst: m,
+                        })?;
                         n = m.to_reg();
                     }
-                    ctx.emit(Inst::Shift { size: size_of(ty), kind, src: ra, by: ShiftBy::Cl(n), dst })
+                    ctx.emit(Inst::Shift {
+                        size: size_of(ty),
+                        kind,
+                        src: ra,
+                        by: ShiftBy::Cl(n),
+                        dst,
+                    })
                 }
             }
         }
-        (IshlImm | UshrImm | SshrImm | RotlImm | RotrImm, InstructionData::BinaryImm64 { arg, imm, .. }) => {
+        (
+            IshlImm | UshrImm | SshrImm | RotlImm | RotrImm,
+            InstructionData::BinaryImm64 { arg, imm, .. },
+        ) => {
             let kind = match op {
                 IshlImm => ShiftKind::Shl,
                 UshrImm => ShiftKind::Shr,
@@ -63,7 +86,8 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             let w = if bits <= 32 { 32 } else { 64 };
             let x = extend(ctx, arg, true, w)?;
             let s = tmp(ctx);
-            let sh = ShiftImm::maybe_from_u64(u64::from(w - 1), w).ok_or_else(|| unsupported(inst, op))?;
+            let sh = ShiftImm::maybe_from_u64(u64::from(w - 1), w)
+                .ok_or_else(|| unsupported(inst, op))?;
             ctx.emit(Inst::Shift {
                 size: size_of(ty).max_s32(),
                 kind: ShiftKind::Sar,
@@ -72,8 +96,18 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
                 dst: s,
             })?;
             let y = tmp(ctx);
-            let sz = if w == 32 { OperandSize::S32 } else { OperandSize::S64 };
-            ctx.emit(Inst::AluRmiR { size: sz, op: AluOp::Xor, src1: s.to_reg(), src2: RegMemImm::Reg(x), dst: y })?;
+            let sz = if w == 32 {
+                OperandSize::S32
+            } else {
+                OperandSize::S64
+            };
+            ctx.emit(Inst::AluRmiR {
+                size: sz,
+                op: AluOp::Xor,
+                src1: s.to_reg(),
+                src2: RegMemImm::Reg(x),
+                dst: y,
+            })?;
             let r = clz_w(b, ctx, y.to_reg(), w)?;
             sub_const(ctx, r, i64::from(w - bits) + 1, dst)
         }
@@ -84,25 +118,60 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
                 // A bit just above the value makes ctz(0) come out as `bits`.
                 let t = tmp(ctx);
                 let imm = RegMemImm::Imm(Simm32::from_i32(1 << bits));
-                ctx.emit(Inst::AluRmiR { size: OperandSize::S32, op: AluOp::Or, src1: x, src2: imm, dst: t })?;
+                ctx.emit(Inst::AluRmiR {
+                    size: OperandSize::S32,
+                    op: AluOp::Or,
+                    src1: x,
+                    src2: imm,
+                    dst: t,
+                })?;
                 x = t.to_reg();
             }
-            let sz = if w == 32 { OperandSize::S32 } else { OperandSize::S64 };
+            let sz = if w == 32 {
+                OperandSize::S32
+            } else {
+                OperandSize::S64
+            };
             if b.isa.has_bmi1() {
-                ctx.emit(Inst::BitCount { size: sz, op: BitOp::Tzcnt, src: RegMem::Reg(x), dst })
+                ctx.emit(Inst::BitCount {
+                    size: sz,
+                    op: BitOp::Tzcnt,
+                    src: RegMem::Reg(x),
+                    dst,
+                })
             } else {
                 let wr = const_reg(ctx, w as u64)?;
                 let t = tmp(ctx);
-                ctx.emit(Inst::BitCount { size: sz, op: BitOp::Bsf, src: RegMem::Reg(x), dst: t })?;
-                ctx.emit(Inst::Cmove { size: sz, cc: CC::Z, consequent: RegMem::Reg(wr), alternative: t.to_reg(), dst })
+                ctx.emit(Inst::BitCount {
+                    size: sz,
+                    op: BitOp::Bsf,
+                    src: RegMem::Reg(x),
+                    dst: t,
+                })?;
+                ctx.emit(Inst::Cmove {
+                    size: sz,
+                    cc: CC::Z,
+                    consequent: RegMem::Reg(wr),
+                    alternative: t.to_reg(),
+                    dst,
+                })
             }
         }
         (Popcnt, InstructionData::Unary { arg, .. }) => {
             if b.isa.has_popcnt() {
                 let w = if bits <= 32 { 32 } else { 64 };
                 let x = extend(ctx, arg, false, w)?;
-                let sz = if w == 32 { OperandSize::S32 } else { OperandSize::S64 };
-                ctx.emit(Inst::BitCount { size: sz, op: BitOp::Popcnt, src: RegMem::Reg(x), dst })
+                let sz = if w == 32 {
+                    OperandSize::S32
+                } else {
+                    OperandSize::S64
+                };
+                ctx.emit(Inst::BitCount {
+                    size: sz,
+                    op: BitOp::Popcnt,
+                    src: RegMem::Reg(x),
+                    dst,
+                })
             } else {
                 let x = extend(ctx, arg, false, 64)?;
                 popcnt_swar(ctx, x, dst)
@@ -111,12 +180,28 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
         (Bswap, InstructionData::Unary { arg, .. }) => {
             let x = put(ctx, arg)?;
             match bits {
-                8 => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: x, dst }),
+                8 => ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: x,
+                    dst,
+                }),
                 16 => {
-                    let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
-                    ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: x, by, dst })
+                    let by = ShiftBy::Imm(
+                        ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?,
+                    );
+                    ctx.emit(Inst::Shift {
+                        size: OperandSize::S16,
+                        kind: ShiftKind::Rol,
+                        src: x,
+                        by,
+                        dst,
+                    })
                 }
-                _ => ctx.emit(Inst::Bswap { size: size_of(ty), src: x, dst }),
+                _ => ctx.emit(Inst::Bswap {
+                    size: size_of(ty),
+                    src: x,
+                    dst,
+                }),
             }
         }
         (Bitrev, InstructionData::Unary { arg, .. }) => {
@@ -163,23 +248,47 @@ fn shift_imm(
     let n = n & u64::from(bits - 1);
     let ra = put(ctx, a)?;
     match ShiftImm::maybe_from_u64(n, bits) {
-        Some(imm) if n != 0 => ctx.emit(Inst::Shift { size: size_of(ty), kind, src: ra, by: ShiftBy::Imm(imm), dst }),
-        _ => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: ra, dst }),
+        Some(imm) if n != 0 => ctx.emit(Inst::Shift {
+            size: size_of(ty),
+            kind,
+            src: ra,
+            by: ShiftBy::Imm(imm),
+            dst,
+        }),
+        _ => ctx.emit(Inst::MovRR {
+            size: OperandSize::S64,
+            src: ra,
+            dst,
+        }),
     }
 }
 
 /// Leading zeros of the `w`-bit value in `x` (`w` when zero).
 fn clz_w(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, x: Reg, w: u32) -> Result<Reg, LowerError> {
-    let sz = if w == 32 { OperandSize::S32 } else { OperandSize::S64 };
+    let sz = if w == 32 {
+        OperandSize::S32
+    } else {
+        OperandSize::S64
+    };
     let r = tmp(ctx);
     if b.isa.has_lzcnt() {
-        ctx.emit(Inst::BitCount { size: sz, op: BitOp::Lzcnt, src: RegMem::Reg(x), dst: r })?;
+        ctx.emit(Inst::BitCount {
+            size: sz,
+            op: BitOp::Lzcnt,
+            src: RegMem::Reg(x),
+            dst: r,
+        })?;
         return Ok(r.to_reg());
     }
     // bsr gives the index of the highest set bit (ZF for zero: use -1); clz = w-1-idx.
     let m1 = const_reg(ctx, u64::MAX)?;
     let t = tmp(ctx);
-    ctx.emit(Inst::BitCount { size: sz, op: BitOp::Bsr, src: RegMem::Reg(x), dst: t })?;
+    ctx.emit(Inst::BitCount {
+        size: sz,
+        op: BitOp::Bsr,
+        src: RegMem::Reg(x),
+        dst: t,
+    })?;
     let t2 = tmp(ctx);
     ctx.emit(Inst::Cmove {
         size: OperandSize::S64,
@@ -189,19 +298,45 @@ fn clz_w(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, x: Reg, w: u32) -> Result<
         dst: t2,
     })?;
     let n = tmp(ctx);
-    ctx.emit(Inst::Unary { size: OperandSize::S64, op: UnaryOp::Neg, src: t2.to_reg(), dst: n })?;
+    ctx.emit(Inst::Unary {
+        size: OperandSize::S64,
+        op: UnaryOp::Neg,
+        src: t2.to_reg(),
+        dst: n,
+    })?;
     let imm = RegMemImm::Imm(Simm32::from_i32(w as i32 - 1));
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Add, src1: n.to_reg(), src2: imm, dst: r })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S64,
+        op: AluOp::Add,
+        src1: n.to_reg(),
+        src2: imm,
+        dst: r,
+    })?;
     Ok(r.to_reg())
 }
 
 /// `dst = r - k`.
-fn sub_const(ctx: &mut Lower<'_, Inst>, r: Reg, k: i64, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn sub_const(
+    ctx: &mut Lower<'_, Inst>,
+    r: Reg,
+    k: i64,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     if k == 0 {
-        return ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst });
+        return ctx.emit(Inst::MovRR {
+            size: OperandSize::S64,
+            src: r,
+            dst,
+        });
     }
     let imm = RegMemImm::Imm(Simm32::from_i32(k as i32));
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S64, op: AluOp::Sub, src1: r, src2: imm, dst })
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S64,
+        op: AluOp::Sub,
+        src1: r,
+        src2: imm,
+        dst,
+    })
 }
 
 /// `dst = src op c` at 64 bits with a constant that may need a register.
@@ -211,13 +346,25 @@ fn alu64_const(ctx: &mut Lower<'_, Inst>, op: AluOp, src: Reg, c: u64) -> Result
         None => RegMemImm::Reg(const_reg(ctx, c)?),
     };
     let d = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S64, op, src1: src, src2, dst: d })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S64,
+        op,
+        src1: src,
+        src2,
+        dst: d,
+    })?;
     Ok(d.to_reg())
 }
 
 fn alu64(ctx: &mut Lower<'_, Inst>, op: AluOp, a: Reg, b: Reg) -> Result<Reg, LowerError> {
     let d = tmp(ctx);
-    ctx.emit(Inst::AluRmiR { size: OperandSize::S64, op, src1: a, src2: RegMemImm::Reg(b), dst: d })?;
+    ctx.emit(Inst::AluRmiR {
+        size: OperandSize::S64,
+        op,
+        src1: a,
+        src2: RegMemImm::Reg(b),
+        dst: d,
+    })?;
     Ok(d.to_reg())
 }
 
@@ -236,8 +383,18 @@ fn shift64_into(
     dst: Writable<Reg>,
 ) -> Result<(), LowerError> {
     match ShiftImm::maybe_from_u64(n, 64) {
-        Some(imm) => ctx.emit(Inst::Shift { size: OperandSize::S64, kind, src: a, by: ShiftBy::Imm(imm), dst }),
-        None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: a, dst }),
+        Some(imm) => ctx.emit(Inst::Shift {
+            size: OperandSize::S64,
+            kind,
+            src: a,
+            by: ShiftBy::Imm(imm),
+            dst,
+        }),
+        None => ctx.emit(Inst::MovRR {
+            size: OperandSize::S64,
+            src: a,
+            dst,
+        }),
     }
 }
 
@@ -259,15 +416,29 @@ fn popcnt_swar(ctx: &mut Lower<'_, Inst>, x: Reg, dst: Writable<Reg>) -> Result<
     let x = alu64_const(ctx, AluOp::And, x, m4)?;
     let h = const_reg(ctx, h01)?;
     let p = tmp(ctx);
-    ctx.emit(Inst::IMul { size: OperandSize::S64, src1: x, src2: RegMem::Reg(h), dst: p })?;
+    ctx.emit(Inst::IMul {
+        size: OperandSize::S64,
+        src1: x,
+        src2: RegMem::Reg(h),
+        dst: p,
+    })?;
     shift64_into(ctx, ShiftKind::Shr, p.to_reg(), 56, dst)
 }
 
 /// Reverse the low `bits` of `x`: swap adjacent bits, pairs, nibbles, then bytes
 /// (`bswap`), all at 64 bits, and shift the result down.
-fn bitrev(ctx: &mut Lower<'_, Inst>, x: Reg, bits: u32, dst: Writable<Reg>) -> Result<(), LowerError> {
+fn bitrev(
+    ctx: &mut Lower<'_, Inst>,
+    x: Reg,
+    bits: u32,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     let mut v = x;
-    for (sh, m) in [(1u64, 0x5555_5555_5555_5555u64), (2, 0x3333_3333_3333_3333), (4, 0x0f0f_0f0f_0f0f_0f0f)] {
+    for (sh, m) in [
+        (1u64, 0x5555_5555_5555_5555u64),
+        (2, 0x3333_3333_3333_3333),
+        (4, 0x0f0f_0f0f_0f0f_0f0f),
+    ] {
         let lo = alu64_const(ctx, AluOp::And, v, m)?;
         let lo = shift64(ctx, ShiftKind::Shl, lo, sh)?;
         let hi = shift64(ctx, ShiftKind::Shr, v, sh)?;
@@ -275,9 +446,17 @@ fn bitrev(ctx: &mut Lower<'_, Inst>, x: Reg, bits: u32, dst: Writable<Reg>) -> R
         v = alu64(ctx, AluOp::Or, lo, hi)?;
     }
     let s = tmp(ctx);
-    ctx.emit(Inst::Bswap { size: OperandSize::S64, src: v, dst: s })?;
+    ctx.emit(Inst::Bswap {
+        size: OperandSize::S64,
+        src: v,
+        dst: s,
+    })?;
     if bits == 64 {
-        return ctx.emit(Inst::MovRR { size: OperandSize::S64, src: s.to_reg(), dst });
+        return ctx.emit(Inst::MovRR {
+            size: OperandSize::S64,
+            src: s.to_reg(),
+            dst,
+        });
     }
     shift64_into(ctx, ShiftKind::Shr, s.to_reg(), u64::from(64 - bits), dst)
 }

@@ -22,7 +22,11 @@ use crate::inst::{Amode, CallInfo, SseOp};
 use crate::regs::{rbp, rsp};
 use crate::X64Lower;
 
-pub(super) fn lower_args(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, params: &[Value]) -> Result<(), LowerError> {
+pub(super) fn lower_args(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    params: &[Value],
+) -> Result<(), LowerError> {
     let mut args: Vec<(Writable<Reg>, PReg)> = Vec::new();
     let mut from_stack: Vec<(Value, u32)> = Vec::new();
     match &b.sig.ret_area_ptr {
@@ -35,7 +39,10 @@ pub(super) fn lower_args(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, params: &[
         }
         Some(ArgLoc::Stack { offset, .. }) => {
             let t = tmp(ctx);
-            ctx.emit(Inst::Mov64MR { src: incoming(b, *offset), dst: t })?;
+            ctx.emit(Inst::Mov64MR {
+                src: incoming(b, *offset),
+                dst: t,
+            })?;
             b.ret_area.set(Some(t.to_reg()));
         }
         None => {}
@@ -66,23 +73,43 @@ fn incoming(b: &X64Lower<'_>, offset: u32) -> Amode {
 
 fn load_class(ty: Type, a: Amode, dst: Writable<Reg>) -> Inst {
     match ty.bits() {
-        _ if ty.is_float() && ty.bits() == 32 => Inst::XmmUnaryRmR { op: SseOp::Movss, src: RegMem::Mem(a), dst },
-        _ if ty.is_float() => Inst::XmmUnaryRmR { op: SseOp::Movsd, src: RegMem::Mem(a), dst },
+        _ if ty.is_float() && ty.bits() == 32 => Inst::XmmUnaryRmR {
+            op: SseOp::Movss,
+            src: RegMem::Mem(a),
+            dst,
+        },
+        _ if ty.is_float() => Inst::XmmUnaryRmR {
+            op: SseOp::Movsd,
+            src: RegMem::Mem(a),
+            dst,
+        },
         _ => Inst::Mov64MR { src: a, dst },
     }
 }
 
 fn store_class(ty: Type, src: Reg, a: Amode) -> Inst {
     if ty.is_float() {
-        let op = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
+        let op = if ty.bits() == 32 {
+            SseOp::Movss
+        } else {
+            SseOp::Movsd
+        };
         Inst::XmmMovRM { op, src, dst: a }
     } else {
-        Inst::MovRM { size: OperandSize::S64, src, dst: a }
+        Inst::MovRM {
+            size: OperandSize::S64,
+            src,
+            dst: a,
+        }
     }
 }
 
 /// `v`, extended to 64 bits when its ABI parameter asks for it.
-fn with_extension(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -> Result<Reg, LowerError> {
+fn with_extension(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    ext: ArgumentExtension,
+) -> Result<Reg, LowerError> {
     let ty = ty_of(ctx, v)?;
     match ext {
         ArgumentExtension::None => put(ctx, v),
@@ -92,32 +119,58 @@ fn with_extension(ctx: &mut Lower<'_, Inst>, v: Value, ext: ArgumentExtension) -
     }
 }
 
-pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     match data(ctx, inst).clone() {
-        InstructionData::MultiAry { args, .. } if op == Opcode::Return => lower_return(b, ctx, inst, &args),
+        InstructionData::MultiAry { args, .. } if op == Opcode::Return => {
+            lower_return(b, ctx, inst, &args)
+        }
         InstructionData::Call { func_ref, args, .. } if op == Opcode::ReturnCall => {
             let func = ctx.func();
-            let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
-            let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
+            let ext = func
+                .ext_funcs
+                .get(func_ref)
+                .ok_or_else(|| unsupported(inst, op))?;
+            let sig = func
+                .sigs
+                .get(ext.signature)
+                .ok_or_else(|| unsupported(inst, op))?;
             let target = CallTarget::Known(RelocTarget(func_ref.index() as u32));
             lower_return_call(b, ctx, inst, op, sig, target, &args)
         }
         InstructionData::CallIndirect { sig_ref, args, .. } if op == Opcode::ReturnCallIndirect => {
-            let sig = ctx.func().sigs.get(sig_ref).ok_or_else(|| unsupported(inst, op))?;
+            let sig = ctx
+                .func()
+                .sigs
+                .get(sig_ref)
+                .ok_or_else(|| unsupported(inst, op))?;
             let (&callee, rest) = args.split_first().ok_or_else(|| unsupported(inst, op))?;
             let target = CallTarget::Reg(put(ctx, callee)?);
             lower_return_call(b, ctx, inst, op, sig, target, rest)
         }
         InstructionData::Call { func_ref, args, .. } => {
             let func = ctx.func();
-            let ext = func.ext_funcs.get(func_ref).ok_or_else(|| unsupported(inst, op))?;
-            let sig = func.sigs.get(ext.signature).ok_or_else(|| unsupported(inst, op))?;
+            let ext = func
+                .ext_funcs
+                .get(func_ref)
+                .ok_or_else(|| unsupported(inst, op))?;
+            let sig = func
+                .sigs
+                .get(ext.signature)
+                .ok_or_else(|| unsupported(inst, op))?;
             let target = CallTarget::Known(RelocTarget(func_ref.index() as u32));
             lower_call(ctx, inst, op, sig, target, &args)
         }
         InstructionData::CallIndirect { sig_ref, args, .. } => {
             let func = ctx.func();
-            let sig = func.sigs.get(sig_ref).ok_or_else(|| unsupported(inst, op))?;
+            let sig = func
+                .sigs
+                .get(sig_ref)
+                .ok_or_else(|| unsupported(inst, op))?;
             let (&callee, rest) = args.split_first().ok_or_else(|| unsupported(inst, op))?;
             let target = CallTarget::Reg(put(ctx, callee)?);
             lower_call(ctx, inst, op, sig, target, rest)
@@ -126,9 +179,19 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
     }
 }
 
-fn lower_return(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, vals: &[Value]) -> Result<(), LowerError> {
+fn lower_return(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    vals: &[Value],
+) -> Result<(), LowerError> {
     let func = ctx.func();
-    let needs_area = b.sig.rets.locs.iter().any(|l| matches!(l, ArgLoc::Stack { .. }));
+    let needs_area = b
+        .sig
+        .rets
+        .locs
+        .iter()
+        .any(|l| matches!(l, ArgLoc::Stack { .. }));
     let area = match (needs_area, b.ret_area.get()) {
         // `lower_args` defines the pointer whenever the signature needs the area.
         (true, None) => return Err(unsupported(inst, Opcode::Return)),
@@ -136,8 +199,18 @@ fn lower_return(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, vals:
     };
     let mut rets: Vec<(Reg, PReg)> = Vec::new();
     let slot = |off: u32| Amode::imm_reg(off as i32, area);
-    place_values(ctx, &func.signature.returns, vals, &b.sig.rets.locs, slot, &mut rets)?;
-    ctx.emit(Inst::Ret { stack_bytes: 0, rets })
+    place_values(
+        ctx,
+        &func.signature.returns,
+        vals,
+        &b.sig.rets.locs,
+        slot,
+        &mut rets,
+    )?;
+    ctx.emit(Inst::Ret {
+        stack_bytes: 0,
+        rets,
+    })
 }
 
 enum CallTarget {
@@ -159,7 +232,11 @@ fn lower_call(
     let base = abi.stack_arg_base();
     let args_end = base + assign.args.stack_size;
     let ret_area_off = args_end.div_ceil(16) * 16;
-    let outgoing = if assign.ret_area_ptr.is_some() { ret_area_off + assign.rets.stack_size } else { args_end };
+    let outgoing = if assign.ret_area_ptr.is_some() {
+        ret_area_off + assign.rets.stack_size
+    } else {
+        args_end
+    };
     if outgoing > 0 {
         ctx.require_outgoing_args(outgoing);
     }
@@ -168,19 +245,32 @@ fn lower_call(
     let mut uses: Vec<(Reg, PReg)> = Vec::new();
     if let Some(loc) = &assign.ret_area_ptr {
         let t = tmp(ctx);
-        ctx.emit(Inst::Lea { size: OperandSize::S64, src: Amode::imm_reg(ret_area_off as i32, rsp()), dst: t })?;
+        ctx.emit(Inst::Lea {
+            size: OperandSize::S64,
+            src: Amode::imm_reg(ret_area_off as i32, rsp()),
+            dst: t,
+        })?;
         match loc {
             ArgLoc::Regs(rs) => {
                 if let Some(&p) = rs.first() {
                     uses.push((t.to_reg(), p));
                 }
             }
-            ArgLoc::Stack { offset, .. } => {
-                ctx.emit(Inst::MovRM { size: OperandSize::S64, src: t.to_reg(), dst: out_amode(*offset) })?
-            }
+            ArgLoc::Stack { offset, .. } => ctx.emit(Inst::MovRM {
+                size: OperandSize::S64,
+                src: t.to_reg(),
+                dst: out_amode(*offset),
+            })?,
         }
     }
-    place_values(ctx, &sig.params, args, &assign.args.locs, out_amode, &mut uses)?;
+    place_values(
+        ctx,
+        &sig.params,
+        args,
+        &assign.args.locs,
+        out_amode,
+        &mut uses,
+    )?;
     let mut defs: Vec<(Writable<Reg>, PReg)> = Vec::new();
     let mut from_area: Vec<(Writable<Reg>, Type, u32)> = Vec::new();
     let results: Vec<Value> = ctx.func().dfg.inst_results(inst).to_vec();
@@ -193,7 +283,11 @@ fn lower_call(
                 }
             }
             ArgLoc::Stack { offset, .. } => {
-                let ty = results.get(i).map(|&r| ty_of(ctx, r)).transpose()?.unwrap_or(Type::I64);
+                let ty = results
+                    .get(i)
+                    .map(|&r| ty_of(ctx, r))
+                    .transpose()?
+                    .unwrap_or(Type::I64);
                 from_area.push((dst, ty, *offset));
             }
         }
@@ -202,13 +296,24 @@ fn lower_call(
     for (_, p) in &defs {
         clobbers.remove(*p);
     }
-    let info = Box::new(CallInfo { uses, defs, clobbers });
+    let info = Box::new(CallInfo {
+        uses,
+        defs,
+        clobbers,
+    });
     match target {
         CallTarget::Known(t) => ctx.emit(Inst::CallKnown { target: t, info })?,
-        CallTarget::Reg(r) => ctx.emit(Inst::CallUnknown { target: RegMem::Reg(r), info })?,
+        CallTarget::Reg(r) => ctx.emit(Inst::CallUnknown {
+            target: RegMem::Reg(r),
+            info,
+        })?,
     }
     for (dst, ty, off) in from_area {
-        ctx.emit(load_class(ty, Amode::imm_reg((ret_area_off + off) as i32, rsp()), dst))?;
+        ctx.emit(load_class(
+            ty,
+            Amode::imm_reg((ret_area_off + off) as i32, rsp()),
+            dst,
+        ))?;
     }
     Ok(())
 }
@@ -229,7 +334,11 @@ fn lower_return_call(
 ) -> Result<(), LowerError> {
     let func = ctx.func();
     let conv = conv_of(sig).map_err(|_| unsupported(inst, op))?;
-    let same_returns = sig.returns.iter().map(|p| p.value_type).eq(func.signature.returns.iter().map(|p| p.value_type));
+    let same_returns = sig.returns.iter().map(|p| p.value_type).eq(func
+        .signature
+        .returns
+        .iter()
+        .map(|p| p.value_type));
     if conv != b.abi.call_conv() || !same_returns {
         return Err(unsupported(inst, op));
     }
@@ -238,21 +347,36 @@ fn lower_return_call(
     // Stack arguments go into our own incoming-argument area (the caller sized it
     // for us and pops it), so they must fit there; our incoming stack arguments were
     // loaded into registers at entry, so overwriting the area loses nothing.
-    let fits = assign.args.stack_size <= b.sig.args.stack_size && conv != X64CallConv::WindowsFastcall;
+    let fits =
+        assign.args.stack_size <= b.sig.args.stack_size && conv != X64CallConv::WindowsFastcall;
     if assign.ret_area_ptr.is_some() || (assign.args.stack_size > 0 && !fits) {
         return Err(unsupported(inst, op));
     }
     let mut uses: Vec<(Reg, PReg)> = Vec::new();
-    place_values(ctx, &sig.params, args, &assign.args.locs, |off| incoming(b, off), &mut uses)?;
+    place_values(
+        ctx,
+        &sig.params,
+        args,
+        &assign.args.locs,
+        |off| incoming(b, off),
+        &mut uses,
+    )?;
     match target {
-        CallTarget::Known(t) => ctx.emit(Inst::ReturnCallKnown { target: t, args: uses }),
+        CallTarget::Known(t) => ctx.emit(Inst::ReturnCallKnown {
+            target: t,
+            args: uses,
+        }),
         CallTarget::Reg(r) => {
             let free = abi
                 .call_clobbers()
                 .into_iter()
                 .find(|p| p.class() == RegClass::Int && !uses.iter().any(|(_, u)| u == p))
                 .ok_or_else(|| unsupported(inst, op))?;
-            ctx.emit(Inst::ReturnCallUnknown { target: r, target_reg: free, args: uses })
+            ctx.emit(Inst::ReturnCallUnknown {
+                target: r,
+                target_reg: free,
+                args: uses,
+            })
         }
     }
 }
@@ -268,7 +392,9 @@ fn place_values(
     uses: &mut Vec<(Reg, PReg)>,
 ) -> Result<(), LowerError> {
     for (i, (&v, loc)) in args.iter().zip(locs).enumerate() {
-        let ext = attrs.get(i).map_or(ArgumentExtension::None, |p| p.extension);
+        let ext = attrs
+            .get(i)
+            .map_or(ArgumentExtension::None, |p| p.extension);
         let r = with_extension(ctx, v, ext)?;
         match loc {
             ArgLoc::Regs(rs) => {

@@ -16,7 +16,12 @@ use super::*;
 use crate::inst::{AluOp, CmpOp, SseOp, CC};
 use crate::X64Lower;
 
-pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    _b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     use Opcode::*;
     match op {
         Icmp | IcmpImm | Fcmp => {
@@ -40,9 +45,20 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
             let rx = put(ctx, x)?;
             let ry = put(ctx, y)?;
             if ty.is_float() {
-                ctx.emit(Inst::XmmCmove { cc, consequent: rx, alternative: ry, dst })
+                ctx.emit(Inst::XmmCmove {
+                    cc,
+                    consequent: rx,
+                    alternative: ry,
+                    dst,
+                })
             } else {
-                ctx.emit(Inst::Cmove { size: alu_size(ty), cc, consequent: RegMem::Reg(rx), alternative: ry, dst })
+                ctx.emit(Inst::Cmove {
+                    size: alu_size(ty),
+                    cc,
+                    consequent: RegMem::Reg(rx),
+                    alternative: ry,
+                    dst,
+                })
             }
         }
         _ => Err(unsupported(inst, op)),
@@ -104,22 +120,38 @@ fn float_cc(cc: FloatCC) -> Option<(bool, CC)> {
 /// `ucomis`, caller combines ZF and PF).
 fn compare(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<Option<CC>, LowerError> {
     match data(ctx, inst).clone() {
-        InstructionData::IntCompare { cond, args: [a, b], .. } => {
+        InstructionData::IntCompare {
+            cond, args: [a, b], ..
+        } => {
             let ty = ty_of(ctx, a)?;
             let a_first = (const_of(ctx, a).is_some() && const_of(ctx, b).is_none())
                 || mem::sunk_load_operand_is(ctx, a, inst);
-            let (a, b, cond) = if a_first { (b, a, swap_cc(cond)) } else { (a, b, cond) };
+            let (a, b, cond) = if a_first {
+                (b, a, swap_cc(cond))
+            } else {
+                (a, b, cond)
+            };
             let src2 = match mem::sunk_load_operand(ctx, b, inst)? {
                 Some((m, flags)) => {
                     let ra = put(ctx, a)?;
-                    let cmp = Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2: RegMemImm::Mem(m) };
+                    let cmp = Inst::CmpRmiR {
+                        size: size_of(ty),
+                        op: CmpOp::Cmp,
+                        src1: ra,
+                        src2: RegMemImm::Mem(m),
+                    };
                     ctx.emit(mem::trapping(flags, cmp))?;
                     return Ok(Some(int_cc(cond)));
                 }
                 None => put_rmi(ctx, b)?,
             };
             let ra = put(ctx, a)?;
-            ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2 })?;
+            ctx.emit(Inst::CmpRmiR {
+                size: size_of(ty),
+                op: CmpOp::Cmp,
+                src1: ra,
+                src2,
+            })?;
             Ok(Some(int_cc(cond)))
         }
         InstructionData::IntCompareImm { cond, arg, imm, .. } => {
@@ -129,12 +161,23 @@ fn compare(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<Option<CC>, LowerE
                 Some(i) => i,
                 None => RegMemImm::Reg(const_reg(ctx, imm.0 as u64)?),
             };
-            ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Cmp, src1: ra, src2 })?;
+            ctx.emit(Inst::CmpRmiR {
+                size: size_of(ty),
+                op: CmpOp::Cmp,
+                src1: ra,
+                src2,
+            })?;
             Ok(Some(int_cc(cond)))
         }
-        InstructionData::FloatCompare { cond, args: [a, b], .. } => {
+        InstructionData::FloatCompare {
+            cond, args: [a, b], ..
+        } => {
             let ty = ty_of(ctx, a)?;
-            let op = if ty.bits() == 32 { SseOp::Ucomiss } else { SseOp::Ucomisd };
+            let op = if ty.bits() == 32 {
+                SseOp::Ucomiss
+            } else {
+                SseOp::Ucomisd
+            };
             let (swap, cc) = match float_cc(cond) {
                 Some((s, c)) => (s, Some(c)),
                 None => (false, None),
@@ -142,7 +185,11 @@ fn compare(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<Option<CC>, LowerE
             let (a, b) = if swap { (b, a) } else { (a, b) };
             let ra = put(ctx, a)?;
             let rb = put(ctx, b)?;
-            ctx.emit(Inst::XmmCmpRmR { op, src1: ra, src2: RegMem::Reg(rb) })?;
+            ctx.emit(Inst::XmmCmpRmR {
+                op,
+                src1: ra,
+                src2: RegMem::Reg(rb),
+            })?;
             Ok(cc)
         }
         d => Err(unsupported(inst, d.opcode())),
@@ -150,9 +197,23 @@ fn compare(ctx: &mut Lower<'_, Inst>, inst: IrInst) -> Result<Option<CC>, LowerE
 }
 
 /// `fcmp eq` / `fcmp ne` as 0/1 after the `ucomis` that [`compare`] emitted.
-fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -> Result<(), LowerError> {
-    let is_eq = matches!(data(ctx, inst), InstructionData::FloatCompare { cond: FloatCC::Equal, .. });
-    let (c1, c2, op) = if is_eq { (CC::Z, CC::NP, AluOp::And) } else { (CC::NZ, CC::P, AluOp::Or) };
+fn float_two_flag(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
+    let is_eq = matches!(
+        data(ctx, inst),
+        InstructionData::FloatCompare {
+            cond: FloatCC::Equal,
+            ..
+        }
+    );
+    let (c1, c2, op) = if is_eq {
+        (CC::Z, CC::NP, AluOp::And)
+    } else {
+        (CC::NZ, CC::P, AluOp::Or)
+    };
     let t1 = tmp(ctx);
     ctx.emit(Inst::Setcc { cc: c1, dst: t1 })?;
     let t2 = tmp(ctx);
@@ -165,17 +226,28 @@ fn float_two_flag(ctx: &mut Lower<'_, Inst>, inst: IrInst, dst: Writable<Reg>) -
         src2: RegMemImm::Reg(t2.to_reg()),
         dst: t3,
     })?;
-    ctx.emit(Inst::MovzxRmR { ext: ExtMode::BL, src: RegMem::Reg(t3.to_reg()), dst })
+    ctx.emit(Inst::MovzxRmR {
+        ext: ExtMode::BL,
+        src: RegMem::Reg(t3.to_reg()),
+        dst,
+    })
 }
 
 /// Whether compare `inst` is merged into its only user (so emits nothing itself).
 pub(crate) fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
     let func = ctx.func();
-    if !matches!(func.dfg[inst].opcode(), Opcode::Icmp | Opcode::IcmpImm | Opcode::Fcmp) {
+    if !matches!(
+        func.dfg[inst].opcode(),
+        Opcode::Icmp | Opcode::IcmpImm | Opcode::Fcmp
+    ) {
         return false;
     }
-    let Some(&v) = func.dfg.inst_results(inst).first() else { return false };
-    let Some(user) = ctx.sole_user(v) else { return false };
+    let Some(&v) = func.dfg.inst_results(inst).first() else {
+        return false;
+    };
+    let Some(user) = ctx.sole_user(v) else {
+        return false;
+    };
     if func.layout.inst_block(user) != func.layout.inst_block(inst) {
         return false;
     }
@@ -186,7 +258,11 @@ pub(crate) fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
     }
     let d = &func.dfg[user];
     let cond_arg = match d.opcode() {
-        Opcode::Brif | Opcode::Select | Opcode::SelectSpectreGuard | Opcode::Trapz | Opcode::Trapnz => d.args().first(),
+        Opcode::Brif
+        | Opcode::Select
+        | Opcode::SelectSpectreGuard
+        | Opcode::Trapz
+        | Opcode::Trapnz => d.args().first(),
         _ => None,
     };
     cond_arg == Some(&v)
@@ -194,7 +270,11 @@ pub(crate) fn is_fused(ctx: &Lower<'_, Inst>, inst: IrInst) -> bool {
 
 /// Set the flags for condition value `c` as used by `user`, and return the x64
 /// condition that holds when `c` is non-zero.
-pub(crate) fn cond_flags(ctx: &mut Lower<'_, Inst>, c: Value, user: IrInst) -> Result<CC, LowerError> {
+pub(crate) fn cond_flags(
+    ctx: &mut Lower<'_, Inst>,
+    c: Value,
+    user: IrInst,
+) -> Result<CC, LowerError> {
     if let Some(def) = ctx.def_inst(c) {
         if ctx.sole_user(c) == Some(user) && is_fused(ctx, def) {
             if let Some(cc) = compare(ctx, def)? {
@@ -204,6 +284,11 @@ pub(crate) fn cond_flags(ctx: &mut Lower<'_, Inst>, c: Value, user: IrInst) -> R
     }
     let ty = ty_of(ctx, c)?;
     let r = put(ctx, c)?;
-    ctx.emit(Inst::CmpRmiR { size: size_of(ty), op: CmpOp::Test, src1: r, src2: RegMemImm::Reg(r) })?;
+    ctx.emit(Inst::CmpRmiR {
+        size: size_of(ty),
+        op: CmpOp::Test,
+        src1: r,
+        src2: RegMemImm::Reg(r),
+    })?;
     Ok(CC::NZ)
 }

@@ -25,7 +25,11 @@ pub(super) fn lower_branch(
         (InstructionData::Jump { .. }, [t]) => ctx.emit(Inst::Jmp { target: *t }),
         (InstructionData::Brif { arg, .. }, [taken, not_taken]) => {
             let cc = cond_flags(ctx, arg, inst)?;
-            ctx.emit(Inst::JmpCond { cc, taken: *taken, not_taken: *not_taken })
+            ctx.emit(Inst::JmpCond {
+                cc,
+                taken: *taken,
+                not_taken: *not_taken,
+            })
         }
         (InstructionData::BranchTable { arg, .. }, [default, entries @ ..]) => {
             let idx = extend(ctx, arg, false, 64)?;
@@ -35,7 +39,12 @@ pub(super) fn lower_branch(
                 Some(i) => RegMemImm::Imm(i),
                 None => RegMemImm::Reg(nreg),
             };
-            ctx.emit(Inst::CmpRmiR { size: OperandSize::S64, op: CmpOp::Cmp, src1: idx, src2 })?;
+            ctx.emit(Inst::CmpRmiR {
+                size: OperandSize::S64,
+                op: CmpOp::Cmp,
+                src1: idx,
+                src2,
+            })?;
             let clamped = tmp(ctx);
             ctx.emit(Inst::Cmove {
                 size: OperandSize::S64,
@@ -48,7 +57,12 @@ pub(super) fn lower_branch(
             all.push(*default);
             let tmp1 = tmp(ctx);
             let tmp2 = tmp(ctx);
-            ctx.emit(Inst::JmpTableSeq { idx: clamped.to_reg(), tmp1, tmp2, targets: all.into_boxed_slice() })
+            ctx.emit(Inst::JmpTableSeq {
+                idx: clamped.to_reg(),
+                tmp1,
+                tmp2,
+                targets: all.into_boxed_slice(),
+            })
         }
         _ => Err(unsupported(inst, op)),
     }

@@ -11,14 +11,21 @@ use crate::imms::RoundImm;
 use crate::inst::{GprToXmmOp, SseOp};
 use crate::X64Lower;
 
-pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     use Opcode::*;
     let ty = out_ty(ctx, inst)?;
     let dst = out(ctx, inst)?;
     let double = ty.bits() == 64;
     let pick = |s: SseOp, d: SseOp| if double { d } else { s };
     match (op, data(ctx, inst).clone()) {
-        (F32const, InstructionData::UnaryIeee32 { imm, .. }) => float_const(ctx, u64::from(imm.0), false, dst),
+        (F32const, InstructionData::UnaryIeee32 { imm, .. }) => {
+            float_const(ctx, u64::from(imm.0), false, dst)
+        }
         (F64const, InstructionData::UnaryIeee64 { imm, .. }) => float_const(ctx, imm.0, true, dst),
         (Fadd | Fsub | Fmul | Fdiv, InstructionData::Binary { args: [x, y], .. }) => {
             let sop = match op {
@@ -29,11 +36,20 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             };
             let rx = put(ctx, x)?;
             let ry = put(ctx, y)?;
-            ctx.emit(Inst::XmmRmR { op: sop, src1: rx, src2: RegMem::Reg(ry), dst })
+            ctx.emit(Inst::XmmRmR {
+                op: sop,
+                src1: rx,
+                src2: RegMem::Reg(ry),
+                dst,
+            })
         }
         (Sqrt, InstructionData::Unary { arg, .. }) => {
             let r = put(ctx, arg)?;
-            ctx.emit(Inst::XmmUnaryRmR { op: pick(SseOp::Sqrtss, SseOp::Sqrtsd), src: RegMem::Reg(r), dst })
+            ctx.emit(Inst::XmmUnaryRmR {
+                op: pick(SseOp::Sqrtss, SseOp::Sqrtsd),
+                src: RegMem::Reg(r),
+                dst,
+            })
         }
         (Fabs | Fneg, InstructionData::Unary { arg, .. }) => {
             let sign = sign_mask(double);
@@ -44,7 +60,12 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             };
             let m = float_bits(ctx, bits, double)?;
             let r = put(ctx, arg)?;
-            ctx.emit(Inst::XmmRmR { op: sop, src1: m, src2: RegMem::Reg(r), dst })
+            ctx.emit(Inst::XmmRmR {
+                op: sop,
+                src1: m,
+                src2: RegMem::Reg(r),
+                dst,
+            })
         }
         (Fcopysign, InstructionData::Binary { args: [x, y], .. }) => {
             // (x & !sign) | (y & sign)
@@ -53,7 +74,12 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             let sign = sign_mask(double);
             let m1 = float_bits(ctx, sign, double)?;
             let ys = ftmp(ctx);
-            ctx.emit(Inst::XmmRmR { op: pick(SseOp::Andps, SseOp::Andpd), src1: m1, src2: RegMem::Reg(ry), dst: ys })?;
+            ctx.emit(Inst::XmmRmR {
+                op: pick(SseOp::Andps, SseOp::Andpd),
+                src1: m1,
+                src2: RegMem::Reg(ry),
+                dst: ys,
+            })?;
             let m2 = float_bits(ctx, sign, double)?;
             let xm = ftmp(ctx);
             ctx.emit(Inst::XmmRmR {
@@ -72,16 +98,33 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
         (Fmin | Fmax, InstructionData::Binary { args: [x, y], .. }) => {
             let rx = put(ctx, x)?;
             let ry = put(ctx, y)?;
-            ctx.emit(Inst::XmmMinMax { is_min: op == Fmin, double, lhs: rx, rhs: ry, dst })
+            ctx.emit(Inst::XmmMinMax {
+                is_min: op == Fmin,
+                double,
+                lhs: rx,
+                rhs: ry,
+                dst,
+            })
         }
-        (Fma, InstructionData::Ternary { args: [x, y, z], .. }) => {
+        (
+            Fma,
+            InstructionData::Ternary {
+                args: [x, y, z], ..
+            },
+        ) => {
             if !b.isa.has_fma() {
                 return Err(unsupported(inst, op));
             }
             let rx = put(ctx, x)?;
             let ry = put(ctx, y)?;
             let rz = put(ctx, z)?;
-            ctx.emit(Inst::XmmFma { double, src1: rx, src2: ry, src3: RegMem::Reg(rz), dst })
+            ctx.emit(Inst::XmmFma {
+                double,
+                src1: rx,
+                src2: ry,
+                src3: RegMem::Reg(rz),
+                dst,
+            })
         }
         (Ceil | Floor | Trunc | Nearest, InstructionData::Unary { arg, .. }) => {
             let mode = match op {
@@ -92,11 +135,23 @@ pub(super) fn lower(b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, o
             };
             let r = put(ctx, arg)?;
             if b.isa.has_sse41() {
-                ctx.emit(Inst::XmmRound { op: pick(SseOp::Roundss, SseOp::Roundsd), src: RegMem::Reg(r), mode, dst })
+                ctx.emit(Inst::XmmRound {
+                    op: pick(SseOp::Roundss, SseOp::Roundsd),
+                    src: RegMem::Reg(r),
+                    mode,
+                    dst,
+                })
             } else {
                 let tmp_gpr = tmp(ctx);
                 let tmp_xmm = ftmp(ctx);
-                ctx.emit(Inst::XmmRoundSeq { mode, double, src: r, dst, tmp_gpr, tmp_xmm })
+                ctx.emit(Inst::XmmRoundSeq {
+                    mode,
+                    double,
+                    src: r,
+                    dst,
+                    tmp_gpr,
+                    tmp_xmm,
+                })
             }
         }
         _ => Err(unsupported(inst, op)),
@@ -120,7 +175,11 @@ fn low_mask(double: bool) -> u64 {
 }
 
 /// A new xmm register whose low 32/64 bits are `bits`.
-pub(crate) fn float_bits(ctx: &mut Lower<'_, Inst>, bits: u64, double: bool) -> Result<Reg, LowerError> {
+pub(crate) fn float_bits(
+    ctx: &mut Lower<'_, Inst>,
+    bits: u64,
+    double: bool,
+) -> Result<Reg, LowerError> {
     let x = ftmp(ctx);
     float_const(ctx, bits, double, x)?;
     Ok(x.to_reg())
@@ -134,6 +193,15 @@ fn float_const(
     dst: atoll_codegen::machinst::Writable<Reg>,
 ) -> Result<(), LowerError> {
     let g = const_reg(ctx, bits)?;
-    let src_size = if double { OperandSize::S64 } else { OperandSize::S32 };
-    ctx.emit(Inst::GprToXmm { op: GprToXmmOp::Mov, src: RegMem::Reg(g), src_size, dst })
+    let src_size = if double {
+        OperandSize::S64
+    } else {
+        OperandSize::S32
+    };
+    ctx.emit(Inst::GprToXmm {
+        op: GprToXmmOp::Mov,
+        src: RegMem::Reg(g),
+        src_size,
+        dst,
+    })
 }

@@ -9,7 +9,8 @@
 
 use atoll_codegen::buffer::RelocTarget;
 use atoll_codegen::ir::{
-    ArgumentPurpose, GlobalValue, GlobalValueData, Inst as IrInst, InstructionData, MemFlags, Opcode,
+    ArgumentPurpose, GlobalValue, GlobalValueData, Inst as IrInst, InstructionData, MemFlags,
+    Opcode,
 };
 use atoll_codegen::machinst::{Lower, LowerError, Reg, Writable};
 use cranelift_entity::EntityRef;
@@ -20,50 +21,93 @@ use crate::inst::{Amode, Scale, ShiftBy, ShiftKind, SseOp};
 use crate::regs::{rbp, rsp};
 use crate::X64Lower;
 
-pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+pub(super) fn lower(
+    _b: &X64Lower<'_>,
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    op: Opcode,
+) -> Result<(), LowerError> {
     use Opcode::*;
     match data(ctx, inst).clone() {
         InstructionData::Load { .. } if sunk_load_user(ctx, inst).is_some() => Ok(()),
-        InstructionData::Load { flags, arg, offset, .. } => {
+        InstructionData::Load {
+            flags, arg, offset, ..
+        } => {
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let a = amode(ctx, arg, offset.0)?;
             load(ctx, inst, op, ty, flags, a, dst)
         }
-        InstructionData::Store { flags, args: [val, addr], offset, .. } => {
+        InstructionData::Store {
+            flags,
+            args: [val, addr],
+            offset,
+            ..
+        } => {
             let a = amode(ctx, addr, offset.0)?;
             store(ctx, inst, op, flags, val, a)
         }
-        InstructionData::StackLoad { stack_slot, offset, .. } if op == StackAddr => {
+        InstructionData::StackLoad {
+            stack_slot, offset, ..
+        } if op == StackAddr => {
             let dst = out(ctx, inst)?;
-            ctx.emit(Inst::StackAddr { slot: stack_slot.index() as u32, offset: offset.0, dst })
+            ctx.emit(Inst::StackAddr {
+                slot: stack_slot.index() as u32,
+                offset: offset.0,
+                dst,
+            })
         }
-        InstructionData::StackLoad { stack_slot, offset, .. } => {
+        InstructionData::StackLoad {
+            stack_slot, offset, ..
+        } => {
             let ty = out_ty(ctx, inst)?;
             let dst = out(ctx, inst)?;
             let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
             load(ctx, inst, Load, ty, notrap(), a, dst)
         }
-        InstructionData::StackStore { arg, stack_slot, offset, .. } => {
+        InstructionData::StackStore {
+            arg,
+            stack_slot,
+            offset,
+            ..
+        } => {
             let a = stack_amode(ctx, stack_slot.index() as u32, offset.0)?;
             store(ctx, inst, Store, notrap(), arg, a)
         }
         InstructionData::UnaryGlobalValue { global_value, .. } => {
             let dst = out(ctx, inst)?;
             let r = global_value_reg(ctx, inst, global_value, 0)?;
-            ctx.emit(Inst::MovRR { size: OperandSize::S64, src: r, dst })
+            ctx.emit(Inst::MovRR {
+                size: OperandSize::S64,
+                src: r,
+                dst,
+            })
         }
         InstructionData::FuncAddr { func_ref, .. } => {
             let dst = out(ctx, inst)?;
-            ctx.emit(Inst::LoadExtName { target: RelocTarget(func_ref.index() as u32), dst })
+            ctx.emit(Inst::LoadExtName {
+                target: RelocTarget(func_ref.index() as u32),
+                dst,
+            })
         }
         InstructionData::Nullary { .. } => {
             // The frame pointer is always kept, so the return address is at [rbp + 8].
             let dst = out(ctx, inst)?;
             match op {
-                GetStackPointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rsp(), dst }),
-                GetFramePointer => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: rbp(), dst }),
-                GetReturnAddress => ctx.emit(Inst::Mov64MR { src: Amode::imm_reg(8, rbp()), dst }),
+                GetStackPointer => ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: rsp(),
+                    dst,
+                }),
+                GetFramePointer => ctx.emit(Inst::MovRR {
+                    size: OperandSize::S64,
+                    src: rbp(),
+                    dst,
+                }),
+                GetReturnAddress => ctx.emit(Inst::Mov64MR {
+                    src: Amode::imm_reg(8, rbp()),
+                    dst,
+                }),
                 _ => Err(unsupported(inst, op)),
             }
         }
@@ -78,7 +122,14 @@ pub(super) fn lower(_b: &X64Lower<'_>, ctx: &mut Lower<'_, Inst>, inst: IrInst, 
 /// traps or has another side effect (so the load may move down to its user).
 pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrInst> {
     let func = ctx.func();
-    let InstructionData::Load { opcode: Opcode::Load, flags, .. } = func.dfg[load] else { return None };
+    let InstructionData::Load {
+        opcode: Opcode::Load,
+        flags,
+        ..
+    } = func.dfg[load]
+    else {
+        return None;
+    };
     if flags.big() {
         return None;
     }
@@ -92,14 +143,19 @@ pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrIn
         return None;
     }
     let position_ok = match func.dfg[user] {
-        InstructionData::Binary { opcode, args: [a, b] } => match opcode {
+        InstructionData::Binary {
+            opcode,
+            args: [a, b],
+        } => match opcode {
             Opcode::Iadd | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => a != b,
             Opcode::Isub => b == v && a != v,
             _ => false,
         },
         // A compare merged into a branch is emitted at the branch, later than the
         // side-effect check below looks; only an `icmp` emitted in place can take it.
-        InstructionData::IntCompare { args: [a, b], .. } => a != b && !super::cmp::is_fused(ctx, user),
+        InstructionData::IntCompare { args: [a, b], .. } => {
+            a != b && !super::cmp::is_fused(ctx, user)
+        }
         _ => false,
     };
     if !position_ok {
@@ -117,7 +173,8 @@ pub(crate) fn sunk_load_user(ctx: &Lower<'_, Inst>, load: IrInst) -> Option<IrIn
 
 /// Whether `v` is a `load` merged into `user`.
 pub(crate) fn sunk_load_operand_is(ctx: &Lower<'_, Inst>, v: Value, user: IrInst) -> bool {
-    ctx.def_inst(v).is_some_and(|d| sunk_load_user(ctx, d) == Some(user))
+    ctx.def_inst(v)
+        .is_some_and(|d| sunk_load_user(ctx, d) == Some(user))
 }
 
 /// The memory operand (and flags) of `v` if its defining `load` is merged into `user`.
@@ -126,12 +183,16 @@ pub(crate) fn sunk_load_operand(
     v: Value,
     user: IrInst,
 ) -> Result<Option<(Amode, MemFlags)>, LowerError> {
-    let Some(def) = ctx.def_inst(v) else { return Ok(None) };
+    let Some(def) = ctx.def_inst(v) else {
+        return Ok(None);
+    };
     if sunk_load_user(ctx, def) != Some(user) {
         return Ok(None);
     }
     match data(ctx, def).clone() {
-        InstructionData::Load { arg, offset, flags, .. } => Ok(Some((amode(ctx, arg, offset.0)?, flags))),
+        InstructionData::Load {
+            arg, offset, flags, ..
+        } => Ok(Some((amode(ctx, arg, offset.0)?, flags))),
         _ => Ok(None),
     }
 }
@@ -140,15 +201,26 @@ pub(crate) fn sunk_load_operand(
 /// after register allocation).
 fn stack_amode(ctx: &mut Lower<'_, Inst>, slot: u32, offset: i32) -> Result<Amode, LowerError> {
     let t = tmp(ctx);
-    ctx.emit(Inst::StackAddr { slot, offset, dst: t })?;
+    ctx.emit(Inst::StackAddr {
+        slot,
+        offset,
+        dst: t,
+    })?;
     Ok(Amode::imm_reg(0, t.to_reg()))
 }
 
 /// The addressing mode for `addr + offset`, folding an `iadd` that computes `addr`.
-pub(crate) fn amode(ctx: &mut Lower<'_, Inst>, addr: Value, offset: i32) -> Result<Amode, LowerError> {
+pub(crate) fn amode(
+    ctx: &mut Lower<'_, Inst>,
+    addr: Value,
+    offset: i32,
+) -> Result<Amode, LowerError> {
     if let Some(def) = ctx.def_inst(addr) {
         match data(ctx, def).clone() {
-            InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } => {
+            InstructionData::Binary {
+                opcode: Opcode::Iadd,
+                args: [x, y],
+            } => {
                 for (base, other) in [(x, y), (y, x)] {
                     if let Some(c) = const_of(ctx, other) {
                         if let Some(d) = i32::try_from(c).ok().and_then(|c| c.checked_add(offset)) {
@@ -162,8 +234,15 @@ pub(crate) fn amode(ctx: &mut Lower<'_, Inst>, addr: Value, offset: i32) -> Resu
                     return Ok(a);
                 }
             }
-            InstructionData::BinaryImm64 { opcode: Opcode::IaddImm, arg, imm } => {
-                if let Some(d) = i32::try_from(imm.0).ok().and_then(|c| c.checked_add(offset)) {
+            InstructionData::BinaryImm64 {
+                opcode: Opcode::IaddImm,
+                arg,
+                imm,
+            } => {
+                if let Some(d) = i32::try_from(imm.0)
+                    .ok()
+                    .and_then(|c| c.checked_add(offset))
+                {
                     return Ok(Amode::imm_reg(d, put(ctx, arg)?));
                 }
             }
@@ -177,13 +256,23 @@ pub(crate) fn amode(ctx: &mut Lower<'_, Inst>, addr: Value, offset: i32) -> Resu
 fn scaled_index(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<(Reg, Scale), LowerError> {
     if let Some(def) = ctx.def_inst(v) {
         let shifted = match data(ctx, def).clone() {
-            InstructionData::BinaryImm64 { opcode: Opcode::IshlImm, arg, imm } => Some((arg, imm.0)),
-            InstructionData::Binary { opcode: Opcode::Ishl, args: [a, k] } => const_of(ctx, k).map(|k| (a, k)),
+            InstructionData::BinaryImm64 {
+                opcode: Opcode::IshlImm,
+                arg,
+                imm,
+            } => Some((arg, imm.0)),
+            InstructionData::Binary {
+                opcode: Opcode::Ishl,
+                args: [a, k],
+            } => const_of(ctx, k).map(|k| (a, k)),
             _ => None,
         };
         if let Some((y, k)) = shifted {
             if ty_of(ctx, y)?.bits() == 64 {
-                if let Some(s) = u8::try_from(k & 63).ok().and_then(|k| Scale::maybe_from_u8(1 << k.min(7))) {
+                if let Some(s) = u8::try_from(k & 63)
+                    .ok()
+                    .and_then(|k| Scale::maybe_from_u8(1 << k.min(7)))
+                {
                     if k & 63 <= 3 {
                         return Ok((put(ctx, y)?, s));
                     }
@@ -191,7 +280,10 @@ fn scaled_index(ctx: &mut Lower<'_, Inst>, v: Value) -> Result<(Reg, Scale), Low
             }
         }
     }
-    Ok((put(ctx, v)?, Scale::maybe_from_u8(1).ok_or(LowerError::UndefinedValue(v))?))
+    Ok((
+        put(ctx, v)?,
+        Scale::maybe_from_u8(1).ok_or(LowerError::UndefinedValue(v))?,
+    ))
 }
 
 fn load(
@@ -209,7 +301,11 @@ fn load(
         if flags.big() {
             return Err(unsupported(inst, op));
         }
-        let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
+        let sop = if ty.bits() == 32 {
+            SseOp::Movss
+        } else {
+            SseOp::Movsd
+        };
         return ctx.emit(trapping(flags, Inst::XmmUnaryRmR { op: sop, src, dst }));
     }
     let wide = ty.bits() == 64;
@@ -234,15 +330,30 @@ fn load(
         ctx.emit(trapping(
             flags,
             match width {
-                16 => Inst::MovzxRmR { ext: ExtMode::WL, src, dst: raw },
-                32 => Inst::MovzxRmR { ext: ExtMode::LQ, src, dst: raw },
+                16 => Inst::MovzxRmR {
+                    ext: ExtMode::WL,
+                    src,
+                    dst: raw,
+                },
+                32 => Inst::MovzxRmR {
+                    ext: ExtMode::LQ,
+                    src,
+                    dst: raw,
+                },
                 _ => Inst::Mov64MR { src: a, dst: raw },
             },
         ))?;
         let sw = tmp(ctx);
         if width == 16 {
-            let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
-            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: raw.to_reg(), by, dst: sw })?;
+            let by =
+                ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
+            ctx.emit(Inst::Shift {
+                size: OperandSize::S16,
+                kind: ShiftKind::Rol,
+                src: raw.to_reg(),
+                by,
+                dst: sw,
+            })?;
         } else {
             ctx.emit(Inst::Bswap {
                 size: size_of(Type::int_with_bits(width).unwrap_or(Type::I64)),
@@ -253,7 +364,11 @@ fn load(
         let to = if wide { 64 } else { 32 };
         return match ext_inst(sw.to_reg(), width, signed, to, Some(dst)) {
             Some(i) => ctx.emit(i),
-            None => ctx.emit(Inst::MovRR { size: OperandSize::S64, src: sw.to_reg(), dst }),
+            None => ctx.emit(Inst::MovRR {
+                size: OperandSize::S64,
+                src: sw.to_reg(),
+                dst,
+            }),
         };
     }
     let i = match ext {
@@ -267,7 +382,10 @@ fn load(
 /// `i` with a trap record when `flags` say the access can fault.
 pub(crate) fn trapping(flags: MemFlags, i: Inst) -> Inst {
     match flags.trap_code() {
-        Some(code) => Inst::Trapping { code, inst: Box::new(i) },
+        Some(code) => Inst::Trapping {
+            code,
+            inst: Box::new(i),
+        },
         None => i,
     }
 }
@@ -292,9 +410,20 @@ fn store(
         if flags.big() {
             return Err(unsupported(inst, op));
         }
-        let sop = if ty.bits() == 32 { SseOp::Movss } else { SseOp::Movsd };
+        let sop = if ty.bits() == 32 {
+            SseOp::Movss
+        } else {
+            SseOp::Movsd
+        };
         let r = put(ctx, val)?;
-        return ctx.emit(trapping(flags, Inst::XmmMovRM { op: sop, src: r, dst: a }));
+        return ctx.emit(trapping(
+            flags,
+            Inst::XmmMovRM {
+                op: sop,
+                src: r,
+                dst: a,
+            },
+        ));
     }
     let width = match op {
         Opcode::Istore8 => 8,
@@ -307,27 +436,56 @@ fn store(
     if flags.big() && width > 8 {
         let sw = tmp(ctx);
         if width == 16 {
-            let by = ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
-            ctx.emit(Inst::Shift { size: OperandSize::S16, kind: ShiftKind::Rol, src: r, by, dst: sw })?;
+            let by =
+                ShiftBy::Imm(ShiftImm::maybe_from_u64(8, 16).ok_or_else(|| unsupported(inst, op))?);
+            ctx.emit(Inst::Shift {
+                size: OperandSize::S16,
+                kind: ShiftKind::Rol,
+                src: r,
+                by,
+                dst: sw,
+            })?;
         } else {
-            ctx.emit(Inst::Bswap { size, src: r, dst: sw })?;
+            ctx.emit(Inst::Bswap {
+                size,
+                src: r,
+                dst: sw,
+            })?;
         }
         r = sw.to_reg();
-    } else if let Some(imm) = const_of(ctx, val).and_then(|c| Simm32::maybe_from_i64(sext(c as u64, width))) {
+    } else if let Some(imm) =
+        const_of(ctx, val).and_then(|c| Simm32::maybe_from_i64(sext(c as u64, width)))
+    {
         return ctx.emit(trapping(flags, Inst::MovImmM { size, imm, dst: a }));
     }
-    ctx.emit(trapping(flags, Inst::MovRM { size, src: r, dst: a }))
+    ctx.emit(trapping(
+        flags,
+        Inst::MovRM {
+            size,
+            src: r,
+            dst: a,
+        },
+    ))
 }
 
 /// The value of global value `gv` in a register (`depth` guards against cycles,
 /// which the verifier already rejects).
-fn global_value_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst, gv: GlobalValue, depth: u32) -> Result<Reg, LowerError> {
+fn global_value_reg(
+    ctx: &mut Lower<'_, Inst>,
+    inst: IrInst,
+    gv: GlobalValue,
+    depth: u32,
+) -> Result<Reg, LowerError> {
     let op = Opcode::GlobalValue;
     if depth > 16 {
         return Err(unsupported(inst, op));
     }
     let func = ctx.func();
-    let gvd = func.global_values.get(gv).cloned().ok_or_else(|| unsupported(inst, op))?;
+    let gvd = func
+        .global_values
+        .get(gv)
+        .cloned()
+        .ok_or_else(|| unsupported(inst, op))?;
     match gvd {
         GlobalValueData::VMContext => {
             let idx = func
@@ -336,24 +494,54 @@ fn global_value_reg(ctx: &mut Lower<'_, Inst>, inst: IrInst, gv: GlobalValue, de
                 .iter()
                 .position(|p| p.purpose == ArgumentPurpose::VMContext)
                 .ok_or_else(|| unsupported(inst, op))?;
-            let entry = func.layout.entry_block().ok_or_else(|| unsupported(inst, op))?;
-            let v = *func.dfg.block_params(entry).get(idx).ok_or_else(|| unsupported(inst, op))?;
+            let entry = func
+                .layout
+                .entry_block()
+                .ok_or_else(|| unsupported(inst, op))?;
+            let v = *func
+                .dfg
+                .block_params(entry)
+                .get(idx)
+                .ok_or_else(|| unsupported(inst, op))?;
             put(ctx, v)
         }
-        GlobalValueData::Load { base, offset, global_type, flags } => {
+        GlobalValueData::Load {
+            base,
+            offset,
+            global_type,
+            flags,
+        } => {
             let b = global_value_reg(ctx, inst, base, depth + 1)?;
             let dst = tmp(ctx);
-            load(ctx, inst, Opcode::Load, global_type, flags, Amode::imm_reg(offset.0, b), dst)?;
+            load(
+                ctx,
+                inst,
+                Opcode::Load,
+                global_type,
+                flags,
+                Amode::imm_reg(offset.0, b),
+                dst,
+            )?;
             Ok(dst.to_reg())
         }
-        GlobalValueData::IAddImm { base, offset, global_type } => {
+        GlobalValueData::IAddImm {
+            base,
+            offset,
+            global_type,
+        } => {
             let b = global_value_reg(ctx, inst, base, depth + 1)?;
             let dst = tmp(ctx);
             let src2 = match imm_rmi(offset.0, global_type) {
                 Some(i) => i,
                 None => RegMemImm::Reg(const_reg(ctx, offset.0 as u64)?),
             };
-            ctx.emit(Inst::AluRmiR { size: alu_size(global_type), op: crate::inst::AluOp::Add, src1: b, src2, dst })?;
+            ctx.emit(Inst::AluRmiR {
+                size: alu_size(global_type),
+                op: crate::inst::AluOp::Add,
+                src1: b,
+                src2,
+                dst,
+            })?;
             Ok(dst.to_reg())
         }
         GlobalValueData::Symbol { .. } => Err(unsupported(inst, op)),

@@ -35,7 +35,9 @@ use std::cell::Cell;
 
 use atoll_codegen::buffer::MachLabel;
 use atoll_codegen::ir::{Function, Inst as IrInst, InstructionData, Opcode, Type, Value};
-use atoll_codegen::machinst::{Lower, LowerBackend, LowerError, Reg, RegClass, SigAssignment, Writable};
+use atoll_codegen::machinst::{
+    Lower, LowerBackend, LowerError, Reg, RegClass, SigAssignment, Writable,
+};
 use atoll_codegen::settings::Flags;
 
 use crate::abi::X64Abi;
@@ -59,7 +61,13 @@ pub struct X64Lower<'a> {
 
 impl<'a> X64Lower<'a> {
     pub fn new(flags: &'a Flags, isa: &'a IsaFlags, abi: X64Abi, sig: SigAssignment) -> Self {
-        X64Lower { flags, isa, abi, sig, ret_area: Cell::new(None) }
+        X64Lower {
+            flags,
+            isa,
+            abi,
+            sig,
+            ret_area: Cell::new(None),
+        }
     }
 }
 
@@ -82,7 +90,11 @@ impl LowerBackend for X64Lower<'_> {
                 None => LowerError::Unsupported { inst, opcode },
             },
             LowerError::NotSingleReg(v) => match func.dfg.value_type(v) {
-                Some(ty) => LowerError::UnsupportedOnType { inst, opcode: op, ty },
+                Some(ty) => LowerError::UnsupportedOnType {
+                    inst,
+                    opcode: op,
+                    ty,
+                },
                 None => LowerError::NotSingleReg(v),
             },
             e => e,
@@ -90,35 +102,55 @@ impl LowerBackend for X64Lower<'_> {
         self.lower_by_family(ctx, inst, op).map_err(with_type)
     }
 
-    fn lower_branch(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, targets: &[MachLabel]) -> Result<(), LowerError> {
+    fn lower_branch(
+        &self,
+        ctx: &mut Lower<'_, Inst>,
+        inst: IrInst,
+        targets: &[MachLabel],
+    ) -> Result<(), LowerError> {
         control::lower_branch(self, ctx, inst, targets)
     }
 }
 
 impl X64Lower<'_> {
     /// Dispatch `inst` to its opcode family's rules.
-    fn lower_by_family(&self, ctx: &mut Lower<'_, Inst>, inst: IrInst, op: Opcode) -> Result<(), LowerError> {
+    fn lower_by_family(
+        &self,
+        ctx: &mut Lower<'_, Inst>,
+        inst: IrInst,
+        op: Opcode,
+    ) -> Result<(), LowerError> {
         use Opcode::*;
         match op {
-            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot | IaddImm
-            | IrsubImm | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce | Smin | Smax | Umin | Umax
-            | Iabs | UaddOverflowTrap | UaddOverflow | SaddOverflow | UsubOverflow | SsubOverflow | Bmask | Nop
-            | Iconcat | Isplit | Bitselect => alu::lower(self, ctx, inst, op),
-            Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm | Clz | Ctz | Popcnt
-            | Bswap | Bitrev | Cls => bits::lower(self, ctx, inst, op),
-            Imul | ImulImm | Umulhi | Smulhi | Udiv | Sdiv | Urem | Srem | UdivImm | SdivImm | UremImm | SremImm
-            | UmulOverflow | SmulOverflow => divmul::lower(self, ctx, inst, op),
+            Iconst | Iadd | Isub | Ineg | Band | Bor | Bxor | Bnot | BandNot | BorNot | BxorNot
+            | IaddImm | IrsubImm | BandImm | BorImm | BxorImm | Uextend | Sextend | Ireduce
+            | Smin | Smax | Umin | Umax | Iabs | UaddOverflowTrap | UaddOverflow | SaddOverflow
+            | UsubOverflow | SsubOverflow | Bmask | Nop | Iconcat | Isplit | Bitselect => {
+                alu::lower(self, ctx, inst, op)
+            }
+            Ishl | Ushr | Sshr | Rotl | Rotr | IshlImm | UshrImm | SshrImm | RotlImm | RotrImm
+            | Clz | Ctz | Popcnt | Bswap | Bitrev | Cls => bits::lower(self, ctx, inst, op),
+            Imul | ImulImm | Umulhi | Smulhi | Udiv | Sdiv | Urem | Srem | UdivImm | SdivImm
+            | UremImm | SremImm | UmulOverflow | SmulOverflow => divmul::lower(self, ctx, inst, op),
             Icmp | IcmpImm | Fcmp | Select | SelectSpectreGuard => cmp::lower(self, ctx, inst, op),
-            Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8 | Istore16 | Istore32
-            | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr | GetStackPointer | GetFramePointer
-            | GetReturnAddress => mem::lower(self, ctx, inst, op),
-            Call | CallIndirect | Return | ReturnCall | ReturnCallIndirect => call::lower(self, ctx, inst, op),
-            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => atomic::lower(self, ctx, inst, op),
+            Load | Uload8 | Sload8 | Uload16 | Sload16 | Uload32 | Sload32 | Store | Istore8
+            | Istore16 | Istore32 | StackLoad | StackStore | StackAddr | GlobalValue | FuncAddr
+            | GetStackPointer | GetFramePointer | GetReturnAddress => {
+                mem::lower(self, ctx, inst, op)
+            }
+            Call | CallIndirect | Return | ReturnCall | ReturnCallIndirect => {
+                call::lower(self, ctx, inst, op)
+            }
+            AtomicRmw | AtomicCas | AtomicLoad | AtomicStore | Fence => {
+                atomic::lower(self, ctx, inst, op)
+            }
             Trap | Trapz | Trapnz => control::lower_trap(self, ctx, inst, op),
-            F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign | Fmin | Fmax | Fma
-            | Ceil | Floor | Trunc | Nearest => float::lower(self, ctx, inst, op),
-            Fpromote | Fdemote | FcvtToSint | FcvtToUint | FcvtToSintSat | FcvtToUintSat | FcvtFromSint
-            | FcvtFromUint | Bitcast => fconv::lower(self, ctx, inst, op),
+            F32const | F64const | Fadd | Fsub | Fmul | Fdiv | Sqrt | Fabs | Fneg | Fcopysign
+            | Fmin | Fmax | Fma | Ceil | Floor | Trunc | Nearest => {
+                float::lower(self, ctx, inst, op)
+            }
+            Fpromote | Fdemote | FcvtToSint | FcvtToUint | FcvtToSintSat | FcvtToUintSat
+            | FcvtFromSint | FcvtFromUint | Bitcast => fconv::lower(self, ctx, inst, op),
             _ => Err(unsupported(inst, op)),
         }
     }
@@ -137,12 +169,20 @@ pub(crate) fn data<'f>(ctx: &Lower<'f, Inst>, inst: IrInst) -> &'f InstructionDa
 
 /// Type of `v`.
 pub(crate) fn ty_of(ctx: &Lower<'_, Inst>, v: Value) -> Result<Type, LowerError> {
-    ctx.func().dfg.value_type(v).ok_or(LowerError::UndefinedValue(v))
+    ctx.func()
+        .dfg
+        .value_type(v)
+        .ok_or(LowerError::UndefinedValue(v))
 }
 
 /// Type of `inst`'s first result (its controlling type for most opcodes).
 pub(crate) fn out_ty(ctx: &Lower<'_, Inst>, inst: IrInst) -> Result<Type, LowerError> {
-    let r = *ctx.func().dfg.inst_results(inst).first().ok_or(LowerError::NoSuchResult { inst, index: 0 })?;
+    let r = *ctx
+        .func()
+        .dfg
+        .inst_results(inst)
+        .first()
+        .ok_or(LowerError::NoSuchResult { inst, index: 0 })?;
     ty_of(ctx, r)
 }
 
@@ -229,7 +269,11 @@ pub(crate) fn ftmp(ctx: &mut Lower<'_, Inst>) -> Writable<Reg> {
 }
 
 /// `dst = c`.
-pub(crate) fn constant(ctx: &mut Lower<'_, Inst>, c: u64, dst: Writable<Reg>) -> Result<(), LowerError> {
+pub(crate) fn constant(
+    ctx: &mut Lower<'_, Inst>,
+    c: u64,
+    dst: Writable<Reg>,
+) -> Result<(), LowerError> {
     ctx.emit(Inst::gen_constant(c, dst))
 }
 
@@ -242,7 +286,12 @@ pub(crate) fn const_reg(ctx: &mut Lower<'_, Inst>, c: u64) -> Result<Reg, LowerE
 
 /// `v` zero- (`signed` false) or sign-extended from its type to `to_bits` (32 or
 /// 64) in a new register; the register itself when the type is already 64 bits.
-pub(crate) fn extend(ctx: &mut Lower<'_, Inst>, v: Value, signed: bool, to_bits: u32) -> Result<Reg, LowerError> {
+pub(crate) fn extend(
+    ctx: &mut Lower<'_, Inst>,
+    v: Value,
+    signed: bool,
+    to_bits: u32,
+) -> Result<Reg, LowerError> {
     let ty = ty_of(ctx, v)?;
     let r = put(ctx, v)?;
     extend_reg(ctx, r, ty.bits(), signed, to_bits)
@@ -270,7 +319,13 @@ pub(crate) fn extend_reg(
 
 /// The instruction extending the low `from_bits` of `r` to `to_bits` into `dst`
 /// (a placeholder when `None`), or `None` when no extension is needed.
-pub(crate) fn ext_inst(r: Reg, from_bits: u32, signed: bool, to_bits: u32, dst: Option<Writable<Reg>>) -> Option<Inst> {
+pub(crate) fn ext_inst(
+    r: Reg,
+    from_bits: u32,
+    signed: bool,
+    to_bits: u32,
+    dst: Option<Writable<Reg>>,
+) -> Option<Inst> {
     let ext = match (from_bits, to_bits) {
         (64, _) | (32, 32) => return None,
         (8, 32) => ExtMode::BL,
@@ -281,5 +336,9 @@ pub(crate) fn ext_inst(r: Reg, from_bits: u32, signed: bool, to_bits: u32, dst: 
     };
     let dst = dst.unwrap_or(Writable::from_reg(r));
     let src = RegMem::Reg(r);
-    Some(if signed { Inst::MovsxRmR { ext, src, dst } } else { Inst::MovzxRmR { ext, src, dst } })
+    Some(if signed {
+        Inst::MovsxRmR { ext, src, dst }
+    } else {
+        Inst::MovzxRmR { ext, src, dst }
+    })
 }

@@ -14,7 +14,15 @@ pub fn link_and_run(name: &str, code: &[u8], driver: &str) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     let lines: Vec<String> = code
         .chunks(32)
-        .map(|c| format!(".byte {}", c.iter().map(|b| format!("{b:#04x}")).collect::<Vec<_>>().join(",")))
+        .map(|c| {
+            format!(
+                ".byte {}",
+                c.iter()
+                    .map(|b| format!("{b:#04x}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        })
         .collect();
     let asm = format!(
         ".text\n.globl atoll_code\natoll_code:\n{}\n.section .note.GNU-stack,\"\",@progbits\n",
@@ -31,9 +39,18 @@ pub fn link_and_run(name: &str, code: &[u8], driver: &str) -> String {
         .arg(dir.join("code.s"))
         .output()
         .expect("gcc (Debian package `gcc`) must be installed");
-    assert!(out.status.success(), "gcc failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "gcc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = Command::new(&exe).output().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(run.status.success(), "program failed: {:?}\n{}", run.status, String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "program failed: {:?}\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
     String::from_utf8_lossy(&run.stdout).into_owned()
 }
