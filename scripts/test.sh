@@ -4,8 +4,9 @@
 #   1. installs the Debian packages the tests need, if missing (qemu-user, the
 #      aarch64/armhf cross toolchains, llvm-14 for llvm-mc);
 #   2. cargo test --workspace --locked (debug profile);
-#   3. atoll test filetests/filetests, once the `test` subcommand exists;
-#   4. prints a summary; the last line is "total: N passed, N failed".
+#   3. atoll test filetests/filetests examples;
+#   4. cargo fmt --all --check (when rustfmt is installed);
+#   5. prints a summary; the last line is "total: N passed, N failed".
 #
 # Exit status: non-zero if a package cannot be installed or any test fails.
 # Set ATOLL_SKIP_INSTALL=1 to skip step 1 (e.g. on a machine without apt).
@@ -78,8 +79,8 @@ if [ ! -d filetests/filetests ]; then
 elif ! cargo run --locked -q -- test --help >/dev/null 2>&1; then
     ft_note="skipped (\`atoll test\` does not exist yet)"
 else
-    log "atoll test filetests/filetests"
-    cargo run --locked -q -- test filetests/filetests 2>&1 | tee "$LOGDIR/filetests.log"
+    log "atoll test filetests/filetests examples"
+    cargo run --locked -q -- test filetests/filetests examples 2>&1 | tee "$LOGDIR/filetests.log"
     ft_rc=${PIPESTATUS[0]}
     # The runner's last line is "N passed, N failed".
     if read -r ft_passed ft_failed < <(sed -n 's/^\(.*: \)\{0,1\}\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*$/\2 \3/p' "$LOGDIR/filetests.log" | tail -n 1); then
@@ -93,9 +94,22 @@ else
     fi
 fi
 
+fmt_note="skipped (rustfmt is not installed)"
+if cargo fmt --version >/dev/null 2>&1; then
+    log "cargo fmt --all --check"
+    if cargo fmt --all --check >"$LOGDIR/fmt.log" 2>&1; then
+        fmt_note="clean"
+    else
+        head -n 40 "$LOGDIR/fmt.log"
+        fmt_note="files need \`cargo fmt --all\`"
+        status=1
+    fi
+fi
+
 echo
 log "summary"
 echo "cargo test: $cargo_passed passed, $cargo_failed failed (exit $cargo_rc)"
 echo "filetests: $ft_note"
+echo "format: $fmt_note"
 echo "total: $((cargo_passed + ft_passed)) passed, $((cargo_failed + ft_failed)) failed"
 exit "$status"
