@@ -62,23 +62,7 @@ impl TargetIsa for Aarch64Backend {
     }
 
     fn isa_flags_text(&self) -> Vec<String> {
-        let f = &self.isa;
-        let all = [
-            ("has_lse", f.has_lse()),
-            ("has_pauth", f.has_pauth()),
-            ("has_fp16", f.has_fp16()),
-            ("has_dotprod", f.has_dotprod()),
-            ("has_i8mm", f.has_i8mm()),
-            ("sign_return_address", f.sign_return_address()),
-            ("sign_return_address_all", f.sign_return_address_all()),
-            (
-                "sign_return_address_with_bkey",
-                f.sign_return_address_with_bkey(),
-            ),
-            ("use_bti", f.use_bti()),
-            ("use_csdb", f.use_csdb()),
-        ];
-        all.iter().map(|(n, v)| format!("{n}={v}")).collect()
+        self.isa.to_text()
     }
 
     fn function_alignment(&self) -> CodeOffset {

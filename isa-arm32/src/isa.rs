@@ -60,16 +60,7 @@ impl TargetIsa for Arm32Backend {
     }
 
     fn isa_flags_text(&self) -> Vec<String> {
-        let f = &self.isa;
-        let all = [
-            ("has_v7", f.has_v7()),
-            ("has_v8", f.has_v8()),
-            ("has_vfp3", f.has_vfp3()),
-            ("has_d32", f.has_d32()),
-            ("has_neon", f.has_neon()),
-            ("has_idiv", f.has_idiv()),
-        ];
-        all.iter().map(|(n, v)| format!("{n}={v}")).collect()
+        self.isa.to_text()
     }
 
     fn function_alignment(&self) -> CodeOffset {

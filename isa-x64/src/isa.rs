@@ -59,20 +59,7 @@ impl TargetIsa for X64Backend {
     }
 
     fn isa_flags_text(&self) -> Vec<String> {
-        let f = &self.isa_flags;
-        let all = [
-            ("has_sse3", f.has_sse3()),
-            ("has_ssse3", f.has_ssse3()),
-            ("has_sse41", f.has_sse41()),
-            ("has_sse42", f.has_sse42()),
-            ("has_popcnt", f.has_popcnt()),
-            ("has_avx", f.has_avx()),
-            ("has_fma", f.has_fma()),
-            ("has_bmi1", f.has_bmi1()),
-            ("has_bmi2", f.has_bmi2()),
-            ("has_lzcnt", f.has_lzcnt()),
-        ];
-        all.iter().map(|(n, v)| format!("{n}={v}")).collect()
+        self.isa_flags.to_text()
     }
 
     fn function_alignment(&self) -> CodeOffset {

@@ -149,6 +149,17 @@ macro_rules! define_settings {
                 &TEMPLATE
             }
 
+            /// Every setting as `name=value`, in table order, in the syntax `set`
+            /// lines accept (for listings; the table is the only list of names).
+            pub fn to_text(&self) -> Vec<String> {
+                TEMPLATE
+                    .settings
+                    .iter()
+                    .zip(self.values.iter())
+                    .map(|(d, &raw)| format!("{}={}", d.name, d.display_value(raw)))
+                    .collect()
+            }
+
             $(
                 $(#[doc = $bdoc])*
                 pub fn $bname(&self) -> bool {

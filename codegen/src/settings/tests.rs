@@ -320,3 +320,29 @@ fn line_body_table() {
         assert_eq!(line_body(line, keyword), body, "{line:?}");
     }
 }
+
+#[test]
+fn to_text_lists_every_setting_and_round_trips() {
+    let mut b = Flags::builder();
+    b.set("opt_level", Some("speed")).unwrap();
+    b.set("padding_between_functions", Some("4096")).unwrap();
+    b.set("force_veneers", None).unwrap();
+    let flags = Flags::new(&b);
+    let text = flags.to_text();
+    let names: Vec<&str> = text.iter().map(|t| t.split('=').next().unwrap()).collect();
+    let table: Vec<&str> = SHARED_TEMPLATE.settings.iter().map(|d| d.name).collect();
+    assert_eq!(names, table);
+    assert!(text.contains(&"opt_level=speed".to_string()), "{text:?}");
+    assert!(
+        text.contains(&"padding_between_functions=4096".to_string()),
+        "{text:?}"
+    );
+    assert!(text.contains(&"force_veneers=true".to_string()), "{text:?}");
+    // Applying the listing to a fresh builder gives the same flags back.
+    let mut again = Flags::builder();
+    for t in &text {
+        let (name, value) = t.split_once('=').unwrap();
+        again.set(name, Some(value)).unwrap();
+    }
+    assert_eq!(Flags::new(&again), flags);
+}
