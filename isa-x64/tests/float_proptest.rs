@@ -3,15 +3,10 @@
 //! Rust's IEEE semantics (wasm rules for `fmin`/`fmax`, saturating casts for the
 //! `_sat` conversions). 4096 cases per feature set.
 
-use core::str::FromStr;
-
-use atoll_codegen::isa::{ModuleFunction, TargetIsa};
-use atoll_codegen::settings::Flags;
-use atoll_isa_x64::settings::Flags as IsaFlags;
-use atoll_isa_x64::X64Backend;
-use atoll_runtime::code_memory::CodeMemory;
 use proptest::prelude::*;
-use target_lexicon::Triple;
+
+mod native;
+use native::{compile_native, NativeModule};
 
 const BIN: &[&str] = &["fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fcopysign"];
 const UN: &[&str] = &["sqrt", "fabs", "fneg", "ceil", "floor", "trunc", "nearest"];
@@ -163,43 +158,12 @@ fn model(c: &Case, a: f64, b: f64) -> Want {
     }
 }
 
-struct Compiled {
-    mem: CodeMemory,
-    offsets: Vec<u64>,
+fn compile(cases: &[Case], features: &[&str]) -> NativeModule {
+    compile_native(&source(cases), features)
 }
 
-fn compile(cases: &[Case], features: &[&str]) -> Compiled {
-    let mut b = IsaFlags::builder();
-    for f in features {
-        b.set(f, Some("true")).unwrap();
-    }
-    let isa = X64Backend::new(
-        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
-        Flags::default(),
-        IsaFlags::new(&b),
-    );
-    let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
-    let compiled: Vec<_> = funcs
-        .iter()
-        .map(|f| isa.compile_function(f).unwrap())
-        .collect();
-    let mf: Vec<ModuleFunction<'_>> = funcs
-        .iter()
-        .zip(&compiled)
-        .map(|(f, c)| ModuleFunction {
-            name: &f.name,
-            compiled: c,
-        })
-        .collect();
-    let text = isa.build_text_section(&mf).unwrap();
-    Compiled {
-        mem: CodeMemory::new(&text).unwrap(),
-        offsets: text.section.function_offsets.clone(),
-    }
-}
-
-fn run(m: &Compiled, c: &Case, i: usize, a: f64, b: f64) -> Want {
-    let p = m.mem.address(m.offsets[i]).unwrap();
+fn run(m: &NativeModule, c: &Case, i: usize, a: f64, b: f64) -> Want {
+    let p = m.address(i);
     match c {
         Case::Bin(_) | Case::Un(_) => {
             // SAFETY: a compiled System V `(f64, f64) -> f64` function.

@@ -6,27 +6,12 @@
 //! integer arguments and result are 64-bit (narrow values are read at their width;
 //! results are masked to the function's return type).
 
-use core::str::FromStr;
-
 use atoll_codegen::ir::Type;
 use atoll_codegen::isa::{ModuleFunction, TargetIsa};
-use atoll_codegen::settings::Flags;
-use atoll_isa_x64::settings::Flags as IsaFlags;
-use atoll_isa_x64::X64Backend;
 use atoll_runtime::code_memory::CodeMemory;
-use target_lexicon::Triple;
 
-fn backend(isa_settings: &[&str]) -> X64Backend {
-    let mut b = IsaFlags::builder();
-    for s in isa_settings {
-        b.set(s, Some("true")).unwrap();
-    }
-    X64Backend::new(
-        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
-        Flags::default(),
-        IsaFlags::new(&b),
-    )
-}
+mod native;
+use native::{backend, compile_native, NativeModule};
 
 struct Module {
     mem: CodeMemory,
@@ -69,32 +54,15 @@ fn expand(src: &str) -> String {
 }
 
 fn compile(src: &str, isa_settings: &[&str]) -> Module {
-    let src = &expand(src);
-    let isa = backend(isa_settings);
-    let funcs =
-        atoll_codegen::text::parse_functions(src).unwrap_or_else(|e| panic!("parse: {e:?}\n{src}"));
-    let compiled: Vec<_> = funcs
-        .iter()
-        .map(|f| {
-            isa.compile_function(f)
-                .unwrap_or_else(|e| panic!("compile {}: {e}\n{src}", f.name))
-        })
-        .collect();
-    let mf: Vec<ModuleFunction<'_>> = funcs
-        .iter()
-        .zip(&compiled)
-        .map(|(f, c)| ModuleFunction {
-            name: &f.name,
-            compiled: c,
-        })
-        .collect();
-    let text = isa.build_text_section(&mf).unwrap();
-    assert_eq!(text.section.stats.relocations_left, 0);
-    let mem = CodeMemory::new(&text).unwrap();
+    let NativeModule {
+        funcs,
+        mem,
+        offsets,
+    } = compile_native(&expand(src), isa_settings);
     Module {
         mem,
         names: funcs.iter().map(|f| f.name.to_string()).collect(),
-        offsets: text.section.function_offsets.clone(),
+        offsets,
         ret_types: funcs
             .iter()
             .map(|f| f.signature.returns.first().map(|p| p.value_type))
@@ -301,19 +269,6 @@ fn float_cases_execute() {
         let m = compile(src, features);
         assert_eq!(m.call_f64("%f", 2.5, 7.0), 4.0);
         assert_eq!(m.call_f64("%f", 9.0, -1.5), -4.0);
-    }
-}
-
-#[test]
-#[ignore]
-fn print_listing() {
-    let src = std::env::var("CLIF").unwrap_or_default();
-    let src = expand(&src);
-    let isa = backend(&[]);
-    for f in atoll_codegen::text::parse_functions(&src).unwrap() {
-        let c = isa.compile_function(&f).unwrap();
-        println!("{}", c.listing);
-        println!("{:02x?}", c.code);
     }
 }
 

@@ -2,15 +2,10 @@
 //! (with and without LZCNT/BMI1/POPCNT) and executed natively, agrees with a Rust
 //! model of CLIF's semantics on random operands. 4096 cases per feature set.
 
-use core::str::FromStr;
-
-use atoll_codegen::isa::{ModuleFunction, TargetIsa};
-use atoll_codegen::settings::Flags;
-use atoll_isa_x64::settings::Flags as IsaFlags;
-use atoll_isa_x64::X64Backend;
-use atoll_runtime::code_memory::CodeMemory;
 use proptest::prelude::*;
-use target_lexicon::Triple;
+
+mod native;
+use native::{compile_native, NativeModule};
 
 const BIN: &[&str] = &[
     "iadd", "isub", "imul", "band", "bor", "bxor", "band_not", "bor_not", "bxor_not", "ishl",
@@ -178,43 +173,12 @@ fn model(c: &Case, a: u64, b: u64) -> Option<u64> {
     Some(mask(r, if c.kind == 2 { 8 } else { n }))
 }
 
-struct Compiled {
-    mem: CodeMemory,
-    offsets: Vec<u64>,
+fn compile(cases: &[Case], features: &[&str]) -> NativeModule {
+    compile_native(&source(cases), features)
 }
 
-fn compile(cases: &[Case], features: &[&str]) -> Compiled {
-    let mut b = IsaFlags::builder();
-    for f in features {
-        b.set(f, Some("true")).unwrap();
-    }
-    let isa = X64Backend::new(
-        Triple::from_str("x86_64-unknown-linux-gnu").unwrap(),
-        Flags::default(),
-        IsaFlags::new(&b),
-    );
-    let funcs = atoll_codegen::text::parse_functions(&source(cases)).unwrap();
-    let compiled: Vec<_> = funcs
-        .iter()
-        .map(|f| isa.compile_function(f).unwrap())
-        .collect();
-    let mf: Vec<ModuleFunction<'_>> = funcs
-        .iter()
-        .zip(&compiled)
-        .map(|(f, c)| ModuleFunction {
-            name: &f.name,
-            compiled: c,
-        })
-        .collect();
-    let text = isa.build_text_section(&mf).unwrap();
-    Compiled {
-        mem: CodeMemory::new(&text).unwrap(),
-        offsets: text.section.function_offsets.clone(),
-    }
-}
-
-fn run(m: &Compiled, i: usize, a: u64, b: u64) -> u64 {
-    let p = m.mem.address(m.offsets[i]).unwrap();
+fn run(m: &NativeModule, i: usize, a: u64, b: u64) -> u64 {
+    let p = m.address(i);
     // SAFETY: function `i` is a compiled System V `(iN, iN) -> iN` function.
     let f: extern "sysv64" fn(u64, u64) -> u64 = unsafe { core::mem::transmute(p) };
     f(a, b)
