@@ -29,7 +29,7 @@ pub mod qemu;
 pub mod runline;
 pub mod trampoline;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use atoll_codegen::ir::{ExternalName, Function};
 use atoll_codegen::isa::{CompiledFunction, ModuleFunction, ModuleText, TargetIsa};
@@ -113,17 +113,24 @@ fn comment_text_column(lines: &[&str], c: &Comment) -> u32 {
 /// colocated (see the module documentation).
 pub fn module_functions(file: &TestFile) -> Vec<Function> {
     let mut funcs: Vec<Function> = file.functions.iter().map(|f| f.func.clone()).collect();
+    // Names defined so far (file functions, then libcalls as they are added): one
+    // set, so each declaration is checked once instead of scanning every function.
+    let mut defined: HashSet<ExternalName> = funcs.iter().map(|f| f.name.clone()).collect();
     let mut extra = Vec::new();
     for f in &funcs {
         for ext in f.ext_funcs.values() {
-            let known = funcs.iter().chain(&extra).any(|g| g.name == ext.name);
-            if let (false, Some(sig)) = (known, f.sigs.get(ext.signature)) {
-                extra.extend(libcalls::libcall_function(&ext.name, sig));
+            if defined.contains(&ext.name) {
+                continue;
+            }
+            if let Some(sig) = f.sigs.get(ext.signature) {
+                if let Some(lib) = libcalls::libcall_function(&ext.name, sig) {
+                    defined.insert(lib.name.clone());
+                    extra.push(lib);
+                }
             }
         }
     }
     funcs.extend(extra);
-    let defined: Vec<ExternalName> = funcs.iter().map(|f| f.name.clone()).collect();
     for func in &mut funcs {
         for ext in func.ext_funcs.values_mut() {
             if defined.contains(&ext.name) {
